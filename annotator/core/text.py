@@ -1,0 +1,120 @@
+"""Text normalisation, document ids, code-point <-> UTF-16 mapping and word snapping.
+
+Offsets everywhere in annotator are Unicode code points. Qt counts UTF-16 code
+units, so the GUI converts at its boundary with :class:`Utf16Map`, which keeps
+a sorted table of the astral (non-BMP) characters and is the identity when
+there are none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_left, bisect_right
+
+from annotator.core.errors import InputError
+
+_NEWLINES = re.compile(r"\r\n?")
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` with CRLF and lone CR turned into LF; nothing else changes."""
+    return _NEWLINES.sub("\n", text)
+
+
+def document_id(text: str) -> str:
+    """The id of a (normalised) text: ``sha256:`` + the hex digest of its UTF-8 bytes."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def decode_article(data: bytes, name: str = "the file") -> str:
+    """Decode an article's bytes as UTF-8 (a BOM is dropped) and normalise newlines.
+
+    Raises :class:`InputError` for empty, binary or non-UTF-8 content.
+    """
+    if not data.strip():
+        raise InputError(f"{name} is empty: there is no text to add.")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name} looks like a binary file, not a text article.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name} is not UTF-8 text (undecodable byte at position {exc.start}); "
+            "save it as UTF-8 and try again."
+        ) from None
+    return normalize(text)
+
+
+def title_from_text(text: str, limit: int = 200) -> str:
+    """The first non-blank line of ``text``, stripped of Markdown heading marks, as a title."""
+    for line in text.split("\n"):
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return "Untitled"
+
+
+def is_word_char(ch: str) -> bool:
+    return bool(_WORD.match(ch))
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words and trim surrounding whitespace.
+
+    A selection that starts or ends inside a word grows to include the whole
+    word; leading and trailing whitespace is dropped. An empty or all-space
+    selection is returned unchanged.
+    """
+    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    s, e = start, end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if s == e:
+        return start, end
+    while s > 0 and is_word_char(text[s - 1]) and is_word_char(text[s]):
+        s -= 1
+    while e < len(text) and is_word_char(text[e]) and is_word_char(text[e - 1]):
+        e += 1
+    return s, e
+
+
+class Utf16Map:
+    """Convert between code-point offsets and UTF-16 positions for one text.
+
+    ``astral`` holds the code-point offsets of characters outside the BMP
+    (each takes two UTF-16 units). Both directions are O(log n) by bisection.
+    """
+
+    __slots__ = ("astral", "_astral_u16", "length", "length_u16")
+
+    def __init__(self, text: str):
+        self.astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        # UTF-16 position of each astral character's first unit.
+        self._astral_u16 = [cp + k for k, cp in enumerate(self.astral)]
+        self.length = len(text)
+        self.length_u16 = self.length + len(self.astral)
+
+    def to_utf16(self, offset: int) -> int:
+        """UTF-16 position of code-point ``offset`` (0 <= offset <= len(text))."""
+        if not self.astral:
+            return offset
+        return offset + bisect_left(self.astral, offset)
+
+    def from_utf16(self, position: int) -> int:
+        """Code-point offset of UTF-16 ``position``.
+
+        A position that falls between the two halves of a surrogate pair maps
+        to the start of that character.
+        """
+        if not self._astral_u16:
+            return position
+        k = bisect_right(self._astral_u16, position - 1)
+        # k astral characters start strictly before `position`; if the last of
+        # them starts at position - 1, position is inside its surrogate pair.
+        if k and self._astral_u16[k - 1] == position - 1:
+            return self.astral[k - 1]
+        return position - k
