@@ -1,0 +1,246 @@
+"""The command-line front door: the GUI by default, subcommands for headless work.
+
+``annotator [PROJECT]`` starts the window (the default project when no file is
+given). Every subcommand is documented in README.md; ``tests/core/test_cli.py``
+fails when one is not. Errors print one plain line on stderr and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from annotator import __version__
+from annotator.core.errors import AnnotatorError, InputError, NotAProjectError
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def command(name: str):
+    def register(fn):
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+# ------------------------------------------------------------------------ parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description=(
+            "Annotate several reports of the same event side by side. Without a command, opens the window "
+            "on PROJECT (default: the project in your annotator home, created with the sample corpus)."
+        ),
+        usage="annotator [-h] [--version] [--user NAME] [PROJECT]\n       annotator COMMAND [options] (see below)",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    p = sub.add_parser("gui", help="open the window (the default when no command is given)")
+    p.add_argument("project", nargs="?", help="project file (.sqlite); created if missing")
+    p.add_argument("--user", metavar="NAME", help="annotator name to record (asked once otherwise)")
+
+    p = sub.add_parser("add", help="add .txt/.md articles to a project as documents")
+    p.add_argument("project", help="project file; created with the default labels if missing")
+    p.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 .txt or .md files")
+    p.add_argument("--source", default="", help="source to record for every file (e.g. 'Reuters')")
+    p.add_argument("--published", help="publication date to record, YYYY-MM-DD")
+    p.add_argument("--title", help="title to use instead of the first line (one file only)")
+
+    p = sub.add_parser("import", help="import a JSON annotation set into a project")
+    p.add_argument("project", help="project file; created with the default labels if missing")
+    p.add_argument("set", metavar="SET.json", help="an annotation set exported by annotator")
+    p.add_argument("--as", dest="as_annotator", metavar="NAME", help="import every annotation under this annotator")
+
+    p = sub.add_parser("export", help="export annotations as JSON or CSV")
+    p.add_argument("project", help="project file")
+    p.add_argument("-f", "--format", choices=("json", "csv"), required=True, help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
+    p.add_argument("--doc", action="append", metavar="ID", help="only this document (id, id prefix or title); repeatable")
+    p.add_argument("--annotator", metavar="NAME", help="only this annotator's annotations")
+    p.add_argument("--status", choices=("pending", "accepted", "rejected"), help="only annotations with this status")
+    p.add_argument("--no-text", action="store_true", help="JSON: leave the document texts out")
+
+    p = sub.add_parser("documents", help="list a project's documents with their ids")
+    p.add_argument("project", help="project file")
+
+    p = sub.add_parser("labels", help="list a project's labels")
+    p.add_argument("project", help="project file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first not in COMMANDS and not any(a in ("-h", "--help", "--version") for a in argv[:1]):
+        argv = ["gui", *argv]
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui"])
+    try:
+        return COMMANDS[args.command](args)
+    except AnnotatorError as exc:
+        print(f"annotator: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("annotator: interrupted; nothing was changed by the interrupted operation.", file=sys.stderr)
+        return 130
+
+
+# ---------------------------------------------------------------------- helpers
+@contextlib.contextmanager
+def _project(path: str, create: bool) -> Iterator:
+    """Open a project; a file that this command created is removed again if the command fails."""
+    from annotator.core.store import Store
+
+    existed = Path(path).exists()
+    store = Store.open(path, create=create)
+    try:
+        yield store
+    except BaseException:
+        store.close()
+        if create and not existed:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.unlink(path + suffix)
+        raise
+    else:
+        store.close()
+
+
+def _read_text_file(path: str) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read ({exc.strerror}).") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not a UTF-8 text file.") from None
+
+
+# --------------------------------------------------------------------- commands
+@command("gui")
+def cmd_gui(args: argparse.Namespace) -> int:
+    from annotator.gui.app import run
+
+    return run(args.project, user=args.user)
+
+
+@command("add")
+def cmd_add(args: argparse.Namespace) -> int:
+    from annotator.core.formats.documents import add_files, read_article
+
+    if args.title and len(args.files) > 1:
+        raise InputError("--title can only be used when adding one file.")
+    # Refuse before touching the project when no file is usable at all.
+    readable = []
+    for f in args.files:
+        try:
+            read_article(f)
+            readable.append(f)
+        except AnnotatorError as exc:
+            print(f"annotator: {exc}", file=sys.stderr)
+    if not readable:
+        return 2
+    with _project(args.project, create=True) as store:
+        for r in add_files(store, readable, args.source, args.published, args.title):
+            if r.error:
+                print(f"annotator: {r.error}", file=sys.stderr)
+            elif r.created:
+                print(f"added {r.document.id[:19]}  {r.document.title}")
+            else:
+                print(f"already in the project: {r.document.id[:19]}  {r.document.title}")
+    return 0 if len(readable) == len(args.files) else 2
+
+
+@command("import")
+def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.core.formats.json_set import import_json, parse_set
+
+    data = parse_set(_read_text_file(args.set), Path(args.set).name)
+    with _project(args.project, create=True) as store:
+        report = import_json(store, data, as_annotator=args.as_annotator, name=Path(args.set).name)
+    print(report.summary())
+    return 0
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.core.formats.csv_set import export_csv
+    from annotator.core.formats.json_set import Selection, export_json
+
+    if not Path(args.project).exists():
+        raise NotAProjectError(f"There is no project file at {args.project}.")
+    with _project(args.project, create=False) as store:
+        docs = [store.find_document(ref).id for ref in args.doc] if args.doc else None
+        selection = Selection(documents=docs, annotator=args.annotator, status=args.status)
+        with _output(args.output) as out:
+            if args.format == "json":
+                count = export_json(store, out, selection, include_text=not args.no_text)
+            else:
+                count = export_csv(store, out, selection)
+    if args.output:
+        print(f"{count} annotation{'s' if count != 1 else ''} written to {args.output}", file=sys.stderr)
+    return 0
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator:
+    """Stream to standard output, or to a temporary file that replaces ``path`` only on success."""
+    if path is None:
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False) \
+            if hasattr(sys.stdout, "buffer") else sys.stdout
+        try:
+            yield out
+        finally:
+            out.flush()
+            if out is not sys.stdout:
+                out.detach()
+        return
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        fh = open(tmp, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"{path} cannot be written ({exc.strerror}).") from None
+    try:
+        with fh:
+            yield fh
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise InputError(f"{path} cannot be written ({exc.strerror}).") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+@command("documents")
+def cmd_documents(args: argparse.Namespace) -> int:
+    if not Path(args.project).exists():
+        raise NotAProjectError(f"There is no project file at {args.project}.")
+    with _project(args.project, create=False) as store:
+        counts = {}
+        for a in store.iter_annotations():
+            counts[a.document] = counts.get(a.document, 0) + 1
+        for d in store.documents():
+            print(f"{d.id}\t{d.source}\t{d.published or ''}\t{d.length}\t{counts.get(d.id, 0)}\t{d.title}")
+    return 0
+
+
+@command("labels")
+def cmd_labels(args: argparse.Namespace) -> int:
+    if not Path(args.project).exists():
+        raise NotAProjectError(f"There is no project file at {args.project}.")
+    with _project(args.project, create=False) as store:
+        counts = store.label_counts()
+        for lb in store.labels():
+            print(f"{lb.shortcut or '-'}\t{lb.color}\t{counts.get(lb.name, 0)}\t{lb.name}")
+    return 0

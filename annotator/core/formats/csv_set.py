@@ -1,0 +1,52 @@
+"""The CSV annotation set: one row per annotation (see docs/formats.md).
+
+UTF-8, a header row, RFC 4180 quoting and CRLF row ends. Text cells that begin
+with ``=``, ``+``, ``-``, ``@``, TAB or CR get a leading ``'`` so spreadsheets
+never evaluate them (OWASP CSV injection); strip it with :func:`unescape_cell`
+to get the exact text back. Numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+from annotator.core.formats.json_set import Selection
+from annotator.core.store import Store
+
+COLUMNS = (
+    "annotation_id", "document_id", "document_title", "source", "label", "start", "end",
+    "quote", "annotator", "note", "status", "created", "modified",
+)
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: str) -> str:
+    """Prefix a text cell with ``'`` when a spreadsheet would treat it as a formula."""
+    return "'" + value if value.startswith(_DANGEROUS) else value
+
+
+def unescape_cell(value: str) -> str:
+    """Undo :func:`escape_cell`."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_DANGEROUS) else value
+
+
+def export_csv(store: Store, out: TextIO, selection: Selection | None = None) -> int:
+    """Write the selected annotations as CSV rows to ``out`` (opened with ``newline=''``); returns the count."""
+    selection = selection or Selection()
+    doc_ids = selection.document_ids(store)
+    docs = {d.id: d for d in (store.document(i) for i in doc_ids)}
+    writer = csv.writer(out)  # excel dialect: RFC 4180 quoting, CRLF line ends
+    writer.writerow(COLUMNS)
+    count = 0
+    for a in selection.annotations(store, doc_ids):
+        doc = docs[a.document]
+        writer.writerow(
+            (
+                escape_cell(a.id), escape_cell(a.document), escape_cell(doc.title), escape_cell(doc.source),
+                escape_cell(a.label), a.start, a.end, escape_cell(a.quote), escape_cell(a.annotator),
+                escape_cell(a.note), escape_cell(a.status), escape_cell(a.created), escape_cell(a.modified),
+            )
+        )
+        count += 1
+    return count

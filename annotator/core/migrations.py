@@ -1,0 +1,86 @@
+"""Numbered schema migrations for annotator projects (sqlite-utils ``Migrations``).
+
+Every schema change is a new numbered function below; never edit one that has
+shipped. Each migration also sets ``PRAGMA user_version`` to its number so an
+older annotator can tell that a project is newer than it understands.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "annotator"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            published TEXT,
+            url TEXT,
+            length INTEGER NOT NULL,
+            added TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE document_texts (
+            id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            text TEXT NOT NULL
+        );
+        CREATE TABLE labels (
+            name TEXT PRIMARY KEY,
+            color TEXT NOT NULL,
+            shortcut TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE annotators (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE annotations (
+            id TEXT PRIMARY KEY,
+            document TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            annotator TEXT NOT NULL REFERENCES annotators(id) ON UPDATE CASCADE,
+            note TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'accepted', 'rejected')),
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL,
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX annotations_document_start ON annotations(document, start);
+        CREATE INDEX annotations_annotator ON annotations(annotator);
+        CREATE INDEX annotations_label ON annotations(label);
+        CREATE TABLE links (
+            id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            source TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            target TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL REFERENCES annotators(id) ON UPDATE CASCADE,
+            note TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL
+        );
+        CREATE INDEX links_source ON links(source);
+        CREATE INDEX links_target ON links(target);
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        PRAGMA user_version = 1;
+        """
+    )
+
+
+#: The schema number this version of annotator writes and understands.
+SCHEMA_VERSION = 1
+KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
