@@ -17,6 +17,7 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError, InputError, NotAProjectError
+from annotator.core.fileio import atomic_writer
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -40,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         usage="annotator [-h] [--version] [--user NAME] [PROJECT]\n       annotator COMMAND [options] (see below)",
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    # prog: without it argparse builds each subcommand's usage from the custom usage above.
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", prog="annotator")
 
     p = sub.add_parser("gui", help="open the window (the default when no command is given)")
     p.add_argument("project", nargs="?", help="project file (.sqlite); created if missing")
@@ -180,7 +182,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not Path(args.project).exists():
         raise NotAProjectError(f"There is no project file at {args.project}.")
     with _project(args.project, create=False) as store:
-        docs = [store.find_document(ref).id for ref in args.doc] if args.doc else None
+        docs = list(dict.fromkeys(store.find_document(ref).id for ref in args.doc)) if args.doc else None
         selection = Selection(documents=docs, annotator=args.annotator, status=args.status)
         with _output(args.output) as out:
             if args.format == "json":
@@ -205,21 +207,8 @@ def _output(path: str | None) -> Iterator:
             if out is not sys.stdout:
                 out.detach()
         return
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.tmp")
-    try:
-        fh = open(tmp, "w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(f"{path} cannot be written ({exc.strerror}).") from None
-    try:
-        with fh:
-            yield fh
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise InputError(f"{path} cannot be written ({exc.strerror}).") from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    with atomic_writer(path) as fh:
+        yield fh
 
 
 @command("documents")

@@ -239,9 +239,27 @@ class Store:
         """
         if self.readonly:
             raise ReadOnlyProjectError(f"The project {self.path.name} is read-only; nothing was changed.")
+        conn = self.db.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():  # nested: a savepoint
+                    yield self
+                return
+            # IMMEDIATE takes the write lock up front, so a busy project is
+            # waited for (busy_timeout) instead of failing at the first write.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield self
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
 

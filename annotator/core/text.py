@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 
 from annotator.core.errors import InputError
@@ -57,7 +58,8 @@ def title_from_text(text: str, limit: int = 200) -> str:
 
 
 def is_word_char(ch: str) -> bool:
-    return bool(_WORD.match(ch))
+    # Combining marks (accents, Arabic harakat, Indic vowel signs) belong to their word.
+    return bool(_WORD.match(ch)) or unicodedata.category(ch).startswith("M")
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -67,7 +69,8 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     word; leading and trailing whitespace is dropped. An empty or all-space
     selection is returned unchanged.
     """
-    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    lo, hi = min(start, end), max(start, end)
+    start, end = min(max(0, lo), len(text)), min(max(0, hi), len(text))
     s, e = start, end
     while s < e and text[s].isspace():
         s += 1

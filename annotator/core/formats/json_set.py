@@ -320,7 +320,10 @@ def _check_annotation(store: Store, item: dict, texts: dict[str, str], report: I
             )
         start, end = found, found + len(normalize(quote))
         report.reanchored += 1
-    quote = store.check_span(doc_id, start, end, text)
+    try:
+        quote = store.check_span(doc_id, start, end, text)
+    except SpanError as exc:
+        raise SpanError(f"{what}: {exc}") from None
     status = item.get("status") or "pending"
     if status not in STATUSES:
         raise InputError(f"{what} has an unknown status {status!r}.")

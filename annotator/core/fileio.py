@@ -1,0 +1,31 @@
+"""Writing files safely: a temporary file that replaces the target only when complete."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from annotator.core.errors import InputError
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike) -> Iterator[TextIO]:
+    """Yield a UTF-8 text file (``newline=''``) that replaces ``path`` only if the block succeeds."""
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        fh = open(tmp, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"{target} cannot be written ({exc.strerror}).") from None
+    try:
+        with fh:
+            yield fh
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise InputError(f"{target} cannot be written ({exc.strerror}).") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
