@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from annotator.core.errors import InputError
 
 _NEWLINES = re.compile(r"\r\n?")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
@@ -95,7 +96,7 @@ class Utf16Map:
     __slots__ = ("astral", "_astral_u16", "length", "length_u16")
 
     def __init__(self, text: str):
-        self.astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        self.astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
         # UTF-16 position of each astral character's first unit.
         self._astral_u16 = [cp + k for k, cp in enumerate(self.astral)]
         self.length = len(text)

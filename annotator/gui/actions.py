@@ -1,0 +1,105 @@
+"""Every fixed QAction, defined once with its id, menu text and shortcut.
+
+The main window looks actions up by id (``actions[OPEN]``) and connects them
+in one place. Label actions are built from the project's scheme by the label
+bar; their shortcuts are the labels' own keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    text: str
+    shortcuts: tuple[str | QKeySequence.StandardKey, ...] = ()
+    tip: str = ""
+
+
+OPEN_PROJECT = "file.open_project"
+ADD_DOCUMENTS = "file.add_documents"
+IMPORT_SET = "file.import_set"
+IMPORT_SET_AS = "file.import_set_as"
+EXPORT_JSON = "file.export_json"
+EXPORT_CSV = "file.export_csv"
+CHANGE_USER = "file.change_user"
+QUIT = "file.quit"
+UNDO = "edit.undo"
+REDO = "edit.redo"
+DELETE_SPAN = "edit.delete_span"
+EDIT_NOTE = "edit.note"
+NEXT_SPAN = "edit.next_span"
+PREVIOUS_SPAN = "edit.previous_span"
+FOCUS_LEFT = "view.focus_left"
+FOCUS_RIGHT = "view.focus_right"
+ZOOM_IN = "view.zoom_in"
+ZOOM_OUT = "view.zoom_out"
+ZOOM_RESET = "view.zoom_reset"
+SHORTCUTS = "help.shortcuts"
+ABOUT = "help.about"
+
+SPECS = (
+    ActionSpec(OPEN_PROJECT, "&Open project…", (QKeySequence.StandardKey.Open,), "Open or create a project file"),
+    ActionSpec(ADD_DOCUMENTS, "&Add documents…", ("Ctrl+Shift+O",), "Add .txt or .md articles to the project"),
+    ActionSpec(IMPORT_SET, "&Import annotations…", ("Ctrl+I",), "Import a JSON annotation set"),
+    ActionSpec(IMPORT_SET_AS, "Import annotations &as…", ("Ctrl+Shift+I",),
+               "Import a JSON annotation set under another annotator name"),
+    ActionSpec(EXPORT_JSON, "Export as &JSON…", ("Ctrl+E",), "Export every annotation as a JSON set"),
+    ActionSpec(EXPORT_CSV, "Export as &CSV…", ("Ctrl+Shift+E",), "Export every annotation as CSV"),
+    ActionSpec(CHANGE_USER, "Change annotator &name…", (), "Set the name recorded on your annotations"),
+    ActionSpec(QUIT, "&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q")),
+    ActionSpec(UNDO, "&Undo", ("Ctrl+Z",)),
+    ActionSpec(REDO, "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
+    ActionSpec(DELETE_SPAN, "&Delete span", ("Delete", "Backspace"), "Remove the selected span"),
+    ActionSpec(EDIT_NOTE, "Write &note…", ("N",), "Write a note on the selected span"),
+    ActionSpec(NEXT_SPAN, "Ne&xt span", ("Tab",), "Select the next span in reading order"),
+    ActionSpec(PREVIOUS_SPAN, "Pre&vious span", ("Shift+Tab",), "Select the previous span in reading order"),
+    ActionSpec(FOCUS_LEFT, "&Left pane", ("Ctrl+Left",)),
+    ActionSpec(FOCUS_RIGHT, "&Right pane", ("Ctrl+Right",)),
+    ActionSpec(ZOOM_IN, "Zoom &in", ("Ctrl+=", "Ctrl++")),
+    ActionSpec(ZOOM_OUT, "Zoom &out", ("Ctrl+-",)),
+    ActionSpec(ZOOM_RESET, "&Reset zoom", ("Ctrl+0",)),
+    ActionSpec(SHORTCUTS, "&Keyboard shortcuts", ("F1",)),
+    ActionSpec(ABOUT, "&About annotator", ()),
+)
+
+#: Actions whose keys are typed characters: they must not fire while a line edit has focus.
+TEXT_KEY_ACTIONS = {EDIT_NOTE, DELETE_SPAN}
+#: Tab / Shift+Tab are handled by the document view itself; the menu entries only show the key.
+VIEW_HANDLED = {NEXT_SPAN, PREVIOUS_SPAN}
+
+
+def create_actions(parent: QWidget) -> dict[str, QAction]:
+    """Build every fixed action once, parented to the main window."""
+    actions = {}
+    for spec in SPECS:
+        action = QAction(spec.text, parent)
+        action.setObjectName(spec.id)
+        keys = [QKeySequence(k) for k in spec.shortcuts]
+        if spec.id in VIEW_HANDLED:
+            # Show the key in the menu without stealing it from focus navigation elsewhere.
+            action.setText(f"{spec.text}\t{keys[0].toString(QKeySequence.SequenceFormat.NativeText)}")
+        else:
+            action.setShortcuts(keys)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+        actions[spec.id] = action
+    return actions
+
+
+def shortcut_rows(label_actions: list[QAction]) -> list[tuple[str, str]]:
+    """(keys, description) for the F1 help, in menu order, label keys first."""
+    rows = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text().replace("&", "")) for a in label_actions]
+    for spec in SPECS:
+        text = spec.text.replace("&", "").rstrip("…")
+        keys = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in spec.shortcuts)
+        if keys:
+            rows.append((keys, text))
+    return rows

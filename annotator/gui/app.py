@@ -1,0 +1,117 @@
+"""Starting the GUI: the QApplication, settings, the analyst's name, and opening a project.
+
+With no project given, the default project in the annotator home is opened,
+created on first start with the sample corpus from ``seeds/``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+
+from annotator import __version__
+from annotator.core import paths
+from annotator.core.errors import AnnotatorError
+from annotator.core.formats.documents import import_seeds
+from annotator.core.store import Store
+from annotator.gui import check_pyside
+
+#: Open windows, so they are not garbage-collected while shown.
+_WINDOWS: list[QWidget] = []
+
+
+def settings() -> QSettings:
+    """Settings live in ``$ANNOTATOR_HOME/settings.ini`` (never the platform registry)."""
+    home = paths.home()
+    home.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def default_user() -> str:
+    try:
+        return os.environ.get("ANNOTATOR_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "analyst"
+
+
+def resolve_user(store_settings: QSettings, explicit: str | None, parent: QWidget | None = None) -> str:
+    """The analyst's name: ``--user``, else the remembered name, else ``$ANNOTATOR_USER``, else asked once."""
+    name = (explicit or store_settings.value("user") or "").strip()
+    if not name and os.environ.get("ANNOTATOR_USER"):
+        name = os.environ["ANNOTATOR_USER"].strip()
+    if not name:
+        name, ok = QInputDialog.getText(
+            parent, "Welcome to annotator", "Your name, recorded on every annotation you make:", text=default_user()
+        )
+        name = name.strip() if ok and name.strip() else default_user()
+    store_settings.setValue("user", name)
+    return name
+
+
+def open_store(project: str | os.PathLike | None) -> Store:
+    """Open ``project``, or the default project (created with the sample corpus on first start)."""
+    if project is not None:
+        return Store.open(project, create=True)
+    path = paths.default_project()
+    store = Store.open(path, create=True)
+    if store.meta("seeded") is None and not store.readonly and not store.documents():
+        import_seeds(store)
+    return store
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("annotator")
+        app.setApplicationVersion(__version__)
+        app.setOrganizationName("annotator")
+    families = set(QFontDatabase.families())
+    for family in ("Noto Sans", "DejaVu Sans", "Liberation Sans"):
+        if family in families:
+            app.setFont(QFont(family, 10))
+            break
+    return app
+
+
+def open_window(project, store_settings: QSettings, user: str | None = None):
+    """Open ``project`` in a new main window; on failure show why and return None."""
+    from annotator.gui.main_window import MainWindow
+    from annotator.gui.session import ProjectSession
+
+    try:
+        store = open_store(project)
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, "annotator", str(exc))
+        return None
+    try:
+        session = ProjectSession(store, resolve_user(store_settings, user))
+    except AnnotatorError as exc:
+        store.close()
+        QMessageBox.critical(None, "annotator", str(exc))
+        return None
+    window = MainWindow(session, store_settings)
+    session.setParent(window)
+    window.destroyed.connect(lambda *_: store.close())
+    _WINDOWS.append(window)
+    window.show()
+    return window
+
+
+def run(project: str | None = None, user: str | None = None) -> int:
+    """``annotator [PROJECT]``: show the window and run the event loop."""
+    check_pyside()
+    app = application()
+    store_settings = settings()
+    if project is not None:
+        project = str(Path(project).expanduser())
+    window = open_window(project, store_settings, user)
+    if window is None:
+        return 2
+    return app.exec()

@@ -1,0 +1,125 @@
+"""Undoable edits. ``redo``/``undo`` only call Store methods and announce the change.
+
+Each command is run first by :meth:`ProjectSession.execute` through
+``apply()``, which raises on failure so nothing lands on the undo stack; the
+stack's first ``redo()`` call after a push is then skipped. Later failures
+(for example a project made read-only meanwhile) are reported through
+``session.error`` and leave the stack where it was.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Annotation
+
+
+def short_quote(quote: str, limit: int = 40) -> str:
+    quote = " ".join(quote.split())
+    return quote if len(quote) <= limit else quote[: limit - 1] + "…"
+
+
+class StoreCommand(QUndoCommand):
+    """Base: remembers the session and guards redo/undo against store errors."""
+
+    def __init__(self, session, text: str):
+        super().__init__(text)
+        self.session = session
+        self.applied = False
+
+    def apply(self) -> None:
+        self._do()
+
+    def redo(self) -> None:
+        if self.applied:
+            self.applied = False  # the push's own redo(): already done by apply()
+            return
+        self._guard(self._do)
+
+    def undo(self) -> None:
+        self._guard(self._undo)
+
+    def _guard(self, fn) -> None:
+        try:
+            fn()
+        except AnnotatorError as exc:
+            self.setObsolete(True)
+            self.session.error.emit(str(exc))
+
+    def _do(self) -> None:  # pragma: no cover - abstract
+        raise AssertionError("subclasses define _do")
+
+    def _undo(self) -> None:  # pragma: no cover - abstract
+        raise AssertionError("subclasses define _undo")
+
+    def _changed(self, document: str, what: str) -> None:
+        self.session.annotations_changed.emit(document)
+        self.session.saved.emit(what)
+
+
+class CreateAnnotation(StoreCommand):
+    """Tag ``[start, end)`` of a document with a label."""
+
+    def __init__(self, session, document: str, label: str, start: int, end: int, quote: str):
+        super().__init__(session, f"Tag '{short_quote(quote)}' as {label}")
+        self.args = (document, label, start, end)
+        self.annotation: Annotation | None = None
+
+    def _do(self) -> None:
+        document, label, start, end = self.args
+        if self.annotation is None:
+            self.annotation = self.session.store.add_annotation(document, label, start, end, self.session.user)
+        else:
+            self.session.store.restore_annotation(self.annotation)
+        self._changed(document, self.text())
+
+    def _undo(self) -> None:
+        self.session.store.delete_annotation(self.annotation.id)
+        self._changed(self.annotation.document, "Undo: " + self.text())
+
+
+class DeleteAnnotation(StoreCommand):
+    def __init__(self, session, annotation: Annotation):
+        super().__init__(session, f"Delete '{short_quote(annotation.quote)}' ({annotation.label})")
+        self.annotation = annotation
+        self.links = []
+
+    def _do(self) -> None:
+        store = self.session.store
+        self.links = [k for k in store.links() if self.annotation.id in (k.source, k.target)]
+        self.annotation = store.delete_annotation(self.annotation.id)
+        self._changed(self.annotation.document, self.text())
+
+    def _undo(self) -> None:
+        store = self.session.store
+        with store.transaction():
+            store.restore_annotation(self.annotation)
+            for k in self.links:
+                store.add_link(k.type, k.source, k.target, k.annotator, k.note, id=k.id, created=k.created)
+        self._changed(self.annotation.document, "Undo: " + self.text())
+
+
+class EditAnnotation(StoreCommand):
+    """Change one field of an annotation (label, note or status), keeping the old value for undo."""
+
+    DESCRIPTIONS = {"label": "Relabel '{q}' as {new}", "note": "Edit note on '{q}'", "status": "Mark '{q}' {new}"}
+
+    def __init__(self, session, annotation: Annotation, field: str, new_value: str):
+        text = self.DESCRIPTIONS[field].format(q=short_quote(annotation.quote), new=new_value)
+        super().__init__(session, text)
+        self.annotation = annotation
+        self.field = field
+        self.old = getattr(annotation, field)
+        self.old_modified = annotation.modified
+        self.new = new_value
+
+    def _do(self) -> None:
+        self.session.store.update_annotation(self.annotation.id, **{self.field: self.new})
+        self._changed(self.annotation.document, self.text())
+
+    def _undo(self) -> None:
+        self.session.store.update_annotation(
+            self.annotation.id, **{self.field: self.old, "modified": self.old_modified}
+        )
+        self._changed(self.annotation.document, "Undo: " + self.text())

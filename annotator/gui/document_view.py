@@ -1,0 +1,624 @@
+"""The read-only document pane: shows one article and paints its annotation spans itself.
+
+Spans are not text formats. Every repaint looks up, in a :class:`SpanIndex`,
+only the spans that touch the visible lines and paints them straight onto the
+viewport: a translucent fill under the text, then a solid underline per span
+in its own *lane* (overlapping spans stack their underlines), a dashed outline
+for suggestions and a strong outline for the selected span. That keeps a
+50,000-span article as cheap to show as an empty one, where
+``setExtraSelections``/char formats would cost seconds and hundreds of MB.
+
+Offsets in this API are Unicode code points, like everywhere in annotator.
+Qt counts UTF-16 units; :class:`Utf16Map` converts at this boundary, and
+offsets are never taken from ``toPlainText()`` or ``selectedText()``.
+
+Line spacing: ``QPlainTextEdit``'s layout ignores ``QTextBlockFormat.lineHeight``,
+so :class:`_SpacedLayout` implements proportional line heights for it. The
+extra space goes mostly below each line, which is where the underline lanes live.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFocusEvent,
+    QFont,
+    QFontDatabase,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextLayout,
+    QTextLine,
+    QTextOption,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
+
+from annotator.core.spans import SpanIndex
+from annotator.core.text import Utf16Map, snap_to_words
+
+#: Reading font, first match wins; otherwise any serif family, otherwise Qt's default.
+SERIF_FAMILIES = ("DejaVu Serif", "Noto Serif", "Source Serif 4", "Liberation Serif", "Georgia", "Times New Roman")
+BASE_POINT_SIZE = 12
+MIN_POINT_SIZE = 6
+MAX_POINT_SIZE = 48
+#: Line height in percent of the font's natural line height.
+LINE_HEIGHT_PERCENT = 140
+#: Extra space between two paragraphs (non-empty blocks), in percent of the natural line height.
+PARAGRAPH_SPACING_PERCENT = 50
+DOCUMENT_MARGIN = 12
+#: Alpha (out of 255) of the translucent span fill.
+FILL_ALPHA = 60
+#: Underline lanes: thickness and distance between lanes, in pixels.
+LANE_THICKNESS = 2
+LANE_STEP = 3
+#: How much darker the selected span's outline is than its label colour (percent).
+SELECTED_DARKER = 140
+
+_PROPORTIONAL = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+_KEEP_ANCHOR = QTextCursor.MoveMode.KeepAnchor
+
+
+@dataclass(frozen=True)
+class SpanStyle:
+    """One span as the view paints it."""
+
+    id: str
+    start: int  # code points, half-open
+    end: int
+    color: str  # '#RRGGBB'
+    tooltip: str  # plain text, may contain newlines
+    dashed: bool = False  # suggestions: dashed outline, no fill
+
+
+#: One line's share of a span as painted: (span, text rect, bottom of the line's slot, baseline y).
+_Piece = tuple[SpanStyle, QRectF, float, float]
+
+
+def reading_font() -> QFont:
+    """A proportional serif for long reading, at :data:`BASE_POINT_SIZE`."""
+    families = QFontDatabase.families()
+    available = set(families)
+    family = next((name for name in SERIF_FAMILIES if name in available), None)
+    if family is None:
+        family = next((f for f in families if "serif" in f.lower() and "sans" not in f.lower()), None)
+    font = QFont(family) if family else QFont()
+    font.setPointSizeF(BASE_POINT_SIZE)
+    return font
+
+
+def line_leading(block: QTextBlock, line_height: float) -> tuple[int, int]:
+    """Extra pixels ``(above, below)`` each line of ``block`` gets from its proportional line height.
+
+    A quarter of the extra space goes above the line and the rest below it,
+    where the underline lanes are drawn. ``above`` is at least 1 whenever
+    there is extra space at all, which lets :class:`_SpacedLayout` tell a
+    spaced layout from a fresh one.
+    """
+    fmt = block.blockFormat()
+    if fmt.lineHeightType() != _PROPORTIONAL or fmt.lineHeight() <= 100:
+        return 0, 0
+    extra = round(line_height * (fmt.lineHeight() - 100) / 100)
+    if extra <= 0:
+        return 0, 0
+    above = max(1, extra // 4)
+    return above, max(0, extra - above)
+
+
+class _SpacedLayout(QPlainTextDocumentLayout):
+    """A plain-text layout that honours proportional line heights and spaces paragraphs.
+
+    ``QPlainTextDocumentLayout`` stacks lines at their natural height and
+    ignores ``QTextBlockFormat.lineHeight``. Every consumer of the layout (the
+    editor's painting, hit testing and scrolling) asks ``blockBoundingRect``
+    first, so that is where a freshly laid-out block gets its lines moved
+    apart and its rectangle grown to match. A non-empty block followed by
+    another non-empty one also gets :attr:`paragraph_percent` of a line below it.
+    """
+
+    paragraph_percent = PARAGRAPH_SPACING_PERCENT
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt override)
+        rect = super().blockBoundingRect(block)
+        layout = block.layout()
+        if rect.isNull() or layout.lineCount() == 0:
+            return rect
+        first = layout.lineAt(0)
+        above, below = line_leading(block, first.height())
+        if above and first.y() == 0:  # laid out afresh since we last spaced it
+            self._space_lines(layout, above, below)
+            rect = super().blockBoundingRect(block)
+        following = block.next()
+        if block.length() > 1 and following.isValid() and following.length() > 1:
+            below += round(first.height() * self.paragraph_percent / 100)
+        return rect.adjusted(0, 0, 0, below)
+
+    @staticmethod
+    def _space_lines(layout: QTextLayout, above: int, below: int) -> None:
+        y = float(above)
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            line.setPosition(QPointF(line.x(), y))
+            y += line.height() + above + below
+
+
+def _first_line_reaching(layout: QTextLayout, count: int, y: float, below: float) -> int:
+    """Index of the first line whose slot (text plus the space below it) reaches past ``y``."""
+    lo, hi = 0, count
+    while lo < hi:
+        mid = (lo + hi) // 2
+        line = layout.lineAt(mid)
+        if line.y() + line.height() + below <= y:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+class DocumentView(QPlainTextEdit):
+    """Read-only, word-wrapped view of one document that paints its annotation spans.
+
+    The main window shows two of these side by side and connects to the
+    signals below; the view never writes anything anywhere.
+    """
+
+    #: An annotation was clicked: its id, or "" when the click hit no span.
+    span_clicked = Signal(str)
+    #: The selected span changed (click, Tab/Shift+Tab or :meth:`select_span`): its id, or "" for none.
+    span_selected = Signal(str)
+    #: The text selection changed: code-point ``(start, end)``, equal when the selection is empty.
+    selection_changed = Signal(int, int)
+    #: A context menu is wanted: code-point offset under the mouse (-1 when not over text) and the
+    #: global position for the menu. The view shows no menu itself; the window builds it.
+    context_menu_requested = Signal(int, QPoint)
+    #: The view received keyboard focus.
+    focused = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        document = QTextDocument(self)
+        self._layout = _SpacedLayout(document)
+        document.setDocumentLayout(self._layout)
+        document.setUndoRedoEnabled(False)
+        self.setDocument(document)
+        document.setDocumentMargin(DOCUMENT_MARGIN)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.viewport().setMouseTracking(True)
+
+        self._base_font = reading_font()
+        self._zoom = 0
+        self.setFont(self._base_font)
+
+        self._text = ""
+        self._map = Utf16Map("")
+        self._spans: dict[str, SpanStyle] = {}
+        self._index = SpanIndex(())
+        self._selected: str | None = None
+        self._press_pos: QPoint | None = None
+        self._tooltip = ""
+        self._colors: dict[str, tuple[QColor, QColor, QColor]] = {}
+        self.selectionChanged.connect(self._on_selection_changed)
+
+    # ------------------------------------------------------------------ content
+    def set_document(self, text: str) -> None:
+        """Show ``text`` (already LF-normalised); clears spans, the selected span and the selection."""
+        self._text = text
+        self._map = Utf16Map(text)
+        self._spans = {}
+        self._index = SpanIndex(())
+        self._set_selected(None)
+        self.setPlainText(text)
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        block_format = QTextBlockFormat()
+        block_format.setLineHeight(LINE_HEIGHT_PERCENT, _PROPORTIONAL)
+        cursor.mergeBlockFormat(block_format)
+
+    def text(self) -> str:
+        """The document text, in code points."""
+        return self._text
+
+    def set_spans(self, spans: list[SpanStyle]) -> None:
+        """Replace every span; the selected span stays selected if it is still there."""
+        self._spans = {span.id: span for span in spans}
+        self._index = SpanIndex(spans)
+        if self._selected not in self._spans:
+            self._set_selected(None)
+        self.viewport().update()
+
+    def span_ids_at(self, offset: int) -> list[str]:
+        """Ids of the spans containing code-point ``offset``, in reading order."""
+        return self._index.at(offset)
+
+    def tooltip_at(self, offset: int) -> str:
+        """The tooltips of every span at ``offset``, separated by a blank line ("" if none)."""
+        tips = (self._spans[span_id].tooltip for span_id in self._index.at(offset))
+        return "\n\n".join(tip for tip in tips if tip)
+
+    # ------------------------------------------------------------ the selected span
+    def selected_span(self) -> str | None:
+        """Id of the selected span, or None."""
+        return self._selected
+
+    def select_span(self, span_id: str | None, scroll: bool = True) -> None:
+        """Select ``span_id`` (None, or an id not in this view, selects nothing).
+
+        The text selection is cleared and the caret moves to the span's start;
+        with ``scroll`` an off-screen span is scrolled to the middle of the view.
+        """
+        span = self._spans.get(span_id) if span_id else None
+        cursor = self.textCursor()
+        if span is None:
+            if cursor.hasSelection():
+                cursor.clearSelection()
+                self._set_cursor_keeping_scroll(cursor)
+            self._set_selected(None)
+            return
+        cursor.setPosition(self._map.to_utf16(span.start))
+        self._set_cursor_keeping_scroll(cursor)
+        self._set_selected(span.id)
+        if scroll:
+            self.scroll_to_offset(span.start)
+
+    def next_span(self) -> str | None:
+        """Select the next span in reading order (after the selected one, else after the caret)."""
+        return self._step_span(1)
+
+    def previous_span(self) -> str | None:
+        """Select the previous span in reading order (before the selected one, else before the caret)."""
+        return self._step_span(-1)
+
+    def _step_span(self, step: int) -> str | None:
+        if self._selected is not None:
+            span = self._index.neighbour(self._selected, step)
+        else:
+            caret = self._map.from_utf16(self.textCursor().position())
+            span = self._index.next_after(caret - 1) if step > 0 else self._index.previous_before(caret)
+        if span is None:
+            return None
+        self.select_span(span.id)
+        return span.id
+
+    def _set_selected(self, span_id: str | None) -> None:
+        if span_id == self._selected:
+            return
+        self._selected = span_id
+        self.viewport().update()
+        self.span_selected.emit(span_id or "")
+
+    # ------------------------------------------------------------ text selection
+    def selection_range(self) -> tuple[int, int]:
+        """Code-point ``(start, end)`` of the text selection; equal when nothing is selected."""
+        cursor = self.textCursor()
+        return self._map.from_utf16(cursor.selectionStart()), self._map.from_utf16(cursor.selectionEnd())
+
+    def set_selection(self, start: int, end: int) -> None:
+        """Select code points ``[start, end)`` (clamped to the text) and scroll the end into view."""
+        length = len(self._text)
+        start, end = max(0, min(start, length)), max(0, min(end, length))
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_utf16(start))
+        cursor.setPosition(self._map.to_utf16(end), _KEEP_ANCHOR)
+        self.setTextCursor(cursor)
+
+    def _on_selection_changed(self) -> None:
+        start, end = self.selection_range()
+        if start != end:
+            self._set_selected(None)  # a text selection and a selected span exclude each other
+        self.selection_changed.emit(start, end)
+
+    def _snap_selection(self) -> None:
+        """Widen the selection to whole words (keeping its direction)."""
+        cursor = self.textCursor()
+        start, end = self.selection_range()
+        snapped = snap_to_words(self._text, start, end)
+        if snapped == (start, end):
+            return
+        anchor, position = snapped
+        if cursor.position() < cursor.anchor():
+            anchor, position = position, anchor
+        cursor.setPosition(self._map.to_utf16(anchor))
+        cursor.setPosition(self._map.to_utf16(position), _KEEP_ANCHOR)
+        self.setTextCursor(cursor)
+
+    def _set_cursor_keeping_scroll(self, cursor: QTextCursor) -> None:
+        vertical, horizontal = self.verticalScrollBar().value(), self.horizontalScrollBar().value()
+        self.setTextCursor(cursor)
+        self.verticalScrollBar().setValue(vertical)
+        self.horizontalScrollBar().setValue(horizontal)
+
+    # ------------------------------------------------------------------ geometry
+    def offset_at(self, pos: QPoint) -> int | None:
+        """Code-point offset of the character under viewport point ``pos``, or None off the text.
+
+        The point counts as over a line from the space above it to the bottom
+        of its underline lanes.
+        """
+        if not self._text:
+            return None
+        block = self.cursorForPosition(pos).block()
+        if not block.isValid() or not block.isVisible():
+            return None
+        layout = block.layout()
+        if layout.lineCount() == 0:
+            return None
+        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft() + layout.position()
+        x, y = pos.x() - origin.x(), pos.y() - origin.y()
+        first = layout.lineAt(0)
+        above, below = line_leading(block, first.height())
+        index = _first_line_reaching(layout, layout.lineCount(), y, below)
+        if index >= layout.lineCount():
+            return None
+        line = layout.lineAt(index)
+        if y < line.y() - above:
+            return None
+        position = self._character_at_x(layout, line, x)
+        return None if position is None else self._map.from_utf16(block.position() + position)
+
+    @staticmethod
+    def _character_at_x(layout: QTextLayout, line: QTextLine, x: float) -> int | None:
+        """Block-relative UTF-16 position of the character (grapheme) of ``line`` covering ``x``."""
+        start = line.textStart()
+        end = start + line.textLength()
+        guess = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter)
+        for candidate in (guess, layout.previousCursorPosition(guess)):
+            if start <= candidate < end:
+                following = min(layout.nextCursorPosition(candidate), end)
+                left, right = line.cursorToX(candidate)[0], line.cursorToX(following)[0]
+                if min(left, right) <= x < max(left, right):
+                    return candidate
+        return None
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scroll so code-point ``offset`` is visible; an off-screen offset is centred."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_utf16(max(0, min(offset, len(self._text)))))
+        if self.viewport().rect().contains(self.cursorRect(cursor)):
+            return
+        block = cursor.block()
+        self.blockBoundingGeometry(block)  # makes sure the block is laid out
+        line = block.layout().lineForTextPosition(cursor.positionInBlock())
+        number = block.firstLineNumber() + max(0, line.lineNumber() if line.isValid() else 0)
+        line_height = self.fontMetrics().lineSpacing() * LINE_HEIGHT_PERCENT / 100
+        visible_lines = max(1, int(self.viewport().height() / max(1.0, line_height)))
+        self.verticalScrollBar().setValue(max(0, number - visible_lines // 2))
+
+    # ---------------------------------------------------------------------- zoom
+    def set_zoom(self, points_delta: int) -> None:
+        """Show the text ``points_delta`` points larger (negative: smaller) than the base size."""
+        base = self._base_font.pointSizeF()
+        size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, base + points_delta))
+        self._zoom = round(size - base)
+        font = QFont(self._base_font)
+        font.setPointSizeF(base + self._zoom)
+        self.setFont(font)
+        self.viewport().update()
+
+    def zoom(self) -> int:
+        """The current zoom, in points relative to the base size."""
+        return self._zoom
+
+    # -------------------------------------------------------------------- events
+    def event(self, event: QEvent) -> bool:
+        """Tab / Shift+Tab move between spans instead of moving focus out of the view."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key, modifiers = event.key(), event.modifiers()
+            plain = not modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            if plain and key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                backwards = key == Qt.Key.Key_Backtab or bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+                self._step_span(-1 if backwards else 1)
+                event.accept()
+                return True
+        return super().event(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 (Qt override)
+        """Keep focus here: Tab is for moving between spans (see :meth:`event`)."""
+        return False
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        self.focused.emit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._press_pos = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._press_pos = None  # a double click selects a word; its release is not a span click
+        super().mouseDoubleClickEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        press, self._press_pos = self._press_pos, None
+        if event.button() != Qt.MouseButton.LeftButton or press is None:
+            return
+        pos = event.position().toPoint()
+        dragged = (pos - press).manhattanLength() >= QApplication.startDragDistance()
+        modifiers = event.modifiers()
+        if self.textCursor().hasSelection() and (dragged or modifiers & Qt.KeyboardModifier.ShiftModifier):
+            if not modifiers & Qt.KeyboardModifier.AltModifier:
+                self._snap_selection()
+        elif not dragged:
+            self._click(pos)
+
+    def _click(self, pos: QPoint) -> None:
+        """Select the span under ``pos``; clicking a selected span again moves to the next one there."""
+        offset = self.offset_at(pos)
+        ids = self._index.at(offset) if offset is not None else []
+        if not ids:
+            self._set_selected(None)
+            self.span_clicked.emit("")
+            return
+        spans = self._spans
+        ids.sort(key=lambda span_id: spans[span_id].end - spans[span_id].start)  # innermost first
+        chosen = ids[(ids.index(self._selected) + 1) % len(ids)] if self._selected in ids else ids[0]
+        self.select_span(chosen, scroll=False)
+        self.span_clicked.emit(chosen)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseMoveEvent(event)
+        if event.buttons() != Qt.MouseButton.NoButton:
+            return
+        offset = self.offset_at(event.position().toPoint())
+        tip = self.tooltip_at(offset) if offset is not None else ""
+        if tip and (tip != self._tooltip or not QToolTip.isVisible()):
+            QToolTip.showText(event.globalPosition().toPoint(), tip, self.viewport())
+        elif not tip and self._tooltip:
+            QToolTip.hideText()
+        self._tooltip = tip
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            offset: int | None = self._map.from_utf16(self.textCursor().position())
+            global_pos = self.viewport().mapToGlobal(self.cursorRect().center())
+        else:
+            offset = self.offset_at(event.pos())
+            global_pos = event.globalPos()
+        self.context_menu_requested.emit(-1 if offset is None else offset, global_pos)
+        event.accept()
+
+    # ------------------------------------------------------------------ painting
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        """Fills under the text, then Qt's text, then lanes and outlines on top."""
+        pieces = self._visible_pieces(event.rect()) if len(self._index) else []
+        if pieces:
+            self._paint_fills(pieces)
+        super().paintEvent(event)
+        if pieces:
+            self._paint_marks(pieces)
+
+    def _visible_pieces(self, area: QRect) -> list[_Piece]:
+        """``(span, text rect, slot bottom, baseline)`` for every line piece of a span inside ``area``.
+
+        Walks the visible blocks the way ``QPlainTextEdit.paintEvent`` does and
+        asks the index only for the spans touching the visible lines.
+        """
+        pieces: list[_Piece] = []
+        top, bottom = area.top(), area.bottom() + 1
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return pieces
+        offset = self.contentOffset()
+        y = self.blockBoundingGeometry(block).translated(offset).top()
+        while block.isValid() and y <= bottom:
+            rect = self.blockBoundingRect(block)
+            if block.isVisible() and y + rect.height() >= top:
+                self._block_pieces(block, QPointF(offset.x(), y), top, bottom, pieces)
+            y += rect.height()
+            block = block.next()
+        return pieces
+
+    def _block_pieces(self, block: QTextBlock, origin: QPointF, top: float, bottom: float, pieces: list) -> None:
+        """Append to ``pieces`` the span pieces on the lines of ``block`` between ``top`` and ``bottom``."""
+        layout = block.layout()
+        count = layout.lineCount()
+        if count == 0:
+            return
+        origin = origin + layout.position()
+        above, below = line_leading(block, layout.lineAt(0).height())
+        lines: list[QTextLine] = []
+        for i in range(_first_line_reaching(layout, count, top - origin.y(), below), count):
+            line = layout.lineAt(i)
+            if origin.y() + line.y() - above > bottom:
+                break
+            lines.append(line)
+        if not lines:
+            return
+        starts = [line.textStart() for line in lines]
+        first_u16 = starts[0]
+        last_u16 = starts[-1] + lines[-1].textLength()
+        position = block.position()
+        to_utf16, from_utf16 = self._map.to_utf16, self._map.from_utf16
+        spans = self._index.overlapping(from_utf16(position + first_u16), from_utf16(position + last_u16))
+        for span in spans:
+            a = max(to_utf16(span.start) - position, first_u16)
+            b = min(to_utf16(span.end) - position, last_u16)
+            k = max(0, bisect_right(starts, a) - 1)
+            while k < len(lines) and starts[k] < b:
+                line = lines[k]
+                lo, hi = max(a, starts[k]), min(b, starts[k] + line.textLength())
+                if lo < hi:
+                    x1, x2 = line.cursorToX(lo)[0], line.cursorToX(hi)[0]
+                    text_top = origin.y() + line.y()
+                    rect = QRectF(origin.x() + min(x1, x2), text_top, abs(x2 - x1), line.height())
+                    pieces.append((span, rect, text_top + line.height() + below, text_top + line.ascent()))
+                k += 1
+
+    def _colors_for(self, color: str) -> tuple[QColor, QColor, QColor]:
+        """``(solid, translucent fill, darker outline)`` for a '#RRGGBB' label colour (cached)."""
+        cached = self._colors.get(color)
+        if cached is None:
+            solid = QColor(color)
+            if not solid.isValid():
+                solid = QColor("#808080")
+            fill = QColor(solid)
+            fill.setAlpha(FILL_ALPHA)
+            cached = self._colors[color] = (solid, fill, solid.darker(SELECTED_DARKER))
+        return cached
+
+    def _paint_fills(self, pieces: list[_Piece]) -> None:
+        """Translucent fills, one ``drawRects`` per colour (few Qt calls however many spans)."""
+        by_color: dict[str, list[QRectF]] = {}
+        for span, rect, _slot_bottom, _baseline in pieces:
+            if not span.dashed:
+                by_color.setdefault(span.color, []).append(rect)
+        if not by_color:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(Qt.PenStyle.NoPen)
+        for color, rects in by_color.items():
+            painter.setBrush(self._colors_for(color)[1])
+            painter.drawRects(rects)
+        painter.end()
+
+    def _paint_marks(self, pieces: list[_Piece]) -> None:
+        """Underline lanes, dashed suggestion outlines and the selected span's outline.
+
+        Lane 0 sits at the bottom of the line's slot and higher lanes stack
+        upwards; lanes that would reach the baseline (very deep overlaps)
+        share the highest lane below it rather than strike through the text.
+        """
+        lanes = self._index.lanes
+        underlines: dict[str, list[QRectF]] = {}
+        dashed: dict[str, list[QRectF]] = {}
+        selected: list[QRectF] = []
+        for span, rect, slot_bottom, baseline in pieces:
+            if span.dashed:
+                dashed.setdefault(span.color, []).append(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+            else:
+                lane_top = slot_bottom - LANE_THICKNESS - lanes[span.id] * LANE_STEP
+                if lane_top <= baseline:
+                    deepest = max(0, int((slot_bottom - LANE_THICKNESS - baseline - 1) // LANE_STEP))
+                    lane_top = slot_bottom - LANE_THICKNESS - deepest * LANE_STEP
+                lane = QRectF(rect.left(), lane_top, rect.width(), LANE_THICKNESS)
+                underlines.setdefault(span.color, []).append(lane)
+            if span.id == self._selected:
+                selected.append(rect.adjusted(-2, -1, 2, 1))  # clear of the glyphs
+        painter = QPainter(self.viewport())
+        painter.setPen(Qt.PenStyle.NoPen)
+        for color, rects in underlines.items():
+            painter.setBrush(self._colors_for(color)[0])
+            painter.drawRects(rects)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for color, rects in dashed.items():
+            painter.setPen(QPen(self._colors_for(color)[0], 1, Qt.PenStyle.DashLine))
+            painter.drawRects(rects)
+        if selected:
+            painter.setPen(QPen(self._colors_for(self._spans[self._selected].color)[2], 2))
+            painter.drawRects(selected)
+        painter.end()

@@ -1,0 +1,1 @@
+"""Panes and docks of the main window."""

@@ -1,0 +1,73 @@
+"""One reading pane: a document chooser (source · date · title) over a :class:`DocumentView`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QSizePolicy, QVBoxLayout, QWidget
+
+from annotator.core.model import Document
+from annotator.gui.document_view import DocumentView
+
+
+def document_caption(doc: Document) -> str:
+    """``source · date · title`` as shown in the pane header."""
+    parts = [p for p in (doc.source, _nice_date(doc.published), doc.title) if p]
+    return " · ".join(parts)
+
+
+def _nice_date(date: str | None) -> str:
+    if not date:
+        return ""
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    try:
+        y, m, d = (int(x) for x in date[:10].split("-"))
+        return f"{d} {months[m - 1]} {y}"
+    except (ValueError, IndexError):
+        return date
+
+
+class DocumentPane(QWidget):
+    """A header with the document chooser and the view below it."""
+
+    #: The user picked another document in the chooser; argument: document id.
+    document_chosen = Signal(str)
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.document_id: str | None = None
+        self.chooser = QComboBox(self)
+        self.chooser.setObjectName(f"{name}_chooser")
+        self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(20)
+        self.chooser.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.view = DocumentView(self)
+        self.view.setObjectName(f"{name}_view")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.chooser)
+        layout.addWidget(self.view, 1)
+        self.chooser.activated.connect(self._on_activated)
+
+    def set_documents(self, documents: list[Document]) -> None:
+        """Refill the chooser, keeping the current document selected."""
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        for doc in documents:
+            self.chooser.addItem(document_caption(doc), doc.id)
+            self.chooser.setItemData(self.chooser.count() - 1, f"{doc.title}\n{doc.id}", 3)  # ToolTipRole
+        if self.document_id is not None:
+            self.chooser.setCurrentIndex(self.chooser.findData(self.document_id))
+        self.chooser.blockSignals(False)
+
+    def show_document(self, doc: Document, text: str) -> None:
+        self.document_id = doc.id
+        self.chooser.setCurrentIndex(self.chooser.findData(doc.id))
+        self.chooser.setToolTip(f"{doc.title}\n{doc.id}")
+        self.view.set_document(text)
+
+    def _on_activated(self, index: int) -> None:
+        doc_id = self.chooser.itemData(index)
+        if doc_id and doc_id != self.document_id:
+            self.document_chosen.emit(doc_id)

@@ -1,0 +1,180 @@
+"""SpanIndex against brute force: look-ups, reading order, lanes."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.core.spans import LONG_SPAN_BUCKETS, Span, SpanIndex
+
+TEXT_LENGTH = 400
+
+
+@st.composite
+def span_lists(draw, max_spans: int = 40):
+    """Random spans over a short text: short, empty, nested and a few very long ones."""
+    count = draw(st.integers(0, max_spans))
+    spans = []
+    for i in range(count):
+        start = draw(st.integers(0, TEXT_LENGTH))
+        length = draw(st.one_of(st.integers(0, 12), st.integers(0, TEXT_LENGTH)))
+        spans.append(Span(f"s{i:03d}", start, min(TEXT_LENGTH, start + length)))
+    return spans
+
+
+# Small buckets so that queries cross many buckets and long spans (more than
+# LONG_SPAN_BUCKETS buckets) take the side-list path too.
+bucket_sizes = st.sampled_from([1, 3, 8, 1024])
+
+
+def reading_key(span):
+    return (span.start, -span.end, span.id)
+
+
+def brute_at(spans, offset):
+    return [s.id for s in sorted(spans, key=reading_key) if s.start <= offset < s.end]
+
+
+def brute_overlapping(spans, start, end):
+    """Spans sharing at least one character with [start, end): both ranges non-empty and intersecting."""
+    shared = [s for s in spans if max(s.start, start) < min(s.end, end)]
+    return sorted(shared, key=reading_key)
+
+
+@given(span_lists(), bucket_sizes, st.integers(0, TEXT_LENGTH + 5))
+def test_at_matches_brute_force(spans, bucket_size, offset):
+    index = SpanIndex(spans, bucket_size=bucket_size)
+    assert index.at(offset) == brute_at(spans, offset)
+
+
+@given(span_lists(), bucket_sizes, st.integers(0, TEXT_LENGTH + 5), st.integers(0, TEXT_LENGTH))
+def test_overlapping_matches_brute_force(spans, bucket_size, start, length):
+    index = SpanIndex(spans, bucket_size=bucket_size)
+    assert index.overlapping(start, start + length) == brute_overlapping(spans, start, start + length)
+
+
+@given(span_lists(), st.integers(-1, TEXT_LENGTH + 1))
+def test_next_after_and_previous_before_match_brute_force(spans, offset):
+    index = SpanIndex(spans)
+    ordered = sorted(spans, key=reading_key)
+    after = [s for s in ordered if s.start > offset]
+    before = [s for s in ordered if s.start < offset]
+    assert index.next_after(offset) == (after[0] if after else None)
+    assert index.previous_before(offset) == (before[-1] if before else None)
+
+
+@given(span_lists())
+def test_spans_are_in_reading_order_and_neighbours_walk_them(spans):
+    index = SpanIndex(spans)
+    assert index.spans == sorted(spans, key=reading_key)
+    for i, span in enumerate(index.spans):
+        assert index.index_of(span.id) == i
+        assert index.neighbour(span.id, 1) == (index.spans[i + 1] if i + 1 < len(spans) else None)
+        assert index.neighbour(span.id, -1) == (index.spans[i - 1] if i else None)
+
+
+@given(span_lists(max_spans=60))
+def test_overlapping_spans_never_share_a_lane(spans):
+    index = SpanIndex(spans)
+    assert set(index.lanes) == {s.id for s in spans}
+    for a in spans:
+        for b in spans:
+            if a.id != b.id and a.start < b.end and b.start < a.end:
+                assert index.lanes[a.id] != index.lanes[b.id]
+    assert index.max_lane == max(index.lanes.values(), default=-1)
+
+
+@given(span_lists(max_spans=60))
+def test_lanes_are_the_lowest_free_lane_at_each_start(spans):
+    index = SpanIndex(spans)
+    placed = []
+    for span in index.spans:
+        taken = {index.lanes[p.id] for p in placed if p.end > span.start}
+        assert index.lanes[span.id] == min(set(range(len(placed) + 1)) - taken)
+        placed.append(span)
+
+
+def test_empty_index():
+    index = SpanIndex([])
+    assert len(index) == 0
+    assert index.at(0) == []
+    assert index.overlapping(0, 100) == []
+    assert index.next_after(-1) is None
+    assert index.previous_before(10) is None
+    assert index.lanes == {}
+    assert index.max_lane == -1
+
+
+def test_accepts_tuples_and_objects_and_returns_them():
+    style = Span("b", 2, 6)._replace()  # any object with id/start/end
+
+    class Obj:
+        def __init__(self, id, start, end):
+            self.id, self.start, self.end = id, start, end
+
+    obj = Obj("c", 3, 4)
+    index = SpanIndex([("a", 0, 5), style, obj])
+    assert index.at(3) == ["a", "b", "c"]
+    assert index.overlapping(3, 4)[2] is obj
+    assert index.get("a") == Span("a", 0, 5)
+    assert "c" in index and "z" not in index
+    assert index.get("z") is None
+
+
+def test_nested_spans_get_stacked_lanes():
+    index = SpanIndex([("outer", 0, 10), ("inner", 2, 5), ("innermost", 3, 4), ("after", 10, 12)])
+    assert index.lanes == {"outer": 0, "inner": 1, "innermost": 2, "after": 0}
+    assert index.max_lane == 2
+
+
+def test_empty_spans_touch_nothing_but_keep_their_place_in_reading_order():
+    index = SpanIndex([("empty", 5, 5), ("word", 2, 8)])
+    assert index.at(5) == ["word"]
+    assert [s.id for s in index.overlapping(0, 10)] == ["word"]
+    assert index.next_after(4).id == "empty"
+
+
+@pytest.mark.parametrize("bad", [("x", 5, 3), ("x", -1, 2)])
+def test_invalid_ranges_are_refused(bad):
+    with pytest.raises(ValueError):
+        SpanIndex([bad])
+
+
+def test_duplicate_ids_are_refused():
+    with pytest.raises(ValueError):
+        SpanIndex([("x", 0, 1), ("x", 2, 3)])
+
+
+def test_long_spans_are_found_everywhere_they_cover():
+    length = 1024 * (LONG_SPAN_BUCKETS + 10)
+    index = SpanIndex([("long", 10, length), ("short", 5000, 5010)])
+    assert index.at(5005) == ["long", "short"]
+    assert index.at(length - 1) == ["long"]
+    assert index.at(length) == []
+    assert [s.id for s in index.overlapping(0, 6)] == []
+    assert [s.id for s in index.overlapping(4000, 5001)] == ["long", "short"]
+
+
+@settings(max_examples=1, deadline=None)
+@given(st.just(None))
+def test_builds_fifty_thousand_spans_quickly(_):
+    rng = random.Random(7)
+    spans = []
+    for i in range(50_000):
+        start = rng.randrange(3_000_000)
+        spans.append(Span(f"a{i:05d}", start, start + rng.randint(1, 300)))
+    began = time.perf_counter()
+    index = SpanIndex(spans)
+    elapsed = time.perf_counter() - began
+    assert len(index) == 50_000
+    # The target is well under 0.3 s; the bound is loose so a busy CI machine
+    # does not fail, but a quadratic build (minutes) would.
+    assert elapsed < 2.0
+    began = time.perf_counter()
+    for _ in range(1000):
+        index.at(rng.randrange(3_000_000))
+    assert time.perf_counter() - began < 0.5

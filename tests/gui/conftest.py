@@ -1,0 +1,21 @@
+"""GUI fixtures: a main window on a fresh default project (seeded), closed after the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.gui import app as gui_app
+
+
+@pytest.fixture
+def window(qtbot, annotator_home):
+    """The main window as a first start shows it: the default project with both seeds side by side."""
+    gui_app.application()
+    win = gui_app.open_window(None, gui_app.settings(), user="tester")
+    assert win is not None
+    qtbot.addWidget(win)
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+    win.session.store.close()
+    gui_app._WINDOWS.clear()
