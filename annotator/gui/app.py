@@ -6,6 +6,7 @@ created on first start with the sample corpus from ``seeds/``.
 
 from __future__ import annotations
 
+import ctypes.util
 import getpass
 import os
 import sys
@@ -21,6 +22,13 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.formats.documents import import_seeds
 from annotator.core.store import Store
 from annotator.gui import check_pyside
+
+#: Libraries Qt's X11 (xcb) platform plugin loads, with the Debian/Ubuntu package that provides each.
+XCB_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0", "xcb-icccm": "libxcb-icccm4", "xcb-image": "libxcb-image0",
+    "xcb-keysyms": "libxcb-keysyms1", "xcb-randr": "libxcb-randr0", "xcb-render-util": "libxcb-render-util0",
+    "xcb-shape": "libxcb-shape0", "xcb-xkb": "libxcb-xkb1", "xkbcommon-x11": "libxkbcommon-x11-0",
+}
 
 #: Open windows, so they are not garbage-collected while shown.
 _WINDOWS: list[QWidget] = []
@@ -52,6 +60,28 @@ def resolve_user(store_settings: QSettings, explicit: str | None, parent: QWidge
         name = name.strip() if ok and name.strip() else default_user()
     store_settings.setValue("user", name)
     return name
+
+
+def check_display(env: dict | None = None, platform: str = sys.platform, find=ctypes.util.find_library) -> None:
+    """Refuse to start, with a sentence, where Qt would abort: no display, or X11 libraries missing (Linux)."""
+    env = os.environ if env is None else env
+    if not platform.startswith("linux"):
+        return
+    chosen = env.get("QT_QPA_PLATFORM", "")
+    if chosen and not chosen.startswith("xcb"):
+        return
+    if not chosen and env.get("WAYLAND_DISPLAY"):
+        return
+    if not env.get("DISPLAY"):
+        raise AnnotatorError(
+            "No display found: run annotator in a desktop session (or set QT_QPA_PLATFORM=offscreen for scripts)."
+        )
+    missing = [pkg for lib, pkg in XCB_LIBRARIES.items() if find(lib) is None]
+    if missing:
+        raise AnnotatorError(
+            "Qt cannot open a window because system libraries are missing; install them with: "
+            f"sudo apt-get install {' '.join(missing)}"
+        )
 
 
 def open_store(project: str | os.PathLike | None) -> Store:
@@ -107,6 +137,7 @@ def open_window(project, store_settings: QSettings, user: str | None = None):
 def run(project: str | None = None, user: str | None = None) -> int:
     """``annotator [PROJECT]``: show the window and run the event loop."""
     check_pyside()
+    check_display()
     app = application()
     store_settings = settings()
     if project is not None:

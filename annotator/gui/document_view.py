@@ -228,6 +228,9 @@ class DocumentView(QPlainTextEdit):
         block_format = QTextBlockFormat()
         block_format.setLineHeight(LINE_HEIGHT_PERCENT, _PROPORTIONAL)
         cursor.mergeBlockFormat(block_format)
+        # setPlainText on a view not laid out yet (tiny viewport) may scroll to
+        # keep the caret visible; a new document always opens at its top.
+        self.verticalScrollBar().setValue(0)
 
     def text(self) -> str:
         """The document text, in code points."""

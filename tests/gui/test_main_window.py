@@ -158,3 +158,9 @@ def test_tab_selects_next_span_and_delete_removes_it(window, qtbot):
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert [a.quote for a in window.session.store.annotations()] == ["Vladimir Putin"]
     assert "Delete 'Steve Witkoff' (Actor)" in window.actions[A.UNDO].text()
+
+
+def test_documents_open_at_their_first_line(window):
+    for pane in window.panes:
+        assert pane.view.verticalScrollBar().value() == 0
+        assert pane.view.firstVisibleBlock().blockNumber() == 0
