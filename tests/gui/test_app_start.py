@@ -32,3 +32,54 @@ def test_usable_platforms_pass(env):
 def test_other_systems_are_not_checked():
     check_display({}, "darwin", lambda lib: None)
     assert "xcb-cursor" in XCB_LIBRARIES
+
+
+def test_opening_a_foreign_file_shows_one_message_and_leaves_it_alone(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.gui import app as gui_app
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: shown.append(text))
+    foreign = tmp_path / "notes.sqlite"
+    foreign.write_text("not a database", encoding="utf-8")
+    gui_app.application()
+    assert gui_app.open_window(foreign, gui_app.settings(), user="tester") is None
+    assert len(shown) == 1 and "not an annotator project" in shown[0]
+    assert foreign.read_text(encoding="utf-8") == "not a database"
+
+
+def test_a_named_project_is_created_empty_with_default_labels(qtbot, tmp_path):
+    from annotator.gui import app as gui_app
+
+    gui_app.application()
+    path = tmp_path / "case.sqlite"
+    win = gui_app.open_window(path, gui_app.settings(), user="tester")
+    qtbot.addWidget(win)
+    try:
+        assert path.exists()
+        assert win.session.store.documents() == []
+        assert [lb.name for lb in win.session.store.labels()] == ["Claim", "Actor", "Figure", "Plan point"]
+        assert win.panes[0].document_id is None
+        win.apply_label("Actor")  # nothing to tag: a status message, no crash
+        assert "Open a document first" in win.statusBar().currentMessage()
+    finally:
+        win.close()
+        win.session.store.close()
+        gui_app._WINDOWS.clear()
+
+
+def test_name_is_asked_once_then_remembered(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from annotator.gui import app as gui_app
+
+    monkeypatch.delenv("ANNOTATOR_USER")
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: asked.append(k.get("text")) or ("Alice", True))
+    gui_app.application()
+    settings = gui_app.settings()
+    assert gui_app.resolve_user(settings, None) == "Alice"
+    assert gui_app.resolve_user(gui_app.settings(), None) == "Alice"
+    assert len(asked) == 1 and asked[0]  # defaulted to the OS user name
+    assert gui_app.resolve_user(settings, "bob") == "bob"  # --user wins
