@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from annotator import __version__
-from annotator.core.errors import AnnotatorError, InputError, NotAProjectError
+from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.fileio import atomic_writer
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -179,8 +179,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     from annotator.core.formats.csv_set import export_csv
     from annotator.core.formats.json_set import Selection, export_json
 
-    if not Path(args.project).exists():
-        raise NotAProjectError(f"There is no project file at {args.project}.")
     with _project(args.project, create=False) as store:
         docs = list(dict.fromkeys(store.find_document(ref).id for ref in args.doc)) if args.doc else None
         selection = Selection(documents=docs, annotator=args.annotator, status=args.status)
@@ -213,12 +211,8 @@ def _output(path: str | None) -> Iterator:
 
 @command("documents")
 def cmd_documents(args: argparse.Namespace) -> int:
-    if not Path(args.project).exists():
-        raise NotAProjectError(f"There is no project file at {args.project}.")
     with _project(args.project, create=False) as store:
-        counts = {}
-        for a in store.iter_annotations():
-            counts[a.document] = counts.get(a.document, 0) + 1
+        counts = store.annotation_counts_by_document()
         for d in store.documents():
             print(f"{d.id}\t{d.source}\t{d.published or ''}\t{d.length}\t{counts.get(d.id, 0)}\t{d.title}")
     return 0
@@ -226,8 +220,6 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 @command("labels")
 def cmd_labels(args: argparse.Namespace) -> int:
-    if not Path(args.project).exists():
-        raise NotAProjectError(f"There is no project file at {args.project}.")
     with _project(args.project, create=False) as store:
         counts = store.label_counts()
         for lb in store.labels():

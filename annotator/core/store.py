@@ -516,16 +516,9 @@ class Store:
     def has_annotation(self, ann_id: str) -> bool:
         return bool(self._read("SELECT 1 FROM annotations WHERE id = ?", [ann_id]))
 
-    def annotations(
-        self,
-        document: str | None = None,
-        annotator: str | None = None,
-        label: str | None = None,
-        status: str | None = None,
-        documents: Iterable[str] | None = None,
-    ) -> list[Annotation]:
-        """Annotations matching every given filter, in document then reading order."""
-        return list(self.iter_annotations(document, annotator, label, status, documents))
+    def annotations(self, **filters) -> list[Annotation]:
+        """Annotations matching every given filter (see :meth:`iter_annotations`), in reading order."""
+        return list(self.iter_annotations(**filters))
 
     def iter_annotations(
         self,
@@ -589,6 +582,9 @@ class Store:
             sql += f" WHERE document IN ({', '.join('?' * len(docs))})" if docs else " WHERE 0"
             params = docs
         return dict(self._read(sql + " GROUP BY label", params))
+
+    def annotation_counts_by_document(self) -> dict[str, int]:
+        return dict(self._read("SELECT document, COUNT(*) FROM annotations GROUP BY document"))
 
     def annotation_count(self) -> int:
         return self._read("SELECT COUNT(*) FROM annotations")[0][0]

@@ -82,8 +82,6 @@ def export_json(store: Store, out: TextIO, selection: Selection | None = None, i
     ]
     out.write(f'  "labels": {_dump_list(labels, dumps)},\n')
 
-    # Annotators and links depend on which annotations are exported: stream the
-    # annotations first into the file, remember only ids and annotator names.
     docs = []
     for doc_id in doc_ids:
         doc = store.document(doc_id)
@@ -100,6 +98,8 @@ def export_json(store: Store, out: TextIO, selection: Selection | None = None, i
         docs.append(record)
     out.write(f'  "documents": {_dump_list(docs, dumps)},\n')
 
+    # Annotators and links depend on which annotations are exported: stream the
+    # annotations into the file first, remembering only their ids and annotators.
     out.write('  "annotations": [')
     count = 0
     annotator_ids: set[str] = set()
