@@ -1,0 +1,483 @@
+"""Suggested annotations for one document: figures, actors and quoted claims.
+
+Pure Python, standard library only. A suggestion is a span the analyst may
+accept (it then becomes an annotation) or ignore; nothing here writes to a
+project. Offsets are half-open code-point offsets and ``text[start:end] ==
+quote`` holds for every suggestion.
+
+Rules
+    **Figure** — every span from :func:`annotator.core.numbers.find_figures`
+    (reason ``"number phrase: at least 6 people"``).
+
+    **Actor**, two sources:
+
+    * every whole-word, case-sensitive occurrence of a quote already tagged
+      Actor anywhere in the project (``actor_names``, plus the Actor quotes in
+      ``existing``) that does not overlap an Actor annotation of this document
+      (reason ``"tagged as Actor elsewhere"``). At one place the longest name wins.
+    * capitalised names (reason ``"capitalised name"``): runs of capitalised
+      words on one line, joined by single spaces and by name particles ("von
+      der", "de", "bin", ...), with initials ("JD", "J. D.") allowed. A run is cut
+      at titles ("President", "Minister", "Envoy", ...), acronyms ("US", "UK",
+      "NATO"), months and week-days; a department word ("Army", "State", ...)
+      is dropped from the front of a 3+ word piece ("Secretary of the Army Dan
+      Driscoll" -> "Dan Driscoll"). At the start of a sentence a common word
+      ("The", "Speaking", or any word that also occurs in lower case in the
+      text) is dropped unless the whole piece also occurs mid-sentence. A piece
+      of three or more words is split when a shorter tail or head of it occurs
+      on its own elsewhere in the text or is a tagged Actor ("Middle East Steve
+      Witkoff" -> "Middle East", "Steve Witkoff"). What is left must hold 2 to
+      4 capitalised words. Names overlapping an Actor annotation of this
+      document are not suggested.
+
+    **Claim** — the text between matching double quotes on one line: “…”,
+    "…", «…», „…“; without the quote marks, trimmed of spaces and of a trailing
+    comma, semicolon or colon, and holding at least three words (reason
+    ``"quoted passage"``). Scare quotes such as “robust” or “very solid” are
+    therefore not suggested.
+
+Never suggested: a span with the same ``(start, end, label)`` as an annotation
+of this document. The result is sorted by ``(start, end, label)`` with no
+duplicates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from annotator.core.model import Annotation
+from annotator.core.numbers import describe, figure_readings
+
+__all__ = ["Suggestion", "suggest", "KINDS"]
+
+KINDS = ("Figure", "Actor", "Claim")
+
+REASON_FIGURE = "number phrase"
+REASON_TAGGED = "tagged as Actor elsewhere"
+REASON_NAME = "capitalised name"
+REASON_QUOTE = "quoted passage"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    document: str
+    label: str
+    start: int
+    end: int
+    quote: str
+    reason: str
+
+    def to_json(self) -> dict:
+        return {
+            "document": self.document,
+            "label": self.label,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "reason": self.reason,
+        }
+
+
+# ----------------------------------------------------------------- overlap look-up
+class _Covered:
+    """Does ``[start, end)`` share a character with any of some spans?  O(log n) per question."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for s, e in sorted((s, e) for s, e in spans if e > s):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def __call__(self, start: int, end: int) -> bool:
+        i = bisect_right(self._starts, end - 1) - 1
+        return i >= 0 and self._ends[i] > start
+
+
+# ----------------------------------------------------------------- figures
+def _figure_suggestions(text: str):
+    for start, end, reading in figure_readings(text):
+        yield start, end, f"{REASON_FIGURE}: {describe(reading)}"
+
+
+# ----------------------------------------------------------------- claims
+_QUOTED = re.compile(
+    r"“(?P<a>[^“”\n\r\u2028\u2029]*)”"
+    r'|"(?P<b>[^"\n\r\u2028\u2029]*)"'
+    r"|«(?P<c>[^«»\n\r\u2028\u2029]*)»"
+    r"|„(?P<d>[^„“”\n\r\u2028\u2029]*)[“”]"
+)
+_CLAIM_WORD = re.compile(r"[^\W_]+")
+_MIN_CLAIM_WORDS = 3
+
+
+def _claim_suggestions(text: str):
+    for m in _QUOTED.finditer(text):
+        group = m.lastgroup
+        s, e = m.start(group), m.end(group)
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:"):
+            e -= 1
+        if s < e and len(_CLAIM_WORD.findall(text, s, e)) >= _MIN_CLAIM_WORDS:
+            yield s, e, REASON_QUOTE
+
+
+# ----------------------------------------------------------------- actors: tagged names
+def _trie_pattern(names: Iterable[str]) -> str:
+    """A regex matching any of ``names``, longest first at each place (a character trie)."""
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a name may end here: the rest is optional (greedy, so longest first)
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+_MAX_NAME = 200  # longer "names" are quotes, not names; also keeps the trie shallow
+
+
+def _usable_name(name: str) -> bool:
+    return 0 < len(name) <= _MAX_NAME and not any(ch in name for ch in "\n\r\u2028\u2029") and any(
+        ch.isalnum() for ch in name
+    )
+
+
+_WORDISH = re.compile(r"[\w\u0300-\u036f]")
+
+
+def _tagged_suggestions(text: str, names: set[str]):
+    names = {n for n in names if _usable_name(n)}
+    if not names:
+        return
+    # The pattern starts with the trie itself so that ``re`` can skip ahead by first character;
+    # the "not inside a word" check on the left is done here instead.
+    pattern = re.compile("(?:" + _trie_pattern(names) + r")(?![\w\u0300-\u036f])")
+    pos = 0
+    while True:
+        m = pattern.search(text, pos)
+        if m is None:
+            return
+        s, e = m.start(), m.end()
+        if s > 0 and _WORDISH.match(text, s - 1) and _WORDISH.match(text, s):
+            pos = s + 1  # inside a word: look again from the next character
+            continue
+        if e > s:
+            yield s, e, REASON_TAGGED
+        pos = max(e, s + 1)
+
+
+# ----------------------------------------------------------------- actors: capitalised names
+def _char_class(pred) -> str:
+    """A regex character class of the BMP characters satisfying ``pred``."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        if pred(chr(cp)):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    parts = []
+    for a, b in ranges:
+        parts.append(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}")
+    return "[" + "".join(parts) + "]"
+
+
+_PARTICLES = (
+    "von", "van", "der", "den", "de", "du", "da", "di", "del", "della", "dei", "des", "dos", "das",
+    "do", "la", "le", "ter", "ten", "zu", "bin", "ibn", "bint", "al", "el", "y",
+)  # fmt: skip
+
+TITLES = frozenset(
+    """
+    President Vice Prime Minister Secretary Chancellor Senator Sen Representative Rep Congressman
+    Congresswoman Governor Gov Mayor Envoy Ambassador Chief Staff General Gen Colonel Col Major Maj
+    Captain Capt Lieutenant Lt Sergeant Sgt Admiral Adm Commander Cmdr Marshal Brigadier Corporal
+    Private King Queen Prince Princess Emperor Empress Pope Archbishop Bishop Cardinal Father
+    Reverend Rev Rabbi Imam Ayatollah Sheikh Emir Sultan Mr Mrs Ms Miss Mx Dr Prof Professor Sir
+    Dame Lord Lady Judge Justice Speaker Commissioner Director Spokesman Spokeswoman Spokesperson
+    Chairman Chairwoman Chairperson Chair Leader Deputy Special Officer Premier
+    Attorney Counsel Advisor Adviser Aide Envoys Ministers Presidents Secretary-General CEO
+    """.split()
+)
+# Dropped from the front of a 3+ word name: "Army Dan Driscoll", "State Marco Rubio".
+DEPARTMENTS = frozenset(
+    """
+    Army Navy State Defence Defense Foreign Interior Home Treasury Finance Justice Health
+    Commerce Energy Homeland Security Intelligence Economy Trade Labour Labor Transport Education
+    Agriculture Culture Environment Development Affairs Office Department Ministry Staff
+    """.split()
+)
+_CALENDAR = frozenset(
+    """
+    January February March April May June July August September October November December Monday
+    Tuesday Wednesday Thursday Friday Saturday Sunday Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov
+    Dec Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun
+    """.split()
+)
+ACRONYMS = frozenset(
+    """
+    US UK EU UN FT AP TV UA RF DC PM MP AI ID OK NY LA CIA FBI BBC CNN RTL NATO USA UAE IMF GOP
+    U.S. U.K. U.N. E.U. U.S.A. D.C.
+    """.split()
+)
+# Capitalised at the start of a sentence but not names; the text itself supplies most others.
+_COMMON = frozenset(
+    """
+    The A An In On At As But And Or If When While After Before Since Until Speaking According This
+    That These Those There Here It Its He She We They I You His Her Their Our Your My What Why How
+    Who Which Where Meanwhile However Despite Although Though Yet So Then Also Still For From By
+    With Without Under Over Into During Asked Last Next Earlier Later Some Many Most Several Both
+    Each Every No Not Only Even Other Such Senior Additional
+    """.split()
+)
+_OPENERS = "“\"‘'«„([{—–- \t\u00a0"
+_CLOSERS = "”\"’')]}»"
+
+
+@lru_cache(maxsize=1)
+def _name_patterns() -> tuple[re.Pattern, re.Pattern]:
+    upper = _char_class(lambda c: c.isupper() or c.istitle())
+    lower = _char_class(lambda c: c.islower() or unicodedata.category(c) in ("Mn", "Mc"))
+    word = (
+        rf"{upper}{lower}+(?:{upper}{lower}+)?"
+        rf"(?:['’](?![sS](?![^\W\d_])){upper}?{lower}+|-{upper}?{lower}+)*"
+    )
+    initials = rf"{upper}\.(?: ?{upper}\.)*|{upper}{{2,}}(?![^\W\d_])"
+    hyphenated = rf"(?:al|el|ul|bin|ibn|ben|abu|abd)-{upper}{lower}+"
+    particle = "(?:" + "|".join(_PARTICLES) + ")"
+    token = rf"(?:(?P<init>{initials})|(?P<hyph>{hyphenated})|(?P<word>{word})|(?P<part>{particle}))(?![^\W\d_])"
+    run_token = rf"(?:{initials}|{hyphenated}|{word})(?![^\W\d_])"
+    # The first token, written to start with the upper-case class (lets ``re`` skip ahead fast),
+    # then checked not to continue a word or an abbreviation.
+    first = (
+        rf"{upper}(?<![\w\u0300-\u036f'’.-].)"
+        rf"(?:\.(?: ?{upper}\.)*|{upper}+|{lower}+(?:{upper}{lower}+)?"
+        rf"(?:['’](?![sS](?![^\W\d_])){upper}?{lower}+|-{upper}?{lower}+)*)(?![^\W\d_])"
+    )
+    run = rf"{first}(?:[ \u00a0](?:{particle}[ \u00a0]){{0,3}}{run_token})*"
+    return re.compile(run), re.compile(token)
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    j = pos - 1
+    while j >= 0 and text[j] in _OPENERS:
+        j -= 1
+    if j < 0:
+        return True
+    ch = text[j]
+    if ch in _CLOSERS and j > 0:
+        ch = text[j - 1]
+    return ch in ".!?…:;\n\r\u2028\u2029"
+
+
+def _is_title(token: str) -> bool:
+    return token in TITLES or any(part in TITLES for part in token.split("-"))
+
+
+class _Piece:
+    """A candidate name: a list of ``(start, end, kind, text)`` tokens."""
+
+    __slots__ = ("tokens", "initial")
+
+    def __init__(self, tokens: list, initial: bool):
+        self.tokens = tokens
+        self.initial = initial
+
+
+def _trim_particles(tokens: list) -> list:
+    while tokens and tokens[0][2] == "part":
+        tokens = tokens[1:]
+    while tokens and tokens[-1][2] == "part":
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _pieces(text: str):
+    """Split every run of capitalised words into pieces at titles, acronyms and calendar words."""
+    run_re, token_re = _name_patterns()
+    for run in run_re.finditer(text):
+        words = run.group()
+        if " " not in words and "\u00a0" not in words:
+            continue  # a single word is never a name suggestion
+        initial = _sentence_start(text, run.start())
+        current: list = []
+        first = True
+        for t in token_re.finditer(text, run.start(), run.end()):
+            kind = t.lastgroup
+            word = t.group()
+            breaker = (
+                word in _CALENDAR
+                or word in ACRONYMS
+                or (kind == "init" and word.isalpha() and len(word) > 2)
+                or (kind == "word" and _is_title(word))
+            )
+            if not breaker and kind == "init" and current and current[-1][2] == "init":
+                breaker = True  # two initials in a row: "JD FBI"
+            if breaker:
+                current = _trim_particles(current)
+                if current:
+                    yield _Piece(current, initial and first)
+                current = []
+                first = False
+                continue
+            current.append((t.start(), t.end(), kind, word))
+        current = _trim_particles(current)
+        if current:
+            yield _Piece(current, initial and first)
+
+
+_PUNCT = "".join(chr(c) for c in range(0x80) if not chr(c).isalnum()) + "“”‘’«»„…—–"
+
+
+def _lower_case_words(text: str) -> set[str]:
+    """The words that occur in lower case somewhere in ``text``."""
+    out = set()
+    for chunk in set(text.split()):
+        for word in re.split(r"[-/–—]", chunk.strip(_PUNCT)):
+            word = word.strip(_PUNCT)
+            if word.islower():
+                out.add(word)
+    return out
+
+
+def _name_count(tokens: list) -> int:
+    return sum(1 for t in tokens if t[2] != "part")
+
+
+def _span_text(text: str, tokens: list) -> str:
+    return text[tokens[0][0] : tokens[-1][1]]
+
+
+def _name_suggestions(text: str, tagged: set[str]):
+    pieces = list(_pieces(text))
+    if not pieces:
+        return
+    lower_words: set[str] | None = None
+    counts: dict[str, int] = {}
+    mid_sentence: set[str] = set()
+    for p in pieces:
+        s = _span_text(text, p.tokens)
+        counts[s] = counts.get(s, 0) + 1
+        if not p.initial:
+            mid_sentence.add(s)
+
+    results = []
+    for p in pieces:
+        tokens = p.tokens
+        if p.initial and tokens[0][2] == "word" and _span_text(text, tokens) not in mid_sentence:
+            head = tokens[0][3]
+            common = head in _COMMON
+            if not common:
+                if lower_words is None:
+                    lower_words = _lower_case_words(text)
+                common = head.lower() in lower_words
+            if common:
+                tokens = _trim_particles(tokens[1:])
+        # A lone initial or acronym-like token must be followed by a real name word.
+        while tokens and tokens[-1][2] == "init":
+            tokens = _trim_particles(tokens[:-1])
+        if _name_count(tokens) >= 3 and tokens[0][3] in DEPARTMENTS:
+            tokens = _trim_particles(tokens[1:])
+        if not tokens:
+            continue
+        for part in _split_known(text, tokens, counts, tagged):
+            n = _name_count(part)
+            if 2 <= n <= 4 and any(t[2] in ("word", "hyph") for t in part):
+                results.append((part[0][0], part[-1][1], REASON_NAME))
+    yield from results
+
+
+def _split_known(text: str, tokens: list, counts: dict[str, int], tagged: set[str]) -> list[list]:
+    """Split a 3+ word piece where a tail or head of it is a name seen on its own."""
+    if _name_count(tokens) < 3:
+        return [tokens]
+    whole = _span_text(text, tokens)
+
+    def known(part: list) -> bool:
+        if _name_count(part) < 2:
+            return False
+        s = _span_text(text, part)
+        return s != whole and (counts.get(s, 0) > 0 or s in tagged)
+
+    n = len(tokens)
+    for cut in range(1, n - 1):  # tails, longest first
+        tail = _trim_particles(tokens[cut:])
+        if known(tail):
+            head = _trim_particles(tokens[:cut])
+            return [head, tail] if head else [tail]
+    for cut in range(n - 1, 1, -1):  # heads, longest first
+        head = _trim_particles(tokens[:cut])
+        if known(head):
+            rest = _trim_particles(tokens[cut:])
+            return [head, rest] if rest else [head]
+    return [tokens]
+
+
+# ----------------------------------------------------------------- entry point
+def suggest(
+    doc_id: str,
+    text: str,
+    existing: list[Annotation],
+    actor_names: set[str] | None = None,
+    kinds: Iterable[str] = KINDS,
+) -> list[Suggestion]:
+    """Suggested Figure, Actor and Claim spans for document ``doc_id`` with text ``text``.
+
+    ``existing`` are annotations (those of other documents are used only for
+    their Actor quotes); ``actor_names`` are the quotes of Actor annotations
+    across the project. ``kinds`` picks which labels to suggest; an unknown
+    kind raises :class:`ValueError`.
+    """
+    kinds = tuple(kinds)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise ValueError(f"cannot suggest {', '.join(map(repr, unknown))}: known kinds are {', '.join(KINDS)}")
+
+    here = [a for a in existing if a.document == doc_id]
+    taken = {(a.start, a.end, a.label) for a in here}
+    found: dict[tuple[int, int, str], str] = {}
+
+    def add(label: str, spans) -> None:
+        for start, end, reason in spans:
+            key = (start, end, label)
+            if key not in taken and key not in found and 0 <= start < end <= len(text):
+                found[key] = reason
+
+    if "Figure" in kinds:
+        add("Figure", _figure_suggestions(text))
+    if "Claim" in kinds:
+        add("Claim", _claim_suggestions(text))
+    if "Actor" in kinds:
+        names = {n.strip() for n in (actor_names or ())}
+        names |= {a.quote.strip() for a in existing if a.label == "Actor"}
+        names.discard("")
+        covered = _Covered((a.start, a.end) for a in here if a.label == "Actor")
+        add("Actor", ((s, e, r) for s, e, r in _tagged_suggestions(text, names) if not covered(s, e)))
+        add("Actor", ((s, e, r) for s, e, r in _name_suggestions(text, names) if not covered(s, e)))
+
+    return [
+        Suggestion(doc_id, label, start, end, text[start:end], reason)
+        for (start, end, label), reason in sorted(found.items())
+    ]
