@@ -55,9 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", help="publication date to record, YYYY-MM-DD")
     p.add_argument("--title", help="title to use instead of the first line (one file only)")
 
-    p = sub.add_parser("import", help="import a JSON annotation set into a project")
+    p = sub.add_parser("import", help="import a JSON annotation set, or another project's annotations")
     p.add_argument("project", help="project file; created with the default labels if missing")
-    p.add_argument("set", metavar="SET.json", help="an annotation set exported by annotator")
+    p.add_argument("set", metavar="SET.json|OTHER.sqlite", help="an annotation set exported by annotator, or a project file")
     p.add_argument("--as", dest="as_annotator", metavar="NAME", help="import every annotation under this annotator")
 
     p = sub.add_parser("export", help="export annotations as JSON or CSV")
@@ -166,10 +166,17 @@ def cmd_add(args: argparse.Namespace) -> int:
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
     from annotator.core.formats.json_set import import_json, parse_set
+    from annotator.core.formats.project_set import is_project_file, read_project_set
 
-    data = parse_set(_read_text_file(args.set), Path(args.set).name)
+    name = Path(args.set).name
+    if is_project_file(args.set):
+        if Path(args.set).resolve() == Path(args.project).resolve():
+            raise InputError("A project cannot import from itself.")
+        data = read_project_set(args.set)
+    else:
+        data = parse_set(_read_text_file(args.set), name)
     with _project(args.project, create=True) as store:
-        report = import_json(store, data, as_annotator=args.as_annotator, name=Path(args.set).name)
+        report = import_json(store, data, as_annotator=args.as_annotator, name=name)
     print(report.summary())
     return 0
 

@@ -81,6 +81,20 @@ def m0001_initial(db: Database) -> None:
     )
 
 
+@migrations(name="0002_review")
+def m0002_review(db: Database) -> None:
+    """Review decisions: who accepted or rejected an annotation, when, and why."""
+    db.executescript(
+        """
+        ALTER TABLE annotations ADD COLUMN reviewer TEXT NOT NULL DEFAULT '';
+        ALTER TABLE annotations ADD COLUMN reviewed TEXT NOT NULL DEFAULT '';
+        ALTER TABLE annotations ADD COLUMN review_note TEXT NOT NULL DEFAULT '';
+        CREATE INDEX annotations_status ON annotations(status);
+        PRAGMA user_version = 2;
+        """
+    )
+
+
 #: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

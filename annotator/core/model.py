@@ -51,6 +51,9 @@ class Annotation:
     status: str = "pending"
     created: str = ""
     modified: str = ""
+    reviewer: str = ""
+    reviewed: str = ""
+    review_note: str = ""
 
     def overlaps(self, start: int, end: int) -> bool:
         """True if this span shares at least one character with ``[start, end)``."""

@@ -42,7 +42,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Colours given to new labels, in order, after the four defaults (Okabe–Ito palette).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
-_ANN_COLUMNS = 'id, document, label, start, "end", quote, annotator, note, status, created, modified'
+_ANN_COLUMNS = (
+    'id, document, label, start, "end", quote, annotator, note, status, created, modified, reviewer, reviewed, review_note'
+)
 _DOC_COLUMNS = "id, title, source, published, url, length, added"
 
 
@@ -500,9 +502,10 @@ class Store:
 
     def _insert_annotations(self, anns: Iterable[Annotation]) -> None:
         self.db.conn.executemany(
-            f"INSERT INTO annotations ({_ANN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO annotations ({_ANN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (a.id, a.document, a.label, a.start, a.end, a.quote, a.annotator, a.note, a.status, a.created, a.modified)
+                (a.id, a.document, a.label, a.start, a.end, a.quote, a.annotator, a.note, a.status, a.created,
+                 a.modified, a.reviewer, a.reviewed, a.review_note)
                 for a in anns
             ),
         )
@@ -573,6 +576,36 @@ class Store:
         with self.transaction():
             self.db["annotations"].update(ann_id, fields)
         return self.annotation(ann_id)
+
+    def set_review(self, ann_id: str, status: str, reviewer: str, note: str = "", when: str | None = None) -> Annotation:
+        """Record a review decision: ``status`` (accepted, rejected or pending), by whom, when, and why."""
+        if status not in STATUSES:
+            raise InputError(f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.")
+        self.annotation(ann_id)
+        fields = {"status": status, "reviewer": reviewer if status != "pending" else "",
+                  "reviewed": (when or now()) if status != "pending" else "", "review_note": note or ""}
+        with self.transaction():
+            if reviewer:
+                self.ensure_annotator(reviewer)
+            self.db["annotations"].update(ann_id, fields)
+        return self.annotation(ann_id)
+
+    def restore_review(self, ann: Annotation) -> None:
+        """Put back ``ann``'s review fields exactly (undo of a decision)."""
+        with self.transaction():
+            self.db["annotations"].update(
+                ann.id, {"status": ann.status, "reviewer": ann.reviewer, "reviewed": ann.reviewed,
+                         "review_note": ann.review_note},
+            )
+
+    def find_span(self, document: str, start: int, end: int, label: str, annotator: str) -> Annotation | None:
+        """The annotation of ``annotator`` with exactly these bounds and label, if any."""
+        rows = self._read(
+            f'SELECT {_ANN_COLUMNS} FROM annotations WHERE document = ? AND start = ? AND "end" = ? AND label = ? '
+            "AND annotator = ? ORDER BY created, id LIMIT 1",
+            [document, start, end, label, annotator],
+        )
+        return Annotation(*rows[0]) if rows else None
 
     def label_counts(self, documents: Iterable[str] | None = None) -> dict[str, int]:
         """Number of annotations per label, over ``documents`` (all when None)."""

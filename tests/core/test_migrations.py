@@ -1,0 +1,54 @@
+"""Schema migrations: an older project upgrades in place and keeps every annotation."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+
+from annotator.core import migrations as mig
+from annotator.core.store import Store
+
+
+def make_v1_project(path):
+    db = Database(path)
+    mig.migrations.apply(db, stop_before="0002_review")
+    db.executescript(
+        """
+        INSERT INTO documents VALUES ('sha256:d', 'T', '', NULL, NULL, 5, '2025-11-25T00:00:00Z', 0);
+        INSERT INTO document_texts VALUES ('sha256:d', 'hello');
+        INSERT INTO labels VALUES ('Claim', '#0072B2', '1', '', 0);
+        INSERT INTO annotators VALUES ('alice', '');
+        INSERT INTO annotations VALUES ('a1', 'sha256:d', 'Claim', 0, 5, 'hello', 'alice', 'n', 'accepted',
+                                        '2025-11-25T00:00:00Z', '2025-11-25T00:00:00Z');
+        """
+    )
+    db.close()
+
+
+def test_version_1_project_is_upgraded_and_keeps_its_annotations(tmp_path):
+    path = tmp_path / "old.sqlite"
+    make_v1_project(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+    with Store.open(path) as store:
+        ann = store.annotation("a1")
+        assert (ann.quote, ann.note, ann.status, ann.reviewer, ann.review_note) == ("hello", "n", "accepted", "", "")
+        reviewed = store.set_review("a1", "rejected", "bob", "not a claim")
+        assert (reviewed.status, reviewed.reviewer, reviewed.review_note) == ("rejected", "bob", "not a claim")
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == mig.SCHEMA_VERSION == 2
+    names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert names == ["0001_initial", "0002_review"]
+
+
+def test_read_only_old_project_is_refused_with_a_message(tmp_path):
+    import pytest
+
+    from annotator.core.errors import ReadOnlyProjectError
+
+    path = tmp_path / "old.sqlite"
+    make_v1_project(path)
+    before = path.read_bytes()
+    with pytest.raises(ReadOnlyProjectError, match="needs upgrading"):
+        Store.open(path, readonly=True)
+    assert path.read_bytes() == before
