@@ -619,6 +619,9 @@ class Store:
     def annotation_counts_by_document(self) -> dict[str, int]:
         return dict(self._read("SELECT document, COUNT(*) FROM annotations GROUP BY document"))
 
+    def annotation_counts_by_annotator(self) -> dict[str, int]:
+        return dict(self._read("SELECT annotator, COUNT(*) FROM annotations GROUP BY annotator"))
+
     def annotation_count(self) -> int:
         return self._read("SELECT COUNT(*) FROM annotations")[0][0]
 

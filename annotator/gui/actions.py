@@ -26,6 +26,7 @@ OPEN_PROJECT = "file.open_project"
 ADD_DOCUMENTS = "file.add_documents"
 IMPORT_SET = "file.import_set"
 IMPORT_SET_AS = "file.import_set_as"
+IMPORT_PROJECT = "file.import_project"
 EXPORT_JSON = "file.export_json"
 EXPORT_CSV = "file.export_csv"
 CHANGE_USER = "file.change_user"
@@ -36,11 +37,20 @@ DELETE_SPAN = "edit.delete_span"
 EDIT_NOTE = "edit.note"
 NEXT_SPAN = "edit.next_span"
 PREVIOUS_SPAN = "edit.previous_span"
+SET_BOUNDS = "edit.set_bounds"
 FOCUS_LEFT = "view.focus_left"
 FOCUS_RIGHT = "view.focus_right"
 ZOOM_IN = "view.zoom_in"
 ZOOM_OUT = "view.zoom_out"
 ZOOM_RESET = "view.zoom_reset"
+START_REVIEW = "review.start"
+NEXT_ITEM = "review.next"
+PREVIOUS_ITEM = "review.previous"
+ACCEPT_SPAN = "review.accept"
+REJECT_SPAN = "review.reject"
+ACCEPT_AGREED = "review.accept_agreed"
+END_REVIEW = "review.end"
+AGREEMENT = "analyse.agreement"
 SHORTCUTS = "help.shortcuts"
 ABOUT = "help.about"
 
@@ -50,6 +60,8 @@ SPECS = (
     ActionSpec(IMPORT_SET, "&Import annotations…", ("Ctrl+I",), "Import a JSON annotation set"),
     ActionSpec(IMPORT_SET_AS, "Import annotations &as…", ("Ctrl+Shift+I",),
                "Import a JSON annotation set under another annotator name"),
+    ActionSpec(IMPORT_PROJECT, "Import from &project…", ("Ctrl+Shift+P",),
+               "Import every annotation of another project file (a colleague's)"),
     ActionSpec(EXPORT_JSON, "Export as &JSON…", ("Ctrl+E",), "Export every annotation as a JSON set"),
     ActionSpec(EXPORT_CSV, "Export as &CSV…", ("Ctrl+Shift+E",), "Export every annotation as CSV"),
     ActionSpec(CHANGE_USER, "Change annotator &name…", (), "Set the name recorded on your annotations"),
@@ -60,11 +72,22 @@ SPECS = (
     ActionSpec(EDIT_NOTE, "Write &note…", ("N",), "Write a note on the selected span"),
     ActionSpec(NEXT_SPAN, "Ne&xt span", ("Tab",), "Select the next span in reading order"),
     ActionSpec(PREVIOUS_SPAN, "Pre&vious span", ("Shift+Tab",), "Select the previous span in reading order"),
+    ActionSpec(SET_BOUNDS, "Set span &bounds to selection", ("Ctrl+B",),
+               "Move the last selected span's bounds to the current text selection"),
     ActionSpec(FOCUS_LEFT, "&Left pane", ("Ctrl+Left",)),
     ActionSpec(FOCUS_RIGHT, "&Right pane", ("Ctrl+Right",)),
     ActionSpec(ZOOM_IN, "Zoom &in", ("Ctrl+=", "Ctrl++")),
     ActionSpec(ZOOM_OUT, "Zoom &out", ("Ctrl+-",)),
     ActionSpec(ZOOM_RESET, "&Reset zoom", ("Ctrl+0",)),
+    ActionSpec(START_REVIEW, "&Start review…", ("Ctrl+Shift+R",), "Compare annotators and decide on their spans"),
+    ActionSpec(NEXT_ITEM, "&Next disagreement", ("F8",)),
+    ActionSpec(PREVIOUS_ITEM, "&Previous disagreement", ("Shift+F8",)),
+    ActionSpec(ACCEPT_SPAN, "&Accept span", ("Ctrl+Return",),
+               "Accept the selected span into the reviewed set; reject the conflicting ones"),
+    ActionSpec(REJECT_SPAN, "&Reject span…", ("Ctrl+Shift+Backspace",), "Reject the selected span with a reason"),
+    ActionSpec(ACCEPT_AGREED, "Accept all a&greed", ("Ctrl+Shift+Return",), "Accept every agreed span at once"),
+    ActionSpec(END_REVIEW, "&End review", (), "Back to normal tagging"),
+    ActionSpec(AGREEMENT, "&Agreement…", ("Ctrl+Shift+K",), "Measure agreement between annotators"),
     ActionSpec(SHORTCUTS, "&Keyboard shortcuts", ("F1",)),
     ActionSpec(ABOUT, "&About annotator", ()),
 )

@@ -123,3 +123,52 @@ class EditAnnotation(StoreCommand):
             self.annotation.id, **{self.field: self.old, "modified": self.old_modified}
         )
         self._changed(self.annotation.document, "Undo: " + self.text())
+
+
+class ReviewCommand(StoreCommand):
+    """One review decision (accept, reject, accept all agreed); ``decide`` runs the core decision once."""
+
+    def __init__(self, session, decide):
+        super().__init__(session, "Review decision")
+        self.decide = decide
+        self.decision = None
+
+    def _do(self) -> None:
+        from annotator.core import decisions
+
+        if self.decision is None:
+            self.decision = self.decide()
+            self.setText(self.decision.description)
+        else:
+            decisions.redo(self.session.store, self.decision)
+        self._announce(self.text())
+
+    def _undo(self) -> None:
+        from annotator.core import decisions
+
+        decisions.undo(self.session.store, self.decision)
+        self._announce("Undo: " + self.text())
+
+    def _announce(self, what: str) -> None:
+        for document in sorted(self.decision.documents):
+            self.session.annotations_changed.emit(document)
+        self.session.saved.emit(what)
+
+
+class AdjustBounds(StoreCommand):
+    """Move a span to new bounds (its quote follows the text)."""
+
+    def __init__(self, session, annotation: Annotation, start: int, end: int, quote: str):
+        super().__init__(session, f"Set bounds of '{short_quote(annotation.quote)}' to '{short_quote(quote)}'")
+        self.annotation = annotation
+        self.new = (start, end)
+
+    def _do(self) -> None:
+        start, end = self.new
+        self.session.store.update_annotation(self.annotation.id, start=start, end=end)
+        self._changed(self.annotation.document, self.text())
+
+    def _undo(self) -> None:
+        a = self.annotation
+        self.session.store.update_annotation(a.id, start=a.start, end=a.end, modified=a.modified)
+        self._changed(a.document, "Undo: " + self.text())

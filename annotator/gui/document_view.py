@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QContextMenuEvent,
     QFocusEvent,
@@ -79,6 +80,12 @@ class SpanStyle:
     color: str  # '#RRGGBB'
     tooltip: str  # plain text, may contain newlines
     dashed: bool = False  # suggestions: dashed outline, no fill
+    #: Review categories differ by pattern as well as hue: "solid" (fill + underline), "hatched" and
+    #: "crossed" (fill + diagonal hatching + underline), "dotted" (dotted outline, no fill).
+    pattern: str = "solid"
+
+
+_HATCHES = {"hatched": Qt.BrushStyle.BDiagPattern, "crossed": Qt.BrushStyle.DiagCrossPattern}
 
 
 #: One line's share of a span as painted: (span, text rect, bottom of the line's slot, baseline y).
@@ -577,15 +584,21 @@ class DocumentView(QPlainTextEdit):
     def _paint_fills(self, pieces: list[_Piece]) -> None:
         """Translucent fills, one ``drawRects`` per colour (few Qt calls however many spans)."""
         by_color: dict[str, list[QRectF]] = {}
+        hatched: dict[tuple[str, str], list[QRectF]] = {}
         for span, rect, _slot_bottom, _baseline in pieces:
-            if not span.dashed:
+            if not span.dashed and span.pattern != "dotted":
                 by_color.setdefault(span.color, []).append(rect)
+                if span.pattern in _HATCHES:
+                    hatched.setdefault((span.color, span.pattern), []).append(rect)
         if not by_color:
             return
         painter = QPainter(self.viewport())
         painter.setPen(Qt.PenStyle.NoPen)
         for color, rects in by_color.items():
             painter.setBrush(self._colors_for(color)[1])
+            painter.drawRects(rects)
+        for (color, pattern), rects in hatched.items():
+            painter.setBrush(QBrush(self._colors_for(color)[0], _HATCHES[pattern]))
             painter.drawRects(rects)
         painter.end()
 
@@ -600,9 +613,12 @@ class DocumentView(QPlainTextEdit):
         underlines: dict[str, list[QRectF]] = {}
         dashed: dict[str, list[QRectF]] = {}
         selected: list[QRectF] = []
+        dotted: dict[str, list[QRectF]] = {}
         for span, rect, slot_bottom, baseline in pieces:
             if span.dashed:
                 dashed.setdefault(span.color, []).append(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+            elif span.pattern == "dotted":
+                dotted.setdefault(span.color, []).append(rect.adjusted(0.5, 0.5, -0.5, -0.5))
             else:
                 lane_top = slot_bottom - LANE_THICKNESS - lanes[span.id] * LANE_STEP
                 if lane_top <= baseline:
@@ -620,6 +636,9 @@ class DocumentView(QPlainTextEdit):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for color, rects in dashed.items():
             painter.setPen(QPen(self._colors_for(color)[0], 1, Qt.PenStyle.DashLine))
+            painter.drawRects(rects)
+        for color, rects in dotted.items():
+            painter.setPen(QPen(self._colors_for(color)[0], 2, Qt.PenStyle.DotLine))
             painter.drawRects(rects)
         if selected:
             painter.setPen(QPen(self._colors_for(self._spans[self._selected].color)[2], 2))

@@ -15,30 +15,22 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__
+from annotator.core import decisions
 from annotator.core.errors import AnnotatorError
-from annotator.core.fileio import atomic_writer
-from annotator.core.formats.csv_set import export_csv
-from annotator.core.formats.json_set import export_json, import_json, parse_set
 from annotator.core.model import Annotation
 from annotator.gui import actions as A
-from annotator.gui.commands import CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote
-from annotator.gui.dialogs.add_documents import AddDocumentsDialog
+from annotator.gui import file_actions
+from annotator.gui.commands import (
+    AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, ReviewCommand, short_quote,
+)
 from annotator.gui.dialogs.shortcuts import ShortcutsDialog
-from annotator.gui.document_view import SpanStyle
 from annotator.gui.panels.annotation_list import AnnotationListDock
+from annotator.gui.panels.annotators_dock import AnnotatorsDock
 from annotator.gui.panels.document_pane import DocumentPane
 from annotator.gui.panels.label_bar import LabelBar
+from annotator.gui.panels.review_dock import ReviewDock
 from annotator.gui.session import ProjectSession
-
-
-def span_tooltip(a: Annotation) -> str:
-    """label · annotator · note · date, as shown when hovering a span."""
-    lines = [f"{a.label} · {a.annotator} · {a.modified[:10]}"]
-    if a.note:
-        lines.append(a.note)
-    if a.status != "pending":
-        lines.append(f"status: {a.status}")
-    return "\n".join(lines)
+from annotator.gui.span_display import SpanDisplay
 
 
 class MainWindow(QMainWindow):
@@ -66,8 +58,18 @@ class MainWindow(QMainWindow):
         self.label_bar = LabelBar(self)
         self.addToolBar(self.label_bar)
         self.label_bar.set_user(session.user)
+        self.display = SpanDisplay()
+        self.bounds_target: str | None = None  # the span "Set bounds to selection" moves
         self.dock = AnnotationListDock(session, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.annotators_dock = AnnotatorsDock(session, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.annotators_dock)
+        self.review_dock = ReviewDock(session, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.review_dock)
+        self.tabifyDockWidget(self.dock, self.annotators_dock)
+        self.tabifyDockWidget(self.dock, self.review_dock)
+        self.review_dock.hide()
+        self.dock.raise_()
         self.status_counts = QLabel(self)
         self.status_counts.setObjectName("status_counts")
         self.statusBar().addPermanentWidget(self.status_counts, 1)
@@ -87,8 +89,8 @@ class MainWindow(QMainWindow):
         self.actions[A.REDO] = self._undo_action(a[A.REDO], redo=True)
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for key in (A.OPEN_PROJECT, A.ADD_DOCUMENTS, None, A.IMPORT_SET, A.IMPORT_SET_AS, A.EXPORT_JSON,
-                    A.EXPORT_CSV, None, A.CHANGE_USER, None, A.QUIT):
+        for key in (A.OPEN_PROJECT, A.ADD_DOCUMENTS, None, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT,
+                    A.EXPORT_JSON, A.EXPORT_CSV, None, A.CHANGE_USER, None, A.QUIT):
             file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.actions[A.UNDO])
@@ -96,13 +98,21 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         self.tag_menu = edit_menu.addMenu("&Tag selection as")
         self.relabel_menu = edit_menu.addMenu("&Change label to")
-        for key in (A.DELETE_SPAN, A.EDIT_NOTE, A.NEXT_SPAN, A.PREVIOUS_SPAN):
+        for key in (A.DELETE_SPAN, A.EDIT_NOTE, A.SET_BOUNDS, A.NEXT_SPAN, A.PREVIOUS_SPAN):
             edit_menu.addAction(a[key])
         view_menu = bar.addMenu("&View")
         for key in (A.FOCUS_LEFT, A.FOCUS_RIGHT, None, A.ZOOM_IN, A.ZOOM_OUT, A.ZOOM_RESET, None):
             view_menu.addSeparator() if key is None else view_menu.addAction(a[key])
-        view_menu.addAction(self.dock.toggleViewAction())
-        view_menu.addAction(self.label_bar.toggleViewAction())
+        for dock in (self.dock, self.annotators_dock, self.label_bar):
+            view_menu.addAction(dock.toggleViewAction())
+        review_menu = bar.addMenu("&Review")
+        for key in (A.START_REVIEW, None, A.NEXT_ITEM, A.PREVIOUS_ITEM, None, A.ACCEPT_SPAN, A.REJECT_SPAN,
+                    A.ACCEPT_AGREED, None, A.END_REVIEW):
+            review_menu.addSeparator() if key is None else review_menu.addAction(a[key])
+        for key in (A.PREVIOUS_ITEM, A.NEXT_ITEM, A.ACCEPT_SPAN, A.REJECT_SPAN, A.ACCEPT_AGREED):
+            self.review_dock.add_button(a[key])
+        analyse_menu = bar.addMenu("&Analyse")
+        analyse_menu.addAction(a[A.AGREEMENT])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a[A.SHORTCUTS])
         help_menu.addAction(a[A.ABOUT])
@@ -120,12 +130,26 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         a, s = self.actions, self.session
-        a[A.OPEN_PROJECT].triggered.connect(self.open_project)
-        a[A.ADD_DOCUMENTS].triggered.connect(self.add_documents)
-        a[A.IMPORT_SET].triggered.connect(lambda: self.import_set(ask_name=False))
-        a[A.IMPORT_SET_AS].triggered.connect(lambda: self.import_set(ask_name=True))
-        a[A.EXPORT_JSON].triggered.connect(lambda: self.export_set("json"))
-        a[A.EXPORT_CSV].triggered.connect(lambda: self.export_set("csv"))
+        a[A.OPEN_PROJECT].triggered.connect(lambda: file_actions.open_project(self))
+        a[A.ADD_DOCUMENTS].triggered.connect(lambda: file_actions.add_documents(self))
+        a[A.IMPORT_SET].triggered.connect(lambda: file_actions.import_set(self, ask_name=False))
+        a[A.IMPORT_SET_AS].triggered.connect(lambda: file_actions.import_set(self, ask_name=True))
+        a[A.IMPORT_PROJECT].triggered.connect(lambda: file_actions.import_project(self))
+        a[A.EXPORT_JSON].triggered.connect(lambda: file_actions.export_set(self, "json"))
+        a[A.EXPORT_CSV].triggered.connect(lambda: file_actions.export_set(self, "csv"))
+        a[A.SET_BOUNDS].triggered.connect(self.set_bounds_to_selection)
+        a[A.START_REVIEW].triggered.connect(self.start_review)
+        a[A.NEXT_ITEM].triggered.connect(lambda: self.review_dock.step(+1))
+        a[A.PREVIOUS_ITEM].triggered.connect(lambda: self.review_dock.step(-1))
+        a[A.ACCEPT_SPAN].triggered.connect(self.accept_span)
+        a[A.REJECT_SPAN].triggered.connect(self.reject_span)
+        a[A.ACCEPT_AGREED].triggered.connect(self.accept_agreed)
+        a[A.END_REVIEW].triggered.connect(self.end_review)
+        a[A.AGREEMENT].triggered.connect(self.show_agreement)
+        self.annotators_dock.display_changed.connect(self._on_display_changed)
+        self.review_dock.review_changed.connect(self._on_review_changed)
+        self.review_dock.item_changed.connect(self._on_review_item)
+        self.review_dock.visibilityChanged.connect(self._on_review_visibility)
         a[A.CHANGE_USER].triggered.connect(self.change_user)
         a[A.QUIT].triggered.connect(self.close)
         a[A.DELETE_SPAN].triggered.connect(self.delete_selected_span)
@@ -178,8 +202,18 @@ class MainWindow(QMainWindow):
         self.actions[A.DELETE_SPAN].setEnabled(writable and has_span)
         self.actions[A.EDIT_NOTE].setEnabled(writable and has_span)
         self.relabel_menu.setEnabled(writable and has_span)
-        for action in (A.ADD_DOCUMENTS, A.IMPORT_SET, A.IMPORT_SET_AS):
+        for action in (A.ADD_DOCUMENTS, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT, A.START_REVIEW):
             self.actions[action].setEnabled(writable)
+        self.actions[A.SET_BOUNDS].setEnabled(writable and self.bounds_target in self.spans)
+        reviewing = self.reviewing()
+        current = self.review_dock.current() if reviewing else None
+        for action in (A.NEXT_ITEM, A.PREVIOUS_ITEM, A.END_REVIEW):
+            self.actions[action].setEnabled(reviewing)
+        self.actions[A.ACCEPT_SPAN].setEnabled(writable and current is not None)
+        self.actions[A.REJECT_SPAN].setEnabled(writable and current is not None)
+        self.actions[A.ACCEPT_AGREED].setEnabled(
+            writable and reviewing and any(g.category == "agreed" for g in self.review_dock.items)
+        )
 
     # --------------------------------------------------------------- reloading
     def _reload_labels(self) -> None:
@@ -202,6 +236,7 @@ class MainWindow(QMainWindow):
         for pane in self.panes:
             pane.set_documents(docs)
         self.dock.reload()
+        self._reload_annotators()
         self._update_status()
 
     def show_document(self, index: int, doc_id: str) -> None:
@@ -226,17 +261,21 @@ class MainWindow(QMainWindow):
         self.spans.update((a.id, a) for a in anns)
         view = self.panes[index].view
         selected = view.selected_span()
-        view.set_spans([SpanStyle(a.id, a.start, a.end, self.colors.get(a.label, "#888888"), span_tooltip(a)) for a in anns])
+        annotators = [a.id for a in self.session.store.annotators()]
+        view.set_spans(self.display.styles(anns, index, self.colors, annotators))
         if selected in self.spans:
             view.select_span(selected, scroll=False)
         elif selected is not None:
             view.select_span(None, scroll=False)
 
     def _on_annotations_changed(self, doc_id: str) -> None:
+        if self.reviewing():
+            self.review_dock.recompute(keep_row=True)  # re-renders the panes too
         for index in range(len(self.panes)):
             if self.pane_document(index) == doc_id:
                 self._refresh_spans(index)
         self.dock.reload()
+        self._reload_annotators()
         self.dock.select_annotation(self.view().selected_span())
         self._update_status()
         self._update_actions()
@@ -300,6 +339,8 @@ class MainWindow(QMainWindow):
 
     def _on_span_selected(self, index: int, ann_id: str) -> None:
         """Click, Tab or a jump selected a span (or none): follow it in the list and the actions."""
+        if ann_id:
+            self.bounds_target = ann_id
         if index == self.active_pane or ann_id:
             self.active_pane = index
             self.dock.select_annotation(ann_id or None)
@@ -356,79 +397,136 @@ class MainWindow(QMainWindow):
         self.panes[index].view.setFocus()
         self._update_actions()
 
-    # -------------------------------------------------------------------- files
-    def open_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Open or create a project", str(Path(self.session.store.path).parent),
-            "annotator project (*.sqlite)", options=QFileDialog.Option.DontConfirmOverwrite,
-        )
-        if path:
-            from annotator.gui.app import open_window
+    def set_bounds_to_selection(self) -> None:
+        """Edit > Set span bounds to selection: move the last selected span to the selected text."""
+        ann = self.spans.get(self.bounds_target or "")
+        start, end = self.view().selection_range()
+        if ann is None or start == end:
+            self.statusBar().showMessage("Click a span, then select the text it should cover, then press Ctrl+B.", 5000)
+            return
+        if self.pane_document(self.active_pane) != ann.document:
+            self.statusBar().showMessage("Select the new bounds in the span's own document.", 5000)
+            return
+        if self.session.execute(AdjustBounds(self.session, ann, start, end, self.view().text()[start:end])):
+            self.view().select_span(ann.id, scroll=False)
 
-            window = open_window(path, self.settings, self.session.user)
-            if window is not None:
-                self.close()
+    # ------------------------------------------------------------------- display
+    def _reload_annotators(self) -> None:
+        names = [a.id for a in self.session.store.annotators()]
+        self.annotators_dock.reload({n: self.display.annotator_color(n, names) for n in names})
 
-    def add_documents(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add documents", "", "Articles (*.txt *.md);;All files (*)")
-        if not paths:
-            return
-        dialog = AddDocumentsDialog(paths, self)
-        if dialog.exec() != AddDocumentsDialog.DialogCode.Accepted:
-            return
-        added, first = 0, None
-        try:
-            with self.session.store.transaction():
-                for article, title in dialog.entries():
-                    doc, created = self.session.store.add_document(
-                        article.text, title, dialog.source.text().strip(), dialog.published.text().strip() or None
-                    )
-                    added += created
-                    first = first or doc.id
-        except AnnotatorError as exc:
-            self.show_error(str(exc))
-            return
-        self.session.documents_changed.emit()
-        if first:
-            self.show_document(self.active_pane, first)
-        self.statusBar().showMessage(f"{added} document{'s' if added != 1 else ''} added.", 5000)
-
-    def import_set(self, ask_name: bool) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import annotations", "", "Annotation set (*.json)")
-        if not path:
-            return
-        as_name = None
-        if ask_name:
-            as_name, ok = QInputDialog.getText(self, "Import as", "Import every annotation under the annotator name:")
-            if not ok or not as_name.strip():
-                return
-        try:
-            data = parse_set(Path(path).read_text(encoding="utf-8"), Path(path).name)
-            report = import_json(self.session.store, data, as_annotator=as_name, name=Path(path).name)
-        except (AnnotatorError, OSError, UnicodeDecodeError) as exc:
-            self.show_error(str(exc) if isinstance(exc, AnnotatorError) else f"{path} cannot be read as UTF-8 text.")
-            return
-        # An import is not undoable step by step; it cannot be mixed into the undo history safely.
-        self.session.undo_stack.clear()
-        self.session.documents_changed.emit()
-        self.session.labels_changed.emit()
+    def _on_display_changed(self) -> None:
+        self.display.hidden = self.annotators_dock.hidden()
+        self.display.color_by = self.annotators_dock.color_by()
         for index in range(len(self.panes)):
             self._refresh_spans(index)
-        self.statusBar().showMessage(report.summary(), 8000)
 
-    def export_set(self, fmt: str) -> None:
-        suffix = {"json": "JSON annotation set (*.json)", "csv": "CSV (*.csv)"}[fmt]
-        default = str(Path(self.session.store.path).with_suffix(f".{fmt}"))
-        path, _ = QFileDialog.getSaveFileName(self, f"Export as {fmt.upper()}", default, suffix)
-        if not path:
+    # -------------------------------------------------------------------- review
+    def reviewing(self) -> bool:
+        return self.display.review_annotators is not None
+
+    def start_review(self) -> None:
+        """Review > Start review: open the review dock comparing you with a colleague (or the two busiest)."""
+        self.review_dock.prepare(self.session.user)
+        self.review_dock.show()
+        self.review_dock.raise_()
+        self._on_review_changed()
+
+    def end_review(self) -> None:
+        self.review_dock.hide()
+        self._leave_review_display()
+
+    def _on_review_visibility(self, visible: bool) -> None:
+        # Closing the dock ends the review; ignore the hide that comes with closing the window.
+        if not visible and self.isVisible():
+            self._leave_review_display()
+
+    def _leave_review_display(self) -> None:
+        if not self.reviewing():
             return
-        try:
-            with atomic_writer(path) as fh:
-                count = export_json(self.session.store, fh) if fmt == "json" else export_csv(self.session.store, fh)
-        except AnnotatorError as exc:
-            self.show_error(str(exc))
+        self.display.review_annotators = None
+        self.display.pane_annotator = {}
+        self.display.categories = {}
+        for index in range(len(self.panes)):
+            self._refresh_spans(index)
+        self._update_actions()
+
+    def _on_review_changed(self) -> None:
+        """The compared annotators or the items changed: show their spans with the category patterns."""
+        if not self.review_dock.isVisible() and not self.reviewing():
             return
-        self.statusBar().showMessage(f"{count} annotation{'s' if count != 1 else ''} exported to {path}.", 6000)
+        names = self.review_dock.compared()
+        self.display.review_annotators = names
+        self.display.pane_annotator = {0: names[0], 1: names[1]} if len(names) == 2 else {}
+        self.display.categories = self.review_dock.categories()
+        for index in range(len(self.panes)):
+            self._refresh_spans(index)
+        self._update_actions()
+
+    def _on_review_item(self, index: int) -> None:
+        """Show the current item's document in both panes and select each side's span."""
+        self._update_actions()
+        if index < 0:
+            return
+        group = self.review_dock.items[index]
+        by_name = dict(group.members)
+        for pane in range(len(self.panes)):
+            if self.pane_document(pane) != group.document:
+                self.show_document(pane, group.document)
+            shown = self.display.pane_annotator.get(pane)
+            member = by_name.get(shown) if shown else group.members[0][1]
+            view = self.panes[pane].view
+            if member is not None:
+                view.select_span(member.id)
+            else:
+                view.select_span(None)
+                view.scroll_to_offset(group.start)
+
+    def _review_target(self) -> tuple[Annotation, list[Annotation]] | None:
+        """(chosen span, all spans of the current item): the selected span if it belongs to the item,
+        else the active pane's annotator's span, else the item's only span."""
+        group = self.review_dock.current()
+        if group is None:
+            return None
+        members = [a for _, a in group.members]
+        selected = self.view().selected_span()
+        chosen = next((a for a in members if a.id == selected), None)
+        if chosen is None:
+            shown = self.display.pane_annotator.get(self.active_pane)
+            chosen = dict(group.members).get(shown) if shown else (members[0] if len(members) == 1 else None)
+        if chosen is None:
+            self.statusBar().showMessage("Select one of this item's spans first (click it, or Ctrl+Left/Right).", 5000)
+            return None
+        return chosen, members
+
+    def accept_span(self) -> None:
+        target = self._review_target()
+        if target:
+            chosen, members = target
+            store, user = self.session.store, self.session.user
+            self.session.execute(ReviewCommand(self.session, lambda: decisions.accept(store, chosen, members, user)))
+
+    def reject_span(self) -> None:
+        target = self._review_target()
+        if not target:
+            return
+        chosen = target[0]
+        reason, ok = QInputDialog.getText(self, "Reject span", f"Why reject {chosen.annotator}'s {chosen.label} "
+                                                               f"'{short_quote(chosen.quote)}'?")
+        if ok:
+            store, user = self.session.store, self.session.user
+            self.session.execute(ReviewCommand(self.session, lambda: decisions.reject(store, chosen, user, reason)))
+
+    def accept_agreed(self) -> None:
+        groups = [[a for _, a in g.members] for g in self.review_dock.items if g.category == "agreed"]
+        if groups:
+            store, user = self.session.store, self.session.user
+            self.session.execute(ReviewCommand(self.session, lambda: decisions.accept_agreed(store, groups, user)))
+
+    def show_agreement(self) -> None:
+        from annotator.gui.dialogs.agreement import AgreementDialog
+
+        AgreementDialog(self.session, self).exec()
 
     def change_user(self) -> None:
         name, ok = QInputDialog.getText(self, "Annotator name", "Name recorded on your annotations:",
@@ -506,5 +604,6 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
+        self.review_dock.visibilityChanged.disconnect(self._on_review_visibility)
         self.save_state()
         super().closeEvent(event)

@@ -1,0 +1,131 @@
+"""File menu work: open a project, add documents, import and export annotation sets.
+
+Each function is a slot of the main window (passed as ``window``); the work
+itself is done by :mod:`annotator.core` and reported in the status bar or an
+error dialog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.fileio import atomic_writer
+from annotator.core.formats.csv_set import export_csv
+from annotator.core.formats.json_set import export_json, import_json, parse_set
+from annotator.core.formats.project_set import read_project_set
+from annotator.gui.dialogs.add_documents import AddDocumentsDialog
+
+
+def open_project(window) -> None:
+    """File > Open project: open (or create) another project in a new window, closing this one."""
+    path, _ = QFileDialog.getSaveFileName(
+        window, "Open or create a project", str(Path(window.session.store.path).parent),
+        "annotator project (*.sqlite)", options=QFileDialog.Option.DontConfirmOverwrite,
+    )
+    if path:
+        from annotator.gui.app import open_window
+
+        opened = open_window(path, window.settings, window.session.user)
+        if opened is not None:
+            window.close()
+
+
+def add_documents(window) -> None:
+    """File > Add documents: .txt/.md articles, with titles and metadata checked in a dialog first."""
+    paths, _ = QFileDialog.getOpenFileNames(window, "Add documents", "", "Articles (*.txt *.md);;All files (*)")
+    if not paths:
+        return
+    dialog = AddDocumentsDialog(paths, window)
+    if dialog.exec() != AddDocumentsDialog.DialogCode.Accepted:
+        return
+    added, first = 0, None
+    try:
+        with window.session.store.transaction():
+            for article, title in dialog.entries():
+                doc, created = window.session.store.add_document(
+                    article.text, title, dialog.source.text().strip(), dialog.published.text().strip() or None
+                )
+                added += created
+                first = first or doc.id
+    except AnnotatorError as exc:
+        window.show_error(str(exc))
+        return
+    window.session.documents_changed.emit()
+    if first:
+        window.show_document(window.active_pane, first)
+    window.statusBar().showMessage(f"{added} document{'s' if added != 1 else ''} added.", 5000)
+
+
+def import_set(window, ask_name: bool) -> None:
+    """File > Import annotations (as…): a JSON annotation set."""
+    path, _ = QFileDialog.getOpenFileName(window, "Import annotations", "", "Annotation set (*.json)")
+    if not path:
+        return
+    as_name = _ask_import_name(window) if ask_name else None
+    if ask_name and as_name is None:
+        return
+    try:
+        data = parse_set(Path(path).read_text(encoding="utf-8"), Path(path).name)
+    except AnnotatorError as exc:
+        window.show_error(str(exc))
+        return
+    except (OSError, UnicodeDecodeError):
+        window.show_error(f"{path} cannot be read as UTF-8 text.")
+        return
+    _import(window, data, as_name, Path(path).name)
+
+
+def import_project(window) -> None:
+    """File > Import from project: every annotation of another project file (a colleague's)."""
+    path, _ = QFileDialog.getOpenFileName(window, "Import from project", "", "annotator project (*.sqlite);;All files (*)")
+    if not path:
+        return
+    as_name = _ask_import_name(window, optional=True)
+    try:
+        data = read_project_set(path, window.session.store)
+    except AnnotatorError as exc:
+        window.show_error(str(exc))
+        return
+    _import(window, data, as_name or None, Path(path).name)
+
+
+def _ask_import_name(window, optional: bool = False) -> str | None:
+    prompt = ("Import under the annotator name (leave empty to keep the names in the file):" if optional
+              else "Import every annotation under the annotator name:")
+    name, ok = QInputDialog.getText(window, "Import as", prompt)
+    if not ok or (not optional and not name.strip()):
+        return None
+    return name.strip()
+
+
+def _import(window, data: dict, as_name: str | None, name: str) -> None:
+    try:
+        report = import_json(window.session.store, data, as_annotator=as_name, name=name)
+    except AnnotatorError as exc:
+        window.show_error(str(exc))
+        return
+    # An import is one transaction, not a sequence of undoable edits: earlier
+    # undo steps could no longer be replayed safely on top of it.
+    window.session.undo_stack.clear()
+    window.session.documents_changed.emit()
+    window.session.labels_changed.emit()
+    window.statusBar().showMessage(report.summary(), 8000)
+
+
+def export_set(window, fmt: str) -> None:
+    """File > Export as JSON/CSV: every annotation of the project, written atomically."""
+    suffix = {"json": "JSON annotation set (*.json)", "csv": "CSV (*.csv)"}[fmt]
+    default = str(Path(window.session.store.path).with_suffix(f".{fmt}"))
+    path, _ = QFileDialog.getSaveFileName(window, f"Export as {fmt.upper()}", default, suffix)
+    if not path:
+        return
+    try:
+        with atomic_writer(path) as fh:
+            count = export_json(window.session.store, fh) if fmt == "json" else export_csv(window.session.store, fh)
+    except AnnotatorError as exc:
+        window.show_error(str(exc))
+        return
+    window.statusBar().showMessage(f"{count} annotation{'s' if count != 1 else ''} exported to {path}.", 6000)

@@ -1,0 +1,198 @@
+"""The review dock: compare annotators on one document (or all), walk the disagreements, decide.
+
+The dock computes the review items (``annotator.core.review``) and shows them
+as a table; the main window shows the spans in the panes and runs decisions
+as undoable commands.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+    QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from annotator.core.review import ReviewGroup, categorize_many
+from annotator.gui.commands import short_quote
+from annotator.gui.span_display import CATEGORY_NAMES
+
+#: Glyphs that tell the categories apart in the list without relying on colour.
+CATEGORY_MARKS = {"agreed": "=", "label_conflict": "≠", "boundary_conflict": "↔", "only": "∅"}
+
+
+class ReviewDock(QDockWidget):
+    #: The compared annotators, document or items changed; the window re-renders the panes.
+    review_changed = Signal()
+    #: The current item changed; argument: its index in :attr:`items` (or -1).
+    item_changed = Signal(int)
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__("Review", parent)
+        self.setObjectName("review_dock")
+        self.session = session
+        self.items: list[ReviewGroup] = []
+        self.shown: list[int] = []  # indices into items, as listed
+
+        self.document = QComboBox()
+        self.document.setObjectName("review_document")
+        self.annotators = QListWidget()
+        self.annotators.setObjectName("review_annotators")
+        self.annotators.setFlow(QListWidget.Flow.LeftToRight)
+        self.annotators.setMaximumHeight(30)
+        self.show_agreed = QCheckBox("Show agreed")
+        self.show_agreed.setObjectName("show_agreed")
+        self.summary = QLabel()
+        self.summary.setObjectName("review_summary")
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("review_items")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.buttons: dict[str, QPushButton] = {}
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Document:"))
+        top.addWidget(self.document, 1)
+        top.addWidget(QLabel("Annotators:"))
+        top.addWidget(self.annotators, 1)
+        top.addWidget(self.show_agreed)
+        self.button_row = QHBoxLayout()
+        self.button_row.addWidget(self.summary, 1)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self.button_row)
+        self.setWidget(body)
+
+        self.document.currentIndexChanged.connect(lambda _: self.recompute())
+        self.annotators.itemChanged.connect(lambda _: self.recompute())
+        self.show_agreed.toggled.connect(lambda _: self._fill_table())
+        self.table.itemSelectionChanged.connect(self._on_selection)
+
+    def add_button(self, action) -> None:
+        """A button for a Review menu action (same text, shortcut and enabled state)."""
+        button = QPushButton(action.text().replace("&", "").split("\t")[0])
+        button.setToolTip(f"{action.toolTip()} ({action.shortcut().toString()})" if action.shortcut().toString()
+                          else action.toolTip())
+        button.clicked.connect(action.trigger)
+        action.enabledChanged.connect(button.setEnabled)
+        button.setEnabled(action.isEnabled())
+        self.button_row.addWidget(button)
+        self.buttons[action.objectName()] = button
+
+    # ----------------------------------------------------------------- set-up
+    def prepare(self, preferred: str) -> None:
+        """Fill the document and annotator choices; compare ``preferred`` with one colleague by default."""
+        store = self.session.store
+        current_doc = self.document.currentData()
+        self.document.blockSignals(True)
+        self.document.clear()
+        self.document.addItem("All documents", None)
+        for doc in store.documents():
+            self.document.addItem(doc.title, doc.id)
+        index = self.document.findData(current_doc) if current_doc else 0
+        self.document.setCurrentIndex(max(index, 0))
+        self.document.blockSignals(False)
+
+        checked = set(self.compared()) or self._default_pair(preferred)
+        self.annotators.blockSignals(True)
+        self.annotators.clear()
+        for annotator in store.annotators():
+            item = QListWidgetItem(annotator.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if annotator.id in checked else Qt.CheckState.Unchecked)
+            self.annotators.addItem(item)
+        self.annotators.blockSignals(False)
+        self.recompute()
+
+    def _default_pair(self, preferred: str) -> set[str]:
+        counts = self.session.store.annotation_counts_by_annotator()
+        names = [n for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c]
+        if preferred in names:
+            names.remove(preferred)
+            names.insert(0, preferred)
+        return set(names[:2])
+
+    def compared(self) -> list[str]:
+        return [self.annotators.item(i).text() for i in range(self.annotators.count())
+                if self.annotators.item(i).checkState() == Qt.CheckState.Checked]
+
+    def document_id(self) -> str | None:
+        return self.document.currentData()
+
+    # ---------------------------------------------------------------- content
+    def recompute(self, keep_row: bool = False) -> None:
+        """Recategorise the compared annotators' spans and refill the list."""
+        row = self.table.currentRow()
+        names = self.compared()
+        store = self.session.store
+        if len(names) >= 2:
+            doc = self.document_id()
+            self.items = categorize_many({n: store.annotations(annotator=n, document=doc) for n in names})
+        else:
+            self.items = []
+        self._fill_table(row if keep_row else None)
+        self.review_changed.emit()
+
+    def _fill_table(self, row: int | None = None) -> None:
+        names = self.compared()
+        titles = {d.id: d.title for d in self.session.store.documents()}
+        self.shown = [i for i, g in enumerate(self.items) if self.show_agreed.isChecked() or g.category != "agreed"]
+        self.table.blockSignals(True)
+        self.table.clear()
+        self.table.setColumnCount(3 + len(names))
+        self.table.setHorizontalHeaderLabels(["Category", "Document", "Quote", *names])
+        self.table.setRowCount(len(self.shown))
+        for r, i in enumerate(self.shown):
+            group = self.items[i]
+            by_name = dict(group.members)
+            quote = next(iter(by_name.values())).quote
+            cells = [f"{CATEGORY_MARKS.get(group.category, '')} {CATEGORY_NAMES.get(group.category, group.category)}",
+                     titles.get(group.document, group.document), short_quote(quote, 60)]
+            for name in names:
+                a = by_name.get(name)
+                cells.append("—" if a is None else a.label + ("" if a.status == "pending" else f" ({a.status})"))
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.blockSignals(False)
+        counts = Counter(g.category for g in self.items)
+        self.summary.setText(
+            " · ".join(f"{CATEGORY_NAMES[c]} {counts[c]}" for c in ("agreed", "label_conflict", "boundary_conflict", "only"))
+            if len(names) >= 2 else "Tick at least two annotators to compare."
+        )
+        if self.shown:
+            self.select_row(min(row, len(self.shown) - 1) if row is not None and row >= 0 else 0)
+        else:
+            self.item_changed.emit(-1)
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < len(self.shown):
+            self.table.selectRow(row)
+            self.table.scrollToItem(self.table.item(row, 0))
+
+    def current(self) -> ReviewGroup | None:
+        row = self.table.currentRow()
+        return self.items[self.shown[row]] if 0 <= row < len(self.shown) else None
+
+    def step(self, delta: int) -> None:
+        """Move to the next (+1) or previous (-1) listed item, wrapping around."""
+        if self.shown:
+            self.select_row((self.table.currentRow() + delta) % len(self.shown))
+
+    def _on_selection(self) -> None:
+        row = self.table.currentRow()
+        self.item_changed.emit(self.shown[row] if 0 <= row < len(self.shown) else -1)
+
+    def categories(self) -> dict[str, str]:
+        """Annotation id -> category, for painting."""
+        return {a.id: g.category for g in self.items for _, a in g.members}
