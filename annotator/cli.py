@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export annotations as JSON or CSV")
     p.add_argument("project", help="project file")
-    p.add_argument("-f", "--format", choices=("json", "csv"), required=True, help="output format")
+    p.add_argument("-f", "--format", choices=("json", "csv", "links-csv"), required=True,
+                   help="output format: the JSON set, annotations as CSV, or links as CSV")
     p.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
     p.add_argument("--doc", action="append", metavar="ID", help="only this document (id, id prefix or title); repeatable")
     p.add_argument("--annotator", metavar="NAME", help="only this annotator's annotations")
@@ -84,6 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the items as JSON")
     p.add_argument("--accept-agreed", action="store_true", help="accept every agreed span into the reviewed set")
     p.add_argument("--reviewer", metavar="NAME", help="who decides (needed with --accept-agreed)")
+
+    p = sub.add_parser("suggest", help="suggest Figure, Actor and Claim spans (nothing is saved)")
+    p.add_argument("project", help="project file")
+    p.add_argument("--doc", metavar="ID", help="only this document (id, id prefix or title)")
+    p.add_argument("--label", action="append", choices=("Figure", "Actor", "Claim"), help="only these kinds")
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON list of {document, label, start, end, quote, reason}")
+
+    p = sub.add_parser("discrepancies", help="linked figures whose numbers differ, actors named differently")
+    p.add_argument("project", help="project file")
+    p.add_argument("-o", "--output", metavar="FILE", help="write CSV to FILE (default: a table on standard output)")
+    p.add_argument("--csv", action="store_true", help="CSV on standard output")
 
     p = sub.add_parser("documents", help="list a project's documents with their ids")
     p.add_argument("project", help="project file")
@@ -204,7 +217,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
-    from annotator.core.formats.csv_set import export_csv
+    from annotator.core.formats.csv_set import export_csv, export_links_csv
     from annotator.core.formats.json_set import Selection, export_json
 
     with _project(args.project, create=False) as store:
@@ -213,6 +226,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         with _output(args.output) as out:
             if args.format == "json":
                 count = export_json(store, out, selection, include_text=not args.no_text)
+            elif args.format == "links-csv":
+                count = export_links_csv(store, out, selection)
             else:
                 count = export_csv(store, out, selection)
     if args.output:
@@ -316,6 +331,43 @@ def cmd_review(args: argparse.Namespace) -> int:
         spans = "; ".join(f"{n}: {a.label} '{a.quote}'" for n, a in g.members)
         print(f"{g.category:<18} {titles.get(g.document, g.document)[:30]:<30} {g.start}-{g.end}  {spans}")
     print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to compare")
+    return 0
+
+
+@command("suggest")
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from annotator.core.suggest import suggest_in_project
+
+    kinds = tuple(args.label) if args.label else ("Figure", "Actor", "Claim")
+    with _project(args.project, create=False) as store:
+        docs = [store.find_document(args.doc)] if args.doc else store.documents()
+        found = [s for d in docs for s in suggest_in_project(store, d.id, kinds)]
+        titles = {d.id: d.title for d in docs}
+    if args.json:
+        print(json.dumps([s.to_json() for s in found], indent=2, ensure_ascii=False))
+        return 0
+    for s in found:
+        print(f"{s.label:<7} {titles[s.document][:30]:<30} {s.start}-{s.end}  {s.quote!r}  ({s.reason})")
+    print(f"{len(found)} suggestion{'s' if len(found) != 1 else ''}")
+    return 0
+
+
+@command("discrepancies")
+def cmd_discrepancies(args: argparse.Namespace) -> int:
+    from annotator.core.crosssource import discrepancies, write_discrepancies_csv
+
+    with _project(args.project, create=False) as store:
+        items = discrepancies(store)
+        titles = {d.id: d.title for d in store.documents()}
+    if args.output or args.csv:
+        with _output(args.output) as out:
+            write_discrepancies_csv(items, titles, out)
+        return 0
+    for d in items:
+        flag = "DIFFERS" if d.differs else "same"
+        print(f"{d.kind:<6} {flag:<7} {d.left.quote!r} ({d.left_value}) vs {d.right.quote!r} ({d.right_value}): "
+              f"{d.explanation}")
+    print(f"{sum(d.differs for d in items)} of {len(items)} linked pairs differ")
     return 0
 
 

@@ -95,6 +95,34 @@ def m0002_review(db: Database) -> None:
     )
 
 
+@migrations(name="0003_links_suggestions")
+def m0003_links_suggestions(db: Database) -> None:
+    """Link types users can extend, and suggestions an analyst rejected (hidden for that document)."""
+    db.executescript(
+        """
+        CREATE TABLE link_types (
+            name TEXT PRIMARY KEY,
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO link_types (name, description, position) VALUES
+            ('same as', 'Both spans refer to the same thing', 0),
+            ('contradicts', 'The spans cannot both be true', 1),
+            ('supports', 'One span backs the other up', 2),
+            ('elaborates', 'One span adds detail to the other', 3),
+            ('said by', 'A claim and the actor who made it (claim -> actor)', 4);
+        CREATE TABLE rejected_suggestions (
+            document TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            PRIMARY KEY (document, label, start, "end")
+        );
+        PRAGMA user_version = 3;
+        """
+    )
+
+
 #: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

@@ -481,3 +481,14 @@ def suggest(
         Suggestion(doc_id, label, start, end, text[start:end], reason)
         for (start, end, label), reason in sorted(found.items())
     ]
+
+
+def suggest_in_project(store, doc_id: str, kinds=("Figure", "Actor", "Claim")) -> list[Suggestion]:
+    """Suggestions for one document of a project: actor names come from every Actor span in the
+    project, and suggestions the analyst rejected in this document stay hidden."""
+    text = store.document_text(doc_id)
+    existing = store.annotations(document=doc_id)
+    names = {a.quote for a in store.iter_annotations(label="Actor")}
+    rejected = store.rejected_suggestions(doc_id)
+    return [s for s in suggest(doc_id, text, existing, actor_names=names, kinds=kinds)
+            if (s.label, s.start, s.end) not in rejected]

@@ -51,6 +51,15 @@ REJECT_SPAN = "review.reject"
 ACCEPT_AGREED = "review.accept_agreed"
 END_REVIEW = "review.end"
 AGREEMENT = "analyse.agreement"
+LINK_SPANS = "analyse.link"
+MARK_LINK_SOURCE = "analyse.link_source"
+SUGGEST = "analyse.suggest"
+SHOW_SUGGESTIONS = "analyse.show_suggestions"
+ACCEPT_SUGGESTION = "analyse.accept_suggestion"
+ACCEPT_FIGURES = "analyse.accept_figures"
+ACCEPT_ACTORS = "analyse.accept_actors"
+ACCEPT_CLAIMS = "analyse.accept_claims"
+SYNC_SCROLL = "view.sync_scroll"
 SHORTCUTS = "help.shortcuts"
 ABOUT = "help.about"
 
@@ -88,6 +97,18 @@ SPECS = (
     ActionSpec(ACCEPT_AGREED, "Accept all a&greed", ("Ctrl+Shift+Return",), "Accept every agreed span at once"),
     ActionSpec(END_REVIEW, "&End review", (), "Back to normal tagging"),
     ActionSpec(AGREEMENT, "&Agreement…", ("Ctrl+Shift+K",), "Measure agreement between annotators"),
+    ActionSpec(LINK_SPANS, "&Link spans…", ("Ctrl+L",),
+               "Link the span selected in the other pane (or the marked one) to the selected span"),
+    ActionSpec(MARK_LINK_SOURCE, "&Mark link source", ("Ctrl+Shift+L",),
+               "Remember the selected span as the start of the next link"),
+    ActionSpec(SUGGEST, "&Suggest tags", ("Ctrl+G",), "Show suggested Figures, Actors and Claims for this document"),
+    ActionSpec(SHOW_SUGGESTIONS, "Show suggestions &while reading", ("Ctrl+Shift+G",)),
+    ActionSpec(ACCEPT_SUGGESTION, "Accept su&ggestion", ("Return",), "Accept the selected suggestion"),
+    ActionSpec(ACCEPT_FIGURES, "Accept all &Figure suggestions", ()),
+    ActionSpec(ACCEPT_ACTORS, "Accept all A&ctor suggestions", ()),
+    ActionSpec(ACCEPT_CLAIMS, "Accept all Clai&m suggestions", ()),
+    ActionSpec(SYNC_SCROLL, "S&ynchronised scrolling", ("Ctrl+Shift+Y",),
+               "The other pane follows by content (linked spans are anchors)"),
     ActionSpec(SHORTCUTS, "&Keyboard shortcuts", ("F1",)),
     ActionSpec(ABOUT, "&About annotator", ()),
 )
@@ -95,7 +116,9 @@ SPECS = (
 #: Actions whose keys are typed characters: they must not fire while a line edit has focus.
 TEXT_KEY_ACTIONS = {EDIT_NOTE, DELETE_SPAN}
 #: Tab / Shift+Tab are handled by the document view itself; the menu entries only show the key.
-VIEW_HANDLED = {NEXT_SPAN, PREVIOUS_SPAN}
+VIEW_HANDLED = {NEXT_SPAN, PREVIOUS_SPAN, ACCEPT_SUGGESTION}
+#: Toggles, shown with a check mark.
+CHECKABLE = {SHOW_SUGGESTIONS, SYNC_SCROLL}
 
 
 def create_actions(parent: QWidget) -> dict[str, QAction]:
@@ -111,6 +134,7 @@ def create_actions(parent: QWidget) -> dict[str, QAction]:
         else:
             action.setShortcuts(keys)
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setCheckable(spec.id in CHECKABLE)
         if spec.tip:
             action.setStatusTip(spec.tip)
         actions[spec.id] = action

@@ -172,3 +172,95 @@ class AdjustBounds(StoreCommand):
         a = self.annotation
         self.session.store.update_annotation(a.id, start=a.start, end=a.end, modified=a.modified)
         self._changed(a.document, "Undo: " + self.text())
+
+
+class CreateLink(StoreCommand):
+    """Link two spans with a typed relation."""
+
+    def __init__(self, session, source: Annotation, target: Annotation, link_type: str):
+        super().__init__(session, f"Link '{short_quote(source.quote, 25)}' {link_type} '{short_quote(target.quote, 25)}'")
+        self.args = (link_type, source, target)
+        self.link = None
+
+    def _do(self) -> None:
+        link_type, source, target = self.args
+        if self.link is None:
+            self.link = self.session.store.add_link(link_type, source.id, target.id, self.session.user)
+        else:
+            self.session.store.restore_link(self.link)
+        self._announce(self.text())
+
+    def _undo(self) -> None:
+        self.session.store.delete_link(self.link.id)
+        self._announce("Undo: " + self.text())
+
+    def _announce(self, what: str) -> None:
+        self.session.links_changed.emit()
+        self.session.saved.emit(what)
+
+
+class DeleteLink(StoreCommand):
+    def __init__(self, session, link, source: Annotation, target: Annotation):
+        super().__init__(session, f"Delete link '{short_quote(source.quote, 25)}' {link.type} "
+                                  f"'{short_quote(target.quote, 25)}'")
+        self.link = link
+
+    def _do(self) -> None:
+        self.session.store.delete_link(self.link.id)
+        self.session.links_changed.emit()
+        self.session.saved.emit(self.text())
+
+    def _undo(self) -> None:
+        self.session.store.restore_link(self.link)
+        self.session.links_changed.emit()
+        self.session.saved.emit("Undo: " + self.text())
+
+
+class AcceptSuggestions(StoreCommand):
+    """Turn suggestions of one document into annotations (one undoable step however many)."""
+
+    def __init__(self, session, document: str, suggestions, label: str | None = None):
+        what = (f"'{short_quote(suggestions[0].quote)}' as {label or suggestions[0].label}" if len(suggestions) == 1
+                else f"{len(suggestions)} {label or suggestions[0].label} suggestions")
+        super().__init__(session, f"Accept suggestion {what}" if len(suggestions) == 1 else f"Accept {what}")
+        self.document = document
+        self.suggestions = list(suggestions)
+        self.label = label
+        self.created: list[Annotation] = []
+
+    def _do(self) -> None:
+        store = self.session.store
+        with store.transaction():
+            if not self.created:
+                for s in self.suggestions:
+                    self.created.append(store.add_annotation(self.document, self.label or s.label, s.start, s.end,
+                                                             self.session.user, note=f"suggested: {s.reason}"))
+            else:
+                for a in self.created:
+                    store.restore_annotation(a)
+        self._changed(self.document, self.text())
+
+    def _undo(self) -> None:
+        store = self.session.store
+        with store.transaction():
+            for a in self.created:
+                store.delete_annotation(a.id)
+        self._changed(self.document, "Undo: " + self.text())
+
+
+class RejectSuggestions(StoreCommand):
+    """Hide suggestions for their document (they stay hidden until undone)."""
+
+    def __init__(self, session, document: str, suggestions):
+        super().__init__(session, f"Reject suggestion '{short_quote(suggestions[0].quote)}'" if len(suggestions) == 1
+                         else f"Reject {len(suggestions)} suggestions")
+        self.document = document
+        self.spans = [(s.label, s.start, s.end) for s in suggestions]
+
+    def _do(self) -> None:
+        self.session.store.reject_suggestions(self.document, self.spans)
+        self._changed(self.document, self.text())
+
+    def _undo(self) -> None:
+        self.session.store.reject_suggestions(self.document, self.spans, undo=True)
+        self._changed(self.document, "Undo: " + self.text())

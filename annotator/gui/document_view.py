@@ -190,6 +190,10 @@ class DocumentView(QPlainTextEdit):
     context_menu_requested = Signal(int, QPoint)
     #: The view received keyboard focus.
     focused = Signal()
+    #: Enter was pressed on the selected span; argument: its id.
+    span_activated = Signal(str)
+    #: The view scrolled; argument: the code-point offset at the top of the viewport.
+    scrolled = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -206,6 +210,7 @@ class DocumentView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.viewport().setMouseTracking(True)
+        self.verticalScrollBar().valueChanged.connect(lambda _: self.scrolled.emit(self.top_offset()))
 
         self._base_font = reading_font()
         self._zoom = 0
@@ -216,6 +221,7 @@ class DocumentView(QPlainTextEdit):
         self._spans: dict[str, SpanStyle] = {}
         self._index = SpanIndex(())
         self._selected: str | None = None
+        self._highlighted: set[str] = set()
         self._press_pos: QPoint | None = None
         self._tooltip = ""
         self._colors: dict[str, tuple[QColor, QColor, QColor]] = {}
@@ -250,6 +256,9 @@ class DocumentView(QPlainTextEdit):
         if self._selected not in self._spans:
             self._set_selected(None)
         self.viewport().update()
+
+    def has_span(self, span_id: str) -> bool:
+        return span_id in self._spans
 
     def span_ids_at(self, offset: int) -> list[str]:
         """Ids of the spans containing code-point ``offset``, in reading order."""
@@ -408,6 +417,27 @@ class DocumentView(QPlainTextEdit):
         visible_lines = max(1, int(self.viewport().height() / max(1.0, line_height)))
         self.verticalScrollBar().setValue(max(0, number - visible_lines // 2))
 
+    def top_offset(self) -> int:
+        """Code-point offset of the first character shown at the top of the viewport."""
+        cursor = self.cursorForPosition(QPoint(DOCUMENT_MARGIN, 1))
+        return self._map.from_utf16(cursor.position())
+
+    def scroll_offset_to_top(self, offset: int) -> None:
+        """Scroll so the line holding code-point ``offset`` is the first one shown."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_utf16(max(0, min(offset, len(self._text)))))
+        block = cursor.block()
+        self.blockBoundingGeometry(block)  # makes sure the block is laid out
+        line = block.layout().lineForTextPosition(cursor.positionInBlock())
+        self.verticalScrollBar().setValue(block.firstLineNumber() + (line.lineNumber() if line.isValid() else 0))
+
+    def set_highlighted(self, ids: set[str]) -> None:
+        """Outline these spans (a selected span's link partners) with a dashed dark frame."""
+        ids = {i for i in ids if i in self._spans}
+        if ids != self._highlighted:
+            self._highlighted = ids
+            self.viewport().update()
+
     # ---------------------------------------------------------------------- zoom
     def set_zoom(self, points_delta: int) -> None:
         """Show the text ``points_delta`` points larger (negative: smaller) than the base size."""
@@ -429,6 +459,10 @@ class DocumentView(QPlainTextEdit):
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key, modifiers = event.key(), event.modifiers()
             plain = not modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            if plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._selected is not None:
+                self.span_activated.emit(self._selected)
+                event.accept()
+                return True
             if plain and key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
                 backwards = key == Qt.Key.Key_Backtab or bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
                 self._step_span(-1 if backwards else 1)
@@ -613,6 +647,7 @@ class DocumentView(QPlainTextEdit):
         underlines: dict[str, list[QRectF]] = {}
         dashed: dict[str, list[QRectF]] = {}
         selected: list[QRectF] = []
+        partners: list[QRectF] = []
         dotted: dict[str, list[QRectF]] = {}
         for span, rect, slot_bottom, baseline in pieces:
             if span.dashed:
@@ -628,6 +663,8 @@ class DocumentView(QPlainTextEdit):
                 underlines.setdefault(span.color, []).append(lane)
             if span.id == self._selected:
                 selected.append(rect.adjusted(-2, -1, 2, 1))  # clear of the glyphs
+            elif span.id in self._highlighted:
+                partners.append(rect.adjusted(-2, -1, 2, 1))
         painter = QPainter(self.viewport())
         painter.setPen(Qt.PenStyle.NoPen)
         for color, rects in underlines.items():
@@ -643,4 +680,7 @@ class DocumentView(QPlainTextEdit):
         if selected:
             painter.setPen(QPen(self._colors_for(self._spans[self._selected].color)[2], 2))
             painter.drawRects(selected)
+        if partners:
+            painter.setPen(QPen(QColor("#202020"), 2, Qt.PenStyle.DashLine))
+            painter.drawRects(partners)
         painter.end()

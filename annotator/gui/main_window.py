@@ -20,6 +20,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation
 from annotator.gui import actions as A
 from annotator.gui import file_actions
+from annotator.gui.crosssource_actions import CrossSource, is_suggestion
 from annotator.gui.commands import (
     AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, ReviewCommand, short_quote,
 )
@@ -68,6 +69,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.review_dock)
         self.tabifyDockWidget(self.dock, self.annotators_dock)
         self.tabifyDockWidget(self.dock, self.review_dock)
+        self.cross = CrossSource(self)
+        for dock in self.cross.docks():
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.tabifyDockWidget(self.dock, dock)
         self.review_dock.hide()
         self.dock.raise_()
         self.status_counts = QLabel(self)
@@ -103,7 +108,9 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for key in (A.FOCUS_LEFT, A.FOCUS_RIGHT, None, A.ZOOM_IN, A.ZOOM_OUT, A.ZOOM_RESET, None):
             view_menu.addSeparator() if key is None else view_menu.addAction(a[key])
-        for dock in (self.dock, self.annotators_dock, self.label_bar):
+        view_menu.addAction(a[A.SYNC_SCROLL])
+        view_menu.addSeparator()
+        for dock in (self.dock, self.annotators_dock, *self.cross.docks(), self.label_bar):
             view_menu.addAction(dock.toggleViewAction())
         review_menu = bar.addMenu("&Review")
         for key in (A.START_REVIEW, None, A.NEXT_ITEM, A.PREVIOUS_ITEM, None, A.ACCEPT_SPAN, A.REJECT_SPAN,
@@ -112,7 +119,9 @@ class MainWindow(QMainWindow):
         for key in (A.PREVIOUS_ITEM, A.NEXT_ITEM, A.ACCEPT_SPAN, A.REJECT_SPAN, A.ACCEPT_AGREED):
             self.review_dock.add_button(a[key])
         analyse_menu = bar.addMenu("&Analyse")
-        analyse_menu.addAction(a[A.AGREEMENT])
+        for key in (A.LINK_SPANS, A.MARK_LINK_SOURCE, None, A.SUGGEST, A.SHOW_SUGGESTIONS, A.ACCEPT_SUGGESTION,
+                    A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS, None, A.AGREEMENT):
+            analyse_menu.addSeparator() if key is None else analyse_menu.addAction(a[key])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a[A.SHORTCUTS])
         help_menu.addAction(a[A.ABOUT])
@@ -146,6 +155,22 @@ class MainWindow(QMainWindow):
         a[A.ACCEPT_AGREED].triggered.connect(self.accept_agreed)
         a[A.END_REVIEW].triggered.connect(self.end_review)
         a[A.AGREEMENT].triggered.connect(self.show_agreement)
+        c = self.cross
+        a[A.LINK_SPANS].triggered.connect(c.link_spans)
+        a[A.MARK_LINK_SOURCE].triggered.connect(c.mark_link_source)
+        a[A.SUGGEST].triggered.connect(c.suggest_here)
+        a[A.SHOW_SUGGESTIONS].toggled.connect(c.set_show_while_reading)
+        a[A.ACCEPT_SUGGESTION].triggered.connect(lambda: self._activate_span(self.active_pane, self.view().selected_span()))
+        a[A.ACCEPT_FIGURES].triggered.connect(lambda: c.accept_all("Figure"))
+        a[A.ACCEPT_ACTORS].triggered.connect(lambda: c.accept_all("Actor"))
+        a[A.ACCEPT_CLAIMS].triggered.connect(lambda: c.accept_all("Claim"))
+        a[A.SYNC_SCROLL].toggled.connect(c.set_sync)
+        c.links_dock.link_activated.connect(c.show_pair)
+        c.links_dock.delete_requested.connect(c.delete_link)
+        c.discrepancies_dock.link_activated.connect(c.show_pair)
+        c.discrepancies_dock.export_requested.connect(c.export_discrepancies)
+        c.claims_dock.annotation_activated.connect(self.jump_to_annotation)
+        s.links_changed.connect(self._on_links_changed)
         self.annotators_dock.display_changed.connect(self._on_display_changed)
         self.review_dock.review_changed.connect(self._on_review_changed)
         self.review_dock.item_changed.connect(self._on_review_item)
@@ -170,6 +195,8 @@ class MainWindow(QMainWindow):
             pane.view.focused.connect(lambda i=index: self._set_active(i))
             pane.view.span_clicked.connect(lambda ann_id, i=index: self._on_span_clicked(i, ann_id))
             pane.view.span_selected.connect(lambda ann_id, i=index: self._on_span_selected(i, ann_id))
+            pane.view.span_activated.connect(lambda ann_id, i=index: self._activate_span(i, ann_id))
+            pane.view.scrolled.connect(lambda offset, i=index: self.cross.follow(i, offset))
             pane.view.context_menu_requested.connect(lambda offset, pos, i=index: self._context_menu(i, offset, pos))
         s.annotations_changed.connect(self._on_annotations_changed)
         s.documents_changed.connect(self._reload_documents)
@@ -199,7 +226,11 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         writable = not self.session.store.readonly
         has_span = self.selected_annotation() is not None
-        self.actions[A.DELETE_SPAN].setEnabled(writable and has_span)
+        suggestion = is_suggestion(self.view().selected_span())
+        self.actions[A.DELETE_SPAN].setEnabled(writable and (has_span or suggestion))
+        self.actions[A.ACCEPT_SUGGESTION].setEnabled(writable and suggestion)
+        for action in (A.LINK_SPANS, A.MARK_LINK_SOURCE, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS):
+            self.actions[action].setEnabled(writable)
         self.actions[A.EDIT_NOTE].setEnabled(writable and has_span)
         self.relabel_menu.setEnabled(writable and has_span)
         for action in (A.ADD_DOCUMENTS, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT, A.START_REVIEW):
@@ -238,6 +269,7 @@ class MainWindow(QMainWindow):
         self.dock.reload()
         self._reload_annotators()
         self._update_status()
+        self.cross.reload()
 
     def show_document(self, index: int, doc_id: str) -> None:
         """Open a document in pane ``index`` (0 left, 1 right)."""
@@ -262,13 +294,18 @@ class MainWindow(QMainWindow):
         view = self.panes[index].view
         selected = view.selected_span()
         annotators = [a.id for a in self.session.store.annotators()]
-        view.set_spans(self.display.styles(anns, index, self.colors, annotators))
-        if selected in self.spans:
+        view.set_spans(self.display.styles(anns, index, self.colors, annotators) + self.cross.styles(doc_id))
+        if selected is not None and view.has_span(selected):
             view.select_span(selected, scroll=False)
         elif selected is not None:
             view.select_span(None, scroll=False)
 
+    def _on_links_changed(self) -> None:
+        self.cross.reload()
+        self.cross.refresh_highlights()
+
     def _on_annotations_changed(self, doc_id: str) -> None:
+        self.cross.invalidate(doc_id)
         if self.reviewing():
             self.review_dock.recompute(keep_row=True)  # re-renders the panes too
         for index in range(len(self.panes)):
@@ -276,6 +313,7 @@ class MainWindow(QMainWindow):
                 self._refresh_spans(index)
         self.dock.reload()
         self._reload_annotators()
+        self.cross.reload()
         self.dock.select_annotation(self.view().selected_span())
         self._update_status()
         self._update_actions()
@@ -302,6 +340,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Open a document first.", 4000)
             return
         start, end = view.selection_range()
+        if start == end and is_suggestion(view.selected_span()):
+            self.cross.accept(self.active_pane, view.selected_span(), label)
+            return
         if start == end:
             if self.selected_annotation() is not None:
                 self.relabel_selected(label)
@@ -319,7 +360,15 @@ class MainWindow(QMainWindow):
             return
         self.session.execute(EditAnnotation(self.session, ann, "label", label))
 
+    def _activate_span(self, index: int, span_id: str | None) -> None:
+        """Enter on a span: accept it if it is a suggestion."""
+        if is_suggestion(span_id):
+            self.cross.accept(index, span_id)
+
     def delete_selected_span(self) -> None:
+        if is_suggestion(self.view().selected_span()):
+            self.cross.reject(self.active_pane, self.view().selected_span())
+            return
         ann = self.selected_annotation()
         if ann is None:
             self.statusBar().showMessage("Click a span to select it, then press Delete.", 4000)
@@ -339,8 +388,9 @@ class MainWindow(QMainWindow):
 
     def _on_span_selected(self, index: int, ann_id: str) -> None:
         """Click, Tab or a jump selected a span (or none): follow it in the list and the actions."""
-        if ann_id:
+        if ann_id and not is_suggestion(ann_id):
             self.bounds_target = ann_id
+        self.cross.on_span_selected(index, ann_id)
         if index == self.active_pane or ann_id:
             self.active_pane = index
             self.dock.select_annotation(ann_id or None)
@@ -580,6 +630,8 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         else:
             self.splitter.setSizes([1, 1])
+        for key, action in (("show_suggestions", A.SHOW_SUGGESTIONS), ("sync_scroll", A.SYNC_SCROLL)):
+            self.actions[action].setChecked(str(s.value(key, "false")).lower() == "true")
         zoom = int(s.value("zoom", 0) or 0)
         if zoom:
             for pane in self.panes:

@@ -21,6 +21,8 @@ class ProjectSession(QObject):
     documents_changed = Signal()
     #: The label scheme changed.
     labels_changed = Signal()
+    #: Links between spans were added or removed.
+    links_changed = Signal()
     #: An operation was refused or failed; argument: a message for the analyst.
     error = Signal(str)
     #: A change reached the project file; argument: a short description.

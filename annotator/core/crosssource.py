@@ -1,0 +1,181 @@
+"""Reading sources against each other: figure discrepancies, actor name variants, claims by actor,
+and the content-based mapping that keeps two panes scrolled to the same place.
+
+Everything here works on links between annotations (``annotator.core.store``)
+and the number reader (``annotator.core.numbers``).
+"""
+
+from __future__ import annotations
+
+import csv
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from typing import TextIO
+
+from annotator.core.formats.csv_set import escape_cell
+from annotator.core.model import Annotation, Link
+from annotator.core.numbers import compare, describe, read_number, values_differ
+from annotator.core.store import Store
+
+SAME_AS = "same as"
+SAID_BY = "said by"
+FIGURE, ACTOR, CLAIM = "Figure", "Actor", "Claim"
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """One linked pair compared: two figures (numbers read) or two names of one actor."""
+
+    kind: str  # "figure" or "actor"
+    link: Link
+    left: Annotation
+    right: Annotation
+    left_value: str  # the reading ("at least 6 people") or the surface form
+    right_value: str
+    differs: bool
+    explanation: str
+
+
+def _pairs(store: Store, types: set[str] | None = None):
+    by_id: dict[str, Annotation] = {}
+    for link in store.links():
+        if types is not None and link.type not in types:
+            continue
+        for ann_id in (link.source, link.target):
+            if ann_id not in by_id:
+                by_id[ann_id] = store.annotation(ann_id)
+        yield link, by_id[link.source], by_id[link.target]
+
+
+def discrepancies(store: Store) -> list[Discrepancy]:
+    """Every linked Figure pair with both readings, and every same-as Actor pair whose names differ.
+
+    Figure pairs are compared whatever the link type; ``differs`` is True when
+    the numbers stated differ (qualifiers such as "at least" are shown, not
+    used to excuse a difference). Actor pairs are listed only when their
+    surface forms differ ("Sergei" / "Sergey").
+    """
+    out = []
+    for link, a, b in _pairs(store):
+        if a.label == FIGURE and b.label == FIGURE:
+            ra, rb = read_number(a.quote), read_number(b.quote)
+            if ra is None or rb is None:
+                unread = a.quote if ra is None else b.quote
+                out.append(Discrepancy("figure", link, a, b, describe(ra) if ra else "?", describe(rb) if rb else "?",
+                                       False, f"no number could be read in {unread!r}"))
+                continue
+            out.append(Discrepancy("figure", link, a, b, describe(ra), describe(rb), values_differ(ra, rb),
+                                   compare(ra, rb)))
+        elif link.type == SAME_AS and a.label == ACTOR and b.label == ACTOR and a.quote != b.quote:
+            out.append(Discrepancy("actor", link, a, b, a.quote, b.quote, True,
+                                   "the same actor is named differently"))
+    return out
+
+
+def write_discrepancies_csv(items: list[Discrepancy], titles: dict[str, str], out: TextIO) -> int:
+    """Discrepancies as CSV (same conventions as the annotation CSV: RFC 4180, formula-safe cells)."""
+    writer = csv.writer(out)
+    writer.writerow(("kind", "link_type", "differs", "left_document", "left_quote", "left_value", "right_document",
+                     "right_quote", "right_value", "explanation", "left_id", "right_id"))
+    for d in items:
+        writer.writerow((d.kind, escape_cell(d.link.type), "yes" if d.differs else "no",
+                         escape_cell(titles.get(d.left.document, d.left.document)), escape_cell(d.left.quote),
+                         escape_cell(d.left_value), escape_cell(titles.get(d.right.document, d.right.document)),
+                         escape_cell(d.right.quote), escape_cell(d.right_value), escape_cell(d.explanation),
+                         d.left.id, d.right.id))
+    return len(items)
+
+
+@dataclass(frozen=True)
+class ActorClaims:
+    """An actor (all its same-as linked names) and the claims linked to it by "said by"."""
+
+    name: str
+    names: tuple[str, ...]
+    claims: tuple[tuple[Annotation, Annotation], ...]  # (claim, the actor span it is linked to)
+
+
+def claims_by_actor(store: Store) -> list[ActorClaims]:
+    """Claims grouped by the actor they are said by, across documents and sources.
+
+    Actor spans joined by "same as" links, or with the same text, are one
+    actor; it is named by its most frequent surface form. Sorted by number of
+    claims, then name.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(x: str, y: str) -> None:
+        parent[find(x)] = find(y)
+
+    actors: dict[str, Annotation] = {}
+    said: list[tuple[Annotation, Annotation]] = []
+    for link, a, b in _pairs(store, {SAME_AS, SAID_BY}):
+        if link.type == SAME_AS and a.label == ACTOR and b.label == ACTOR:
+            actors[a.id], actors[b.id] = a, b
+            union(a.id, b.id)
+        elif link.type == SAID_BY:
+            claim, actor = (a, b) if b.label == ACTOR else (b, a)
+            if actor.label == ACTOR:
+                actors[actor.id] = actor
+                said.append((claim, actor))
+    by_text: dict[str, str] = {}
+    for ann in actors.values():
+        key = " ".join(ann.quote.split()).casefold()
+        if key in by_text:
+            union(ann.id, by_text[key])
+        else:
+            by_text[key] = ann.id
+    groups: dict[str, list[tuple[Annotation, Annotation]]] = {}
+    for claim, actor in said:
+        groups.setdefault(find(actor.id), []).append((claim, actor))
+    result = []
+    for root, claims in groups.items():
+        members = [a for a in actors.values() if find(a.id) == root]
+        forms = Counter(" ".join(a.quote.split()) for a in members)
+        names = tuple(sorted(forms, key=lambda n: (-forms[n], n)))
+        unique = {c.id: (c, a) for c, a in claims}
+        ordered = sorted(unique.values(), key=lambda ca: (ca[0].document, ca[0].start))
+        result.append(ActorClaims(names[0], names, tuple(ordered)))
+    return sorted(result, key=lambda g: (-len(g.claims), g.name))
+
+
+def map_offset(offset: int, anchors: list[tuple[int, int]], length_a: int, length_b: int) -> int:
+    """The place in document B that corresponds to ``offset`` in document A.
+
+    ``anchors`` are ``(offset in A, offset in B)`` pairs known to correspond
+    (linked spans across the two documents). Between anchors, and before the
+    first and after the last one, the position is interpolated linearly in
+    characters, so the panes follow the content rather than the scroll bars.
+    """
+    points = sorted({(0, 0), (length_a, length_b), *((a, b) for a, b in anchors if 0 <= a <= length_a
+                                                      and 0 <= b <= length_b)})
+    # Keep the mapping monotonic: drop anchors that would make it go backwards.
+    mono: list[tuple[int, int]] = []
+    for a, b in points:
+        if not mono or (a > mono[-1][0] and b >= mono[-1][1]):
+            mono.append((a, b))
+    xs = [a for a, _ in mono]
+    i = max(0, min(bisect_right(xs, offset) - 1, len(mono) - 2)) if len(mono) > 1 else 0
+    if len(mono) == 1:
+        return 0
+    (a0, b0), (a1, b1) = mono[i], mono[i + 1]
+    t = (offset - a0) / (a1 - a0) if a1 != a0 else 0.0
+    return max(0, min(length_b, round(b0 + t * (b1 - b0))))
+
+
+def link_anchors(store: Store, doc_a: str, doc_b: str) -> list[tuple[int, int]]:
+    """``(start in A, start in B)`` for every link between a span of ``doc_a`` and one of ``doc_b``."""
+    anchors = []
+    for _link, x, y in _pairs(store):
+        if x.document == doc_a and y.document == doc_b:
+            anchors.append((x.start, y.start))
+        elif x.document == doc_b and y.document == doc_a:
+            anchors.append((y.start, x.start))
+    return anchors

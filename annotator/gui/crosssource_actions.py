@@ -1,0 +1,256 @@
+"""Cross-source work in the window: linking spans, showing link partners, suggestions, synced scrolling.
+
+:class:`CrossSource` owns the Links, Discrepancies and Claims docks and the
+suggestion state; the main window connects its actions and signals to the
+slots here (in ``MainWindow._connect_signals``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from annotator.core.crosssource import link_anchors, map_offset, write_discrepancies_csv
+from annotator.core.errors import AnnotatorError
+from annotator.core.fileio import atomic_writer
+from annotator.core.suggest import Suggestion, suggest_in_project
+from annotator.gui.commands import AcceptSuggestions, CreateLink, DeleteLink, RejectSuggestions, short_quote
+from annotator.gui.document_view import SpanStyle
+from annotator.gui.panels.crosssource_docks import ClaimsDock, DiscrepanciesDock, LinksDock
+
+SUGGESTION_PREFIX = "suggest|"
+KINDS = ("Figure", "Actor", "Claim")
+
+
+def suggestion_id(s: Suggestion) -> str:
+    return f"{SUGGESTION_PREFIX}{s.label}|{s.start}|{s.end}"
+
+
+def is_suggestion(span_id: str | None) -> bool:
+    return bool(span_id) and span_id.startswith(SUGGESTION_PREFIX)
+
+
+def default_link_type(source, target, types: list[str]) -> str:
+    """A sensible first choice: "said by" for a claim and an actor, "same as" for two actors, else "contradicts"."""
+    labels = {source.label, target.label}
+    if labels == {"Claim", "Actor"}:
+        return "said by"
+    if labels == {"Actor"} or source.quote == target.quote:
+        return "same as"
+    return "contradicts" if "contradicts" in types else types[0]
+
+
+class CrossSource:
+    def __init__(self, window):
+        self.window = window
+        self.session = window.session
+        self.links_dock = LinksDock(self.session, window)
+        self.discrepancies_dock = DiscrepanciesDock(self.session, window)
+        self.claims_dock = ClaimsDock(self.session, window)
+        self.link_source: str | None = None
+        self.requested: set[str] = set()  # documents the analyst asked suggestions for
+        self.show_while_reading = False
+        self.sync = False
+        self._syncing = False
+        self._cache: dict[str, dict[str, Suggestion]] = {}
+
+    def docks(self):
+        return (self.links_dock, self.discrepancies_dock, self.claims_dock)
+
+    def reload(self) -> None:
+        for dock in self.docks():
+            dock.reload()
+
+    # ------------------------------------------------------------------ linking
+    def mark_link_source(self) -> None:
+        """Remember the selected span as the start of the next link (for links within one pane)."""
+        ann = self.window.selected_annotation()
+        if ann is None:
+            self.window.statusBar().showMessage("Click a span first, then mark it as the link source.", 5000)
+            return
+        self.link_source = ann.id
+        self.window.statusBar().showMessage(
+            f"Link from '{short_quote(ann.quote)}': now select the other span and press Ctrl+L.", 8000)
+
+    def link_spans(self) -> None:
+        """Link the marked (or other pane's selected) span to the active pane's selected span."""
+        w = self.window
+        target = w.selected_annotation()
+        other = w.panes[1 - w.active_pane].view.selected_span()
+        source_id = self.link_source or other
+        source = w.spans.get(source_id or "") or (self._annotation(source_id) if source_id else None)
+        if target is None or source is None or source.id == target.id:
+            w.statusBar().showMessage("Select a span in each pane (or mark a source with Ctrl+Shift+L), "
+                                      "then press Ctrl+L.", 6000)
+            return
+        types = self.session.store.link_types()
+        first = default_link_type(source, target, types)
+        chosen, ok = QInputDialog.getItem(
+            w, "Link spans", f"'{short_quote(source.quote, 30)}'  →  '{short_quote(target.quote, 30)}'\nLink type:",
+            types, types.index(first), True,
+        )
+        if not ok or not chosen.strip():
+            return
+        if chosen.strip() == "said by" and source.label == "Actor" and target.label == "Claim":
+            source, target = target, source  # said by reads claim -> actor
+        if w.session.execute(CreateLink(self.session, source, target, chosen.strip())):
+            self.link_source = None
+
+    def delete_link(self, link_id: str) -> None:
+        try:
+            link = self.session.store.link(link_id)
+            source, target = (self.session.store.annotation(i) for i in (link.source, link.target))
+        except AnnotatorError as exc:
+            self.window.show_error(str(exc))
+            return
+        self.window.session.execute(DeleteLink(self.session, link, source, target))
+
+    def show_pair(self, source_id: str, target_id: str) -> None:
+        """Show the two ends of a link: the source in the left pane, the target in the right."""
+        w = self.window
+        for pane, ann_id in ((0, source_id), (1, target_id)):
+            ann = self._annotation(ann_id)
+            if ann is None:
+                continue
+            if w.pane_document(pane) != ann.document:
+                w.show_document(pane, ann.document)
+            w.panes[pane].view.select_span(ann_id)
+
+    def _annotation(self, ann_id: str | None):
+        try:
+            return self.session.store.annotation(ann_id) if ann_id else None
+        except AnnotatorError:
+            return None
+
+    def on_span_selected(self, pane: int, ann_id: str) -> None:
+        """Outline the selected span's link partners in both panes; bring the other pane to the first one."""
+        partners = set()
+        if ann_id and not is_suggestion(ann_id):
+            for link in self.session.store.links_of(ann_id):
+                partners.add(link.target if link.source == ann_id else link.source)
+        for view in (p.view for p in self.window.panes):
+            view.set_highlighted(partners)
+        other = self.window.panes[1 - pane]
+        for partner in sorted(partners):
+            ann = self._annotation(partner)
+            if ann is not None and ann.document == other.document_id:
+                other.view.scroll_to_offset(ann.start)
+                break
+        self.links_dock.select_links_of(ann_id or None)
+
+    def refresh_highlights(self) -> None:
+        w = self.window
+        self.on_span_selected(w.active_pane, w.view().selected_span() or "")
+
+    # ------------------------------------------------------------- suggestions
+    def suggest_here(self) -> None:
+        """Analyse > Suggest tags: show suggestions for the document in the active pane."""
+        doc = self.window.pane_document(self.window.active_pane)
+        if doc is None:
+            return
+        self.requested.add(doc)
+        self._refresh_doc(doc)
+        count = len(self.suggestions(doc))
+        self.window.statusBar().showMessage(
+            f"{count} suggestion{'s' if count != 1 else ''}: click one, Enter accepts, Backspace rejects.", 6000)
+
+    def set_show_while_reading(self, on: bool) -> None:
+        self.show_while_reading = on
+        self.window.settings.setValue("show_suggestions", on)
+        for pane in range(len(self.window.panes)):
+            self.window._refresh_spans(pane)
+
+    def suggestions(self, doc: str) -> dict[str, Suggestion]:
+        if doc not in self._cache:
+            try:
+                found = suggest_in_project(self.session.store, doc)
+            except AnnotatorError as exc:
+                self.window.show_error(str(exc))
+                found = []
+            self._cache[doc] = {suggestion_id(s): s for s in found}
+        return self._cache[doc]
+
+    def invalidate(self, doc: str) -> None:
+        self._cache.pop(doc, None)
+
+    def styles(self, doc: str) -> list[SpanStyle]:
+        """Dashed spans for the suggestions shown in ``doc`` (none unless asked for or shown while reading)."""
+        if self.window.reviewing() or not (self.show_while_reading or doc in self.requested):
+            return []
+        colors = self.window.colors
+        return [SpanStyle(sid, s.start, s.end, colors.get(s.label, "#888888"),
+                          f"Suggested {s.label}: {s.reason}\nEnter accepts, Backspace rejects", dashed=True)
+                for sid, s in self.suggestions(doc).items()]
+
+    def _refresh_doc(self, doc: str) -> None:
+        for pane in range(len(self.window.panes)):
+            if self.window.pane_document(pane) == doc:
+                self.window._refresh_spans(pane)
+
+    def accept(self, pane: int, sid: str, label: str | None = None) -> bool:
+        doc = self.window.pane_document(pane)
+        s = self.suggestions(doc).get(sid) if doc else None
+        if s is None:
+            return False
+        return self.session.execute(AcceptSuggestions(self.session, doc, [s], label))
+
+    def reject(self, pane: int, sid: str) -> bool:
+        doc = self.window.pane_document(pane)
+        s = self.suggestions(doc).get(sid) if doc else None
+        if s is None:
+            return False
+        return self.session.execute(RejectSuggestions(self.session, doc, [s]))
+
+    def accept_all(self, kind: str) -> None:
+        """Accept every shown suggestion of ``kind`` in the active pane's document, as one undoable step."""
+        doc = self.window.pane_document(self.window.active_pane)
+        if doc is None:
+            return
+        found = [s for s in self.suggestions(doc).values() if s.label == kind]
+        if not found:
+            self.window.statusBar().showMessage(f"No {kind} suggestions in this document.", 5000)
+            return
+        self.session.execute(AcceptSuggestions(self.session, doc, found, kind))
+
+    # -------------------------------------------------------------- scrolling
+    def set_sync(self, on: bool) -> None:
+        self.sync = on
+        self.window.settings.setValue("sync_scroll", on)
+        if on:
+            view = self.window.view()
+            self.follow(self.window.active_pane, view.top_offset())
+
+    def follow(self, pane: int, offset: int) -> None:
+        """The other pane follows ``pane`` by content: linked spans are anchors, characters in between."""
+        if not self.sync or self._syncing:
+            return
+        w = self.window
+        doc_a, doc_b = w.pane_document(pane), w.pane_document(1 - pane)
+        if doc_a is None or doc_b is None:
+            return
+        view_a, view_b = w.panes[pane].view, w.panes[1 - pane].view
+        anchors = [] if doc_a == doc_b else link_anchors(self.session.store, doc_a, doc_b)
+        target = offset if doc_a == doc_b else map_offset(offset, anchors, len(view_a.text()), len(view_b.text()))
+        self._syncing = True
+        try:
+            view_b.scroll_offset_to_top(target)
+        finally:
+            self._syncing = False
+
+    # ----------------------------------------------------------------- export
+    def export_discrepancies(self) -> None:
+        w = self.window
+        path, _ = QFileDialog.getSaveFileName(
+            w, "Export discrepancies", str(Path(self.session.store.path).with_name("discrepancies.csv")), "CSV (*.csv)")
+        if not path:
+            return
+        titles = {d.id: d.title for d in self.session.store.documents()}
+        try:
+            with atomic_writer(path) as fh:
+                count = write_discrepancies_csv(self.discrepancies_dock.items, titles, fh)
+        except AnnotatorError as exc:
+            w.show_error(str(exc))
+            return
+        w.statusBar().showMessage(f"{count} linked pair{'s' if count != 1 else ''} exported to {path}.", 6000)
+

@@ -1,0 +1,154 @@
+"""Cross-source analysis on the seeds: links, discrepancies, actor variants, claims by actor, scroll mapping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from annotator.cli import main
+from annotator.core.crosssource import claims_by_actor, discrepancies, link_anchors, map_offset, \
+    write_discrepancies_csv
+from annotator.core.errors import InputError
+from annotator.core.formats.csv_set import LINK_COLUMNS, export_links_csv
+from annotator.core.formats.documents import import_seeds
+from annotator.core.formats.json_set import export_json, import_json, parse_set
+from annotator.core.store import Store
+from annotator.core.suggest import suggest_in_project
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    store = Store.open(tmp_path / "p.sqlite")
+    ft, wire = import_seeds(store)
+    yield store, ft.id, wire.id
+    store.close()
+
+
+def tag(store, doc, quote, label, who="alice"):
+    text = store.document_text(doc)
+    start = text.index(quote)
+    return store.add_annotation(doc, label, start, start + len(quote), who)
+
+
+def test_linked_casualty_figures_are_flagged_as_different(seeded):
+    store, ft, wire = seeded
+    six, seven = tag(store, ft, "at least six people", "Figure"), tag(store, wire, "seven people", "Figure")
+    dozen, thirty = tag(store, ft, "three dozen countries", "Figure"), tag(store, wire, "30 countries", "Figure")
+    plan_ft, plan_wire = tag(store, ft, "28-point", "Figure"), tag(store, wire, "28-point", "Figure")
+    store.add_link("contradicts", six.id, seven.id, "alice")
+    store.add_link("contradicts", dozen.id, thirty.id, "alice")
+    store.add_link("same as", plan_ft.id, plan_wire.id, "alice")
+    found = {(d.left.quote, d.right.quote): d for d in discrepancies(store)}
+    assert found[("at least six people", "seven people")].differs
+    assert found[("at least six people", "seven people")].left_value == "at least 6 people"
+    assert found[("three dozen countries", "30 countries")].differs
+    assert not found[("28-point", "28-point")].differs
+    out = io.StringIO(newline="")
+    assert write_discrepancies_csv(list(found.values()), {ft: "FT", wire: "Wire"}, out) == 3
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert {r["differs"] for r in rows} == {"yes", "no"}
+
+
+def test_same_as_actors_with_different_spellings_and_claims_by_actor(seeded):
+    store, ft, wire = seeded
+    sergei, sergey = tag(store, ft, "Sergei Lavrov", "Actor"), tag(store, wire, "Sergey Lavrov", "Actor")
+    store.add_link("same as", sergei.id, sergey.id, "alice")
+    variants = [d for d in discrepancies(store) if d.kind == "actor"]
+    assert [(d.left_value, d.right_value) for d in variants] == [("Sergei Lavrov", "Sergey Lavrov")]
+    trump_ft, trump_wire = tag(store, ft, "Donald Trump", "Actor"), tag(store, wire, "Donald Trump", "Actor")
+    claim_ft = tag(store, ft, "tremendous progress", "Claim")
+    claim_wire = tag(store, wire, "making progress", "Claim")
+    store.add_link("said by", claim_ft.id, trump_ft.id, "alice")
+    store.add_link("said by", trump_wire.id, claim_wire.id, "alice")  # either direction is understood
+    groups = claims_by_actor(store)
+    assert groups[0].name == "Donald Trump"  # same text in both sources: one actor
+    assert [c.quote for c, _ in groups[0].claims] == ["tremendous progress", "making progress"]
+
+
+def test_links_round_trip_and_links_csv(seeded, tmp_path):
+    store, ft, wire = seeded
+    six, seven = tag(store, ft, "at least six people", "Figure"), tag(store, wire, "seven people", "Figure")
+    store.add_link("casualty count", six.id, seven.id, "alice", "FT says six")
+    assert "casualty count" in store.link_types()  # users' own types are remembered
+    buf = io.StringIO()
+    export_json(store, buf)
+    other = Store.open(tmp_path / "other.sqlite")
+    import_json(other, parse_set(buf.getvalue()))
+    assert [(k.type, k.note) for k in other.links()] == [("casualty count", "FT says six")]
+    out = io.StringIO(newline="")
+    assert export_links_csv(other, out) == 1
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert tuple(rows[0]) == LINK_COLUMNS and rows[1][5] == "at least six people"
+    other.close()
+
+
+def test_link_errors(seeded):
+    store, ft, _ = seeded
+    a = tag(store, ft, "Steve Witkoff", "Actor")
+    with pytest.raises(InputError):
+        store.add_link("same as", a.id, a.id, "alice")
+    with pytest.raises(InputError):
+        store.add_link("  ", a.id, a.id, "alice")
+
+
+def test_rejected_suggestions_stay_hidden_for_that_document(seeded):
+    store, ft, wire = seeded
+    before = suggest_in_project(store, ft, kinds=("Figure",))
+    quotes = [s.quote for s in before]
+    for needed in ("at least six people", "800,000", "28-point", "19-point", "three dozen countries"):
+        assert needed in quotes
+    wire_quotes = [s.quote for s in suggest_in_project(store, wire, kinds=("Figure",))]
+    assert {"seven people", "30 countries"} <= set(wire_quotes)
+    target = next(s for s in before if s.quote == "800,000")
+    store.reject_suggestions(ft, [(target.label, target.start, target.end)])
+    assert "800,000" not in [s.quote for s in suggest_in_project(store, ft, kinds=("Figure",))]
+    store.reject_suggestions(ft, [(target.label, target.start, target.end)], undo=True)
+    assert "800,000" in [s.quote for s in suggest_in_project(store, ft, kinds=("Figure",))]
+
+
+def test_tagged_actor_names_are_suggested_elsewhere(seeded):
+    store, ft, wire = seeded
+    tag(store, ft, "Yuri Ushakov", "Actor")
+    found = [s for s in suggest_in_project(store, wire, kinds=("Actor",)) if s.reason == "tagged as Actor elsewhere"]
+    text = store.document_text(wire)
+    assert all(text[s.start:s.end] == s.quote for s in found)
+
+
+def test_suggest_and_discrepancies_commands(seeded, capsys):
+    store, ft, wire = seeded
+    six, seven = tag(store, ft, "at least six people", "Figure"), tag(store, wire, "seven people", "Figure")
+    store.add_link("contradicts", six.id, seven.id, "alice")
+    path = str(store.path)
+    store.close()
+    assert main(["suggest", path, "--doc", wire[:15], "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert {"document", "label", "start", "end", "quote", "reason"} == set(items[0])
+    assert main(["discrepancies", path]) == 0
+    assert "DIFFERS" in capsys.readouterr().out
+    assert main(["export", path, "-f", "links-csv"]) == 0
+    assert capsys.readouterr().out.startswith("link_id,type,source_id")
+
+
+def test_anchor_mapping_follows_links(seeded):
+    store, ft, wire = seeded
+    six, seven = tag(store, ft, "at least six people", "Figure"), tag(store, wire, "seven people", "Figure")
+    store.add_link("contradicts", six.id, seven.id, "alice")
+    anchors = link_anchors(store, ft, wire)
+    assert anchors == [(six.start, seven.start)]
+    assert map_offset(six.start, anchors, len(store.document_text(ft)),
+                      len(store.document_text(wire))) == seven.start
+
+
+@given(st.integers(1, 10_000), st.integers(1, 10_000),
+       st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 10_000)), max_size=8), st.data())
+def test_map_offset_is_monotonic_and_in_range(len_a, len_b, anchors, data):
+    xs = sorted(data.draw(st.lists(st.integers(0, len_a), min_size=2, max_size=10)))
+    ys = [map_offset(x, anchors, len_a, len_b) for x in xs]
+    assert all(0 <= y <= len_b for y in ys)
+    assert ys == sorted(ys)
+    assert map_offset(0, [], len_a, len_b) == 0 and map_offset(len_a, [], len_a, len_b) == len_b
