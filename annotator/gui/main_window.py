@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt
 from PySide6.QtWidgets import (
-    QFileDialog, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget,
+    QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget,
 )
 
 from annotator import __version__

@@ -1,0 +1,25 @@
+"""The project store: the only package that speaks SQL (through sqlite-utils).
+
+A project is one SQLite file. Every public method that writes runs in one
+transaction (:meth:`Store.transaction`), so an operation lands completely or
+not at all. Connections use WAL, ``synchronous=FULL`` and ``foreign_keys=ON``.
+Errors surface as :mod:`annotator.core.errors` exceptions with messages for
+analysts, and a failed operation leaves the file as it was.
+
+:class:`Store` is assembled from one mixin per kind of data (``documents``,
+``labels``, ``annotations``, ``links``) over :class:`StoreBase` (opening,
+transactions, metadata).
+"""
+
+from annotator.core.store.annotations import AnnotationsMixin
+from annotator.core.store.base import PALETTE, SQLITE_MAGIC, StoreBase, load_scheme
+from annotator.core.store.documents import DocumentsMixin
+from annotator.core.store.labels import LabelsMixin
+from annotator.core.store.links import LinksMixin
+
+
+class Store(DocumentsMixin, LabelsMixin, AnnotationsMixin, LinksMixin, StoreBase):
+    """One open project file. Use :meth:`Store.open`; close with :meth:`close` or a ``with`` block."""
+
+
+__all__ = ["PALETTE", "SQLITE_MAGIC", "Store", "StoreBase", "load_scheme"]

@@ -1,0 +1,112 @@
+"""Documents: adding, listing, reading texts, metadata."""
+
+from __future__ import annotations
+
+
+from annotator.core.errors import InputError, NotFoundError
+from annotator.core.model import Document
+from annotator.core.store.base import _DOC_COLUMNS, StoreBase
+from annotator.core.text import document_id, normalize
+from annotator.core.timeutil import now
+
+
+class DocumentsMixin(StoreBase):
+    # ----------------------------------------------------------------- documents
+    def add_document(
+        self,
+        text: str,
+        title: str,
+        source: str = "",
+        published: str | None = None,
+        url: str | None = None,
+    ) -> tuple[Document, bool]:
+        """Add a document; returns ``(document, created)``.
+
+        The text is normalised (CRLF -> LF). A text already in the project is
+        recognised by its id and not added twice (``created`` is False).
+        """
+        text = normalize(text)
+        if not text.strip():
+            raise InputError(f"The document {title!r} has no text.")
+        doc_id = document_id(text)
+        existing = self._read(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [doc_id])
+        if existing:
+            return Document(*existing[0]), False
+        doc = Document(
+            id=doc_id,
+            title=title.strip() or "Untitled",
+            source=source or "",
+            published=published or None,
+            url=url or None,
+            length=len(text),
+            added=now(),
+        )
+        with self.transaction():
+            position = self._read("SELECT COALESCE(MAX(position), -1) + 1 FROM documents")[0][0]
+            self.db["documents"].insert(
+                {
+                    "id": doc.id,
+                    "title": doc.title,
+                    "source": doc.source,
+                    "published": doc.published,
+                    "url": doc.url,
+                    "length": doc.length,
+                    "added": doc.added,
+                    "position": position,
+                }
+            )
+            self.db["document_texts"].insert({"id": doc.id, "text": text})
+        return doc, True
+
+    def documents(self) -> list[Document]:
+        """All documents in project order, without their texts."""
+        rows = self._read(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY position, added, id")
+        return [Document(*row) for row in rows]
+
+    def document(self, doc_id: str, with_text: bool = False) -> Document:
+        rows = self._read(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [doc_id])
+        if not rows:
+            raise NotFoundError(f"There is no document {doc_id} in this project.")
+        doc = Document(*rows[0])
+        if with_text:
+            doc = Document(*rows[0], text=self.document_text(doc_id))
+        return doc
+
+    def document_text(self, doc_id: str) -> str:
+        rows = self._read("SELECT text FROM document_texts WHERE id = ?", [doc_id])
+        if not rows:
+            raise NotFoundError(f"There is no document {doc_id} in this project.")
+        return rows[0][0]
+
+    def find_document(self, ref: str) -> Document:
+        """A document by full id, unique id prefix (with or without ``sha256:``) or exact title."""
+        ref = ref.strip()
+        candidates = [ref] if ref.startswith("sha256:") else [ref, "sha256:" + ref]
+        for cand in candidates:
+            rows = self._read(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [cand])
+            if rows:
+                return Document(*rows[0])
+        prefixed = "sha256:" + ref.removeprefix("sha256:")
+        rows = self._read(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE substr(id, 1, ?) = ? OR title = ?",
+            [len(prefixed), prefixed, ref],
+        )
+        if len(rows) == 1:
+            return Document(*rows[0])
+        if not rows:
+            raise NotFoundError(f"There is no document matching {ref!r} in this project.")
+        raise InputError(f"{ref!r} matches {len(rows)} documents; give more of the id.")
+
+    def update_document(self, doc_id: str, **fields: str | None) -> Document:
+        """Change a document's title, source, published date or URL (never its text)."""
+        allowed = {"title", "source", "published", "url"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise InputError(f"A document has no field {sorted(unknown)[0]!r}.")
+        self.document(doc_id)
+        if "title" in fields and not (fields["title"] or "").strip():
+            raise InputError("A document's title cannot be empty.")
+        with self.transaction():
+            self.db["documents"].update(doc_id, fields)
+        return self.document(doc_id)
+

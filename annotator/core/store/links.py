@@ -1,0 +1,111 @@
+"""Links between annotations, link types, and rejected suggestions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from annotator.core.errors import InputError, NotFoundError
+from annotator.core.model import Link
+from annotator.core.store.base import StoreBase
+from annotator.core.timeutil import now
+
+
+class LinksMixin(StoreBase):
+    # --------------------------------------------------------------------- links
+    def links(self, annotator: str | None = None, annotation_ids: Iterable[str] | None = None) -> list[Link]:
+        sql = "SELECT id, type, source, target, annotator, note, created FROM links"
+        where, params = [], []
+        if annotator is not None:
+            where.append("annotator = ?")
+            params.append(annotator)
+        if annotation_ids is not None:
+            ids = list(annotation_ids)
+            marks = ", ".join("?" * len(ids))
+            where.append(f"source IN ({marks}) AND target IN ({marks})" if ids else "0")
+            params.extend(ids + ids)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [Link(*row) for row in self._read(sql + " ORDER BY created, id", params)]
+
+    def add_link(
+        self, type: str, source: str, target: str, annotator: str, note: str = "", *, id: str | None = None,
+        created: str | None = None,
+    ) -> Link:
+        """Link two annotations with a typed relation (``contradicts``, ``same as``, ...)."""
+        if not type.strip():
+            raise InputError("A link needs a type.")
+        if source == target:
+            raise InputError("A span cannot be linked to itself.")
+        for ann_id in (source, target):
+            self.annotation(ann_id)
+        link = Link(id or str(uuid.uuid4()), " ".join(type.split()), source, target, annotator, note or "",
+                    created or now())
+        with self.transaction():
+            self.ensure_annotator(annotator)
+            self.add_link_type(link.type)
+            self.db["links"].insert(link.__dict__)
+        return link
+
+    def link(self, link_id: str) -> Link:
+        rows = self._read("SELECT id, type, source, target, annotator, note, created FROM links WHERE id = ?", [link_id])
+        if not rows:
+            raise NotFoundError(f"There is no link {link_id} in this project.")
+        return Link(*rows[0])
+
+    def links_of(self, ann_id: str) -> list[Link]:
+        """Links that start or end at ``ann_id``."""
+        rows = self._read(
+            "SELECT id, type, source, target, annotator, note, created FROM links WHERE source = ? OR target = ? "
+            "ORDER BY created, id", [ann_id, ann_id],
+        )
+        return [Link(*row) for row in rows]
+
+    def delete_link(self, link_id: str) -> Link:
+        link = self.link(link_id)
+        with self.transaction():
+            self.db["links"].delete(link_id)
+        return link
+
+    def restore_link(self, link: Link) -> None:
+        with self.transaction():
+            self.ensure_annotator(link.annotator)
+            self.db["links"].insert(link.__dict__)
+
+    def link_types(self) -> list[str]:
+        return [r[0] for r in self._read("SELECT name FROM link_types ORDER BY position, name")]
+
+    def add_link_type(self, name: str, description: str = "") -> str:
+        """Create a link type (no-op when it exists); returns its name."""
+        name = " ".join(name.split())
+        if not name:
+            raise InputError("A link type needs a name.")
+        if name not in self.link_types():
+            with self.transaction():
+                position = self._read("SELECT COALESCE(MAX(position), -1) + 1 FROM link_types")[0][0]
+                self.db["link_types"].insert({"name": name, "description": description, "position": position})
+        return name
+
+    def rejected_suggestions(self, document: str) -> set[tuple[str, int, int]]:
+        """(label, start, end) of the suggestions rejected in ``document``."""
+        rows = self._read('SELECT label, start, "end" FROM rejected_suggestions WHERE document = ?', [document])
+        return {tuple(r) for r in rows}
+
+    def reject_suggestions(self, document: str, spans: Iterable[tuple[str, int, int]], undo: bool = False) -> None:
+        """Hide suggestions ``(label, start, end)`` for ``document`` (``undo`` shows them again)."""
+        spans = list(spans)
+        with self.transaction():
+            if undo:
+                self.db.conn.executemany(
+                    'DELETE FROM rejected_suggestions WHERE document = ? AND label = ? AND start = ? AND "end" = ?',
+                    [(document, *s) for s in spans],
+                )
+            else:
+                self.db.conn.executemany(
+                    'INSERT OR IGNORE INTO rejected_suggestions (document, label, start, "end") VALUES (?, ?, ?, ?)',
+                    [(document, *s) for s in spans],
+                )
+
+    def has_link(self, link_id: str) -> bool:
+        return bool(self._read("SELECT 1 FROM links WHERE id = ?", [link_id]))
+
