@@ -123,6 +123,41 @@ def m0003_links_suggestions(db: Database) -> None:
     )
 
 
+@migrations(name="0004_search")
+def m0004_search(db: Database) -> None:
+    """Full-text search (FTS5) over document texts and titles, and over annotation quotes and notes.
+
+    External-content tables kept current by triggers: the text is stored once.
+    """
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE document_search USING fts5(text, content='document_texts', content_rowid='rowid');
+        CREATE TRIGGER document_texts_ai AFTER INSERT ON document_texts BEGIN
+            INSERT INTO document_search(rowid, text) VALUES (new.rowid, new.text);
+        END;
+        CREATE TRIGGER document_texts_ad AFTER DELETE ON document_texts BEGIN
+            INSERT INTO document_search(document_search, rowid, text) VALUES ('delete', old.rowid, old.text);
+        END;
+        INSERT INTO document_search(document_search) VALUES ('rebuild');
+        CREATE VIRTUAL TABLE annotation_search USING fts5(quote, note, content='annotations', content_rowid='rowid');
+        CREATE TRIGGER annotations_ai AFTER INSERT ON annotations BEGIN
+            INSERT INTO annotation_search(rowid, quote, note) VALUES (new.rowid, new.quote, new.note);
+        END;
+        CREATE TRIGGER annotations_ad AFTER DELETE ON annotations BEGIN
+            INSERT INTO annotation_search(annotation_search, rowid, quote, note)
+                VALUES ('delete', old.rowid, old.quote, old.note);
+        END;
+        CREATE TRIGGER annotations_au AFTER UPDATE OF quote, note ON annotations BEGIN
+            INSERT INTO annotation_search(annotation_search, rowid, quote, note)
+                VALUES ('delete', old.rowid, old.quote, old.note);
+            INSERT INTO annotation_search(rowid, quote, note) VALUES (new.rowid, new.quote, new.note);
+        END;
+        INSERT INTO annotation_search(annotation_search) VALUES ('rebuild');
+        PRAGMA user_version = 4;
+        """
+    )
+
+
 #: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

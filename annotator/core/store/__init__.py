@@ -16,10 +16,11 @@ from annotator.core.store.base import PALETTE, SQLITE_MAGIC, StoreBase, load_sch
 from annotator.core.store.documents import DocumentsMixin
 from annotator.core.store.labels import LabelsMixin
 from annotator.core.store.links import LinksMixin
+from annotator.core.store.search import Hit, SearchMixin
 
 
-class Store(DocumentsMixin, LabelsMixin, AnnotationsMixin, LinksMixin, StoreBase):
+class Store(DocumentsMixin, LabelsMixin, AnnotationsMixin, LinksMixin, SearchMixin, StoreBase):
     """One open project file. Use :meth:`Store.open`; close with :meth:`close` or a ``with`` block."""
 
 
-__all__ = ["PALETTE", "SQLITE_MAGIC", "Store", "StoreBase", "load_scheme"]
+__all__ = ["PALETTE", "SQLITE_MAGIC", "Hit", "Store", "StoreBase", "load_scheme"]

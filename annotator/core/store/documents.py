@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 from annotator.core.errors import InputError, NotFoundError
-from annotator.core.model import Document
+from annotator.core.model import Annotation, Document, Link
 from annotator.core.store.base import _DOC_COLUMNS, StoreBase
 from annotator.core.text import document_id, normalize
 from annotator.core.timeutil import now
+
+
+@dataclass(frozen=True)
+class DocumentSnapshot:
+    """Everything deleting a document removed, to put it back exactly."""
+
+    document: Document
+    text: str
+    position: int
+    annotations: list[Annotation]
+    links: list[Link]
+    rejected: list[tuple[str, int, int]]
 
 
 class DocumentsMixin(StoreBase):
@@ -110,3 +124,30 @@ class DocumentsMixin(StoreBase):
             self.db["documents"].update(doc_id, fields)
         return self.document(doc_id)
 
+
+    def delete_document(self, doc_id: str) -> DocumentSnapshot:
+        """Delete a document with its annotations and links; the snapshot lets :meth:`restore_document` undo it."""
+        doc = self.document(doc_id)
+        text = self.document_text(doc_id)
+        position = self._read("SELECT position FROM documents WHERE id = ?", [doc_id])[0][0]
+        anns = self.annotations(document=doc_id)
+        ids = {a.id for a in anns}
+        links = [k for k in self.links() if k.source in ids or k.target in ids]
+        rejected = sorted(self.rejected_suggestions(doc_id))
+        with self.transaction():
+            self.db.conn.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+        return DocumentSnapshot(doc, text, position, anns, links, rejected)
+
+    def restore_document(self, snap: DocumentSnapshot) -> None:
+        with self.transaction():
+            d = snap.document
+            self.db["documents"].insert({"id": d.id, "title": d.title, "source": d.source, "published": d.published,
+                                         "url": d.url, "length": d.length, "added": d.added,
+                                         "position": snap.position})
+            self.db["document_texts"].insert({"id": d.id, "text": snap.text})
+            for annotator in {a.annotator for a in snap.annotations} | {k.annotator for k in snap.links}:
+                self.ensure_annotator(annotator)
+            self._insert_annotations(snap.annotations)
+            for link in snap.links:
+                self.db["links"].insert(link.__dict__)
+            self.reject_suggestions(d.id, snap.rejected)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 
 from annotator.core.errors import InputError, NotFoundError
-from annotator.core.model import Annotator, Label
+from annotator.core.model import Annotation, Annotator, Label, Link
 from annotator.core.store.base import PALETTE, StoreBase
+
+_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 class LabelsMixin(StoreBase):
@@ -75,3 +78,95 @@ class LabelsMixin(StoreBase):
             self.db["annotators"].upsert({"id": annotator_id, "name": name or (rows[0][1] if rows else "")}, pk="id")
         return Annotator(annotator_id, name)
 
+
+    # ------------------------------------------------------------ scheme editing
+    def update_label(self, name: str, *, new_name: str | None = None, color: str | None = None,
+                     shortcut: str | None = None, description: str | None = None) -> Label:
+        """Rename, recolour, re-key or describe a label; a rename keeps every annotation (ON UPDATE CASCADE)."""
+        label = self.label(name)
+        fields: dict[str, str] = {}
+        if new_name is not None and new_name.strip() != name:
+            new_name = new_name.strip()
+            if not new_name:
+                raise InputError("A label needs a name.")
+            if self._read("SELECT 1 FROM labels WHERE name = ?", [new_name]):
+                raise InputError(f"There is already a label {new_name!r}.")
+            fields["name"] = new_name
+        if color is not None:
+            if not _COLOR.fullmatch(color):
+                raise InputError(f"{color!r} is not a colour; use #RRGGBB.")
+            fields["color"] = color.upper()
+        if shortcut is not None:
+            shortcut = shortcut.strip()
+            if len(shortcut) > 1:
+                raise InputError("A label's key is a single character, such as 5.")
+            clash = self._read("SELECT name FROM labels WHERE shortcut = ? AND name != ? AND shortcut != ''",
+                               [shortcut, name])
+            if shortcut and clash:
+                raise InputError(f"The key {shortcut} already belongs to {clash[0][0]}.")
+            fields["shortcut"] = shortcut
+        if description is not None:
+            fields["description"] = description.strip()
+        if fields:
+            with self.transaction():
+                self.db.conn.execute(
+                    f"UPDATE labels SET {', '.join(f'{k} = ?' for k in fields)} WHERE name = ?",
+                    [*fields.values(), name],
+                )
+        return self.label(fields.get("name", label.name))
+
+    def reorder_labels(self, names: list[str]) -> None:
+        """Put the labels in this order (every label must be named once)."""
+        if sorted(names) != sorted(lb.name for lb in self.labels()):
+            raise InputError("Reordering must name every label exactly once.")
+        with self.transaction():
+            self.db.conn.executemany("UPDATE labels SET position = ? WHERE name = ?",
+                                     [(i, n) for i, n in enumerate(names)])
+
+    def delete_label(self, name: str) -> tuple[Label, list[Annotation], list[Link]]:
+        """Delete a label with its annotations (and their links); returns them so :meth:`restore_label` can undo."""
+        label = self.label(name)
+        anns = self.annotations(label=name)
+        ids = {a.id for a in anns}
+        links = [k for k in self.links() if k.source in ids or k.target in ids]
+        with self.transaction():
+            self.db.conn.execute("DELETE FROM annotations WHERE label = ?", [name])
+            self.db.conn.execute("DELETE FROM labels WHERE name = ?", [name])
+        return label, anns, links
+
+    def restore_label(self, label: Label, anns: list[Annotation], links: list[Link]) -> None:
+        """Undo :meth:`delete_label`: the label at its old position, its annotations and links."""
+        with self.transaction():
+            self._insert_label(label)
+            self._insert_annotations(anns)
+            for link in links:
+                self.db["links"].insert(link.__dict__)
+
+    def scheme(self) -> dict:
+        """The label scheme as the JSON object of ``resources/labels.json`` (for sharing with a team)."""
+        return {
+            "format": "annotator.label-scheme",
+            "version": 1,
+            "labels": [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description}
+                       for lb in self.labels()],
+        }
+
+    def import_scheme(self, labels: list[Label]) -> tuple[list[str], list[str]]:
+        """Merge a scheme: labels with a known name are updated (colour, key, description), others added.
+
+        Returns ``(added, updated)`` names. One transaction.
+        """
+        added, updated = [], []
+        with self.transaction():
+            known = {lb.name for lb in self.labels()}
+            for lb in labels:
+                if lb.shortcut:  # the incoming scheme's keys win
+                    self.db.conn.execute("UPDATE labels SET shortcut = '' WHERE shortcut = ? AND name != ?",
+                                         [lb.shortcut, lb.name])
+                if lb.name in known:
+                    self.update_label(lb.name, color=lb.color, shortcut=lb.shortcut, description=lb.description)
+                    updated.append(lb.name)
+                else:
+                    self.add_label(lb.name, lb.color, lb.shortcut, lb.description)
+                    added.append(lb.name)
+        return added, updated
