@@ -60,12 +60,20 @@ ACCEPT_FIGURES = "analyse.accept_figures"
 ACCEPT_ACTORS = "analyse.accept_actors"
 ACCEPT_CLAIMS = "analyse.accept_claims"
 SYNC_SCROLL = "view.sync_scroll"
+PASTE_DOCUMENT = "file.paste_document"
+LABEL_SCHEME = "edit.label_scheme"
+FIND = "edit.find"
+FIND_NEXT = "edit.find_next"
+FIND_PREVIOUS = "edit.find_previous"
+TAG_ALL = "edit.tag_all"
+CORPUS_SEARCH = "edit.corpus_search"
 SHORTCUTS = "help.shortcuts"
 ABOUT = "help.about"
 
 SPECS = (
     ActionSpec(OPEN_PROJECT, "&Open project…", (QKeySequence.StandardKey.Open,), "Open or create a project file"),
     ActionSpec(ADD_DOCUMENTS, "&Add documents…", ("Ctrl+Shift+O",), "Add .txt or .md articles to the project"),
+    ActionSpec(PASTE_DOCUMENT, "&Paste as new document…", ("Ctrl+Shift+V",), "Add the clipboard's text as a document"),
     ActionSpec(IMPORT_SET, "&Import annotations…", ("Ctrl+I",), "Import a JSON annotation set"),
     ActionSpec(IMPORT_SET_AS, "Import annotations &as…", ("Ctrl+Shift+I",),
                "Import a JSON annotation set under another annotator name"),
@@ -83,6 +91,14 @@ SPECS = (
     ActionSpec(PREVIOUS_SPAN, "Pre&vious span", ("Shift+Tab",), "Select the previous span in reading order"),
     ActionSpec(SET_BOUNDS, "Set span &bounds to selection", ("Ctrl+B",),
                "Move the last selected span's bounds to the current text selection"),
+    ActionSpec(TAG_ALL, "Tag &all occurrences…", ("Ctrl+Shift+T",),
+               "Tag every occurrence of the selected phrase, in this document or all"),
+    ActionSpec(FIND, "&Find…", ("Ctrl+F",), "Find in the focused pane"),
+    ActionSpec(FIND_NEXT, "Find ne&xt", ("F3",)),
+    ActionSpec(FIND_PREVIOUS, "Find pre&vious", ("Shift+F3",)),
+    ActionSpec(CORPUS_SEARCH, "&Search all documents…", ("Ctrl+Shift+F",),
+               "Full-text search over every document, annotation quote and note"),
+    ActionSpec(LABEL_SCHEME, "&Label scheme…", ("Ctrl+Alt+L",), "Add, rename, recolour, reorder or delete labels"),
     ActionSpec(FOCUS_LEFT, "&Left pane", ("Ctrl+Left",)),
     ActionSpec(FOCUS_RIGHT, "&Right pane", ("Ctrl+Right",)),
     ActionSpec(ZOOM_IN, "Zoom &in", ("Ctrl+=", "Ctrl++")),

@@ -264,3 +264,76 @@ class RejectSuggestions(StoreCommand):
     def _undo(self) -> None:
         self.session.store.reject_suggestions(self.document, self.spans, undo=True)
         self._changed(self.document, "Undo: " + self.text())
+
+
+class DeleteDocument(StoreCommand):
+    """Delete a document with its annotations and links; undo puts everything back."""
+
+    def __init__(self, session, document):
+        super().__init__(session, f"Delete document '{short_quote(document.title)}'")
+        self.document = document
+        self.snapshot = None
+
+    def _do(self) -> None:
+        self.snapshot = self.session.store.delete_document(self.document.id)
+        self.session.documents_changed.emit()
+        self.session.saved.emit(self.text())
+
+    def _undo(self) -> None:
+        self.session.store.restore_document(self.snapshot)
+        self.session.documents_changed.emit()
+        self.session.annotations_changed.emit(self.document.id)
+        self.session.saved.emit("Undo: " + self.text())
+
+
+class EditDocument(StoreCommand):
+    """Change a document's title, source, published date or URL."""
+
+    def __init__(self, session, document, **fields):
+        super().__init__(session, f"Edit details of '{short_quote(document.title)}'")
+        self.document = document
+        self.new = fields
+        self.old = {k: getattr(document, k) for k in fields}
+
+    def _do(self) -> None:
+        self.session.store.update_document(self.document.id, **self.new)
+        self.session.documents_changed.emit()
+        self.session.saved.emit(self.text())
+
+    def _undo(self) -> None:
+        self.session.store.update_document(self.document.id, **self.old)
+        self.session.documents_changed.emit()
+        self.session.saved.emit("Undo: " + self.text())
+
+
+class TagAll(StoreCommand):
+    """Tag every given occurrence ``(document, start, end)`` with one label, as one undoable step."""
+
+    def __init__(self, session, phrase: str, label: str, places: list[tuple[str, int, int]]):
+        super().__init__(session, f"Tag {len(places)} occurrence{'s' if len(places) != 1 else ''} of "
+                                  f"'{short_quote(phrase)}' as {label}")
+        self.label = label
+        self.places = places
+        self.created: list[Annotation] = []
+
+    def _do(self) -> None:
+        store = self.session.store
+        with store.transaction():
+            if not self.created:
+                self.created = [store.add_annotation(d, self.label, a, b, self.session.user) for d, a, b in self.places]
+            else:
+                for ann in self.created:
+                    store.restore_annotation(ann)
+        self._each_document(self.text())
+
+    def _undo(self) -> None:
+        store = self.session.store
+        with store.transaction():
+            for ann in self.created:
+                store.delete_annotation(ann.id)
+        self._each_document("Undo: " + self.text())
+
+    def _each_document(self, what: str) -> None:
+        for document in sorted({d for d, _, _ in self.places}):
+            self.session.annotations_changed.emit(document)
+        self.session.saved.emit(what)

@@ -85,6 +85,10 @@ class SpanStyle:
     pattern: str = "solid"
 
 
+#: Find results: a highlighter yellow under the text, the current one framed in orange.
+MATCH_FILL = QColor(255, 214, 0, 110)
+MATCH_CURRENT = QColor("#D55E00")
+
 _HATCHES = {"hatched": Qt.BrushStyle.BDiagPattern, "crossed": Qt.BrushStyle.DiagCrossPattern}
 
 
@@ -222,6 +226,8 @@ class DocumentView(QPlainTextEdit):
         self._index = SpanIndex(())
         self._selected: str | None = None
         self._highlighted: set[str] = set()
+        self._matches = SpanIndex(())  # find results: (id, start, end), painted under the spans
+        self._current_match: str | None = None
         self._press_pos: QPoint | None = None
         self._tooltip = ""
         self._colors: dict[str, tuple[QColor, QColor, QColor]] = {}
@@ -431,6 +437,14 @@ class DocumentView(QPlainTextEdit):
         line = block.layout().lineForTextPosition(cursor.positionInBlock())
         self.verticalScrollBar().setValue(block.firstLineNumber() + (line.lineNumber() if line.isValid() else 0))
 
+    def set_matches(self, ranges: list[tuple[int, int]], current: int = -1) -> None:
+        """Highlight find results (code-point ranges); ``current`` (an index) gets a strong outline and is shown."""
+        self._matches = SpanIndex((str(i), a, b) for i, (a, b) in enumerate(ranges))
+        self._current_match = str(current) if 0 <= current < len(ranges) else None
+        if self._current_match is not None:
+            self.scroll_to_offset(ranges[current][0])
+        self.viewport().update()
+
     def set_highlighted(self, ids: set[str]) -> None:
         """Outline these spans (a selected span's link partners) with a dashed dark frame."""
         ids = {i for i in ids if i in self._spans}
@@ -539,14 +553,16 @@ class DocumentView(QPlainTextEdit):
     # ------------------------------------------------------------------ painting
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         """Fills under the text, then Qt's text, then lanes and outlines on top."""
-        pieces = self._visible_pieces(event.rect()) if len(self._index) else []
+        pieces = self._visible_pieces(event.rect(), self._index) if len(self._index) else []
+        if len(self._matches):
+            self._paint_matches(self._visible_pieces(event.rect(), self._matches))
         if pieces:
             self._paint_fills(pieces)
         super().paintEvent(event)
         if pieces:
             self._paint_marks(pieces)
 
-    def _visible_pieces(self, area: QRect) -> list[_Piece]:
+    def _visible_pieces(self, area: QRect, index: SpanIndex) -> list[_Piece]:
         """``(span, text rect, slot bottom, baseline)`` for every line piece of a span inside ``area``.
 
         Walks the visible blocks the way ``QPlainTextEdit.paintEvent`` does and
@@ -562,12 +578,13 @@ class DocumentView(QPlainTextEdit):
         while block.isValid() and y <= bottom:
             rect = self.blockBoundingRect(block)
             if block.isVisible() and y + rect.height() >= top:
-                self._block_pieces(block, QPointF(offset.x(), y), top, bottom, pieces)
+                self._block_pieces(block, QPointF(offset.x(), y), top, bottom, pieces, index)
             y += rect.height()
             block = block.next()
         return pieces
 
-    def _block_pieces(self, block: QTextBlock, origin: QPointF, top: float, bottom: float, pieces: list) -> None:
+    def _block_pieces(self, block: QTextBlock, origin: QPointF, top: float, bottom: float, pieces: list,
+                      index: SpanIndex) -> None:
         """Append to ``pieces`` the span pieces on the lines of ``block`` between ``top`` and ``bottom``."""
         layout = block.layout()
         count = layout.lineCount()
@@ -588,7 +605,7 @@ class DocumentView(QPlainTextEdit):
         last_u16 = starts[-1] + lines[-1].textLength()
         position = block.position()
         to_utf16, from_utf16 = self._map.to_utf16, self._map.from_utf16
-        spans = self._index.overlapping(from_utf16(position + first_u16), from_utf16(position + last_u16))
+        spans = index.overlapping(from_utf16(position + first_u16), from_utf16(position + last_u16))
         for span in spans:
             a = max(to_utf16(span.start) - position, first_u16)
             b = min(to_utf16(span.end) - position, last_u16)
@@ -634,6 +651,21 @@ class DocumentView(QPlainTextEdit):
         for (color, pattern), rects in hatched.items():
             painter.setBrush(QBrush(self._colors_for(color)[0], _HATCHES[pattern]))
             painter.drawRects(rects)
+        painter.end()
+
+    def _paint_matches(self, pieces: list[_Piece]) -> None:
+        """Find results: a yellow marker under the text; the current one also gets an orange frame."""
+        if not pieces:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(MATCH_FILL)
+        painter.drawRects([rect for _span, rect, _b, _l in pieces])
+        current = [rect.adjusted(-1, -1, 1, 1) for span, rect, _b, _l in pieces if span.id == self._current_match]
+        if current:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(MATCH_CURRENT, 2))
+            painter.drawRects(current)
         painter.end()
 
     def _paint_marks(self, pieces: list[_Piece]) -> None:

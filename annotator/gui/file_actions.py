@@ -16,7 +16,6 @@ from annotator.core.fileio import atomic_writer
 from annotator.core.formats.csv_set import export_csv
 from annotator.core.formats.json_set import export_json, import_json, parse_set
 from annotator.core.formats.project_set import read_project_set
-from annotator.gui.dialogs.add_documents import AddDocumentsDialog
 
 
 def open_project(window) -> None:
@@ -31,32 +30,6 @@ def open_project(window) -> None:
         opened = open_window(path, window.settings, window.session.user)
         if opened is not None:
             window.close()
-
-
-def add_documents(window) -> None:
-    """File > Add documents: .txt/.md articles, with titles and metadata checked in a dialog first."""
-    paths, _ = QFileDialog.getOpenFileNames(window, "Add documents", "", "Articles (*.txt *.md);;All files (*)")
-    if not paths:
-        return
-    dialog = AddDocumentsDialog(paths, window)
-    if dialog.exec() != AddDocumentsDialog.DialogCode.Accepted:
-        return
-    added, first = 0, None
-    try:
-        with window.session.store.transaction():
-            for article, title in dialog.entries():
-                doc, created = window.session.store.add_document(
-                    article.text, title, dialog.source.text().strip(), dialog.published.text().strip() or None
-                )
-                added += created
-                first = first or doc.id
-    except AnnotatorError as exc:
-        window.show_error(str(exc))
-        return
-    window.session.documents_changed.emit()
-    if first:
-        window.show_document(window.active_pane, first)
-    window.statusBar().showMessage(f"{added} document{'s' if added != 1 else ''} added.", 5000)
 
 
 def import_set(window, ask_name: bool) -> None:

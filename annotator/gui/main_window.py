@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt
 from PySide6.QtWidgets import (
-    QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget,
+    QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget,
 )
 
 from annotator import __version__
@@ -20,6 +20,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation
 from annotator.gui import actions as A
 from annotator.gui import file_actions
+from annotator.gui.corpus_actions import Corpus
 from annotator.gui.crosssource_actions import CrossSource, is_suggestion
 from annotator.gui.commands import (
     AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, ReviewCommand, short_quote,
@@ -54,7 +55,16 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         for pane in self.panes:
             self.splitter.addWidget(pane)
-        self.setCentralWidget(self.splitter)
+            pane.view.setAcceptDrops(False)  # dropped files go to the window: they are documents to add
+        self.corpus = Corpus(self)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.splitter, 1)
+        column.addWidget(self.corpus.find_bar)
+        self.setCentralWidget(central)
+        self.setAcceptDrops(True)
 
         self.label_bar = LabelBar(self)
         self.addToolBar(self.label_bar)
@@ -70,7 +80,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.dock, self.annotators_dock)
         self.tabifyDockWidget(self.dock, self.review_dock)
         self.cross = CrossSource(self)
-        for dock in self.cross.docks():
+        for dock in (*self.corpus.docks(), *self.cross.docks()):
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             self.tabifyDockWidget(self.dock, dock)
         self.review_dock.hide()
@@ -94,7 +104,7 @@ class MainWindow(QMainWindow):
         self.actions[A.REDO] = self._undo_action(a[A.REDO], redo=True)
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for key in (A.OPEN_PROJECT, A.ADD_DOCUMENTS, None, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT,
+        for key in (A.OPEN_PROJECT, A.ADD_DOCUMENTS, A.PASTE_DOCUMENT, None, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT,
                     A.EXPORT_JSON, A.EXPORT_CSV, None, A.CHANGE_USER, None, A.QUIT):
             file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
         edit_menu = bar.addMenu("&Edit")
@@ -103,14 +113,15 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         self.tag_menu = edit_menu.addMenu("&Tag selection as")
         self.relabel_menu = edit_menu.addMenu("&Change label to")
-        for key in (A.DELETE_SPAN, A.EDIT_NOTE, A.SET_BOUNDS, A.NEXT_SPAN, A.PREVIOUS_SPAN):
-            edit_menu.addAction(a[key])
+        for key in (A.DELETE_SPAN, A.EDIT_NOTE, A.SET_BOUNDS, A.TAG_ALL, A.NEXT_SPAN, A.PREVIOUS_SPAN, None,
+                    A.FIND, A.FIND_NEXT, A.FIND_PREVIOUS, A.CORPUS_SEARCH, None, A.LABEL_SCHEME):
+            edit_menu.addSeparator() if key is None else edit_menu.addAction(a[key])
         view_menu = bar.addMenu("&View")
         for key in (A.FOCUS_LEFT, A.FOCUS_RIGHT, None, A.ZOOM_IN, A.ZOOM_OUT, A.ZOOM_RESET, None):
             view_menu.addSeparator() if key is None else view_menu.addAction(a[key])
         view_menu.addAction(a[A.SYNC_SCROLL])
         view_menu.addSeparator()
-        for dock in (self.dock, self.annotators_dock, *self.cross.docks(), self.label_bar):
+        for dock in (self.dock, *self.corpus.docks(), self.annotators_dock, *self.cross.docks(), self.label_bar):
             view_menu.addAction(dock.toggleViewAction())
         review_menu = bar.addMenu("&Review")
         for key in (A.START_REVIEW, None, A.NEXT_ITEM, A.PREVIOUS_ITEM, None, A.ACCEPT_SPAN, A.REJECT_SPAN,
@@ -140,7 +151,21 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         a, s = self.actions, self.session
         a[A.OPEN_PROJECT].triggered.connect(lambda: file_actions.open_project(self))
-        a[A.ADD_DOCUMENTS].triggered.connect(lambda: file_actions.add_documents(self))
+        k = self.corpus
+        a[A.ADD_DOCUMENTS].triggered.connect(k.add_from_dialog)
+        a[A.PASTE_DOCUMENT].triggered.connect(k.paste_document)
+        a[A.TAG_ALL].triggered.connect(lambda: k.tag_all())
+        a[A.FIND].triggered.connect(k.find)
+        a[A.FIND_NEXT].triggered.connect(lambda: k.find_bar.step(+1))
+        a[A.FIND_PREVIOUS].triggered.connect(lambda: k.find_bar.step(-1))
+        a[A.CORPUS_SEARCH].triggered.connect(k.search.focus_query)
+        a[A.LABEL_SCHEME].triggered.connect(self.edit_scheme)
+        k.find_bar.tag_all_requested.connect(k.tag_all)
+        k.library.open_requested.connect(k.open_document)
+        k.library.edit_requested.connect(k.edit_document)
+        k.library.delete_requested.connect(k.delete_document)
+        k.search.hit_activated.connect(k.show_search_hit)
+        k.search.annotation_activated.connect(self.jump_to_annotation)
         a[A.IMPORT_SET].triggered.connect(lambda: file_actions.import_set(self, ask_name=False))
         a[A.IMPORT_SET_AS].triggered.connect(lambda: file_actions.import_set(self, ask_name=True))
         a[A.IMPORT_PROJECT].triggered.connect(lambda: file_actions.import_project(self))
@@ -264,8 +289,17 @@ class MainWindow(QMainWindow):
 
     def _reload_documents(self) -> None:
         docs = self.session.store.documents()
-        for pane in self.panes:
+        ids = {d.id for d in docs}
+        for index, pane in enumerate(self.panes):
             pane.set_documents(docs)
+            if pane.document_id is not None and pane.document_id not in ids:  # deleted
+                pane.document_id = None
+                replacement = next((d.id for d in docs if d.id != self.pane_document(1 - index)), None)
+                if replacement:
+                    self.show_document(index, replacement)
+                else:
+                    pane.view.set_document("")
+        self.corpus.library.reload()
         self.dock.reload()
         self._reload_annotators()
         self._update_status()
@@ -314,6 +348,7 @@ class MainWindow(QMainWindow):
         self.dock.reload()
         self._reload_annotators()
         self.cross.reload()
+        self.corpus.library.reload()
         self.dock.select_annotation(self.view().selected_span())
         self._update_status()
         self._update_actions()
@@ -572,6 +607,21 @@ class MainWindow(QMainWindow):
         if groups:
             store, user = self.session.store, self.session.user
             self.session.execute(ReviewCommand(self.session, lambda: decisions.accept_agreed(store, groups, user)))
+
+    def edit_scheme(self) -> None:
+        from annotator.gui.dialogs.scheme_editor import SchemeEditor
+
+        SchemeEditor(self.session, self).exec()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self.corpus.dropped_paths(event.mimeData()) and not self.session.store.readonly:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        paths = self.corpus.dropped_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.corpus.add_paths(paths)
 
     def show_agreement(self) -> None:
         from annotator.gui.dialogs.agreement import AgreementDialog

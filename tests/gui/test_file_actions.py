@@ -43,8 +43,8 @@ def test_add_documents_with_edited_title(window, tmp_path, monkeypatch):
     def fake_exec(dialog):
         assert dialog.errors and "scan.txt" in dialog.errors[0]
         dialog.table.item(0, 1).setText("Cable from Kyiv")
-        dialog.source.setText("Embassy")
-        dialog.published.setText("2025-11-26")
+        dialog.set_all("Source", "Embassy")
+        dialog.set_all("Published", "2025-11-26")
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(AddDocumentsDialog, "exec", fake_exec)

@@ -196,6 +196,13 @@ class AnnotationsMixin(StoreBase):
     def annotation_counts_by_document(self) -> dict[str, int]:
         return dict(self._read("SELECT document, COUNT(*) FROM annotations GROUP BY document"))
 
+    def label_counts_by_document(self) -> dict[str, dict[str, int]]:
+        """Annotation counts per document and label, in one query (for the document library)."""
+        counts: dict[str, dict[str, int]] = {}
+        for doc, label, n in self._read("SELECT document, label, COUNT(*) FROM annotations GROUP BY document, label"):
+            counts.setdefault(doc, {})[label] = n
+        return counts
+
     def annotation_counts_by_annotator(self) -> dict[str, int]:
         return dict(self._read("SELECT annotator, COUNT(*) FROM annotations GROUP BY annotator"))
 

@@ -1,4 +1,4 @@
-"""Add documents: pick .txt/.md files, check their titles and metadata, add them."""
+"""Add documents: check each article's title, source, date and URL (pre-filled from the file) before adding."""
 
 from __future__ import annotations
 
@@ -6,73 +6,70 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QLineEdit, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QWidget,
 )
 
-from annotator.core.errors import AnnotatorError
-from annotator.core.formats.documents import Article, read_article
+from annotator.core.formats.documents import Article
+
+COLUMNS = ("File", "Title", "Source", "Published", "URL")
 
 
 class AddDocumentsDialog(QDialog):
-    """Lists the readable files with an editable title each, plus shared source and date fields.
+    """One editable row per readable article; files that could not be read are listed with the reason."""
 
-    Files that cannot be read are listed with the reason and skipped.
-    """
-
-    def __init__(self, paths: list[str], parent: QWidget | None = None):
+    def __init__(self, articles: list[Article], errors: list[str], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Add documents")
-        self.articles: list[Article] = []
-        self.errors: list[str] = []
-        for p in paths:
-            try:
-                self.articles.append(read_article(p))
-            except AnnotatorError as exc:
-                self.errors.append(str(exc))
-
-        self.table = QTableWidget(len(self.articles), 2, self)
+        self.articles = articles
+        self.errors = errors
+        self.table = QTableWidget(len(articles), len(COLUMNS), self)
         self.table.setObjectName("titles")
-        self.table.setHorizontalHeaderLabels(["File", "Title (editable)"])
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        for row, article in enumerate(self.articles):
-            name = QTableWidgetItem(Path(article.path).name)
-            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.table.setItem(row, 0, name)
-            self.table.setItem(row, 1, QTableWidgetItem(article.title))
-        self.table.resizeColumnToContents(0)
-
-        self.source = QLineEdit()
-        self.source.setObjectName("source")
-        self.source.setPlaceholderText("e.g. Financial Times")
-        self.published = QLineEdit()
-        self.published.setObjectName("published")
-        self.published.setPlaceholderText("YYYY-MM-DD")
-        form = QFormLayout()
-        form.addRow("Source:", self.source)
-        form.addRow("Published:", self.published)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for row, article in enumerate(articles):
+            values = (Path(article.path).name, article.title, getattr(article, "source", "") or "",
+                      getattr(article, "published", None) or "", getattr(article, "url", None) or "")
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col == 0:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, col, item)
 
         layout = QVBoxLayout(self)
-        if self.errors:
-            problems = QLabel("These files cannot be added:\n" + "\n".join(f"• {e}" for e in self.errors))
+        if errors:
+            problems = QLabel("These files cannot be added:\n" + "\n".join(f"• {e}" for e in errors))
             problems.setObjectName("problems")
             problems.setWordWrap(True)
             layout.addWidget(problems)
+        hint = QLabel("Edit any cell; dates as YYYY-MM-DD. The same text already in the project is not added twice.")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         layout.addWidget(self.table)
-        layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.articles))
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(f"Add {len(articles)}" if len(articles) != 1 else "Add")
+        ok.setEnabled(bool(articles))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(640, 320)
+        self.resize(900, 360)
 
-    def entries(self) -> list[tuple[Article, str]]:
-        """(article, title) for every readable file, with the titles as edited."""
-        return [
-            (article, (self.table.item(row, 1).text().strip() or article.title))
-            for row, article in enumerate(self.articles)
-        ]
+    def set_all(self, column: str, value: str) -> None:
+        """Fill one column (``Source``, ``Published``, ``URL``) for every row."""
+        col = COLUMNS.index(column)
+        for row in range(self.table.rowCount()):
+            self.table.item(row, col).setText(value)
+
+    def entries(self) -> list[tuple[Article, dict[str, str | None]]]:
+        """(article, metadata) for every row, with the metadata as edited."""
+        out = []
+        for row, article in enumerate(self.articles):
+            cell = lambda c: self.table.item(row, c).text().strip()  # noqa: E731
+            out.append((article, {"title": cell(1) or article.title, "source": cell(2),
+                                  "published": cell(3) or None, "url": cell(4) or None}))
+        return out

@@ -1,0 +1,220 @@
+"""Corpus work in the window: adding documents (files, drops, clipboard), the library, search, find, tag all.
+
+:class:`Corpus` owns the Library and Search docks and the find bar; the main
+window connects actions and signals to the slots here.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QProgressDialog
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.formats.documents import SUPPORTED_SUFFIXES, Article, read_article
+from annotator.core.occurrences import whole_word_occurrences
+from annotator.core.text import normalize, title_from_text
+from annotator.gui.commands import DeleteDocument, EditDocument, TagAll, short_quote
+from annotator.gui.dialogs.add_documents import AddDocumentsDialog
+from annotator.gui.panels.find_bar import FindBar
+from annotator.gui.panels.library_dock import DocumentDetailsDialog, LibraryDock
+from annotator.gui.panels.search_dock import SearchDock
+
+#: Batches larger than this are read in the background behind a cancellable progress dialog.
+BACKGROUND_FROM = 3
+
+
+def read_in_background(parent, paths: list[str]) -> tuple[list[Article], list[str]] | None:
+    """Read articles off the GUI thread, showing progress; None if the analyst cancelled.
+
+    The window keeps painting and answering while PDFs and Word files are parsed.
+    """
+    articles: list[Article] = []
+    errors: list[str] = []
+    state = {"done": 0, "cancel": False}
+
+    def work() -> None:
+        for p in paths:
+            if state["cancel"]:
+                return
+            try:
+                articles.append(read_article(p))
+            except AnnotatorError as exc:
+                errors.append(str(exc))
+            state["done"] += 1
+
+    if len(paths) < BACKGROUND_FROM:
+        work()
+        return articles, errors
+    progress = QProgressDialog("Reading documents…", "Cancel", 0, len(paths), parent)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+    worker = threading.Thread(target=work, name="read-documents", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        progress.setValue(state["done"])
+        if state["done"] < len(paths):
+            progress.setLabelText(f"Reading {Path(paths[state['done']]).name}…")
+        if progress.wasCanceled():
+            state["cancel"] = True
+        time.sleep(0.01)
+    worker.join()
+    progress.close()
+    return None if state["cancel"] else (articles, errors)
+
+
+class Corpus:
+    def __init__(self, window):
+        self.window = window
+        self.session = window.session
+        self.library = LibraryDock(self.session, window)
+        self.search = SearchDock(self.session, window)
+        self.find_bar = FindBar(window)
+
+    def docks(self):
+        return (self.library, self.search)
+
+    # ---------------------------------------------------------------- adding
+    def add_from_dialog(self) -> None:
+        """File > Add documents."""
+        patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Add documents", "",
+                                                f"Articles ({patterns});;All files (*)")
+        if paths:
+            self.add_paths(paths)
+
+    def add_paths(self, paths: list[str]) -> None:
+        """Read ``paths`` (in the background for many), let the analyst check the details, then add."""
+        result = read_in_background(self.window, paths)
+        if result is None:
+            self.window.statusBar().showMessage("Adding documents cancelled; nothing was added.", 5000)
+            return
+        self._confirm_and_add(*result)
+
+    def paste_document(self) -> None:
+        """Ctrl+Shift+V: the clipboard's text as a new document."""
+        text = normalize(QApplication.clipboard().text())
+        if not text.strip():
+            self.window.statusBar().showMessage("The clipboard holds no text to add.", 5000)
+            return
+        self._confirm_and_add([Article(Path("clipboard"), text, title_from_text(text))], [])
+
+    def _confirm_and_add(self, articles: list[Article], errors: list[str]) -> None:
+        w = self.window
+        dialog = AddDocumentsDialog(articles, errors, w)
+        if dialog.exec() != AddDocumentsDialog.DialogCode.Accepted:
+            return
+        added, first = 0, None
+        store = self.session.store
+        try:
+            with store.transaction():
+                for article, meta in dialog.entries():
+                    doc, created = store.add_document(article.text, meta["title"], meta["source"],
+                                                      meta["published"], meta["url"])
+                    added += created
+                    first = first or doc.id
+        except AnnotatorError as exc:
+            w.show_error(str(exc))
+            return
+        self.session.documents_changed.emit()
+        if first:
+            w.show_document(w.active_pane, first)
+        skipped = len(articles) - added
+        w.statusBar().showMessage(f"{added} document{'s' if added != 1 else ''} added"
+                                  + (f"; {skipped} already in the project" if skipped else "") + ".", 6000)
+
+    # --------------------------------------------------------------- library
+    def open_document(self, doc_id: str, pane: int) -> None:
+        self.window.show_document(pane, doc_id)
+        self.window.focus_pane(pane)
+
+    def edit_document(self, doc_id: str) -> None:
+        try:
+            doc = self.session.store.document(doc_id)
+        except AnnotatorError as exc:
+            self.window.show_error(str(exc))
+            return
+        dialog = DocumentDetailsDialog(doc, self.window)
+        if dialog.exec() != DocumentDetailsDialog.DialogCode.Accepted:
+            return
+        changed = {k: v for k, v in dialog.values().items() if v != getattr(doc, k)}
+        if changed:
+            self.session.execute(EditDocument(self.session, doc, **changed))
+
+    def delete_document(self, doc_id: str) -> None:
+        store = self.session.store
+        try:
+            doc = store.document(doc_id)
+        except AnnotatorError as exc:
+            self.window.show_error(str(exc))
+            return
+        n = store.annotation_counts_by_document().get(doc_id, 0)
+        answer = QMessageBox.question(
+            self.window, "Delete document",
+            f"Delete “{doc.title}” and its {n} annotation{'s' if n != 1 else ''}? You can undo this with Ctrl+Z.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.session.execute(DeleteDocument(self.session, doc))
+
+    # ------------------------------------------------------------ find, search
+    def find(self) -> None:
+        view = self.window.view()
+        start, end = view.selection_range()
+        phrase = view.text()[start:end] if 0 < end - start <= 200 and "\n" not in view.text()[start:end] else ""
+        self.find_bar.open_on(view, phrase)
+
+    def show_search_hit(self, doc_id: str, start: int, end: int) -> None:
+        w = self.window
+        pane = next((i for i in range(len(w.panes)) if w.pane_document(i) == doc_id), w.active_pane)
+        if w.pane_document(pane) != doc_id:
+            w.show_document(pane, doc_id)
+        w.panes[pane].view.set_selection(start, end)
+        w.focus_pane(pane)
+
+    def tag_all(self, phrase: str | None = None) -> None:
+        """Tag every whole-word occurrence of the phrase (the selection, or the find text) in this document
+        or the whole corpus, as one undoable step."""
+        w = self.window
+        view = w.view()
+        if not phrase:
+            start, end = view.selection_range()
+            phrase = view.text()[start:end]
+        phrase = phrase.strip()
+        if not phrase:
+            w.statusBar().showMessage("Select a phrase first, then Tag all occurrences.", 5000)
+            return
+        labels = list(w.colors)
+        label, ok = QInputDialog.getItem(w, "Tag all occurrences", f"Tag every '{short_quote(phrase)}' as:",
+                                         labels, 0, False)
+        if not ok:
+            return
+        scopes = ["This document", "Every document"]
+        scope, ok = QInputDialog.getItem(w, "Tag all occurrences", "Where:", scopes, 0, False)
+        if not ok:
+            return
+        store = self.session.store
+        doc_ids = [w.pane_document(w.active_pane)] if scope == scopes[0] else [d.id for d in store.documents()]
+        places = []
+        for doc_id in filter(None, doc_ids):
+            existing = {(a.start, a.end) for a in store.annotations(document=doc_id, label=label,
+                                                                     annotator=self.session.user)}
+            places += [(doc_id, a, b) for a, b in whole_word_occurrences(store.document_text(doc_id), phrase)
+                       if (a, b) not in existing]
+        if not places:
+            w.statusBar().showMessage(f"Every occurrence of '{short_quote(phrase)}' is already tagged as {label}.",
+                                      5000)
+            return
+        self.session.execute(TagAll(self.session, phrase, label, places))
+
+    # ------------------------------------------------------------- drag & drop
+    @staticmethod
+    def dropped_paths(mime) -> list[str]:
+        """Local files in a drop that annotator can read."""
+        if not mime.hasUrls():
+            return []
+        return [u.toLocalFile() for u in mime.urls()
+                if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in SUPPORTED_SUFFIXES]
