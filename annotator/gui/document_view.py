@@ -12,9 +12,7 @@ Offsets in this API are Unicode code points, like everywhere in annotator.
 Qt counts UTF-16 units; :class:`Utf16Map` converts at this boundary, and
 offsets are never taken from ``toPlainText()`` or ``selectedText()``.
 
-Line spacing: ``QPlainTextEdit``'s layout ignores ``QTextBlockFormat.lineHeight``,
-so :class:`_SpacedLayout` implements proportional line heights for it. The
-extra space goes mostly below each line, which is where the underline lanes live.
+Line spacing and the reading font live in :mod:`annotator.gui.reading_layout`.
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QFocusEvent,
     QFont,
-    QFontDatabase,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -43,20 +40,16 @@ from PySide6.QtGui import (
     QTextLine,
     QTextOption,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextDocumentLayout, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.spans import SpanIndex
 from annotator.core.text import Utf16Map, snap_to_words
+from annotator.gui.reading_layout import (
+    LINE_HEIGHT_PERCENT, PROPORTIONAL, SpacedLayout, first_line_reaching, line_leading, reading_font,
+)
 
-#: Reading font, first match wins; otherwise any serif family, otherwise Qt's default.
-SERIF_FAMILIES = ("DejaVu Serif", "Noto Serif", "Source Serif 4", "Liberation Serif", "Georgia", "Times New Roman")
-BASE_POINT_SIZE = 12
 MIN_POINT_SIZE = 6
 MAX_POINT_SIZE = 48
-#: Line height in percent of the font's natural line height.
-LINE_HEIGHT_PERCENT = 140
-#: Extra space between two paragraphs (non-empty blocks), in percent of the natural line height.
-PARAGRAPH_SPACING_PERCENT = 50
 DOCUMENT_MARGIN = 12
 #: Alpha (out of 255) of the translucent span fill.
 FILL_ALPHA = 60
@@ -66,7 +59,6 @@ LANE_STEP = 3
 #: How much darker the selected span's outline is than its label colour (percent).
 SELECTED_DARKER = 140
 
-_PROPORTIONAL = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
 _KEEP_ANCHOR = QTextCursor.MoveMode.KeepAnchor
 
 
@@ -96,86 +88,6 @@ _HATCHES = {"hatched": Qt.BrushStyle.BDiagPattern, "crossed": Qt.BrushStyle.Diag
 _Piece = tuple[SpanStyle, QRectF, float, float]
 
 
-def reading_font() -> QFont:
-    """A proportional serif for long reading, at :data:`BASE_POINT_SIZE`."""
-    families = QFontDatabase.families()
-    available = set(families)
-    family = next((name for name in SERIF_FAMILIES if name in available), None)
-    if family is None:
-        family = next((f for f in families if "serif" in f.lower() and "sans" not in f.lower()), None)
-    font = QFont(family) if family else QFont()
-    font.setPointSizeF(BASE_POINT_SIZE)
-    return font
-
-
-def line_leading(block: QTextBlock, line_height: float) -> tuple[int, int]:
-    """Extra pixels ``(above, below)`` each line of ``block`` gets from its proportional line height.
-
-    A quarter of the extra space goes above the line and the rest below it,
-    where the underline lanes are drawn. ``above`` is at least 1 whenever
-    there is extra space at all, which lets :class:`_SpacedLayout` tell a
-    spaced layout from a fresh one.
-    """
-    fmt = block.blockFormat()
-    if fmt.lineHeightType() != _PROPORTIONAL or fmt.lineHeight() <= 100:
-        return 0, 0
-    extra = round(line_height * (fmt.lineHeight() - 100) / 100)
-    if extra <= 0:
-        return 0, 0
-    above = max(1, extra // 4)
-    return above, max(0, extra - above)
-
-
-class _SpacedLayout(QPlainTextDocumentLayout):
-    """A plain-text layout that honours proportional line heights and spaces paragraphs.
-
-    ``QPlainTextDocumentLayout`` stacks lines at their natural height and
-    ignores ``QTextBlockFormat.lineHeight``. Every consumer of the layout (the
-    editor's painting, hit testing and scrolling) asks ``blockBoundingRect``
-    first, so that is where a freshly laid-out block gets its lines moved
-    apart and its rectangle grown to match. A non-empty block followed by
-    another non-empty one also gets :attr:`paragraph_percent` of a line below it.
-    """
-
-    paragraph_percent = PARAGRAPH_SPACING_PERCENT
-
-    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt override)
-        rect = super().blockBoundingRect(block)
-        layout = block.layout()
-        if rect.isNull() or layout.lineCount() == 0:
-            return rect
-        first = layout.lineAt(0)
-        above, below = line_leading(block, first.height())
-        if above and first.y() == 0:  # laid out afresh since we last spaced it
-            self._space_lines(layout, above, below)
-            rect = super().blockBoundingRect(block)
-        following = block.next()
-        if block.length() > 1 and following.isValid() and following.length() > 1:
-            below += round(first.height() * self.paragraph_percent / 100)
-        return rect.adjusted(0, 0, 0, below)
-
-    @staticmethod
-    def _space_lines(layout: QTextLayout, above: int, below: int) -> None:
-        y = float(above)
-        for i in range(layout.lineCount()):
-            line = layout.lineAt(i)
-            line.setPosition(QPointF(line.x(), y))
-            y += line.height() + above + below
-
-
-def _first_line_reaching(layout: QTextLayout, count: int, y: float, below: float) -> int:
-    """Index of the first line whose slot (text plus the space below it) reaches past ``y``."""
-    lo, hi = 0, count
-    while lo < hi:
-        mid = (lo + hi) // 2
-        line = layout.lineAt(mid)
-        if line.y() + line.height() + below <= y:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 class DocumentView(QPlainTextEdit):
     """Read-only, word-wrapped view of one document that paints its annotation spans.
 
@@ -202,7 +114,7 @@ class DocumentView(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         document = QTextDocument(self)
-        self._layout = _SpacedLayout(document)
+        self._layout = SpacedLayout(document)
         document.setDocumentLayout(self._layout)
         document.setUndoRedoEnabled(False)
         self.setDocument(document)
@@ -245,7 +157,7 @@ class DocumentView(QPlainTextEdit):
         cursor = QTextCursor(self.document())
         cursor.select(QTextCursor.SelectionType.Document)
         block_format = QTextBlockFormat()
-        block_format.setLineHeight(LINE_HEIGHT_PERCENT, _PROPORTIONAL)
+        block_format.setLineHeight(LINE_HEIGHT_PERCENT, PROPORTIONAL)
         cursor.mergeBlockFormat(block_format)
         # setPlainText on a view not laid out yet (tiny viewport) may scroll to
         # keep the caret visible; a new document always opens at its top.
@@ -386,7 +298,7 @@ class DocumentView(QPlainTextEdit):
         x, y = pos.x() - origin.x(), pos.y() - origin.y()
         first = layout.lineAt(0)
         above, below = line_leading(block, first.height())
-        index = _first_line_reaching(layout, layout.lineCount(), y, below)
+        index = first_line_reaching(layout, layout.lineCount(), y, below)
         if index >= layout.lineCount():
             return None
         line = layout.lineAt(index)
@@ -593,7 +505,7 @@ class DocumentView(QPlainTextEdit):
         origin = origin + layout.position()
         above, below = line_leading(block, layout.lineAt(0).height())
         lines: list[QTextLine] = []
-        for i in range(_first_line_reaching(layout, count, top - origin.y(), below), count):
+        for i in range(first_line_reaching(layout, count, top - origin.y(), below), count):
             line = layout.lineAt(i)
             if origin.y() + line.y() - above > bottom:
                 break

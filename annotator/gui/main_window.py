@@ -15,15 +15,15 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__
-from annotator.core import decisions
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation
 from annotator.gui import actions as A
 from annotator.gui import file_actions
 from annotator.gui.corpus_actions import Corpus
 from annotator.gui.crosssource_actions import CrossSource, is_suggestion
+from annotator.gui.review_actions import Review
 from annotator.gui.commands import (
-    AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, ReviewCommand, short_quote,
+    AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote,
 )
 from annotator.gui.dialogs.shortcuts import ShortcutsDialog
 from annotator.gui.panels.annotation_list import AnnotationListDock
@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.dock, self.annotators_dock)
         self.tabifyDockWidget(self.dock, self.review_dock)
         self.cross = CrossSource(self)
+        self.review = Review(self)
         for dock in (*self.corpus.docks(), *self.cross.docks()):
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             self.tabifyDockWidget(self.dock, dock)
@@ -172,13 +173,13 @@ class MainWindow(QMainWindow):
         a[A.EXPORT_JSON].triggered.connect(lambda: file_actions.export_set(self, "json"))
         a[A.EXPORT_CSV].triggered.connect(lambda: file_actions.export_set(self, "csv"))
         a[A.SET_BOUNDS].triggered.connect(self.set_bounds_to_selection)
-        a[A.START_REVIEW].triggered.connect(self.start_review)
+        a[A.START_REVIEW].triggered.connect(self.review.start_review)
         a[A.NEXT_ITEM].triggered.connect(lambda: self.review_dock.step(+1))
         a[A.PREVIOUS_ITEM].triggered.connect(lambda: self.review_dock.step(-1))
-        a[A.ACCEPT_SPAN].triggered.connect(self.accept_span)
-        a[A.REJECT_SPAN].triggered.connect(self.reject_span)
-        a[A.ACCEPT_AGREED].triggered.connect(self.accept_agreed)
-        a[A.END_REVIEW].triggered.connect(self.end_review)
+        a[A.ACCEPT_SPAN].triggered.connect(self.review.accept_span)
+        a[A.REJECT_SPAN].triggered.connect(self.review.reject_span)
+        a[A.ACCEPT_AGREED].triggered.connect(self.review.accept_agreed)
+        a[A.END_REVIEW].triggered.connect(self.review.end_review)
         a[A.AGREEMENT].triggered.connect(self.show_agreement)
         c = self.cross
         a[A.LINK_SPANS].triggered.connect(c.link_spans)
@@ -197,9 +198,9 @@ class MainWindow(QMainWindow):
         c.claims_dock.annotation_activated.connect(self.jump_to_annotation)
         s.links_changed.connect(self._on_links_changed)
         self.annotators_dock.display_changed.connect(self._on_display_changed)
-        self.review_dock.review_changed.connect(self._on_review_changed)
-        self.review_dock.item_changed.connect(self._on_review_item)
-        self.review_dock.visibilityChanged.connect(self._on_review_visibility)
+        self.review_dock.review_changed.connect(self.review.on_changed)
+        self.review_dock.item_changed.connect(self.review.on_item)
+        self.review_dock.visibilityChanged.connect(self.review.on_visibility)
         a[A.CHANGE_USER].triggered.connect(self.change_user)
         a[A.QUIT].triggered.connect(self.close)
         a[A.DELETE_SPAN].triggered.connect(self.delete_selected_span)
@@ -510,104 +511,6 @@ class MainWindow(QMainWindow):
     def reviewing(self) -> bool:
         return self.display.review_annotators is not None
 
-    def start_review(self) -> None:
-        """Review > Start review: open the review dock comparing you with a colleague (or the two busiest)."""
-        self.review_dock.prepare(self.session.user)
-        self.review_dock.show()
-        self.review_dock.raise_()
-        self._on_review_changed()
-
-    def end_review(self) -> None:
-        self.review_dock.hide()
-        self._leave_review_display()
-
-    def _on_review_visibility(self, visible: bool) -> None:
-        # Closing the dock ends the review; ignore the hide that comes with closing the window.
-        if not visible and self.isVisible():
-            self._leave_review_display()
-
-    def _leave_review_display(self) -> None:
-        if not self.reviewing():
-            return
-        self.display.review_annotators = None
-        self.display.pane_annotator = {}
-        self.display.categories = {}
-        for index in range(len(self.panes)):
-            self._refresh_spans(index)
-        self._update_actions()
-
-    def _on_review_changed(self) -> None:
-        """The compared annotators or the items changed: show their spans with the category patterns."""
-        if not self.review_dock.isVisible() and not self.reviewing():
-            return
-        names = self.review_dock.compared()
-        self.display.review_annotators = names
-        self.display.pane_annotator = {0: names[0], 1: names[1]} if len(names) == 2 else {}
-        self.display.categories = self.review_dock.categories()
-        for index in range(len(self.panes)):
-            self._refresh_spans(index)
-        self._update_actions()
-
-    def _on_review_item(self, index: int) -> None:
-        """Show the current item's document in both panes and select each side's span."""
-        self._update_actions()
-        if index < 0:
-            return
-        group = self.review_dock.items[index]
-        by_name = dict(group.members)
-        for pane in range(len(self.panes)):
-            if self.pane_document(pane) != group.document:
-                self.show_document(pane, group.document)
-            shown = self.display.pane_annotator.get(pane)
-            member = by_name.get(shown) if shown else group.members[0][1]
-            view = self.panes[pane].view
-            if member is not None:
-                view.select_span(member.id)
-            else:
-                view.select_span(None)
-                view.scroll_to_offset(group.start)
-
-    def _review_target(self) -> tuple[Annotation, list[Annotation]] | None:
-        """(chosen span, all spans of the current item): the selected span if it belongs to the item,
-        else the active pane's annotator's span, else the item's only span."""
-        group = self.review_dock.current()
-        if group is None:
-            return None
-        members = [a for _, a in group.members]
-        selected = self.view().selected_span()
-        chosen = next((a for a in members if a.id == selected), None)
-        if chosen is None:
-            shown = self.display.pane_annotator.get(self.active_pane)
-            chosen = dict(group.members).get(shown) if shown else (members[0] if len(members) == 1 else None)
-        if chosen is None:
-            self.statusBar().showMessage("Select one of this item's spans first (click it, or Ctrl+Left/Right).", 5000)
-            return None
-        return chosen, members
-
-    def accept_span(self) -> None:
-        target = self._review_target()
-        if target:
-            chosen, members = target
-            store, user = self.session.store, self.session.user
-            self.session.execute(ReviewCommand(self.session, lambda: decisions.accept(store, chosen, members, user)))
-
-    def reject_span(self) -> None:
-        target = self._review_target()
-        if not target:
-            return
-        chosen = target[0]
-        reason, ok = QInputDialog.getText(self, "Reject span", f"Why reject {chosen.annotator}'s {chosen.label} "
-                                                               f"'{short_quote(chosen.quote)}'?")
-        if ok:
-            store, user = self.session.store, self.session.user
-            self.session.execute(ReviewCommand(self.session, lambda: decisions.reject(store, chosen, user, reason)))
-
-    def accept_agreed(self) -> None:
-        groups = [[a for _, a in g.members] for g in self.review_dock.items if g.category == "agreed"]
-        if groups:
-            store, user = self.session.store, self.session.user
-            self.session.execute(ReviewCommand(self.session, lambda: decisions.accept_agreed(store, groups, user)))
-
     def edit_scheme(self) -> None:
         from annotator.gui.dialogs.scheme_editor import SchemeEditor
 
@@ -706,6 +609,6 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
-        self.review_dock.visibilityChanged.disconnect(self._on_review_visibility)
+        self.review_dock.visibilityChanged.disconnect(self.review.on_visibility)
         self.save_state()
         super().closeEvent(event)
