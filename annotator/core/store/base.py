@@ -10,7 +10,6 @@ analysts, and a failed operation leaves the file as it was.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import stat
@@ -23,7 +22,6 @@ from sqlite_utils import Database
 from annotator.core import migrations as mig
 from annotator.core.errors import (
     AnnotatorError,
-    InputError,
     NewerProjectError,
     NotAProjectError,
     ProjectError,
@@ -46,21 +44,9 @@ _DOC_COLUMNS = "id, title, source, published, url, length, added"
 
 def load_scheme(path: Path | None = None) -> list[Label]:
     """Read a label scheme file (``resources/labels.json`` by default)."""
-    path = path or resources_dir() / "labels.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return [
-            Label(
-                name=item["name"],
-                color=item["color"],
-                shortcut=item.get("shortcut", ""),
-                description=item.get("description", ""),
-                position=i,
-            )
-            for i, item in enumerate(data["labels"])
-        ]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"The label scheme {path} cannot be read ({exc}).") from None
+    from annotator.core.formats.scheme import read_scheme_file
+
+    return read_scheme_file(path or resources_dir() / "labels.json")
 
 
 def _writable(path: Path) -> bool:

@@ -38,9 +38,17 @@ class LabelsMixin(StoreBase):
             raise InputError("A label needs a name.")
         if self._read("SELECT 1 FROM labels WHERE name = ?", [name]):
             raise InputError(f"There is already a label {name!r}.")
+        if color is not None and not _COLOR.fullmatch(color):
+            color = None  # a foreign set's unusable colour: take the next palette colour instead
+        shortcut = (shortcut or "").strip()
+        if len(shortcut) > 1:
+            raise InputError("A label's key is a single character, such as 5.")
+        clash = self._read("SELECT name FROM labels WHERE shortcut = ?", [shortcut]) if shortcut else []
+        if clash:
+            raise InputError(f"The key {shortcut} already belongs to {clash[0][0]}.")
         with self.transaction():
             position = self._read("SELECT COALESCE(MAX(position), -1) + 1 FROM labels")[0][0]
-            label = Label(name, color or self.next_color(), shortcut, description, position)
+            label = Label(name, (color or self.next_color()).upper(), shortcut, description, position)
             self._insert_label(label)
         return label
 
