@@ -23,6 +23,7 @@ class ActionSpec:
 
 
 OPEN_PROJECT = "file.open_project"
+NEW_PROJECT = "file.new_project"
 ADD_DOCUMENTS = "file.add_documents"
 IMPORT_SET = "file.import_set"
 IMPORT_SET_AS = "file.import_set_as"
@@ -71,6 +72,8 @@ SHORTCUTS = "help.shortcuts"
 ABOUT = "help.about"
 
 SPECS = (
+    ActionSpec(NEW_PROJECT, "&New project…", (QKeySequence.StandardKey.New,),
+               "Create a project file, with the default labels or a label scheme file's"),
     ActionSpec(OPEN_PROJECT, "&Open project…", (QKeySequence.StandardKey.Open,), "Open or create a project file"),
     ActionSpec(ADD_DOCUMENTS, "&Add documents…", ("Ctrl+Shift+O",), "Add .txt or .md articles to the project"),
     ActionSpec(PASTE_DOCUMENT, "&Paste as new document…", ("Ctrl+Shift+V",), "Add the clipboard's text as a document"),

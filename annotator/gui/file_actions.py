@@ -16,6 +16,8 @@ from annotator.core.fileio import atomic_writer
 from annotator.core.formats.csv_set import export_csv
 from annotator.core.formats.json_set import export_json, import_json, parse_set
 from annotator.core.formats.project_set import read_project_set
+from annotator.core.formats.scheme import read_scheme_file
+from annotator.core.store import Store
 
 
 def open_project(window) -> None:
@@ -30,6 +32,29 @@ def open_project(window) -> None:
         opened = open_window(path, window.settings, window.session.user)
         if opened is not None:
             window.close()
+
+
+def new_project(window) -> None:
+    """File > New project: a new project file, with the default labels or a label scheme file's."""
+    path, _ = QFileDialog.getSaveFileName(window, "New project", str(Path(window.session.store.path).parent),
+                                          "annotator project (*.sqlite)")
+    if not path:
+        return
+    if Path(path).exists():
+        window.show_error(f"{Path(path).name} already exists; use File > Open project to open it.")
+        return
+    scheme_path, _ = QFileDialog.getOpenFileName(
+        window, "Start from a label scheme? (Cancel: the default labels)", "", "Label scheme (*.json)")
+    try:
+        scheme = read_scheme_file(scheme_path) if scheme_path else None
+        Store.open(path, create=True, scheme=scheme).close()
+    except AnnotatorError as exc:
+        window.show_error(str(exc))
+        return
+    from annotator.gui.app import open_window
+
+    if open_window(path, window.settings, window.session.user) is not None:
+        window.close()
 
 
 def import_set(window, ask_name: bool) -> None:

@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.actions[A.REDO] = self._undo_action(a[A.REDO], redo=True)
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for key in (A.OPEN_PROJECT, A.ADD_DOCUMENTS, A.PASTE_DOCUMENT, None, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT,
+        for key in (A.NEW_PROJECT, A.OPEN_PROJECT, A.ADD_DOCUMENTS, A.PASTE_DOCUMENT, None, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT,
                     A.EXPORT_JSON, A.EXPORT_CSV, None, A.CHANGE_USER, None, A.QUIT):
             file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
         edit_menu = bar.addMenu("&Edit")
@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         a, s = self.actions, self.session
+        a[A.NEW_PROJECT].triggered.connect(lambda: file_actions.new_project(self))
         a[A.OPEN_PROJECT].triggered.connect(lambda: file_actions.open_project(self))
         k = self.corpus
         a[A.ADD_DOCUMENTS].triggered.connect(k.add_from_dialog)

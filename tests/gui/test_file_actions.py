@@ -136,3 +136,24 @@ def test_hover_tooltip_names_label_annotator_and_note(window):
     ann = window.session.store.annotations()[0]
     tip = window.panes[0].view.tooltip_at(ann.start)
     assert "Actor" in tip and "tester" in tip and ann.modified[:10] in tip
+
+
+def test_new_project_from_a_scheme_file(window, tmp_path, monkeypatch):
+    from annotator.gui import app as gui_app
+
+    scheme = tmp_path / "team.json"
+    scheme.write_text('{"format": "annotator.label-scheme", "version": 1, "labels": ['
+                      '{"name": "Person", "color": "#E69F00", "shortcut": "1"},'
+                      '{"name": "Number", "color": "#009E73", "shortcut": "2"}]}', encoding="utf-8")
+    target = tmp_path / "case.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(scheme), ""))
+    window.actions[A.NEW_PROJECT].trigger()
+    opened = gui_app._WINDOWS[-1]
+    try:
+        assert [lb.name for lb in opened.session.store.labels()] == ["Person", "Number"]
+        assert [a.text() for a in opened.label_bar.label_actions] == ["1 Person", "2 Number"]
+        assert opened.session.store.documents() == []
+    finally:
+        opened.close()
+        opened.session.store.close()

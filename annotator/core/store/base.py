@@ -94,14 +94,16 @@ class StoreBase:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | os.PathLike, *, create: bool = True, readonly: bool = False) -> StoreBase:
+    def open(cls, path: str | os.PathLike, *, create: bool = True, readonly: bool = False,
+             scheme: list[Label] | None = None) -> StoreBase:
         """Open (and with ``create``, create) the project at ``path``.
 
         Raises :class:`NotAProjectError` for a missing file (without ``create``),
         a non-SQLite file or a SQLite file of another program;
         :class:`NewerProjectError` for a project written by a newer annotator.
         A read-only file opens read-only: writes then raise
-        :class:`ReadOnlyProjectError`.
+        :class:`ReadOnlyProjectError`. A new project starts with ``scheme``
+        (a list of labels), or the default scheme.
         """
         path = Path(path).expanduser().resolve()
         new = not path.exists() or path.stat().st_size == 0
@@ -110,7 +112,7 @@ class StoreBase:
                 raise NotAProjectError(f"There is no project file at {path}.")
             if readonly:
                 raise NotAProjectError(f"There is no project file at {path}.")
-            return cls._create(path)
+            return cls._create(path, scheme)
         if path.is_dir():
             raise NotAProjectError(f"{path} is a folder, not a project file.")
         try:
@@ -143,7 +145,7 @@ class StoreBase:
             raise
 
     @classmethod
-    def _create(cls, path: Path) -> StoreBase:
+    def _create(cls, path: Path, scheme: list[Label] | None = None) -> StoreBase:
         if not path.parent.exists():
             try:
                 path.parent.mkdir(parents=True)
@@ -157,7 +159,7 @@ class StoreBase:
             store._configure()
             mig.migrations.apply(store.db)
             with store.db.atomic():
-                for label in load_scheme():
+                for label in scheme if scheme is not None else load_scheme():
                     store._insert_label(label)
                 store.db["meta"].insert({"key": "created", "value": now()})
         except BaseException:
