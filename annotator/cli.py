@@ -49,12 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", nargs="?", help="project file (.sqlite); created if missing")
     p.add_argument("--user", metavar="NAME", help="annotator name to record (asked once otherwise)")
 
-    p = sub.add_parser("add", help="add .txt/.md articles to a project as documents")
+    p = sub.add_parser("add", help="add articles (.txt, .md, .html, .docx, .pdf) to a project as documents")
     p.add_argument("project", help="project file; created with the default labels if missing")
-    p.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 .txt or .md files")
-    p.add_argument("--source", default="", help="source to record for every file (e.g. 'Reuters')")
-    p.add_argument("--published", help="publication date to record, YYYY-MM-DD")
-    p.add_argument("--title", help="title to use instead of the first line (one file only)")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="UTF-8 .txt or .md files, web pages (.html, .htm), Word (.docx) or PDF files")
+    p.add_argument("--source", default="",
+                   help="source to record for every file (e.g. 'Reuters'; default: what each file says)")
+    p.add_argument("--published", help="publication date to record, YYYY-MM-DD (default: what each file says)")
+    p.add_argument("--title", help="title to use instead of the file's own (one file only)")
 
     p = sub.add_parser("import", help="import a JSON annotation set, or another project's annotations")
     p.add_argument("project", help="project file; created with the default labels if missing")
@@ -172,29 +174,75 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 @command("add")
 def cmd_add(args: argparse.Namespace) -> int:
-    from annotator.core.formats.documents import add_files, read_article
+    """Read each file once and add it; a bad file is reported on its own line and the others still land.
+
+    The project is created only when a first file is readable. With several
+    files and a terminal on stderr, a progress bar shows the file being read.
+    Exit 0 when every file was added or already present, 2 when any failed.
+    """
+    import shutil
+
+    from annotator.core.formats.documents import add_article, read_article
 
     if args.title and len(args.files) > 1:
         raise InputError("--title can only be used when adding one file.")
-    # Refuse before touching the project when no file is usable at all.
-    readable = []
-    for f in args.files:
-        try:
-            read_article(f)
-            readable.append(f)
-        except AnnotatorError as exc:
-            print(f"annotator: {exc}", file=sys.stderr)
-    if not readable:
-        return 2
-    with _project(args.project, create=True) as store:
-        for r in add_files(store, readable, args.source, args.published, args.title):
-            if r.error:
-                print(f"annotator: {r.error}", file=sys.stderr)
-            elif r.created:
-                print(f"added {r.document.id[:19]}  {r.document.title}")
-            else:
-                print(f"already in the project: {r.document.id[:19]}  {r.document.title}")
-    return 0 if len(readable) == len(args.files) else 2
+    total = len(args.files)
+    show_bar = total > 1 and sys.stderr.isatty()
+    drawn = 0  # width of the bar line on the terminal, to erase it
+
+    def erase() -> None:
+        nonlocal drawn
+        if drawn:
+            sys.stderr.write("\r" + " " * drawn + "\r")
+            sys.stderr.flush()
+            drawn = 0
+
+    def draw(done: int, name: str) -> None:
+        nonlocal drawn
+        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+        filled = done * 20 // total
+        line = f"[{'#' * filled}{' ' * (20 - filled)}] {done}/{total} {name}"[:width]
+        erase()
+        sys.stderr.write(line)
+        sys.stderr.flush()
+        drawn = len(line)
+
+    def say(line: str, stream) -> None:
+        erase()
+        print(line, file=stream, flush=True)
+
+    added = present = failed = 0
+    try:
+        with contextlib.ExitStack() as stack:
+            store = None
+            for n, f in enumerate(args.files):
+                if show_bar:
+                    draw(n, Path(f).name)
+                try:
+                    article = read_article(f)
+                except InputError as exc:
+                    failed += 1
+                    say(f"annotator: {exc}", sys.stderr)
+                    continue
+                if store is None:
+                    store = stack.enter_context(_project(args.project, create=True))
+                try:
+                    doc, created = add_article(store, article, args.source, args.published, args.title)
+                except InputError as exc:
+                    failed += 1
+                    say(f"annotator: {Path(f).name}: {exc}", sys.stderr)
+                    continue
+                if created:
+                    added += 1
+                    say(f"added {doc.id[:19]}  {doc.title}", sys.stdout)
+                else:
+                    present += 1
+                    say(f"already in the project: {doc.id[:19]}  {doc.title}", sys.stdout)
+    finally:
+        erase()
+    if total > 1:
+        print(f"added {added}, already present {present}, failed {failed}")
+    return 2 if failed else 0
 
 
 @command("import")

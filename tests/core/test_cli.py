@@ -412,7 +412,8 @@ BAD_ARTICLES = {
     "binary .txt": ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
     "empty file": ("empty.txt", b"", "empty"),
     "blank file": ("blank.md", b"  \r\n\t\n", "empty"),
-    "unsupported type": ("report.pdf", b"%PDF-1.7", ".txt and .md"),
+    "unsupported type": ("report.odt", b"PK\x03\x04", "can be added"),
+    "damaged PDF": ("report.pdf", b"%PDF-1.7", "damaged or not a PDF"),
 }
 
 

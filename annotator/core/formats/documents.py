@@ -1,44 +1,79 @@
-"""Bringing articles into a project: ``.txt`` and ``.md`` files, and the shipped seed corpus."""
+"""Bringing articles into a project: text, Markdown, web pages, Word and PDF files, and the seed corpus.
+
+The format readers live in :mod:`annotator.core.formats.importers`; this module
+picks one by the file's suffix, and adds the result to a project.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.errors import InputError
+from annotator.core.formats import importers
 from annotator.core.model import Document
 from annotator.core.paths import seeds_dir
 from annotator.core.store import Store
-from annotator.core.text import decode_article, title_from_text
+from annotator.core.text import decode_article, normalize, title_from_text
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+#: The file types that can be added, lowercase, in the order the file dialog lists them.
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+
+_READERS: dict[str, Callable[[bytes, str], importers.Extracted]] = {
+    ".html": importers.read_html,
+    ".htm": importers.read_html,
+    ".docx": importers.read_docx,
+    ".pdf": importers.read_pdf,
+}
 
 
 @dataclass(frozen=True)
 class Article:
-    """An article read from a file, ready to add: its text and suggested metadata."""
+    """An article read from a file, ready to add: its text and the metadata the file suggests."""
 
     path: Path
     text: str
     title: str
+    source: str = ""
+    published: str | None = None
+    url: str | None = None
+
+
+def _supported() -> str:
+    return ", ".join(SUPPORTED_SUFFIXES[:-1]) + " and " + SUPPORTED_SUFFIXES[-1]
 
 
 def read_article(path: str | Path) -> Article:
-    """Read a UTF-8 ``.txt`` or ``.md`` file; the title is its first line.
+    """Read an article file by its suffix: ``.txt``/``.md`` (UTF-8), ``.html``/``.htm``, ``.docx`` or ``.pdf``.
 
-    Raises :class:`InputError` naming the file for an unsupported type, a
-    missing, empty, binary or non-UTF-8 file.
+    The title is the one the file declares (HTML ``<title>``, Word and PDF
+    document properties), else the text's first line; source, publication date
+    and URL are filled where the file declares them. The text is normalised
+    (CRLF -> LF) here, once. Raises :class:`InputError` naming the file for an
+    unsupported type, a missing, empty, binary, undecodable, damaged,
+    encrypted or text-less file.
     """
     path = Path(path)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InputError(f"{path.name}: only .txt and .md articles can be added.")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(f"{path.name}: only {_supported()} files can be added.")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path.name} cannot be read ({exc.strerror}).") from None
-    text = decode_article(data, path.name)
-    return Article(path, text, title_from_text(text))
+    if not data.strip():
+        raise InputError(f"{path.name} is empty: there is no text to add.")
+    reader = _READERS.get(suffix)
+    if reader is None:
+        text = decode_article(data, path.name)
+        return Article(path, text, title_from_text(text))
+    found = reader(data, path.name)
+    text = normalize(found.text)
+    if not text.strip():
+        raise InputError(f"{path.name} has no text to add.")
+    return Article(path, text, found.title or title_from_text(text), found.source, found.published, found.url)
 
 
 @dataclass(frozen=True)
@@ -49,21 +84,43 @@ class AddResult:
     error: str | None = None
 
 
+def add_article(
+    store: Store, article: Article, source: str = "", published: str | None = None, title: str | None = None
+) -> tuple[Document, bool]:
+    """Add one article read by :func:`read_article`; returns ``(document, created)``.
+
+    ``title``, ``source`` and ``published`` given here win over what the file
+    says; when they are empty the file's own metadata is used. A text already
+    in the project is recognised by its id and not added again.
+    """
+    return store.add_document(
+        article.text, title or article.title, source or article.source, published or article.published, article.url
+    )
+
+
 def add_files(
-    store: Store, paths: list[str | Path], source: str = "", published: str | None = None, title: str | None = None
+    store: Store,
+    paths: list[str | Path],
+    source: str = "",
+    published: str | None = None,
+    title: str | None = None,
+    progress: Callable[[int, int, Path], None] | None = None,
 ) -> list[AddResult]:
     """Add each file as a document; one bad file is reported and the others still land.
 
-    Each document is its own transaction. ``title`` overrides the first-line
-    title (meant for a single file).
+    Each document is its own transaction. ``title`` overrides the file's title
+    (meant for a single file); ``source`` and ``published`` override the
+    file's metadata when given. ``progress(done, total, path)`` is called
+    before each file is read.
     """
     results = []
-    for p in paths:
+    for n, p in enumerate(paths):
+        if progress is not None:
+            progress(n, len(paths), Path(p))
         try:
-            article = read_article(p)
-            doc, created = store.add_document(article.text, title or article.title, source, published)
+            doc, created = add_article(store, read_article(p), source, published, title)
             results.append(AddResult(Path(p), doc, created))
-        except AnnotatorError as exc:
+        except InputError as exc:
             results.append(AddResult(Path(p), None, False, str(exc)))
     return results
 
