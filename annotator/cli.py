@@ -100,6 +100,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write CSV to FILE (default: a table on standard output)")
     p.add_argument("--csv", action="store_true", help="CSV on standard output")
 
+    p = sub.add_parser("init", help="create a new, empty project (optionally from a label scheme file)")
+    p.add_argument("project", help="project file to create")
+    p.add_argument("--scheme", metavar="FILE", help="label scheme JSON to start from (default: Claim, Actor, Figure, "
+                                                     "Plan point)")
+
+    p = sub.add_parser("scheme", help="print, export or import a project's label scheme")
+    p.add_argument("project", help="project file")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--export", metavar="FILE", help="write the scheme as JSON to FILE")
+    group.add_argument("--import", dest="import_", metavar="FILE",
+                       help="merge a scheme file: known labels are updated, new ones added")
+
     p = sub.add_parser("documents", help="list a project's documents with their ids")
     p.add_argument("project", help="project file")
 
@@ -416,6 +428,34 @@ def cmd_discrepancies(args: argparse.Namespace) -> int:
         print(f"{d.kind:<6} {flag:<7} {d.left.quote!r} ({d.left_value}) vs {d.right.quote!r} ({d.right_value}): "
               f"{d.explanation}")
     print(f"{sum(d.differs for d in items)} of {len(items)} linked pairs differ")
+    return 0
+
+
+@command("init")
+def cmd_init(args: argparse.Namespace) -> int:
+    from annotator.core.formats.scheme import read_scheme_file
+    from annotator.core.store import Store
+
+    if Path(args.project).exists():
+        raise InputError(f"{args.project} already exists; nothing was changed.")
+    scheme = read_scheme_file(args.scheme) if args.scheme else None
+    Store.open(args.project, create=True, scheme=scheme).close()
+    print(f"created {args.project}")
+    return 0
+
+
+@command("scheme")
+def cmd_scheme(args: argparse.Namespace) -> int:
+    from annotator.core.formats.scheme import read_scheme_file, write_scheme
+
+    if args.import_:
+        labels = read_scheme_file(args.import_)
+        with _project(args.project, create=False) as store:
+            added, updated = store.import_scheme(labels)
+        print(f"{len(added)} label{'s' if len(added) != 1 else ''} added, {len(updated)} updated.")
+        return 0
+    with _project(args.project, create=False) as store, _output(args.export) as out:
+        write_scheme(store, out)
     return 0
 
 
