@@ -1,0 +1,377 @@
+"""Sort two (or more) annotators' spans into review categories.
+
+Every span ends up in exactly one item:
+
+``agreed``
+    The other annotator has a span with the same document, bounds and label.
+``label_conflict``
+    Same document and bounds, different label.
+``boundary_conflict``
+    Same document and label, different bounds, sharing at least one character.
+``only_a`` / ``only_b``
+    No counterpart. In particular two spans that overlap but differ in *both*
+    label and bounds are unrelated: each is ``only_a`` / ``only_b``. (Pairing
+    them would invent a relation the annotators did not express; the reviewer
+    sees both spans side by side anyway.)
+
+Matching is one-to-one and deterministic, whatever the order of the input:
+
+1. *Exact bounds first.* Spans with the same ``(document, start, end)`` are
+   paired: the same label first (``agreed``), then the remaining ones in label
+   order (``label_conflict``).
+2. *Same-label overlaps.* Among the spans left, candidate pairs (same document
+   and label, overlapping) are taken by decreasing overlap length (ties by
+   position, then id) as long as both spans are still free
+   (``boundary_conflict``). This handles nested and chained overlaps: a span
+   overlapping several others is paired with the one it shares most with.
+3. Whatever is left is ``only_a`` / ``only_b``.
+
+Items are sorted by ``(document, start, end)`` (then category and ids). For a
+``boundary_conflict`` the item's ``start``/``end`` cover both spans.
+
+:func:`categorize_many` generalises this to any number of annotators with
+:class:`ReviewGroup` items: a group holds at most one span per annotator;
+exact-bounds groups take, each time, the label most annotators have at those
+bounds (ties: the smallest label), plus one span from every other annotator
+with spans there (so ``a: X, b: X, c: Y`` is one ``label_conflict`` group);
+same-label overlaps are merged by decreasing overlap into groups whose members
+all overlap one another; a span left alone is ``only``. With two annotators
+it gives the same pairs as :func:`categorize`.
+
+Pure Python, no Qt; two annotators with 100,000 spans each take well under a
+second.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from heapq import heappop, heappush
+from itertools import chain, compress, count, repeat
+from operator import attrgetter, eq, is_not, lt, not_
+from typing import Iterator, Mapping, Sequence
+
+from annotator.core.model import Annotation
+
+__all__ = ["ReviewItem", "ReviewGroup", "categorize", "categorize_many", "CATEGORIES"]
+
+#: The categories of :func:`categorize`, in the order used to break ties when sorting.
+CATEGORIES = ("agreed", "label_conflict", "boundary_conflict", "only_a", "only_b")
+_ORDER = {c: k for k, c in enumerate(CATEGORIES)}
+_GROUP_ORDER = {"agreed": 0, "label_conflict": 1, "boundary_conflict": 2, "only": 3}
+_SAME_LABEL = {True: "agreed", False: "label_conflict"}
+
+_get_document = attrgetter("document")
+_get_start = attrgetter("start")
+_get_end = attrgetter("end")
+_get_label = attrgetter("label")
+_get_id = attrgetter("id")
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """One entry of the two-annotator review list."""
+
+    category: str
+    document: str
+    start: int
+    end: int
+    a: Annotation | None
+    b: Annotation | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewGroup:
+    """One entry of the many-annotator review list.
+
+    ``members`` are ``(annotator, annotation)`` pairs in the order of the
+    ``by_annotator`` mapping, at most one per annotator.
+    """
+
+    category: str
+    document: str
+    start: int
+    end: int
+    members: tuple[tuple[str, Annotation], ...]
+
+    @property
+    def annotators(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.members)
+
+    @property
+    def annotator(self) -> str | None:
+        """The annotator of an ``only`` group (else ``None``)."""
+        return self.members[0][0] if self.category == "only" else None
+
+
+# A member is (annotator index, annotation); a cluster is (category, members)
+# with the members in increasing annotator order.
+_Member = tuple[int, Annotation]
+_Cluster = tuple[str, list[_Member]]
+
+
+def categorize(annotations_a: Sequence[Annotation], annotations_b: Sequence[Annotation]) -> list[ReviewItem]:
+    """Review items for annotator ``a`` against annotator ``b`` (see the module docstring)."""
+    a = list(annotations_a)
+    b = list(annotations_b)
+    with _gc_paused():
+        xs, ys, cats, leftovers = _exact_pairs(a, b)
+        items = list(map(ReviewItem, cats, map(_get_document, xs), map(_get_start, xs), map(_get_end, xs), xs, ys))
+        keys = list(
+            zip(
+                map(_get_document, xs),
+                map(_get_start, xs),
+                map(_get_end, xs),
+                map(_ORDER.__getitem__, cats),
+                map(_get_id, xs),
+                map(_get_id, ys),
+            )
+        )
+        for category, members in _overlap_clusters(leftovers, 2):
+            if category == "only":
+                side, ann = members[0]
+                if side == 0:
+                    items.append(ReviewItem("only_a", ann.document, ann.start, ann.end, ann, None))
+                    keys.append((ann.document, ann.start, ann.end, 3, ann.id, ""))
+                else:
+                    items.append(ReviewItem("only_b", ann.document, ann.start, ann.end, None, ann))
+                    keys.append((ann.document, ann.start, ann.end, 4, "", ann.id))
+            else:
+                x = members[0][1]
+                y = members[1][1]
+                start = x.start if x.start < y.start else y.start
+                end = x.end if x.end > y.end else y.end
+                items.append(ReviewItem(category, x.document, start, end, x, y))
+                keys.append((x.document, start, end, 2, x.id, y.id))
+        order = sorted(range(len(items)), key=keys.__getitem__)
+        return list(map(items.__getitem__, order))
+
+
+def categorize_many(by_annotator: Mapping[str, Sequence[Annotation]]) -> list[ReviewGroup]:
+    """Review groups for any number of annotators (see the module docstring)."""
+    names = list(by_annotator)
+    with _gc_paused():
+        clusters, leftovers = _exact_clusters([list(by_annotator[name]) for name in names])
+        clusters.extend(_overlap_clusters(leftovers, len(names)))
+        groups = []
+        keys = []
+        for category, members in clusters:
+            start = min(a.start for _, a in members)
+            end = max(a.end for _, a in members)
+            document = members[0][1].document
+            groups.append(ReviewGroup(category, document, start, end, tuple((names[s], a) for s, a in members)))
+            keys.append((document, start, end, _GROUP_ORDER[category], tuple(a.id for _, a in members)))
+        order = sorted(range(len(groups)), key=keys.__getitem__)
+        return list(map(groups.__getitem__, order))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many short-lived tuples (they hold no cycles)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# --------------------------------------------------------------------------- #
+# Step 1: exact bounds
+# --------------------------------------------------------------------------- #
+
+
+def _bounds(anns: list[Annotation]) -> list[tuple[str, int, int]]:
+    return list(zip(map(_get_document, anns), map(_get_start, anns), map(_get_end, anns)))
+
+
+def _exact_pairs(
+    a: list[Annotation], b: list[Annotation]
+) -> tuple[list[Annotation], list[Annotation], list[str], list[_Member]]:
+    """Two annotators: the exact-bounds pairs ``(xs, ys, categories)`` and the left-over spans."""
+    keys_a = _bounds(a)
+    keys_b = _bounds(b)
+    index_a = dict(zip(keys_a, count()))
+    index_b = dict(zip(keys_b, count()))
+    xs: list[Annotation] = []
+    ys: list[Annotation] = []
+    cats: list[str] = []
+    leftovers: list[_Member] = []
+    # Bounds repeated within one annotator are grouped the general way.
+    repeated = set()
+    for keys, index in ((keys_a, index_a), (keys_b, index_b)):
+        if len(index) < len(keys):
+            repeated.update(key for key, n in Counter(keys).items() if n > 1)
+    if repeated:
+        in_a = list(map(repeated.__contains__, keys_a))
+        in_b = list(map(repeated.__contains__, keys_b))
+        clusters, leftovers = _exact_clusters([list(compress(a, in_a)), list(compress(b, in_b))])
+        for category, members in clusters:
+            xs.append(members[0][1])
+            ys.append(members[1][1])
+            cats.append(category)
+        a = list(compress(a, map(not_, in_a)))
+        b = list(compress(b, map(not_, in_b)))
+        keys_a = list(compress(keys_a, map(not_, in_a)))
+        keys_b = list(compress(keys_b, map(not_, in_b)))
+        index_a = dict(zip(keys_a, count()))
+    # Every remaining bounds appears at most once per annotator: one look-up per span.
+    hits = list(map(index_a.get, keys_b))
+    found = list(map(is_not, hits, repeat(None)))
+    matched = list(compress(hits, found))
+    pair_x = list(map(a.__getitem__, matched))
+    pair_y = list(compress(b, found))
+    xs.extend(pair_x)
+    ys.extend(pair_y)
+    cats.extend(map(_SAME_LABEL.__getitem__, map(eq, map(_get_label, pair_x), map(_get_label, pair_y))))
+    taken = set(matched)
+    leftovers.extend(zip(repeat(0), compress(a, map(not_, map(taken.__contains__, count())))))
+    leftovers.extend(zip(repeat(1), compress(b, map(not_, found))))
+    return xs, ys, cats, leftovers
+
+
+def _exact_clusters(sides: list[list[Annotation]]) -> tuple[list[_Cluster], list[_Member]]:
+    """Any number of annotators: the exact-bounds clusters and the left-over spans."""
+    clusters: list[_Cluster] = []
+    leftovers: list[_Member] = []
+    keys = [_bounds(anns) for anns in sides]
+    counts = Counter(chain.from_iterable(keys))
+    buckets: dict[tuple[str, int, int], list[_Member]] = {}
+    for side, (anns, side_keys) in enumerate(zip(sides, keys)):
+        # Bounds held by one span only go straight to the left-overs.
+        shared = list(map(lt, repeat(1), map(counts.__getitem__, side_keys)))
+        leftovers.extend(zip(repeat(side), compress(anns, map(not_, shared))))
+        for key, ann in zip(compress(side_keys, shared), compress(anns, shared)):
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = [(side, ann)]
+            else:
+                bucket.append((side, ann))
+    for bucket in buckets.values():
+        if len(bucket) == 2 and bucket[0][0] != bucket[1][0]:
+            x, y = bucket  # filled annotator by annotator: sides increase
+            clusters.append((_SAME_LABEL[x[1].label == y[1].label], [x, y]))
+        else:
+            _split_exact(bucket, clusters, leftovers)
+    return clusters, leftovers
+
+
+def _split_exact(
+    bucket: list[tuple[int, Annotation]], clusters: list[_Cluster], leftovers: list[tuple[int, Annotation]]
+) -> None:
+    """Group the spans sharing one set of bounds: at most one span per annotator per group."""
+    per_side: dict[int, list[Annotation]] = {}
+    for side, ann in bucket:
+        per_side.setdefault(side, []).append(ann)
+    for anns in per_side.values():
+        anns.sort(key=lambda a: (a.label, a.id))
+    while len(per_side) > 1:
+        counts = Counter(label for anns in per_side.values() for label in {a.label for a in anns})
+        best = min(counts, key=lambda lab: (-counts[lab], lab))
+        members = []
+        for side in sorted(per_side):
+            anns = per_side[side]
+            k = next((k for k, a in enumerate(anns) if a.label == best), 0)
+            members.append((side, anns.pop(k)))
+            if not anns:
+                del per_side[side]
+        labels = {a.label for _, a in members}
+        clusters.append(("agreed" if len(labels) == 1 else "label_conflict", members))
+    for side, anns in per_side.items():
+        leftovers.extend((side, a) for a in anns)
+
+
+# --------------------------------------------------------------------------- #
+# Steps 2 and 3: same-label overlaps, then the rest
+# --------------------------------------------------------------------------- #
+
+
+def _overlap_clusters(leftovers: list[_Member], n_sides: int) -> list[_Cluster]:
+    """``boundary_conflict`` clusters by decreasing overlap, then ``only`` for every span left alone."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for k, (_, ann) in enumerate(leftovers):
+        key = (ann.document, ann.label)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [k]
+        else:
+            group.append(k)
+    candidates: list[tuple] = []
+    for group in groups.values():
+        if len(group) > 1 and len({leftovers[k][0] for k in group}) > 1:
+            _overlap_candidates(leftovers, group, candidates)
+    if not candidates:
+        return [("only", [member]) for member in leftovers]
+    candidates.sort()
+
+    # Greedy by decreasing overlap: merge clusters with disjoint annotators
+    # whose members all overlap one another (with two annotators: pairs).
+    owner: dict[int, list[int]] = {}  # leftover index -> the indices of its cluster
+    for candidate in candidates:
+        x, y = candidate[-2], candidate[-1]
+        cx = owner.get(x)
+        cy = owner.get(y)
+        if cx is None and cy is None:
+            owner[x] = owner[y] = [x, y]
+            continue
+        if n_sides == 2 or cx is cy:
+            continue
+        cx = cx if cx is not None else [x]
+        cy = cy if cy is not None else [y]
+        if {leftovers[k][0] for k in cx} & {leftovers[k][0] for k in cy}:
+            continue
+        if not all(_overlap(leftovers[p][1], leftovers[q][1]) > 0 for p in cx for q in cy):
+            continue
+        merged = cx + cy
+        for k in merged:
+            owner[k] = merged
+    clusters: list[_Cluster] = []
+    done: set[int] = set()
+    for k, member in enumerate(leftovers):
+        members = owner.get(k)
+        if members is None:
+            clusters.append(("only", [member]))
+        elif id(members) not in done:
+            done.add(id(members))
+            clusters.append(("boundary_conflict", sorted((leftovers[i] for i in members), key=_side)))
+    return clusters
+
+
+def _side(member: _Member) -> int:
+    return member[0]
+
+
+def _overlap(x: Annotation, y: Annotation) -> int:
+    return min(x.end, y.end) - max(x.start, y.start)
+
+
+def _overlap_candidates(leftovers: list[tuple[int, Annotation]], group: list[int], out: list[tuple]) -> None:
+    """Append a sort key ending in ``(x, y)`` for every overlapping pair of different annotators in ``group``.
+
+    ``group`` holds indices into ``leftovers`` (same document and label); ``x``
+    is the index of the member of the lower annotator.
+    """
+    group.sort(key=lambda k: (leftovers[k][1].start, leftovers[k][1].end, leftovers[k][0], leftovers[k][1].id))
+    active: list[tuple[int, int]] = []  # heap of (end, leftover index)
+    for k in group:
+        side, ann = leftovers[k]
+        start = ann.start
+        end = ann.end
+        if end <= start:
+            continue  # an empty span overlaps nothing
+        while active and active[0][0] <= start:
+            heappop(active)
+        for o_end, j in active:
+            o_side, o = leftovers[j]
+            if o_side == side:
+                continue
+            overlap = (o_end if o_end < end else end) - start
+            if o_side < side:
+                xa, ya, x, y, xs, ys = o, ann, j, k, o_side, side
+            else:
+                xa, ya, x, y, xs, ys = ann, o, k, j, side, o_side
+            out.append((-overlap, xa.document, xa.start, xa.end, ya.start, ya.end, xs, ys, xa.id, ya.id, x, y))
+        heappush(active, (end, k))
