@@ -441,7 +441,7 @@ def _token_ranges(
     covering no token (only whitespace) are left out.
     """
     token_starts = list(map(_match_start, TOKEN_PATTERN.finditer(joined)))
-    cuts = [b for b in bounds[1:-1] if _WORD_PAIR.match(joined, b - 1)]
+    cuts = [b for b in bounds[1:-1] if b and _WORD_PAIR.match(joined, b - 1)]
     if cuts:
         token_starts = sorted(set(token_starts).union(cuts))
     total = len(token_starts)
@@ -719,7 +719,7 @@ def _nominal_alpha(table: dict[tuple[str, ...], int], m: int) -> float | None:
 
 
 class _ByLabel:
-    """One annotator's spans split by label: per label (in the sorted list of labels), starts and ends sorted by start."""
+    """One annotator's spans split by label: per label (in sorted label order), starts and ends sorted by start."""
 
     __slots__ = ("starts", "ends", "sizes")
 

@@ -1,6 +1,6 @@
 """Undoable edits. ``redo``/``undo`` only call Store methods and announce the change.
 
-Each command is run first by :meth:`ProjectSession.execute` through
+Each command is run first by :meth:`ProjectSession.perform` through
 ``apply()``, which raises on failure so nothing lands on the undo stack; the
 stack's first ``redo()`` call after a push is then skipped. Later failures
 (for example a project made read-only meanwhile) are reported through

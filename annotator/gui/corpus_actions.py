@@ -143,7 +143,7 @@ class Corpus:
             return
         changed = {k: v for k, v in dialog.values().items() if v != getattr(doc, k)}
         if changed:
-            self.session.execute(EditDocument(self.session, doc, **changed))
+            self.session.perform(EditDocument(self.session, doc, **changed))
 
     def delete_document(self, doc_id: str) -> None:
         store = self.session.store
@@ -158,7 +158,7 @@ class Corpus:
             f"Delete “{doc.title}” and its {n} annotation{'s' if n != 1 else ''}? You can undo this with Ctrl+Z.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.session.execute(DeleteDocument(self.session, doc))
+            self.session.perform(DeleteDocument(self.session, doc))
 
     # ------------------------------------------------------------ find, search
     def find(self) -> None:
@@ -208,7 +208,7 @@ class Corpus:
             w.statusBar().showMessage(f"Every occurrence of '{short_quote(phrase)}' is already tagged as {label}.",
                                       5000)
             return
-        self.session.execute(TagAll(self.session, phrase, label, places))
+        self.session.perform(TagAll(self.session, phrase, label, places))
 
     # ------------------------------------------------------------- drag & drop
     @staticmethod

@@ -94,7 +94,7 @@ class CrossSource:
             return
         if chosen.strip() == "said by" and source.label == "Actor" and target.label == "Claim":
             source, target = target, source  # said by reads claim -> actor
-        if w.session.execute(CreateLink(self.session, source, target, chosen.strip())):
+        if w.session.perform(CreateLink(self.session, source, target, chosen.strip())):
             self.link_source = None
 
     def delete_link(self, link_id: str) -> None:
@@ -104,7 +104,7 @@ class CrossSource:
         except AnnotatorError as exc:
             self.window.show_error(str(exc))
             return
-        self.window.session.execute(DeleteLink(self.session, link, source, target))
+        self.window.session.perform(DeleteLink(self.session, link, source, target))
 
     def show_pair(self, source_id: str, target_id: str) -> None:
         """Show the two ends of a link: the source in the left pane, the target in the right."""
@@ -193,14 +193,14 @@ class CrossSource:
         s = self.suggestions(doc).get(sid) if doc else None
         if s is None:
             return False
-        return self.session.execute(AcceptSuggestions(self.session, doc, [s], label))
+        return self.session.perform(AcceptSuggestions(self.session, doc, [s], label))
 
     def reject(self, pane: int, sid: str) -> bool:
         doc = self.window.pane_document(pane)
         s = self.suggestions(doc).get(sid) if doc else None
         if s is None:
             return False
-        return self.session.execute(RejectSuggestions(self.session, doc, [s]))
+        return self.session.perform(RejectSuggestions(self.session, doc, [s]))
 
     def accept_all(self, kind: str) -> None:
         """Accept every shown suggestion of ``kind`` in the active pane's document, as one undoable step."""
@@ -211,7 +211,7 @@ class CrossSource:
         if not found:
             self.window.statusBar().showMessage(f"No {kind} suggestions in this document.", 5000)
             return
-        self.session.execute(AcceptSuggestions(self.session, doc, found, kind))
+        self.session.perform(AcceptSuggestions(self.session, doc, found, kind))
 
     # -------------------------------------------------------------- scrolling
     def set_sync(self, on: bool) -> None:

@@ -387,7 +387,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Select some text first, then press a label key.", 4000)
             return
         command = CreateAnnotation(self.session, doc_id, label, start, end, view.text()[start:end])
-        if self.session.execute(command):
+        if self.session.perform(command):
             view.select_span(command.annotation.id, scroll=False)
             self._update_actions()
 
@@ -395,7 +395,7 @@ class MainWindow(QMainWindow):
         ann = self.selected_annotation()
         if ann is None or ann.label == label:
             return
-        self.session.execute(EditAnnotation(self.session, ann, "label", label))
+        self.session.perform(EditAnnotation(self.session, ann, "label", label))
 
     def _activate_span(self, index: int, span_id: str | None) -> None:
         """Enter on a span: accept it if it is a suggestion."""
@@ -410,7 +410,7 @@ class MainWindow(QMainWindow):
         if ann is None:
             self.statusBar().showMessage("Click a span to select it, then press Delete.", 4000)
             return
-        self.session.execute(DeleteAnnotation(self.session, ann))
+        self.session.perform(DeleteAnnotation(self.session, ann))
 
     def edit_note(self) -> None:
         ann = self.selected_annotation()
@@ -421,7 +421,7 @@ class MainWindow(QMainWindow):
             self, "Note", f"Note on {ann.label} '{short_quote(ann.quote)}':", ann.note
         )
         if ok and note != ann.note:
-            self.session.execute(EditAnnotation(self.session, ann, "note", note))
+            self.session.perform(EditAnnotation(self.session, ann, "note", note))
 
     def _on_span_selected(self, index: int, ann_id: str) -> None:
         """Click, Tab or a jump selected a span (or none): follow it in the list and the actions."""
@@ -494,7 +494,7 @@ class MainWindow(QMainWindow):
         if self.pane_document(self.active_pane) != ann.document:
             self.statusBar().showMessage("Select the new bounds in the span's own document.", 5000)
             return
-        if self.session.execute(AdjustBounds(self.session, ann, start, end, self.view().text()[start:end])):
+        if self.session.perform(AdjustBounds(self.session, ann, start, end, self.view().text()[start:end])):
             self.view().select_span(ann.id, scroll=False)
 
     # ------------------------------------------------------------------- display

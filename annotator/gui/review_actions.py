@@ -104,7 +104,7 @@ class Review:
         if target:
             chosen, members = target
             store, user = w.session.store, w.session.user
-            w.session.execute(ReviewCommand(w.session, lambda: decisions.accept(store, chosen, members, user)))
+            w.session.perform(ReviewCommand(w.session, lambda: decisions.accept(store, chosen, members, user)))
 
     def reject_span(self) -> None:
         w = self.window
@@ -116,11 +116,11 @@ class Review:
                                                                f"'{short_quote(chosen.quote)}'?")
         if ok:
             store, user = w.session.store, w.session.user
-            w.session.execute(ReviewCommand(w.session, lambda: decisions.reject(store, chosen, user, reason)))
+            w.session.perform(ReviewCommand(w.session, lambda: decisions.reject(store, chosen, user, reason)))
 
     def accept_agreed(self) -> None:
         w = self.window
         groups = [[a for _, a in g.members] for g in w.review_dock.items if g.category == "agreed"]
         if groups:
             store, user = w.session.store, w.session.user
-            w.session.execute(ReviewCommand(w.session, lambda: decisions.accept_agreed(store, groups, user)))
+            w.session.perform(ReviewCommand(w.session, lambda: decisions.accept_agreed(store, groups, user)))

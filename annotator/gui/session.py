@@ -1,7 +1,7 @@
 """The open project as the GUI sees it: the store, the undo stack, the analyst, and change signals.
 
 Views never write to the database: gestures become :mod:`annotator.gui.commands`
-pushed through :meth:`ProjectSession.execute`; commands call Store methods and
+pushed through :meth:`ProjectSession.perform`; commands call Store methods and
 then the ``*_changed`` signals tell views to repaint from the store.
 """
 
@@ -36,7 +36,7 @@ class ProjectSession(QObject):
         if not store.readonly:
             store.ensure_annotator(user)
 
-    def execute(self, command: QUndoCommand) -> bool:
+    def perform(self, command: QUndoCommand) -> bool:
         """Run ``command`` once; on success put it on the undo stack, on failure report and drop it."""
         try:
             command.apply()

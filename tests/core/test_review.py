@@ -244,7 +244,9 @@ def test_categorize_many_with_two_annotators_matches_categorize():
 
     for _ in range(200):
         a, b = random_sides(rng, 2)
-        items = sorted((it.category, it.document, it.start, it.end, ident(it.a), ident(it.b)) for it in categorize(a, b))
+        items = sorted(
+            (it.category, it.document, it.start, it.end, ident(it.a), ident(it.b)) for it in categorize(a, b)
+        )
         groups = []
         for g in categorize_many({"a": a, "b": b}):
             members = dict(g.members)

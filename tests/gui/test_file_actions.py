@@ -101,12 +101,12 @@ def test_bad_import_shows_one_message_and_changes_nothing(window, tmp_path, monk
     truncated = tmp_path / "cut.json"
     truncated.write_text('{"format": "annotator.annotation-set", "version": 1, "annotations": [', encoding="utf-8")
     path = Path(window.session.store.path)
-    window.session.store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    window.session.store.checkpoint()
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(truncated), ""))
     window.actions[A.IMPORT_SET].trigger()
     assert len(errors) == 1 and "not valid JSON" in errors[0]
-    window.session.store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    window.session.store.checkpoint()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 

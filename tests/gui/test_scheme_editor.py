@@ -525,7 +525,7 @@ def test_any_sequence_of_scheme_edits_undoes_and_redoes_exactly(qapp, ops):
                     continue
                 if command is None or getattr(command, "is_noop", lambda: False)():
                     continue
-                if session.execute(command):
+                if session.perform(command):
                     snapshots.append(state(store))
             for expected in reversed(snapshots[:-1]):
                 session.undo_stack.undo()

@@ -207,6 +207,11 @@ class StoreBase:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
 
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the project file now (it is also done on close)."""
+        if not self.readonly:
+            self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         self.db.close()
 

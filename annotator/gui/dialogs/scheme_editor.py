@@ -1,7 +1,7 @@
 """Edit > Label scheme…: add, rename, recolour, re-key, describe, reorder and delete labels; share schemes.
 
 Every change is a command of :mod:`annotator.gui.scheme_commands` run through
-``session.execute``, so it lands on the window's undo stack (the dialog has
+``session.perform``, so it lands on the window's undo stack (the dialog has
 its own Undo/Redo buttons and Ctrl+Z too, since the window's shortcuts do not
 reach a modal dialog). The table is rebuilt from the store whenever the
 session announces a change, so the dialog never holds state of its own: it
@@ -311,7 +311,7 @@ class SchemeEditor(QDialog):
         if not self._connected:
             self._show_error(message)
 
-    def _execute(self, make) -> bool:
+    def _perform(self, make) -> bool:
         """Build a command with ``make()`` and run it through the session (so it can be undone)."""
         try:
             command = make()
@@ -321,7 +321,7 @@ class SchemeEditor(QDialog):
         if getattr(command, "is_noop", lambda: False)():
             return False
         self.message.clear()
-        done = self.session.execute(command)
+        done = self.session.perform(command)
         if done:
             self._show_info(command.text() + ".")
         return done
@@ -331,7 +331,7 @@ class SchemeEditor(QDialog):
         name, ok = QInputDialog.getText(self, "Add label", "Name of the new label:")
         if not ok or not name.strip():
             return
-        if self._execute(lambda: AddLabel(self.session, name)):
+        if self._perform(lambda: AddLabel(self.session, name)):
             self.select(name.strip())
 
     def rename_label(self) -> None:
@@ -371,7 +371,7 @@ class SchemeEditor(QDialog):
 
     def _edit(self, name: str, **changes) -> None:
         new_name = (changes.get("new_name") or "").strip() or name
-        if self._execute(lambda: EditLabel(self.session, name, **changes)):
+        if self._perform(lambda: EditLabel(self.session, name, **changes)):
             self.select(new_name)
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
@@ -391,7 +391,7 @@ class SchemeEditor(QDialog):
         if name is None:
             return
         row = self.table.currentRow()
-        if self._execute(lambda: MoveLabel(self.session, name, row + delta)):
+        if self._perform(lambda: MoveLabel(self.session, name, row + delta)):
             self.select(name)
 
     def delete_label(self) -> None:
@@ -413,7 +413,7 @@ class SchemeEditor(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self._execute(lambda: DeleteLabel(self.session, name))
+        self._perform(lambda: DeleteLabel(self.session, name))
 
     # ---------------------------------------------------------------- sharing
     def export_scheme(self) -> None:
@@ -459,7 +459,7 @@ class SchemeEditor(QDialog):
             return
         command = ImportScheme(self.session, labels, name)
         self.message.clear()
-        if self.session.execute(command):
+        if self.session.perform(command):
             parts = []
             if command.added:
                 parts.append(f"{_plural(len(command.added), 'new label')} ({', '.join(command.added)})")
