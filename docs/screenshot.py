@@ -22,6 +22,10 @@ TAGS = [  # (pane, label, quote, occurrence)
     (0, "Figure", "at least six people", 0), (0, "Figure", "three dozen countries", 0),
     (1, "Actor", "Donald Trump", 0), (1, "Actor", "Steve Witkoff", 1), (1, "Figure", "seven people", 0),
     (1, "Figure", "30 countries", 0), (1, "Actor", "Sergey Lavrov", 0), (1, "Actor", "Vladimir Putin", 0),
+    (0, "Plan point", "modalities of a ceasefire", 0), (0, "Actor", "JD Vance", 0), (0, "Actor", "Driscoll", 1),
+    (1, "Claim", "only when the deal is final or in its final stages.", 0),
+    (1, "Plan point", "security guarantees", 0), (1, "Plan point", "frozen Russian assets", 0),
+    (1, "Actor", "Emmanuel Macron", 0), (1, "Actor", "Keir Starmer", 0),
 ]
 
 
@@ -49,9 +53,16 @@ def main() -> None:
     win._set_active(0)
     view.set_selection(s, s + len(claim))
     win.apply_label("Claim")
-    win.panes[0].view.select_span(win.session.store.annotations(label="Figure")[0].id, scroll=False)
+    # Link the casualty figures across the sources: the discrepancy the analyst is hunting.
+    store = win.session.store
+    six = next(a for a in store.annotations(label="Figure") if a.quote == "at least six people")
+    seven = next(a for a in store.annotations(label="Figure") if a.quote == "seven people")
+    store.add_link("contradicts", six.id, seven.id, "alice")
+    win.session.links_changed.emit()
     win.panes[0].view.scroll_to_offset(0)
     win.panes[1].view.scroll_to_offset(0)
+    win._set_active(1)
+    win.panes[1].view.select_span(seven.id)
     qapp.processEvents()
     win.grab().save(str(out))
     print(f"wrote {out}")
