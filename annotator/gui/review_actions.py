@@ -7,6 +7,7 @@ main window connects actions and signals to the slots here.
 from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog
+from shiboken6 import isValid
 
 from annotator.core import decisions
 from annotator.core.model import Annotation
@@ -33,7 +34,7 @@ class Review:
     def on_visibility(self, visible: bool) -> None:
         w = self.window
         # Closing the dock ends the review; ignore the hide that comes with closing the window.
-        if not visible and w.isVisible():
+        if not visible and isValid(w) and w.isVisible():
             self.leave()
 
     def leave(self) -> None:
