@@ -1,0 +1,429 @@
+"""Inter-annotator agreement: token kappas and alpha, unitizing alpha and span F1.
+
+:func:`agreement_report` produces the JSON object described in FORMATS.md,
+section "Agreement". Everything here is pure Python (no numpy, no Qt) and is
+built from sorted sweeps (no per-token or per-pair scans), so that two
+annotators with 100,000 spans each over 3 MB of text take about a second or
+less (``benchmarks/agreement.py``).
+
+What is counted
+---------------
+* **Documents.** ``doc`` if given; otherwise every document in which at least
+  one of the compared annotators has an annotation (after the ``label``
+  filter, so that ``--label L`` counts the documents where someone used ``L``).
+  Documents that nobody compared has touched would only add agreed ``O``
+  tokens and inflate the token figures.
+* **Annotations.** Only those of the compared annotators, in counted
+  documents, and (with ``label``) of that label. Offsets are clipped to the
+  document text; spans that are empty after clipping are ignored. The caller
+  decides which statuses to pass in (e.g. leaves out rejected annotations).
+* **Tokens.** ``re.finditer(r"\\w+|[^\\w\\s]", text)``: maximal runs of word
+  characters, or a single character that is neither a word character nor
+  whitespace. A token's *category* for an annotator is the label of that
+  annotator's span covering any of its characters; several labels give the
+  sorted labels joined by ``+``; none gives ``O``.
+
+Token coefficients (over the categories of all counted tokens)
+--------------------------------------------------------------
+With ``N`` tokens, ``m`` annotators and ``n_uc`` the number of annotators who
+put token ``u`` in category ``c``:
+
+* ``cohen_kappa`` (only when ``m == 2``; otherwise ``None``):
+  ``(P_o - P_e) / (1 - P_e)`` with ``P_o`` the share of tokens on which both
+  agree and ``P_e = sum_c p_a(c) * p_b(c)`` from each annotator's own
+  marginals (Cohen 1960).
+* ``fleiss_kappa`` (Fleiss 1971; Scott's pi for ``m == 2``):
+  ``(P - P_e) / (1 - P_e)`` with ``P = 1/N sum_u sum_c n_uc (n_uc - 1) / (m (m - 1))``
+  and ``P_e = sum_c p_c^2`` from the pooled marginals ``p_c = sum_u n_uc / (N m)``.
+* ``krippendorff_alpha`` (nominal, no missing values):
+  ``1 - (n - 1) * sum_u (m^2 - sum_c n_uc^2) / (m - 1) / (n^2 - sum_c n_c^2)``
+  with ``n = N m`` pairable values and ``n_c`` the total count of category ``c``.
+
+Unitizing alpha (``krippendorff_alpha_u``)
+------------------------------------------
+Krippendorff's alpha for unitizing a continuum, as defined in Krippendorff
+(1995, Sociological Methodology 25: 47-76) and in the form given in
+Krippendorff (2004) *Content Analysis: An Introduction to Its Methodology*
+(2nd ed.) and "Measuring the reliability of qualitative text analysis data"
+(Quality & Quantity 38: 787-800). It is computed per label ``c`` (the label's
+u-alpha) and pooled over labels for the overall figure.
+
+The continuum is the characters of the counted documents laid end to end
+(total length ``L``); a document boundary always ends a gap, so no gap runs
+from one document into the next. For label ``c`` every annotator ``i`` divides
+the continuum into *units* (its spans of label ``c``; overlapping spans of one
+annotator and label are merged into their union first, abutting spans stay
+separate units) and *gaps* (everything else, spans of other labels included).
+A section is ``(b, l)``: begin and length.
+
+Observed disagreement. For two sections ``g`` (of annotator ``i``) and ``h``
+(of annotator ``j``)::
+
+    delta2(g, h) = (b_g - b_h)^2 + (b_g + l_g - b_h - l_h)^2   both units and they overlap
+                 = l_g^2       g a unit lying entirely inside the gap h
+                 = l_h^2       h a unit lying entirely inside the gap g
+                 = 0           otherwise
+
+    uDo_c = sum_{i != j} sum_g sum_h delta2(g, h) / (m (m - 1) L^2)
+
+Expected disagreement, with ``N_c`` the number of units of ``c`` over all
+annotators and the sums over units ``g`` (of any annotator, length ``l_g``)
+and gaps ``h`` (of any annotator, length ``l_h``)::
+
+    uDe_c = (2 / L) * sum_g [ (N_c - 1) / 3 * (2 l_g^3 - 3 l_g^2 + l_g)
+                              + l_g^2 * sum_{h: l_h >= l_g} (l_h - l_g + 1) ]
+            / [ m L (m L - 1) - sum_g l_g (l_g - 1) ]
+
+    u-alpha_c = 1 - uDo_c / uDe_c
+    krippendorff_alpha_u = 1 - sum_c uDo_c / sum_c uDe_c      (pooled over labels)
+
+This reproduces the worked example of Krippendorff (2004: 254): continuum
+[150, 450), observer i with c-units [225, 295) and [370, 400), observer j with
+c-units [220, 300), [355, 375) and [400, 420), both with k-units [180, 240)
+and [300, 350): ``uDo_c = 0.0144``, ``uDe_c = 0.0532``, ``alpha_c = 0.7286``,
+``uDe_k = 0.0490``, ``alpha_k = 1`` and overall 0.8587 (the book prints 0.8591,
+computed from the rounded figures). It also reproduces the observed
+disagreements of the four examples of Krippendorff (1995: 57). The ``2 / L``
+factor (not ``2 / (m L)``) is the one that reproduces the 2004 example; it
+keeps ``uDe`` independent of the number of annotators, as ``uDo`` (a mean
+over pairs of annotators) is. Krippendorff et al. (2016, Quality & Quantity
+50) found that this coefficient does not behave as expected with more than two
+annotators; the ``pairwise`` breakdown is reported for that case.
+
+The coefficient is **not** a per-character alpha: two overlapping units of the
+same label cost the squared differences of their begins and ends, not the
+number of characters on which they differ (units [0, 10) and [5, 15) cost
+25 + 25, a per-character comparison 10), so a brute-force check has to
+enumerate section pairs, as the tests do. Here it is computed with one sweep
+per label and pair of annotators over both annotators' spans in order of
+start: the sweep groups them into components of (transitively) overlapping
+spans. A component of one span is a unit inside a gap of the other annotator
+(``l^2``); one span of each annotator is an overlapping pair (squared
+differences); larger components (nested or chained spans) are enumerated. On
+the way each annotator's units and gaps are counted by length, and ``uDe``
+is computed from those length counts with suffix sums over the sorted gap
+lengths.
+
+Span F1 (``span_f1``)
+---------------------
+Between two annotators ``A`` and ``B`` (symmetric): ``2 * matches / (|A| + |B|)``.
+
+* ``exact``: spans with the same document, start, end and label, matched one
+  to one (duplicates count as many times as both have them).
+* ``overlap``: spans with the same document and label sharing at least one
+  character, matched one to one by a **maximum** bipartite matching. The
+  sweep above already splits the spans into components of overlapping spans:
+  a component of one span of each annotator is one match; in larger ones a
+  greedy pass is optimal for interval-overlap graphs: take the span with the
+  smallest end (either annotator); if the other annotator has unmatched spans
+  that started before that end, match it with the one of those that ends
+  first; otherwise it stays unmatched. (Exchange argument: if ``x`` has the
+  smallest end and ``y`` is its overlapping partner with the smallest end, a
+  maximum matching using ``x - y'`` and ``x' - y`` can use ``x - y`` and
+  ``x' - y'`` instead, because ``start(x') < end(y) <= end(y')`` and
+  ``start(y') < end(x) <= end(x')``.) The tests check it against an
+  augmenting-path matching.
+
+With more than two annotators ``span_f1`` is the mean over pairs (of the pairs
+where it is defined).
+
+Undefined values
+----------------
+Nothing here raises ``ZeroDivisionError``. A coefficient is ``None`` ("not
+defined") when its denominator is zero, in particular:
+
+* fewer than two annotators: every kappa, alpha and F1 is ``None``;
+* no tokens / empty continuum: token coefficients and unitizing alpha are ``None``;
+* expected disagreement zero (every token in one category for everyone, e.g.
+  no annotations at all, or two identical annotations covering a whole
+  document): the chance-corrected coefficient is ``None`` (even if the
+  annotators agree perfectly, as 0/0 carries no information);
+* F1 with no spans on either side is ``None``.
+
+Identical annotation sets give 1.0 for every coefficient that is defined; a
+label used by one annotator only gives F1 0.0 and a (typically negative)
+unitizing alpha for that label.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from contextlib import contextmanager
+from itertools import accumulate, chain, combinations, compress, repeat
+from operator import attrgetter, eq, lt
+from typing import Iterable, Iterator, Sequence
+
+from annotator.core.errors import InputError, NotFoundError
+from annotator.core.model import Annotation
+
+from annotator.core.agreement.spans import (  # noqa: E402 (after the shared constants)
+    _ByLabel, _Compared, _expected_disagreement, max_overlap_matching,
+)
+from annotator.core.agreement.tokens import (  # noqa: E402
+    _cohen, _fleiss, _multi_table, _nominal_alpha, _pair_token_table, _pieces, _token_ranges,
+)
+
+__all__ = ["agreement_report", "explain", "unitizing_alpha", "max_overlap_matching", "TOKEN_PATTERN", "OUTSIDE"]
+
+#: The token rule of FORMATS.md.
+TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
+#: The category of a token that no span of an annotator covers.
+OUTSIDE = "O"
+
+_WORD_PAIR = re.compile(r"\w\w")
+_BIG = 1 << 62  # beyond every offset: a sentinel
+_match_start = re.Match.start
+_get_document = attrgetter("document")
+_get_start = attrgetter("start")
+_get_end = attrgetter("end")
+_get_label = attrgetter("label")
+_get_annotator = attrgetter("annotator")
+
+
+# --------------------------------------------------------------------------- #
+# Public API
+# --------------------------------------------------------------------------- #
+
+
+def explain() -> dict[str, str]:
+    """One plain-English line per metric of :func:`agreement_report` (keys as in the report; F1 as ``span_f1.*``)."""
+    return {
+        "documents": "How many documents were counted: the one asked for, or every document at least one "
+        "compared annotator annotated; documents nobody annotated would only add agreed 'O' tokens.",
+        "tokens": "How many tokens (runs of letters and digits, or single punctuation marks) those documents "
+        "hold; the three token coefficients are computed over all of them.",
+        "cohen_kappa": "Two annotators only: how often they give a token the same category (its label, labels "
+        "joined by '+', or 'O' when uncoded), corrected for the agreement their own label frequencies "
+        "would give by chance. Uncoded tokens count as the category 'O', so long stretches both left "
+        "uncoded push it up; that is why only annotated documents are counted.",
+        "fleiss_kappa": "The same idea for any number of annotators, with chance agreement taken from the "
+        "pooled category frequencies; uncoded tokens count as 'O' and inflate it the same way.",
+        "krippendorff_alpha": "Token categories again as Krippendorff's nominal alpha: 1 minus observed over "
+        "chance disagreement, with a small-sample correction; close to Fleiss' kappa, and likewise counts "
+        "uncoded tokens as 'O'.",
+        "krippendorff_alpha_u": "Krippendorff's unitizing alpha over the characters of the counted documents: "
+        "charges squared differences of where units begin and end, and the squared length of a unit one "
+        "annotator has where the other has a gap, so it accounts for gaps as well as units; 1 is perfect, "
+        "0 is chance level, below 0 is worse than chance.",
+        "span_f1.exact": "Share of spans both annotators have with exactly the same start, end and label "
+        "(2 x matched spans / all spans); uncoded text plays no part.",
+        "span_f1.overlap": "Like exact F1, but a span is matched when the other annotator has a span of the "
+        "same label sharing at least one character (each span matched at most once); uncoded text plays "
+        "no part.",
+        "per_label": "Span F1 and unitizing alpha for each label on its own.",
+        "pairwise": "With more than two annotators: Cohen's kappa, span F1 and unitizing alpha for every pair.",
+    }
+
+
+def agreement_report(
+    texts: dict[str, str],
+    annotations: Iterable[Annotation],
+    annotators: Sequence[str],
+    doc: str | None = None,
+    label: str | None = None,
+) -> dict:
+    """The agreement report of FORMATS.md for ``annotators`` over ``texts``.
+
+    ``texts`` maps document id to text and must hold every counted document.
+    Annotations of other annotators are ignored. Raises :class:`InputError`
+    for an empty ``annotators`` list or a counted document without text, and
+    :class:`NotFoundError` if ``doc`` has no text.
+    """
+    names = list(dict.fromkeys(annotators))
+    if not names:
+        raise InputError("Name at least one annotator to compare.")
+    if doc is not None and doc not in texts:
+        raise NotFoundError(f"There is no document {doc!r}.")
+    with _gc_paused():
+        return _report(texts, annotations, names, doc, label)
+
+
+def unitizing_alpha(units: Sequence[Iterable[tuple[int, int]]], length: int) -> tuple[float | None, float, float]:
+    """Krippendorff's unitizing alpha of one category on the continuum ``[0, length)``: ``(alpha, uDo, uDe)``.
+
+    ``units`` holds, per annotator, its ``(start, end)`` units (overlapping
+    ones are merged first; empty ones are ignored). ``alpha`` is ``None`` when
+    it is not defined (fewer than two annotators, or ``uDe == 0``).
+    """
+    spans = [sorted((s, e) for s, e in u if s < e) for u in units]
+    m = len(spans)
+    if m < 2 or length <= 0:
+        return None, 0.0, 0.0
+    bounds = [0, length]
+    starts = [[s for s, _ in side] for side in spans]
+    ends = [[e for _, e in side] for side in spans]
+    observed = 0
+    parts: list[tuple[dict[int, int], dict[int, int]] | None] = [None] * m
+    for i, j in combinations(range(m), 2):
+        result = _Compared(starts[i], ends[i], starts[j], ends[j], bounds)
+        observed += result.delta
+        for k, side in ((i, 0), (j, 1)):
+            if parts[k] is None:
+                parts[k] = (result.lengths[side], result.gaps[side])
+    do = 2 * observed / (m * (m - 1) * length * length)
+    de = _expected_disagreement(parts, length)  # type: ignore[arg-type]
+    return (1.0 - do / de if de > 0.0 else None), do, de
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (the work below allocates no cycles).
+
+    Hundreds of thousands of short-lived tuples would otherwise trigger
+    repeated full collections over everything the application holds.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# --------------------------------------------------------------------------- #
+# The report
+# --------------------------------------------------------------------------- #
+
+
+def _report(
+    texts: dict[str, str], annotations: Iterable[Annotation], names: list[str], doc: str | None, label: str | None
+) -> dict:
+    m = len(names)
+    if label is not None or doc is not None or not isinstance(annotations, list):
+        annotations = [
+            a for a in annotations if (label is None or a.label == label) and (doc is None or a.document == doc)
+        ]
+    whos = list(map(_get_annotator, annotations))
+    per_name = [list(compress(annotations, map(eq, whos, repeat(n)))) for n in names]
+    if doc is not None:
+        doc_ids = [doc]
+    else:
+        doc_ids = sorted(set().union(*(map(_get_document, anns) for anns in per_name)))
+    for d in doc_ids:
+        if d not in texts:
+            raise InputError(f"No text was given for document {d!r}.")
+
+    # The continuum: the documents end to end.
+    doc_texts = [texts[d] for d in doc_ids]
+    lengths = list(map(len, doc_texts))
+    bounds = list(accumulate(lengths, initial=0))  # document starts, then the total length L
+    total_length = bounds[-1]
+    sides = [_make_side(anns, doc_ids, lengths, bounds) for anns in per_name]
+
+    report: dict = {"annotators": names, "documents": len(doc_ids)}
+
+    # ---- token coefficients ------------------------------------------------------
+    token_total, ranges = _token_ranges(sides, "".join(doc_texts), bounds)
+    report["tokens"] = token_total
+    if m == 2:
+        table = _pair_token_table(ranges[0], ranges[1], token_total)
+    else:
+        table = _multi_table([_pieces(*r) for r in ranges], token_total)
+    report["cohen_kappa"] = _cohen(table, 0, 1) if m == 2 else None
+    report["fleiss_kappa"] = _fleiss(table, m)
+    report["krippendorff_alpha"] = _nominal_alpha(table, m)
+
+    # ---- per label: span F1 and unitizing alpha -------------------------------------
+    labels = sorted(set(chain.from_iterable(s[2] for s in sides)))
+    by_label = [_ByLabel(*s, labels) for s in sides]
+    pairs = list(combinations(range(m), 2))
+    compared: dict[tuple[int, int], list[_Compared]] = {}  # per pair of annotators, per label
+    ingredients: list[list[tuple[dict[int, int], dict[int, int]]] | None] = [None] * m  # unit and gap lengths
+    for i, j in pairs:
+        x = by_label[i]
+        y = by_label[j]
+        results = list(map(_Compared, x.starts, x.ends, y.starts, y.ends, repeat(bounds)))
+        compared[(i, j)] = results
+        for k, side in ((i, 0), (j, 1)):
+            if ingredients[k] is None:
+                ingredients[k] = [(r.lengths[side], r.gaps[side]) for r in results]
+    sizes = [s.sizes for s in by_label]
+
+    def f1(c: int | None, i: int, j: int) -> dict:
+        results = compared[(i, j)]
+        if c is None:
+            size = sum(sizes[i]) + sum(sizes[j])
+            exact = sum(r.exact for r in results)
+            overlap = sum(r.overlap for r in results)
+        else:
+            size = sizes[i][c] + sizes[j][c]
+            exact = results[c].exact
+            overlap = results[c].overlap
+        if not size:
+            return {"exact": None, "overlap": None}
+        return {"exact": 2 * exact / size, "overlap": 2 * overlap / size}
+
+    def alpha_u(cs: Iterable[int], members: tuple[int, ...]) -> float | None:
+        k = len(members)
+        if k < 2 or total_length <= 0:
+            return None
+        do = de = 0.0
+        for c in cs:
+            observed = sum(compared[p][c].delta for p in combinations(members, 2))
+            do += 2 * observed / (k * (k - 1) * total_length * total_length)  # 2: ordered pairs
+            de += _expected_disagreement([ingredients[i][c] for i in members], total_length)
+        return 1.0 - do / de if de > 0.0 else None
+
+    everyone = tuple(range(m))
+    all_labels = range(len(labels))
+    report["krippendorff_alpha_u"] = alpha_u(all_labels, everyone)
+    report["span_f1"] = _mean_f1([f1(None, i, j) for i, j in pairs])
+    report["per_label"] = {
+        lab: {
+            "span_f1": _mean_f1([f1(c, i, j) for i, j in pairs]),
+            "krippendorff_alpha_u": alpha_u([c], everyone),
+        }
+        for c, lab in enumerate(labels)
+    }
+    if m > 2:
+        report["pairwise"] = {
+            f"{names[i]}|{names[j]}": {
+                "cohen_kappa": _cohen(table, i, j),
+                "span_f1": f1(None, i, j),
+                "krippendorff_alpha_u": alpha_u(all_labels, (i, j)),
+            }
+            for i, j in pairs
+        }
+    return report
+
+
+def _make_side(
+    anns: list[Annotation], doc_ids: list[str], lengths: list[int], bounds: list[int]
+) -> tuple[list[int], list[int], list[str]]:
+    """One annotator's spans on the continuum ``(starts, ends, labels)``, clipped, empty ones dropped."""
+    starts = list(map(_get_start, anns))
+    ends = list(map(_get_end, anns))
+    labels = list(map(_get_label, anns))
+    if not anns:
+        return starts, ends, labels
+    if len(doc_ids) == 1:
+        if min(starts) >= 0 and max(ends) <= lengths[0] and all(map(lt, starts, ends)):
+            return starts, ends, labels
+        limits = repeat(lengths[0])
+        offsets = repeat(0)
+    else:
+        docs = list(map(_get_document, anns))
+        limits = map(dict(zip(doc_ids, lengths)).__getitem__, docs)
+        offsets = map(dict(zip(doc_ids, bounds)).__getitem__, docs)
+    # Clip to the text, drop spans left empty, move onto the continuum.
+    rows = []
+    for s, e, lab, limit, offset in zip(starts, ends, labels, limits, offsets):
+        if s < 0:
+            s = 0
+        if e > limit:
+            e = limit
+        if s < e:
+            rows.append((s + offset, e + offset, lab))
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+def _mean_f1(per_pair: list[dict]) -> dict:
+    out = {}
+    for key in ("exact", "overlap"):
+        values = [p[key] for p in per_pair if p[key] is not None]
+        out[key] = sum(values) / len(values) if values else None
+    return out
+
+
