@@ -337,3 +337,20 @@ class TagAll(StoreCommand):
         for document in sorted({d for d, _, _ in self.places}):
             self.session.annotations_changed.emit(document)
         self.session.saved.emit(what)
+
+
+class EditLinkNote(StoreCommand):
+    def __init__(self, session, link, note: str):
+        super().__init__(session, f"Edit note on link '{link.type}'")
+        self.link = link
+        self.note = note
+
+    def _do(self) -> None:
+        self.session.store.set_link_note(self.link.id, self.note)
+        self.session.links_changed.emit()
+        self.session.saved.emit(self.text())
+
+    def _undo(self) -> None:
+        self.session.store.set_link_note(self.link.id, self.link.note)
+        self.session.links_changed.emit()
+        self.session.saved.emit("Undo: " + self.text())

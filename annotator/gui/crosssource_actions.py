@@ -15,7 +15,9 @@ from annotator.core.crosssource import link_anchors, map_offset, write_discrepan
 from annotator.core.errors import AnnotatorError
 from annotator.core.fileio import atomic_writer
 from annotator.core.suggest import Suggestion, suggest_in_project
-from annotator.gui.commands import AcceptSuggestions, CreateLink, DeleteLink, RejectSuggestions, short_quote
+from annotator.gui.commands import (
+    AcceptSuggestions, CreateLink, DeleteLink, EditLinkNote, RejectSuggestions, short_quote,
+)
 from annotator.gui.document_view import SpanStyle
 from annotator.gui.panels.crosssource_docks import ClaimsDock, DiscrepanciesDock, LinksDock
 
@@ -105,6 +107,17 @@ class CrossSource:
             self.window.show_error(str(exc))
             return
         self.window.session.perform(DeleteLink(self.session, link, source, target))
+
+    def edit_link_note(self, link_id: str) -> None:
+        try:
+            link = self.session.store.link(link_id)
+        except AnnotatorError as exc:
+            self.window.show_error(str(exc))
+            return
+        note, ok = QInputDialog.getMultiLineText(self.window, "Link note", f"Note on this '{link.type}' link:",
+                                                 link.note)
+        if ok and note != link.note:
+            self.session.perform(EditLinkNote(self.session, link, note))
 
     def show_pair(self, source_id: str, target_id: str) -> None:
         """Show the two ends of a link: the source in the left pane, the target in the right."""

@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         a[A.SYNC_SCROLL].toggled.connect(c.set_sync)
         c.links_dock.link_activated.connect(c.show_pair)
         c.links_dock.delete_requested.connect(c.delete_link)
+        c.links_dock.note_requested.connect(c.edit_link_note)
         c.discrepancies_dock.link_activated.connect(c.show_pair)
         c.discrepancies_dock.export_requested.connect(c.export_discrepancies)
         c.claims_dock.annotation_activated.connect(self.jump_to_annotation)

@@ -42,6 +42,15 @@ def test_link_left_to_right_then_discrepancy_and_undo(window, monkeypatch):
     window.panes[0].view.select_span(None)
     window.panes[0].view.select_span(six.id)
     assert window.panes[1].view._highlighted == {seven.id}
+    # A note on the link, from the Links dock; undoable.
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("FT counts the dead earlier", True))
+    links_dock = window.cross.links_dock
+    links_dock.table.selectRow(0)
+    links_dock.note_button.click()
+    assert store.links()[0].note == "FT counts the dead earlier"
+    assert links_dock.table.item(0, 4).text() == "FT counts the dead earlier"
+    window.session.undo_stack.undo()
+    assert store.links()[0].note == ""
     window.session.undo_stack.undo()
     assert store.links() == [] and dock.table.rowCount() == 0
     window.session.undo_stack.redo()

@@ -72,6 +72,12 @@ class LinksMixin(StoreBase):
             self.ensure_annotator(link.annotator)
             self.db["links"].insert(link.__dict__)
 
+    def set_link_note(self, link_id: str, note: str) -> Link:
+        self.link(link_id)
+        with self.transaction():
+            self.db["links"].update(link_id, {"note": note or ""})
+        return self.link(link_id)
+
     def link_types(self) -> list[str]:
         return [r[0] for r in self._read("SELECT name FROM link_types ORDER BY position, name")]
 

@@ -52,6 +52,8 @@ class LinksDock(QDockWidget):
     link_activated = Signal(str, str)
     #: The Delete button was pressed on a link; argument: its id.
     delete_requested = Signal(str)
+    #: The Note button was pressed on a link; argument: its id.
+    note_requested = Signal(str)
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__("Links", parent)
@@ -61,12 +63,15 @@ class LinksDock(QDockWidget):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.delete_button = QPushButton("Delete link")
         self.delete_button.setObjectName("delete_link")
+        self.note_button = QPushButton("Note…")
+        self.note_button.setObjectName("link_note")
         self.hint = QLabel("Select a span in each pane, then Ctrl+L links them.")
-        self.setWidget(_body(self.table, row=[self.hint, self.delete_button]))
+        self.setWidget(_body(self.table, row=[self.hint, self.note_button, self.delete_button]))
         self.links = []
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
-        self.delete_button.clicked.connect(self._delete)
+        self.delete_button.clicked.connect(lambda: self._emit(self.delete_requested))
+        self.note_button.clicked.connect(lambda: self._emit(self.note_requested))
 
     def reload(self) -> None:
         store = self.session.store
@@ -85,6 +90,7 @@ class LinksDock(QDockWidget):
                 item.setData(ID_ROLE, link.id)
                 self.table.setItem(r, c, item)
         self.delete_button.setEnabled(bool(self.links) and not store.readonly)
+        self.note_button.setEnabled(bool(self.links) and not store.readonly)
 
     def select_links_of(self, ann_id: str | None) -> None:
         """Highlight the rows of the links touching ``ann_id``."""
@@ -99,10 +105,10 @@ class LinksDock(QDockWidget):
             link = self.links[index.row()]
             self.link_activated.emit(link.source, link.target)
 
-    def _delete(self) -> None:
+    def _emit(self, signal) -> None:
         row = self.table.currentRow()
         if 0 <= row < len(self.links):
-            self.delete_requested.emit(self.links[row].id)
+            signal.emit(self.links[row].id)
 
 
 class DiscrepanciesDock(QDockWidget):
