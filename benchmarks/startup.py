@@ -25,6 +25,8 @@ from annotator.gui import app as gui_app
 qapp = gui_app.application()
 win = gui_app.open_window(None, gui_app.settings(), user="bench")
 assert win is not None and win.panes[0].view.text() and win.panes[1].view.text()
+while not (win.windowHandle() and win.windowHandle().isExposed()):
+    qapp.processEvents()            # offscreen windows are exposed asynchronously; paint only after that
 win.repaint()                       # force a synchronous paint of the whole window
 win.panes[0].view.viewport().repaint()
 win.panes[1].view.viewport().repaint()

@@ -102,3 +102,24 @@ def test_annotation_search_covers_quotes_and_notes(seeded):
     assert [x.id for x in store.search_annotations("Moscow")] == [a.id]
     store.delete_annotation(a.id)
     assert store.search_annotations("witkoff") == []
+
+
+def test_search_on_a_generated_corpus_matches_a_plain_scan(tmp_path):
+    import random
+    import re
+
+    rng = random.Random(7)
+    words = ("envoy", "Moscow", "plan", "ceasefire", "Kyiv", "talks", "minister", "peace", "security", "said")
+    store = Store.open(tmp_path / "corpus.sqlite")
+    texts = {}
+    with store.transaction():
+        for i in range(150):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(20, 120))) + f". Report {i}."
+            doc, _ = store.add_document(text, f"Report {i}")
+            texts[doc.id] = text
+    for query in ("peace plan", "Kyiv", "security said", "minister"):
+        pattern = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, query.split())) + r"(?!\w)", re.I)
+        expected = sorted((d, m.start()) for d, t in texts.items() for m in pattern.finditer(t))
+        found = sorted((h.document, h.start) for h in store.search_documents(query, limit=100_000))
+        assert found == expected, query
+    store.close()

@@ -51,13 +51,16 @@ class SearchMixin(StoreBase):
         match = fts_query(query)
         pattern = phrase_pattern(query)
         try:
+            # Sort the matching documents without reading their texts, then read texts one by one
+            # until enough hits are found: a frequent word costs only the texts actually shown.
             rows = self.db.conn.execute(
-                "SELECT t.id, d.title, t.text FROM document_search s JOIN document_texts t ON t.rowid = s.rowid "
+                "SELECT t.rowid, d.id, d.title FROM document_search s JOIN document_texts t ON t.rowid = s.rowid "
                 "JOIN documents d ON d.id = t.id WHERE document_search MATCH ? ORDER BY d.position, d.added",
                 [match],
-            )
+            ).fetchall()
             hits: list[Hit] = []
-            for doc_id, title, text in rows:
+            for rowid, doc_id, title in rows:
+                text = self.db.conn.execute("SELECT text FROM document_texts WHERE rowid = ?", [rowid]).fetchone()[0]
                 for m in pattern.finditer(text):
                     a, b = m.span()
                     hits.append(Hit(doc_id, title, a, b, text[max(0, a - CONTEXT):a], text[a:b],

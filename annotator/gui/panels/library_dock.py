@@ -162,8 +162,12 @@ class LibraryDock(QDockWidget):
     def reload(self) -> None:
         current = self.current_id()
         self.model.reload()
-        self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(0, min(max(self.table.columnWidth(0), 200), 460))
+        # Fixed widths: measuring every cell (resizeColumnsToContents) costs seconds on a large corpus.
+        for col, width in enumerate((380, 170, 90, 70)):
+            self.table.setColumnWidth(col, width)
+        for col in range(len(LibraryModel.FIXED), self.model.columnCount()):
+            self.table.setColumnWidth(col, max(60, self.fontMetrics().horizontalAdvance(
+                self.model.headerData(col, Qt.Orientation.Horizontal)) + 24))
         if current:
             self.select(current)
 
