@@ -85,7 +85,7 @@ SPECS = (
     ActionSpec(EXPORT_JSON, "Export as &JSON…", ("Ctrl+E",), "Export every annotation as a JSON set"),
     ActionSpec(EXPORT_CSV, "Export as &CSV…", ("Ctrl+Shift+E",), "Export every annotation as CSV"),
     ActionSpec(CHANGE_USER, "Change annotator &name…", (), "Set the name recorded on your annotations"),
-    ActionSpec(QUIT, "&Quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q")),
+    ActionSpec(QUIT, "&Quit", ("Ctrl+Q",)),
     ActionSpec(UNDO, "&Undo", ("Ctrl+Z",)),
     ActionSpec(REDO, "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
     ActionSpec(DELETE_SPAN, "&Delete span", ("Delete", "Backspace"), "Remove the selected span"),

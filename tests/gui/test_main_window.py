@@ -164,3 +164,27 @@ def test_documents_open_at_their_first_line(window):
     for pane in window.panes:
         assert pane.view.verticalScrollBar().value() == 0
         assert pane.view.firstVisibleBlock().blockNumber() == 0
+
+
+def test_no_two_actions_share_a_shortcut(window):
+    """An ambiguous shortcut does nothing at all in Qt (seen: Ctrl+Q listed twice on Quit)."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    seen: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            text = key.toString(QKeySequence.SequenceFormat.PortableText)
+            if not text:
+                continue
+            owner = action.objectName() or action.text()
+            assert text not in seen or seen[text] == owner, f"{text}: {seen.get(text)} and {owner}"
+            assert seen.get(text) != owner or action.shortcuts().count(key) == 1, f"{text} twice on {owner}"
+            seen[text] = owner
+
+
+def test_quit_closes_the_window_and_saves_its_state(window, qtbot):
+    from annotator.gui import app as gui_app
+
+    window.actions[A.QUIT].trigger()
+    assert not window.isVisible()
+    assert gui_app.settings().value("geometry") is not None
