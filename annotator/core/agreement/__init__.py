@@ -148,10 +148,9 @@ unitizing alpha for that label.
 from __future__ import annotations
 
 import gc
-import re
 from contextlib import contextmanager
 from itertools import accumulate, chain, combinations, compress, repeat
-from operator import attrgetter, eq, lt
+from operator import eq, lt
 from typing import Iterable, Iterator, Sequence
 
 from annotator.core.errors import InputError, NotFoundError
@@ -166,19 +165,10 @@ from annotator.core.agreement.tokens import (  # noqa: E402
 
 __all__ = ["agreement_report", "explain", "unitizing_alpha", "max_overlap_matching", "TOKEN_PATTERN", "OUTSIDE"]
 
-#: The token rule of FORMATS.md.
-TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
-#: The category of a token that no span of an annotator covers.
-OUTSIDE = "O"
+from annotator.core.agreement.common import (
+    OUTSIDE, TOKEN_PATTERN, _get_annotator, _get_document, _get_end, _get_label, _get_start,
+)
 
-_WORD_PAIR = re.compile(r"\w\w")
-_BIG = 1 << 62  # beyond every offset: a sentinel
-_match_start = re.Match.start
-_get_document = attrgetter("document")
-_get_start = attrgetter("start")
-_get_end = attrgetter("end")
-_get_label = attrgetter("label")
-_get_annotator = attrgetter("annotator")
 
 
 # --------------------------------------------------------------------------- #

@@ -3,28 +3,17 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import accumulate, chain, compress, repeat
-from operator import and_, attrgetter, le, lt, ne, sub
+from operator import and_, le, lt, ne, sub
 from typing import Iterable
 
 
 
-#: The token rule of FORMATS.md.
-TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
-#: The category of a token that no span of an annotator covers.
-OUTSIDE = "O"
-
-_WORD_PAIR = re.compile(r"\w\w")
-_BIG = 1 << 62  # beyond every offset: a sentinel
-_match_start = re.Match.start
-_get_document = attrgetter("document")
-_get_start = attrgetter("start")
-_get_end = attrgetter("end")
-_get_label = attrgetter("label")
-_get_annotator = attrgetter("annotator")
+from annotator.core.agreement.common import (
+    TOKEN_PATTERN, OUTSIDE, _WORD_PAIR, _match_start,
+)
 
 
 # --------------------------------------------------------------------------- #

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from annotator import __version__
 from annotator.core.errors import InputError, NotFoundError, SpanError
+from annotator.core.formats import load_versioned
 from annotator.core.model import STATUSES, Annotation, Link
 from annotator.core.store import Store
 from annotator.core.text import document_id, normalize
@@ -161,19 +162,7 @@ class ImportReport:
 
 def parse_set(raw: str, name: str = "the file") -> dict:
     """Parse and check the shape of a JSON set; raises :class:`InputError` with a plain message."""
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{name} is not valid JSON (it may be truncated or damaged: line {exc.lineno}, column {exc.colno})."
-        ) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise InputError(f"{name} is not an annotator annotation set (its \"format\" is not {FORMAT!r}).")
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise InputError(f"{name} has no valid \"version\".")
-    if version > VERSION:
-        raise InputError(f"{name} was written by a newer annotator (set version {version}); update annotator to read it.")
+    data = load_versioned(raw, name, FORMAT, "annotation set", "set", VERSION)
     for key in ("documents", "annotations"):
         if not isinstance(data.get(key), list):
             raise InputError(f"{name} has no {key!r} list.")

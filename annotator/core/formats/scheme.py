@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from annotator.core.errors import InputError
+from annotator.core.formats import load_versioned
 from annotator.core.model import Label
 
 FORMAT = "annotator.label-scheme"
@@ -33,21 +34,7 @@ def parse_scheme(raw: str, name: str = "the file") -> list[Label]:
     Colours come back as upper-case ``#RRGGBB``; names and descriptions are stripped.
     ``name`` is how the file is called in error messages.
     """
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{name} is not valid JSON (it may be truncated or damaged: line {exc.lineno}, column {exc.colno})."
-        ) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise InputError(f"{name} is not an annotator label scheme (its \"format\" is not {FORMAT!r}).")
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise InputError(f"{name} has no valid \"version\".")
-    if version > VERSION:
-        raise InputError(
-            f"{name} was written by a newer annotator (scheme version {version}); update annotator to read it."
-        )
+    data = load_versioned(raw, name, FORMAT, "label scheme", "scheme", VERSION)
     items = data.get("labels")
     if not isinstance(items, list):
         raise InputError(f"{name} has no \"labels\" list.")
