@@ -47,15 +47,14 @@ same label cost quadratic time.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from heapq import heappop, heappush
 from itertools import chain, compress, count, repeat
 from operator import attrgetter, eq, is_not, lt, not_
-from typing import Iterator, Mapping, Sequence
+from typing import Mapping, Sequence
 
+from annotator.core.gcpause import gc_paused
 from annotator.core.model import Annotation
 
 __all__ = ["ReviewItem", "ReviewGroup", "categorize", "categorize_many", "CATEGORIES"]
@@ -119,7 +118,7 @@ def categorize(annotations_a: Sequence[Annotation], annotations_b: Sequence[Anno
     """Review items for annotator ``a`` against annotator ``b`` (see the module docstring)."""
     a = list(annotations_a)
     b = list(annotations_b)
-    with _gc_paused():
+    with gc_paused():
         xs, ys, cats, leftovers = _exact_pairs(a, b)
         items = list(map(ReviewItem, cats, map(_get_document, xs), map(_get_start, xs), map(_get_end, xs), xs, ys))
         keys = list(
@@ -155,7 +154,7 @@ def categorize(annotations_a: Sequence[Annotation], annotations_b: Sequence[Anno
 def categorize_many(by_annotator: Mapping[str, Sequence[Annotation]]) -> list[ReviewGroup]:
     """Review groups for any number of annotators (see the module docstring)."""
     names = list(by_annotator)
-    with _gc_paused():
+    with gc_paused():
         clusters, leftovers = _exact_clusters([list(by_annotator[name]) for name in names])
         clusters.extend(_overlap_clusters(leftovers, len(names)))
         groups = []
@@ -170,16 +169,6 @@ def categorize_many(by_annotator: Mapping[str, Sequence[Annotation]]) -> list[Re
         return list(map(groups.__getitem__, order))
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many short-lived tuples (they hold no cycles)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --------------------------------------------------------------------------- #

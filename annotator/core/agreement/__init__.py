@@ -147,13 +147,12 @@ unitizing alpha for that label.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from itertools import accumulate, chain, combinations, compress, repeat
 from operator import eq, lt
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from annotator.core.errors import InputError, NotFoundError
+from annotator.core.gcpause import gc_paused
 from annotator.core.model import Annotation
 
 from annotator.core.agreement.spans import (  # noqa: E402 (after the shared constants)
@@ -225,7 +224,7 @@ def agreement_report(
         raise InputError("Name at least one annotator to compare.")
     if doc is not None and doc not in texts:
         raise NotFoundError(f"There is no document {doc!r}.")
-    with _gc_paused():
+    with gc_paused():
         return _report(texts, annotations, names, doc, label)
 
 
@@ -256,20 +255,6 @@ def unitizing_alpha(units: Sequence[Iterable[tuple[int, int]]], length: int) -> 
     return (1.0 - do / de if de > 0.0 else None), do, de
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (the work below allocates no cycles).
-
-    Hundreds of thousands of short-lived tuples would otherwise trigger
-    repeated full collections over everything the application holds.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --------------------------------------------------------------------------- #
