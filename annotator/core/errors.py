@@ -42,3 +42,12 @@ class SpanError(InputError):
 
 class NotFoundError(AnnotatorError):
     """A document, label or annotation that the user named does not exist."""
+
+
+class CancelledError(AnnotatorError):
+    """The analyst cancelled a long operation; nothing was changed.
+
+    Long operations take an optional ``progress(done, total)`` callback
+    (``total`` may be None when unknown); the callback raises this to stop
+    the work, and the operation's transaction rolls back.
+    """
