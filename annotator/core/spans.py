@@ -13,7 +13,7 @@ knows about Qt.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from heapq import heappop, heappush
@@ -91,60 +91,90 @@ def assign_lanes(
     return lanes, next_lane - 1
 
 
+def _reading_key(span: Any) -> tuple:
+    return (span.start, -span.end, span.id)
+
+
 class SpanIndex:
-    """Spans sorted in reading order, bucketed by offset for fast look-ups.
+    """Spans sorted in reading order, bucketed by offset for fast look-ups; editable in place.
 
     Build it from objects with ``id``, ``start`` and ``end`` attributes (they
     are returned as given) or from ``(id, start, end)`` tuples (returned as
     :class:`Span`). Ids must be unique; ``0 <= start <= end`` must hold.
     Building is O(n log n); :meth:`at` and :meth:`overlapping` look only at
-    the buckets the query touches.
+    the buckets the query touches; :meth:`add`, :meth:`remove` and
+    :meth:`replace` change one span without rebuilding (a binary search plus
+    a list insertion), so a window can follow one edit in microseconds.
 
     Attributes:
         spans: every span, sorted by ``(start, -end, id)``.
-        lanes: ``{id: lane}``; overlapping spans have different lanes.
+        lanes: ``{id: lane}``; overlapping spans have different lanes. A
+            built index gives each span the lowest lane free at its start
+            (greedy, in reading order); :meth:`add` gives a new span the lowest
+            lane none of the spans it overlaps uses, and :meth:`remove` leaves
+            the other lanes alone, so spans on screen never jump.
         max_lane: the highest lane in use, ``-1`` for an empty index.
     """
 
-    __slots__ = ("spans", "lanes", "max_lane", "bucket_size", "_starts", "_ends", "_position", "_buckets", "_long")
+    __slots__ = ("spans", "lanes", "max_lane", "bucket_size", "_starts", "_by_id", "_buckets", "_long")
 
     def __init__(self, spans: Iterable[Any] = (), bucket_size: int = BUCKET_SIZE):
         if bucket_size < 1:
             raise ValueError("bucket_size must be at least 1")
-        items = [_coerce(item) for item in spans]
+        items = list(spans)
+        if any(type(item) is tuple for item in items):  # plain (id, start, end) tuples
+            items = [_coerce(item) for item in items]
         sort_reading_order(items)
         self.spans: list[Any] = items
         self.bucket_size = bucket_size
         self._starts = [item.start for item in items]
-        self._ends = [item.end for item in items]
+        ends = [item.end for item in items]
         ids = [item.id for item in items]
-        for item, start, end in zip(items, self._starts, self._ends):
+        for item, start, end in zip(items, self._starts, ends):
             if not 0 <= start <= end:
                 raise ValueError(f"span {item.id!r} has an invalid range [{start}, {end})")
-        self._position = {span_id: i for i, span_id in enumerate(ids)}
-        if len(self._position) != len(items):
+        self._by_id = dict(zip(ids, items))
+        if len(self._by_id) != len(items):
             raise ValueError("span ids must be unique")
-        self._buckets: dict[int, list[int]] = {}
-        self._long: list[int] = []
-        self._fill_buckets()
-        self.lanes, self.max_lane = assign_lanes(self._starts, self._ends, ids)
+        # Bucket lists hold the spans themselves, each list in reading order.
+        self._buckets: dict[int, list[Any]] = {}
+        self._long: list[Any] = []
+        self._fill_buckets(ends)
+        self.lanes, self.max_lane = assign_lanes(self._starts, ends, ids)
 
-    def _fill_buckets(self) -> None:
+    def _fill_buckets(self, ends: list[int]) -> None:
         """Register every non-empty span in each bucket it touches (long ones in the side list)."""
         size = self.bucket_size
-        buckets: defaultdict[int, list[int]] = defaultdict(list)
-        for i, (start, end) in enumerate(zip(self._starts, self._ends)):
+        buckets: defaultdict[int, list[Any]] = defaultdict(list)
+        for item, start, end in zip(self.spans, self._starts, ends):
             if end <= start:
                 continue
             first, last = start // size, (end - 1) // size
             if first == last:
-                buckets[first].append(i)
+                buckets[first].append(item)
             elif last - first >= LONG_SPAN_BUCKETS:
-                self._long.append(i)
+                self._long.append(item)
             else:
                 for bucket in range(first, last + 1):
-                    buckets[bucket].append(i)
+                    buckets[bucket].append(item)
         self._buckets = dict(buckets)
+
+    def _bucket_numbers(self, item: Any) -> range | None:
+        """The buckets ``item`` is registered in (empty for an empty span), or None for a long span."""
+        if item.end <= item.start:
+            return range(0)
+        first, last = item.start // self.bucket_size, (item.end - 1) // self.bucket_size
+        return None if last - first >= LONG_SPAN_BUCKETS else range(first, last + 1)
+
+    def _homes(self, item: Any) -> list[list[Any]]:
+        """The lists ``item`` belongs in (created as needed): its buckets, or the long-span list."""
+        numbers = self._bucket_numbers(item)
+        if numbers is None:
+            return [self._long]
+        return [self._buckets.setdefault(bucket, []) for bucket in numbers]
+
+    def _position(self, item: Any) -> int:
+        return bisect_left(self.spans, _reading_key(item), key=_reading_key)
 
     # ------------------------------------------------------------------ basics
     def __len__(self) -> int:
@@ -154,48 +184,114 @@ class SpanIndex:
         return iter(self.spans)
 
     def __contains__(self, span_id: object) -> bool:
-        return span_id in self._position
+        return span_id in self._by_id
 
     def get(self, span_id: Hashable) -> Any | None:
         """The span with ``span_id``, or None."""
-        i = self._position.get(span_id)
-        return None if i is None else self.spans[i]
+        return self._by_id.get(span_id)
 
     def index_of(self, span_id: Hashable) -> int:
         """Position of ``span_id`` in :attr:`spans` (reading order); KeyError if absent."""
-        return self._position[span_id]
+        return self._position(self._by_id[span_id])
+
+    # ----------------------------------------------------------------- editing
+    def add(self, item: Any) -> Any:
+        """Insert one span (an object or an ``(id, start, end)`` tuple); returns it as stored.
+
+        Raises ValueError for a duplicate id or an invalid range, leaving the index unchanged.
+        """
+        item = _coerce(item)
+        if item.id in self._by_id:
+            raise ValueError(f"span id {item.id!r} is already in the index")
+        if not 0 <= item.start <= item.end:
+            raise ValueError(f"span {item.id!r} has an invalid range [{item.start}, {item.end})")
+        if item.end > item.start:
+            taken = {self.lanes[other.id] for other in self.overlapping(item.start, item.end)}
+        else:  # an empty span (never painted) stays off the lanes of the spans around it
+            taken = {self.lanes[o.id] for o in self.overlapping(item.start, item.start + 1) if o.start < item.start}
+        lane = 0
+        while lane in taken:
+            lane += 1
+        i = self._position(item)
+        self.spans.insert(i, item)
+        self._starts.insert(i, item.start)
+        self._by_id[item.id] = item
+        for home in self._homes(item):
+            insort(home, item, key=_reading_key)
+        self.lanes[item.id] = lane
+        self.max_lane = max(self.max_lane, lane)
+        return item
+
+    def remove(self, span_id: Hashable) -> Any:
+        """Take the span ``span_id`` out and return it; KeyError if absent."""
+        item = self._by_id.pop(span_id)
+        i = self._position(item)
+        del self.spans[i]
+        del self._starts[i]
+        for home in self._homes(item):
+            del home[bisect_left(home, _reading_key(item), key=_reading_key)]
+        for bucket in self._bucket_numbers(item) or ():
+            if not self._buckets[bucket]:
+                del self._buckets[bucket]
+        lane = self.lanes.pop(span_id)
+        if lane == self.max_lane:
+            self.max_lane = max(self.lanes.values(), default=-1)
+        return item
+
+    def replace(self, item: Any) -> Any:
+        """Swap in a new version of a span with the same id (KeyError if absent); returns it as stored.
+
+        A span whose range is unchanged (a new colour or label) keeps its lane and place.
+        """
+        item = _coerce(item)
+        old = self._by_id[item.id]
+        if (old.start, old.end) != (item.start, item.end):
+            lane = self.lanes[item.id]
+            self.remove(item.id)
+            try:
+                return self.add(item)
+            except ValueError:
+                self.add(old)
+                self.lanes[old.id] = lane
+                raise
+        self.spans[self._position(old)] = item
+        for home in self._homes(old):
+            home[bisect_left(home, _reading_key(old), key=_reading_key)] = item
+        self._by_id[item.id] = item
+        return item
 
     # ---------------------------------------------------------------- look-ups
     def at(self, offset: int) -> list[Hashable]:
         """Ids of the spans containing ``offset`` (``start <= offset < end``), in reading order."""
-        starts, ends = self._starts, self._ends
-        found = [i for i in self._buckets.get(offset // self.bucket_size, ()) if starts[i] <= offset < ends[i]]
+        found = [s for s in self._buckets.get(offset // self.bucket_size, ()) if s.start <= offset < s.end]
         if self._long:
-            extra = [i for i in self._long if starts[i] <= offset < ends[i]]
+            extra = [s for s in self._long if s.start <= offset < s.end]
             if extra:
-                found = sorted(found + extra)
-        return [self.spans[i].id for i in found]
+                found = sorted(found + extra, key=_reading_key)
+        return [s.id for s in found]
 
     def overlapping(self, start: int, end: int) -> list[Any]:
         """Spans sharing at least one character with ``[start, end)``, in reading order."""
         if end <= start:
             return []
-        size, starts, ends, buckets = self.bucket_size, self._starts, self._ends, self._buckets
+        size, buckets = self.bucket_size, self._buckets
         first, last = start // size, (end - 1) // size
-        found: list[int] = []
+        found: list[Any] = []
         for bucket in range(first, last + 1):
             entries = buckets.get(bucket)
             if not entries:
                 continue
             # A span that starts before this bucket also touches the previous
             # one, so it was already considered there (unless this is the first).
+            # Each list is in reading order and later buckets only add spans
+            # starting further on, so the result stays in reading order.
             lowest = 0 if bucket == first else bucket * size
-            found.extend(i for i in entries if lowest <= starts[i] < end and ends[i] > start)
+            found.extend(s for s in entries if lowest <= s.start < end and s.end > start)
         if self._long:
-            extra = [i for i in self._long if starts[i] < end and ends[i] > start]
+            extra = [s for s in self._long if s.start < end and s.end > start]
             if extra:
-                found = sorted(found + extra)
-        return [self.spans[i] for i in found]
+                found = sorted(found + extra, key=_reading_key)
+        return found
 
     def next_after(self, offset: int) -> Any | None:
         """The first span in reading order whose start is greater than ``offset``, or None."""
@@ -212,5 +308,5 @@ class SpanIndex:
 
         Unlike :meth:`next_after`, spans that start at the same offset are not skipped.
         """
-        i = self._position[span_id] + step
+        i = self.index_of(span_id) + step
         return self.spans[i] if 0 <= i < len(self.spans) else None

@@ -178,3 +178,112 @@ def test_builds_fifty_thousand_spans_quickly(_):
     for _ in range(1000):
         index.at(rng.randrange(3_000_000))
     assert time.perf_counter() - began < 0.5
+
+
+# ------------------------------------------------------------------ editing in place
+@st.composite
+def edit_scripts(draw):
+    """A starting list of spans and a sequence of adds, removes and replaces."""
+    spans = draw(span_lists(max_spans=30))
+    ops = []
+    next_id = len(spans)
+    live = [s.id for s in spans]
+    for _ in range(draw(st.integers(0, 30))):
+        kind = draw(st.sampled_from(["add", "remove", "replace"] if live else ["add"]))
+        if kind == "add":
+            start = draw(st.integers(0, TEXT_LENGTH))
+            span = Span(f"n{next_id:03d}", start, min(TEXT_LENGTH, start + draw(st.integers(0, 60))))
+            next_id += 1
+            live.append(span.id)
+            ops.append(("add", span))
+        elif kind == "remove":
+            victim = draw(st.sampled_from(live))
+            live.remove(victim)
+            ops.append(("remove", victim))
+        else:
+            target = draw(st.sampled_from(live))
+            start = draw(st.integers(0, TEXT_LENGTH))
+            ops.append(("replace", Span(target, start, min(TEXT_LENGTH, start + draw(st.integers(0, 60))))))
+    return spans, ops
+
+
+@settings(max_examples=150)
+@given(edit_scripts(), bucket_sizes)
+def test_edited_index_answers_like_a_rebuilt_one(script, bucket_size):
+    """After any adds, removes and replaces, every look-up equals brute force and lanes stay valid."""
+    spans, ops = script
+    index = SpanIndex(spans, bucket_size=bucket_size)
+    current = {s.id: s for s in spans}
+    for kind, arg in ops:
+        if kind == "add":
+            index.add(arg)
+            current[arg.id] = arg
+        elif kind == "remove":
+            assert index.remove(arg) == current.pop(arg)
+        else:
+            index.replace(arg)
+            current[arg.id] = arg
+    now = list(current.values())
+    assert index.spans == sorted(now, key=reading_key)
+    assert len(index) == len(now)
+    for offset in range(0, TEXT_LENGTH + 1, 7):
+        assert index.at(offset) == brute_at(now, offset)
+        assert index.overlapping(offset, offset + 25) == brute_overlapping(now, offset, offset + 25)
+        after = [s for s in sorted(now, key=reading_key) if s.start > offset]
+        assert index.next_after(offset) == (after[0] if after else None)
+    for i, span in enumerate(index.spans):
+        assert index.index_of(span.id) == i
+        assert index.get(span.id) == span
+    assert set(index.lanes) == set(current)
+    painted = [s for s in now if s.end > s.start]  # empty spans are never painted
+    for a in painted:
+        for b in painted:
+            if a.id != b.id and a.start < b.end and b.start < a.end:
+                assert index.lanes[a.id] != index.lanes[b.id]
+    assert index.max_lane == max(index.lanes.values(), default=-1)
+    assert all(index._buckets.values()), "no empty bucket lists are left behind"
+
+
+def test_add_takes_the_lowest_lane_its_overlaps_leave_free():
+    index = SpanIndex([("outer", 0, 10), ("inner", 2, 5)])
+    assert index.add(("new", 3, 8)) == Span("new", 3, 8)
+    assert index.lanes["new"] == 2
+    assert index.add(("later", 6, 9)) and index.lanes["later"] == 1  # "inner" ended at 5
+    assert index.max_lane == 2
+    index.remove("new")
+    assert index.max_lane == 1
+    assert index.lanes == {"outer": 0, "inner": 1, "later": 1}
+
+
+def test_replace_with_the_same_range_keeps_lane_and_place():
+    index = SpanIndex([("a", 0, 10), ("b", 2, 5), ("c", 3, 4)])
+    lanes = dict(index.lanes)
+    index.replace(("b", 2, 5))
+    assert index.lanes == lanes
+    assert [s.id for s in index.spans] == ["a", "b", "c"]
+
+
+def test_edits_refuse_bad_input_and_leave_the_index_alone():
+    index = SpanIndex([("a", 0, 10)])
+    with pytest.raises(ValueError, match="already"):
+        index.add(("a", 1, 2))
+    with pytest.raises(ValueError, match="invalid range"):
+        index.add(("b", 5, 2))
+    with pytest.raises(KeyError):
+        index.remove("zzz")
+    with pytest.raises(ValueError, match="invalid range"):
+        index.replace(("a", 9, 3))
+    assert index.spans == [Span("a", 0, 10)] and index.lanes == {"a": 0}
+    assert index.at(5) == ["a"]
+
+
+def test_long_spans_can_be_added_and_removed():
+    size = 4
+    long_span = ("long", 0, size * (LONG_SPAN_BUCKETS + 2))
+    index = SpanIndex([("short", 1, 3)], bucket_size=size)
+    index.add(long_span)
+    assert index.at(2) == ["long", "short"]
+    assert index.at(size * LONG_SPAN_BUCKETS) == ["long"]
+    index.remove("long")
+    assert index.at(size * LONG_SPAN_BUCKETS) == []
+    assert index._long == []
