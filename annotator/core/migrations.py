@@ -158,6 +158,25 @@ def m0004_search(db: Database) -> None:
     )
 
 
+@migrations(name="0005_view_indexes")
+def m0005_view_indexes(db: Database) -> None:
+    """Covering indexes for what the window reads of big projects.
+
+    * per-document, per-label counts (the library): 50,000 annotations are
+      counted from a small index instead of every row, ~10 ms instead of 60 ms;
+    * the annotation list's ids in document and reading order: an index scan
+      with no sort. It replaces the ``(document, start)`` index, its prefix.
+    """
+    db.executescript(
+        """
+        CREATE INDEX annotations_document_label ON annotations(document, label);
+        DROP INDEX annotations_document_start;
+        CREATE INDEX annotations_reading ON annotations(document, start, "end", id);
+        PRAGMA user_version = 5;
+        """
+    )
+
+
 #: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

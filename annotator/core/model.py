@@ -7,6 +7,7 @@ Offsets are half-open Unicode code-point offsets into ``Document.text``;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 STATUSES = ("pending", "accepted", "rejected")
 
@@ -69,3 +70,18 @@ class Link:
     annotator: str
     note: str = ""
     created: str = ""
+
+
+class SpanRow(NamedTuple):
+    """The part of an annotation a view needs to paint and pick it; the full record is read on demand.
+
+    A plain tuple: a document's 50,000 of these load in a fraction of the time
+    of as many :class:`Annotation` objects.
+    """
+
+    id: str
+    label: str
+    start: int
+    end: int
+    annotator: str
+    status: str

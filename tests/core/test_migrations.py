@@ -36,9 +36,9 @@ def test_version_1_project_is_upgraded_and_keeps_its_annotations(tmp_path):
         reviewed = store.set_review("a1", "rejected", "bob", "not a claim")
         assert (reviewed.status, reviewed.reviewer, reviewed.review_note) == ("rejected", "bob", "not a claim")
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == mig.SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == mig.SCHEMA_VERSION == 5
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-    assert names == ["0001_initial", "0002_review", "0003_links_suggestions", "0004_search"]
+    assert names == ["0001_initial", "0002_review", "0003_links_suggestions", "0004_search", "0005_view_indexes"]
 
 
 def test_read_only_old_project_is_refused_with_a_message(tmp_path):

@@ -92,6 +92,17 @@ class DocumentsMixin(StoreBase):
             raise NotFoundError(f"There is no document {doc_id} in this project.")
         return rows[0][0]
 
+    def document_slice(self, doc_id: str, start: int, end: int) -> tuple[int, str]:
+        """``(length of the text, text[start:end])`` in code points, without reading the whole text.
+
+        SQLite's ``substr`` counts characters of UTF-8 text, i.e. code points, like Python.
+        """
+        rows = self._read("SELECT d.length, substr(t.text, ?, ?) FROM documents d JOIN document_texts t ON t.id = d.id "
+                          "WHERE d.id = ?", [max(start, 0) + 1, max(end - max(start, 0), 0), doc_id])
+        if not rows:
+            raise NotFoundError(f"There is no document {doc_id} in this project.")
+        return rows[0][0], rows[0][1]
+
     def find_document(self, ref: str) -> Document:
         """A document by full id, unique id prefix (with or without ``sha256:``) or exact title."""
         ref = ref.strip()

@@ -1,0 +1,114 @@
+"""Read models for views: light span rows for painting, and the annotation list's ids, pages and positions.
+
+Views of a 50,000-annotation document must not build 50,000 full records to
+show one screen. These queries return plain tuples of just the columns a view
+needs; the list of every annotation is a list of ids in the requested order,
+whose rows are read a page at a time as they scroll into view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from annotator.core.model import SpanRow
+
+_SPAN_COLUMNS = 'id, label, start, "end", annotator, status'
+
+#: Columns of the annotation list, in display order, with the SQL that sorts by each.
+LIST_COLUMNS = ("Document", "Label", "Quote", "Annotator", "Note", "Status")
+_LIST_SORT = {
+    0: "d.title COLLATE NOCASE",
+    1: "a.label COLLATE NOCASE",
+    2: "a.quote COLLATE NOCASE",
+    3: "a.annotator COLLATE NOCASE",
+    4: "a.note COLLATE NOCASE",
+    5: "a.status",
+}
+#: The list's default order (and the tie-break of every other): document, then reading position.
+_LIST_DEFAULT = 'a.document, a.start, a."end", a.id'
+#: Ids per query when fetching rows by id (well under SQLite's variable limit).
+_CHUNK = 500
+
+
+#: ``SpanRow._make`` without the class-method call: this runs 50,000 times when a big document opens.
+_make_row = partial(tuple.__new__, SpanRow)
+
+
+def _fold(value: str | None) -> str:
+    return value.casefold() if value else ""
+
+
+class DisplayMixin:
+    def span_rows(self, document: str) -> list[SpanRow]:
+        """Every annotation of ``document`` as a :class:`SpanRow`, in no particular order."""
+        return list(map(_make_row, self._read(f"SELECT {_SPAN_COLUMNS} FROM annotations WHERE document = ?",
+                                              [document])))
+
+    def span_rows_by_id(self, ids: Iterable[str]) -> list[SpanRow]:
+        """The :class:`SpanRow` of each id that exists (missing ids are left out)."""
+        ids = list(ids)
+        out: list[SpanRow] = []
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            rows = self._read(f"SELECT {_SPAN_COLUMNS} FROM annotations WHERE id IN ({', '.join('?' * len(chunk))})",
+                              chunk)
+            out.extend(map(_make_row, rows))
+        return out
+
+    # --------------------------------------------------------- the annotation list
+    def _list_where(self, label: str | None, text: str) -> tuple[str, list]:
+        clauses, params = [], []
+        if label:
+            clauses.append("a.label = ?")
+            params.append(label)
+        if text:
+            self._ensure_fold()
+            clauses.append("instr(annotator_fold(d.title || ' ' || a.label || ' ' || a.quote || ' ' || a.annotator"
+                           " || ' ' || a.note || ' ' || a.status), ?) > 0")
+            params.append(text.casefold())
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _ensure_fold(self) -> None:
+        """Register ``annotator_fold`` (Unicode case folding; SQLite's lower() only folds ASCII) once."""
+        conn = self.db.conn
+        if not getattr(self, "_fold_registered", False):
+            conn.create_function("annotator_fold", 1, _fold, deterministic=True)
+            self._fold_registered = True
+
+    def annotation_list_ids(self, label: str | None = None, text: str = "", column: int = -1,
+                            descending: bool = False) -> list[str]:
+        """Ids of the annotations with ``label`` whose columns contain ``text`` (case-insensitive), sorted.
+
+        ``column`` is an index into :data:`LIST_COLUMNS` (-1: document and reading order).
+        """
+        where, params = self._list_where(label, text)
+        order = _LIST_DEFAULT
+        if column in _LIST_SORT:
+            order = f"{_LIST_SORT[column]} {'DESC' if descending else 'ASC'}, {_LIST_DEFAULT}"
+        join = " JOIN documents d ON d.id = a.document" if (text or column == 0) else ""
+        return [row[0] for row in self._read(f"SELECT a.id FROM annotations a{join}{where} ORDER BY {order}", params)]
+
+    def annotation_list_rows(self, ids: Iterable[str]) -> dict[str, tuple]:
+        """``{id: (document title, label, quote, annotator, note, status, document id)}`` for existing ids."""
+        ids = list(ids)
+        out: dict[str, tuple] = {}
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            rows = self._read(
+                "SELECT a.id, d.title, a.label, a.quote, a.annotator, a.note, a.status, a.document "
+                f"FROM annotations a JOIN documents d ON d.id = a.document WHERE a.id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((row[0], row[1:]) for row in rows)
+        return out
+
+    def annotation_sort_keys(self, ids: Iterable[str]) -> list[tuple]:
+        """``(id, document, start, end, id, label)`` for each existing id: the list's default sort key and label."""
+        ids = list(ids)
+        out: list[tuple] = []
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            out.extend(self._read(f'SELECT id, document, start, "end", id, label FROM annotations '
+                                  f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return out
