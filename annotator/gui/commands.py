@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation
+from annotator.gui.session import AnnotationDelta
 
 
 def short_quote(quote: str, limit: int = 40) -> str:
@@ -53,8 +54,8 @@ class StoreCommand(QUndoCommand):
     def _undo(self) -> None:  # pragma: no cover - abstract
         raise AssertionError("subclasses define _undo")
 
-    def _changed(self, document: str, what: str) -> None:
-        self.session.annotations_changed.emit(document)
+    def _changed(self, document: str, what: str, delta: AnnotationDelta | None = None) -> None:
+        self.session.announce(document, delta)
         self.session.saved.emit(what)
 
 
@@ -72,11 +73,12 @@ class CreateAnnotation(StoreCommand):
             self.annotation = self.session.store.add_annotation(document, label, start, end, self.session.user)
         else:
             self.session.store.restore_annotation(self.annotation)
-        self._changed(document, self.text())
+        self._changed(document, self.text(), AnnotationDelta(document, added=(self.annotation.id,)))
 
     def _undo(self) -> None:
         self.session.store.delete_annotation(self.annotation.id)
-        self._changed(self.annotation.document, "Undo: " + self.text())
+        self._changed(self.annotation.document, "Undo: " + self.text(),
+                      AnnotationDelta(self.annotation.document, removed=(self.annotation.id,)))
 
 
 class DeleteAnnotation(StoreCommand):
@@ -89,7 +91,10 @@ class DeleteAnnotation(StoreCommand):
         store = self.session.store
         self.links = [k for k in store.links() if self.annotation.id in (k.source, k.target)]
         self.annotation = store.delete_annotation(self.annotation.id)
-        self._changed(self.annotation.document, self.text())
+        self._changed(self.annotation.document, self.text(),
+                      AnnotationDelta(self.annotation.document, removed=(self.annotation.id,)))
+        if self.links:
+            self.session.links_changed.emit()
 
     def _undo(self) -> None:
         store = self.session.store
@@ -97,7 +102,10 @@ class DeleteAnnotation(StoreCommand):
             store.restore_annotation(self.annotation)
             for k in self.links:
                 store.add_link(k.type, k.source, k.target, k.annotator, k.note, id=k.id, created=k.created)
-        self._changed(self.annotation.document, "Undo: " + self.text())
+        self._changed(self.annotation.document, "Undo: " + self.text(),
+                      AnnotationDelta(self.annotation.document, added=(self.annotation.id,)))
+        if self.links:
+            self.session.links_changed.emit()
 
 
 class EditAnnotation(StoreCommand):
@@ -116,13 +124,16 @@ class EditAnnotation(StoreCommand):
 
     def _do(self) -> None:
         self.session.store.update_annotation(self.annotation.id, **{self.field: self.new})
-        self._changed(self.annotation.document, self.text())
+        self._changed(self.annotation.document, self.text(), self._delta())
 
     def _undo(self) -> None:
         self.session.store.update_annotation(
             self.annotation.id, **{self.field: self.old, "modified": self.old_modified}
         )
-        self._changed(self.annotation.document, "Undo: " + self.text())
+        self._changed(self.annotation.document, "Undo: " + self.text(), self._delta())
+
+    def _delta(self) -> AnnotationDelta:
+        return AnnotationDelta(self.annotation.document, changed=(self.annotation.id,))
 
 
 class ReviewCommand(StoreCommand):
@@ -166,12 +177,13 @@ class AdjustBounds(StoreCommand):
     def _do(self) -> None:
         start, end = self.new
         self.session.store.update_annotation(self.annotation.id, start=start, end=end)
-        self._changed(self.annotation.document, self.text())
+        self._changed(self.annotation.document, self.text(),
+                      AnnotationDelta(self.annotation.document, changed=(self.annotation.id,)))
 
     def _undo(self) -> None:
         a = self.annotation
         self.session.store.update_annotation(a.id, start=a.start, end=a.end, modified=a.modified)
-        self._changed(a.document, "Undo: " + self.text())
+        self._changed(a.document, "Undo: " + self.text(), AnnotationDelta(a.document, changed=(a.id,)))
 
 
 class CreateLink(StoreCommand):

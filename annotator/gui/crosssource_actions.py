@@ -81,7 +81,7 @@ class CrossSource:
         target = w.selected_annotation()
         other = w.panes[1 - w.active_pane].view.selected_span()
         source_id = self.link_source or other
-        source = w.spans.get(source_id or "") or (self._annotation(source_id) if source_id else None)
+        source = w.annotation(source_id) or (self._annotation(source_id) if source_id else None)
         if target is None or source is None or source.id == target.id:
             w.statusBar().showMessage("Select a span in each pane (or mark a source with Ctrl+Shift+L), "
                                       "then press Ctrl+L.", 6000)
@@ -187,9 +187,13 @@ class CrossSource:
     def invalidate(self, doc: str) -> None:
         self._cache.pop(doc, None)
 
+    def shows_suggestions(self, doc: str) -> bool:
+        """Whether ``doc``'s panes show suggestions (asked for, or shown while reading; never while reviewing)."""
+        return not self.window.reviewing() and (self.show_while_reading or doc in self.requested)
+
     def styles(self, doc: str) -> list[SpanStyle]:
         """Dashed spans for the suggestions shown in ``doc`` (none unless asked for or shown while reading)."""
-        if self.window.reviewing() or not (self.show_while_reading or doc in self.requested):
+        if not self.shows_suggestions(doc):
             return []
         colors = self.window.colors
         return [SpanStyle(sid, s.start, s.end, colors.get(s.label, "#888888"),

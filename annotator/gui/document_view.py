@@ -18,7 +18,8 @@ Line spacing and the reading font live in :mod:`annotator.gui.reading_layout`.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -62,15 +63,15 @@ SELECTED_DARKER = 140
 _KEEP_ANCHOR = QTextCursor.MoveMode.KeepAnchor
 
 
-@dataclass(frozen=True)
-class SpanStyle:
-    """One span as the view paints it."""
+class SpanStyle(NamedTuple):
+    """One span as the view paints it (a tuple: tens of thousands are made when a document opens)."""
 
     id: str
     start: int  # code points, half-open
     end: int
     color: str  # '#RRGGBB'
-    tooltip: str  # plain text, may contain newlines
+    #: Plain text, may contain newlines; "" asks the view's ``tooltip_provider`` when the mouse is over it.
+    tooltip: str = ""
     dashed: bool = False  # suggestions: dashed outline, no fill
     #: Review categories differ by pattern as well as hue: "solid" (fill + underline), "hatched" and
     #: "crossed" (fill + diagonal hatching + underline), "dotted" (dotted outline, no fill).
@@ -136,6 +137,9 @@ class DocumentView(QPlainTextEdit):
         self._map = Utf16Map("")
         self._spans: dict[str, SpanStyle] = {}
         self._index = SpanIndex(())
+        #: Gives the tooltip of a span whose style has none (read on hover, not for every span up front).
+        self.tooltip_provider: Callable[[str], str] | None = None
+        self._tooltips: dict[str, str] = {}  # provider answers, until the span changes
         self._selected: str | None = None
         self._highlighted: set[str] = set()
         self._matches = SpanIndex(())  # find results: (id, start, end), painted under the spans
@@ -152,6 +156,7 @@ class DocumentView(QPlainTextEdit):
         self._map = Utf16Map(text)
         self._spans = {}
         self._index = SpanIndex(())
+        self._tooltips = {}
         self._set_selected(None)
         self.setPlainText(text)
         cursor = QTextCursor(self.document())
@@ -171,7 +176,30 @@ class DocumentView(QPlainTextEdit):
         """Replace every span; the selected span stays selected if it is still there."""
         self._spans = {span.id: span for span in spans}
         self._index = SpanIndex(spans)
+        self._tooltips = {}
         if self._selected not in self._spans:
+            self._set_selected(None)
+        self.viewport().update()
+
+    def update_spans(self, spans: Iterable[SpanStyle] = (), removed: Iterable[str] = ()) -> None:
+        """Add or replace ``spans`` and take out the ids in ``removed``, without rebuilding the index.
+
+        A span that keeps its range keeps its underline lane; the selected span
+        stays selected unless it was removed.
+        """
+        index, table = self._index, self._spans
+        for span_id in removed:
+            if table.pop(span_id, None) is not None:
+                index.remove(span_id)
+            self._tooltips.pop(span_id, None)
+        for span in spans:
+            if span.id in table:
+                index.replace(span)
+            else:
+                index.add(span)
+            table[span.id] = span
+            self._tooltips.pop(span.id, None)
+        if self._selected is not None and self._selected not in table:
             self._set_selected(None)
         self.viewport().update()
 
@@ -184,8 +212,16 @@ class DocumentView(QPlainTextEdit):
 
     def tooltip_at(self, offset: int) -> str:
         """The tooltips of every span at ``offset``, separated by a blank line ("" if none)."""
-        tips = (self._spans[span_id].tooltip for span_id in self._index.at(offset))
+        tips = (self._tooltip_of(self._spans[span_id]) for span_id in self._index.at(offset))
         return "\n\n".join(tip for tip in tips if tip)
+
+    def _tooltip_of(self, span: SpanStyle) -> str:
+        if span.tooltip or self.tooltip_provider is None:
+            return span.tooltip
+        tip = self._tooltips.get(span.id)
+        if tip is None:
+            tip = self._tooltips[span.id] = self.tooltip_provider(span.id)
+        return tip
 
     # ------------------------------------------------------------ the selected span
     def selected_span(self) -> str | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from annotator.core.model import Annotation
+from annotator.core.model import Annotation, SpanRow
 from annotator.core.store import PALETTE
 from annotator.gui.document_view import SpanStyle
 
@@ -56,7 +57,7 @@ class SpanDisplay:
         index = annotators.index(annotator) if annotator in annotators else len(annotators)
         return PALETTE[index % len(PALETTE)]
 
-    def visible(self, a: Annotation, pane: int) -> bool:
+    def visible(self, a: SpanRow | Annotation, pane: int) -> bool:
         if self.review_annotators is not None:
             if a.annotator not in self.review_annotators:
                 return False
@@ -64,20 +65,33 @@ class SpanDisplay:
             return shown is None or a.annotator == shown
         return a.annotator not in self.hidden
 
-    def styles(self, anns: list[Annotation], pane: int, label_colors: dict[str, str],
+    def styles(self, rows: Iterable[SpanRow | Annotation], pane: int, label_colors: dict[str, str],
                annotators: list[str]) -> list[SpanStyle]:
-        """The spans pane ``pane`` paints for ``anns``."""
-        out = []
-        for a in anns:
-            if not self.visible(a, pane):
+        """The spans pane ``pane`` paints for ``rows`` (tooltips are left to the view's provider)."""
+        reviewing = self.review_annotators is not None
+        categories = self.categories if reviewing else {}
+        by_annotator = self.color_by == "annotator"
+        hidden = self.hidden
+        out: list[SpanStyle] = []
+        append = out.append
+        new = tuple.__new__  # SpanStyle(...) without the Python-level __new__: 50,000 of these per big document
+        for a in rows:
+            if reviewing:
+                if not self.visible(a, pane):
+                    continue
+            elif a.annotator in hidden:
                 continue
             if a.status == "rejected":
                 color = REJECTED_COLOR
-            elif self.color_by == "annotator":
+            elif by_annotator:
                 color = self.annotator_color(a.annotator, annotators)
             else:
                 color = label_colors.get(a.label, "#888888")
-            category = self.categories.get(a.id) if self.review_annotators is not None else None
-            pattern = CATEGORY_PATTERNS.get(category, "solid")
-            out.append(SpanStyle(a.id, a.start, a.end, color, span_tooltip(a, category), pattern=pattern))
+            pattern = CATEGORY_PATTERNS.get(categories.get(a.id), "solid") if reviewing else "solid"
+            append(new(SpanStyle, (a.id, a.start, a.end, color, "", False, pattern)))
         return out
+
+    def tooltip(self, a: Annotation) -> str:
+        """The hover text of ``a`` as shown now (with its review category while reviewing)."""
+        category = self.categories.get(a.id) if self.review_annotators is not None else None
+        return span_tooltip(a, category)

@@ -108,7 +108,7 @@ def test_annotation_list_filters_and_jumps(window, qtbot):
     dock.text_filter.setText("putin")
     assert dock.visible_count() == 1
     view.select_span(None)
-    index = dock.proxy.index(0, 2)
+    index = dock.table.model().index(0, 2)
     dock.table.doubleClicked.emit(index)
     putin = next(a for a in window.session.store.annotations() if a.quote == "Vladimir Putin")
     assert view.selected_span() == putin.id

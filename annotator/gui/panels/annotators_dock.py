@@ -17,6 +17,7 @@ class AnnotatorsDock(QDockWidget):
         super().__init__("Annotators", parent)
         self.setObjectName("annotators_dock")
         self.session = session
+        self.counts: dict[str, int] = {}
         self.list = QListWidget()
         self.list.setObjectName("annotator_list")
         self.by_label = QRadioButton("Label")
@@ -44,18 +45,29 @@ class AnnotatorsDock(QDockWidget):
     def reload(self, colors: dict[str, str]) -> None:
         """Refill from the store, keeping which annotators are hidden; ``colors``: annotator -> colour."""
         hidden = self.hidden()
-        counts = self.session.store.annotation_counts_by_annotator()
+        counts = self.counts = self.session.store.annotation_counts_by_annotator()
         self.list.blockSignals(True)
         self.list.clear()
         for annotator in self.session.store.annotators():
             n = counts.get(annotator.id, 0)
-            item = QListWidgetItem(color_icon(colors.get(annotator.id, "#888888")),
-                                   f"{annotator.id}  ({n} annotation{'s' if n != 1 else ''})")
+            item = QListWidgetItem(color_icon(colors.get(annotator.id, "#888888")), _entry(annotator.id, n))
             item.setData(Qt.ItemDataRole.UserRole, annotator.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked if annotator.id in hidden else Qt.CheckState.Checked)
             self.list.addItem(item)
         self.list.blockSignals(False)
+
+    def adjust_counts(self, changes: dict[str, int]) -> bool:
+        """Add ``changes`` (annotator -> +n/-n) to the shown counts; False if an annotator is not listed yet."""
+        items = {self.list.item(i).data(Qt.ItemDataRole.UserRole): self.list.item(i) for i in range(self.list.count())}
+        if any(name not in items for name in changes):
+            return False
+        self.list.blockSignals(True)
+        for name, n in changes.items():
+            self.counts[name] = self.counts.get(name, 0) + n
+            items[name].setText(_entry(name, self.counts[name]))
+        self.list.blockSignals(False)
+        return True
 
     def hidden(self) -> set[str]:
         return {self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
@@ -63,3 +75,7 @@ class AnnotatorsDock(QDockWidget):
 
     def color_by(self) -> str:
         return "annotator" if self.by_annotator.isChecked() else "label"
+
+
+def _entry(annotator: str, count: int) -> str:
+    return f"{annotator}  ({count} annotation{'s' if count != 1 else ''})"

@@ -38,6 +38,15 @@ class LibraryModel(QAbstractTableModel):
         self.counts = store.label_counts_by_document()
         self.endResetModel()
 
+    def adjust_counts(self, doc_id: str, changes: dict[str, int]) -> None:
+        """Add ``changes`` (label -> +n/-n) to one document's counts, after one edit, without a query."""
+        counts = self.counts.setdefault(doc_id, {})
+        for label, n in changes.items():
+            counts[label] = counts.get(label, 0) + n
+        row = next((r for r, d in enumerate(self.docs) if d.id == doc_id), None)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, len(self.FIXED)), self.index(row, self.columnCount() - 1))
+
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.docs)
 
