@@ -259,7 +259,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
-    from annotator.core.formats.json_set import import_json, parse_set
+    from annotator.core.formats.json_set import import_json, import_json_file
     from annotator.core.formats.project_set import is_project_file, read_project_set
 
     name = Path(args.set).name
@@ -267,10 +267,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         if Path(args.set).resolve() == Path(args.project).resolve():
             raise InputError("A project cannot import from itself.")
         data = read_project_set(args.set)
+        with _project(args.project, create=True) as store:
+            report = import_json(store, data, as_annotator=args.as_annotator, name=name)
     else:
-        data = parse_set(_read_text_file(args.set), name)
-    with _project(args.project, create=True) as store:
-        report = import_json(store, data, as_annotator=args.as_annotator, name=name)
+        # Streamed from the file: a set of a million annotations is never all in memory.
+        with _project(args.project, create=True) as store:
+            report = import_json_file(store, args.set, as_annotator=args.as_annotator, name=name)
     print(report.summary())
     return 0
 

@@ -9,9 +9,10 @@ to get the exact text back. Numbers are written as numbers.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import TextIO
 
-from annotator.core.formats.json_set import Selection
+from annotator.core.formats.json_set import BATCH, Selection
 from annotator.core.store import Store
 
 COLUMNS = (
@@ -31,24 +32,35 @@ def unescape_cell(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(_DANGEROUS) else value
 
 
-def export_csv(store: Store, out: TextIO, selection: Selection | None = None) -> int:
-    """Write the selected annotations as CSV rows to ``out`` (opened with ``newline=''``); returns the count."""
+def export_csv(
+    store: Store,
+    out: TextIO,
+    selection: Selection | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> int:
+    """Write the selected annotations as CSV rows to ``out`` (opened with ``newline=''``); returns the count.
+
+    Rows come from the store as plain tuples, with the document's title and
+    source joined and the formula escaping of :func:`escape_cell` already
+    applied in SQL, and go to ``csv.writer`` a batch at a time.
+    ``progress(done, total)`` is called after every 1,000 rows (``total``: how
+    many the selection holds); it may raise
+    :class:`~annotator.core.errors.CancelledError` to stop, leaving ``out``
+    incomplete (write through ``atomic_writer`` to discard it).
+    """
     selection = selection or Selection()
-    doc_ids = selection.document_ids(store)
-    docs = {d.id: d for d in (store.document(i) for i in doc_ids)}
+    for doc_id in selection.documents or ():
+        store.document(doc_id)  # an unknown document is an error, as in the JSON export
+    filters = selection.filters()
+    total = store.count_annotations(**filters) if progress else None
     writer = csv.writer(out)  # excel dialect: RFC 4180 quoting, CRLF line ends
     writer.writerow(COLUMNS)
     count = 0
-    for a in selection.annotations(store, doc_ids):
-        doc = docs[a.document]
-        writer.writerow(
-            (
-                escape_cell(a.id), escape_cell(a.document), escape_cell(doc.title), escape_cell(doc.source),
-                escape_cell(a.label), a.start, a.end, escape_cell(a.quote), escape_cell(a.annotator),
-                escape_cell(a.note), escape_cell(a.status), escape_cell(a.created), escape_cell(a.modified),
-            )
-        )
-        count += 1
+    for rows in store.annotation_row_batches(**filters, with_document=True, escape="".join(_DANGEROUS), size=BATCH):
+        writer.writerows(rows)
+        count += len(rows)
+        if progress:
+            progress(count, total)
     return count
 
 

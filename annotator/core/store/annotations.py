@@ -7,26 +7,81 @@ import uuid
 from collections.abc import Iterable, Iterator
 
 from annotator.core.errors import InputError, NotFoundError, SpanError
-from annotator.core.model import STATUSES, Annotation
+from annotator.core.model import STATUSES, Annotation, Annotator
 from annotator.core.store.base import _ANN_COLUMNS, StoreBase, _translate
 from annotator.core.timeutil import now
+
+#: The annotation fields of the exchange formats, in their order (review fields are not exchanged).
+_SET_COLUMNS = ("id", "document", "label", "start", '"end"', "quote", "annotator", "note", "status", "created",
+                "modified")
+#: Most ids one ``IN (...)`` query binds (old SQLite builds allow 999 parameters).
+_IN_CHUNK = 500
+
+
+def _selection_sql(alias: str, documents: Iterable[str] | None, annotator: str | None,
+                   status: str | None) -> tuple[list[str], list]:
+    """WHERE terms on the annotations table ``alias``, and their parameters, for an export selection.
+
+    ``documents`` None means every document; an empty list selects nothing.
+    """
+    where: list[str] = []
+    params: list = []
+    if documents is not None:
+        docs = list(documents)
+        where.append(f"{alias}.document IN ({', '.join('?' * len(docs))})" if docs else "0")
+        params.extend(docs)
+    for column, value in (("annotator", annotator), ("status", status)):
+        if value is not None:
+            where.append(f"{alias}.{column} = ?")
+            params.append(value)
+    return where, params
+
+
+def _link_selection_sql(documents: Iterable[str] | None, annotator: str | None,
+                        status: str | None) -> tuple[str, list[str], list]:
+    """Joins, WHERE terms and parameters choosing the links (``l``) between two annotations of a selection.
+
+    Both ends (``s``, ``t``) must be selected; with an annotator, the link must be theirs too.
+    """
+    docs = None if documents is None else list(documents)
+    src, src_params = _selection_sql("s", docs, annotator, status)
+    dst, dst_params = _selection_sql("t", docs, annotator, status)
+    where, params = src + dst, src_params + dst_params
+    if annotator is not None:
+        where.append("l.annotator = ?")
+        params.append(annotator)
+    joins = "JOIN annotations s ON s.id = l.source JOIN annotations t ON t.id = l.target"
+    return joins, where, params
+
+
+def _escaped(column: str, chars: str) -> str:
+    """SQL for ``column``, prefixed with ``'`` when it begins with one of ``chars`` (CSV formula escaping)."""
+    if not chars:
+        return column
+    codes = ", ".join(str(ord(c)) for c in chars)
+    return f"CASE WHEN unicode({column}) IN ({codes}) THEN '''' || {column} ELSE {column} END"
 
 
 class AnnotationsMixin(StoreBase):
     # --------------------------------------------------------------- annotations
     def check_span(self, doc_id: str, start: int, end: int, text: str | None = None) -> str:
-        """Validate ``[start, end)`` against the document and return its quote."""
-        if text is None:
-            text = self.document_text(doc_id)
+        """Validate ``[start, end)`` against the document and return its quote.
+
+        Without ``text`` only the span's slice is read from the project, not the whole text.
+        """
         if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
             raise SpanError(f"Span offsets must be whole numbers (got {start!r}, {end!r}).")
-        if start < 0 or end > len(text):
+        if text is None:
+            length, quote = self.document_slice(doc_id, start, end)
+        else:
+            length, quote = len(text), text[start:end]
+        if start < 0 or end > length:
             raise SpanError(
-                f"The span {start}–{end} lies outside the document, which has {len(text)} characters."
+                f"The span {start}–{end} lies outside the document, which has {length} characters."
             )
         if start >= end:
             raise SpanError(f"The span {start}–{end} is empty: its start must come before its end.")
-        return text[start:end]
+        return quote
 
     def add_annotation(
         self,
@@ -87,6 +142,27 @@ class AnnotationsMixin(StoreBase):
             ),
         )
 
+    def insert_annotation_rows(self, rows: Iterable[tuple]) -> None:
+        """Insert already-validated annotations given as plain tuples (batched imports).
+
+        A row holds ``id, document, label, start, end, quote, annotator, note,
+        status, created, modified``; the review fields start empty. Annotators
+        and labels must exist.
+        """
+        marks = ", ".join("?" * len(_SET_COLUMNS))
+        with self.transaction():
+            self.db.conn.executemany(f"INSERT INTO annotations ({', '.join(_SET_COLUMNS)}) VALUES ({marks})", rows)
+
+    def existing_annotation_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` that are annotations of this project (one query per 500 ids)."""
+        ids = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        for i in range(0, len(ids), _IN_CHUNK):
+            part = ids[i : i + _IN_CHUNK]
+            rows = self._read(f"SELECT id FROM annotations WHERE id IN ({', '.join('?' * len(part))})", part)
+            found.update(row[0] for row in rows)
+        return found
+
     def annotation(self, ann_id: str) -> Annotation:
         rows = self._read(f"SELECT {_ANN_COLUMNS} FROM annotations WHERE id = ?", [ann_id])
         if not rows:
@@ -127,6 +203,70 @@ class AnnotationsMixin(StoreBase):
                 yield Annotation(*row)
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
+
+    # ------------------------------------------------------------------ exports
+    def count_annotations(
+        self, documents: Iterable[str] | None = None, annotator: str | None = None, status: str | None = None
+    ) -> int:
+        """How many annotations an export selection holds (see :meth:`annotation_row_batches`)."""
+        where, params = _selection_sql("a", documents, annotator, status)
+        sql = "SELECT COUNT(*) FROM annotations a" + (" WHERE " + " AND ".join(where) if where else "")
+        return self._read(sql, params)[0][0]
+
+    def annotation_row_batches(
+        self,
+        documents: Iterable[str] | None = None,
+        annotator: str | None = None,
+        status: str | None = None,
+        *,
+        with_document: bool = False,
+        escape: str = "",
+        size: int = 1000,
+    ) -> Iterator[list[tuple]]:
+        """Stream an export selection's annotations in reading order, as lists of up to ``size`` plain tuples.
+
+        A row holds ``id, document, label, start, end, quote, annotator, note,
+        status, created, modified``; ``with_document`` adds the document's title
+        and source after its id. A text cell that begins with one of the
+        characters of ``escape`` comes back prefixed with ``'`` (the CSV formula
+        escaping, done here so rows can go straight to ``csv.writer``). No
+        :class:`Annotation` is built, so a million rows stream quickly.
+        """
+        columns = [f"a.{c}" for c in _SET_COLUMNS]
+        if with_document:
+            columns[2:2] = ["d.title", "d.source"]
+        columns = [c if c in ("a.start", 'a."end"') else _escaped(c, escape) for c in columns]
+        where, params = _selection_sql("a", documents, annotator, status)
+        sql = f"SELECT {', '.join(columns)} FROM annotations a"
+        if with_document:
+            sql += " JOIN documents d ON d.id = a.document"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += ' ORDER BY a.document, a.start, a."end", a.id'
+        try:
+            cursor = self.db.conn.execute(sql, params)
+            while rows := cursor.fetchmany(size):
+                yield rows
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
+    def selection_annotators(
+        self, documents: Iterable[str] | None = None, annotator: str | None = None, status: str | None = None
+    ) -> list[Annotator]:
+        """The annotators of an export selection, ordered by id: who made one of its annotations, or a link.
+
+        The links counted are those of :meth:`links_within`.
+        """
+        docs = None if documents is None else list(documents)
+        own, own_params = _selection_sql("a", docs, annotator, status)
+        joins, links, link_params = _link_selection_sql(docs, annotator, status)
+        sql = (
+            "SELECT x.id, x.name FROM annotators x WHERE "
+            f"EXISTS (SELECT 1 FROM annotations a WHERE {' AND '.join(['a.annotator = x.id', *own])}) "
+            f"OR EXISTS (SELECT 1 FROM links l {joins} WHERE {' AND '.join(['l.annotator = x.id', *links])}) "
+            "ORDER BY x.id"
+        )
+        return [Annotator(*row) for row in self._read(sql, own_params + link_params)]
 
     def delete_annotation(self, ann_id: str) -> Annotation:
         """Remove an annotation (and its links); returns it so it can be restored."""

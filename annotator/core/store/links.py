@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from annotator.core.errors import InputError, NotFoundError
 from annotator.core.model import Link
-from annotator.core.store.base import StoreBase
+from annotator.core.store.annotations import _link_selection_sql
+from annotator.core.store.base import StoreBase, _translate
 from annotator.core.timeutil import now
 
 
@@ -27,6 +29,24 @@ class LinksMixin(StoreBase):
         if where:
             sql += " WHERE " + " AND ".join(where)
         return [Link(*row) for row in self._read(sql + " ORDER BY created, id", params)]
+
+    def links_within(
+        self, documents: Iterable[str] | None = None, annotator: str | None = None, status: str | None = None
+    ) -> Iterator[Link]:
+        """Stream the links of an export selection, ordered by creation: both ends are selected annotations.
+
+        The selection is that of :meth:`annotation_row_batches` (documents,
+        annotator, status); with an annotator, the link must be theirs too.
+        """
+        joins, where, params = _link_selection_sql(documents, annotator, status)
+        sql = f"SELECT l.id, l.type, l.source, l.target, l.annotator, l.note, l.created FROM links l {joins}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        try:
+            for row in self.db.conn.execute(sql + " ORDER BY l.created, l.id", params):
+                yield Link(*row)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
 
     def add_link(
         self, type: str, source: str, target: str, annotator: str, note: str = "", *, id: str | None = None,

@@ -1,0 +1,600 @@
+"""Importing the JSON annotation set (``annotator.annotation-set``, version 1); see docs/formats.md.
+
+:func:`import_json_file` streams a set from a file with ijson: a first pass
+reads the small parts (format, version, labels, documents, annotators) and
+counts the annotations and links, a second streams the annotations and a third
+the links, so only the documents are held in memory, never all the
+annotations. :func:`import_json` imports a set already parsed into a dict
+(:func:`parse_set`, or a colleague's project). Both feed the same importer,
+which validates and inserts the annotations in batches inside one transaction:
+the set lands completely or not at all.
+
+These names are re-exported by :mod:`annotator.core.formats.json_set`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+
+from annotator.core.errors import InputError, NotFoundError, SpanError
+from annotator.core.formats import load_versioned
+from annotator.core.model import STATUSES
+from annotator.core.store import Store
+from annotator.core.text import document_id, normalize
+from annotator.core.timeutil import now
+
+FORMAT = "annotator.annotation-set"
+VERSION = 1
+#: Annotations validated, looked up in the project and inserted together.
+BATCH = 2000
+#: ``progress`` is called every this many annotations.
+PROGRESS_EVERY = 1000
+
+Progress = Callable[[int, int | None], None]
+
+_ANNOTATION_FIELDS = {"id": str, "document": str, "label": str, "start": int, "end": int}
+_LINK_FIELDS = {"id": str, "type": str, "source": str, "target": str}
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the status bar and the CLI."""
+
+    added: int = 0
+    skipped: int = 0
+    reanchored: int = 0
+    documents_added: int = 0
+    labels_created: list[str] = field(default_factory=list)
+    links_added: int = 0
+
+    def summary(self) -> str:
+        parts = [f"{self.added} annotation{'s' if self.added != 1 else ''} imported"]
+        if self.skipped:
+            parts.append(f"{self.skipped} already present")
+        if self.reanchored:
+            parts.append(f"{self.reanchored} re-anchored by quote")
+        if self.documents_added:
+            parts.append(f"{self.documents_added} document{'s' if self.documents_added != 1 else ''} added")
+        if self.labels_created:
+            parts.append("new labels: " + ", ".join(self.labels_created))
+        if self.links_added:
+            parts.append(f"{self.links_added} link{'s' if self.links_added != 1 else ''} imported")
+        return "; ".join(parts) + "."
+
+
+def parse_set(raw: str, name: str = "the file") -> dict:
+    """Parse and check the shape of a JSON set; raises :class:`InputError` with a plain message."""
+    data = load_versioned(raw, name, FORMAT, "annotation set", "set", VERSION)
+    _check_shape(data, name)
+    return data
+
+
+def _check_shape(data: dict, name: str) -> None:
+    for key in ("documents", "annotations"):
+        if not isinstance(data.get(key), list):
+            raise InputError(f"{name} has no {key!r} list.")
+    for key in ("labels", "annotators", "links"):
+        if not isinstance(data.get(key, []), list):
+            raise InputError(f"{name}: {key!r} must be a list.")
+
+
+def _require(obj: Any, keys: dict[str, type], what: str) -> None:
+    if not isinstance(obj, dict):
+        raise InputError(f"{what} is not an object.")
+    for key, typ in keys.items():
+        value = obj.get(key)
+        if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+            raise InputError(f"{what} has no valid {key!r}.")
+
+
+def reanchor(text: str, quote: str, start: int) -> int | None:
+    """Start of the occurrence of ``quote`` in ``text`` nearest to ``start``, or None if absent."""
+    best, pos = None, text.find(quote)
+    while pos != -1:
+        if best is None or abs(pos - start) < abs(best - start):
+            best = pos
+        pos = text.find(quote, pos + 1)
+    return best
+
+
+# ------------------------------------------------------------------- importing
+def import_json(
+    store: Store,
+    data: dict,
+    as_annotator: str | None = None,
+    name: str = "the set",
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a parsed set (see :func:`parse_set`) in one transaction.
+
+    Idempotent: an annotation or link whose id is already in the project (or
+    earlier in the set) is skipped. Unknown labels are created; documents
+    unknown to the project are added from their ``text`` (an unknown document
+    without text is an error). Annotations whose quote no longer matches are
+    re-anchored to the nearest exact occurrence of the quote, or the whole
+    import is refused. ``progress(done, total)`` is called every 1,000
+    annotations (imported or skipped) of the ``total`` in the set; it may raise
+    :class:`~annotator.core.errors.CancelledError`, which rolls everything back.
+    """
+    annotations = data["annotations"]
+    total = len(annotations) if isinstance(annotations, list) else None
+    return _import(store, data["documents"], data.get("labels", []), data.get("annotators", []), annotations,
+                   data.get("links", []), as_annotator, name, progress, total)
+
+
+def import_json_file(
+    store: Store,
+    source: str | os.PathLike | IO[bytes],
+    as_annotator: str | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a JSON set from a file without holding its annotations in memory; one transaction.
+
+    ``source`` is a path, or a binary file open for reading (read from where
+    it stands; one that cannot seek is first copied to a temporary file). The
+    set may be laid out in any way (key order, whitespace); a UTF-8 byte order
+    mark is allowed. The rules and messages are those of :func:`import_json`;
+    ``name`` (default: the file's name) names the file in them. A file that is
+    not UTF-8, not JSON (truncated or damaged), or not a set of a version this
+    annotator reads raises :class:`InputError` before anything is written.
+
+    ``progress(done, total)``: while the file is first read (format, documents,
+    and counting the annotations), ``progress(0, None)`` every 1,000
+    annotations passed; then ``progress(done, total)`` every 1,000 annotations
+    imported or skipped, ``total`` being how many the set holds. It may raise
+    :class:`~annotator.core.errors.CancelledError`: nothing is changed.
+    """
+    with contextlib.ExitStack() as stack:
+        set_file = _SetFile(source, name, stack)
+        head, spans = set_file.scan(progress)
+        annotations = set_file.items("annotations", spans["annotations"])
+        links = set_file.items("links", spans["links"])
+        try:
+            return _import(store, head["documents"], head.get("labels", []), head.get("annotators", []),
+                           annotations, links, as_annotator, set_file.name, progress, spans["annotations"][1])
+        finally:
+            annotations.close()
+            links.close()
+
+
+def _import(
+    store: Store,
+    documents: list,
+    labels: list,
+    annotators: list,
+    annotations: Iterable[Any],
+    links: Iterable[Any],
+    as_annotator: str | None,
+    name: str,
+    progress: Progress | None,
+    total: int | None,
+) -> ImportReport:
+    """The importer both entry points share: documents, labels, then annotations and links as they stream."""
+    report = ImportReport()
+    with store.transaction():
+        texts = _import_documents(store, documents, report, name)
+        _import_labels(store, labels, report)
+        names = {a.get("id"): a.get("name", "") for a in annotators if isinstance(a, dict)}
+        rename = as_annotator.strip() if as_annotator else None
+        if rename == "":
+            raise InputError("--as needs a non-empty annotator name.")
+        batches = _AnnotationBatches(store, texts, names, rename, report, name)
+        done = 0
+        for done, item in enumerate(annotations, 1):
+            batches.add(done - 1, item)
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done, total)
+        batches.flush()
+        if progress and done % PROGRESS_EVERY:
+            progress(done, total)
+        _import_links(store, links, rename, report, name)
+    return report
+
+
+class _AnnotationBatches:
+    """Validates and inserts annotations a batch at a time, inside the import's transaction.
+
+    One query per batch finds the ids already in the project; those are
+    skipped unchecked, as are ids repeated in the set (earlier batches are in
+    the project by then). Labels and annotators are ensured once per name.
+    """
+
+    def __init__(self, store: Store, texts: dict[str, str], names: dict, rename: str | None,
+                 report: ImportReport, name: str):
+        self.store, self.texts, self.names, self.rename = store, texts, names, rename
+        self.report, self.name = report, name
+        self.labels = {lb.name for lb in store.labels()}
+        self.annotators: set[str] = set()
+        self.pending: list[tuple[int, Any]] = []
+
+    def add(self, index: int, item: Any) -> None:
+        self.pending.append((index, item))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        present = self.store.existing_annotation_ids(
+            item["id"] for _, item in batch if isinstance(item, dict) and isinstance(item.get("id"), str)
+        )
+        rows = []
+        for index, item in batch:
+            what = f"Annotation {index + 1} of {self.name}"
+            _require(item, _ANNOTATION_FIELDS, what)
+            if item["id"] in present:
+                self.report.skipped += 1
+                continue
+            present.add(item["id"])
+            ann_id, doc_id, label, start, end, quote, note, status, created, modified = _check_annotation(
+                self.store, item, self.texts, self.report, what
+            )
+            annotator = self.rename or item.get("annotator") or "unknown"
+            if not isinstance(annotator, str):
+                raise InputError(f"{what} has an annotator that is not text.")
+            if label not in self.labels:
+                self.store.ensure_label(label)
+                self.report.labels_created.append(label)
+                self.labels.add(label)
+            if annotator not in self.annotators:
+                self.store.ensure_annotator(annotator, "" if self.rename else self.names.get(annotator, ""))
+                self.annotators.add(annotator)
+            rows.append((ann_id, doc_id, label, start, end, quote, annotator, note, status, created, modified))
+        self.store.insert_annotation_rows(rows)
+        self.report.added += len(rows)
+
+
+def _import_documents(store: Store, docs: list, report: ImportReport, name: str) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for i, item in enumerate(docs):
+        what = f"Document {i + 1} of {name}"
+        _require(item, {"id": str}, what)
+        doc_id = item["id"]
+        try:
+            texts[doc_id] = store.document_text(doc_id)
+            continue
+        except NotFoundError:
+            pass
+        text = item.get("text")
+        title = item.get("title") or "Untitled"
+        if not isinstance(text, str):
+            raise InputError(
+                f"The document {title!r} ({doc_id}) is not in this project and the set does not include its text; "
+                "export it again without --no-text."
+            )
+        text = normalize(text)
+        if document_id(text) != doc_id:
+            raise InputError(f"The text of document {title!r} in {name} does not match its id; the file was altered.")
+        store.add_document(text, title, item.get("source") or "", item.get("published"), item.get("url"))
+        texts[doc_id] = text
+        report.documents_added += 1
+    return texts
+
+
+def _import_labels(store: Store, labels: list, report: ImportReport) -> None:
+    existing = {lb.name for lb in store.labels()}
+    for item in labels:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise InputError("A label in the set has no name.")
+        if item["name"] in existing:
+            continue
+        color = item.get("color") if isinstance(item.get("color"), str) else None
+        store.add_label(item["name"], color=color, description=item.get("description") or "")
+        existing.add(item["name"])
+        report.labels_created.append(item["name"])
+
+
+def _check_annotation(store: Store, item: dict, texts: dict[str, str], report: ImportReport, what: str) -> tuple:
+    """Validate (and re-anchor) one annotation; returns its row without the annotator.
+
+    That is ``id, document, label, start, end, quote, note, status, created, modified``.
+    """
+    doc_id = item["document"]
+    if doc_id not in texts:
+        try:
+            texts[doc_id] = store.document_text(doc_id)
+        except NotFoundError:
+            raise InputError(f"{what} refers to a document ({doc_id}) that is neither in the set nor in the project.") from None
+    text = texts[doc_id]
+    start, end = item["start"], item["end"]
+    quote = item.get("quote")
+    if quote is not None and not isinstance(quote, str):
+        raise InputError(f"{what} has a quote that is not text.")
+    if quote is not None and not (0 <= start < end <= len(text) and text[start:end] == quote):
+        if not quote:
+            raise SpanError(f"{what} has an empty quote.")
+        found = reanchor(text, normalize(quote), start)
+        if found is None:
+            raise SpanError(
+                f"{what}: the quote {_short(quote)!r} does not occur in its document, so it cannot be re-anchored."
+            )
+        start, end = found, found + len(normalize(quote))
+        report.reanchored += 1
+    try:
+        quote = store.check_span(doc_id, start, end, text)
+    except SpanError as exc:
+        raise SpanError(f"{what}: {exc}") from None
+    status = item.get("status") or "pending"
+    if status not in STATUSES:
+        raise InputError(f"{what} has an unknown status {status!r}.")
+    created = item.get("created") if isinstance(item.get("created"), str) else now()
+    modified = item.get("modified") if isinstance(item.get("modified"), str) else created
+    note = item.get("note") if isinstance(item.get("note"), str) else ""
+    return item["id"], doc_id, item["label"], start, end, quote, note, status, created, modified
+
+
+def _import_links(store: Store, links: Iterable[Any], rename: str | None, report: ImportReport, name: str) -> None:
+    for i, item in enumerate(links):
+        what = f"Link {i + 1} of {name}"
+        _require(item, _LINK_FIELDS, what)
+        if store.has_link(item["id"]):
+            continue
+        for end in ("source", "target"):
+            if not store.has_annotation(item[end]):
+                raise InputError(f"{what} points to an annotation ({item[end]}) that is neither in the set nor in the project.")
+        annotator = rename or item.get("annotator") or "unknown"
+        store.add_link(item["type"], item["source"], item["target"], annotator, item.get("note") or "", id=item["id"])
+        report.links_added += 1
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------- reading files
+_OPEN = ("start_map", "start_array")
+_CLOSE = ("end_map", "end_array")
+
+
+class _SetFile:
+    """The file of a set, read once per pass; what goes wrong becomes a one-sentence :class:`InputError`.
+
+    A file object that cannot seek is copied to a temporary file, which ``stack`` removes.
+    """
+
+    def __init__(self, source: str | os.PathLike | IO[bytes], name: str | None, stack: contextlib.ExitStack):
+        self._start = 0
+        if isinstance(source, (str, os.PathLike)):
+            self._path: str | None = os.fspath(source)
+            self._fh: IO[bytes] | None = None
+            self.name = name or Path(self._path).name
+            self._where = self._path  # read errors name the path, as given
+            return
+        self._path, self._fh = None, source
+        given = getattr(source, "name", None)
+        self.name = name or (Path(given).name if isinstance(given, str) and given else "the set")
+        self._where = self.name
+        try:
+            if not source.seekable():  # a pipe: keep a copy to read it again
+                spool = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
+                shutil.copyfileobj(source, spool)
+                spool.seek(0)
+                self._fh = spool
+            self._start = self._fh.tell()
+        except OSError as exc:
+            raise self._unreadable(exc) from None
+
+    def _unreadable(self, exc: OSError) -> InputError:
+        return InputError(f"{self._where} cannot be read ({exc.strerror or exc}).")
+
+    @contextlib.contextmanager
+    def _open(self) -> Iterator[IO[bytes]]:
+        """The file, at the start of the set."""
+        try:
+            if self._fh is None:
+                fh = open(self._path, "rb")  # noqa: SIM115 -- closed below
+            else:
+                fh = self._fh
+                fh.seek(self._start)
+        except OSError as exc:
+            raise self._unreadable(exc) from None
+        try:
+            yield fh
+        finally:
+            if fh is not self._fh:
+                fh.close()
+
+    @contextlib.contextmanager
+    def _pass(self, check: bool = False) -> Iterator[_Reader]:
+        """One pass over the file, translating read, encoding and JSON errors."""
+        with self._open() as fh:
+            reader = _Reader(fh, check=check)
+            try:
+                yield reader
+            except UnicodeDecodeError:
+                raise InputError(f"{self._where} is not a UTF-8 text file.") from None
+            except ijson.JSONError:
+                raise self._invalid(reader.offset - reader.last) from None
+            except OSError as exc:
+                raise self._unreadable(exc) from None
+
+    def _invalid(self, chunk_start: int) -> InputError:
+        """The message for a file that is not JSON, with the line and column where parsing stopped.
+
+        The parser fails somewhere in the chunk that begins at byte
+        ``chunk_start``; reading again and handing that chunk over one byte at
+        a time finds the exact byte.
+        """
+        where = ""
+        with contextlib.suppress(InputError, OSError, UnicodeDecodeError), self._open() as fh:
+            reader = _Reader(fh, locate_from=chunk_start)
+            try:
+                for _ in ijson.basic_parse(reader):
+                    pass
+            except ijson.JSONError:
+                where = f": line {reader.line}, column {reader.column}"
+        return InputError(f"{self.name} is not valid JSON (it may be truncated or damaged{where}).")
+
+    def scan(self, progress: Progress | None) -> tuple[dict, dict[str, tuple[int, int]]]:
+        """First pass: check the file is UTF-8 JSON and a set this annotator reads; returns its small parts.
+
+        Returns the set's top level with empty lists standing in for
+        ``annotations`` and ``links``, and for each of those two where its
+        items are among what ijson finds at ``<key>.item`` (see :func:`_scan`).
+        """
+        with self._pass(check=True) as reader:
+            head, spans = _scan(ijson.basic_parse(reader, use_float=True), progress)
+        # The format and version checks of every annotator file, on just those two values.
+        stub = {key: head[key] for key in ("format", "version") if key in head} if isinstance(head, dict) else []
+        load_versioned(json.dumps(stub), self.name, FORMAT, "annotation set", "set", VERSION)
+        _check_shape(head, self.name)
+        return head, spans
+
+    def items(self, key: str, span: tuple[int, int]) -> Iterator[Any]:
+        """Stream the items of the set's ``key`` list (``annotations`` or ``links``): one more pass."""
+        skip, count = span
+        if not count:
+            return
+        with self._pass() as reader:
+            yield from islice(ijson.items(reader, key + ".item", use_float=True), skip, skip + count)
+
+
+def _scan(events: Iterator[tuple[str, Any]], progress: Progress | None) -> tuple[Any, dict[str, tuple[int, int]]]:
+    """Read a set's parse events once, building every top-level value but the annotations and links.
+
+    Those two are only counted. ijson finds the items of a list at the path
+    ``annotations.item``; so would it the value of a top-level key named
+    ``annotations.item``, the ``item`` members of an object, and the items of
+    an earlier ``annotations`` key (JSON allows a key twice; as in ``json``,
+    the last one counts). So for each of the two keys this returns
+    ``(skip, count)``: the last list's items are ``count`` items after the
+    first ``skip`` ones found there. A root that is not an object comes back
+    as an empty list, for the format check to refuse.
+    """
+    streamed = {"annotations": (0, 0), "links": (0, 0)}
+    found = dict.fromkeys(streamed, 0)
+    event, value = next(events, (None, None))
+    if event != "start_map":
+        for _ in events:  # to the end, so that invalid JSON is reported first
+            pass
+        return [], streamed
+    head: dict[str, Any] = {}
+    for event, value in events:
+        if event == "end_map":
+            break
+        key = value
+        event, value = next(events)
+        if key in streamed:
+            count = _count_items(events, event, progress if key == "annotations" else None)
+            streamed[key] = (found[key], count)
+            found[key] += count
+            head[key] = [] if event == "start_array" else {} if event == "start_map" else value
+            continue
+        if key.endswith(".item") and key[:-5] in found:
+            found[key[:-5]] += 1
+        head[key] = _build(events, event, value)
+    for _ in events:  # trailing content: the parser refuses anything but whitespace
+        pass
+    return head, streamed
+
+
+def _count_items(events: Iterator[tuple[str, Any]], first: str, progress: Progress | None) -> int:
+    """Skip a value whose first event was ``first``; returns how many items ijson finds at its ``.item``."""
+    if first == "start_array":
+        depth = items = 0
+        for event, _ in events:
+            if depth:
+                if event == "start_map" or event == "start_array":
+                    depth += 1
+                elif event == "end_map" or event == "end_array":
+                    depth -= 1
+            elif event == "end_array":
+                return items
+            else:
+                items += 1
+                if event == "start_map" or event == "start_array":
+                    depth = 1
+                if progress and items % PROGRESS_EVERY == 0:
+                    progress(0, None)
+        return items
+    if first == "start_map":
+        depth = items = 0
+        for event, value in events:
+            if not depth and event == "map_key" and value == "item":
+                items += 1
+            if event in _OPEN:
+                depth += 1
+            elif event in _CLOSE:
+                if not depth:
+                    return items
+                depth -= 1
+        return items
+    return 0
+
+
+def _build(events: Iterator[tuple[str, Any]], first: str, first_value: Any) -> Any:
+    """The value whose first event was ``(first, first_value)``, built from the events that follow."""
+    if first not in _OPEN:
+        return first_value
+    builder = ijson.ObjectBuilder()
+    builder.event(first, first_value)
+    depth = 1
+    for event, value in events:
+        builder.event(event, value)
+        if event in _OPEN:
+            depth += 1
+        elif event in _CLOSE:
+            depth -= 1
+            if not depth:
+                break
+    return builder.value
+
+
+class _Reader:
+    """The bytes of one pass, as ijson reads them: without a UTF-8 byte order mark, and counted.
+
+    With ``check``, every chunk is decoded before ijson sees it, so a file that
+    is not UTF-8 raises :class:`UnicodeDecodeError`, not a JSON error. With
+    ``locate_from``, bytes from that offset on are handed out one at a time,
+    and ``line``/``column`` (1-based, in characters) tell where the byte
+    handed out last stands: where the parser stopped, when it fails.
+    """
+
+    def __init__(self, fh: IO[bytes], check: bool = False, locate_from: int | None = None):
+        self._fh = fh
+        self._locate_from = locate_from
+        self._decoder = codecs.getincrementaldecoder("utf-8")() if check or locate_from is not None else None
+        self.offset = 0  # bytes handed out
+        self.last = 0  # bytes handed out by the latest read
+        self.line = self.column = 1
+        self._next = (1, 1)  # where the next byte stands
+        head = fh.read(len(codecs.BOM_UTF8))
+        self._head = b"" if head == codecs.BOM_UTF8 else head
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:
+            return b""
+        if size is None or size < 0:
+            size = 1 << 16
+        if self._locate_from is not None:
+            size = 1 if self.offset >= self._locate_from else min(size, self._locate_from - self.offset)
+        if self._head:
+            data, self._head = self._head[:size], self._head[size:]
+        else:
+            data = self._fh.read(size)
+        self.offset += len(data)
+        self.last = len(data)
+        if self._decoder is not None:
+            text = self._decoder.decode(data, final=not data)
+            if self._locate_from is not None:
+                self.line, self.column = self._next
+                newlines = text.count("\n")
+                if newlines:
+                    self._next = (self.line + newlines, len(text) - text.rfind("\n"))
+                else:
+                    self._next = (self.line, self.column + len(text))
+        return data
