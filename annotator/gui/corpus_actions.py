@@ -6,17 +6,15 @@ window connects actions and signals to the slots here.
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.formats.documents import SUPPORTED_SUFFIXES, Article, read_article
 from annotator.core.occurrences import whole_word_occurrences
 from annotator.core.text import normalize, title_from_text
+from annotator.gui.background import BackgroundJobError, run_in_background
 from annotator.gui.commands import DeleteDocument, EditDocument, TagAll, short_quote
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
 from annotator.gui.panels.find_bar import FindBar
@@ -31,40 +29,29 @@ def read_in_background(parent, paths: list[str]) -> tuple[list[Article], list[st
     """Read articles off the GUI thread, showing progress; None if the analyst cancelled.
 
     The window keeps painting and answering while PDFs and Word files are parsed.
+    A file that cannot be read is named in the errors and the others still land.
     """
     articles: list[Article] = []
     errors: list[str] = []
-    state = {"done": 0, "cancel": False}
 
-    def work() -> None:
-        for p in paths:
-            if state["cancel"]:
-                return
+    def work(progress=None) -> tuple[list[Article], list[str]]:
+        for n, p in enumerate(paths):
+            if progress is not None:
+                progress(n, len(paths), f"Reading {Path(p).name}…")
             try:
                 articles.append(read_article(p))
             except AnnotatorError as exc:
                 errors.append(str(exc))
-            state["done"] += 1
+        return articles, errors
 
     if len(paths) < BACKGROUND_FROM:
-        work()
-        return articles, errors
-    progress = QProgressDialog("Reading documents…", "Cancel", 0, len(paths), parent)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-    worker = threading.Thread(target=work, name="read-documents", daemon=True)
-    worker.start()
-    while worker.is_alive():
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        progress.setValue(state["done"])
-        if state["done"] < len(paths):
-            progress.setLabelText(f"Reading {Path(paths[state['done']]).name}…")
-        if progress.wasCanceled():
-            state["cancel"] = True
-        time.sleep(0.01)
-    worker.join()
-    progress.close()
-    return None if state["cancel"] else (articles, errors)
+        return work()
+    try:
+        return run_in_background(parent, "Adding documents", work, text="Reading documents…")
+    except CancelledError:
+        return None
+    except BackgroundJobError as exc:  # a reader's bug: keep what was read, name the failure
+        return articles, [*errors, str(exc)]
 
 
 class Corpus:

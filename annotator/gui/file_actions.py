@@ -2,7 +2,9 @@
 
 Each function is a slot of the main window (passed as ``window``); the work
 itself is done by :mod:`annotator.core` and reported in the status bar or an
-error dialog.
+error dialog. Imports and exports run in a worker thread behind a cancellable
+progress dialog (:mod:`annotator.gui.background`), each on its own connection
+to the project.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, CancelledError, InputError
 from annotator.core.fileio import atomic_writer
 from annotator.core.formats.csv_set import export_csv
-from annotator.core.formats.json_set import export_json, import_json, parse_set
+from annotator.core.formats.json_set import ImportReport, export_json, import_json, import_json_file
 from annotator.core.formats.project_set import read_project_set
 from annotator.core.formats.scheme import read_scheme_file
 from annotator.core.store import Store
+from annotator.gui.background import Progress, run_in_background
 
 
 def open_project(window) -> None:
@@ -58,22 +61,23 @@ def new_project(window) -> None:
 
 
 def import_set(window, ask_name: bool) -> None:
-    """File > Import annotations (as…): a JSON annotation set."""
+    """File > Import annotations (as…): a JSON annotation set, read and imported in the background."""
     path, _ = QFileDialog.getOpenFileName(window, "Import annotations", "", "Annotation set (*.json)")
     if not path:
         return
     as_name = _ask_import_name(window) if ask_name else None
     if ask_name and as_name is None:
         return
-    try:
-        data = parse_set(Path(path).read_text(encoding="utf-8"), Path(path).name)
-    except AnnotatorError as exc:
-        window.show_error(str(exc))
-        return
-    except (OSError, UnicodeDecodeError):
-        window.show_error(f"{path} cannot be read as UTF-8 text.")
-        return
-    _import(window, data, as_name, Path(path).name)
+    name, project = Path(path).name, window.session.store.path
+
+    def job(progress: Progress) -> ImportReport:
+        with _open_again(project) as store:
+            try:
+                return import_json_file(store, path, as_annotator=as_name, name=name, progress=progress)
+            except (OSError, UnicodeDecodeError):
+                raise InputError(f"{path} cannot be read as UTF-8 text.") from None
+
+    _import(window, job)
 
 
 def import_project(window) -> None:
@@ -82,12 +86,16 @@ def import_project(window) -> None:
     if not path:
         return
     as_name = _ask_import_name(window, optional=True)
-    try:
-        data = read_project_set(path, window.session.store)
-    except AnnotatorError as exc:
-        window.show_error(str(exc))
-        return
-    _import(window, data, as_name or None, Path(path).name)
+    name, project = Path(path).name, window.session.store.path
+
+    def job(progress: Progress) -> ImportReport:
+        with _open_again(project) as store:
+            progress(0, None, f"Reading {name}…")
+            data = read_project_set(path, store)
+            progress(0, None, "Importing annotations…")
+            return import_json(store, data, as_annotator=as_name or None, name=name, progress=progress)
+
+    _import(window, job)
 
 
 def _ask_import_name(window, optional: bool = False) -> str | None:
@@ -99,9 +107,18 @@ def _ask_import_name(window, optional: bool = False) -> str | None:
     return name.strip()
 
 
-def _import(window, data: dict, as_name: str | None, name: str) -> None:
+def _open_again(project: Path, readonly: bool = False) -> Store:
+    """The project opened again inside a background job: a connection belongs to the thread that opened it."""
+    return Store.open(project, create=False, readonly=readonly)
+
+
+def _import(window, job) -> None:
+    """Run an import ``job`` in the background, then reload the window (or report why nothing changed)."""
     try:
-        report = import_json(window.session.store, data, as_annotator=as_name, name=name)
+        report = run_in_background(window, "Importing annotations", job)
+    except CancelledError:
+        window.statusBar().showMessage("Import cancelled; nothing was changed.", 6000)
+        return
     except AnnotatorError as exc:
         window.show_error(str(exc))
         return
@@ -114,15 +131,26 @@ def _import(window, data: dict, as_name: str | None, name: str) -> None:
 
 
 def export_set(window, fmt: str) -> None:
-    """File > Export as JSON/CSV: every annotation of the project, written atomically."""
+    """File > Export as JSON/CSV: every annotation of the project, written atomically in the background.
+
+    Cancelling discards the temporary file: an existing file at the target is left as it was.
+    """
     suffix = {"json": "JSON annotation set (*.json)", "csv": "CSV (*.csv)"}[fmt]
     default = str(Path(window.session.store.path).with_suffix(f".{fmt}"))
     path, _ = QFileDialog.getSaveFileName(window, f"Export as {fmt.upper()}", default, suffix)
     if not path:
         return
+    export, project = (export_json if fmt == "json" else export_csv), window.session.store.path
+
+    def job(progress: Progress) -> int:
+        with _open_again(project, readonly=True) as store, atomic_writer(path) as fh:
+            return export(store, fh, progress=progress)
+
     try:
-        with atomic_writer(path) as fh:
-            count = export_json(window.session.store, fh) if fmt == "json" else export_csv(window.session.store, fh)
+        count = run_in_background(window, f"Exporting as {fmt.upper()}", job)
+    except CancelledError:
+        window.statusBar().showMessage(f"Export cancelled; {Path(path).name} was not written.", 6000)
+        return
     except AnnotatorError as exc:
         window.show_error(str(exc))
         return

@@ -5,14 +5,17 @@ optional label), calls :func:`annotator.core.agreement.agreement_report` and
 shows the result: one row per metric with its plain-English meaning, one row
 per label, and, for more than two annotators, an annotator x annotator matrix.
 It recomputes whenever a control changes; "Copy as JSON" copies the report as
-the CLI's ``--json`` prints it.
+the CLI's ``--json`` prints it. Small selections are computed at once; larger
+ones in a child process that opens the project read-only, behind a
+cancellable progress dialog (:mod:`annotator.gui.background`), so the window
+never freezes.
 """
 
 from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
@@ -20,12 +23,20 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement import agreement_report, explain
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, CancelledError
+from annotator.core.store import Store
+from annotator.gui.background import Progress, run_in_background, run_in_process
 
 #: Shown in the results instead of numbers when fewer than two annotators are checked.
 NEED_TWO = "Choose at least two annotators to compare."
 #: How an undefined (``None``) value is shown.
 NOT_DEFINED = "not defined"
+#: Shown when the analyst cancels a computation (the figures of the previous one stay).
+CANCELLED = "Cancelled: the figures below are still those of the previous choices. Press Compute to try again."
+#: Selections with fewer annotations than this, over less text than :data:`INLINE_TEXT_BELOW`
+#: code points, are computed at once in the GUI thread (well under 100 ms); larger ones in the background.
+INLINE_BELOW = 5_000
+INLINE_TEXT_BELOW = 250_000
 
 INTRO = (
     "Tokens are words and single punctuation marks. For the token coefficients (Cohen's and Fleiss' kappa, "
@@ -110,6 +121,22 @@ def _why_pair_undefined(key: str, report: dict) -> str:
     return "no disagreement possible"
 
 
+def build_report(store: Store, names: list[str], doc: str | None, label: str | None) -> dict:
+    """The agreement report for ``names`` (optionally one document, one label) read from ``store``."""
+    annotations = []
+    for name in names:
+        annotations.extend(store.iter_annotations(annotator=name, label=label, document=doc))
+    doc_ids = [doc] if doc is not None else sorted({a.document for a in annotations})
+    texts = {d: store.document_text(d) for d in doc_ids}
+    return agreement_report(texts, annotations, names, doc=doc, label=label)
+
+
+def report_from_project(path: str, names: list[str], doc: str | None, label: str | None) -> dict:
+    """:func:`build_report` on the project at ``path``, opened read-only (run in a child process)."""
+    with Store.open(path, create=False, readonly=True) as store:
+        return build_report(store, names, doc, label)
+
+
 def _item(text: str, tooltip: str = "", align_right: bool = False) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -135,13 +162,17 @@ class AgreementDialog(QDialog):
     """Inter-annotator agreement for the annotators, document and label chosen at the top.
 
     ``report()`` is the last computed report (``None`` while fewer than two
-    annotators are checked or after an error).
+    annotators are checked or after an error; a cancelled computation keeps
+    the previous one).
     """
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self._report: dict | None = None
+        self._computing = False  # a computation is under way (its progress dialog runs events)
+        self._again = False  # the choices changed meanwhile: compute once more afterwards
+        self._compute_when_shown = False
         self._explain = explain()
         self.setWindowTitle("Agreement between annotators")
         store = session.store
@@ -156,6 +187,7 @@ class AgreementDialog(QDialog):
         self.annotator_list.setToolTip("The annotators to compare (at least two).")
         self.annotator_list.setMaximumHeight(100)
         annotators = store.annotators()
+        self._counts = store.annotation_counts_by_annotator()
         for a in annotators:
             item = QListWidgetItem(f"{a.id} ({a.name})" if a.name and a.name != a.id else a.id)
             item.setData(KEY_ROLE, a.id)
@@ -168,7 +200,9 @@ class AgreementDialog(QDialog):
         self.document_combo = QComboBox(self)
         self.document_combo.setObjectName("document")
         self.document_combo.addItem("All annotated documents", None)
+        self._lengths: dict[str, int] = {}
         for d in store.documents():
+            self._lengths[d.id] = d.length
             self.document_combo.addItem(d.title or d.id, d.id)
             details = " · ".join(x for x in (d.source, d.published or "") if x)
             if details:
@@ -264,7 +298,17 @@ class AgreementDialog(QDialog):
         self.compute_button.clicked.connect(self.compute)
         self.pairwise_metric.currentIndexChanged.connect(self._fill_pairwise)
         self.copy_button.clicked.connect(self.copy_json)
-        self.compute()
+        if self._is_small(self.checked_annotators(), self.document_combo.currentData()):
+            self.compute()
+        else:  # first show the dialog, then compute with the progress dialog over it
+            self._show_notice("Computing…")
+            self._compute_when_shown = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._compute_when_shown:
+            self._compute_when_shown = False
+            QTimer.singleShot(0, self, self.compute)
 
     # ------------------------------------------------------------------ public API
     def report(self) -> dict | None:
@@ -281,22 +325,43 @@ class AgreementDialog(QDialog):
         return out
 
     def compute(self) -> dict | None:
-        """Compute the report for the current choices, show it and return it."""
+        """Compute the report for the current choices, show it and return it.
+
+        ``None`` when there is no report: too few annotators, an error (shown
+        above the figures), or a cancelled computation (the previous figures
+        stay, with a message saying so).
+        """
+        if self._computing:  # called again while the progress dialog runs events: redo it afterwards
+            self._again = True
+            return None
         names = self.checked_annotators()
         doc = self.document_combo.currentData()
         label = self.label_combo.currentData()
-        self._report = None
-        self._set_message("")
         if len(names) < 2:
+            self._report = None
+            self._set_message("")
             self._show_notice(NEED_TWO)
             return None
+        self._computing = True
         try:
             report = self._build_report(names, doc, label)
+        except CancelledError:
+            self._set_message(CANCELLED if self._report is not None else "Cancelled. Press Compute to try again.")
+            if self._report is None:
+                self._show_notice("No figures: the computation was cancelled.")
+            return None
         except AnnotatorError as exc:
+            self._report = None
             self._set_message(str(exc))
             self._show_notice("No figures: see the message above.")
             return None
+        finally:
+            self._computing = False
+            if self._again:
+                self._again = False
+                QTimer.singleShot(0, self, self.compute)
         self._report = report
+        self._set_message("")
         self._show(report)
         return report
 
@@ -314,19 +379,26 @@ class AgreementDialog(QDialog):
         (the person at the keyboard is always an annotator of the project, with
         or without annotations); otherwise every annotator.
         """
-        store = self.session.store
-        active = [i for i, name in enumerate(ids) if next(store.iter_annotations(annotator=name), None) is not None]
+        active = [i for i, name in enumerate(ids) if self._counts.get(name)]
         pool = active if len(active) >= 2 else list(range(len(ids)))
         return pool if 2 <= len(pool) <= 4 else pool[:2]
 
+    def _is_small(self, names: list[str], doc: str | None) -> bool:
+        """True when the choices cannot give a slow computation (by upper bounds, without reading anything)."""
+        annotations = sum(self._counts.get(name, 0) for name in names)
+        text = self._lengths.get(doc, 0) if doc is not None else sum(self._lengths.values())
+        return annotations < INLINE_BELOW and text < INLINE_TEXT_BELOW
+
     def _build_report(self, names: list[str], doc: str | None, label: str | None) -> dict:
-        store = self.session.store
-        annotations = []
-        for name in names:
-            annotations.extend(store.iter_annotations(annotator=name, label=label, document=doc))
-        doc_ids = [doc] if doc is not None else sorted({a.document for a in annotations})
-        texts = {d: store.document_text(d) for d in doc_ids}
-        return agreement_report(texts, annotations, names, doc=doc, label=label)
+        if self._is_small(names, doc):
+            return build_report(self.session.store, names, doc, label)
+        path = str(self.session.store.path)
+
+        def job(progress: Progress) -> dict:
+            # A process of its own: a thread would share the GIL (and garbage collections) with the window.
+            return run_in_process(progress, report_from_project, path, names, doc, label)
+
+        return run_in_background(self, "Computing agreement", job)
 
     def _set_message(self, text: str) -> None:
         self.message.setText(text)

@@ -1,0 +1,217 @@
+"""The background runner: values and errors come back, Cancel stops the job, and the GUI never stalls meanwhile."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
+from annotator.core.errors import CancelledError, InputError, NotAProjectError
+from annotator.core.store import Store
+from annotator.gui import background
+from annotator.gui.background import (
+    DIALOG_NAME, BackgroundJobError, cancel_running, run_in_background, run_in_process,
+)
+
+
+@pytest.fixture
+def parent(qtbot):
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def progress_dialog(parent: QWidget) -> QProgressDialog:
+    """The dialog of the job now running (older, finished ones may not be deleted yet)."""
+    return background._running[-1].dialog if background._running else parent.findChild(QProgressDialog, DIALOG_NAME)
+
+
+def later(ms: int, fn) -> None:
+    QTimer.singleShot(ms, fn)
+
+
+def test_returns_the_value_computed_in_a_worker_thread(parent):
+    seen = []
+
+    def job(progress):
+        seen.append(threading.get_ident())
+        for i in range(5):
+            progress(i, 5)
+        return 42
+
+    assert run_in_background(parent, "Counting", job) == 42
+    assert seen and seen[0] != threading.get_ident()
+    assert not background._running
+
+
+def test_annotator_errors_come_back_as_they_are(parent):
+    error = InputError("cut.json is not valid JSON (line 1).")
+
+    def job(progress):
+        raise error
+
+    with pytest.raises(InputError) as caught:
+        run_in_background(parent, "Importing annotations", job)
+    assert caught.value is error
+
+
+def test_other_errors_become_one_sentence(parent):
+    def job(progress):
+        return {}["missing"]
+
+    with pytest.raises(BackgroundJobError) as caught:
+        run_in_background(parent, "Exporting as CSV", job)
+    message = str(caught.value)
+    assert message.startswith("Exporting as CSV stopped on an unexpected error (KeyError")
+    assert "\n" not in message and "Traceback" not in message
+
+
+def test_the_cancel_button_stops_the_job(parent):
+    calls, stopped = [], threading.Event()
+
+    def job(progress):
+        try:
+            for i in range(10_000):
+                progress(i, 10_000)
+                calls.append(i)
+                time.sleep(0.002)
+            return "finished"
+        finally:
+            stopped.set()
+
+    later(100, lambda: progress_dialog(parent).findChild(QPushButton).click())
+    started = time.perf_counter()
+    with pytest.raises(CancelledError):
+        run_in_background(parent, "Importing annotations", job)
+    assert time.perf_counter() - started < 1.0
+    assert stopped.is_set() and 0 < len(calls) < 10_000
+    count = len(calls)
+    time.sleep(0.05)
+    assert len(calls) == count  # the worker really stopped
+
+
+def test_cancel_running_is_the_same_as_the_button(parent):
+    def job(progress):
+        while True:
+            progress(0, None)
+            time.sleep(0.002)
+
+    later(50, cancel_running)
+    with pytest.raises(CancelledError):
+        run_in_background(parent, "Exporting as JSON", job)
+
+
+def test_a_job_that_ignores_cancel_for_a_while_shows_cancelling(parent):
+    seen = {}
+
+    def job(progress):
+        progress(0, None)
+        time.sleep(0.6)  # busy where it cannot look at progress
+        progress(1, None)
+        return "too late"
+
+    def look():
+        dialog = progress_dialog(parent)
+        seen["visible"], seen["label"] = dialog.isVisible(), dialog.labelText()
+
+    later(50, cancel_running)
+    later(450, look)
+    with pytest.raises(CancelledError):
+        run_in_background(parent, "Importing annotations", job)
+    assert seen == {"visible": True, "label": "Cancelling…"}
+
+
+def test_run_in_process_returns_the_childs_value(parent):
+    pid = run_in_background(parent, "Asking a child", lambda progress: run_in_process(progress, os.getpid))
+    assert isinstance(pid, int) and pid != os.getpid()
+
+
+def test_run_in_process_brings_back_errors(parent, tmp_path):
+    def missing_project(progress):
+        return run_in_process(progress, Store.open, str(tmp_path / "nowhere.sqlite"), create=False)
+
+    with pytest.raises(NotAProjectError, match="There is no project file"):
+        run_in_background(parent, "Opening", missing_project)
+    with pytest.raises(BackgroundJobError, match=r"unexpected error \(ValueError: math domain error\)"):
+        run_in_background(parent, "Computing", lambda progress: run_in_process(progress, math.sqrt, -1))
+
+
+def test_cancel_kills_the_child_process(parent, monkeypatch):
+    children = []
+    real = subprocess.Popen
+
+    def recording(*args, **kwargs):
+        children.append(real(*args, **kwargs))
+        return children[-1]
+
+    monkeypatch.setattr(background.subprocess, "Popen", recording)
+    later(100, cancel_running)
+    started = time.perf_counter()
+    with pytest.raises(CancelledError):
+        run_in_background(parent, "Computing agreement", lambda progress: run_in_process(progress, time.sleep, 30))
+    assert time.perf_counter() - started < 1.5
+    assert len(children) == 1 and children[0].returncode is not None  # killed and reaped
+
+
+def test_the_dialog_appears_only_for_slow_jobs_and_shows_progress(parent):
+    seen = {}
+
+    def fast(progress):
+        progress(1, 2)
+        return "fast"
+
+    assert run_in_background(parent, "Quick", fast) == "fast"
+    assert not any(d.isVisible() for d in parent.findChildren(QProgressDialog))
+
+    def slow(progress):
+        for i in range(60):
+            progress(i, 60, f"Step {i}")
+            time.sleep(0.01)
+
+    def look():
+        dialog = progress_dialog(parent)
+        seen.update(visible=dialog.isVisible(), modal=dialog.isModal(), maximum=dialog.maximum(),
+                    value=dialog.value(), label=dialog.labelText(), title=dialog.windowTitle())
+
+    later(450, look)
+    run_in_background(parent, "Slow work", slow)
+    assert seen["visible"] and seen["modal"] and seen["maximum"] == 60
+    assert 20 <= seen["value"] < 60 and seen["label"].startswith("Step ") and seen["title"] == "Slow work"
+    assert not any(d.isVisible() for d in parent.findChildren(QProgressDialog))
+
+
+@pytest.mark.parametrize("kind", ["sleeping", "computing"])
+def test_the_gui_thread_keeps_processing_events(parent, kind):
+    """A 10 ms timer keeps firing while a job sleeps (or computes in Python) for 0.8 s; no gap over 250 ms."""
+    ticks: list[float] = []
+    timer = QTimer(parent)
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+
+    def job(progress):
+        end = time.perf_counter() + 0.8
+        n = 0
+        while time.perf_counter() < end:
+            if kind == "sleeping":
+                time.sleep(0.05)
+            else:
+                n += sum(i * i for i in range(2000))
+            progress(0, None)
+        return n
+
+    timer.start()
+    started = time.perf_counter()
+    run_in_background(parent, "Working", job)
+    finished = time.perf_counter()
+    timer.stop()
+    gaps = [b - a for a, b in zip([started, *ticks], [*ticks, finished], strict=True)]
+    assert len(ticks) >= 20
+    assert max(gaps) < 0.25, f"longest stall {max(gaps) * 1000:.0f} ms"

@@ -1,0 +1,176 @@
+"""Import and export through the File menu run in a worker thread; Cancel changes nothing and writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from annotator.core.store import Store
+from annotator.gui import actions as A
+from annotator.gui import file_actions
+from annotator.gui.background import cancel_running
+
+
+@pytest.fixture
+def errors(monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    return shown
+
+
+def tag(window, pane, quote, label):
+    view = window.panes[pane].view
+    start = view.text().index(quote)
+    window._set_active(pane)
+    view.set_selection(start, start + len(quote))
+    window.apply_label(label)
+
+
+def digest(window) -> str:
+    window.session.store.checkpoint()
+    return hashlib.sha256(Path(window.session.store.path).read_bytes()).hexdigest()
+
+
+def spy(monkeypatch, name: str) -> list[threading.Thread]:
+    """Record the thread each call of ``file_actions.<name>`` runs in."""
+    threads = []
+    real = getattr(file_actions, name)
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(file_actions, name, recording)
+    return threads
+
+
+def gate(monkeypatch, name: str) -> threading.Event:
+    """Hold ``file_actions.<name>`` at its first progress call until the returned event is set."""
+    release = threading.Event()
+    real = getattr(file_actions, name)
+
+    def held(*args, progress, **kwargs):
+        def slow(done, total=None, *rest):
+            release.wait(2)
+            progress(done, total, *rest)
+
+        return real(*args, progress=slow, **kwargs)
+
+    monkeypatch.setattr(file_actions, name, held)
+    return release
+
+
+def cancel_soon(release: threading.Event) -> None:
+    def press():
+        cancel_running()
+        release.set()
+
+    QTimer.singleShot(50, press)
+
+
+@pytest.fixture
+def colleague_set(window, tmp_path, monkeypatch):
+    """A JSON set of one Actor span, as a colleague (new annotation ids) would send it."""
+    tag(window, 0, "Vladimir Putin", "Actor")
+    out = tmp_path / "theirs.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.actions[A.EXPORT_JSON].trigger()
+    data = json.loads(out.read_text(encoding="utf-8"))
+    for a in data["annotations"]:
+        a["id"] = a["id"][:-4] + "beef"
+    out.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("bob", True))
+    return out
+
+
+def test_import_runs_in_the_background_and_the_window_shows_it(window, colleague_set, monkeypatch, errors):
+    threads = spy(monkeypatch, "import_json_file")
+    window.actions[A.IMPORT_SET_AS].trigger()
+    assert threads and threads[0] is not threading.main_thread()
+    anns = window.session.store.annotations()
+    assert sorted(a.annotator for a in anns) == ["bob", "tester"]
+    assert window.dock.visible_count() == 2
+    assert len(window.panes[0].view.span_ids_at(anns[0].start)) == 2
+    assert window.session.undo_stack.count() == 0
+    assert window.statusBar().currentMessage().startswith("1 annotation imported")
+    assert errors == []
+
+
+def test_cancelled_import_changes_nothing(window, colleague_set, monkeypatch, errors):
+    before = digest(window)
+    count = len(window.session.store.annotations())
+    cancel_soon(gate(monkeypatch, "import_json_file"))
+    window.actions[A.IMPORT_SET_AS].trigger()
+    assert window.statusBar().currentMessage() == "Import cancelled; nothing was changed."
+    assert errors == []
+    assert len(window.session.store.annotations()) == count
+    assert digest(window) == before
+
+
+def test_import_from_project_runs_in_the_background(window, tmp_path, monkeypatch, errors):
+    store = window.session.store
+    doc = store.document(store.documents()[0].id)
+    text = store.document_text(doc.id)
+    other_path = tmp_path / "carol.sqlite"
+    with Store.open(other_path, create=True) as other:
+        other.add_document(text, doc.title, doc.source, doc.published, doc.url)
+        start = text.index("Steve Witkoff")
+        other.add_annotation(doc.id, "Actor", start, start + len("Steve Witkoff"), "carol")
+    threads = spy(monkeypatch, "import_json")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other_path), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", True))  # keep the names in the file
+    window.actions[A.IMPORT_PROJECT].trigger()
+    assert errors == []
+    assert threads and threads[0] is not threading.main_thread()
+    assert [a.annotator for a in window.session.store.annotations()] == ["carol"]
+    assert window.dock.visible_count() == 1
+
+
+def test_export_runs_in_the_background(window, tmp_path, monkeypatch, errors):
+    tag(window, 0, "Steve Witkoff", "Actor")
+    threads = spy(monkeypatch, "export_csv")
+    out = tmp_path / "set.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.actions[A.EXPORT_CSV].trigger()
+    assert errors == []
+    assert threads and threads[0] is not threading.main_thread()
+    assert "Steve Witkoff" in out.read_text(encoding="utf-8")
+    assert window.statusBar().currentMessage() == f"1 annotation exported to {out}."
+
+
+def hold_export(monkeypatch) -> threading.Event:
+    """``export_json`` writes half a file, then waits for the returned event before its first progress call."""
+    release = threading.Event()
+    real = file_actions.export_json
+
+    def held(store, fh, *, progress, **kwargs):
+        fh.write('{\n  "format": ')
+        release.wait(2)
+        progress(0, None)
+        return real(store, fh, progress=progress, **kwargs)
+
+    monkeypatch.setattr(file_actions, "export_json", held)
+    return release
+
+
+def test_cancelled_export_writes_nothing(window, tmp_path, monkeypatch, errors):
+    tag(window, 0, "Steve Witkoff", "Actor")
+    new, old = tmp_path / "new.json", tmp_path / "old.json"
+    old.write_text("yesterday's export", encoding="utf-8")
+    for target in (new, old):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, target=target, **k: (str(target), ""))
+        with monkeypatch.context() as m:
+            cancel_soon(hold_export(m))
+            window.actions[A.EXPORT_JSON].trigger()
+        assert window.statusBar().currentMessage() == f"Export cancelled; {target.name} was not written."
+    assert errors == []
+    assert not new.exists()
+    assert old.read_text(encoding="utf-8") == "yesterday's export"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".json", ".tmp")) == ["old.json"]
