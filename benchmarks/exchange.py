@@ -325,14 +325,10 @@ def main() -> None:
 
     import generate
 
-    from annotator.core.store import Store
 
     started = time.perf_counter()
     project = generate.exchange_project(args.n, args.docs)
     small = generate.exchange_project(args.n // 10, args.docs) if not args.no_growth else None
-    for path in (project, small):
-        if path is not None:  # a cached project older than the schema: upgrade it (the workers open it read-only)
-            Store.open(path, create=False).close()
     print(f"project {project} ({project.stat().st_size / 1e6:.0f} MB, {args.n:,} annotations); "
           f"{os.cpu_count()} cores; {args.runs} runs each", flush=True)
     results: dict = {"n": args.n, "runs": args.runs}

@@ -339,6 +339,14 @@ def build_exchange_project(path: Path, n: int = 1_000_000, docs: int = 8, chars_
     return {"documents": docs, "annotations": total}
 
 
+def _current(path: Path) -> Path:
+    """Upgrade a cached project written by an older schema (the benchmarks' workers open copies read-only)."""
+    from annotator.core.store import Store
+
+    Store.open(path, create=False).close()
+    return path
+
+
 def big_project(spans: int = 50_000, chars: int = 3_000_000, seed: int = 20251120) -> Path:
     """The cached big-document project (built on first use)."""
     path = cache_dir() / f"big-{chars}-{spans}-{seed}.sqlite"
@@ -347,7 +355,7 @@ def big_project(spans: int = 50_000, chars: int = 3_000_000, seed: int = 2025112
         print(f"generating {path} ...", file=sys.stderr, flush=True)
         build_big_project(path, spans, chars, seed)
         print(f"  done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-    return path
+    return _current(path)
 
 
 def exchange_project(n: int = 1_000_000, docs: int = 8, seed: int = 20251121) -> Path:
@@ -358,7 +366,7 @@ def exchange_project(n: int = 1_000_000, docs: int = 8, seed: int = 20251121) ->
         print(f"generating {path} ...", file=sys.stderr, flush=True)
         build_exchange_project(path, n, docs, seed=seed)
         print(f"  done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-    return path
+    return _current(path)
 
 
 def main() -> None:
