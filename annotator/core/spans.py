@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from heapq import heappop, heappush
 from operator import attrgetter
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 #: Code points per bucket.
@@ -62,35 +63,6 @@ _LANE_BITS = 32
 _LANE_MASK = (1 << _LANE_BITS) - 1
 
 
-def assign_lanes(
-    starts: Sequence[int], ends: Sequence[int], ids: Sequence[Hashable]
-) -> tuple[dict[Hashable, int], int]:
-    """Greedy interval colouring of spans given in reading order.
-
-    Each span takes the lowest lane that is free at its start, so two spans
-    that share a character never share a lane. Returns ``(lanes, max_lane)``
-    with ``max_lane == -1`` when there are no spans.
-    """
-    lanes: dict[Hashable, int] = {}
-    # Open spans as one int each, ``end << 32 | lane``: a heap of ints is much
-    # cheaper than a heap of (end, lane) tuples.
-    busy: list[int] = []
-    free: list[int] = []  # heap of lanes released by spans that have ended
-    next_lane = 0
-    for start, end, span_id in zip(starts, ends, ids):
-        ended = (start << _LANE_BITS) | _LANE_MASK
-        while busy and busy[0] <= ended:
-            heappush(free, heappop(busy) & _LANE_MASK)
-        if free:
-            lane = heappop(free)
-        else:
-            lane = next_lane
-            next_lane += 1
-        lanes[span_id] = lane
-        heappush(busy, (end << _LANE_BITS) | lane)
-    return lanes, next_lane - 1
-
-
 def _reading_key(span: Any) -> tuple:
     return (span.start, -span.end, span.id)
 
@@ -116,48 +88,90 @@ class SpanIndex:
         max_lane: the highest lane in use, ``-1`` for an empty index.
     """
 
-    __slots__ = ("spans", "lanes", "max_lane", "bucket_size", "_starts", "_by_id", "_buckets", "_long")
+    __slots__ = ("spans", "lanes", "max_lane", "bucket_size", "_starts", "_by_id", "_buckets", "_long", "_busy", "_free")
 
-    def __init__(self, spans: Iterable[Any] = (), bucket_size: int = BUCKET_SIZE):
+    def __init__(self, spans: Iterable[Any] = (), bucket_size: int = BUCKET_SIZE, presorted: bool = False):
+        """Index ``spans``; with ``presorted`` they must already be in reading order (checked, not sorted)."""
         if bucket_size < 1:
             raise ValueError("bucket_size must be at least 1")
+        self.bucket_size = bucket_size
+        self.spans: list[Any] = []
+        self._starts: list[int] = []
+        self._by_id: dict[Hashable, Any] = {}
+        # Bucket lists hold the spans themselves, each list in reading order.
+        self._buckets: defaultdict[int, list[Any]] = defaultdict(list)
+        self._long: list[Any] = []
+        self.lanes: dict[Hashable, int] = {}
+        self.max_lane = -1
+        # The lane sweep's state, so that :meth:`extend` can go on where it stopped:
+        # open spans as one int each (``end << 32 | lane``, much cheaper on a heap
+        # than tuples) and the lanes freed by spans that have ended.
+        self._busy: list[int] | None = []
+        self._free: list[int] = []
         items = list(spans)
         if any(type(item) is tuple for item in items):  # plain (id, start, end) tuples
             items = [_coerce(item) for item in items]
-        sort_reading_order(items)
-        self.spans: list[Any] = items
-        self.bucket_size = bucket_size
-        self._starts = [item.start for item in items]
-        ends = [item.end for item in items]
-        ids = [item.id for item in items]
-        for item, start, end in zip(items, self._starts, ends):
-            if not 0 <= start <= end:
-                raise ValueError(f"span {item.id!r} has an invalid range [{start}, {end})")
-        self._by_id = dict(zip(ids, items))
-        if len(self._by_id) != len(items):
-            raise ValueError("span ids must be unique")
-        # Bucket lists hold the spans themselves, each list in reading order.
-        self._buckets: dict[int, list[Any]] = {}
-        self._long: list[Any] = []
-        self._fill_buckets(ends)
-        self.lanes, self.max_lane = assign_lanes(self._starts, ends, ids)
+        if not presorted:
+            sort_reading_order(items)
+        self.extend(items, check_order=presorted)
 
-    def _fill_buckets(self, ends: list[int]) -> None:
-        """Register every non-empty span in each bucket it touches (long ones in the side list)."""
-        size = self.bucket_size
-        buckets: defaultdict[int, list[Any]] = defaultdict(list)
-        for item, start, end in zip(self.spans, self._starts, ends):
-            if end <= start:
-                continue
-            first, last = start // size, (end - 1) // size
-            if first == last:
-                buckets[first].append(item)
-            elif last - first >= LONG_SPAN_BUCKETS:
-                self._long.append(item)
-            else:
-                for bucket in range(first, last + 1):
-                    buckets[bucket].append(item)
-        self._buckets = dict(buckets)
+    def extend(self, items: Iterable[Any], check_order: bool = True) -> None:
+        """Append spans that all come after the indexed ones, in reading order (e.g. the next part of a text).
+
+        One pass registers each span in its buckets and gives it the lowest
+        lane free at its start (greedy interval colouring: two spans that
+        share a character never share a lane), exactly as if the index had
+        been built from all the spans at once. Only possible before any
+        :meth:`add`, :meth:`remove` or :meth:`replace` (RuntimeError after).
+        Raises ValueError, with the index unchanged up to the bad span, for an
+        invalid range, a duplicate id or (with ``check_order``) a span out of order.
+        """
+        busy, free = self._busy, self._free
+        if busy is None:
+            raise RuntimeError("extend() cannot follow an edit in place")
+        size, buckets, long_spans, lanes, by_id = self.bucket_size, self._buckets, self._long, self.lanes, self._by_id
+        spans_append, starts_append = self.spans.append, self._starts.append
+        next_lane = self.max_lane + 1
+        last = self.spans[-1] if self.spans else None
+        prev_start, prev_end, prev_id = (last.start, last.end, last.id) if last is not None else (-1, 0, None)
+        try:
+            for item in items:
+                if type(item) is tuple:
+                    item = _make_span(item)
+                start, end, span_id = item.start, item.end, item.id
+                if not 0 <= start <= end:
+                    raise ValueError(f"span {span_id!r} has an invalid range [{start}, {end})")
+                if check_order and start <= prev_start and (
+                    start < prev_start or end > prev_end or (end == prev_end and span_id <= prev_id)
+                ):
+                    raise ValueError(f"span {span_id!r} is out of reading order")
+                if span_id in by_id:
+                    raise ValueError("span ids must be unique")
+                prev_start, prev_end, prev_id = start, end, span_id
+                spans_append(item)
+                starts_append(start)
+                by_id[span_id] = item
+                if end > start:
+                    first, last_bucket = start // size, (end - 1) // size
+                    if first == last_bucket:
+                        buckets[first].append(item)
+                    elif last_bucket - first >= LONG_SPAN_BUCKETS:
+                        long_spans.append(item)
+                    else:
+                        for bucket in range(first, last_bucket + 1):
+                            buckets[bucket].append(item)
+                ended = (start << _LANE_BITS) | _LANE_MASK
+                while busy and busy[0] <= ended:
+                    heappush(free, heappop(busy) & _LANE_MASK)
+                if free:
+                    lane = heappop(free)
+                else:
+                    lane = next_lane
+                    next_lane += 1
+                lanes[span_id] = lane
+                heappush(busy, (end << _LANE_BITS) | lane)
+        finally:
+            self.max_lane = next_lane - 1
 
     def _bucket_numbers(self, item: Any) -> range | None:
         """The buckets ``item`` is registered in (empty for an empty span), or None for a long span."""
@@ -186,6 +200,11 @@ class SpanIndex:
     def __contains__(self, span_id: object) -> bool:
         return span_id in self._by_id
 
+    @property
+    def by_id(self) -> Mapping[Hashable, Any]:
+        """Every span by id (a read-only view)."""
+        return MappingProxyType(self._by_id)
+
     def get(self, span_id: Hashable) -> Any | None:
         """The span with ``span_id``, or None."""
         return self._by_id.get(span_id)
@@ -212,6 +231,7 @@ class SpanIndex:
         lane = 0
         while lane in taken:
             lane += 1
+        self._busy = None  # the sweep cannot go on after an edit in place
         i = self._position(item)
         self.spans.insert(i, item)
         self._starts.insert(i, item.start)
@@ -225,13 +245,14 @@ class SpanIndex:
     def remove(self, span_id: Hashable) -> Any:
         """Take the span ``span_id`` out and return it; KeyError if absent."""
         item = self._by_id.pop(span_id)
+        self._busy = None
         i = self._position(item)
         del self.spans[i]
         del self._starts[i]
         for home in self._homes(item):
             del home[bisect_left(home, _reading_key(item), key=_reading_key)]
         for bucket in self._bucket_numbers(item) or ():
-            if not self._buckets[bucket]:
+            if not self._buckets.get(bucket, True):
                 del self._buckets[bucket]
         lane = self.lanes.pop(span_id)
         if lane == self.max_lane:

@@ -62,15 +62,19 @@ class StoreCommand(QUndoCommand):
 class CreateAnnotation(StoreCommand):
     """Tag ``[start, end)`` of a document with a label."""
 
-    def __init__(self, session, document: str, label: str, start: int, end: int, quote: str):
+    def __init__(self, session, document: str, label: str, start: int, end: int, quote: str,
+                 text: str | None = None):
         super().__init__(session, f"Tag '{short_quote(quote)}' as {label}")
         self.args = (document, label, start, end)
+        self.document_text = text  # the text as the pane shows it: spares the store reading it again
         self.annotation: Annotation | None = None
 
     def _do(self) -> None:
         document, label, start, end = self.args
         if self.annotation is None:
-            self.annotation = self.session.store.add_annotation(document, label, start, end, self.session.user)
+            self.annotation = self.session.store.add_annotation(document, label, start, end, self.session.user,
+                                                                text=self.document_text)
+            self.document_text = None
         else:
             self.session.store.restore_annotation(self.annotation)
         self._changed(document, self.text(), AnnotationDelta(document, added=(self.annotation.id,)))

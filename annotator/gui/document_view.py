@@ -17,11 +17,12 @@ Line spacing and the reading font live in :mod:`annotator.gui.reading_layout`.
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -54,6 +55,9 @@ MAX_POINT_SIZE = 48
 DOCUMENT_MARGIN = 12
 #: Alpha (out of 255) of the translucent span fill.
 FILL_ALPHA = 60
+#: Longest a background step loading a long document's spans may keep the event loop waiting.
+LOAD_STEP_SECONDS = 0.03
+
 #: Underline lanes: thickness and distance between lanes, in pixels.
 LANE_THICKNESS = 2
 LANE_STEP = 3
@@ -135,8 +139,9 @@ class DocumentView(QPlainTextEdit):
 
         self._text = ""
         self._map = Utf16Map("")
-        self._spans: dict[str, SpanStyle] = {}
-        self._index = SpanIndex(())
+        self._index = SpanIndex(())  # the spans shown, by id and by place
+        self._loader: Callable[[], bool] | None = None  # see set_spans
+        self._load_generation = 0
         #: Gives the tooltip of a span whose style has none (read on hover, not for every span up front).
         self.tooltip_provider: Callable[[str], str] | None = None
         self._tooltips: dict[str, str] = {}  # provider answers, until the span changes
@@ -154,8 +159,8 @@ class DocumentView(QPlainTextEdit):
         """Show ``text`` (already LF-normalised); clears spans, the selected span and the selection."""
         self._text = text
         self._map = Utf16Map(text)
-        self._spans = {}
         self._index = SpanIndex(())
+        self._start_loading(None)
         self._tooltips = {}
         self._set_selected(None)
         self.setPlainText(text)
@@ -172,14 +177,59 @@ class DocumentView(QPlainTextEdit):
         """The document text, in code points."""
         return self._text
 
-    def set_spans(self, spans: list[SpanStyle]) -> None:
-        """Replace every span; the selected span stays selected if it is still there."""
-        self._spans = {span.id: span for span in spans}
-        self._index = SpanIndex(spans)
+    def set_spans(self, spans: list[SpanStyle], presorted: bool = False,
+                  loader: Callable[[], bool] | None = None) -> None:
+        """Replace every span; the selected span stays selected if it is still there.
+
+        ``presorted``: ``spans`` are already in reading order (as the store returns them), which saves a sort.
+        ``loader``: the spans are only the first part of the document's; each call of ``loader()`` hands the
+        next part to :meth:`extend_spans` and returns whether more remain. The view calls it in short steps
+        from the event loop, so a long document paints its first page at once and stays responsive, and
+        loads the rest at once whenever something needs every span (selecting a span by id, Tab, an edit).
+        """
+        self._index = SpanIndex(spans, presorted=presorted)
+        self._start_loading(loader)
         self._tooltips = {}
-        if self._selected not in self._spans:
+        if self._selected not in self._index:
             self._set_selected(None)
         self.viewport().update()
+
+    def extend_spans(self, spans: list[SpanStyle]) -> None:
+        """Append spans that all come after the shown ones in reading order (the next part of a long document)."""
+        self._index.extend(spans)
+        self.viewport().update()
+
+    def _start_loading(self, loader: Callable[[], bool] | None) -> None:
+        self._loader = loader
+        self._load_generation += 1
+        if loader is not None:
+            generation = self._load_generation
+            QTimer.singleShot(0, lambda: self._load_step(generation))
+
+    def _load_step(self, generation: int) -> None:
+        """Load parts for up to :data:`LOAD_STEP_SECONDS`, then let the event loop run and come back."""
+        if generation != self._load_generation or self._loader is None:
+            return
+        deadline = time.perf_counter() + LOAD_STEP_SECONDS
+        while self._loader():
+            if time.perf_counter() > deadline:
+                QTimer.singleShot(0, lambda: self._load_step(generation))
+                return
+        self._loader = None
+
+    def stop_loading(self) -> None:
+        """Forget the spans still to be loaded (the window is closing, or the project went away)."""
+        self._start_loading(None)
+
+    def is_loading(self) -> bool:
+        """Whether part of the document's spans is still to be loaded."""
+        return self._loader is not None
+
+    def finish_loading(self) -> None:
+        """Load every remaining span now."""
+        loader, self._loader = self._loader, None
+        while loader is not None and loader():
+            pass
 
     def update_spans(self, spans: Iterable[SpanStyle] = (), removed: Iterable[str] = ()) -> None:
         """Add or replace ``spans`` and take out the ids in ``removed``, without rebuilding the index.
@@ -187,24 +237,28 @@ class DocumentView(QPlainTextEdit):
         A span that keeps its range keeps its underline lane; the selected span
         stays selected unless it was removed.
         """
-        index, table = self._index, self._spans
+        self.finish_loading()
+        index = self._index
         for span_id in removed:
-            if table.pop(span_id, None) is not None:
+            if span_id in index:
                 index.remove(span_id)
             self._tooltips.pop(span_id, None)
         for span in spans:
-            if span.id in table:
+            if span.id in index:
                 index.replace(span)
             else:
                 index.add(span)
-            table[span.id] = span
             self._tooltips.pop(span.id, None)
-        if self._selected is not None and self._selected not in table:
+        if self._selected is not None and self._selected not in index:
             self._set_selected(None)
         self.viewport().update()
 
+    def span_styles(self) -> Mapping[str, SpanStyle]:
+        """The spans shown, by id (read-only)."""
+        return self._index.by_id
+
     def has_span(self, span_id: str) -> bool:
-        return span_id in self._spans
+        return span_id in self._index
 
     def span_ids_at(self, offset: int) -> list[str]:
         """Ids of the spans containing code-point ``offset``, in reading order."""
@@ -212,7 +266,7 @@ class DocumentView(QPlainTextEdit):
 
     def tooltip_at(self, offset: int) -> str:
         """The tooltips of every span at ``offset``, separated by a blank line ("" if none)."""
-        tips = (self._tooltip_of(self._spans[span_id]) for span_id in self._index.at(offset))
+        tips = (self._tooltip_of(self._index.get(span_id)) for span_id in self._index.at(offset))
         return "\n\n".join(tip for tip in tips if tip)
 
     def _tooltip_of(self, span: SpanStyle) -> str:
@@ -234,7 +288,9 @@ class DocumentView(QPlainTextEdit):
         The text selection is cleared and the caret moves to the span's start;
         with ``scroll`` an off-screen span is scrolled to the middle of the view.
         """
-        span = self._spans.get(span_id) if span_id else None
+        if span_id and span_id not in self._index:
+            self.finish_loading()
+        span = self._index.get(span_id) if span_id else None
         cursor = self.textCursor()
         if span is None:
             if cursor.hasSelection():
@@ -257,6 +313,7 @@ class DocumentView(QPlainTextEdit):
         return self._step_span(-1)
 
     def _step_span(self, step: int) -> str | None:
+        self.finish_loading()
         if self._selected is not None:
             span = self._index.neighbour(self._selected, step)
         else:
@@ -376,6 +433,11 @@ class DocumentView(QPlainTextEdit):
         cursor = self.cursorForPosition(QPoint(DOCUMENT_MARGIN, 1))
         return self._map.from_utf16(cursor.position())
 
+    def bottom_offset(self) -> int:
+        """Code-point offset of the last character shown at the bottom of the viewport."""
+        corner = self.viewport().rect().bottomRight()
+        return self._map.from_utf16(self.cursorForPosition(corner).position())
+
     def scroll_offset_to_top(self, offset: int) -> None:
         """Scroll so the line holding code-point ``offset`` is the first one shown."""
         cursor = QTextCursor(self.document())
@@ -395,7 +457,7 @@ class DocumentView(QPlainTextEdit):
 
     def set_highlighted(self, ids: set[str]) -> None:
         """Outline these spans (a selected span's link partners) with a dashed dark frame."""
-        ids = {i for i in ids if i in self._spans}
+        ids = {i for i in ids if i in self._index}
         if ids != self._highlighted:
             self._highlighted = ids
             self.viewport().update()
@@ -470,8 +532,8 @@ class DocumentView(QPlainTextEdit):
             self._set_selected(None)
             self.span_clicked.emit("")
             return
-        spans = self._spans
-        ids.sort(key=lambda span_id: spans[span_id].end - spans[span_id].start)  # innermost first
+        spans = self._index
+        ids.sort(key=lambda span_id: spans.get(span_id).end - spans.get(span_id).start)  # innermost first
         chosen = ids[(ids.index(self._selected) + 1) % len(ids)] if self._selected in ids else ids[0]
         self.select_span(chosen, scroll=False)
         self.span_clicked.emit(chosen)
@@ -658,7 +720,7 @@ class DocumentView(QPlainTextEdit):
             painter.setPen(QPen(self._colors_for(color)[0], 2, Qt.PenStyle.DotLine))
             painter.drawRects(rects)
         if selected:
-            painter.setPen(QPen(self._colors_for(self._spans[self._selected].color)[2], 2))
+            painter.setPen(QPen(self._colors_for(self._index.get(self._selected).color)[2], 2))
             painter.drawRects(selected)
         if partners:
             painter.setPen(QPen(QColor("#202020"), 2, Qt.PenStyle.DashLine))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt
 from PySide6.QtWidgets import (
-    QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget,
+    QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSizePolicy, QSplitter, QVBoxLayout, QWidget,
 )
 
 from annotator import __version__
@@ -35,6 +35,12 @@ from annotator.gui.panels.label_bar import LabelBar
 from annotator.gui.panels.review_dock import ReviewDock
 from annotator.gui.session import ProjectSession
 from annotator.gui.span_display import SpanDisplay
+
+
+#: Documents with more annotations than this show their first screens' spans at once and load the rest
+#: in steps from the event loop; the text is read in parts of LOAD_STEP_CHARS characters.
+PROGRESSIVE_FROM = 5000
+LOAD_STEP_CHARS = 1 << 17
 
 
 class MainWindow(QMainWindow):
@@ -92,6 +98,9 @@ class MainWindow(QMainWindow):
         self.dock.raise_()
         self.status_counts = QLabel(self)
         self.status_counts.setObjectName("status_counts")
+        # Its width comes from the status bar, not from its text: new counts after each tag must not
+        # make the whole window lay itself out again (that cost ~10 ms per tag with a busy dock).
+        self.status_counts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addPermanentWidget(self.status_counts, 1)
 
         self._build_menus()
@@ -334,22 +343,52 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _refresh_spans(self, index: int) -> None:
-        """Re-read every span of pane ``index``'s document and repaint it."""
+        """Re-read the spans of pane ``index``'s document and repaint it.
+
+        A document with many annotations shows the spans of its first screens
+        at once and the rest a part at a time from the event loop (see
+        :meth:`DocumentView.set_spans`), so it paints in a fraction of a second.
+        """
         doc_id = self.pane_document(index)
         if doc_id is None:
             return
-        rows = self.session.store.span_rows(doc_id)
+        store = self.session.store
+        view = self.panes[index].view
+        counts = Counter(store.label_counts([doc_id]))
+        progressive = sum(counts.values()) > PROGRESSIVE_FROM and not self.cross.shows_suggestions(doc_id)
+        first_end = max(LOAD_STEP_CHARS, view.bottom_offset() + 1) if progressive else None
+        rows = store.span_rows(doc_id, start_before=first_end)
         shown = {self.pane_document(i) for i in range(len(self.panes))}
         self.doc_spans = {d: t for d, t in self.doc_spans.items() if d in shown and d != doc_id}
-        self.doc_spans[doc_id] = dict(zip(map(itemgetter(0), rows), rows))
+        table = self.doc_spans[doc_id] = dict(zip(map(itemgetter(0), rows), rows))
         self.spans = ChainMap(*self.doc_spans.values())
         self.label_counts = {d: c for d, c in self.label_counts.items() if d in shown}
-        self.label_counts[doc_id] = Counter(map(itemgetter(1), rows))
-        view = self.panes[index].view
+        self.label_counts[doc_id] = counts
         selected = view.selected_span()
         view.tooltip_provider = self._span_tooltip
-        view.set_spans(self.display.styles(rows, index, self.colors, self._annotator_names())
-                       + self.cross.styles(doc_id))
+        names = self._annotator_names()
+        suggestions = self.cross.styles(doc_id)
+        loader = None
+        if progressive:
+            length, step = len(view.text()), {"next": first_end}
+
+            def loader() -> bool:
+                """Hand the view the spans of the next part of the text; False once the text is covered."""
+                start = step["next"]
+                if start >= length:
+                    return False
+                step["next"] = start + LOAD_STEP_CHARS
+                try:
+                    part = store.span_rows(doc_id, start_from=start, start_before=step["next"])
+                except AnnotatorError as exc:
+                    self.statusBar().showMessage(f"Not every span could be shown: {exc}", 8000)
+                    return False
+                table.update(zip(map(itemgetter(0), part), part))
+                view.extend_spans(self.display.styles(part, index, self.colors, names))
+                return step["next"] < length
+
+        view.set_spans(self.display.styles(rows, index, self.colors, names) + suggestions,
+                       presorted=not suggestions, loader=loader)
         if selected is not None and view.has_span(selected):
             view.select_span(selected, scroll=False)
         elif selected is not None:
@@ -380,7 +419,7 @@ class MainWindow(QMainWindow):
         self._reload_annotators()
         self.cross.reload()
         self.corpus.library.reload()
-        self.dock.select_annotation(self.view().selected_span())
+        self.dock.follow(self.view().selected_span())
         self._update_status()
         self._update_actions()
 
@@ -396,6 +435,8 @@ class MainWindow(QMainWindow):
         table = self.doc_spans.get(doc_id)
         if not panes or table is None or self.reviewing() or self.cross.shows_suggestions(doc_id):
             return False
+        for index in panes:  # every old row must be known before it is replaced
+            self.panes[index].view.finish_loading()
         ids = list(dict.fromkeys(delta.added + delta.changed + delta.removed))
         rows = self.session.store.span_rows_by_id(i for i in ids if i not in delta.removed)
         self.cross.invalidate(doc_id)
@@ -422,14 +463,15 @@ class MainWindow(QMainWindow):
         self.corpus.library.model.adjust_counts(doc_id, {k: v for k, v in labels.items() if v})
         if delta.changed or delta.removed:  # labels and links feed the cross-source docks
             self.cross.reload()
-        self.dock.select_annotation(self.view().selected_span())
+        self.dock.follow(self.view().selected_span())
         self._update_status()
         self._update_actions()
         return True
 
     def _on_saved(self, what: str) -> None:
-        self.last_saved = "saved"
-        self.statusBar().showMessage(what, 4000)
+        # In the counts label, not a status-bar message: a new message makes the status bar lay itself
+        # out and repaint the window around it, ~10 ms per tag.
+        self.last_saved = f"saved: {what}"
         self._update_status()
 
     def _update_status(self) -> None:
@@ -460,7 +502,7 @@ class MainWindow(QMainWindow):
             else:
                 self.statusBar().showMessage("Select some text first, then press a label key.", 4000)
             return
-        command = CreateAnnotation(self.session, doc_id, label, start, end, view.text()[start:end])
+        command = CreateAnnotation(self.session, doc_id, label, start, end, view.text()[start:end], view.text())
         if self.session.perform(command):
             view.select_span(command.annotation.id, scroll=False)
             self._update_actions()
@@ -504,7 +546,7 @@ class MainWindow(QMainWindow):
         self.cross.on_span_selected(index, ann_id)
         if index == self.active_pane or ann_id:
             self.active_pane = index
-            self.dock.select_annotation(ann_id or None)
+            self.dock.follow(ann_id or None)
             self._update_actions()
 
     def _on_span_clicked(self, index: int, ann_id: str) -> None:
@@ -684,6 +726,8 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
+        for pane in self.panes:
+            pane.view.stop_loading()
         self.review_dock.visibilityChanged.disconnect(self.review.on_visibility)
         self.save_state()
         super().closeEvent(event)

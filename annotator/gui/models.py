@@ -22,7 +22,7 @@ ANNOTATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 #: Rows read per query around the row the view asks for, and the most rows kept in memory.
-PAGE = 200
+PAGE = 80
 CACHE_LIMIT = 4000
 #: Edits touching more annotations than this reload the list instead of patching it.
 PATCH_LIMIT = 50
@@ -143,13 +143,11 @@ class AnnotationTableModel(QAbstractTableModel):
         return cells
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.ids):
+        # A table view asks for a dozen roles per cell on every repaint: answer the unused ones first.
+        if role not in _ROLES or not index.isValid() or index.row() >= len(self.ids):
             return None
         if role == ANNOTATION_ID_ROLE:
             return self.ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
-                        DOCUMENT_ID_ROLE):
-            return None
         cells = self._row(index.row())
         if cells is None:
             return None
@@ -160,6 +158,10 @@ class AnnotationTableModel(QAbstractTableModel):
             return QColor(self.colors.get(cells[1], "#888888")) if col == 1 else None
         value = cells[col]
         return " ".join(value.split()) if role == Qt.ItemDataRole.DisplayRole else value
+
+
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
+                    ANNOTATION_ID_ROLE, DOCUMENT_ID_ROLE})
 
 
 class _Missing(Exception):

@@ -287,3 +287,51 @@ def test_long_spans_can_be_added_and_removed():
     index.remove("long")
     assert index.at(size * LONG_SPAN_BUCKETS) == []
     assert index._long == []
+
+
+@given(span_lists(max_spans=60), bucket_sizes)
+def test_presorted_spans_build_the_same_index(spans, bucket_size):
+    ordered = sorted(spans, key=reading_key)
+    built = SpanIndex(ordered, bucket_size=bucket_size, presorted=True)
+    reference = SpanIndex(spans, bucket_size=bucket_size)
+    assert built.spans == reference.spans
+    assert built.lanes == reference.lanes and built.max_lane == reference.max_lane
+    assert built._buckets == reference._buckets and built._long == reference._long
+
+
+@pytest.mark.parametrize("spans", [
+    [("b", 5, 9), ("a", 1, 3)],          # starts go backwards
+    [("a", 1, 3), ("b", 1, 9)],          # same start: the longer span comes first
+    [("b", 1, 3), ("a", 1, 3)],          # same range: ids in order
+])
+def test_presorted_input_out_of_reading_order_is_refused(spans):
+    with pytest.raises(ValueError, match="out of reading order"):
+        SpanIndex(spans, presorted=True)
+
+
+@given(span_lists(max_spans=60), bucket_sizes, st.lists(st.integers(0, 60), max_size=4))
+def test_extending_in_parts_equals_building_at_once(spans, bucket_size, cuts):
+    """A text indexed a part at a time (as a window loads a long document) gets the same index and lanes."""
+    ordered = sorted(spans, key=reading_key)
+    index = SpanIndex((), bucket_size=bucket_size)
+    previous = 0
+    for cut in sorted(min(c, len(ordered)) for c in cuts) + [len(ordered)]:
+        index.extend(ordered[previous:cut])
+        previous = cut
+    reference = SpanIndex(spans, bucket_size=bucket_size)
+    assert index.spans == reference.spans and index.lanes == reference.lanes
+    assert index.max_lane == reference.max_lane and index._buckets == reference._buckets
+    for offset in range(0, TEXT_LENGTH, 9):
+        assert index.at(offset) == reference.at(offset)
+
+
+def test_extend_refuses_spans_before_the_indexed_ones_and_after_edits():
+    index = SpanIndex([("a", 5, 9)])
+    with pytest.raises(ValueError, match="out of reading order"):
+        index.extend([("b", 1, 3)])
+    with pytest.raises(ValueError, match="unique"):
+        index.extend([Span("a", 6, 7)])
+    index.extend([Span("c", 6, 7)])
+    index.add(("d", 20, 30))
+    with pytest.raises(RuntimeError):
+        index.extend([Span("e", 40, 41)])

@@ -101,7 +101,7 @@ def test_suggestions_accept_reject_and_accept_all(window, qtbot):
     assert any(a.quote == "Steve Witkoff" for a in actors)
     window.session.undo_stack.undo()
     assert store.annotations(label="Actor") == []
-    assert all(not is_suggestion(i) or i in view._spans for i in [view.selected_span()] if i)
+    assert all(not is_suggestion(i) or i in view.span_styles() for i in [view.selected_span()] if i)
 
 
 def test_synchronised_scrolling_follows_content(window, monkeypatch):

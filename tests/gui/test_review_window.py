@@ -52,7 +52,7 @@ def test_import_review_accept_reject_and_undo(window, colleague_set, monkeypatch
     # Disagreements only by default; the same document in both panes, one annotator each.
     assert dock.table.rowCount() == 2
     assert window.panes[0].document_id == window.panes[1].document_id
-    left_ids = {s for s in window.panes[0].view._spans}
+    left_ids = {s for s in window.panes[0].view.span_styles()}
     assert all(store.annotation(i).annotator == "bob" for i in left_ids)
 
     # Item 1: label conflict on "Vladimir Putin": accept tester's Actor (right pane), reject Bob's Claim.
@@ -100,7 +100,7 @@ def test_accept_all_agreed_and_end_review(window, colleague_set, monkeypatch):
     window.actions[A.END_REVIEW].trigger()
     assert not window.reviewing()
     # Back to normal: both annotators' spans in the left pane again.
-    assert len(window.panes[0].view._spans) == 4
+    assert len(window.panes[0].view.span_styles()) == 4
 
 
 def test_annotators_can_be_hidden_and_spans_coloured_by_annotator(window, colleague_set, monkeypatch):
@@ -111,11 +111,11 @@ def test_annotators_can_be_hidden_and_spans_coloured_by_annotator(window, collea
     assert dock.list.count() == 2
     bob = next(dock.list.item(i) for i in range(dock.list.count()) if dock.list.item(i).text().startswith("bob"))
     bob.setCheckState(Qt.CheckState.Unchecked)
-    spans = window.panes[0].view._spans
+    spans = window.panes[0].view.span_styles()
     assert {window.session.store.annotation(i).annotator for i in spans} == {"tester"}
     bob.setCheckState(Qt.CheckState.Checked)
     dock.by_annotator.setChecked(True)
-    colors = {window.session.store.annotation(i).annotator: s.color for i, s in window.panes[0].view._spans.items()}
+    colors = {window.session.store.annotation(i).annotator: s.color for i, s in window.panes[0].view.span_styles().items()}
     assert colors["bob"] != colors["tester"]
 
 

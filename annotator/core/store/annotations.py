@@ -96,9 +96,17 @@ class AnnotationsMixin(StoreBase):
         status: str = "pending",
         created: str | None = None,
         modified: str | None = None,
+        text: str | None = None,
     ) -> Annotation:
-        """Tag ``[start, end)`` of ``document`` with ``label``; the quote is taken from the text."""
-        quote = self.check_span(document, start, end)
+        """Tag ``[start, end)`` of ``document`` with ``label``; the quote is taken from the text.
+
+        ``text``: the document's text, when the caller already holds it (a window showing it), which
+        saves reading a long text from the project for each tag; it is used only if its length is the
+        stored one.
+        """
+        if text is not None and len(text) != self.document(document).length:
+            text = None
+        quote = self.check_span(document, start, end, text)
         self.label(label)
         if status not in STATUSES:
             raise InputError(f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.")

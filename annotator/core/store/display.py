@@ -40,10 +40,20 @@ def _fold(value: str | None) -> str:
 
 
 class DisplayMixin:
-    def span_rows(self, document: str) -> list[SpanRow]:
-        """Every annotation of ``document`` as a :class:`SpanRow`, in no particular order."""
-        return list(map(_make_row, self._read(f"SELECT {_SPAN_COLUMNS} FROM annotations WHERE document = ?",
-                                              [document])))
+    def span_rows(self, document: str, start_from: int | None = None, start_before: int | None = None) -> list[SpanRow]:
+        """The annotations of ``document`` (those starting in ``[start_from, start_before)`` when given)
+        as :class:`SpanRow`, in reading order: ``(start, -end, id)``.
+
+        (SQLite compares text byte by byte in UTF-8, which orders like Python's code points.)
+        """
+        sql, params = f"SELECT {_SPAN_COLUMNS} FROM annotations WHERE document = ?", [document]
+        if start_from is not None:
+            sql += " AND start >= ?"
+            params.append(start_from)
+        if start_before is not None:
+            sql += " AND start < ?"
+            params.append(start_before)
+        return list(map(_make_row, self._read(sql + ' ORDER BY start, "end" DESC, id', params)))
 
     def span_rows_by_id(self, ids: Iterable[str]) -> list[SpanRow]:
         """The :class:`SpanRow` of each id that exists (missing ids are left out)."""

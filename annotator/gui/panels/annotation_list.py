@@ -6,12 +6,16 @@ so the dock opens and follows edits quickly on projects with tens of thousands o
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
 
 from annotator.gui.models import ANNOTATION_ID_ROLE, AnnotationTableModel
+
+
+#: How long the list waits before following the selected span (see :meth:`AnnotationListDock.follow`).
+FOLLOW_DELAY_MS = 120
 
 
 class AnnotationListDock(QDockWidget):
@@ -62,6 +66,11 @@ class AnnotationListDock(QDockWidget):
         self.text_filter.textChanged.connect(self.model.set_text)
         self.table.activated.connect(self._on_activated)
         self.table.doubleClicked.connect(self._on_activated)
+        self._pending: str | None = None
+        self._follow_timer = QTimer(self)
+        self._follow_timer.setSingleShot(True)
+        self._follow_timer.setInterval(FOLLOW_DELAY_MS)
+        self._follow_timer.timeout.connect(lambda: self.select_annotation(self._pending))
         self._fill_label_filter()
 
     def reload(self) -> None:
@@ -91,8 +100,18 @@ class AnnotationListDock(QDockWidget):
         if ann_id:
             self.annotation_activated.emit(ann_id)
 
+    def follow(self, ann_id: str | None) -> None:
+        """Highlight the row of ``ann_id`` shortly (coalesced), so the list follows the selected span.
+
+        Scrolling a long list to a new row and painting it costs ~10 ms; done at once it would double
+        the time of every tag and click. A burst of selections scrolls the list once, after the last.
+        """
+        self._pending = ann_id
+        self._follow_timer.start()
+
     def select_annotation(self, ann_id: str | None) -> None:
-        """Highlight the row of ``ann_id`` (without emitting activation)."""
+        """Highlight the row of ``ann_id`` now (without emitting activation)."""
+        self._follow_timer.stop()
         if ann_id is None:
             self.table.clearSelection()
             return
