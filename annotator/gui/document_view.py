@@ -44,6 +44,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
+from annotator.core.gcpause import gc_paused, keep_long_lived
 from annotator.core.spans import SpanIndex
 from annotator.core.text import Utf16Map, snap_to_words
 from annotator.gui.reading_layout import (
@@ -56,7 +57,7 @@ DOCUMENT_MARGIN = 12
 #: Alpha (out of 255) of the translucent span fill.
 FILL_ALPHA = 60
 #: Longest a background step loading a long document's spans may keep the event loop waiting.
-LOAD_STEP_SECONDS = 0.03
+LOAD_STEP_SECONDS = 0.02
 
 #: Underline lanes: thickness and distance between lanes, in pixels.
 LANE_THICKNESS = 2
@@ -211,11 +212,13 @@ class DocumentView(QPlainTextEdit):
         if generation != self._load_generation or self._loader is None:
             return
         deadline = time.perf_counter() + LOAD_STEP_SECONDS
-        while self._loader():
-            if time.perf_counter() > deadline:
-                QTimer.singleShot(0, lambda: self._load_step(generation))
-                return
-        self._loader = None
+        with gc_paused():  # no full collection in the middle of a step (see keep_long_lived)
+            while self._loader():
+                if time.perf_counter() > deadline:
+                    QTimer.singleShot(0, lambda: self._load_step(generation))
+                    return
+            self._loader = None
+            keep_long_lived()
 
     def stop_loading(self) -> None:
         """Forget the spans still to be loaded (the window is closing, or the project went away)."""
