@@ -41,6 +41,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self.column = -1  # -1: document and reading order
         self.descending = False
         self._rows: dict[str, tuple] = {}  # id -> (title, label, quote, annotator, note, status, document)
+        self._keys: dict[str, tuple] = {}  # id -> default sort key, for the rows a bisect has read
         self.reload()
 
     # ----------------------------------------------------------------- loading
@@ -51,6 +52,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self.colors = {lb.name: lb.color for lb in store.labels()}
         self.ids = store.annotation_list_ids(self.label, self.text, self.column, self.descending)
         self._rows = {}
+        self._keys = {}
         self.endResetModel()
 
     def set_label(self, label: str | None) -> None:
@@ -103,6 +105,7 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def _remove_row(self, ann_id: str) -> None:
         self._rows.pop(ann_id, None)
+        self._keys.pop(ann_id, None)
         row = self.row_of(ann_id)
         if row is not None:
             self.beginRemoveRows(QModelIndex(), row, row)
@@ -110,11 +113,15 @@ class AnnotationTableModel(QAbstractTableModel):
             self.endRemoveRows()
 
     def _sort_key(self, ann_id: str) -> tuple:
-        """``(document, start, end, id)`` of a listed annotation, read from the store (a bisect reads ~16)."""
-        keys = self.session.store.annotation_sort_keys([ann_id])
-        if not keys:
-            raise _Missing(ann_id)
-        return keys[0][1:5]
+        """``(document, start, end, id)`` of a listed annotation (a bisect reads ~16; the middle rows of the
+        list are read again by every insertion, so the keys read are kept until the row moves or leaves)."""
+        key = self._keys.get(ann_id)
+        if key is None:
+            keys = self.session.store.annotation_sort_keys([ann_id])
+            if not keys:
+                raise _Missing(ann_id)
+            key = self._keys[ann_id] = keys[0][1:5]
+        return key
 
     # ----------------------------------------------------------------- Qt model
     def rowCount(self, parent=QModelIndex()) -> int:
