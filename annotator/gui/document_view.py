@@ -143,6 +143,9 @@ class DocumentView(QPlainTextEdit):
         self._index = SpanIndex(())  # the spans shown, by id and by place
         self._loader: Callable[[], bool] | None = None  # see set_spans
         self._load_generation = 0
+        self._index_edits = 0  # counts changes to the shown spans (for the paint cache)
+        self._pieces: list = []
+        self._pieces_key: tuple | None = None
         #: Gives the tooltip of a span whose style has none (read on hover, not for every span up front).
         self.tooltip_provider: Callable[[str], str] | None = None
         self._tooltips: dict[str, str] = {}  # provider answers, until the span changes
@@ -161,6 +164,7 @@ class DocumentView(QPlainTextEdit):
         self._text = text
         self._map = Utf16Map(text)
         self._index = SpanIndex(())
+        self._index_edits += 1
         self._start_loading(None)
         self._tooltips = {}
         self._set_selected(None)
@@ -189,6 +193,7 @@ class DocumentView(QPlainTextEdit):
         loads the rest at once whenever something needs every span (selecting a span by id, Tab, an edit).
         """
         self._index = SpanIndex(spans, presorted=presorted)
+        self._index_edits += 1
         self._start_loading(loader)
         self._tooltips = {}
         if self._selected not in self._index:
@@ -198,6 +203,7 @@ class DocumentView(QPlainTextEdit):
     def extend_spans(self, spans: list[SpanStyle]) -> None:
         """Append spans that all come after the shown ones in reading order (the next part of a long document)."""
         self._index.extend(spans)
+        self._index_edits += 1
         self.viewport().update()
 
     def _start_loading(self, loader: Callable[[], bool] | None) -> None:
@@ -252,6 +258,7 @@ class DocumentView(QPlainTextEdit):
             else:
                 index.add(span)
             self._tooltips.pop(span.id, None)
+        self._index_edits += 1
         if self._selected is not None and self._selected not in index:
             self._set_selected(None)
         self.viewport().update()
@@ -566,7 +573,7 @@ class DocumentView(QPlainTextEdit):
     # ------------------------------------------------------------------ painting
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         """Fills under the text, then Qt's text, then lanes and outlines on top."""
-        pieces = self._visible_pieces(event.rect(), self._index) if len(self._index) else []
+        pieces = self._span_pieces(event.rect()) if len(self._index) else []
         if len(self._matches):
             self._paint_matches(self._visible_pieces(event.rect(), self._matches))
         if pieces:
@@ -574,6 +581,19 @@ class DocumentView(QPlainTextEdit):
         super().paintEvent(event)
         if pieces:
             self._paint_marks(pieces)
+
+    def _span_pieces(self, area: QRect) -> list[_Piece]:
+        """:meth:`_visible_pieces` of the spans, reused while nothing that places them has changed.
+
+        A selection, a hover or a repeated paint of the same page then costs no span geometry at all.
+        """
+        key = (area.x(), area.y(), area.width(), area.height(), self.verticalScrollBar().value(),
+               self.horizontalScrollBar().value(), self.viewport().width(), self._zoom, self._index_edits,
+               self.document().revision())
+        if key != self._pieces_key:
+            self._pieces = self._visible_pieces(area, self._index)
+            self._pieces_key = key
+        return self._pieces
 
     def _visible_pieces(self, area: QRect, index: SpanIndex) -> list[_Piece]:
         """``(span, text rect, slot bottom, baseline)`` for every line piece of a span inside ``area``.

@@ -394,3 +394,26 @@ def test_painting_mixed_scripts_and_many_spans_does_not_fail(view):
     assert not view.grab().isNull()
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
     assert not view.grab().isNull()
+
+
+def _fill_at(view, offset: int) -> QColor:
+    image = view.viewport().grab().toImage()
+    return QColor(image.pixel(point_at(view, offset, dx=1)))
+
+
+@needs_fonts
+def test_the_paint_cache_follows_span_edits_scrolls_and_zoom(view):
+    """Painting reuses span geometry only while nothing that places the spans has changed."""
+    view.set_document("alpha bravo charlie delta echo\n" * 80)
+    plain = _fill_at(view, 7)
+    view.update_spans([SpanStyle("b", 6, 11, BLUE)])
+    tinted = _fill_at(view, 7)
+    assert tinted != plain
+    view.update_spans(removed=["b"])
+    assert _fill_at(view, 7) == plain
+    view.update_spans([SpanStyle("b", 6, 11, BLUE)])
+    view.scroll_to_offset(31 * 60)
+    view.verticalScrollBar().setValue(0)
+    assert _fill_at(view, 7) == tinted
+    view.set_zoom(4)
+    assert _fill_at(view, 7) != plain
