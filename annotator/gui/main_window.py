@@ -728,6 +728,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         for pane in self.panes:
             pane.view.stop_loading()
+        self.dock.stop()
         self.review_dock.visibilityChanged.disconnect(self.review.on_visibility)
         self.save_state()
         super().closeEvent(event)

@@ -21,6 +21,7 @@ def snapshot(window) -> dict:
         for a in spans:  # lanes may differ from a rebuild, but overlapping spans never share one
             for b in view._index.overlapping(a.start, a.end):
                 assert a.id == b.id or lanes[a.id] != lanes[b.id]
+    window.dock.flush()
     model = window.dock.model
     out["list"] = list(model.ids)
     out["list_cells"] = [model.data(model.index(r, c)) for r in range(len(model.ids)) for c in range(6)]
@@ -95,12 +96,26 @@ def test_the_list_follows_filters_and_sorting_through_edits(window):
     for k, label in enumerate(["Actor", "Claim", "Actor", "Figure"]):
         s, e = spots[10 * k + 3]
         assert session.perform(CreateAnnotation(session, doc, label, s, e, text[s:e]))
+    window.dock.flush()  # the list applies edits shortly after them
     assert model.ids == store.annotation_list_ids(label="Actor") and len(model.ids) == 2
     model.set_label(None)
     model.sort(2, Qt.SortOrder.DescendingOrder)
     first = store.annotations()[0]
     assert session.perform(EditAnnotation(session, first, "label", "Claim"))
+    window.dock.flush()
     assert model.ids == store.annotation_list_ids(column=2, descending=True)
     model.set_text(text[spots[3][0]:spots[3][1]].upper())
     assert model.ids == store.annotation_list_ids(text=text[spots[3][0]:spots[3][1]], column=2, descending=True)
     assert len(model.ids) >= 1
+
+
+def test_the_list_catches_up_shortly_after_an_edit(window, qtbot):
+    session = window.session
+    doc = window.pane_document(0)
+    text = window.panes[0].view.text()
+    start = text.index("Witkoff")
+    assert session.perform(CreateAnnotation(session, doc, "Actor", start, start + 7, "Witkoff"))
+    window.panes[0].view.select_span(session.store.annotations()[0].id)
+    qtbot.waitUntil(lambda: window.dock.model.rowCount() == 1, timeout=2000)
+    qtbot.waitUntil(lambda: bool(window.dock.table.selectionModel().selectedRows()), timeout=2000)
+    assert window.dock.table.selectionModel().selectedRows()[0].row() == 0

@@ -67,14 +67,17 @@ class AnnotationListDock(QDockWidget):
         self.table.activated.connect(self._on_activated)
         self.table.doubleClicked.connect(self._on_activated)
         self._pending: str | None = None
+        self._following = False
+        self._deltas: list[tuple] = []  # edits not yet applied to the list (see apply_delta)
         self._follow_timer = QTimer(self)
         self._follow_timer.setSingleShot(True)
         self._follow_timer.setInterval(FOLLOW_DELAY_MS)
-        self._follow_timer.timeout.connect(lambda: self.select_annotation(self._pending))
+        self._follow_timer.timeout.connect(self._catch_up)
         self._fill_label_filter()
 
     def reload(self) -> None:
         """Refresh rows and the label filter from the store."""
+        self._deltas = []
         self.model.reload()
         self._fill_label_filter()
 
@@ -92,8 +95,30 @@ class AnnotationListDock(QDockWidget):
             self.model.set_label(self.label_filter.currentData())
 
     def apply_delta(self, added, changed, removed) -> None:
-        """Follow one edit without reloading every row (see :meth:`AnnotationTableModel.apply_delta`)."""
-        self.model.apply_delta(added, changed, removed)
+        """Follow one edit without reloading every row (see :meth:`AnnotationTableModel.apply_delta`).
+
+        Applied shortly after, with the list's scroll to the selected span: a table repaints its whole
+        viewport when a row is inserted (~6 ms here), which must not delay the tagged span's own paint.
+        """
+        self._deltas.append((tuple(added), tuple(changed), tuple(removed)))
+        self._follow_timer.start()
+
+    def flush(self) -> None:
+        """Apply the edits still waiting (see :meth:`apply_delta`) now."""
+        deltas, self._deltas = self._deltas, []
+        for delta in deltas:
+            self.model.apply_delta(*delta)
+
+    def _catch_up(self) -> None:
+        self.flush()
+        if self._following:
+            self.select_annotation(self._pending)
+
+    def stop(self) -> None:
+        """Drop waiting edits and scrolls (the window is closing; the project may be closed next)."""
+        self._follow_timer.stop()
+        self._deltas = []
+        self._following = False
 
     def _on_activated(self, index) -> None:
         ann_id = index.data(ANNOTATION_ID_ROLE)
@@ -107,11 +132,14 @@ class AnnotationListDock(QDockWidget):
         the time of every tag and click. A burst of selections scrolls the list once, after the last.
         """
         self._pending = ann_id
+        self._following = True
         self._follow_timer.start()
 
     def select_annotation(self, ann_id: str | None) -> None:
         """Highlight the row of ``ann_id`` now (without emitting activation)."""
         self._follow_timer.stop()
+        self._following = False
+        self.flush()
         if ann_id is None:
             self.table.clearSelection()
             return
@@ -123,5 +151,6 @@ class AnnotationListDock(QDockWidget):
         self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
 
     def visible_count(self) -> int:
+        self.flush()
         return self.model.rowCount()
 
