@@ -165,17 +165,6 @@ def _project(path: str, create: bool) -> Iterator:
         store.close()
 
 
-def _read_text_file(path: str) -> str:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path} cannot be read ({exc.strerror}).") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not a UTF-8 text file.") from None
-
-
 # --------------------------------------------------------------------- commands
 @command("gui")
 def cmd_gui(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from annotator.core.spans import SpanIndex
-from annotator.gui import main_window as mw
+from annotator.gui import span_sync as mw
 from annotator.gui.commands import CreateAnnotation
 
 from test_window_patching import full_reload, snapshot
