@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import tempfile
 from pathlib import Path
 
@@ -63,7 +64,10 @@ def main() -> None:
     win.panes[1].view.scroll_to_offset(0)
     win._set_active(1)
     win.panes[1].view.select_span(seven.id)
-    qapp.processEvents()
+    deadline = time.perf_counter() + 0.5  # as a person would see it: after the list has followed the edits
+    while time.perf_counter() < deadline:
+        qapp.processEvents()
+        time.sleep(0.01)
     win.grab().save(str(out))
     print(f"wrote {out}")
     win.close()
