@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 from annotator.core.errors import CancelledError, InputError, SpanError
 from annotator.core.formats import json_import
-from annotator.core.formats.documents import read_article
 from annotator.core.formats.json_set import (
     export_json,
     import_json,
@@ -65,39 +64,6 @@ def write_set(path: Path, data: dict, **dump_options) -> Path:
     return path
 
 
-@pytest.fixture
-def rich(store):
-    """Astral characters, a CRLF article, several annotators (one with a name), two links, cells a
-    spreadsheet would evaluate."""
-    article = read_article(DATA / "article_multiscript.txt")
-    d1, _ = store.add_document(article.text, article.title, "Test Wire", "2025-11-25", "https://example.test/1")
-    t1 = store.document_text(d1.id)
-    d2, _ = store.add_document("+44 report 🇬🇧: Witkoff met Putin.\n«Цитата» 🙂 end.", "=HYPERLINK(\"x\")", "@wire")
-    t2 = store.document_text(d2.id)
-    store.add_label("Quotation")
-    store.add_label("-minus")
-    anns = [
-        store.add_annotation(d1.id, "Claim", *span(t1, "Moscow 🇺🇦"), "alice", "flag at the end"),
-        store.add_annotation(d1.id, "Actor", *span(t1, "Steve Witkoff"), "alice", status="accepted"),
-        store.add_annotation(d1.id, "Figure", *span(t1, "28"), "=bob", "=1+1", status="rejected"),
-        store.add_annotation(d1.id, "Claim", *span(t1, "cafe\u0301 owners"), "=bob", "\ttab"),
-        store.add_annotation(d1.id, "Actor", *span(t1, "Путіним"), "alice", "\rcr", id="-dash-id"),
-        store.add_annotation(d1.id, "Claim", *span(t1, "السلام ممكن"), "=bob", 'He said "no", then\nleft'),
-        store.add_annotation(d1.id, "-minus", *span(t1, "和平计划"), "alice", "'=already quoted",
-                             created="=2026", modified="+2027"),
-        store.add_annotation(d1.id, "Quotation", *span(t1, "👩\u200d👩\u200d👧 🇬🇧🇺🇸 𝐁𝐨𝐥𝐝"), "@carol"),
-        store.add_annotation(d2.id, "Actor", *span(t2, "+44 report"), "=bob", "-dash"),
-        store.add_annotation(d2.id, "Quotation", *span(t2, "«Цитата» 🙂"), "alice", "@mention", status="accepted"),
-        store.add_annotation(d2.id, "Claim", *span(t2, "Witkoff met Putin"), "dave", "＝ fullwidth, − minus"),
-    ]
-    store.ensure_annotator("alice", "Alice Example")
-    store.ensure_annotator("=bob", "=Bob")
-    links = [
-        store.add_link("contradicts", anns[1].id, anns[8].id, "alice", "different spelling"),
-        store.add_link("supports", anns[2].id, anns[3].id, "=bob", "same annotator"),
-        store.add_link("same as", anns[9].id, anns[10].id, "erin", "by someone without annotations"),
-    ]
-    return {"docs": [d1, d2], "texts": {d1.id: t1, d2.id: t2}, "anns": anns, "links": links}
 
 
 # ------------------------------------------------------ streaming import = dict import

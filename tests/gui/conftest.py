@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.gui import app as gui_app
 
@@ -19,3 +20,11 @@ def window(qtbot, annotator_home):
     win.close()
     win.session.store.close()
     gui_app._WINDOWS.clear()
+
+
+@pytest.fixture
+def errors(monkeypatch):
+    """Messages the window shows in a warning box (patched: a real one would block the test)."""
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    return shown

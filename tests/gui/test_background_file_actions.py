@@ -9,27 +9,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.core.store import Store
 from annotator.gui import actions as A
 from annotator.gui import file_actions
 from annotator.gui.background import cancel_running
 
-
-@pytest.fixture
-def errors(monkeypatch):
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
-    return shown
-
-
-def tag(window, pane, quote, label):
-    view = window.panes[pane].view
-    start = view.text().index(quote)
-    window._set_active(pane)
-    view.set_selection(start, start + len(quote))
-    window.apply_label(label)
+from gui_helpers import tag
 
 
 def digest(window) -> str:

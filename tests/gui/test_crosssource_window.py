@@ -8,14 +8,7 @@ from PySide6.QtWidgets import QInputDialog
 from annotator.gui import actions as A
 from annotator.gui.crosssource_actions import is_suggestion
 
-
-def tag(window, pane, quote, label):
-    view = window.panes[pane].view
-    start = view.text().index(quote)
-    window._set_active(pane)
-    view.set_selection(start, start + len(quote))
-    window.apply_label(label)
-    return window.session.store.annotation(view.selected_span())
+from gui_helpers import tag
 
 
 def choose_type(monkeypatch, link_type):

@@ -8,8 +8,7 @@ import json
 from pathlib import Path
 
 import jsonschema
-import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QTableWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QTableWidget
 
 from annotator.core.formats.csv_set import COLUMNS
 from annotator.core.paths import resources_dir
@@ -17,20 +16,7 @@ from annotator.gui import actions as A
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
 from annotator.gui.dialogs.shortcuts import ShortcutsDialog
 
-
-@pytest.fixture
-def errors(monkeypatch):
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
-    return shown
-
-
-def tag(window, pane, quote, label):
-    view = window.panes[pane].view
-    start = view.text().index(quote)
-    window._set_active(pane)
-    view.set_selection(start, start + len(quote))
-    window.apply_label(label)
+from gui_helpers import tag
 
 
 def test_add_documents_with_edited_title(window, tmp_path, monkeypatch):

@@ -10,13 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.gui import actions as A
 
-
-def tag(window, pane, quote, label):
-    view = window.panes[pane].view
-    start = view.text().index(quote)
-    window._set_active(pane)
-    view.set_selection(start, start + len(quote))
-    window.apply_label(label)
+from gui_helpers import tag
 
 
 @pytest.fixture

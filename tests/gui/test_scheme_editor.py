@@ -46,12 +46,6 @@ DEFAULT = ["Claim", "Actor", "Figure", "Plan point"]
 
 
 # ----------------------------------------------------------------- helpers
-@pytest.fixture
-def errors(monkeypatch):
-    """Messages the window shows in a warning box (patched: a real one would block the test)."""
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
-    return shown
 
 
 @pytest.fixture
