@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QComboBox, QLabel, QTableWidget
 from annotator.core.agreement import agreement_report
 from annotator.gui.background import cancel_running
 from annotator.gui.dialogs import agreement as dialog_module
-from annotator.gui.dialogs.agreement import CANCELLED, AgreementDialog
+from annotator.gui.dialogs.agreement import CANCELLED
+
+from gui_helpers import open_dialog
 
 
 @pytest.fixture
@@ -31,14 +33,6 @@ def expected(store, label=None):
     anns = [a for a in store.annotations() if label in (None, a.label)]
     docs = sorted({a.document for a in anns if a.annotator in ("alice", "bob")})
     return agreement_report({d: store.document_text(d) for d in docs}, anns, ["alice", "bob"], label=label)
-
-
-def open_dialog(window, qtbot) -> AgreementDialog:
-    dialog = AgreementDialog(window.session, window)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
 
 
 def test_a_large_selection_is_computed_in_a_child_process(two_annotators, qtbot, monkeypatch):

@@ -13,6 +13,8 @@ from annotator.core.agreement import agreement_report, explain
 from annotator.core.errors import NotFoundError
 from annotator.gui.dialogs.agreement import NEED_TWO, NOT_DEFINED, AgreementDialog
 
+from gui_helpers import open_dialog
+
 FORMAT_KEYS = {
     "annotators", "documents", "tokens", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha",
     "krippendorff_alpha_u", "span_f1", "per_label",
@@ -43,14 +45,6 @@ def direct(store, names, doc=None, label=None):
     anns = store.annotations()
     docs = [doc] if doc else sorted({a.document for a in anns if a.annotator in names and label in (None, a.label)})
     return agreement_report({d: store.document_text(d) for d in docs}, anns, names, doc=doc, label=label)
-
-
-def open_dialog(window, qtbot) -> AgreementDialog:
-    dialog = AgreementDialog(window.session, window)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
 
 
 def rows(table: QTableWidget) -> dict[str, list[str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from annotator.gui import actions as A
 from annotator.gui import file_actions
 from annotator.gui.background import cancel_running
 
-from gui_helpers import tag
+from gui_helpers import colleague_set, tag
 
 
 def digest(window) -> str:
@@ -61,21 +60,9 @@ def cancel_soon(release: threading.Event) -> None:
     QTimer.singleShot(50, press)
 
 
-@pytest.fixture
-def colleague_set(window, tmp_path, monkeypatch):
-    """A JSON set of one Actor span, as a colleague (new annotation ids) would send it."""
-    tag(window, 0, "Vladimir Putin", "Actor")
-    out = tmp_path / "theirs.json"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    window.actions[A.EXPORT_JSON].trigger()
-    data = json.loads(out.read_text(encoding="utf-8"))
-    for a in data["annotations"]:
-        a["id"] = a["id"][:-4] + "beef"
-    out.write_text(json.dumps(data), encoding="utf-8")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("bob", True))
-    return out
-
+@pytest.fixture(name="colleague_set")
+def colleague_set_file(window, tmp_path, monkeypatch):
+    return colleague_set(window, tmp_path, monkeypatch)
 
 def test_import_runs_in_the_background_and_the_window_shows_it(window, colleague_set, monkeypatch, errors):
     threads = spy(monkeypatch, "import_json_file")

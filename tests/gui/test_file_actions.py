@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import jsonschema
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QTableWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QTableWidget
 
 from annotator.core.formats.csv_set import COLUMNS
 from annotator.core.paths import resources_dir
@@ -16,7 +16,7 @@ from annotator.gui import actions as A
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
 from annotator.gui.dialogs.shortcuts import ShortcutsDialog
 
-from gui_helpers import tag
+from gui_helpers import colleague_set, tag
 
 
 def test_add_documents_with_edited_title(window, tmp_path, monkeypatch):
@@ -65,16 +65,7 @@ def test_export_json_and_csv(window, tmp_path, monkeypatch):
 
 
 def test_import_set_as_colleague_and_again(window, tmp_path, monkeypatch):
-    tag(window, 0, "Vladimir Putin", "Actor")
-    out = tmp_path / "mine.json"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    window.actions[A.EXPORT_JSON].trigger()
-    data = json.loads(out.read_text(encoding="utf-8"))
-    for a in data["annotations"]:
-        a["id"] = a["id"][:-4] + "beef"
-    out.write_text(json.dumps(data), encoding="utf-8")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("bob", True))
+    colleague_set(window, tmp_path, monkeypatch)
     window.actions[A.IMPORT_SET_AS].trigger()
     window.actions[A.IMPORT_SET_AS].trigger()  # idempotent
     anns = window.session.store.annotations()
