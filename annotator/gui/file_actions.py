@@ -16,11 +16,15 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from annotator.core.errors import AnnotatorError, CancelledError, InputError
 from annotator.core.fileio import atomic_writer
 from annotator.core.formats.csv_set import export_csv
+from annotator.core.formats.json_import import import_json_file_into
 from annotator.core.formats.json_set import ImportReport, export_json, import_json, import_json_file
 from annotator.core.formats.project_set import read_project_set
 from annotator.core.formats.scheme import read_scheme_file
 from annotator.core.store import Store
-from annotator.gui.background import Progress, run_in_background
+from annotator.gui.background import Progress, run_in_background, run_in_process
+
+#: JSON sets from this size (bytes) are imported in a child process rather than a thread (see import_set).
+CHILD_IMPORT_FROM = 4 << 20
 
 
 def open_project(window) -> None:
@@ -71,6 +75,13 @@ def import_set(window, ask_name: bool) -> None:
     name, project = Path(path).name, window.session.store.path
 
     def job(progress: Progress) -> ImportReport:
+        try:
+            big = Path(path).stat().st_size >= CHILD_IMPORT_FROM
+        except OSError:
+            raise InputError(f"{path} cannot be read as UTF-8 text.") from None
+        if big:  # ijson's C parser holds the interpreter lock for up to ~0.4 s: parse where the window can't feel it
+            progress(0, None, f"Importing {name}…")
+            return run_in_process(progress, import_json_file_into, str(project), path, as_name, name)
         with _open_again(project) as store:
             try:
                 return import_json_file(store, path, as_annotator=as_name, name=name, progress=progress)

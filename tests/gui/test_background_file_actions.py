@@ -88,6 +88,28 @@ def test_cancelled_import_changes_nothing(window, colleague_set, monkeypatch, er
     assert digest(window) == before
 
 
+def test_a_big_set_is_imported_in_a_child_process(window, colleague_set, monkeypatch, errors):
+    """Big files are parsed in a child process (ijson's C parser holds the interpreter lock for long stretches)."""
+    monkeypatch.setattr(file_actions, "CHILD_IMPORT_FROM", 0)
+    children = []
+    real = file_actions.run_in_process
+    monkeypatch.setattr(file_actions, "run_in_process", lambda *a, **k: children.append(a[1]) or real(*a, **k))
+    window.actions[A.IMPORT_SET_AS].trigger()
+    assert errors == [] and children == [file_actions.import_json_file_into]
+    assert window.statusBar().currentMessage().startswith("1 annotation imported")
+    assert sorted(a.annotator for a in window.session.store.annotations()) == ["bob", "tester"]
+
+
+def test_cancelling_a_child_import_changes_nothing(window, colleague_set, monkeypatch, errors):
+    monkeypatch.setattr(file_actions, "CHILD_IMPORT_FROM", 0)
+    before = digest(window)
+    QTimer.singleShot(30, cancel_running)  # the child takes longer than this just to start
+    window.actions[A.IMPORT_SET_AS].trigger()
+    assert window.statusBar().currentMessage() == "Import cancelled; nothing was changed."
+    assert errors == [] and len(window.session.store.annotations()) == 1
+    assert digest(window) == before
+
+
 def test_import_from_project_runs_in_the_background(window, tmp_path, monkeypatch, errors):
     store = window.session.store
     doc = store.document(store.documents()[0].id)

@@ -170,6 +170,22 @@ def import_json_file(
             links.close()
 
 
+def import_json_file_into(project: str | os.PathLike, source: str | os.PathLike, as_annotator: str | None = None,
+                          name: str | None = None) -> ImportReport:
+    """Open the project at ``project``, import the set at ``source`` (:func:`import_json_file`), close it.
+
+    For a separate process: the window imports big files this way, because the
+    parser's C backend holds the interpreter lock for long stretches.
+    """
+    store = Store.open(project, create=False)
+    try:
+        return import_json_file(store, source, as_annotator=as_annotator, name=name)
+    except (OSError, UnicodeDecodeError):
+        raise InputError(f"{source} cannot be read as UTF-8 text.") from None
+    finally:
+        store.close()
+
+
 def _import(
     store: Store,
     documents: list,
