@@ -52,6 +52,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from exchange import mem as proc_status  # noqa: E402 (a sibling script: the benchmarks folder is on the path)
+
 TARGETS = {
     "first_paint": 0.5,
     "repaint": 0.016,
@@ -71,20 +73,6 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     k = max(0, min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1))
     return ordered[k]
-
-
-def proc_status(field: str) -> float:
-    """A ``/proc/self/status`` size field (VmRSS, VmHWM) in MB; falls back to psutil for VmRSS."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import psutil
-
-    return psutil.Process().memory_info().rss / 2**20
 
 
 def fmt_time(seconds: float) -> str:

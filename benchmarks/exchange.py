@@ -75,7 +75,8 @@ def mem(field: str) -> float:
     import psutil
 
     info = psutil.Process().memory_info()
-    return (getattr(info, "peak_wset", 0) or info.rss) / 2**20
+    peak = getattr(info, "peak_wset", 0) if field == "VmHWM" else 0  # Windows keeps a peak; elsewhere, now
+    return (peak or info.rss) / 2**20
 
 
 def reset_peak() -> None:
