@@ -147,19 +147,14 @@ def main(argv: list[str] | None = None) -> int:
 # ---------------------------------------------------------------------- helpers
 @contextlib.contextmanager
 def _project(path: str, create: bool) -> Iterator:
-    """Open a project; a file that this command created is removed again if the command fails."""
+    """Open a project; a file that this very command created is removed again if the command fails."""
     from annotator.core.store import Store
 
-    existed = Path(path).exists()
     store = Store.open(path, create=create)
     try:
         yield store
     except BaseException:
-        store.close()
-        if create and not existed:
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    os.unlink(path + suffix)
+        store.discard()  # deletes only a file this call created, checked by device and inode
         raise
     else:
         store.close()
