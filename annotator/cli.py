@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="UTF-8 .txt or .md files, web pages (.html, .htm), Word (.docx) or PDF files")
     p.add_argument("--source", default="",
                    help="source to record for every file (e.g. 'Reuters'; default: what each file says)")
-    p.add_argument("--published", help="publication date to record, YYYY-MM-DD (default: what each file says)")
+    p.add_argument("--published", help="publication date to record: YYYY-MM-DD, 26/11/2025 or 26 November 2025 (default: what each file says)")
     p.add_argument("--title", help="title to use instead of the file's own (one file only)")
 
     p = sub.add_parser("import", help="import a JSON annotation set, or another project's annotations")
@@ -182,6 +182,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     if args.title and len(args.files) > 1:
         raise InputError("--title can only be used when adding one file.")
+    from annotator.core.dates import parse_date
+
+    args.published = parse_date(args.published)
     total = len(args.files)
     show_bar = total > 1 and sys.stderr.isatty()
     drawn = 0  # width of the bar line on the terminal, to erase it
