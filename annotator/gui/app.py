@@ -23,6 +23,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.formats.documents import import_seeds
 from annotator.core.store import Store
 from annotator.gui import check_pyside
+from annotator.gui.settings import settings
 
 #: Libraries Qt's X11 (xcb) platform plugin loads, with the Debian/Ubuntu package that provides each.
 XCB_LIBRARIES = {
@@ -33,13 +34,6 @@ XCB_LIBRARIES = {
 
 #: Open windows, so they are not garbage-collected while shown.
 _WINDOWS: list[QWidget] = []
-
-
-def settings() -> QSettings:
-    """Settings live in ``$ANNOTATOR_HOME/settings.ini`` (never the platform registry)."""
-    home = paths.home()
-    home.mkdir(parents=True, exist_ok=True)
-    return QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
 
 
 def default_user() -> str:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.formats.documents import SUPPORTED_SUFFIXES, Article, read_article
 from annotator.core.occurrences import whole_word_occurrences
 from annotator.core.text import normalize, title_from_text
+from annotator.gui.dialogs.file_dialogs import open_files
 from annotator.gui.background import BackgroundJobError, run_in_background
 from annotator.gui.commands import DeleteDocument, EditDocument, TagAll, short_quote
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
@@ -69,8 +70,7 @@ class Corpus:
     def add_from_dialog(self) -> None:
         """File > Add documents."""
         patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Add documents", "",
-                                                f"Articles ({patterns});;All files (*)")
+        paths = open_files(self.window, "Add documents", f"Articles ({patterns});;All files (*)")
         if paths:
             self.add_paths(paths)
 
@@ -108,11 +108,28 @@ class Corpus:
             w.show_error(str(exc))
             return
         self.session.documents_changed.emit()
-        if first:
+        shown = False
+        if first and self._may_replace(w.active_pane, first):
             w.show_document(w.active_pane, first)
+            shown = True
         skipped = len(articles) - added
         w.statusBar().showMessage(f"{added} document{'s' if added != 1 else ''} added"
-                                  + (f"; {skipped} already in the project" if skipped else "") + ".", 6000)
+                                  + (f"; {skipped} already in the project" if skipped else "")
+                                  + ("" if shown or not first else "; open it from the Library or a pane's chooser")
+                                  + ".", 8000)
+
+    def _may_replace(self, pane: int, doc_id: str) -> bool:
+        """Show a new document in ``pane`` only if the pane is empty or the analyst says so."""
+        w = self.window
+        current = w.pane_document(pane)
+        if current is None or current == doc_id:
+            return True
+        old = self.session.store.document(current).title
+        new = self.session.store.document(doc_id).title
+        side = "left" if pane == 0 else "right"
+        answer = QMessageBox.question(w, "Show the new document?",
+                                      f"Show “{new}” in the {side} pane now, in place of “{old}”?")
+        return answer == QMessageBox.StandardButton.Yes
 
     # --------------------------------------------------------------- library
     def open_document(self, doc_id: str, pane: int) -> None:

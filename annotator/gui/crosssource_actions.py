@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.crosssource import link_anchors, map_offset, write_discrepancies_csv
 from annotator.core.errors import AnnotatorError
@@ -18,6 +18,8 @@ from annotator.core.suggest import Suggestion, suggest_in_project
 from annotator.gui.commands import (
     AcceptSuggestions, CreateLink, DeleteLink, EditLinkNote, RejectSuggestions, short_quote,
 )
+from annotator.gui.dialogs.file_dialogs import save_file
+from annotator.gui.dialogs.note_dialog import NoteDialog
 from annotator.gui.document_view import SpanStyle
 from annotator.gui.panels.crosssource_docks import ClaimsDock, DiscrepanciesDock, LinksDock
 
@@ -114,7 +116,7 @@ class CrossSource:
         except AnnotatorError as exc:
             self.window.show_error(str(exc))
             return
-        note, ok = QInputDialog.getMultiLineText(self.window, "Link note", f"Note on this '{link.type}' link:",
+        note, ok = NoteDialog.get_note(self.window, "Link note", f"Note on this '{link.type}' link:",
                                                  link.note)
         if ok and note != link.note:
             self.session.perform(EditLinkNote(self.session, link, note))
@@ -258,8 +260,8 @@ class CrossSource:
     # ----------------------------------------------------------------- export
     def export_discrepancies(self) -> None:
         w = self.window
-        path, _ = QFileDialog.getSaveFileName(
-            w, "Export discrepancies", str(Path(self.session.store.path).with_name("discrepancies.csv")), "CSV (*.csv)")
+        path = save_file(w, "Export discrepancies", "CSV (*.csv)", "discrepancies.csv",
+                         fallback=Path(self.session.store.path).parent)
         if not path:
             return
         titles = {d.id: d.title for d in self.session.store.documents()}

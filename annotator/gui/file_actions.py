@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.errors import AnnotatorError, CancelledError, InputError
 from annotator.core.fileio import atomic_writer
@@ -22,6 +22,7 @@ from annotator.core.formats.project_set import read_project_set
 from annotator.core.formats.scheme import read_scheme_file
 from annotator.core.store import Store
 from annotator.gui.background import Progress, run_in_background, run_in_process
+from annotator.gui.dialogs.file_dialogs import open_file, save_file
 
 #: JSON sets from this size (bytes) are imported in a child process rather than a thread (see import_set).
 CHILD_IMPORT_FROM = 4 << 20
@@ -29,10 +30,8 @@ CHILD_IMPORT_FROM = 4 << 20
 
 def open_project(window) -> None:
     """File > Open project: open (or create) another project in a new window, closing this one."""
-    path, _ = QFileDialog.getSaveFileName(
-        window, "Open or create a project", str(Path(window.session.store.path).parent),
-        "annotator project (*.sqlite)", options=QFileDialog.Option.DontConfirmOverwrite,
-    )
+    path = save_file(window, "Open or create a project", "annotator project (*.sqlite)",
+                     fallback=Path(window.session.store.path).parent, confirm_overwrite=False)
     if path:
         from annotator.gui.app import open_window
 
@@ -43,15 +42,15 @@ def open_project(window) -> None:
 
 def new_project(window) -> None:
     """File > New project: a new project file, with the default labels or a label scheme file's."""
-    path, _ = QFileDialog.getSaveFileName(window, "New project", str(Path(window.session.store.path).parent),
-                                          "annotator project (*.sqlite)")
+    path = save_file(window, "New project", "annotator project (*.sqlite)",
+                     fallback=Path(window.session.store.path).parent)
     if not path:
         return
     if Path(path).exists():
         window.show_error(f"{Path(path).name} already exists; use File > Open project to open it.")
         return
-    scheme_path, _ = QFileDialog.getOpenFileName(
-        window, "Start from a label scheme? (Cancel: the default labels)", "", "Label scheme (*.json)")
+    scheme_path = open_file(window, "Start from a label scheme? (Cancel: the default labels)",
+                            "Label scheme (*.json)")
     try:
         scheme = read_scheme_file(scheme_path) if scheme_path else None
         Store.open(path, create=True, scheme=scheme).close()
@@ -66,7 +65,7 @@ def new_project(window) -> None:
 
 def import_set(window, ask_name: bool) -> None:
     """File > Import annotations (as…): a JSON annotation set, read and imported in the background."""
-    path, _ = QFileDialog.getOpenFileName(window, "Import annotations", "", "Annotation set (*.json)")
+    path = open_file(window, "Import annotations", "Annotation set (*.json)")
     if not path:
         return
     as_name = _ask_import_name(window) if ask_name else None
@@ -93,7 +92,7 @@ def import_set(window, ask_name: bool) -> None:
 
 def import_project(window) -> None:
     """File > Import from project: every annotation of another project file (a colleague's)."""
-    path, _ = QFileDialog.getOpenFileName(window, "Import from project", "", "annotator project (*.sqlite);;All files (*)")
+    path = open_file(window, "Import from project", "annotator project (*.sqlite);;All files (*)")
     if not path:
         return
     as_name = _ask_import_name(window, optional=True)
@@ -147,8 +146,9 @@ def export_set(window, fmt: str) -> None:
     Cancelling discards the temporary file: an existing file at the target is left as it was.
     """
     suffix = {"json": "JSON annotation set (*.json)", "csv": "CSV (*.csv)"}[fmt]
-    default = str(Path(window.session.store.path).with_suffix(f".{fmt}"))
-    path, _ = QFileDialog.getSaveFileName(window, f"Export as {fmt.upper()}", default, suffix)
+    project = Path(window.session.store.path)
+    path = save_file(window, f"Export as {fmt.upper()}", suffix, project.with_suffix(f".{fmt}").name,
+                     fallback=project.parent)
     if not path:
         return
     export, project = (export_json if fmt == "json" else export_csv), window.session.store.path

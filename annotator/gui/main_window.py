@@ -27,6 +27,7 @@ from annotator.gui.review_actions import Review
 from annotator.gui.commands import (
     AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote,
 )
+from annotator.gui.dialogs.note_dialog import NoteDialog
 from annotator.gui.dialogs.shortcuts import ShortcutsDialog
 from annotator.gui.panels.annotation_list import AnnotationListDock
 from annotator.gui.panels.annotators_dock import AnnotatorsDock
@@ -96,7 +97,9 @@ class MainWindow(SpanSync, QMainWindow):
         # Its width comes from the status bar, not from its text: new counts after each tag must not
         # make the whole window lay itself out again (that cost ~10 ms per tag with a busy dock).
         self.status_counts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.statusBar().addPermanentWidget(self.status_counts, 1)
+        # A normal widget, not a permanent one: a message (an export's, an import's) takes its place for a few
+        # seconds. As a permanent widget with all the stretch it left messages no room at all.
+        self.statusBar().addWidget(self.status_counts, 1)
 
         self.banner = QLabel(self)
         self.banner.setObjectName("project_banner")
@@ -437,7 +440,7 @@ class MainWindow(SpanSync, QMainWindow):
         if ann is None:
             self.statusBar().showMessage("Click a span to select it, then press N to write a note.", 4000)
             return
-        note, ok = QInputDialog.getMultiLineText(
+        note, ok = NoteDialog.get_note(
             self, "Note", f"Note on {ann.label} '{short_quote(ann.quote)}':", ann.note
         )
         if ok and note != ann.note:

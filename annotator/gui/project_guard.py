@@ -13,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.errors import AnnotatorError
+from annotator.gui.dialogs.file_dialogs import save_file
 from annotator.gui.session import ProjectSession
 
 #: How often the idle check runs (milliseconds). Each check is two ``fstat`` and two ``stat`` calls.
@@ -77,8 +78,8 @@ class ProjectGuard(QObject):
     def save_copy(self) -> Path | None:
         store = self.session.store
         suggested = Path(store.path).with_name(Path(store.path).stem + "-rescued.sqlite")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save a copy of the project", str(suggested),
-                                              "annotator project (*.sqlite)")
+        path = save_file(self.window, "Save a copy of the project", "annotator project (*.sqlite)", suggested.name,
+                         fallback=suggested.parent)
         if not path:
             return None
         try:

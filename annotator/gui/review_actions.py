@@ -45,6 +45,7 @@ class Review:
         w.display.pane_annotator = {}
         w.display.categories = {}
         for index in range(len(w.panes)):
+            w.panes[index].show_whose(None)
             w._refresh_spans(index)
         w._update_actions()
 
@@ -58,6 +59,7 @@ class Review:
         w.display.pane_annotator = {0: names[0], 1: names[1]} if len(names) == 2 else {}
         w.display.categories = w.review_dock.categories()
         for index in range(len(w.panes)):
+            w.panes[index].show_whose(w.display.pane_annotator.get(index))
             w._refresh_spans(index)
         w._update_actions()
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from annotator.gui import actions as A
+from annotator.gui.dialogs.note_dialog import NoteDialog
 from annotator.gui.crosssource_actions import is_suggestion
 
 from gui_helpers import tag
@@ -36,7 +37,7 @@ def test_link_left_to_right_then_discrepancy_and_undo(window, monkeypatch):
     window.panes[0].view.select_span(six.id)
     assert window.panes[1].view._highlighted == {seven.id}
     # A note on the link, from the Links dock; undoable.
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("FT counts the dead earlier", True))
+    monkeypatch.setattr(NoteDialog, "get_note", lambda *a, **k: ("FT counts the dead earlier", True))
     links_dock = window.cross.links_dock
     links_dock.table.selectRow(0)
     links_dock.note_button.click()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from annotator.core.errors import InputError
 from annotator.core.model import Label
 from annotator.gui import actions as A
+from annotator.gui.dialogs.note_dialog import NoteDialog
 from annotator.gui.scheme_commands import AddLabel, EditLabel, ImportScheme
 
 from gui_helpers import tag
@@ -56,6 +57,6 @@ def test_a_scheme_with_n_made_elsewhere_keeps_n_for_notes(window, monkeypatch, q
     asked = []
     from PySide6.QtWidgets import QInputDialog
 
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: asked.append(a) or ("", False))
+    monkeypatch.setattr(NoteDialog, "get_note", lambda *a, **k: asked.append(a) or ("", False))
     qtbot.keyClick(window.panes[0].view, Qt.Key.Key_N)
     assert asked  # the note dialog opened: N is not ambiguous

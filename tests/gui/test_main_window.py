@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from annotator.gui import actions as A
+from annotator.gui.dialogs.note_dialog import NoteDialog
 
 
 def select(view, needle: str, occurrence: int = 0) -> tuple[int, int]:
@@ -61,7 +62,7 @@ def test_relabel_note_and_delete_are_undoable(window, qtbot, monkeypatch):
     assert view.selected_span() == ann.id
     window.apply_label("Claim")  # label key on a selected span relabels it
     assert store.annotation(ann.id).label == "Claim"
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Spelled Sergei in the FT", True))
+    monkeypatch.setattr(NoteDialog, "get_note", lambda *a, **k: ("Spelled Sergei in the FT", True))
     window.actions[A.EDIT_NOTE].trigger()
     assert store.annotation(ann.id).note == "Spelled Sergei in the FT"
     window.actions[A.DELETE_SPAN].trigger()

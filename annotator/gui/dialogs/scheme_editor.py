@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -38,6 +37,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.fileio import atomic_writer
 from annotator.core.formats.scheme import read_scheme_file, write_scheme
 from annotator.core.model import Label
+from annotator.gui.dialogs.file_dialogs import open_file, save_file
 from annotator.gui.scheme_commands import (
     AddLabel,
     DeleteLabel,
@@ -418,9 +418,8 @@ class SchemeEditor(QDialog):
     # ---------------------------------------------------------------- sharing
     def export_scheme(self) -> None:
         store = self.session.store
-        default = str(Path(store.path).with_name(Path(store.path).stem + "-labels.json"))
-        path, _ = QFileDialog.getSaveFileName(self, "Export label scheme", default,
-                                              "Label scheme (*.json);;All files (*)")
+        path = save_file(self, "Export label scheme", "Label scheme (*.json);;All files (*)",
+                         Path(store.path).stem + "-labels.json", fallback=Path(store.path).parent)
         if not path:
             return
         if not Path(path).suffix:
@@ -434,8 +433,7 @@ class SchemeEditor(QDialog):
         self._show_info(f"{_plural(count, 'label')} exported to {path}.")
 
     def import_scheme(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import label scheme", "",
-                                              "Label scheme (*.json);;All files (*)")
+        path = open_file(self, "Import label scheme", "Label scheme (*.json);;All files (*)")
         if not path:
             return
         name = Path(path).name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from annotator.core.model import Document
 from annotator.gui.document_view import DocumentView
@@ -46,7 +46,15 @@ class DocumentPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.chooser)
+        self.whose = QLabel(self)
+        self.whose.setObjectName(f"{name}_whose")
+        self.whose.setStyleSheet("QLabel { background: #E8F1FA; color: #0B3D66; padding: 2px 6px; border-radius: 3px; }")
+        self.whose.hide()
+        header = QHBoxLayout()
+        header.setSpacing(4)
+        header.addWidget(self.chooser, 1)
+        header.addWidget(self.whose)
+        layout.addLayout(header)
         layout.addWidget(self.view, 1)
         self.chooser.activated.connect(self._on_activated)
 
@@ -66,6 +74,13 @@ class DocumentPane(QWidget):
         self.chooser.setCurrentIndex(self.chooser.findData(doc.id))
         self.chooser.setToolTip(f"{doc.title}\n{doc.id}")
         self.view.set_document(text)
+
+    def show_whose(self, annotator: str | None) -> None:
+        """In review mode, say whose tags this pane shows (None: everyone's, no label)."""
+        self.whose.setText(f"{annotator}'s tags" if annotator else "")
+        self.whose.setToolTip(f"Review mode: this pane shows only {annotator}'s spans" if annotator else "")
+        self.whose.setVisible(bool(annotator))
+        self.whose.setAccessibleName(self.whose.text())
 
     def _on_activated(self, index: int) -> None:
         doc_id = self.chooser.itemData(index)

@@ -11,7 +11,7 @@ from collections import Counter
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDockWidget, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget,
     QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -21,6 +21,8 @@ from annotator.gui.span_display import CATEGORY_NAMES
 
 #: Glyphs that tell the categories apart in the list without relying on colour.
 CATEGORY_MARKS = {"agreed": "=", "label_conflict": "≠", "boundary_conflict": "↔", "only": "∅"}
+#: Review buttons per row (five actions: two rows fit a 1024-pixel window).
+BUTTONS_PER_ROW = 3
 
 
 class ReviewDock(QDockWidget):
@@ -55,20 +57,28 @@ class ReviewDock(QDockWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.buttons: dict[str, QPushButton] = {}
 
+        # Laid out to fit a 1024-pixel-wide window: choices on two short rows, the summary on its own
+        # (wrapping) line, the buttons in a grid that takes as many rows as it needs.
+        self.document.setMinimumContentsLength(12)
+        self.document.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         top = QHBoxLayout()
         top.addWidget(QLabel("Document:"))
         top.addWidget(self.document, 1)
-        top.addWidget(QLabel("Annotators:"))
-        top.addWidget(self.annotators, 1)
         top.addWidget(self.show_agreed)
-        self.button_row = QHBoxLayout()
-        self.button_row.addWidget(self.summary, 1)
+        second = QHBoxLayout()
+        second.addWidget(QLabel("Annotators:"))
+        second.addWidget(self.annotators, 1)
+        self.summary.setWordWrap(True)
+        self.button_grid = QGridLayout()
+        self.button_grid.setHorizontalSpacing(6)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addLayout(second)
         layout.addWidget(self.table, 1)
-        layout.addLayout(self.button_row)
+        layout.addWidget(self.summary)
+        layout.addLayout(self.button_grid)
         self.setWidget(body)
 
         self.document.currentIndexChanged.connect(lambda _: self.recompute())
@@ -84,7 +94,8 @@ class ReviewDock(QDockWidget):
         button.clicked.connect(action.trigger)
         action.enabledChanged.connect(button.setEnabled)
         button.setEnabled(action.isEnabled())
-        self.button_row.addWidget(button)
+        n = len(self.buttons)
+        self.button_grid.addWidget(button, n // BUTTONS_PER_ROW, n % BUTTONS_PER_ROW)
         self.buttons[action.objectName()] = button
 
     # ----------------------------------------------------------------- set-up
@@ -160,10 +171,17 @@ class ReviewDock(QDockWidget):
                 a = by_name.get(name)
                 cells.append("—" if a is None else a.label + ("" if a.status == "pending" else f" ({a.status})"))
             for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(r, c, item)
+        # Every column stays on screen: the quote takes what is left, the others share out the rest, and
+        # long cells are elided (their whole text is in the tooltip).
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.blockSignals(False)
         counts = Counter(g.category for g in self.items)
         self.summary.setText(
