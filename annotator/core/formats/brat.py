@@ -24,11 +24,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.errors import InputError
-from annotator.core.formats.interop import LineEnds, Progress, check_cancel, document_record, stable_id
+from annotator.core.formats.interop import LineEnds, Present, Progress, check_cancel, document_record, stable_id
 from annotator.core.formats.json_import import ImportReport, import_records
 from annotator.core.formats.json_set import Selection
 from annotator.core.store import Store
 
+#: A note's line breaks are written as U+2028 (brat notes are one line) and read back as line breaks.
+NEWLINE, LINE_SEPARATOR = "\n", "\u2028"
 #: Link type given to the pieces of a discontinuous brat span (each to the next).
 FRAGMENT_LINK = "continues"
 _BATCH = 1000
@@ -136,7 +138,7 @@ def _write_corpus(store: Store, root: Path, selection: Selection, progress: Prog
                 shown = " ".join(text[s:e].replace("\n", " ").replace("\t", " ") for s, e in frags)
                 lines.append(f"{tid}\t{brat_name(label)} {';'.join(f'{s} {e}' for s, e in frags)}\t{shown}")
                 if note:
-                    lines.append(f"{next_id(annotator, '#')}\tAnnotatorNotes {tid}\t{' '.join(note.split())}")
+                    lines.append(f"{next_id(annotator, '#')}\tAnnotatorNotes {tid}\t{note.replace(NEWLINE, LINE_SEPARATOR)}")
                 count += 1
                 check_cancel(progress, count, total)
         for link in links:
@@ -218,7 +220,8 @@ def _conf_labels(root: Path) -> list[dict]:
 class _Corpus:
     """The documents of a brat folder (read first) and, lazily, their annotations and links."""
 
-    def __init__(self, store: Store, pairs: list[tuple[Path, str]], report: ImportReport, progress: Progress | None):
+    def __init__(self, store: Store, pairs: list[tuple[Path, str]], report: ImportReport, progress: Progress | None,
+                 as_annotator: str | None = None):
         self.store, self.report, self.progress = store, report, progress
         self.files: list[tuple[Path, str, LineEnds]] = []
         self.documents: dict[str, dict] = {}
@@ -238,6 +241,7 @@ class _Corpus:
                 self.documents[text.id] = document_record(text.text, _title(txt.stem, text.id))
         self.links: list[dict] = []
         self._done = 0
+        self.present = Present(store, as_annotator)
 
     def annotations(self) -> Iterator[dict]:
         for ann, annotator, text in self.files:
@@ -247,7 +251,8 @@ class _Corpus:
         spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
         notes: dict[str, list[str]] = {}
         relations: list[tuple[str, str, str, str]] = []
-        for line in _read_text(ann).splitlines():
+        for line in _read_text(ann).split("\n"):
+            line = line.removesuffix("\r")
             if not line.strip():
                 continue
             kind = line[0]
@@ -260,10 +265,10 @@ class _Corpus:
                 else:
                     spans[parsed[0]] = parsed[1:]
             elif kind == "#":
-                parts = line.split("\t")
+                parts = line.split("\t", 2)
                 ref = parts[1].split() if len(parts) >= 2 else []
-                if len(parts) >= 3 and len(ref) == 2 and ref[0] == "AnnotatorNotes":
-                    notes.setdefault(ref[1], []).append(parts[2])
+                if len(parts) == 3 and len(ref) == 2 and ref[0] == "AnnotatorNotes":
+                    notes.setdefault(ref[1], []).append(parts[2].replace(LINE_SEPARATOR, NEWLINE))
                 else:
                     self.report.leave_out("comment lines (#) that are not AnnotatorNotes")
             elif kind == "R":
@@ -280,11 +285,11 @@ class _Corpus:
             note = "\n".join(notes.get(tid, []))
             first = None
             for n, (start, end) in enumerate(pieces):
-                ann_id = self._id(text.id, annotator, label, start, end, tid, n)
-                if ann_id is None:  # already in the project, by content
-                    ann_id = self.store.find_span(text.id, start, end, label, annotator).id
+                ann_id = self.present.find(text.id, start, end, label, annotator)
+                if ann_id is not None:  # already in the project, by content
                     self.report.skipped += 1
                 else:
+                    ann_id = stable_id("brat", text.id, annotator, tid, str(n), label, str(start), str(end))
                     yield {"id": ann_id, "document": text.id, "label": label, "start": start, "end": end,
                            "quote": text.text[start:end], "annotator": annotator, "note": note, "status": "pending"}
                 if first is None:
@@ -302,16 +307,10 @@ class _Corpus:
             self._link(our_name(rtype), ids[src], ids[dst], annotator, f"{text.id}/{annotator}/{rid}",
                        "\n".join(notes.get(rid, [])))
 
-    def _id(self, doc_id: str, annotator: str, label: str, start: int, end: int, tid: str, n: int) -> str | None:
-        if self.store.find_span(doc_id, start, end, label, annotator) is not None:
-            return None
-        return stable_id("brat", doc_id, annotator, tid, str(n), label, str(start), str(end))
-
     def _link(self, link_type: str, source: str, target: str, annotator: str, key: str, note: str = "") -> None:
         if source == target:
             return
-        if any(k.type == link_type and k.source == source and k.target == target
-               for k in self.store.links_of(source)):
+        if self.present.has_link(link_type, source, target):
             return
         self.links.append({"id": stable_id("brat-link", key, source, target, link_type), "type": link_type,
                            "source": source, "target": target, "annotator": annotator, "note": note})
@@ -326,7 +325,7 @@ def _title(stem: str, doc_id: str) -> str:
 
 def _text_bound(line: str, text: LineEnds) -> tuple[str, str, list[tuple[int, int]]] | None:
     """``(T id, label, fragments in the stored text)`` of a ``T`` line, or None if it cannot be used."""
-    parts = line.split("\t")
+    parts = line.split("\t", 2)
     if len(parts) < 2:
         return None
     head = parts[1].split(" ", 1)
@@ -374,7 +373,7 @@ def import_brat(store: Store, path: str | os.PathLike, *, annotator: str | None 
     root = source if source.is_dir() else source.parent
     conf_root = root if (root / "annotation.conf").is_file() else root.parent
     left_out = ImportReport()
-    corpus = _Corpus(store, pairs, left_out, progress)
+    corpus = _Corpus(store, pairs, left_out, progress, as_annotator)
     records = {"documents": list(corpus.documents.values()), "labels": _conf_labels(conf_root), "annotators": [],
                "annotations": corpus.annotations(), "links": corpus.links}
     return import_records(store, records, as_annotator=as_annotator, name=name, left_out=left_out)

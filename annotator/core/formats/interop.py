@@ -110,3 +110,28 @@ def check_cancel(progress: Progress | None, done: int, total: int | None) -> Non
         progress(done, total)
 
 
+
+
+class Present:
+    """Annotations already in the project, by content: a foreign file imported again changes nothing.
+
+    Formats that carry no ids of ours (brat), or ids derived from ours
+    (REFI-QDA and W3C for an id that is not a UUID), are recognised by
+    document, bounds, label and annotator. A document's annotations are read
+    once, when the first annotation of it comes.
+    """
+
+    def __init__(self, store, as_annotator: str | None = None):
+        self.store, self.rename = store, (as_annotator or "").strip() or None
+        self._by_doc: dict[str, dict[tuple, str]] = {}
+
+    def find(self, doc_id: str, start: int, end: int, label: str, annotator: str) -> str | None:
+        """The id of the project's annotation with this content, or None."""
+        spans = self._by_doc.get(doc_id)
+        if spans is None:
+            spans = self._by_doc[doc_id] = {(a.start, a.end, a.label, a.annotator): a.id
+                                            for a in self.store.iter_annotations(document=doc_id)}
+        return spans.get((start, end, " ".join(label.split()), self.rename or annotator))
+
+    def has_link(self, link_type: str, source: str, target: str) -> bool:
+        return any(k.type == link_type and k.source == source and k.target == target for k in self.store.links_of(source))

@@ -33,6 +33,7 @@ from annotator import __version__
 from annotator.core.errors import InputError
 from annotator.core.formats.interop import (
     LineEnds,
+    Present,
     Progress,
     as_uuid,
     check_cancel,
@@ -394,7 +395,7 @@ class _Project:
     def document_records(self) -> list[dict]:
         return [document_record(t.text, self.titles[g]) for g, t in self.sources.items()]
 
-    def annotations(self, ends: dict, links: list, progress: Progress | None) -> Iterator[dict]:
+    def annotations(self, ends: dict, links: list, present: Present, progress: Progress | None) -> Iterator[dict]:
         """Second pass: one annotation per Coding of each PlainTextSelection; links are gathered into ``links``."""
         source: str | None = None
         done = 0
@@ -406,7 +407,7 @@ class _Project:
                 continue
             if tag == "PlainTextSelection" and path[-1:] == ["TextSource"]:
                 if source in self.sources:
-                    yield from self._selection(el, source, ends)
+                    yield from self._selection(el, source, ends, present)
                 done += 1
                 if progress and done % 1000 == 0:
                     progress(done, self.selections)
@@ -420,11 +421,13 @@ class _Project:
                     self.report.leave_out("links that do not join two coded text selections")
                     continue
                 guid = el.get("guid") or ""
+                if present.has_link(el.get("name") or "linked", origin[0], target[0]):
+                    continue
                 links.append({"id": as_uuid(guid) or stable_id("qdpx-link", guid, origin[0], target[0]),
                               "type": el.get("name") or "linked", "source": origin[0], "target": target[0],
                               "annotator": origin[1], "note": ""})
 
-    def _selection(self, el, source: str, ends: dict) -> Iterator[dict]:
+    def _selection(self, el, source: str, ends: dict, present: Present) -> Iterator[dict]:
         text = self.sources[source]
         span = text.span(_int(el.get("startPosition")), _int(el.get("endPosition")))
         if span is None:
@@ -451,6 +454,11 @@ class _Project:
             else:
                 ann_id = stable_id("qdpx-coding", guid, coding.get("guid") or "", code)
             stamp = coding.get("creationDateTime") or created
+            existing = present.find(text.id, start, end, self.labels[code], annotator)
+            if existing is not None and existing != ann_id:  # the same span under another id: ours, re-imported
+                self.report.skipped += 1
+                ends.setdefault(as_uuid(guid), (existing, annotator))
+                continue
             ends.setdefault(as_uuid(guid), (ann_id, annotator))
             yield {"id": ann_id, "document": text.id, "label": self.labels[code], "start": start, "end": end,
                    "quote": text.text[start:end], "annotator": annotator, "note": note, "status": "pending",
@@ -483,5 +491,6 @@ def import_qdpx(store: Store, path: str | os.PathLike, *, as_annotator: str | No
         ends: dict = {}
         links: list[dict] = []
         records = {"documents": project.document_records(), "labels": project.label_records(), "annotators": [],
-                   "annotations": project.annotations(ends, links, progress), "links": links}
+                   "annotations": project.annotations(ends, links, Present(store, as_annotator), progress),
+                   "links": links}
         return import_records(store, records, as_annotator=as_annotator, name=name, left_out=left_out)

@@ -29,7 +29,7 @@ import ijson
 
 from annotator import __version__
 from annotator.core.errors import InputError, NotFoundError
-from annotator.core.formats.interop import Progress, as_uuid, check_cancel, guid_of, stable_id
+from annotator.core.formats.interop import Present, Progress, as_uuid, check_cancel, guid_of, stable_id
 from annotator.core.formats.json_import import ImportReport, import_records
 from annotator.core.formats.json_set import Selection
 from annotator.core.model import STATUSES
@@ -366,12 +366,14 @@ class _Annotations:
     """Turns W3C annotations into records of a JSON set; gathers the links for after the annotations."""
 
     def __init__(self, reader: _Reader, anchors: _Anchors, default: str, report: ImportReport,
-                 progress: Progress | None):
+                 progress: Progress | None, as_annotator: str | None = None):
         self.reader, self.anchors, self.default, self.report, self.progress = reader, anchors, default, report, progress
         self.links: list[dict] = []
         self._pending_links: list[dict] = []
         self.spans: dict[tuple[str, int, int], str] = {}
         self.ids: set[str] = set()
+        self.aliases: dict[str, str] = {}
+        self.present = Present(anchors.store, as_annotator)
 
     def __iter__(self) -> Iterator[dict]:
         for n, item in enumerate(self.reader.items(), 1):
@@ -422,6 +424,13 @@ class _Annotations:
         text = self.anchors.text(doc_id)
         for tag in tags:
             ann_id = base if len(tags) == 1 else stable_id("w3c-tag", base, tag)
+            existing = self.present.find(doc_id, start, end, tag, annotator)
+            if existing is not None and existing != ann_id:  # the same span under another id: ours, re-imported
+                self.report.skipped += 1
+                self.spans.setdefault((doc_id, start, end), existing)
+                self.ids.add(existing)
+                self.aliases[ann_id] = existing
+                continue
             self.spans.setdefault((doc_id, start, end), ann_id)
             self.ids.add(ann_id)
             yield {"id": ann_id, "document": doc_id, "label": " ".join(tag.split()), "start": start, "end": end,
@@ -431,7 +440,9 @@ class _Annotations:
     def _link(self, item: dict) -> dict | None:
         ends = []
         for key, part in (("an:linkSource", "body"), ("an:linkTarget", "target")):
-            ref = as_uuid(str(item.get(key, "")).removeprefix("urn:uuid:"))
+            raw_ref = item.get(key)
+            ref = _our_id(raw_ref) if isinstance(raw_ref, str) else None
+            ref = self.aliases.get(ref, ref)
             if ref is None or (ref not in self.ids and not self.anchors.store.has_annotation(ref)):
                 value = item.get(part)
                 value = value[0] if isinstance(value, list) and value else value
@@ -446,6 +457,8 @@ class _Annotations:
             ends.append(ref)
         raw_id = item.get("id") if isinstance(item.get("id"), str) else None
         link_type = item.get("an:linkType") if isinstance(item.get("an:linkType"), str) else "linked"
+        if self.present.has_link(link_type, ends[0], ends[1]):
+            return None
         return {"id": _our_id(raw_id) if raw_id else stable_id("w3c-link", *ends, link_type), "type": link_type,
                 "source": ends[0], "target": ends[1], "annotator": _annotator(item.get("creator"), self.default),
                 "note": item.get("an:note") if isinstance(item.get("an:note"), str) else ""}
@@ -476,7 +489,7 @@ def import_w3c(store: Store, path: str | os.PathLike, *, as_annotator: str | Non
         if document_id(normalize(d["text"])) != d["id"]:
             raise InputError(f"The text of document {d['title']!r} in {name} does not match its id; "
                              "the file was altered.")
-    annotations = _Annotations(reader, anchors, default_annotator, left_out, progress)
+    annotations = _Annotations(reader, anchors, default_annotator, left_out, progress, as_annotator)
     labels = [{"name": lb["name"], "color": lb.get("color"), "description": lb.get("description") or ""}
               for lb in reader.labels if isinstance(lb.get("name"), str) and lb["name"].strip()]
     records = {"documents": docs, "labels": labels, "annotators": [], "annotations": iter(annotations),
