@@ -195,3 +195,42 @@ def test_round_trip_through_every_format_is_lossless(tmp_path_factory, project, 
         assert back.document_text(a.document)[a.start:a.end] == a.quote
     for s in (original, start, fresh):
         s.close()
+
+
+def test_cancelling_an_import_or_export_changes_nothing(tmp_path, digest):
+    from annotator.core.errors import CancelledError
+
+    source = Store.open(tmp_path / "big.sqlite")
+    doc, _ = source.add_document("word " * 3000, "Many")
+    rows = [(f"00000000-0000-4000-8000-{n:012d}", doc.id, "Claim", 5 * n, 5 * n + 4, "word", "alice", "", "pending",
+             "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z") for n in range(2500)]
+    with source.transaction():
+        source.ensure_annotator("alice")
+        source.insert_annotation_rows(rows)
+
+    def cancel(done, total=None, text=None):
+        raise CancelledError("Cancelled; nothing was changed.")
+
+    target = Store.open(tmp_path / "target.sqlite")
+    target.checkpoint()
+    before = digest(target.path)
+    for fmt in ("qdpx", "w3c", "brat"):
+        path = export(source, fmt, tmp_path)
+        try:
+            import_foreign(target, fmt, path, progress=cancel)
+        except CancelledError:
+            pass
+        else:
+            raise AssertionError(f"{fmt}: the import did not stop")
+        target.checkpoint()
+        assert digest(target.path) == before, fmt
+    for fmt, write in (("qdpx", lambda p: export_qdpx(source, p, progress=cancel)),
+                       ("brat", lambda p: export_brat(source, p, progress=cancel))):
+        out = tmp_path / f"cancelled-{fmt}"
+        try:
+            write(out)
+        except CancelledError:
+            pass
+        assert not out.exists(), fmt
+    source.close()
+    target.close()

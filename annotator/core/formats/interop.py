@@ -65,7 +65,7 @@ class LineEnds:
     becomes one character). A position between CR and LF maps to the LF.
     """
 
-    __slots__ = ("raw", "text", "_crlf")
+    __slots__ = ("raw", "text", "_crlf", "_id")
 
     def __init__(self, raw: str):
         if raw.startswith("\ufeff"):
@@ -73,6 +73,7 @@ class LineEnds:
         self.raw = raw
         self.text = normalize(raw)
         self._crlf: list[int] = []
+        self._id: str | None = None
         if len(self.text) != len(raw):
             pos = raw.find("\r\n")
             while pos != -1:
@@ -81,7 +82,9 @@ class LineEnds:
 
     @property
     def id(self) -> str:
-        return document_id(self.text)
+        if self._id is None:
+            self._id = document_id(self.text)
+        return self._id
 
     def position(self, raw_pos: int) -> int:
         """The offset in the stored text of offset ``raw_pos`` in the file's text."""
