@@ -264,6 +264,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     name = Path(args.set).name
     fmt = args.format or detect_format(args.set)
+    if args.annotator is not None and fmt in ("json", "project"):
+        raise InputError("--annotator applies to REFI-QDA, W3C and brat imports; use --as NAME for this file.")
     if fmt == "project":
         if Path(args.set).resolve() == Path(args.project).resolve():
             raise InputError("A project cannot import from itself.")

@@ -117,6 +117,12 @@ def _write_corpus(store: Store, root: Path, selection: Selection, progress: Prog
     (root / "visual.conf").write_text("\n".join(visual), encoding="utf-8")
     count = 0
     links = list(store.links_within(**filters))
+    folders: dict[str, str] = {}  # annotator -> folder name, unique even where names differ only in "/" or ":"
+    for a in store.selection_annotators(**filters):
+        name, n = folder_name(a.id), 2
+        while name in folders.values():
+            name, n = f"{folder_name(a.id)}-{n}", n + 1
+        folders[a.id] = name
     for doc_id in selection.document_ids(store):
         doc = store.document(doc_id)
         text = store.document_text(doc_id)
@@ -150,7 +156,7 @@ def _write_corpus(store: Store, root: Path, selection: Selection, progress: Prog
                 continue
             lines_of[src[0]].append(f"{next_id(src[0], 'R')}\t{brat_name(link.type)} Arg1:{src[1]} Arg2:{dst[1]}")
         for annotator, lines in lines_of.items():
-            folder = root / folder_name(annotator)
+            folder = root / folders.get(annotator, folder_name(annotator))
             folder.mkdir(exist_ok=True)
             (folder / f"{name}.txt").write_text(text, encoding="utf-8", newline="")
             (folder / f"{name}.ann").write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
@@ -188,7 +194,7 @@ def _pairs(path: Path, annotator: str | None, default: str) -> list[tuple[Path, 
         return [(ann, annotator or default) for ann in own]
     pairs = [(ann, annotator or sub.name) for sub in sorted(p for p in path.iterdir() if p.is_dir())
              for ann in sorted(sub.glob("*.ann"))]
-    if not pairs:
+    if not pairs and not (path / "annotation.conf").is_file():
         raise InputError(f"{path.name} holds no brat annotation files (.ann), neither itself nor in its folders.")
     return pairs
 
