@@ -308,6 +308,8 @@ class _Project:
         self.sources: dict[str, LineEnds] = {}  # guid -> text
         self.titles: dict[str, str] = {}
         self.selections = 0
+        self.link_items: list[tuple[str, str, str | None, str | None]] = []  # guid, name, origin, target
+        self.linked: set[str | None] = set()  # the selections links join: only theirs are remembered
         code_path: list[str] = []
         source: dict | None = None
         for event, el, path in _events(archive, entry):
@@ -335,6 +337,10 @@ class _Project:
                 self._add_source(source)
                 source = None
                 el.clear()
+            elif tag == "Link" and parent == "Links":
+                ends = as_uuid(el.get("originGUID")), as_uuid(el.get("targetGUID"))
+                self.link_items.append((el.get("guid") or "", el.get("name") or "linked", *ends))
+                self.linked.update(ends)
             elif (parent, tag) in _UNUSED:
                 report.leave_out(_UNUSED[(parent, tag)])
                 el.clear()
@@ -415,17 +421,16 @@ class _Project:
             elif tag == "TextSource":
                 source = None
                 el.clear()
-            elif tag == "Link" and path[-1:] == ["Links"]:
-                origin, target = ends.get(as_uuid(el.get("originGUID"))), ends.get(as_uuid(el.get("targetGUID")))
-                if origin is None or target is None:
-                    self.report.leave_out("links that do not join two coded text selections")
-                    continue
-                guid = el.get("guid") or ""
-                if present.has_link(el.get("name") or "linked", origin[0], target[0]):
-                    continue
-                links.append({"id": as_uuid(guid) or stable_id("qdpx-link", guid, origin[0], target[0]),
-                              "type": el.get("name") or "linked", "source": origin[0], "target": target[0],
-                              "annotator": origin[1], "note": ""})
+        for guid, link_type, origin_guid, target_guid in self.link_items:
+            origin, target = ends.get(origin_guid), ends.get(target_guid)
+            if origin is None or target is None:
+                self.report.leave_out("links that do not join two coded text selections")
+                continue
+            if present.has_link(link_type, origin[0], target[0]):
+                continue
+            links.append({"id": as_uuid(guid) or stable_id("qdpx-link", guid, origin[0], target[0]),
+                          "type": link_type, "source": origin[0], "target": target[0], "annotator": origin[1],
+                          "note": ""})
 
     def _selection(self, el, source: str, ends: dict, present: Present) -> Iterator[dict]:
         text = self.sources[source]
@@ -455,11 +460,14 @@ class _Project:
                 ann_id = stable_id("qdpx-coding", guid, coding.get("guid") or "", code)
             stamp = coding.get("creationDateTime") or created
             existing = present.find(text.id, start, end, self.labels[code], annotator)
+            linked = as_uuid(guid) in self.linked
             if existing is not None and existing != ann_id:  # the same span under another id: ours, re-imported
                 self.report.skipped += 1
-                ends.setdefault(as_uuid(guid), (existing, annotator))
+                if linked:
+                    ends.setdefault(as_uuid(guid), (existing, annotator))
                 continue
-            ends.setdefault(as_uuid(guid), (ann_id, annotator))
+            if linked:
+                ends.setdefault(as_uuid(guid), (ann_id, annotator))
             yield {"id": ann_id, "document": text.id, "label": self.labels[code], "start": start, "end": end,
                    "quote": text.text[start:end], "annotator": annotator, "note": note, "status": "pending",
                    "created": stamp, "modified": el.get("modifiedDateTime") or stamp}

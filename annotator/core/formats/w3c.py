@@ -368,10 +368,8 @@ class _Annotations:
     def __init__(self, reader: _Reader, anchors: _Anchors, default: str, report: ImportReport,
                  progress: Progress | None, as_annotator: str | None = None):
         self.reader, self.anchors, self.default, self.report, self.progress = reader, anchors, default, report, progress
-        self.links: list[dict] = []
         self._pending_links: list[dict] = []
-        self.spans: dict[tuple[str, int, int], str] = {}
-        self.ids: set[str] = set()
+        self._spans: dict[str, dict[tuple[int, int], str]] = {}  # document -> bounds -> an annotation id
         self.aliases: dict[str, str] = {}
         self.present = Present(anchors.store, as_annotator)
 
@@ -385,7 +383,13 @@ class _Annotations:
                 self._pending_links.append(item)
                 continue
             yield from self._annotation(item)
-        self.links.extend(filter(None, (self._link(item) for item in self._pending_links)))
+
+    def links(self) -> Iterator[dict]:
+        """The links, resolved once every annotation of the file is in the project (the importer asks last)."""
+        for item in self._pending_links:
+            link = self._link(item)
+            if link is not None:
+                yield link
 
     def _target(self, item: dict) -> tuple[str, int, int] | None:
         target = item.get("target")
@@ -427,15 +431,18 @@ class _Annotations:
             existing = self.present.find(doc_id, start, end, tag, annotator)
             if existing is not None and existing != ann_id:  # the same span under another id: ours, re-imported
                 self.report.skipped += 1
-                self.spans.setdefault((doc_id, start, end), existing)
-                self.ids.add(existing)
                 self.aliases[ann_id] = existing
                 continue
-            self.spans.setdefault((doc_id, start, end), ann_id)
-            self.ids.add(ann_id)
             yield {"id": ann_id, "document": doc_id, "label": " ".join(tag.split()), "start": start, "end": end,
                    "quote": text[start:end], "annotator": annotator, "note": note, "status": status,
                    "created": created, "modified": modified}
+
+    def _span_index(self, doc_id: str) -> dict[tuple[int, int], str]:
+        if doc_id not in self._spans:
+            self._spans[doc_id] = {}
+            for a in self.anchors.store.iter_annotations(document=doc_id):
+                self._spans[doc_id].setdefault((a.start, a.end), a.id)
+        return self._spans[doc_id]
 
     def _link(self, item: dict) -> dict | None:
         ends = []
@@ -443,14 +450,14 @@ class _Annotations:
             raw_ref = item.get(key)
             ref = _our_id(raw_ref) if isinstance(raw_ref, str) else None
             ref = self.aliases.get(ref, ref)
-            if ref is None or (ref not in self.ids and not self.anchors.store.has_annotation(ref)):
+            if ref is None or not self.anchors.store.has_annotation(ref):
                 value = item.get(part)
                 value = value[0] if isinstance(value, list) and value else value
                 ref = None
                 if isinstance(value, dict):
                     doc_id = self.anchors.document(value, None)
                     placed = self.anchors.place(value, doc_id, ImportReport()) if doc_id else "?"
-                    ref = self.spans.get((doc_id, *placed)) if not isinstance(placed, str) else None
+                    ref = self._span_index(doc_id).get(placed) if not isinstance(placed, str) else None
             if ref is None:
                 self.report.leave_out("links whose two ends are not annotations of the file or the project")
                 return None
@@ -493,5 +500,5 @@ def import_w3c(store: Store, path: str | os.PathLike, *, as_annotator: str | Non
     labels = [{"name": lb["name"], "color": lb.get("color"), "description": lb.get("description") or ""}
               for lb in reader.labels if isinstance(lb.get("name"), str) and lb["name"].strip()]
     records = {"documents": docs, "labels": labels, "annotators": [], "annotations": iter(annotations),
-               "links": annotations.links}
+               "links": annotations.links()}
     return import_records(store, records, as_annotator=as_annotator, name=name, left_out=left_out)
