@@ -144,7 +144,8 @@ def _write_corpus(store: Store, root: Path, selection: Selection, progress: Prog
                 shown = " ".join(text[s:e].replace("\n", " ").replace("\t", " ") for s, e in frags)
                 lines.append(f"{tid}\t{brat_name(label)} {';'.join(f'{s} {e}' for s, e in frags)}\t{shown}")
                 if note:
-                    lines.append(f"{next_id(annotator, '#')}\tAnnotatorNotes {tid}\t{note.replace(NEWLINE, LINE_SEPARATOR)}")
+                    one_line = note.replace(NEWLINE, LINE_SEPARATOR)
+                    lines.append(f"{next_id(annotator, '#')}\tAnnotatorNotes {tid}\t{one_line}")
                 count += 1
                 check_cancel(progress, count, total)
         for link in links:
@@ -289,7 +290,7 @@ class _Corpus:
         for tid, (label, frags) in spans.items():
             pieces = _join(text.text, frags)
             note = "\n".join(notes.get(tid, []))
-            first = None
+            first = previous = None
             for n, (start, end) in enumerate(pieces):
                 ann_id = self.present.find(text.id, start, end, label, annotator)
                 if ann_id is not None:  # already in the project, by content
@@ -298,10 +299,9 @@ class _Corpus:
                     ann_id = stable_id("brat", text.id, annotator, tid, str(n), label, str(start), str(end))
                     yield {"id": ann_id, "document": text.id, "label": label, "start": start, "end": end,
                            "quote": text.text[start:end], "annotator": annotator, "note": note, "status": "pending"}
-                if first is None:
-                    first = ann_id
-                else:
+                if previous is not None:  # the pieces of one discontinuous span, each linked to the next
                     self._link(FRAGMENT_LINK, previous, ann_id, annotator, f"{text.id}/{tid}/{n}")
+                first = first or ann_id
                 previous = ann_id
                 self._done += 1
                 check_cancel(self.progress, self._done, None)

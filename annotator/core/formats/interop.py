@@ -11,6 +11,8 @@ changes nothing the second time.
 from __future__ import annotations
 
 import getpass
+import hashlib
+import re
 import uuid
 from bisect import bisect_left
 from collections.abc import Callable
@@ -25,15 +27,29 @@ PROGRESS_EVERY = 1000
 Progress = Callable[[int, int | None], None]
 
 
+_NAMESPACE_BYTES = NAMESPACE.bytes
+_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def stable_id(*parts: str) -> str:
-    """A UUID derived from ``parts``: the same inputs always give the same id."""
-    return str(uuid.uuid5(NAMESPACE, "\x1f".join(parts)))
+    """A UUID derived from ``parts``: the same inputs always give the same id.
+
+    It is ``uuid.uuid5(NAMESPACE, "\\x1f".join(parts))``, computed without the
+    ``UUID`` class (exports derive one per annotation).
+    """
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join(parts).encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def as_uuid(value: str | None) -> str | None:
     """``value`` as a canonical lower-case UUID (braces and case allowed), or None if it is not one."""
     if not isinstance(value, str):
         return None
+    if _CANONICAL.fullmatch(value):
+        return value
     try:
         return str(uuid.UUID(value.strip().strip("{}")))
     except ValueError:
@@ -137,4 +153,5 @@ class Present:
         return spans.get((start, end, " ".join(label.split()), self.rename or annotator))
 
     def has_link(self, link_type: str, source: str, target: str) -> bool:
-        return any(k.type == link_type and k.source == source and k.target == target for k in self.store.links_of(source))
+        return any(k.type == link_type and k.source == source and k.target == target
+                   for k in self.store.links_of(source))

@@ -88,7 +88,8 @@ def _t(value: str) -> str:
 
 
 def _when(name: str, value: str | None) -> str:
-    return f" {name}={_a(value)}" if isinstance(value, str) and _DATETIME.match(value) else ""
+    # A valid xsd:dateTime holds no character that needs escaping in an attribute.
+    return f' {name}="{value}"' if isinstance(value, str) and _DATETIME.match(value) else ""
 
 
 def export_qdpx(store: Store, path: str | os.PathLike, selection: Selection | None = None,

@@ -99,20 +99,20 @@ def export_w3c(store: Store, out: TextIO, selection: Selection | None = None, in
         return texts[doc_id]
 
     total = store.count_annotations(**filters) if progress else None
+    sources = {d: dumps(uri) for d, uri in uris.items()}
+    creators: dict[str, str] = {}
     count = 0
     for rows in store.annotation_row_batches(**filters, size=_BATCH):
         items = []
         for ann_id, doc_id, label, start, end, quote, annotator, note, status, created, modified in rows:
-            item = {"id": "urn:uuid:" + guid_of(ann_id), "type": "Annotation", "motivation": "tagging"}
-            item.update(_times(created, modified))
-            item["creator"] = _person(annotator, names)
-            body = [{"type": "TextualBody", "purpose": "tagging", "value": label}]
-            if note:
-                body.append({"type": "TextualBody", "purpose": "commenting", "value": note})
-            item["body"] = body
-            item["target"] = _target(uris[doc_id], text_of(doc_id), start, end)
-            item["an:document"], item["an:status"] = doc_id, status
-            items.append(dumps(item))
+            text = text_of(doc_id)
+            items.append(_ANNOTATION.format(
+                id=guid_of(ann_id), times=_time_members(created, modified, dumps),
+                creator=creators.get(annotator) or creators.setdefault(annotator, dumps(_person(annotator, names))),
+                label=dumps(label), note=_NOTE.format(dumps(note)) if note else "", source=sources[doc_id],
+                start=start, end=end, exact=dumps(text[start:end]),
+                prefix=dumps(text[max(0, start - CONTEXT_CHARS):start]), suffix=dumps(text[end:end + CONTEXT_CHARS]),
+                document=dumps(doc_id), status=dumps(status)))
         out.write((",\n      " if count else "\n      ") + ",\n      ".join(items))
         count += len(rows)
         check_cancel(progress, count, total)
@@ -134,6 +134,21 @@ def export_w3c(store: Store, out: TextIO, selection: Selection | None = None, in
     out.write("\n    ]\n  },\n" if count + links else "]\n  },\n")
     out.write(f'  "last": {dumps(page_id)},\n  "total": {count + links}\n}}\n')
     return count
+
+
+#: One tagging annotation, as :func:`export_w3c` writes it (the members of the model, then ours).
+_ANNOTATION = (
+    '{{"id": "urn:uuid:{id}", "type": "Annotation", "motivation": "tagging"{times}, "creator": {creator}, '
+    '"body": [{{"type": "TextualBody", "purpose": "tagging", "value": {label}}}{note}], '
+    '"target": {{"source": {source}, "selector": [{{"type": "TextPositionSelector", "start": {start}, "end": {end}}}, '
+    '{{"type": "TextQuoteSelector", "exact": {exact}, "prefix": {prefix}, "suffix": {suffix}}}]}}, '
+    '"an:document": {document}, "an:status": {status}}}'
+)
+_NOTE = ', {{"type": "TextualBody", "purpose": "commenting", "value": {}}}'
+
+
+def _time_members(created: str | None, modified: str | None, dumps) -> str:
+    return "".join(f', "{key}": {dumps(value)}' for key, value in _times(created, modified).items())
 
 
 def _times(created: str | None, modified: str | None) -> dict:
