@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+from json.encoder import encode_basestring
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -100,19 +101,25 @@ def export_w3c(store: Store, out: TextIO, selection: Selection | None = None, in
 
     total = store.count_annotations(**filters) if progress else None
     sources = {d: dumps(uri) for d, uri in uris.items()}
+    string = encode_basestring  # a JSON string, as ``dumps`` writes it (non-ASCII kept)
     creators: dict[str, str] = {}
     count = 0
     for rows in store.annotation_row_batches(**filters, size=_BATCH):
         items = []
         for ann_id, doc_id, label, start, end, quote, annotator, note, status, created, modified in rows:
             text = text_of(doc_id)
-            items.append(_ANNOTATION.format(
-                id=guid_of(ann_id), times=_time_members(created, modified, dumps),
-                creator=creators.get(annotator) or creators.setdefault(annotator, dumps(_person(annotator, names))),
-                label=dumps(label), note=_NOTE.format(dumps(note)) if note else "", source=sources[doc_id],
-                start=start, end=end, exact=dumps(text[start:end]),
-                prefix=dumps(text[max(0, start - CONTEXT_CHARS):start]), suffix=dumps(text[end:end + CONTEXT_CHARS]),
-                document=dumps(doc_id), status=dumps(status)))
+            creator = creators.get(annotator) or creators.setdefault(annotator, dumps(_person(annotator, names)))
+            times = (f', "created": "{created}"' if _valid_time(created) else "") + (
+                f', "modified": "{modified}"' if _valid_time(modified) else "")
+            body = f', {{"type": "TextualBody", "purpose": "commenting", "value": {string(note)}}}' if note else ""
+            items.append(
+                f'{{"id": "urn:uuid:{guid_of(ann_id)}", "type": "Annotation", "motivation": "tagging"{times}, '
+                f'"creator": {creator}, "body": [{{"type": "TextualBody", "purpose": "tagging", '
+                f'"value": {string(label)}}}{body}], "target": {{"source": {sources[doc_id]}, "selector": ['
+                f'{{"type": "TextPositionSelector", "start": {start}, "end": {end}}}, {{"type": "TextQuoteSelector", '
+                f'"exact": {string(text[start:end])}, "prefix": {string(text[max(0, start - CONTEXT_CHARS):start])}, '
+                f'"suffix": {string(text[end:end + CONTEXT_CHARS])}}}]}}, "an:document": {string(doc_id)}, '
+                f'"an:status": {string(status)}}}')
         out.write((",\n      " if count else "\n      ") + ",\n      ".join(items))
         count += len(rows)
         check_cancel(progress, count, total)
@@ -134,21 +141,6 @@ def export_w3c(store: Store, out: TextIO, selection: Selection | None = None, in
     out.write("\n    ]\n  },\n" if count + links else "]\n  },\n")
     out.write(f'  "last": {dumps(page_id)},\n  "total": {count + links}\n}}\n')
     return count
-
-
-#: One tagging annotation, as :func:`export_w3c` writes it (the members of the model, then ours).
-_ANNOTATION = (
-    '{{"id": "urn:uuid:{id}", "type": "Annotation", "motivation": "tagging"{times}, "creator": {creator}, '
-    '"body": [{{"type": "TextualBody", "purpose": "tagging", "value": {label}}}{note}], '
-    '"target": {{"source": {source}, "selector": [{{"type": "TextPositionSelector", "start": {start}, "end": {end}}}, '
-    '{{"type": "TextQuoteSelector", "exact": {exact}, "prefix": {prefix}, "suffix": {suffix}}}]}}, '
-    '"an:document": {document}, "an:status": {status}}}'
-)
-_NOTE = ', {{"type": "TextualBody", "purpose": "commenting", "value": {}}}'
-
-
-def _time_members(created: str | None, modified: str | None, dumps) -> str:
-    return "".join(f', "{key}": {dumps(value)}' for key, value in _times(created, modified).items())
 
 
 def _times(created: str | None, modified: str | None) -> dict:
