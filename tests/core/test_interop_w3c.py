@@ -75,7 +75,9 @@ def test_best_occurrence_uses_the_context_not_the_first_match():
 
 
 def test_hypothesis_quote_only_annotations_land_on_the_best_occurrence(store, doc, tmp_path):
-    path = write(tmp_path / "h.jsonld", [quote_only("Putin said no", "Then ", " again.")])
+    page = {"@context": CONTEXT.replace("http:", "https:"), "type": "AnnotationPage",
+            "items": [quote_only("Putin said no", "Then ", " again.")]}
+    path = write(tmp_path / "h.jsonld", page)
     report = import_w3c(store, path)
     (ann,) = store.iter_annotations()
     assert (ann.start, ann.quote, ann.label, ann.note, ann.annotator) == (

@@ -246,7 +246,7 @@ class _Reader:
                         builder.event(event, value)
             except (ijson.JSONError, UnicodeDecodeError) as exc:
                 raise self._fail(exc) from None
-        if self.items_prefix != "item" and CONTEXT not in self.context:
+        if self.items_prefix != "item" and not {CONTEXT, CONTEXT.replace("http:", "https:")} & set(self.context):
             raise InputError(f"{self.name} is not W3C Web Annotation JSON-LD (its @context does not name {CONTEXT}).")
         if self.items_prefix is None and self.root_type == "Annotation":
             self.items_prefix = ""
