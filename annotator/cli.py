@@ -58,20 +58,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", help="publication date to record: YYYY-MM-DD, 26/11/2025 or 26 November 2025 (default: what each file says)")
     p.add_argument("--title", help="title to use instead of the file's own (one file only)")
 
-    p = sub.add_parser("import", help="import a JSON annotation set, or another project's annotations")
+    p = sub.add_parser("import", help="import annotations: a JSON set, a project, REFI-QDA, W3C Web Annotation or brat")
     p.add_argument("project", help="project file; created with the default labels if missing")
-    p.add_argument("set", metavar="SET.json|OTHER.sqlite", help="an annotation set exported by annotator, or a project file")
+    p.add_argument("set", metavar="FILE", help="SET.json, OTHER.sqlite, FILE.qdpx, FILE.jsonld, a brat folder or FILE.ann")
+    p.add_argument("-f", "--format", choices=IMPORT_FORMATS,
+                   help="read FILE as this format (default: detected from the file)")
     p.add_argument("--as", dest="as_annotator", metavar="NAME", help="import every annotation under this annotator")
+    p.add_argument("--annotator", metavar="NAME",
+                   help="brat: the annotator of the spans (default: the folder's name in a folder-per-annotator "
+                        "layout, else your user name); REFI-QDA, W3C: for annotations that name nobody")
 
-    p = sub.add_parser("export", help="export annotations as JSON or CSV")
+    p = sub.add_parser("export", help="export annotations as JSON, CSV, REFI-QDA, W3C Web Annotation or brat")
     p.add_argument("project", help="project file")
-    p.add_argument("-f", "--format", choices=("json", "csv", "links-csv"), required=True,
-                   help="output format: the JSON set, annotations as CSV, or links as CSV")
-    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
+    p.add_argument("-f", "--format", choices=("json", "csv", "links-csv", "qdpx", "w3c", "brat"), required=True,
+                   help="output format: the JSON set, annotations as CSV, links as CSV, a REFI-QDA project "
+                        "(.qdpx), a W3C Web Annotation collection (.jsonld), or brat standoff (a folder)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="output file, or folder for brat (default: standard output; qdpx and brat need -o)")
     p.add_argument("--doc", action="append", metavar="ID", help="only this document (id, id prefix or title); repeatable")
     p.add_argument("--annotator", metavar="NAME", help="only this annotator's annotations")
     p.add_argument("--status", choices=("pending", "accepted", "rejected"), help="only annotations with this status")
-    p.add_argument("--no-text", action="store_true", help="JSON: leave the document texts out")
+    p.add_argument("--no-text", action="store_true", help="JSON, W3C: leave the document texts out")
 
     p = sub.add_parser("agreement", help="measure agreement between annotators (kappa, alpha, unitizing alpha, F1)")
     p.add_argument("project", help="project file")
@@ -244,22 +251,32 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
+IMPORT_FORMATS = ("json", "project", "qdpx", "w3c", "brat")
+
+
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.core.formats.detect import detect_format, import_foreign
     from annotator.core.formats.json_set import import_json, import_json_file
-    from annotator.core.formats.project_set import is_project_file, read_project_set
+    from annotator.core.formats.project_set import read_project_set
 
     name = Path(args.set).name
-    if is_project_file(args.set):
+    fmt = args.format or detect_format(args.set)
+    if args.annotator is not None and fmt in ("json", "project"):
+        raise InputError("--annotator applies to REFI-QDA, W3C and brat imports; use --as NAME for this file.")
+    if fmt == "project":
         if Path(args.set).resolve() == Path(args.project).resolve():
             raise InputError("A project cannot import from itself.")
         data = read_project_set(args.set)
         with _project(args.project, create=True) as store:
             report = import_json(store, data, as_annotator=args.as_annotator, name=name)
-    else:
+    elif fmt == "json":
         # Streamed from the file: a set of a million annotations is never all in memory.
         with _project(args.project, create=True) as store:
             report = import_json_file(store, args.set, as_annotator=args.as_annotator, name=name)
+    else:
+        with _project(args.project, create=True) as store:
+            report = import_foreign(store, fmt, args.set, as_annotator=args.as_annotator, annotator=args.annotator)
     print(report.summary())
     return 0
 
@@ -269,18 +286,37 @@ def cmd_export(args: argparse.Namespace) -> int:
     from annotator.core.formats.csv_set import export_csv, export_links_csv
     from annotator.core.formats.json_set import Selection, export_json
 
+    if args.format in ("qdpx", "brat") and not args.output:
+        what = "a .qdpx file" if args.format == "qdpx" else "a folder"
+        raise InputError(f"-f {args.format} writes {what}: give it with -o.")
+    left_out = None
     with _project(args.project, create=False) as store:
         docs = list(dict.fromkeys(store.find_document(ref).id for ref in args.doc)) if args.doc else None
         selection = Selection(documents=docs, annotator=args.annotator, status=args.status)
-        with _output(args.output) as out:
-            if args.format == "json":
-                count = export_json(store, out, selection, include_text=not args.no_text)
-            elif args.format == "links-csv":
-                count = export_links_csv(store, out, selection)
-            else:
-                count = export_csv(store, out, selection)
+        if args.format == "qdpx":
+            from annotator.core.formats.qdpx import export_qdpx
+
+            count = export_qdpx(store, args.output, selection)
+        elif args.format == "brat":
+            from annotator.core.formats.brat import export_brat
+
+            count, left_out = export_brat(store, args.output, selection)
+        else:
+            with _output(args.output) as out:
+                if args.format == "json":
+                    count = export_json(store, out, selection, include_text=not args.no_text)
+                elif args.format == "w3c":
+                    from annotator.core.formats.w3c import export_w3c
+
+                    count = export_w3c(store, out, selection, include_text=not args.no_text)
+                elif args.format == "links-csv":
+                    count = export_links_csv(store, out, selection)
+                else:
+                    count = export_csv(store, out, selection)
     if args.output:
         print(f"{count} annotation{'s' if count != 1 else ''} written to {args.output}", file=sys.stderr)
+    for reason, n in (left_out.not_imported.items() if left_out else ()):
+        print(f"not written: {n} × {reason}", file=sys.stderr)
     return 0
 
 

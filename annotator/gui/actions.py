@@ -30,6 +30,8 @@ IMPORT_SET_AS = "file.import_set_as"
 IMPORT_PROJECT = "file.import_project"
 EXPORT_JSON = "file.export_json"
 EXPORT_CSV = "file.export_csv"
+IMPORT_OTHER = "file.import_other"
+EXPORT_OTHER = "file.export_other"
 CHANGE_USER = "file.change_user"
 QUIT = "file.quit"
 UNDO = "edit.undo"
@@ -84,6 +86,10 @@ SPECS = (
                "Import every annotation of another project file (a colleague's)"),
     ActionSpec(EXPORT_JSON, "Export as &JSON…", ("Ctrl+E",), "Export every annotation as a JSON set"),
     ActionSpec(EXPORT_CSV, "Export as &CSV…", ("Ctrl+Shift+E",), "Export every annotation as CSV"),
+    ActionSpec(IMPORT_OTHER, "Import from other &tools…", (),
+               "Import a REFI-QDA project (MAXQDA, NVivo, ATLAS.ti, QualCoder), W3C Web Annotations or brat standoff"),
+    ActionSpec(EXPORT_OTHER, "E&xport as…", (),
+               "Export every annotation as REFI-QDA (.qdpx), W3C Web Annotation (.jsonld) or brat standoff"),
     ActionSpec(CHANGE_USER, "Change annotator &name…", (), "Set the name recorded on your annotations"),
     ActionSpec(QUIT, "&Quit", ("Ctrl+Q",)),
     ActionSpec(UNDO, "&Undo", ("Ctrl+Z",)),

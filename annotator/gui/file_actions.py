@@ -11,18 +11,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from annotator.core.errors import AnnotatorError, CancelledError, InputError
 from annotator.core.fileio import atomic_writer
+from annotator.core.formats.brat import export_brat
 from annotator.core.formats.csv_set import export_csv
+from annotator.core.formats.detect import detect_format, import_foreign
 from annotator.core.formats.json_import import import_json_file_into
 from annotator.core.formats.json_set import ImportReport, export_json, import_json, import_json_file
 from annotator.core.formats.project_set import read_project_set
+from annotator.core.formats.qdpx import export_qdpx
 from annotator.core.formats.scheme import read_scheme_file
+from annotator.core.formats.w3c import export_w3c
 from annotator.core.store import Store
 from annotator.gui.background import Progress, run_in_background, run_in_process
 from annotator.gui.dialogs.file_dialogs import open_file, save_file
+from annotator.gui.settings import remember_folder, start_folder
 
 #: JSON sets from this size (bytes) are imported in a child process rather than a thread (see import_set).
 CHILD_IMPORT_FROM = 4 << 20
@@ -137,7 +142,9 @@ def _import(window, job) -> None:
     window.session.undo_stack.clear()
     window.session.documents_changed.emit()
     window.session.labels_changed.emit()
-    window.statusBar().showMessage(report.summary(), 8000)
+    window.statusBar().showMessage(report.summary().split("\n", 1)[0], 8000)
+    if report.not_imported:  # what was left out, and why: worth more than a status line
+        QMessageBox.information(window, "Import", report.summary())
 
 
 def export_set(window, fmt: str) -> None:
@@ -166,3 +173,83 @@ def export_set(window, fmt: str) -> None:
         window.show_error(str(exc))
         return
     window.statusBar().showMessage(f"{count} annotation{'s' if count != 1 else ''} exported to {path}.", 6000)
+
+
+#: File > Import from other tools: dialog filter -> format (None: detected from the file).
+IMPORT_FILTERS = {
+    "Files of other tools (*.qdpx *.jsonld *.json *.ann annotation.conf)": None,
+    "REFI-QDA project: MAXQDA, NVivo, ATLAS.ti, QualCoder (*.qdpx)": "qdpx",
+    "W3C Web Annotation (*.jsonld *.json)": "w3c",
+    "brat standoff, one document (*.ann)": "brat",
+    "brat standoff, the whole folder: pick its annotation.conf (annotation.conf)": "brat",
+}
+#: File > Export as…: dialog filter -> format.
+EXPORT_FILTERS = {
+    "REFI-QDA project (*.qdpx)": "qdpx",
+    "W3C Web Annotation (*.jsonld)": "w3c",
+    "brat standoff: a folder (*)": "brat",
+}
+
+
+def import_other(window) -> None:
+    """File > Import from other tools: a REFI-QDA project, W3C Web Annotations or brat standoff, in the background.
+
+    Picking a brat folder's ``annotation.conf`` imports the whole folder. brat
+    spans outside a folder-per-annotator layout are filed under the window's user.
+    """
+    path, chosen = QFileDialog.getOpenFileName(window, "Import from other tools", str(start_folder()),
+                                               ";;".join(IMPORT_FILTERS))
+    if not path:
+        return
+    remember_folder(path)
+    source = Path(path).parent if Path(path).name == "annotation.conf" else Path(path)
+    fmt = IMPORT_FILTERS.get(chosen) or detect_format(source)
+    if fmt not in ("qdpx", "w3c", "brat"):
+        window.show_error(f"{source.name} is not a REFI-QDA project, W3C Web Annotation file or brat standoff; "
+                          "use File > Import annotations for annotator's own sets.")
+        return
+    project, user = window.session.store.path, window.session.user
+
+    def job(progress: Progress) -> ImportReport:
+        with _open_again(project) as store:
+            progress(0, None, f"Importing {source.name}…")
+            return import_foreign(store, fmt, source, user=user, progress=progress)
+
+    _import(window, job)
+
+
+def export_other(window) -> None:
+    """File > Export as…: REFI-QDA, W3C Web Annotation or brat standoff (a folder), written in the background."""
+    project_path = Path(window.session.store.path)
+    default = str(start_folder(project_path.parent) / project_path.with_suffix(".qdpx").name)
+    path, chosen = QFileDialog.getSaveFileName(window, "Export as", default, ";;".join(EXPORT_FILTERS))
+    if not path:
+        return
+    remember_folder(path)
+    fmt = EXPORT_FILTERS.get(chosen) or {".qdpx": "qdpx", ".jsonld": "w3c"}.get(Path(path).suffix.lower(), "brat")
+    project = window.session.store.path
+    if fmt == "brat" and Path(path).suffix.lower() in (".qdpx", ".jsonld"):
+        path = str(Path(path).with_suffix(""))
+
+    def job(progress: Progress) -> tuple[int, ImportReport | None]:
+        with _open_again(project, readonly=True) as store:
+            if fmt == "qdpx":
+                return export_qdpx(store, path, progress=progress), None
+            if fmt == "brat":
+                return export_brat(store, path, progress=progress)
+            with atomic_writer(path) as fh:
+                return export_w3c(store, fh, progress=progress), None
+
+    try:
+        count, left_out = run_in_background(window, "Exporting", job)
+    except CancelledError:
+        window.statusBar().showMessage(f"Export cancelled; {Path(path).name} was not written.", 6000)
+        return
+    except AnnotatorError as exc:
+        window.show_error(str(exc))
+        return
+    message = f"{count} annotation{'s' if count != 1 else ''} exported to {path}."
+    window.statusBar().showMessage(message, 6000)
+    if left_out is not None and left_out.not_imported:
+        lines = "\n".join(f"  {n} × {reason}" for reason, n in left_out.not_imported.items())
+        QMessageBox.information(window, "Export", f"{message}\nNot written:\n{lines}")

@@ -125,7 +125,7 @@ class MainWindow(SpanSync, QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         for key in (A.NEW_PROJECT, A.OPEN_PROJECT, A.ADD_DOCUMENTS, A.PASTE_DOCUMENT, None, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT,
-                    A.EXPORT_JSON, A.EXPORT_CSV, None, A.CHANGE_USER, None, A.QUIT):
+                    A.IMPORT_OTHER, A.EXPORT_JSON, A.EXPORT_CSV, A.EXPORT_OTHER, None, A.CHANGE_USER, None, A.QUIT):
             file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.actions[A.UNDO])
@@ -192,6 +192,8 @@ class MainWindow(SpanSync, QMainWindow):
         a[A.IMPORT_PROJECT].triggered.connect(lambda: file_actions.import_project(self))
         a[A.EXPORT_JSON].triggered.connect(lambda: file_actions.export_set(self, "json"))
         a[A.EXPORT_CSV].triggered.connect(lambda: file_actions.export_set(self, "csv"))
+        a[A.IMPORT_OTHER].triggered.connect(lambda: file_actions.import_other(self))
+        a[A.EXPORT_OTHER].triggered.connect(lambda: file_actions.export_other(self))
         a[A.SET_BOUNDS].triggered.connect(self.set_bounds_to_selection)
         a[A.START_REVIEW].triggered.connect(self.review.start_review)
         a[A.NEXT_ITEM].triggered.connect(lambda: self.review_dock.step(+1))
@@ -289,7 +291,7 @@ class MainWindow(SpanSync, QMainWindow):
             self.actions[action].setEnabled(writable)
         self.actions[A.EDIT_NOTE].setEnabled(writable and has_span)
         self.relabel_menu.setEnabled(writable and has_span)
-        for action in (A.ADD_DOCUMENTS, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT, A.START_REVIEW):
+        for action in (A.ADD_DOCUMENTS, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT, A.IMPORT_OTHER, A.START_REVIEW):
             self.actions[action].setEnabled(writable)
         self.actions[A.SET_BOUNDS].setEnabled(writable and self.bounds_target in self.spans)
         reviewing = self.reviewing()

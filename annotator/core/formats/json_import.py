@@ -44,6 +44,8 @@ BATCH = 2000
 PROGRESS_EVERY = 1000
 
 Progress = Callable[[int, int | None], None]
+#: At most this many "not imported" reasons are listed in a summary.
+SUMMARY_LINES = 20
 
 _ANNOTATION_FIELDS = {"id": str, "document": str, "label": str, "start": int, "end": int}
 _LINK_FIELDS = {"id": str, "type": str, "source": str, "target": str}
@@ -59,6 +61,12 @@ class ImportReport:
     documents_added: int = 0
     labels_created: list[str] = field(default_factory=list)
     links_added: int = 0
+    #: What the file held that was not imported, and why: reason -> how many (foreign formats fill this).
+    not_imported: dict[str, int] = field(default_factory=dict)
+
+    def leave_out(self, reason: str, count: int = 1) -> None:
+        """Count ``count`` things of the file left out for ``reason`` (one line of the summary)."""
+        self.not_imported[reason] = self.not_imported.get(reason, 0) + count
 
     def summary(self) -> str:
         parts = [f"{self.added} annotation{'s' if self.added != 1 else ''} imported"]
@@ -72,7 +80,13 @@ class ImportReport:
             parts.append("new labels: " + ", ".join(self.labels_created))
         if self.links_added:
             parts.append(f"{self.links_added} link{'s' if self.links_added != 1 else ''} imported")
-        return "; ".join(parts) + "."
+        text = "; ".join(parts) + "."
+        if self.not_imported:
+            lines = [f"  {count} × {reason}" for reason, count in list(self.not_imported.items())[:SUMMARY_LINES]]
+            if len(self.not_imported) > SUMMARY_LINES:
+                lines.append(f"  … and {len(self.not_imported) - SUMMARY_LINES} more reasons")
+            text += "\nNot imported:\n" + "\n".join(lines)
+        return text
 
 
 def parse_set(raw: str, name: str = "the file") -> dict:
@@ -133,6 +147,35 @@ def import_json(
     total = len(annotations) if isinstance(annotations, list) else None
     return _import(store, data["documents"], data.get("labels", []), data.get("annotators", []), annotations,
                    data.get("links", []), as_annotator, name, progress, total)
+
+
+def import_records(
+    store: Store,
+    records: dict,
+    as_annotator: str | None = None,
+    name: str = "the file",
+    progress: Progress | None = None,
+    total: int | None = None,
+    left_out: ImportReport | None = None,
+) -> ImportReport:
+    """Import records already built from another format (REFI-QDA, W3C, brat) in one transaction.
+
+    ``records`` has the keys of a parsed set: ``documents``, ``labels``,
+    ``annotators``, ``annotations`` and ``links`` (the last two may be
+    iterators, consumed in that order inside the transaction). The rules are
+    those of :func:`import_json`. ``left_out`` collects, while the iterators
+    run, what the reader skipped (:meth:`ImportReport.leave_out`) and how many
+    annotations were already present by content (``skipped``); both are added
+    to the returned report, as are the annotations it re-anchored (``reanchored``).
+    """
+    report = _import(store, records["documents"], records.get("labels", []), records.get("annotators", []),
+                     records["annotations"], records.get("links", []), as_annotator, name, progress, total)
+    if left_out is not None:
+        report.skipped += left_out.skipped
+        report.reanchored += left_out.reanchored
+        for reason, count in left_out.not_imported.items():
+            report.leave_out(reason, count)
+    return report
 
 
 def import_json_file(

@@ -1,0 +1,385 @@
+"""brat standoff (``.txt`` + ``.ann``; brat and INCEpTION), export and import.
+
+Export writes ``DIR/<annotator>/<document>.txt`` (the text, UTF-8) and
+``.ann`` per document, ``DIR/annotation.conf`` declaring the labels and link
+types, and ``DIR/visual.conf`` with the label colours. Offsets are code points,
+end exclusive. A span over a line break is written as fragments split at the
+line breaks (``T1<TAB>Claim 10 20;21 30<TAB>text text``); notes are
+``#n<TAB>AnnotatorNotes Tn<TAB>note``; links within one document ``R`` lines.
+Label and type names map spaces to ``_`` and back.
+
+Import reads brat's own corpora and INCEpTION's brat export: ``T`` spans
+(fragments separated only by line breaks join back into one span; other
+fragments become one annotation each, linked ``continues``), ``#`` notes and
+``R`` links; ``E``, ``A``, ``N``, ``M`` and ``*`` lines are counted as skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from annotator.core.errors import InputError
+from annotator.core.formats.interop import LineEnds, Present, Progress, check_cancel, document_record, stable_id
+from annotator.core.formats.json_import import ImportReport, import_records
+from annotator.core.formats.json_set import Selection
+from annotator.core.store import Store
+
+#: A note's line breaks are written as U+2028 (brat notes are one line) and read back as line breaks.
+NEWLINE, LINE_SEPARATOR = "\n", "\u2028"
+#: Link type given to the pieces of a discontinuous brat span (each to the next).
+FRAGMENT_LINK = "continues"
+_BATCH = 1000
+_UNSAFE = re.compile(r"[^\w.-]+")
+_NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_SKIPPED = {"E": "event lines (E)", "A": "attribute lines (A)", "M": "attribute lines (M)",
+            "N": "normalisation lines (N)", "*": "equivalence lines (*)"}
+
+
+def brat_name(name: str) -> str:
+    """A label or link type as brat writes it: whitespace runs become ``_``."""
+    return "_".join(name.split())
+
+
+def our_name(name: str) -> str:
+    return name.replace("_", " ").strip()
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` split at its inner line breaks; leading and trailing ones stay in the end fragments."""
+    pieces, pos = [], start
+    for part in text[start:end].split("\n"):
+        if part:
+            pieces.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    if not pieces:
+        return [(start, end)]
+    pieces[0] = (start, pieces[0][1])
+    pieces[-1] = (pieces[-1][0], end)
+    return pieces
+
+
+# ------------------------------------------------------------------------ export
+def _file_name(title: str, doc_id: str) -> str:
+    stem = _UNSAFE.sub("-", title).strip("-.")[:60] or "document"
+    return f"{stem}-{doc_id.removeprefix('sha256:')[:12]}"
+
+
+def export_brat(store: Store, folder: str | os.PathLike, selection: Selection | None = None,
+                progress: Progress | None = None) -> tuple[int, ImportReport]:
+    """Write the selected annotations as brat standoff under ``folder``; returns (annotations written, left out).
+
+    The files are built in a temporary folder beside ``folder`` and moved
+    into it only when complete. The report counts what brat cannot say
+    (links between documents or annotators; statuses are not written).
+    """
+    selection = selection or Selection()
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target} is a file; brat export needs a folder.")
+    left_out = ImportReport()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise InputError(f"{target} cannot be written ({exc.strerror or exc}).") from None
+    try:
+        count = _write_corpus(store, tmp, selection, progress, left_out)
+        target.mkdir(exist_ok=True)
+        for item in tmp.iterdir():
+            dest = target / item.name
+            if dest.is_dir() and item.is_dir():
+                shutil.copytree(item, dest, dirs_exist_ok=True)
+            else:
+                os.replace(item, dest)
+    except OSError as exc:
+        raise InputError(f"{target} cannot be written ({exc.strerror or exc}).") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return count, left_out
+
+
+def _write_corpus(store: Store, root: Path, selection: Selection, progress: Progress | None,
+                  left_out: ImportReport) -> int:
+    filters = selection.filters()
+    total = store.count_annotations(**filters) if progress else None
+    labels = store.labels()
+    types = sorted({brat_name(t) for t in store.link_types()})
+    conf = ["[entities]", *(brat_name(lb.name) for lb in labels), "", "[relations]",
+            *(f"{t}\tArg1:<ENTITY>, Arg2:<ENTITY>" for t in types), "", "[events]", "", "[attributes]", ""]
+    (root / "annotation.conf").write_text("\n".join(conf), encoding="utf-8")
+    visual = ["[labels]", "", "[drawing]", *(f"{brat_name(lb.name)}\tbgColor:{lb.color}" for lb in labels
+                                              if re.match(r"^#[0-9A-Fa-f]{6}$", lb.color or "")), ""]
+    (root / "visual.conf").write_text("\n".join(visual), encoding="utf-8")
+    count = 0
+    links = list(store.links_within(**filters))
+    folders: dict[str, str] = {}  # annotator -> folder name, unique even where names differ only in "/" or ":"
+    for a in store.selection_annotators(**filters):
+        name, n = folder_name(a.id), 2
+        while name in folders.values():
+            name, n = f"{folder_name(a.id)}-{n}", n + 1
+        folders[a.id] = name
+    for doc_id in selection.document_ids(store):
+        doc = store.document(doc_id)
+        text = store.document_text(doc_id)
+        name = _file_name(doc.title, doc_id)
+        lines_of: dict[str, list[str]] = {}
+        numbers: dict[tuple[str, str], int] = {}
+        tids: dict[str, tuple[str, str]] = {}  # annotation id -> (annotator, T id)
+
+        def next_id(annotator: str, kind: str) -> str:
+            numbers[annotator, kind] = numbers.get((annotator, kind), 0) + 1
+            return f"{kind}{numbers[annotator, kind]}"
+
+        for rows in store.annotation_row_batches(**dict(filters, documents=[doc_id]), size=_BATCH):
+            for ann_id, _doc, label, start, end, _quote, annotator, note, _status, _c, _m in rows:
+                lines = lines_of.setdefault(annotator, [])
+                tid = next_id(annotator, "T")
+                tids[ann_id] = (annotator, tid)
+                frags = fragments(text, start, end)
+                shown = " ".join(text[s:e].replace("\n", " ").replace("\t", " ") for s, e in frags)
+                lines.append(f"{tid}\t{brat_name(label)} {';'.join(f'{s} {e}' for s, e in frags)}\t{shown}")
+                if note:
+                    one_line = note.replace(NEWLINE, LINE_SEPARATOR)
+                    lines.append(f"{next_id(annotator, '#')}\tAnnotatorNotes {tid}\t{one_line}")
+                count += 1
+                check_cancel(progress, count, total)
+        for link in links:
+            src, dst = tids.get(link.source), tids.get(link.target)
+            if src is None:
+                continue
+            if dst is None or src[0] != dst[0]:
+                left_out.leave_out("links between documents or between annotators (brat cannot say them)")
+                continue
+            lines_of[src[0]].append(f"{next_id(src[0], 'R')}\t{brat_name(link.type)} Arg1:{src[1]} Arg2:{dst[1]}")
+        for annotator, lines in lines_of.items():
+            folder = root / folders.get(annotator, folder_name(annotator))
+            folder.mkdir(exist_ok=True)
+            (folder / f"{name}.txt").write_text(text, encoding="utf-8", newline="")
+            (folder / f"{name}.ann").write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
+    return count
+
+
+def folder_name(annotator: str) -> str:
+    """The folder of an annotator's files: the name itself, but for characters no file system allows."""
+    name = _NOT_IN_NAMES.sub("_", annotator).strip()
+    return name if name not in ("", ".", "..") else "_"
+
+
+
+
+# ------------------------------------------------------------------------ import
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name} is not UTF-8 text; brat files are UTF-8.") from None
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read ({exc.strerror or exc}).") from None
+
+
+def _pairs(path: Path, annotator: str | None, default: str) -> list[tuple[Path, str]]:
+    """The ``.ann`` files to read with their annotators: one file, a folder, or a folder per annotator."""
+    if path.is_file():
+        if path.suffix != ".ann":
+            raise InputError(f"{path.name} is not a brat annotation file (.ann).")
+        return [(path, annotator or default)]
+    if not path.is_dir():
+        raise InputError(f"{path} does not exist.")
+    own = sorted(path.glob("*.ann"))
+    if own:
+        return [(ann, annotator or default) for ann in own]
+    pairs = [(ann, annotator or sub.name) for sub in sorted(p for p in path.iterdir() if p.is_dir())
+             for ann in sorted(sub.glob("*.ann"))]
+    if not pairs and not (path / "annotation.conf").is_file():
+        raise InputError(f"{path.name} holds no brat annotation files (.ann), neither itself nor in its folders.")
+    return pairs
+
+
+def _conf_labels(root: Path) -> list[dict]:
+    """Labels declared in ``annotation.conf`` ([entities]), with colours from ``visual.conf``."""
+    colors: dict[str, str] = {}
+    visual = root / "visual.conf"
+    if visual.is_file():
+        for line in _read_text(visual).splitlines():
+            match = re.match(r"^(\S+)\s.*bgColor:(#[0-9A-Fa-f]{6})", line)
+            if match:
+                colors[match.group(1)] = match.group(2)
+    conf = root / "annotation.conf"
+    if not conf.is_file():
+        return []
+    labels, section = [], ""
+    for line in _read_text(conf).splitlines():
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section = stripped[1:-1].strip().lower()
+        elif section == "entities" and stripped and not stripped.startswith("#"):
+            name = stripped.split()[0].lstrip("!")
+            if name and name != "<ENTITY>":
+                labels.append({"name": our_name(name), "color": colors.get(name)})
+    return labels
+
+
+class _Corpus:
+    """The documents of a brat folder (read first) and, lazily, their annotations and links."""
+
+    def __init__(self, store: Store, pairs: list[tuple[Path, str]], report: ImportReport, progress: Progress | None,
+                 as_annotator: str | None = None):
+        self.store, self.report, self.progress = store, report, progress
+        self.files: list[tuple[Path, str, LineEnds]] = []
+        self.documents: dict[str, dict] = {}
+        for ann, annotator in pairs:
+            txt = ann.with_suffix(".txt")
+            if not txt.is_file():
+                if len(pairs) == 1:
+                    raise InputError(f"{ann.name} has no {txt.name} beside it: brat needs the text to place spans.")
+                report.leave_out("annotation files without their .txt")
+                continue
+            text = LineEnds(_read_text(txt))
+            if not text.text.strip():
+                report.leave_out("documents without text")
+                continue
+            self.files.append((ann, annotator, text))
+            if text.id not in self.documents:
+                self.documents[text.id] = document_record(text.text, _title(txt.stem, text.id))
+        self.links: list[dict] = []
+        self._done = 0
+        self.present = Present(store, as_annotator)
+
+    def annotations(self) -> Iterator[dict]:
+        for ann, annotator, text in self.files:
+            yield from self._file(ann, annotator, text)
+
+    def _file(self, ann: Path, annotator: str, text: LineEnds) -> Iterator[dict]:
+        spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+        notes: dict[str, list[str]] = {}
+        relations: list[tuple[str, str, str, str]] = []
+        for line in _read_text(ann).split("\n"):
+            line = line.removesuffix("\r")
+            if not line.strip():
+                continue
+            kind = line[0]
+            if kind in _SKIPPED:
+                self.report.leave_out(_SKIPPED[kind])
+            elif kind == "T":
+                parsed = _text_bound(line, text)
+                if parsed is None:
+                    self.report.leave_out("T lines that are malformed or fall outside their text")
+                else:
+                    spans[parsed[0]] = parsed[1:]
+            elif kind == "#":
+                parts = line.split("\t", 2)
+                ref = parts[1].split() if len(parts) >= 2 else []
+                if len(parts) == 3 and len(ref) == 2 and ref[0] == "AnnotatorNotes":
+                    notes.setdefault(ref[1], []).append(parts[2].replace(LINE_SEPARATOR, NEWLINE))
+                else:
+                    self.report.leave_out("comment lines (#) that are not AnnotatorNotes")
+            elif kind == "R":
+                match = re.match(r"^(R\S*)\t(\S+) \S+?:(\S+) \S+?:(\S+)", line)
+                if match:
+                    relations.append(match.groups())
+                else:
+                    self.report.leave_out("R lines that are malformed")
+            else:
+                self.report.leave_out("lines of kinds annotator does not know")
+        ids: dict[str, str] = {}
+        for tid, (label, frags) in spans.items():
+            pieces = _join(text.text, frags)
+            note = "\n".join(notes.get(tid, []))
+            first = previous = None
+            for n, (start, end) in enumerate(pieces):
+                ann_id = self.present.find(text.id, start, end, label, annotator)
+                if ann_id is not None:  # already in the project, by content
+                    self.report.skipped += 1
+                else:
+                    ann_id = stable_id("brat", text.id, annotator, tid, str(n), label, str(start), str(end))
+                    yield {"id": ann_id, "document": text.id, "label": label, "start": start, "end": end,
+                           "quote": text.text[start:end], "annotator": annotator, "note": note, "status": "pending"}
+                if previous is not None:  # the pieces of one discontinuous span, each linked to the next
+                    self._link(FRAGMENT_LINK, previous, ann_id, annotator, f"{text.id}/{tid}/{n}")
+                first = first or ann_id
+                previous = ann_id
+                self._done += 1
+                check_cancel(self.progress, self._done, None)
+            ids[tid] = first
+        for rid, rtype, src, dst in relations:
+            if src not in ids or dst not in ids:
+                self.report.leave_out("R lines whose arguments are not spans of their file")
+                continue
+            self._link(our_name(rtype), ids[src], ids[dst], annotator, f"{text.id}/{annotator}/{rid}",
+                       "\n".join(notes.get(rid, [])))
+
+    def _link(self, link_type: str, source: str, target: str, annotator: str, key: str, note: str = "") -> None:
+        if source == target:
+            return
+        if self.present.has_link(link_type, source, target):
+            return
+        self.links.append({"id": stable_id("brat-link", key, source, target, link_type), "type": link_type,
+                           "source": source, "target": target, "annotator": annotator, "note": note})
+
+
+def _title(stem: str, doc_id: str) -> str:
+    """A document's title from its file name, without the id suffix that export adds."""
+    suffix = "-" + doc_id.removeprefix("sha256:")[:12]
+    stem = stem[: -len(suffix)] if stem.endswith(suffix) and len(stem) > len(suffix) else stem
+    return stem.replace("-", " ").replace("_", " ").strip() or "Untitled"
+
+
+def _text_bound(line: str, text: LineEnds) -> tuple[str, str, list[tuple[int, int]]] | None:
+    """``(T id, label, fragments in the stored text)`` of a ``T`` line, or None if it cannot be used."""
+    parts = line.split("\t", 2)
+    if len(parts) < 2:
+        return None
+    head = parts[1].split(" ", 1)
+    if len(head) != 2 or not head[0]:
+        return None
+    frags = []
+    for piece in head[1].split(";"):
+        bounds = piece.split()
+        if len(bounds) != 2 or not all(b.isdigit() for b in bounds):
+            return None
+        span = text.span(int(bounds[0]), int(bounds[1]))
+        if span is None:
+            return None
+        frags.append(span)
+    return parts[0], our_name(head[0]), sorted(frags)
+
+
+def _join(text: str, frags: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Fragments separated only by line breaks joined back into one span; the others kept apart."""
+    pieces = [frags[0]]
+    for start, end in frags[1:]:
+        gap = text[pieces[-1][1]:start]
+        if gap and set(gap) == {"\n"}:
+            pieces[-1] = (pieces[-1][0], end)
+        elif start < pieces[-1][1]:  # overlapping fragments: one span over both
+            pieces[-1] = (pieces[-1][0], max(end, pieces[-1][1]))
+        else:
+            pieces.append((start, end))
+    return pieces
+
+
+def import_brat(store: Store, path: str | os.PathLike, *, annotator: str | None = None,
+                as_annotator: str | None = None, default_annotator: str = "unknown", name: str | None = None,
+                progress: Progress | None = None) -> ImportReport:
+    """Import brat standoff: one ``.ann`` (beside its ``.txt``), a folder of them, or a folder per annotator.
+
+    The annotator is the folder's name in a folder-per-annotator layout, else
+    ``default_annotator``; ``annotator`` (``--annotator``) overrides both.
+    Spans already in the project with the same bounds, label and annotator are
+    not imported again. One transaction.
+    """
+    source = Path(path)
+    name = name or source.name
+    pairs = _pairs(source, annotator.strip() if annotator else None, default_annotator)
+    root = source if source.is_dir() else source.parent
+    conf_root = root if (root / "annotation.conf").is_file() else root.parent
+    left_out = ImportReport()
+    corpus = _Corpus(store, pairs, left_out, progress, as_annotator)
+    records = {"documents": list(corpus.documents.values()), "labels": _conf_labels(conf_root), "annotators": [],
+               "annotations": corpus.annotations(), "links": corpus.links}
+    return import_records(store, records, as_annotator=as_annotator, name=name, left_out=left_out)
