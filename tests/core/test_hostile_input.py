@@ -256,3 +256,26 @@ def test_html_with_nothing_but_scripts_is_refused_without_a_socket(tmp_path, cap
 def test_broken_and_encrypted_pdfs_are_refused(tmp_path, capsys, project, make, words):
     err = refused(capsys, "add", project, write(tmp_path, "report.pdf", make()))
     assert "report.pdf" in err and words in err
+
+
+# ------------------------------------------------------------ annotator names
+@pytest.mark.parametrize("name", [" alice", "alice ", "\talice\n"])
+def test_an_annotator_name_with_surrounding_space_is_refused_everywhere(tmp_path, capsys, project, name):
+    import json
+
+    from annotator.core.errors import InputError
+
+    with Store.open(project) as store:
+        doc = store.documents()[0]
+        with pytest.raises(InputError, match="begins or ends with a space"):
+            store.add_annotation(doc.id, "Claim", 0, 5, name)
+        with pytest.raises(InputError, match="begins or ends with a space"):
+            store.ensure_annotator(name)
+        text = store.document_text(doc.id)
+    digest_before = project.read_bytes()
+    data = {"format": "annotator.annotation-set", "version": 1, "documents": [{"id": doc.id, "text": text}],
+            "annotations": [{"id": "a1", "document": doc.id, "label": "Claim", "start": 0, "end": 5,
+                             "quote": text[:5], "annotator": name}]}
+    err = refused(capsys, "import", project, write(tmp_path, "set.json", json.dumps(data)))
+    assert "begins or ends with a space" in err and "FOREIGN KEY" not in err
+    assert project.read_bytes() == digest_before
