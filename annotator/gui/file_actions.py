@@ -134,11 +134,14 @@ def _import(window, job) -> None:
         window.show_error(str(exc))
         return
     # An import is one transaction, not a sequence of undoable edits: earlier
-    # undo steps could no longer be replayed safely on top of it.
+    # undo steps could no longer be replayed safely on top of it. Say so.
+    steps = window.session.undo_stack.count()
     window.session.undo_stack.clear()
     window.session.documents_changed.emit()
     window.session.labels_changed.emit()
-    window.statusBar().showMessage(report.summary(), 8000)
+    cleared = (f" The undo history ({steps} step{'s' if steps != 1 else ''}) was cleared: an import cannot be "
+               "undone." if steps else "")
+    window.statusBar().showMessage(report.summary() + cleared, 15000 if steps else 8000)
 
 
 def export_set(window, fmt: str) -> None:
