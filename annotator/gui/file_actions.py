@@ -137,6 +137,8 @@ def _import(window, job) -> None:
     # undo steps could no longer be replayed safely on top of it. Say so.
     steps = window.session.undo_stack.count()
     window.session.undo_stack.clear()
+    if getattr(window, "external", None) is not None:
+        window.external.resync()  # the import's own connection committed: not another program
     window.session.documents_changed.emit()
     window.session.labels_changed.emit()
     cleared = (f" The undo history ({steps} step{'s' if steps != 1 else ''}) was cleared: an import cannot be "
