@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="UTF-8 .txt or .md files, web pages (.html, .htm), Word (.docx) or PDF files")
     p.add_argument("--source", default="",
                    help="source to record for every file (e.g. 'Reuters'; default: what each file says)")
-    p.add_argument("--published", help="publication date to record, YYYY-MM-DD (default: what each file says)")
+    p.add_argument("--published", help="publication date to record: YYYY-MM-DD, 26/11/2025 or 26 November 2025 (default: what each file says)")
     p.add_argument("--title", help="title to use instead of the file's own (one file only)")
 
     p = sub.add_parser("import", help="import a JSON annotation set, or another project's annotations")
@@ -171,19 +171,14 @@ def main(argv: list[str] | None = None) -> int:
 # ---------------------------------------------------------------------- helpers
 @contextlib.contextmanager
 def _project(path: str, create: bool) -> Iterator:
-    """Open a project; a file that this command created is removed again if the command fails."""
+    """Open a project; a file that this very command created is removed again if the command fails."""
     from annotator.core.store import Store
 
-    existed = Path(path).exists()
     store = Store.open(path, create=create)
     try:
         yield store
     except BaseException:
-        store.close()
-        if create and not existed:
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    os.unlink(path + suffix)
+        store.discard()  # deletes only a file this call created, checked by device and inode
         raise
     else:
         store.close()
@@ -211,6 +206,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     if args.title and len(args.files) > 1:
         raise InputError("--title can only be used when adding one file.")
+    from annotator.core.dates import parse_date
+
+    args.published = parse_date(args.published)
     total = len(args.files)
     show_bar = total > 1 and sys.stderr.isatty()
     drawn = 0  # width of the bar line on the terminal, to erase it

@@ -51,3 +51,11 @@ class CancelledError(AnnotatorError):
     (``total`` may be None when unknown); the callback raises this to stop
     the work, and the operation's transaction rolls back.
     """
+
+
+class ProjectDetachedError(ProjectError):
+    """The project file or its write-ahead log was deleted or replaced on disk while it was open.
+
+    The store stops writing (nothing more is committed) but can still be read, so what it sees can be saved to a
+    new file (:meth:`~annotator.core.store.base.StoreBase.save_copy`).
+    """

@@ -140,6 +140,22 @@ VIEW_HANDLED = {NEXT_SPAN, PREVIOUS_SPAN, ACCEPT_SUGGESTION}
 CHECKABLE = {SHOW_SUGGESTIONS, SYNC_SCROLL}
 
 
+def key_owner(key: str) -> str | None:
+    """The name of the fixed action that already answers to ``key`` (a label's key), or None if it is free.
+
+    Keys are compared as Qt reads them, so ``n`` and ``N`` are the same key.
+    """
+    key = (key or "").strip()
+    if not key:
+        return None
+    wanted = QKeySequence(key).toString(QKeySequence.SequenceFormat.PortableText)
+    for spec in SPECS:
+        for k in spec.shortcuts:
+            if QKeySequence(k).toString(QKeySequence.SequenceFormat.PortableText) == wanted:
+                return spec.text.replace("&", "").rstrip("…")
+    return None
+
+
 def create_actions(parent: QWidget) -> dict[str, QAction]:
     """Build every fixed action once, parented to the main window."""
     actions = {}

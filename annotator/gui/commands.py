@@ -57,7 +57,7 @@ class StoreCommand(QUndoCommand):
             fn()
         except AnnotatorError as exc:
             self.setObsolete(True)
-            self.session.error.emit(str(exc))
+            self.session.report(exc)
 
     def _do(self) -> None:  # pragma: no cover - abstract
         raise AssertionError("subclasses define _do")

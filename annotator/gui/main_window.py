@@ -22,6 +22,7 @@ from annotator.gui import actions as A
 from annotator.gui import file_actions
 from annotator.gui.corpus_actions import Corpus
 from annotator.gui.crosssource_actions import CrossSource, is_suggestion
+from annotator.gui.project_guard import ProjectGuard
 from annotator.gui.review_actions import Review
 from annotator.gui.commands import (
     AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote,
@@ -96,6 +97,14 @@ class MainWindow(SpanSync, QMainWindow):
         # make the whole window lay itself out again (that cost ~10 ms per tag with a busy dock).
         self.status_counts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addPermanentWidget(self.status_counts, 1)
+
+        self.banner = QLabel(self)
+        self.banner.setObjectName("project_banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #F0E442; color: #000000; padding: 4px 8px; }")
+        self.banner.hide()
+        column.insertWidget(0, self.banner)
+        self.guard = ProjectGuard(session, self, self._open_rescued_copy)
 
         self._build_menus()
         self._connect_signals()
@@ -238,6 +247,7 @@ class MainWindow(SpanSync, QMainWindow):
         s.labels_changed.connect(self._reload_labels)
         s.error.connect(self.show_error)
         s.saved.connect(self._on_saved)
+        self.guard.detached.connect(self._on_detached)
 
     # ---------------------------------------------------------------- helpers
     def view(self, index: int | None = None):
@@ -267,7 +277,7 @@ class MainWindow(SpanSync, QMainWindow):
         return self.annotation(self.view().selected_span())
 
     def _update_actions(self) -> None:
-        writable = not self.session.store.readonly
+        writable = self.session.writable
         has_span = self.view().selected_span() in self.spans
         suggestion = is_suggestion(self.view().selected_span())
         self.actions[A.DELETE_SPAN].setEnabled(writable and (has_span or suggestion))
@@ -283,8 +293,9 @@ class MainWindow(SpanSync, QMainWindow):
         current = self.review_dock.current() if reviewing else None
         for action in (A.NEXT_ITEM, A.PREVIOUS_ITEM, A.END_REVIEW):
             self.actions[action].setEnabled(reviewing)
-        self.actions[A.ACCEPT_SPAN].setEnabled(writable and current is not None)
-        self.actions[A.REJECT_SPAN].setEnabled(writable and current is not None)
+        decidable = current is not None or (reviewing and self.review_dock.item_of(self.view().selected_span()) is not None)
+        self.actions[A.ACCEPT_SPAN].setEnabled(writable and decidable)
+        self.actions[A.REJECT_SPAN].setEnabled(writable and decidable)
         self.actions[A.ACCEPT_AGREED].setEnabled(
             writable and reviewing and any(g.category == "agreed" for g in self.review_dock.items)
         )
@@ -371,7 +382,10 @@ class MainWindow(SpanSync, QMainWindow):
             counts.update(self.label_counts.get(doc_id, {}))
         parts = [f"{len(shown)} document{'s' if len(shown) != 1 else ''}"]
         parts += [f"{name} {counts.get(name, 0)}" for name in self.colors]
-        parts.append("read-only" if self.session.store.readonly else self.last_saved)
+        if self.guard.message is not None:
+            parts.append("NOT SAVING: the project file went away")
+        else:
+            parts.append("read-only" if self.session.store.readonly else self.last_saved)
         self.status_counts.setText(" · ".join(parts))
 
     # ----------------------------------------------------------------- tagging
@@ -437,6 +451,7 @@ class MainWindow(SpanSync, QMainWindow):
         if index == self.active_pane or ann_id:
             self.active_pane = index
             self.dock.follow(ann_id or None)
+            self.review.on_span_selected(ann_id)
             self._update_actions()
 
     def _on_span_clicked(self, index: int, ann_id: str) -> None:
@@ -524,7 +539,7 @@ class MainWindow(SpanSync, QMainWindow):
         SchemeEditor(self.session, self).exec()
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        if self.corpus.dropped_paths(event.mimeData()) and not self.session.store.readonly:
+        if self.corpus.dropped_paths(event.mimeData()) and self.session.writable:
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
@@ -571,6 +586,25 @@ class MainWindow(SpanSync, QMainWindow):
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, "annotator", message)
 
+    def _on_detached(self, message: str) -> None:
+        """The project's files went away: stop editing, and say so where it stays visible."""
+        self.banner.setText(message + " (File > Save a copy…)")
+        self.banner.show()
+        self.label_bar.setEnabled(False)
+        for action in self.label_bar.label_actions:
+            action.setEnabled(False)
+        self._update_actions()
+        self._update_status()
+
+    def _open_rescued_copy(self, path: Path) -> bool:
+        """Open a copy saved after the project's files went away, in place of this window."""
+        from annotator.gui.app import open_window
+
+        opened = open_window(str(path), self.settings, self.session.user)
+        if opened is not None:
+            self.close()
+        return opened is not None
+
     # -------------------------------------------------------------------- state
     def _project_key(self) -> str:
         return "projects/" + str(Path(self.session.store.path)).replace("/", "|")
@@ -616,6 +650,7 @@ class MainWindow(SpanSync, QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
+        self.guard.stop()
         for pane in self.panes:
             pane.view.stop_loading()
         self.dock.stop()

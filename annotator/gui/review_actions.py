@@ -81,15 +81,25 @@ class Review:
                 view.select_span(None)
                 view.scroll_to_offset(group.start)
 
-    def target(self) -> tuple[Annotation, list[Annotation]] | None:
-        """(chosen span, all spans of the current item): the selected span if it belongs to the item,
-        else the active pane's annotator's span, else the item's only span."""
+    def on_span_selected(self, ann_id: str | None) -> None:
+        """A span was clicked or selected in a pane: its review item becomes the current one."""
         w = self.window
-        group = w.review_dock.current()
+        index = w.review_dock.item_of(ann_id) if w.reviewing() else None
+        if index is not None:
+            w.review_dock.select_item(index)
+
+    def target(self) -> tuple[Annotation, list[Annotation]] | None:
+        """(chosen span, all spans of its item): the selected span and its item, else for the current item
+        the active pane's annotator's span, else the item's only span."""
+        w = self.window
+        dock = w.review_dock
+        selected = w.view().selected_span()
+        index = dock.item_of(selected)
+        group = dock.items[index] if index is not None else dock.current()
         if group is None:
+            w.statusBar().showMessage("Nothing to decide: pick an item in the Review dock or click a span.", 5000)
             return None
         members = [a for _, a in group.members]
-        selected = w.view().selected_span()
         chosen = next((a for a in members if a.id == selected), None)
         if chosen is None:
             shown = w.display.pane_annotator.get(w.active_pane)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, Label, Link
+from annotator.gui.actions import key_owner
 from annotator.gui.commands import StoreCommand
 
 _Snapshot = tuple[Label, list[Annotation], list[Link]]
@@ -64,6 +65,14 @@ def _arrange(store, order: list[str]) -> None:
         store.reorder_labels(order)
 
 
+def check_free_key(key: str | None, label: str) -> None:
+    """Refuse a label key that a menu action already uses (both would silently stop working)."""
+    owner = key_owner(key or "")
+    if owner:
+        raise InputError(f"The key {key.strip().upper()} is already used by {owner}; "
+                         f"choose another key for {label}.")
+
+
 class SchemeCommand(StoreCommand):
     """Base of the scheme commands: one announcement helper."""
 
@@ -83,6 +92,7 @@ class AddLabel(SchemeCommand):
     """A new label at the end of the scheme; it takes the next unused palette colour unless ``color`` is given."""
 
     def __init__(self, session, name: str, color: str | None = None, shortcut: str = "", description: str = ""):
+        check_free_key(shortcut, name.strip())
         super().__init__(session, f"Add label '{name.strip()}'")
         self.args = (name, color, shortcut, description)
         self.before: list[str] = []
@@ -125,6 +135,7 @@ class EditLabel(SchemeCommand):
 
     def __init__(self, session, name: str, *, new_name: str | None = None, color: str | None = None,
                  shortcut: str | None = None, description: str | None = None):
+        check_free_key(shortcut, name)
         self.old = session.store.label(name)
         self.new_name = new_name.strip() if new_name is not None and new_name.strip() != name else None
         self.changes = {k: v for k, v in (("color", color), ("shortcut", shortcut), ("description", description))
@@ -237,6 +248,8 @@ class ImportScheme(SchemeCommand):
     """
 
     def __init__(self, session, labels: list[Label], source: str = ""):
+        for lb in labels:
+            check_free_key(lb.shortcut, lb.name)
         self.labels = list(labels)
         known = {lb.name for lb in session.store.labels()}
         new = sum(lb.name not in known for lb in self.labels)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ProjectDetachedError
 from annotator.core.store import Store
 
 
@@ -43,8 +43,10 @@ class ProjectSession(QObject):
     links_changed = Signal()
     #: An operation was refused or failed; argument: a message for the analyst.
     error = Signal(str)
-    #: A change reached the project file; argument: a short description.
+    #: A change reached the project file (its commit returned); argument: a short description.
     saved = Signal(str)
+    #: The project's files were deleted or replaced on disk: nothing more can be saved; argument: why.
+    detached = Signal(str)
 
     def __init__(self, store: Store, user: str, parent: QObject | None = None):
         super().__init__(parent)
@@ -53,6 +55,8 @@ class ProjectSession(QObject):
         self.undo_stack = QUndoStack(self)
         #: The delta of the ``annotations_changed`` being emitted, if the edit gave one; None otherwise.
         self.delta: AnnotationDelta | None = None
+        #: False when nothing may be written: a read-only project, or one whose files went away.
+        self.writable = not store.readonly
         if not store.readonly:
             store.ensure_annotator(user)
 
@@ -61,11 +65,19 @@ class ProjectSession(QObject):
         try:
             command.apply()
         except AnnotatorError as exc:
-            self.error.emit(str(exc))
+            self.report(exc)
             return False
         command.applied = True
         self.undo_stack.push(command)
         return True
+
+    def report(self, exc: AnnotatorError) -> None:
+        """Tell the window an operation failed: ``detached`` for vanished project files, else ``error``."""
+        if isinstance(exc, ProjectDetachedError):
+            self.writable = False
+            self.detached.emit(str(exc))
+        else:
+            self.error.emit(str(exc))
 
     def announce(self, document: str, delta: AnnotationDelta | None = None) -> None:
         """Emit ``annotations_changed(document)``, with ``delta`` readable as :attr:`delta` meanwhile."""

@@ -43,3 +43,35 @@ def open_dialog(window, qtbot) -> AgreementDialog:
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
+
+
+def click_offset(qtbot, view, offset: int) -> None:
+    """A real left click on the character at code-point ``offset`` of ``view`` (scrolled into sight first)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextCursor
+
+    view.scroll_to_offset(offset)
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view._map.to_utf16(offset) + 1)
+    rect = view.cursorRect(cursor)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def import_sets(window, tmp_path, monkeypatch, spans: dict[str, list[tuple[str, str]]]) -> None:
+    """Import one JSON set per annotator: ``{"bob": [(quote, label), ...]}`` on the left pane's document."""
+    from annotator.gui import actions as A
+
+    store = window.session.store
+    doc = window.panes[0].document_id
+    text = store.document_text(doc)
+    for name, items in spans.items():
+        anns = []
+        for i, (quote, label) in enumerate(items):
+            start = text.index(quote)
+            anns.append({"id": f"{name}-{i}", "document": doc, "label": label, "start": start,
+                         "end": start + len(quote), "quote": quote, "annotator": name})
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"format": "annotator.annotation-set", "version": 1,
+                                    "documents": [{"id": doc}], "annotations": anns}), encoding="utf-8")
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, p=path, **k: (str(p), ""))
+        window.actions[A.IMPORT_SET].trigger()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.errors import InputError
+from annotator.core.store.files import refuse_open_project
 from annotator.core.formats import importers
 from annotator.core.model import Document
 from annotator.core.paths import seeds_dir
@@ -62,6 +63,7 @@ def read_article(path: str | Path) -> Article:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(f"{path.name}: only {_supported()} files can be added.")
+    refuse_open_project(path, "added as a document")
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:

@@ -32,6 +32,7 @@ from annotator.core.errors import InputError, NotFoundError, SpanError
 from annotator.core.formats import load_versioned
 from annotator.core.model import STATUSES
 from annotator.core.store import Store
+from annotator.core.store.files import refuse_open_project
 from annotator.core.text import document_id, normalize
 from annotator.core.timeutil import now
 
@@ -416,6 +417,7 @@ class _SetFile:
         """The file, at the start of the set."""
         try:
             if self._fh is None:
+                refuse_open_project(self._path, "read as an annotation set")
                 fh = open(self._path, "rb")  # noqa: SIM115 -- closed below
             else:
                 fh = self._fh

@@ -15,21 +15,20 @@ from pathlib import Path
 from annotator.core.errors import InputError
 from annotator.core.formats.json_set import export_json
 from annotator.core.store import SQLITE_MAGIC, Store
+from annotator.core.store.files import held_for, read_header
 
 
 def is_project_file(path: str | os.PathLike) -> bool:
     """True when ``path`` starts like a SQLite database (whatever its name)."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(16) == SQLITE_MAGIC
-    except OSError:
-        return False
+    # Never open() it directly: if it is a project this process has open, closing that descriptor would
+    # release SQLite's locks on it (see annotator.core.store.files).
+    return read_header(path) == SQLITE_MAGIC
 
 
 def read_project_set(path: str | os.PathLike, target: Store | None = None) -> dict:
     """Every document, label and annotation of the project at ``path``, as a parsed JSON set."""
     path = Path(path)
-    if target is not None and path.resolve() == Path(target.path).resolve():
+    if target is not None and (path.resolve() == Path(target.path).resolve() or held_for(path) is not None):
         raise InputError("A project cannot import from itself.")
     other = Store.open(path, create=False, readonly=True)
     try:

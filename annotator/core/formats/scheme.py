@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from annotator.core.errors import InputError
+from annotator.core.store.files import refuse_open_project
 from annotator.core.formats import load_versioned
 from annotator.core.model import Label
 
@@ -109,6 +110,7 @@ def write_scheme(store, out: TextIO) -> int:
 def read_scheme_file(path: str | os.PathLike) -> list[Label]:
     """Read and check the scheme file at ``path`` (UTF-8, a byte-order mark is allowed)."""
     path = Path(path)
+    refuse_open_project(path, "read as a label scheme")
     try:
         raw = path.read_bytes()
     except OSError as exc:

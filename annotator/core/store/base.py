@@ -22,17 +22,19 @@ from sqlite_utils import Database
 from annotator.core import migrations as mig
 from annotator.core.errors import (
     AnnotatorError,
+    InputError,
     NewerProjectError,
     NotAProjectError,
+    ProjectDetachedError,
     ProjectError,
     ProjectLockedError,
     ReadOnlyProjectError,
 )
 from annotator.core.model import Label
 from annotator.core.paths import resources_dir
+from annotator.core.store.files import SQLITE_MAGIC, FileGuard  # noqa: F401 (SQLITE_MAGIC re-exported)
 from annotator.core.timeutil import now
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Colours given to new labels, in order, after the four defaults (Okabe–Ito palette).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
@@ -87,10 +89,13 @@ class StoreBase:
     Use :meth:`open`; close with :meth:`close` or a ``with`` block.
     """
 
-    def __init__(self, db: Database, path: Path, readonly: bool):
+    def __init__(self, db: Database, path: Path, readonly: bool, guard: FileGuard | None = None):
         self.db = db
         self.path = path
         self.readonly = readonly
+        #: True when :meth:`open` created this project file (see :meth:`discard`).
+        self.created = False
+        self._guard = guard
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -99,37 +104,44 @@ class StoreBase:
         """Open (and with ``create``, create) the project at ``path``.
 
         Raises :class:`NotAProjectError` for a missing file (without ``create``),
-        a non-SQLite file or a SQLite file of another program;
+        an empty file, a non-SQLite file or a SQLite file of another program;
         :class:`NewerProjectError` for a project written by a newer annotator.
         A read-only file opens read-only: writes then raise
         :class:`ReadOnlyProjectError`. A new project starts with ``scheme``
-        (a list of labels), or the default scheme.
+        (a list of labels), or the default scheme; :attr:`created` tells that
+        this call made the file. An existing file is never treated as new,
+        and the file is never opened outside SQLite except through its
+        :class:`~annotator.core.store.files.FileGuard`.
         """
         path = Path(path).expanduser().resolve()
-        new = not path.exists() or path.stat().st_size == 0
-        if new:
-            if not create:
-                raise NotAProjectError(f"There is no project file at {path}.")
-            if readonly:
-                raise NotAProjectError(f"There is no project file at {path}.")
-            return cls._create(path, scheme)
         if path.is_dir():
             raise NotAProjectError(f"{path} is a folder, not a project file.")
+        if not path.exists():
+            if not create or readonly:
+                raise NotAProjectError(f"There is no project file at {path}.")
+            store = cls._create(path, scheme)
+            if store is not None:
+                return store
+            # Another process created the file meanwhile: open it like any existing project.
+        guard = FileGuard.existing(path)
         try:
-            with path.open("rb") as fh:
-                header = fh.read(16)
-        except OSError as exc:
-            raise ProjectError(f"The project {path} cannot be read ({exc.strerror}).") from None
-        if header != SQLITE_MAGIC:
-            raise NotAProjectError(f"{path} is not an annotator project (it is not a SQLite database).")
+            return cls._open_existing(path, guard, readonly)
+        except BaseException:
+            guard.release()
+            raise
+
+    @classmethod
+    def _open_existing(cls, path: Path, guard: FileGuard, readonly: bool) -> StoreBase:
         readonly = readonly or not _writable(path)
         conn = cls._connect(path, readonly)
         try:
             cls._check_project(conn, path)
-            store = cls(Database(conn), path, readonly)
+            store = cls(Database(conn), path, readonly, guard)
             if not readonly:
                 store._configure()
+                guard.attach_wal()
                 if mig.migrations.pending(store.db):
+                    store.check_files()  # never upgrade a file that is not the one opened
                     mig.migrations.apply(store.db)
             elif mig.migrations.pending(Database(conn)):
                 raise ReadOnlyProjectError(
@@ -145,7 +157,8 @@ class StoreBase:
             raise
 
     @classmethod
-    def _create(cls, path: Path, scheme: list[Label] | None = None) -> StoreBase:
+    def _create(cls, path: Path, scheme: list[Label] | None = None) -> StoreBase | None:
+        """A new project at ``path``, which must not exist; None if another process created it meanwhile."""
         if not path.parent.exists():
             try:
                 path.parent.mkdir(parents=True)
@@ -153,20 +166,28 @@ class StoreBase:
                 raise ProjectError(f"The folder {path.parent} cannot be created ({exc.strerror}).") from None
         if not os.access(path.parent, os.W_OK):
             raise ReadOnlyProjectError(f"A project cannot be created in {path.parent}: the folder is read-only.")
-        conn = cls._connect(path, False)
-        store = cls(Database(conn), path, False)
+        guard = FileGuard.new(path)
+        if guard is None:
+            return None
+        conn = None
         try:
+            conn = cls._connect(path, False)
+            store = cls(Database(conn), path, False, guard)
+            store.created = True
             store._configure()
             mig.migrations.apply(store.db)
             with store.db.atomic():
                 for label in scheme if scheme is not None else load_scheme():
                     store._insert_label(label)
                 store.db["meta"].insert({"key": "created", "value": now()})
-        except BaseException:
-            conn.close()
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    Path(str(path) + suffix).unlink()
+            guard.attach_wal(created=True)  # the first writes made the -wal and -shm
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            guard.discard_created()
+            guard.release()
+            if isinstance(exc, sqlite3.Error):
+                raise _translate(exc, path) from None
             raise
         return store
 
@@ -213,7 +234,58 @@ class StoreBase:
             self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            if self._guard is not None:
+                self._guard.release()
+
+    def discard(self) -> None:
+        """Close, and delete the project file if :meth:`open` created it in this very call (a failed command).
+
+        Only the files this store created are removed, checked by device and inode, never by name alone.
+        """
+        guard, created = self._guard, self.created
+        self._guard = None
         self.db.close()
+        if guard is not None:
+            if created:
+                guard.discard_created()
+            guard.release()
+
+    # ------------------------------------------------------------ file identity
+    def file_problem(self) -> str | None:
+        """None while the project and its write-ahead log are the files this store opened; else what happened.
+
+        Cheap (two ``fstat`` and two ``stat`` calls): the window asks at every commit and when idle.
+        """
+        return None if self._guard is None else self._guard.problem()
+
+    def check_files(self) -> None:
+        """Raise :class:`ProjectDetachedError` if the project's files were deleted or replaced on disk."""
+        problem = self.file_problem()
+        if problem:
+            raise ProjectDetachedError(
+                f"The project file {self.path.name} was {problem} while it was open, so annotator has stopped "
+                "saving to it; save a copy of what the window shows to keep your work."
+            )
+
+    def save_copy(self, target: str | os.PathLike) -> Path:
+        """Write everything this connection sees to a new project file ``target`` (``VACUUM INTO``).
+
+        Works on a detached store too: its connection still reads the files it had open. ``target`` must not
+        exist. Returns the resolved path.
+        """
+        target = Path(target).expanduser().resolve()
+        if target.exists():
+            raise InputError(f"{target.name} already exists; choose a new file name for the copy.")
+        try:
+            self.db.conn.execute("VACUUM INTO ?", [str(target)])
+        except sqlite3.Error as exc:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise ProjectError(f"The copy {target.name} could not be written: {exc}.") from None
+        return target
 
     def __enter__(self) -> StoreBase:
         return self
@@ -237,11 +309,15 @@ class StoreBase:
                 with self.db.atomic():  # nested: a savepoint
                     yield self
                 return
+            self.check_files()
             # IMMEDIATE takes the write lock up front, so a busy project is
             # waited for (busy_timeout) instead of failing at the first write.
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self
+                # The files are checked again just before the commit: nothing is committed to a log
+                # that another program has deleted.
+                self.check_files()
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -252,6 +328,8 @@ class StoreBase:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            if self._guard is not None:
+                self._guard.attach_wal()  # from the first commit on, the log is checked too
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
 

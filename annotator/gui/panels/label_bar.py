@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QWidget
 
 from annotator.core.model import Label
+from annotator.gui.actions import key_owner
 
 
 def color_icon(color: str, size: int = 14) -> QIcon:
@@ -43,9 +44,14 @@ class LabelBar(QToolBar):
             text = f"{label.shortcut} {label.name}" if label.shortcut else label.name
             action = QAction(color_icon(label.color), text, window)
             action.setObjectName(f"label.{label.name}")
-            action.setToolTip(f"Tag the selection as {label.name}" + (f" ({label.shortcut})" if label.shortcut else "")
+            # A key a menu action already has (a scheme made elsewhere) is shown but not bound: binding it
+            # would make both ambiguous, and Qt would then ignore the key for both.
+            taken = key_owner(label.shortcut)
+            key_tip = (f" (key {label.shortcut} unavailable: used by {taken})" if taken
+                       else f" ({label.shortcut})" if label.shortcut else "")
+            action.setToolTip(f"Tag the selection as {label.name}" + key_tip
                               + (f"\n{label.description}" if label.description else ""))
-            if label.shortcut:
+            if label.shortcut and not taken:
                 action.setShortcut(QKeySequence(label.shortcut))
                 action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _=False, name=label.name: self.label_triggered.emit(name))

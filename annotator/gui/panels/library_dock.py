@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
-    QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
+from annotator.core.dates import parse_date
+from annotator.core.errors import InputError
 from annotator.core.model import Document
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -102,18 +104,39 @@ class DocumentDetailsDialog(QDialog):
             edit.setObjectName(key)
             self.fields[key] = edit
             form.addRow(label, edit)
-        self.fields["published"].setPlaceholderText("YYYY-MM-DD")
+        self.fields["published"].setPlaceholderText("YYYY-MM-DD, or 26/11/2025, 26 November 2025")
+        self.date_problem = QLabel()
+        self.date_problem.setObjectName("date_problem")
+        self.date_problem.setStyleSheet("color: #B00020;")
+        self.date_problem.setWordWrap(True)
+        form.addRow("", self.date_problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.resize(560, 200)
+        self.fields["published"].textChanged.connect(self._check_date)
+        self._check_date()
+        self.resize(560, 220)
+
+    def _check_date(self) -> None:
+        """Say inline why a date cannot be read; OK waits until it can (or is empty)."""
+        try:
+            parse_date(self.fields["published"].text())
+            problem = ""
+        except InputError as exc:
+            problem = str(exc)
+        self.date_problem.setText(problem)
+        self.date_problem.setVisible(bool(problem))
+        self.ok.setEnabled(not problem)
 
     def values(self) -> dict[str, str | None]:
         out = {k: e.text().strip() for k, e in self.fields.items()}
-        return {k: (v or None) if k in ("published", "url") else v for k, v in out.items()}
+        values = {k: (v or None) if k in ("published", "url") else v for k, v in out.items()}
+        values["published"] = parse_date(out["published"])
+        return values
 
 
 class LibraryDock(QDockWidget):

@@ -180,6 +180,23 @@ class ReviewDock(QDockWidget):
             self.table.selectRow(row)
             self.table.scrollToItem(self.table.item(row, 0))
 
+    def item_of(self, ann_id: str | None) -> int | None:
+        """Index in :attr:`items` of the item that holds annotation ``ann_id`` (None if no item does)."""
+        if not ann_id:
+            return None
+        return next((i for i, g in enumerate(self.items) if any(a.id == ann_id for _, a in g.members)), None)
+
+    def select_item(self, index: int) -> bool:
+        """Make item ``index`` the current row, listing agreed items if it is one; False if it is not listed."""
+        if index not in self.shown and self.items[index].category == "agreed" and not self.show_agreed.isChecked():
+            self.show_agreed.setChecked(True)
+        if index not in self.shown:
+            return False
+        row = self.shown.index(index)
+        if row != self.table.currentRow():
+            self.select_row(row)
+        return True
+
     def current(self) -> ReviewGroup | None:
         row = self.table.currentRow()
         return self.items[self.shown[row]] if 0 <= row < len(self.shown) else None
