@@ -21,7 +21,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,13 +32,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QToolBar,
     QVBoxLayout,
 )
 
 from annotator.core.backup import Backup, list_backups, restore_backup
 from annotator.core.errors import AnnotatorError
 from annotator.gui import actions as A
+from annotator.gui import background
 
 #: How often the window looks for other programs' commits while idle.
 POLL_MS = 1000
@@ -58,8 +58,20 @@ class ExternalChanges(QObject):
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
         self.timer.start()
+        self.stopped = False
+        window.installEventFilter(self)
         # Read by StoreCommand before each undo and redo (annotator.gui.commands).
         self.session.foreign_changes = self.changed_now
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.stop()
+        return False
+
+    def stop(self) -> None:
+        """The window is closing: no more looks, and nothing queued is shown."""
+        self.stopped = True
+        self.timer.stop()
 
     def _read(self) -> int | None:
         try:
@@ -73,11 +85,14 @@ class ExternalChanges(QObject):
 
     def poll(self) -> bool:
         """One idle look: True (and the views reloaded) when another program committed since the last."""
-        if QApplication.activeModalWidget() is not None or QApplication.activePopupWidget() is not None:
+        if (self.stopped or background.running() or QApplication.activeModalWidget() is not None
+                or QApplication.activePopupWidget() is not None):
             return False  # a dialog or a background job is running: not idle
         return self.changed_now()
 
-    def changed_now(self, during_undo: bool = False) -> bool:
+    def changed_now(self) -> bool:
+        if self.stopped:
+            return False
         version = self._read()
         if version is None or version == self._version:
             return False
@@ -87,6 +102,8 @@ class ExternalChanges(QObject):
         return True
 
     def _show_foreign_changes(self) -> None:
+        if self.stopped or self._read() is None:
+            return
         s, w = self.session, self.window
         steps = s.undo_stack.count()
         s.undo_stack.clear()
@@ -107,26 +124,22 @@ _EDITING = (A.ADD_DOCUMENTS, A.PASTE_DOCUMENT, A.TAG_ALL, A.LABEL_SCHEME, A.IMPO
             A.REJECT_SPAN, A.ACCEPT_AGREED)
 
 
-def mark_read_only(window) -> QToolBar | None:
-    """On a read-only project: a banner across the top and every editing action disabled."""
+def mark_read_only(window) -> QLabel | None:
+    """On a read-only project: the window's banner says so, and every editing action is disabled."""
     if not window.session.store.readonly:
         return None
-    bar = QToolBar("Read-only", window)
-    bar.setObjectName("readonly_banner")
-    bar.setMovable(False)
-    bar.setFloatable(False)
-    label = QLabel(f"  {Path(window.session.store.path).name} is read-only: you can read, search and export, "
-                   "but not tag or change anything.  ")
-    label.setObjectName("readonly_label")
-    label.setStyleSheet("QLabel { background: #F0E442; color: #000000; padding: 4px; font-weight: bold; }")
-    bar.addWidget(label)
-    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+    banner = window.banner
+    banner.setText(f"{Path(window.session.store.path).name} is read-only: you can read, search and export, "
+                   "but not tag or change anything.")
+    banner.show()
     for name in _EDITING:
         if name in window.actions:
             window.actions[name].setEnabled(False)
     window.relabel_menu.setEnabled(False)
     window.label_bar.setEnabled(False)
-    return bar
+    for action in window.label_bar.label_actions:
+        action.setEnabled(False)
+    return banner
 
 
 # ----------------------------------------------------------- backups

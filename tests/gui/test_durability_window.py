@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from gui_helpers import colleague_set, tag
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox, QToolBar
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
 from annotator.core import backup
 from annotator.core.store import Store
@@ -89,20 +89,22 @@ def test_a_read_only_project_shows_a_banner_disables_editing_and_still_exports(q
     folder.mkdir()
     project = folder / "p.sqlite"
     _project_with_a_document(project)
-    if os.geteuid() == 0:
-        monkeypatch.setattr(os, "access", lambda p, mode, **k: False if mode == os.W_OK else True)
+    if what == "folder" and os.geteuid() == 0:  # root writes anywhere: make the folder look read-only
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode, **k: False if mode == os.W_OK and Path(p) == folder
+                            else real_access(p, mode, **k))
     (project if what == "file" else folder).chmod(0o444 if what == "file" else 0o555)
     try:
         window = gui_app.open_window(str(project), gui_app.settings(), user="tester")
         qtbot.addWidget(window)
         try:
             assert window.session.store.readonly
-            banner = window.findChild(QToolBar, "readonly_banner")
-            assert banner is not None and banner.isVisibleTo(window)
-            assert "is read-only" in window.findChild(QLabel, "readonly_label").text()
+            banner = window.findChild(QLabel, "project_banner")
+            assert banner.isVisibleTo(window) and "p.sqlite is read-only" in banner.text()
             for name in durability._EDITING:
                 assert not window.actions[name].isEnabled(), name
             assert not window.label_bar.isEnabled()
+            assert not any(action.isEnabled() for action in window.label_bar.label_actions)
             out = tmp_path / "out.json"
             monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
             window.actions[A.EXPORT_JSON].trigger()
