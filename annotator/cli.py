@@ -128,6 +128,8 @@ def _durability_parsers(sub) -> None:
     p.add_argument("edits", metavar="FILE|-", help="JSON lines file of edits, or - for standard input")
     p.add_argument("--user", metavar="NAME", default="script",
                    help="annotator for edits that name none (default: script)")
+    p.add_argument("--wait", metavar="SECONDS", type=float, default=30.0,
+                   help="how long each edit waits while another program writes (default: 30)")
 
     p = sub.add_parser("backup", help="write a consistent copy of a project (safe while it is open elsewhere)")
     p.add_argument("project", help="project file")
@@ -505,6 +507,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
             raise InputError(f"{args.edits} cannot be read ({exc.strerror}).") from None
     try:
         with _project(args.project, create=False) as store:
+            store.set_busy_timeout(args.wait)
             count = apply_lines(store, source, sys.stdout, args.user)
     finally:
         if source is not sys.stdin.buffer:

@@ -74,7 +74,7 @@ def main() -> None:
                      for i in range(2)]
             codes, count = two_writers_trial(project, edits, tally)
             if codes != [0, 0] or count != 2000:
-                print(f"  trial {trial}: exit codes {codes}, {count} annotations")
+                print(f"  trial {trial}: exit codes {codes}, {count} annotations; {tally.errors[-1:]}")
         print(f"two writers (2 x 1,000 edits): {tally}")
 
 

@@ -32,6 +32,7 @@ from urllib.parse import quote as urlquote
 from annotator.core import migrations as mig
 from annotator.core.errors import InputError, NotAProjectError, ProjectError, ProjectLockedError
 from annotator.core.paths import home
+from annotator.core.store.files import refuse_open_project
 
 #: How many rolling backups of each project are kept unless the settings say otherwise.
 DEFAULT_KEEP = 10
@@ -170,6 +171,7 @@ def backup_project(project: str | os.PathLike, target: str | os.PathLike, force:
         raise InputError(f"{target} already exists; choose another name or add --force to replace it.")
     if target.resolve() == project:
         raise InputError("A backup cannot be written over the project itself.")
+    refuse_open_project(target, "written over with a backup")
     _healthy_project(project, "backed up")
     with open_readonly(project) as conn:
         _vacuum_into(conn, target)
@@ -188,6 +190,7 @@ def restore_backup(backup: str | os.PathLike, target: str | os.PathLike, force: 
     if backup == target:
         raise InputError("A backup cannot be restored over itself.")
     _healthy_project(backup, "restored")
+    refuse_open_project(target, "replaced while it is open")
     if target.exists() or Path(f"{target}-wal").exists():
         if not force:
             raise InputError(f"{target} already exists; add --force to replace it with the backup.")

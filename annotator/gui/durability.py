@@ -62,6 +62,7 @@ class ExternalChanges(QObject):
         window.installEventFilter(self)
         # Read by StoreCommand before each undo and redo (annotator.gui.commands).
         self.session.foreign_changes = self.changed_now
+        self.session.retry_locked = self.ask_retry
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         if watched is self.window and event.type() == QEvent.Type.Close:
@@ -72,6 +73,15 @@ class ExternalChanges(QObject):
         """The window is closing: no more looks, and nothing queued is shown."""
         self.stopped = True
         self.timer.stop()
+
+    def ask_retry(self, message: str) -> bool:
+        """The project stayed locked by another program past the timeout: Retry or Cancel (True: retry)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "annotator", message, parent=self.window)
+        box.setObjectName("locked_box")
+        box.setInformativeText("Your edit was not saved yet. Try again once the other program is done.")
+        box.setStandardButtons(QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Retry)
+        return box.exec() == QMessageBox.StandardButton.Retry
 
     def _read(self) -> int | None:
         try:

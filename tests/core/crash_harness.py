@@ -13,7 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.store import Store
@@ -28,6 +28,7 @@ class Tally:
     lost: int = 0
     doubled: int = 0
     integrity_failures: int = 0
+    errors: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"{self.trials} trials, {self.acknowledged} acknowledged, {self.lost} lost, "
@@ -117,6 +118,8 @@ def two_writers_trial(project: Path, edits: list[Path], tally: Tally) -> tuple[l
     for proc in procs:
         out, err = proc.communicate(timeout=300)
         codes.append(proc.returncode)
+        if proc.returncode:
+            tally.errors.append(err.decode().strip())
         acked += [json.loads(line)["id"] for line in out.decode().splitlines() if line.strip()]
     tally.trials += 1
     present = check(project, acked, tally)

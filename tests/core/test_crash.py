@@ -62,7 +62,7 @@ def test_a_project_locked_longer_than_the_timeout_gets_a_clear_message(tmp_path,
     holder = sqlite3.connect(project, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another program keeps the write lock
     try:
-        code = main(["apply", str(project), str(edits)])
+        code = main(["apply", str(project), str(edits), "--wait", "0.3"])
         out, err = capsys.readouterr()
         assert code == 2 and out == ""
         assert err == ("annotator: Line 1: The project p.sqlite is in use by another program; "

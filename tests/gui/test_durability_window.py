@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -197,3 +198,41 @@ def test_a_damaged_project_without_backups_gets_one_sentence(qtbot, tmp_path, mo
     assert gui_app.open_window(str(project), gui_app.settings(), user="tester") is None
     assert len(shown) == 1 and "is not an annotator project" in shown[0]
     assert project.read_bytes().startswith(b"SQLite format 3\x00\x00\x01")
+
+
+# ------------------------------------------------------------ locked
+def test_an_edit_on_a_project_locked_past_the_timeout_offers_a_retry(window, monkeypatch, errors):
+    store = window.session.store
+    store.set_busy_timeout(0.05)
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program keeps the write lock
+    asked = []
+
+    def answer(box):
+        asked.append(box.text())
+        if len(asked) == 1:
+            return QMessageBox.StandardButton.Retry  # still locked: asked again
+        if len(asked) == 2:
+            holder.execute("ROLLBACK")  # the other program is done
+            return QMessageBox.StandardButton.Retry
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    try:
+        ann = tag(window, 0, "Vladimir Putin", "Actor")
+    finally:
+        holder.close()
+    assert len(asked) == 2 and "is in use by another program" in asked[0]
+    assert ann.quote == "Vladimir Putin" and window.session.undo_stack.count() == 1 and errors == []
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        asked.clear()
+        asked.append("skip the first two answers")
+        asked.append("")
+        window.panes[0].view.select_span(ann.id)
+        window.actions[A.DELETE_SPAN].trigger()  # cancelled: nothing changes, no second error box
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.has_annotation(ann.id) and errors == []
