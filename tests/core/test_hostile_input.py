@@ -279,3 +279,11 @@ def test_an_annotator_name_with_surrounding_space_is_refused_everywhere(tmp_path
     err = refused(capsys, "import", project, write(tmp_path, "set.json", json.dumps(data)))
     assert "begins or ends with a space" in err and "FOREIGN KEY" not in err
     assert project.read_bytes() == digest_before
+
+
+def test_an_oversized_scheme_file_is_refused_before_it_is_read(tmp_path, capsys, project):
+    path = tmp_path / "huge-scheme.json"
+    with open(path, "wb") as fh:
+        fh.truncate(5 * 1024 * 1024)
+    err = refused(capsys, "scheme", project, "--import", path)
+    assert "huge-scheme.json is larger than 4 MB, so it is not a label scheme." in err
