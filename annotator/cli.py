@@ -124,7 +124,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("labels", help="list a project's labels")
     p.add_argument("project", help="project file")
+    _durability_parsers(sub)
     return parser
+
+
+def _durability_parsers(sub) -> None:
+    """Scripted edits, backups, restores and checks (docs/durability.md)."""
+    p = sub.add_parser("apply", help="apply scripted edits, one JSON object a line, each acknowledged after its commit")
+    p.add_argument("project", help="project file")
+    p.add_argument("edits", metavar="FILE|-", help="JSON lines file of edits, or - for standard input")
+    p.add_argument("--user", metavar="NAME", default="script",
+                   help="annotator for edits that name none (default: script)")
+    p.add_argument("--wait", metavar="SECONDS", type=float, default=30.0,
+                   help="how long each edit waits while another program writes (default: 30)")
+
+    p = sub.add_parser("backup", help="write a consistent copy of a project (safe while it is open elsewhere)")
+    p.add_argument("project", help="project file")
+    p.add_argument("-o", "--output", metavar="FILE", help="the backup file to write")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--list", action="store_true", help="list the project's automatic backups instead")
+
+    p = sub.add_parser("restore", help="put a backup in place as a project (never over a file without --force)")
+    p.add_argument("backup", help="backup file (from annotator backup, or an automatic one)")
+    p.add_argument("-o", "--output", metavar="PROJECT", required=True, help="project file to write")
+    p.add_argument("--force", action="store_true", help="replace PROJECT if it exists (not while it is open)")
+
+    p = sub.add_parser("check", help="check a project's integrity, foreign keys and schema version (never writes)")
+    p.add_argument("project", help="project file")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -313,7 +339,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                     count = export_links_csv(store, out, selection)
                 else:
                     count = export_csv(store, out, selection)
-    if args.output:
+    if args.output and args.output != "-":
         print(f"{count} annotation{'s' if count != 1 else ''} written to {args.output}", file=sys.stderr)
     for reason, n in (left_out.not_imported.items() if left_out else ()):
         print(f"not written: {n} × {reason}", file=sys.stderr)
@@ -322,8 +348,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _output(path: str | None) -> Iterator:
-    """Stream to standard output, or to a temporary file that replaces ``path`` only on success."""
-    if path is None:
+    """Stream to standard output (``path`` None or ``-``), or to a temporary file that replaces ``path`` on success."""
+    if path is None or path == "-":
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False) \
             if hasattr(sys.stdout, "buffer") else sys.stdout
         try:
@@ -500,3 +526,68 @@ def cmd_labels(args: argparse.Namespace) -> int:
         for lb in store.labels():
             print(f"{lb.shortcut or '-'}\t{lb.color}\t{counts.get(lb.name, 0)}\t{lb.name}")
     return 0
+
+
+# ------------------------------------------------------ durability (issue 13)
+@command("apply")
+def cmd_apply(args: argparse.Namespace) -> int:
+    """Each line in its own transaction, acknowledged on stdout (flushed) after its commit."""
+    from annotator.core.apply import apply_lines
+
+    if args.edits == "-":
+        source = sys.stdin.buffer
+    else:
+        try:
+            source = open(args.edits, "rb")  # noqa: SIM115 -- closed below
+        except OSError as exc:
+            raise InputError(f"{args.edits} cannot be read ({exc.strerror}).") from None
+    try:
+        with _project(args.project, create=False) as store:
+            store.set_busy_timeout(args.wait)
+            count = apply_lines(store, source, sys.stdout, args.user)
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
+    print(f"{count} edit{'s' if count != 1 else ''} applied.", file=sys.stderr)
+    return 0
+
+
+@command("backup")
+def cmd_backup(args: argparse.Namespace) -> int:
+    from annotator.core.backup import backup_folder, backup_project, list_backups
+
+    if args.list:
+        backups = list_backups(args.project)
+        for b in backups:
+            c = b.counts
+            print(f"{b.taken:%Y-%m-%d %H:%M:%S} UTC\t{c['documents']} documents\t{c['annotations']} annotations\t"
+                  f"{c['links']} links\t{b.path}")
+        if not backups:
+            print(f"no automatic backups of {Path(args.project).name} (they go to {backup_folder(args.project)})",
+                  file=sys.stderr)
+        return 0
+    if not args.output:
+        raise InputError("Name the backup file with -o FILE (or use --list).")
+    c = backup_project(args.project, args.output, force=args.force)
+    print(f"backed up {c['documents']} documents, {c['annotations']} annotations and {c['links']} links "
+          f"to {args.output}")
+    return 0
+
+
+@command("restore")
+def cmd_restore(args: argparse.Namespace) -> int:
+    from annotator.core.backup import restore_backup
+
+    c = restore_backup(args.backup, args.output, force=args.force)
+    print(f"restored {c['documents']} documents, {c['annotations']} annotations and {c['links']} links "
+          f"to {args.output}")
+    return 0
+
+
+@command("check")
+def cmd_check(args: argparse.Namespace) -> int:
+    from annotator.core.backup import check_project
+
+    report = check_project(args.project)
+    print(report.text())
+    return 0 if report.healthy else 2

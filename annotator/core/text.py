@@ -8,6 +8,7 @@ there are none.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import unicodedata
@@ -30,22 +31,34 @@ def document_id(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def decode_article(data: bytes, name: str = "the file") -> str:
-    """Decode an article's bytes as UTF-8 (a BOM is dropped) and normalise newlines.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
-    Raises :class:`InputError` for empty, binary or non-UTF-8 content.
+
+def decode_article(data: bytes, name: str = "the file") -> str:
+    """Decode an article's bytes and normalise newlines.
+
+    UTF-8, or UTF-16/UTF-32 when the text starts with that byte-order mark (the
+    mark is dropped). Raises :class:`InputError` for empty, binary (a NUL
+    character anywhere) or undecodable content.
     """
     if not data.strip():
         raise InputError(f"{name} is empty: there is no text to add.")
-    if b"\x00" in data[:8192]:
+    encoding, bom = next(((enc, len(b)) for b, enc in _BOMS if data.startswith(b)), ("utf-8", 0))
+    if bom == 0 and b"\x00" in data[:8192]:
         raise InputError(f"{name} looks like a binary file, not a text article.")
     try:
-        text = data.decode("utf-8-sig")
+        text = data[bom:].decode(encoding)
     except UnicodeDecodeError as exc:
+        shown = encoding.upper().replace("-LE", "").replace("-BE", "")
         raise InputError(
-            f"{name} is not UTF-8 text (undecodable byte at position {exc.start}); "
+            f"{name} is not {shown} text (undecodable byte at position {exc.start + bom}); "
             "save it as UTF-8 and try again."
         ) from None
+    if "\x00" in text:
+        raise InputError(f"{name} holds NUL characters, so it is a binary file, not a text article.")
     return normalize(text)
 
 

@@ -105,16 +105,50 @@ def application() -> QApplication:
     return app
 
 
+def backups_to_keep(store_settings: QSettings) -> int:
+    """How many rolling backups of each project to keep: ``backups/keep`` in settings.ini (0 turns them off)."""
+    from annotator.core.backup import DEFAULT_KEEP
+
+    try:
+        return max(0, int(store_settings.value("backups/keep", DEFAULT_KEEP)))
+    except (TypeError, ValueError):
+        return DEFAULT_KEEP
+
+
+def take_rolling_backup(store: Store, store_settings: QSettings) -> str | None:
+    """Back up a project just opened if it changed since its last backup; returns a message if that failed."""
+    from annotator.core.backup import auto_backup
+
+    if store.readonly:
+        return None
+    try:
+        auto_backup(store, backups_to_keep(store_settings))
+    except AnnotatorError as exc:
+        return f"No backup was taken: {exc}"
+    return None
+
+
 def open_window(project, store_settings: QSettings, user: str | None = None):
     """Open ``project`` in a new main window; on failure show why and return None."""
     from annotator.gui.main_window import MainWindow
     from annotator.gui.session import ProjectSession
 
+    from annotator.gui import durability
+
     try:
         store = open_store(project)
     except AnnotatorError as exc:
-        QMessageBox.critical(None, "annotator", str(exc))
-        return None
+        # One sentence; when backups of this project exist, the latest is offered in its place.
+        restored = durability.offer_backup(Path(project) if project is not None else paths.default_project(),
+                                           str(exc))
+        if restored is None:
+            return None
+        try:
+            store = open_store(restored)
+        except AnnotatorError as again:
+            QMessageBox.critical(None, "annotator", str(again))
+            return None
+    backup_error = take_rolling_backup(store, store_settings)
     try:
         session = ProjectSession(store, resolve_user(store_settings, user))
     except AnnotatorError as exc:
@@ -122,6 +156,11 @@ def open_window(project, store_settings: QSettings, user: str | None = None):
         QMessageBox.critical(None, "annotator", str(exc))
         return None
     window = MainWindow(session, store_settings)
+    window.external = durability.ExternalChanges(window)
+    durability.mark_read_only(window)
+    durability.add_restore_action(window)
+    if backup_error:
+        window.statusBar().showMessage(backup_error, 15000)
     session.setParent(window)
     window.destroyed.connect(lambda *_: store.close())
     _WINDOWS.append(window)

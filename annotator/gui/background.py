@@ -209,6 +209,11 @@ def run_in_background(parent: QWidget | None, title: str, job: Callable[[Progres
     return BackgroundRun(parent, title, job, text or f"{title}…").run()
 
 
+def running() -> bool:
+    """True while a background job runs (its own connection may be committing: not another program's edits)."""
+    return bool(_running)
+
+
 def cancel_running() -> None:
     """Press Cancel on every job now running (when the application quits, and in tests)."""
     for run in _running:

@@ -36,10 +36,21 @@ class StoreCommand(QUndoCommand):
         if self.applied:
             self.applied = False  # the push's own redo(): already done by apply()
             return
-        self._guard(self._do)
+        if not self._foreign_changes():
+            self._guard(self._do)
 
     def undo(self) -> None:
-        self._guard(self._undo)
+        if not self._foreign_changes():
+            self._guard(self._undo)
+
+    def _foreign_changes(self) -> bool:
+        """True when another program committed since the window last looked: then this step is not replayed.
+
+        The window (:mod:`annotator.gui.durability`) then shows that program's
+        changes and clears the undo history, so that no undo removes its work.
+        """
+        check = getattr(self.session, "foreign_changes", None)
+        return bool(check is not None and check())
 
     def _guard(self, fn) -> None:
         try:

@@ -138,11 +138,16 @@ def _import(window, job) -> None:
         window.show_error(str(exc))
         return
     # An import is one transaction, not a sequence of undoable edits: earlier
-    # undo steps could no longer be replayed safely on top of it.
+    # undo steps could no longer be replayed safely on top of it. Say so.
+    steps = window.session.undo_stack.count()
     window.session.undo_stack.clear()
+    if getattr(window, "external", None) is not None:
+        window.external.resync()  # the import's own connection committed: not another program
     window.session.documents_changed.emit()
     window.session.labels_changed.emit()
-    window.statusBar().showMessage(report.summary().split("\n", 1)[0], 8000)
+    cleared = (f" The undo history ({steps} step{'s' if steps != 1 else ''}) was cleared: an import cannot be "
+               "undone." if steps else "")
+    window.statusBar().showMessage(report.summary().split("\n", 1)[0] + cleared, 15000 if steps else 8000)
     if report.not_imported:  # what was left out, and why: worth more than a status line
         QMessageBox.information(window, "Import", report.summary())
 

@@ -13,12 +13,13 @@ instead of the whole document: that keeps tagging instant in a document with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from annotator.core.errors import AnnotatorError, ProjectDetachedError
+from annotator.core.errors import AnnotatorError, ProjectDetachedError, ProjectLockedError
 from annotator.core.store import Store
 
 
@@ -57,16 +58,27 @@ class ProjectSession(QObject):
         self.delta: AnnotationDelta | None = None
         #: False when nothing may be written: a read-only project, or one whose files went away.
         self.writable = not store.readonly
+        #: Asked when an edit found the project locked by another program; True means "try again".
+        self.retry_locked: Callable[[str], bool] | None = None
         if not store.readonly:
             store.ensure_annotator(user)
 
     def perform(self, command: QUndoCommand) -> bool:
         """Run ``command`` once; on success put it on the undo stack, on failure report and drop it."""
-        try:
-            command.apply()
-        except AnnotatorError as exc:
-            self.report(exc)
-            return False
+        while True:
+            try:
+                command.apply()
+                break
+            except ProjectLockedError as exc:
+                # Another program held the write lock past the busy timeout: offer to try again (issue 13).
+                if self.retry_locked is None:
+                    self.report(exc)
+                    return False
+                if not self.retry_locked(str(exc)):
+                    return False  # the analyst read the message and cancelled
+            except AnnotatorError as exc:
+                self.report(exc)
+                return False
         command.applied = True
         self.undo_stack.push(command)
         return True

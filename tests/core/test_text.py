@@ -95,7 +95,7 @@ def test_decode_article_refuses_binary_content():
     [
         "Zelenskyy’s café".encode("cp1252"),
         "Віткофф".encode("koi8-u"),
-        "Hello".encode("utf-16"),  # BOM ff fe, then NULs: refused as binary or non-UTF-8
+        "Hello".encode("utf-16-le"),  # UTF-16 without its byte-order mark: NULs, refused as binary
         b"ok \xc3",  # truncated multi-byte sequence
     ],
 )
@@ -105,6 +105,10 @@ def test_decode_article_refuses_non_utf8(data):
     message = str(info.value)
     assert "latin.txt" in message
     assert "UTF-8" in message or "binary" in message
+
+
+def test_decode_article_reads_utf16_with_its_byte_order_mark():
+    assert decode_article("Hello\r\nthere".encode("utf-16"), "wide.txt") == "Hello\nthere"
 
 
 def test_decode_article_names_the_position_of_the_bad_byte():

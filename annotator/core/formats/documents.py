@@ -19,6 +19,9 @@ from annotator.core.paths import seeds_dir
 from annotator.core.store import Store
 from annotator.core.text import decode_article, normalize, title_from_text
 
+#: The largest article file read, in bytes: a bigger one is refused before it is read (a long book is 2 MB).
+MAX_ARTICLE_BYTES = 64 * 1024 * 1024
+
 #: The file types that can be added, lowercase, in the order the file dialog lists them.
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 
@@ -62,6 +65,12 @@ def read_article(path: str | Path) -> Article:
         raise InputError(f"{path.name}: only {_supported()} files can be added.")
     refuse_open_project(path, "added as a document")
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise InputError(
+                f"{path.name} is {size / 1024 / 1024:,.0f} MB; annotator adds articles of up to "
+                f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB."
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path.name} cannot be read ({exc.strerror}).") from None

@@ -33,6 +33,12 @@ URL is resolved)
 Word (python-docx)
     Body paragraphs and table cells in document order, one per line, empty
     ones skipped (headers, footers, footnotes and comments are not included).
+    Before python-docx sees it, the zip is checked from its directory alone:
+    a member whose name leaves the archive (``../``, an absolute path), more
+    than 256 MB unpacked in all, or a member that unpacks to over 100 times
+    its packed size and more than 16 MB (a zip bomb) is refused; so is an XML
+    part that declares a DOCTYPE (entity bombs; Word never writes one). No
+    member is ever written to disk.
 
 PDF (pypdf)
     All pages, joined. A line break is kept as a paragraph break when the line
@@ -416,6 +422,51 @@ def _docx_lines(container) -> Iterator[str]:
                     yield line.strip()
 
 
+#: Most bytes all members of a Word file may unpack to, and the ratio beyond which a large member is a bomb.
+MAX_DOCX_UNPACKED = 256 * 1024 * 1024
+_BOMB_RATIO = 100
+_BOMB_MIN = 16 * 1024 * 1024
+_DOCTYPE = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
+
+
+def _check_docx_zip(data: bytes, name: str) -> None:
+    """Refuse zip bombs, names outside the archive and XML with a DOCTYPE before anything is unpacked in full."""
+    import posixpath
+    import zipfile
+
+    damaged = InputError(f"{name} cannot be read: it is damaged or not a Word document.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise damaged from None
+    total = 0
+    for info in members:
+        member = info.filename.replace("\\", "/")
+        if member.startswith("/") or ".." in posixpath.normpath(member).split("/") or ":" in member:
+            raise InputError(f"{name} is not a safe Word document: it holds a file named {info.filename!r}.")
+        total += info.file_size
+        bomb = info.file_size > _BOMB_MIN and info.file_size > _BOMB_RATIO * max(info.compress_size, 1)
+        if bomb or total > MAX_DOCX_UNPACKED:
+            raise InputError(
+                f"{name} unpacks to far more than a Word document holds ({total // (1024 * 1024):,} MB or more): "
+                "it looks like a zip bomb, so it was not read."
+            )
+    for info in members:
+        if info.filename.lower().endswith((".xml", ".rels")):
+            try:
+                with archive.open(info) as fh:
+                    head = fh.read(4096)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+                raise damaged from None
+            upper = head.upper()
+            if any(marker in upper for marker in _DOCTYPE):
+                raise InputError(
+                    f"{name} declares XML entities (a DOCTYPE in {info.filename}), which Word never writes; "
+                    "it was not read."
+                )
+
+
 def read_docx(data: bytes, name: str = "the document") -> Extracted:
     """The paragraphs (and table cells) of a Word document, with its title and creation date."""
     if data.startswith(_OLE_MAGIC):
@@ -423,6 +474,7 @@ def read_docx(data: bytes, name: str = "the document") -> Extracted:
             f"{name} is an old Word (.doc) file or a password-protected document; "
             "save it as .docx without a password and try again."
         )
+    _check_docx_zip(data, name)
     import docx
 
     try:

@@ -42,6 +42,10 @@ VERSION = 1
 BATCH = 2000
 #: ``progress`` is called every this many annotations.
 PROGRESS_EVERY = 1000
+#: Deepest nesting of arrays and objects a set may have (a set written by annotator is 3 deep).
+MAX_DEPTH = 64
+#: Longest string a set may hold, in characters (a document's text; every other string is far shorter).
+MAX_STRING = 50_000_000
 
 Progress = Callable[[int, int | None], None]
 #: At most this many "not imported" reasons are listed in a summary.
@@ -506,9 +510,12 @@ class _SetFile:
         Returns the set's top level with empty lists standing in for
         ``annotations`` and ``links``, and for each of those two where its
         items are among what ijson finds at ``<key>.item`` (see :func:`_scan`).
+        Nesting deeper than :data:`MAX_DEPTH` or a string longer than
+        :data:`MAX_STRING` is refused as soon as the parser reaches it, before
+        memory grows with it; the later passes only read files this one accepted.
         """
         with self._pass(check=True) as reader:
-            head, spans = _scan(ijson.basic_parse(reader, use_float=True), progress)
+            head, spans = _scan(_capped(ijson.basic_parse(reader, use_float=True), self.name), progress)
         # The format and version checks of every annotator file, on just those two values.
         stub = {key: head[key] for key in ("format", "version") if key in head} if isinstance(head, dict) else []
         load_versioned(json.dumps(stub), self.name, FORMAT, "annotation set", "set", VERSION)
@@ -522,6 +529,31 @@ class _SetFile:
             return
         with self._pass() as reader:
             yield from islice(ijson.items(reader, key + ".item", use_float=True), skip, skip + count)
+
+
+def _capped(events: Iterator[tuple[str, Any]], name: str) -> Iterator[tuple[str, Any]]:
+    """The parse events of a set, refusing nesting deeper than :data:`MAX_DEPTH` and strings over :data:`MAX_STRING`.
+
+    Checked event by event, so a file of 100,000 nested brackets stops at the
+    65th: neither this pass nor the item passes (whose paths grow with the
+    depth) ever see it.
+    """
+    depth = 0
+    for event, value in events:
+        if event == "start_map" or event == "start_array":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(
+                    f"{name} is nested more than {MAX_DEPTH} levels deep, so it cannot be an annotation set."
+                )
+        elif event == "end_map" or event == "end_array":
+            depth -= 1
+        elif (event == "string" or event == "map_key") and len(value) > MAX_STRING:
+            raise InputError(
+                f"{name} holds a text of {len(value):,} characters; annotator reads texts of up to "
+                f"{MAX_STRING:,} characters."
+            )
+        yield event, value
 
 
 def _scan(events: Iterator[tuple[str, Any]], progress: Progress | None) -> tuple[Any, dict[str, tuple[int, int]]]:

@@ -25,6 +25,8 @@ from annotator.core.model import Label
 
 FORMAT = "annotator.label-scheme"
 VERSION = 1
+#: The largest scheme file read, in bytes.
+MAX_BYTES = 4 * 1024 * 1024
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -112,6 +114,8 @@ def read_scheme_file(path: str | os.PathLike) -> list[Label]:
     path = Path(path)
     refuse_open_project(path, "read as a label scheme")
     try:
+        if path.stat().st_size > MAX_BYTES:  # a scheme of 500 labels is 50 KB: refused before it is read
+            raise InputError(f"{path.name} is larger than {MAX_BYTES // 1024 // 1024} MB, so it is not a label scheme.")
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path.name} cannot be read ({exc.strerror}).") from None

@@ -13,6 +13,7 @@ transactions, metadata).
 
 from annotator.core.store.annotations import AnnotationsMixin
 from annotator.core.store.base import PALETTE, SQLITE_MAGIC, StoreBase, load_scheme
+from annotator.core.store.changes import ChangesMixin
 from annotator.core.store.display import DisplayMixin
 from annotator.core.store.documents import DocumentsMixin
 from annotator.core.store.labels import LabelsMixin
@@ -20,7 +21,8 @@ from annotator.core.store.links import LinksMixin
 from annotator.core.store.search import Hit, SearchMixin
 
 
-class Store(DocumentsMixin, LabelsMixin, AnnotationsMixin, LinksMixin, SearchMixin, DisplayMixin, StoreBase):
+class Store(DocumentsMixin, LabelsMixin, AnnotationsMixin, LinksMixin, SearchMixin, DisplayMixin, ChangesMixin,
+            StoreBase):
     """One open project file. Use :meth:`Store.open`; close with :meth:`close` or a ``with`` block."""
 
 

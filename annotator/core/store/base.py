@@ -195,7 +195,9 @@ class StoreBase:
     def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         if readonly:
             uri = f"file:{urlquote(str(path))}?mode=ro"
-            if not os.access(path.parent, os.W_OK):
+            # Without a write-ahead log beside it no connection is writing the file: read it immutable, so
+            # that nothing (-wal, -shm) is created beside a read-only project or a colleague's file (issue 13).
+            if not os.access(path.parent, os.W_OK) or not Path(f"{path}-wal").exists():
                 uri += "&immutable=1"
             return sqlite3.connect(uri, uri=True, timeout=2.0, check_same_thread=False)
         return sqlite3.connect(str(path), timeout=2.0, check_same_thread=False)

@@ -75,10 +75,18 @@ class LabelsMixin(StoreBase):
         return [Annotator(*row) for row in self._read("SELECT id, name FROM annotators ORDER BY id")]
 
     def ensure_annotator(self, annotator_id: str, name: str = "") -> Annotator:
-        """The annotator ``annotator_id``, created if missing; a non-empty ``name`` is recorded."""
-        annotator_id = annotator_id.strip()
-        if not annotator_id:
+        """The annotator ``annotator_id``, created if missing; a non-empty ``name`` is recorded.
+
+        A name with spaces (or tabs, line breaks) before or after it is refused,
+        not stripped: the annotation or link written next carries the name as
+        given, and ``' alice'`` must never quietly become a second ``alice``.
+        """
+        if not isinstance(annotator_id, str) or not annotator_id.strip():
             raise InputError("An annotator needs a name.")
+        if annotator_id != annotator_id.strip():
+            raise InputError(
+                f"The annotator name {annotator_id!r} begins or ends with a space; write it without."
+            )
         rows = self._read("SELECT id, name FROM annotators WHERE id = ?", [annotator_id])
         if rows and (not name or rows[0][1] == name):
             return Annotator(*rows[0])

@@ -1,0 +1,271 @@
+"""The window and other programs: their edits shown, read-only projects, backups restored, damaged files.
+
+* :class:`ExternalChanges` polls ``PRAGMA data_version`` while the window is
+  idle (once a second, microseconds each) and before every undo or redo. When
+  another program (``annotator apply``, a second window) committed, the views
+  re-read the project, and the undo history is cleared: undoing a step of ours
+  could otherwise remove or overwrite that program's work (deleting a span it
+  linked to, restoring a label it changed).
+* :func:`mark_read_only` shows a banner on a read-only project and disables
+  every editing action; reading and exporting still work.
+* File > Restore from backup… (:func:`add_restore_action`) lists the rolling
+  backups with their dates and counts and restores one into a new file,
+  opened in its own window; the open project is never overwritten.
+* :func:`offer_backup` is what the window says when a project cannot be opened
+  although backups of it exist: one sentence, and the latest backup offered.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+)
+
+from annotator.core.backup import Backup, list_backups, restore_backup
+from annotator.core.errors import AnnotatorError
+from annotator.gui import actions as A
+from annotator.gui import background
+
+#: How often the window looks for other programs' commits while idle.
+POLL_MS = 1000
+FOREIGN_MESSAGE = ("Another program changed this project; the window now shows its changes, and the undo history "
+                   "was cleared so that an undo cannot remove that program's work.")
+
+
+class ExternalChanges(QObject):
+    """Notices commits by other connections and makes the window show them (see the module docstring)."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self._version = self._read()
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
+        self.stopped = False
+        window.installEventFilter(self)
+        # Read by StoreCommand before each undo and redo (annotator.gui.commands).
+        self.session.foreign_changes = self.changed_now
+        self.session.retry_locked = self.ask_retry
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.stop()
+        return False
+
+    def stop(self) -> None:
+        """The window is closing: no more looks, and nothing queued is shown."""
+        self.stopped = True
+        self.timer.stop()
+
+    def ask_retry(self, message: str) -> bool:
+        """The project stayed locked by another program past the timeout: Retry or Cancel (True: retry)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "annotator", message, parent=self.window)
+        box.setObjectName("locked_box")
+        box.setInformativeText("Your edit was not saved yet. Try again once the other program is done.")
+        box.setStandardButtons(QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Retry)
+        return box.exec() == QMessageBox.StandardButton.Retry
+
+    def _read(self) -> int | None:
+        try:
+            return self.session.store.data_version()
+        except AnnotatorError:
+            return None
+
+    def resync(self) -> None:
+        """Forget commits made by this window's own background jobs (an import)."""
+        self._version = self._read()
+
+    def poll(self) -> bool:
+        """One idle look: True (and the views reloaded) when another program committed since the last."""
+        if (self.stopped or background.running() or QApplication.activeModalWidget() is not None
+                or QApplication.activePopupWidget() is not None):
+            return False  # a dialog or a background job is running: not idle
+        return self.changed_now()
+
+    def changed_now(self) -> bool:
+        if self.stopped:
+            return False
+        version = self._read()
+        if version is None or version == self._version:
+            return False
+        self._version = version
+        # Inside QUndoStack.undo() the stack cannot be cleared; right after, it can.
+        QTimer.singleShot(0, self._show_foreign_changes)
+        return True
+
+    def _show_foreign_changes(self) -> None:
+        if self.stopped or self._read() is None:
+            return
+        s, w = self.session, self.window
+        steps = s.undo_stack.count()
+        s.undo_stack.clear()
+        s.documents_changed.emit()
+        s.labels_changed.emit()
+        s.links_changed.emit()
+        for document in dict.fromkeys(w.pane_document(i) for i in range(len(w.panes))):
+            if document is not None:
+                s.announce(document)  # no delta: the panes re-read their spans
+        text = FOREIGN_MESSAGE if steps else "Another program changed this project; the window now shows its changes."
+        w.statusBar().showMessage(text, 15000)
+
+
+# --------------------------------------------------------------- read-only
+_EDITING = (A.ADD_DOCUMENTS, A.PASTE_DOCUMENT, A.TAG_ALL, A.LABEL_SCHEME, A.IMPORT_SET, A.IMPORT_SET_AS,
+            A.IMPORT_PROJECT, A.DELETE_SPAN, A.EDIT_NOTE, A.SET_BOUNDS, A.LINK_SPANS, A.MARK_LINK_SOURCE,
+            A.ACCEPT_SUGGESTION, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS, A.START_REVIEW, A.ACCEPT_SPAN,
+            A.REJECT_SPAN, A.ACCEPT_AGREED)
+
+
+def mark_read_only(window) -> QLabel | None:
+    """On a read-only project: the window's banner says so, and every editing action is disabled."""
+    if not window.session.store.readonly:
+        return None
+    banner = window.banner
+    banner.setText(f"{Path(window.session.store.path).name} is read-only: you can read, search and export, "
+                   "but not tag or change anything.")
+    banner.show()
+    for name in _EDITING:
+        if name in window.actions:
+            window.actions[name].setEnabled(False)
+    window.relabel_menu.setEnabled(False)
+    window.label_bar.setEnabled(False)
+    for action in window.label_bar.label_actions:
+        action.setEnabled(False)
+    return banner
+
+
+# ----------------------------------------------------------- backups
+def describe(backup: Backup) -> str:
+    local = backup.taken.astimezone()
+    c = backup.counts
+    return (f"{local:%Y-%m-%d %H:%M:%S} — {c['documents']} documents, {c['annotations']} annotations, "
+            f"{c['links']} links")
+
+
+class RestoreDialog(QDialog):
+    """The rolling backups of a project, newest first; the chosen one is :attr:`chosen`."""
+
+    def __init__(self, project: Path, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Restore from backup")
+        self.backups = list_backups(project)
+        layout = QVBoxLayout(self)
+        if self.backups:
+            text = (f"Backups of {project.name}, taken when it was opened after changes. The one you choose is "
+                    "restored into a new file and opened in its own window; this project stays as it is.")
+        else:
+            text = f"There are no backups of {project.name} yet: one is taken each time it is opened after changes."
+        intro = QLabel(text)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.list = QListWidget()
+        for backup in self.backups:
+            item = QListWidgetItem(describe(backup))
+            item.setData(Qt.ItemDataRole.UserRole, str(backup.path))
+            self.list.addItem(item)
+        if self.backups:
+            self.list.setCurrentRow(0)
+        layout.addWidget(self.list)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button = buttons.addButton("Restore…", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button.setEnabled(bool(self.backups))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @property
+    def chosen(self) -> Backup | None:
+        row = self.list.currentRow()
+        return self.backups[row] if 0 <= row < len(self.backups) else None
+
+
+def restored_name(project: Path, backup: Backup) -> Path:
+    return project.with_name(f"{project.stem} (restored {backup.taken.astimezone():%Y-%m-%d %H%M%S}){project.suffix}")
+
+
+def restore_from_backup(window) -> Path | None:
+    """File > Restore from backup…: choose a backup, choose where to put it, open it; returns the new file."""
+    project = Path(window.session.store.path)
+    dialog = RestoreDialog(project, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+        return None
+    backup = dialog.chosen
+    target, _ = QFileDialog.getSaveFileName(window, "Restore the backup as", str(restored_name(project, backup)),
+                                            "annotator project (*.sqlite)")
+    if not target:
+        return None
+    if Path(target).resolve() == project.resolve():
+        window.show_error("The open project cannot be replaced while it is open; choose another file name.")
+        return None
+    try:
+        restore_backup(backup.path, target, force=Path(target).exists())
+    except AnnotatorError as exc:
+        window.show_error(str(exc))
+        return None
+    from annotator.gui import app
+
+    app.open_window(target, window.settings, window.session.user)
+    return Path(target)
+
+
+def add_restore_action(window) -> QAction:
+    """Put File > Restore from backup… after the project items of the File menu."""
+    action = QAction("Restore from &backup…", window)
+    action.setObjectName("file.restore_backup")
+    action.setStatusTip("Open one of this project's automatic backups in a new window")
+    action.triggered.connect(lambda: restore_from_backup(window))
+    window.actions["file.restore_backup"] = action
+    file_menu = window.menuBar().actions()[0].menu()
+    anchor = window.actions.get(A.ADD_DOCUMENTS)
+    file_menu.insertAction(anchor if anchor in file_menu.actions() else None, action)
+    return action
+
+
+def offer_backup(project: Path, message: str) -> Path | None:
+    """A project that cannot be opened: say why; when backups exist, offer to put the latest in its place.
+
+    The damaged file is kept beside, renamed ``NAME.damaged-YYYYMMDD-HHMMSS``
+    (renamed only: not a byte of it is written). Returns the project to open,
+    or None.
+    """
+    backups = list_backups(project) if project.is_file() else []
+    if not backups:
+        QMessageBox.critical(None, "annotator", message)
+        return None
+    latest = backups[0]
+    answer = QMessageBox.question(
+        None, "annotator",
+        f"{message}\n\nThe latest backup is from {describe(latest)}. Restore it? The damaged file is kept as "
+        f"{project.name}.damaged-….",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    aside = project.with_name(f"{project.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+    try:
+        for suffix in ("-wal", "-shm", ""):  # a stale log must never be replayed into the restored file
+            if Path(f"{project}{suffix}").exists():
+                os.replace(f"{project}{suffix}", f"{aside}{suffix}")
+        restore_backup(latest.path, project)
+    except (OSError, AnnotatorError) as exc:
+        QMessageBox.critical(None, "annotator", f"The backup could not be restored: {exc}")
+        return None
+    return project

@@ -1,0 +1,196 @@
+"""Backups (by hand and rolling), restores and ``annotator check``; ``-o -`` writes to standard output."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from annotator.cli import main
+from annotator.core import backup
+from annotator.core.errors import NotAProjectError, ProjectLockedError
+from annotator.core.store import Store
+
+TEXT = "Steve Witkoff will meet Vladimir Putin.\nThe plan has 28 points.\n"
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = tmp_path / "p.sqlite"
+    with Store.open(path) as store:
+        doc, _ = store.add_document(TEXT, "Envoy")
+        a = store.add_annotation(doc.id, "Actor", 0, 13, "alice")
+        b = store.add_annotation(doc.id, "Actor", 24, 38, "alice")
+        store.add_link("same as", a.id, b.id, "alice")
+    return path
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_backup_is_consistent_while_another_connection_writes(tmp_path, capsys, project):
+    writer = Store.open(project)
+    doc = writer.documents()[0]
+    writer.add_annotation(doc.id, "Figure", 53, 55, "bob")  # committed, still in the log
+    conn = writer.db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("DELETE FROM annotations")  # not committed: the backup must not see it
+    try:
+        code, out, err = run(capsys, "backup", project, "-o", tmp_path / "b.sqlite")
+    finally:
+        conn.execute("ROLLBACK")
+        writer.close()
+    assert (code, err) == (0, ""), err
+    assert out == f"backed up 1 documents, 3 annotations and 1 links to {tmp_path / 'b.sqlite'}\n"
+    with Store.open(tmp_path / "b.sqlite") as copy:
+        assert copy.annotation_count() == 3 and len(copy.links()) == 1
+    assert run(capsys, "check", tmp_path / "b.sqlite")[0] == 0
+
+
+def test_backup_refuses_an_existing_file_without_force(tmp_path, capsys, project, digest):
+    target = tmp_path / "b.sqlite"
+    target.write_bytes(b"keep me")
+    code, out, err = run(capsys, "backup", project, "-o", target)
+    assert code == 2 and "already exists" in err and target.read_bytes() == b"keep me"
+    assert run(capsys, "backup", project, "-o", target, "--force")[0] == 0
+    assert run(capsys, "backup", project, "-o", project)[0] == 2
+
+
+def test_restore_never_overwrites_without_force_nor_under_an_open_project(tmp_path, capsys, project, digest):
+    saved = tmp_path / "b.sqlite"
+    assert run(capsys, "backup", project, "-o", saved)[0] == 0
+    with Store.open(project) as store:
+        store.delete_annotation(store.annotations()[0].id)
+    before = digest(project)
+    code, _, err = run(capsys, "restore", saved, "-o", project)
+    assert code == 2 and "already exists; add --force" in err and digest(project) == before
+    holder = sqlite3.connect(project)  # another program has the project open, with its log
+    holder.execute("PRAGMA journal_mode").fetchone()
+    holder.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
+    holder.commit()
+    try:
+        with pytest.raises(ProjectLockedError, match="open in another program"):
+            backup.restore_backup(saved, project, force=True)
+    finally:
+        holder.close()
+    code, out, err = run(capsys, "restore", saved, "-o", project, "--force")
+    assert code == 0, err
+    assert out.startswith("restored 1 documents, 2 annotations and 1 links")
+    with Store.open(project) as store:
+        assert store.annotation_count() == 2
+    code, out, err = run(capsys, "restore", saved, "-o", tmp_path / "new.sqlite")
+    assert code == 0 and (tmp_path / "new.sqlite").exists()
+
+
+def test_a_damaged_backup_is_not_restored(tmp_path, capsys, project):
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"SQLite format 3\x00" + bytes(5000))
+    code, _, err = run(capsys, "restore", bad, "-o", tmp_path / "x.sqlite")
+    assert code == 2 and "cannot be restored" in err and not (tmp_path / "x.sqlite").exists()
+
+
+def _damage(path) -> None:
+    """Overwrite the middle pages of a closed project with garbage."""
+    size = path.stat().st_size
+    with open(path, "r+b") as fh:
+        fh.seek(size // 2)
+        fh.write(bytes(range(256)) * 16)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: p.write_bytes(b""), "The file is empty (0 bytes)"),
+        (lambda p: p.write_bytes(b"not sqlite at all" * 100), "it is not a SQLite database"),
+        (lambda p: sqlite3.connect(p).execute("CREATE TABLE other (x)").connection.close(), "another program"),
+    ],
+    ids=["empty", "not sqlite", "foreign"],
+)
+def test_check_reports_damage_and_never_writes(tmp_path, capsys, digest, make, words):
+    path = tmp_path / "x.sqlite"
+    make(path)
+    before = digest(path)
+    code, out, err = run(capsys, "check", path)
+    assert code == 2 and words in out and "DAMAGED" in out, out
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "x.sqlite"]
+
+
+def test_check_finds_broken_pages_and_foreign_keys(tmp_path, capsys, project, digest):
+    code, out, _ = run(capsys, "check", project)
+    assert code == 0
+    assert out.splitlines() == ["integrity: ok", "schema: version 5 (current)", "foreign keys: ok",
+                                "contents: 1 documents, 2 annotations, 1 links", "p.sqlite: healthy"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "p.sqlite"]  # nothing left beside it
+    conn = sqlite3.connect(project)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("UPDATE annotations SET label = 'Vanished' WHERE rowid = 1")
+    conn.commit()
+    conn.close()
+    code, out, _ = run(capsys, "check", project)
+    assert code == 2 and "foreign keys: 1 broken reference(s) in annotations" in out
+    big = tmp_path / "big.sqlite"
+    with Store.open(big) as store:
+        doc, _ = store.add_document("word " * 200_000, "Long")
+        for i in range(300):
+            store.add_annotation(doc.id, "Claim", 5 * i, 5 * i + 4, "alice", note="n" * 500)
+    _damage(big)
+    before = digest(big)
+    code, out, _ = run(capsys, "check", big)
+    assert code == 2 and "DAMAGED" in out and digest(big) == before
+
+
+def test_check_of_a_missing_file(tmp_path, capsys):
+    code, _, err = run(capsys, "check", tmp_path / "none.sqlite")
+    assert code == 2 and "There is no project file" in err and not (tmp_path / "none.sqlite").exists()
+
+
+# ------------------------------------------------------------ rolling backups
+def test_rolling_backups_are_taken_after_changes_and_pruned(tmp_path, capsys, project, annotator_home):
+    with Store.open(project) as store:
+        first = backup.auto_backup(store, keep=2)
+        assert first is not None and first.parent.parent == annotator_home / "backups"
+        assert backup.auto_backup(store, keep=2) is None  # nothing changed since
+    with Store.open(project) as store:
+        assert backup.auto_backup(store, keep=2) is None  # opened and closed, still unchanged
+        store.delete_annotation(store.annotations()[0].id)
+    taken = []
+    for _ in range(3):
+        with Store.open(project) as store:
+            taken.append(backup.auto_backup(store, keep=2))
+            store.set_meta("touched", str(len(taken)))
+    assert all(taken)
+    listed = backup.list_backups(project)
+    assert [b.path for b in listed] == [taken[2], taken[1]]  # newest first, only two kept
+    assert listed[0].counts == {"documents": 1, "annotations": 1, "links": 0}
+    assert not list(tmp_path.glob("*.sqlite.*")) and sorted(p.name for p in tmp_path.iterdir()) == ["home",
+                                                                                                    "p.sqlite"]
+    code, out, _ = run(capsys, "backup", project, "--list")
+    assert code == 0 and len(out.splitlines()) == 2 and "1 annotations" in out
+    with Store.open(project) as store:
+        assert backup.auto_backup(store, keep=0) is None
+
+
+def test_backup_of_a_file_that_is_no_project(tmp_path, capsys):
+    path = tmp_path / "x.sqlite"
+    path.write_bytes(b"hello" * 100)
+    with pytest.raises(NotAProjectError, match="cannot be backed up"):
+        backup.backup_project(path, tmp_path / "b.sqlite")
+    assert not (tmp_path / "b.sqlite").exists()
+    code, _, err = run(capsys, "backup", path)
+    assert code == 2 and "Name the backup file" in err
+
+
+# --------------------------------------------------------------- -o -
+def test_dash_output_writes_to_standard_output(tmp_path, capsys, project, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "export", project, "-f", "csv", "-o", "-")
+    assert code == 0 and out.count("\n") == 3 and err == ""
+    code, out, _ = run(capsys, "scheme", project, "--export", "-")
+    assert code == 0 and '"format": "annotator.label-scheme"' in out
+    code, out, _ = run(capsys, "discrepancies", project, "-o", "-")
+    assert code == 0 and out.startswith("kind,")
+    assert not (tmp_path / "-").exists()

@@ -1,0 +1,238 @@
+"""The window and durability: other processes' edits, undo, read-only projects, backups, damaged files."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gui_helpers import colleague_set, tag
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
+
+from annotator.core import backup
+from annotator.core.store import Store
+from annotator.gui import actions as A
+from annotator.gui import app as gui_app
+from annotator.gui import durability
+
+
+def test_an_import_says_that_it_cleared_the_undo_history(window, tmp_path, monkeypatch, errors):
+    colleague_set(window, tmp_path, monkeypatch)
+    assert window.session.undo_stack.count() == 1
+    window.actions[A.IMPORT_SET_AS].trigger()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("1 annotation imported")
+    assert message.endswith("The undo history (1 step) was cleared: an import cannot be undone.")
+    assert window.session.undo_stack.count() == 0 and errors == []
+
+
+# ------------------------------------------------------------ another process
+def apply_elsewhere(project, *edits) -> list[str]:
+    """Run ``annotator apply`` in another process; returns the acknowledged ids."""
+    feed = "".join(json.dumps(e) + "\n" for e in edits)
+    done = subprocess.run([sys.executable, "-m", "annotator", "apply", str(project), "-"], input=feed.encode(),
+                          capture_output=True, check=True, timeout=120)
+    return [json.loads(line)["id"] for line in done.stdout.decode().splitlines()]
+
+
+def test_edits_by_another_process_appear_and_clear_the_undo_history(window, qtbot, errors):
+    mine = tag(window, 0, "Vladimir Putin", "Actor")
+    doc = window.pane_document(0)
+    start = window.panes[0].view.text().index("Witkoff")
+    (theirs, _) = apply_elsewhere(window.session.store.path,
+                                  {"op": "add", "document": doc, "start": start, "end": start + 7, "label": "Actor"},
+                                  {"op": "delete", "id": mine.id})
+    assert window.external.poll()
+    qtbot.waitUntil(lambda: window.session.undo_stack.count() == 0)
+    assert theirs in window.spans and mine.id not in window.spans
+    assert window.statusBar().currentMessage() == durability.FOREIGN_MESSAGE
+    assert not window.external.poll()  # seen once
+    assert errors == []
+
+
+def test_an_undo_never_removes_another_process_work_nor_fails_on_its_deletions(window, qtbot, errors):
+    store = window.session.store
+    mine = tag(window, 0, "Vladimir Putin", "Actor")
+    other = tag(window, 0, "Witkoff", "Actor")
+    (link,) = apply_elsewhere(store.path, {"op": "link", "source": mine.id, "target": other.id, "type": "same as"})
+    window.actions[A.UNDO].trigger()  # before the idle poll has seen it: undo would delete their link's end
+    qtbot.waitUntil(lambda: window.session.undo_stack.count() == 0)
+    assert store.has_annotation(other.id) and store.has_link(link)
+    third = tag(window, 0, "Moscow", "Claim")
+    apply_elsewhere(store.path, {"op": "delete", "id": third.id})
+    window.actions[A.UNDO].trigger()  # the span is gone: no crash, no error box, nothing re-created
+    qtbot.waitUntil(lambda: window.session.undo_stack.count() == 0)
+    assert not store.has_annotation(third.id) and third.id not in window.spans
+    assert errors == []
+
+
+def test_the_window_resyncs_after_its_own_import(window, tmp_path, monkeypatch, errors):
+    colleague_set(window, tmp_path, monkeypatch)
+    window.actions[A.IMPORT_SET_AS].trigger()
+    assert not window.external.poll()  # its own background connection is not "another program"
+    assert "Another program" not in window.statusBar().currentMessage()
+
+
+# ------------------------------------------------------------ read-only
+def _project_with_a_document(path: Path) -> None:
+    with Store.open(path) as store:
+        doc, _ = store.add_document("Steve Witkoff will meet Vladimir Putin.\n", "Envoy")
+        store.add_annotation(doc.id, "Actor", 0, 13, "alice")
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_read_only_project_shows_a_banner_disables_editing_and_still_exports(qtbot, tmp_path, monkeypatch, what):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    project = folder / "p.sqlite"
+    _project_with_a_document(project)
+    if what == "folder" and os.geteuid() == 0:  # root writes anywhere: make the folder look read-only
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode, **k: False if mode == os.W_OK and Path(p) == folder
+                            else real_access(p, mode, **k))
+    (project if what == "file" else folder).chmod(0o444 if what == "file" else 0o555)
+    try:
+        window = gui_app.open_window(str(project), gui_app.settings(), user="tester")
+        qtbot.addWidget(window)
+        try:
+            assert window.session.store.readonly
+            banner = window.findChild(QLabel, "project_banner")
+            assert banner.isVisibleTo(window) and "p.sqlite is read-only" in banner.text()
+            for name in durability._EDITING:
+                assert not window.actions[name].isEnabled(), name
+            assert not window.label_bar.isEnabled()
+            assert not any(action.isEnabled() for action in window.label_bar.label_actions)
+            out = tmp_path / "out.json"
+            monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+            window.actions[A.EXPORT_JSON].trigger()
+            assert json.loads(out.read_text(encoding="utf-8"))["annotations"][0]["quote"] == "Steve Witkoff"
+        finally:
+            window.close()
+            window.session.store.close()
+            gui_app._WINDOWS.clear()
+    finally:
+        folder.chmod(0o755)
+        project.chmod(0o644)
+    assert sorted(p.name for p in folder.iterdir()) == ["p.sqlite"]  # no -wal or -shm left behind
+
+
+# ------------------------------------------------------------ backups
+def _open(qtbot, project):
+    window = gui_app.open_window(str(project), gui_app.settings(), user="tester")
+    assert window is not None
+    qtbot.addWidget(window)
+    return window
+
+
+def _close_all():
+    for window in list(gui_app._WINDOWS):
+        window.close()
+        window.session.store.close()
+    gui_app._WINDOWS.clear()
+
+
+def test_file_restore_from_backup_lists_backups_and_opens_the_chosen_one(qtbot, tmp_path, monkeypatch, errors):
+    project = tmp_path / "p.sqlite"
+    _project_with_a_document(project)
+    try:
+        window = _open(qtbot, project)  # first open: a backup with one annotation
+        tag(window, 0, "Vladimir Putin", "Actor")
+        _close_all()
+        window = _open(qtbot, project)  # opened after a change: a second backup, with two
+        shown = {}
+
+        def exec_dialog(dialog):
+            shown["rows"] = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+            dialog.list.setCurrentRow(1)  # the older one
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(durability.RestoreDialog, "exec", exec_dialog)
+        target = tmp_path / "restored.sqlite"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        window.actions["file.restore_backup"].trigger()
+        assert len(shown["rows"]) == 2
+        assert shown["rows"][0].endswith("1 documents, 2 annotations, 0 links")
+        assert shown["rows"][1].endswith("1 documents, 1 annotations, 0 links")
+        restored = gui_app._WINDOWS[-1]
+        assert Path(restored.session.store.path) == target and restored.session.store.annotation_count() == 1
+        assert window.session.store.annotation_count() == 2  # the open project is untouched
+        assert errors == []
+    finally:
+        _close_all()
+
+
+def test_a_damaged_project_says_so_and_offers_the_latest_backup(qtbot, tmp_path, monkeypatch):
+    project = tmp_path / "p.sqlite"
+    _project_with_a_document(project)
+    with Store.open(project) as store:
+        backup.auto_backup(store)
+    project.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 64)  # closed, then damaged
+    asked = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: pytest.fail(f"critical: {a}"))
+    try:
+        window = _open(qtbot, project)
+        assert window.session.store.annotation_count() == 1
+    finally:
+        _close_all()
+    (text,) = asked
+    assert "is not an annotator project" in text and "The latest backup is from" in text
+    assert "1 documents, 1 annotations, 0 links" in text
+    assert [p.name.split("-")[0] for p in tmp_path.glob("p.sqlite.damaged-*")] == ["p.sqlite.damaged"]
+
+
+def test_a_damaged_project_without_backups_gets_one_sentence(qtbot, tmp_path, monkeypatch):
+    project = tmp_path / "p.sqlite"
+    project.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 64)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    assert gui_app.open_window(str(project), gui_app.settings(), user="tester") is None
+    assert len(shown) == 1 and "is not an annotator project" in shown[0]
+    assert project.read_bytes().startswith(b"SQLite format 3\x00\x00\x01")
+
+
+# ------------------------------------------------------------ locked
+def test_an_edit_on_a_project_locked_past_the_timeout_offers_a_retry(window, monkeypatch, errors):
+    store = window.session.store
+    store.set_busy_timeout(0.05)
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program keeps the write lock
+    asked = []
+
+    def answer(box):
+        asked.append(box.text())
+        if len(asked) == 1:
+            return QMessageBox.StandardButton.Retry  # still locked: asked again
+        if len(asked) == 2:
+            holder.execute("ROLLBACK")  # the other program is done
+            return QMessageBox.StandardButton.Retry
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    try:
+        ann = tag(window, 0, "Vladimir Putin", "Actor")
+    finally:
+        holder.close()
+    assert len(asked) == 2 and "is in use by another program" in asked[0]
+    assert ann.quote == "Vladimir Putin" and window.session.undo_stack.count() == 1 and errors == []
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        asked.clear()
+        asked.append("skip the first two answers")
+        asked.append("")
+        window.panes[0].view.select_span(ann.id)
+        window.actions[A.DELETE_SPAN].trigger()  # cancelled: nothing changes, no second error box
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.has_annotation(ann.id) and errors == []
