@@ -65,6 +65,7 @@ def _short(text: str, n: int = 28) -> str:
 
 
 def _empty(fig: Figure, message: str) -> Figure:
+    fig.set_size_inches(fig.get_figwidth(), 0.8)
     ax = fig.axes[0]
     ax.set_axis_off()
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
@@ -113,7 +114,10 @@ def actors_chart(data: ReportData, style: ChartStyle = LIGHT) -> Figure:
             return _empty(fig, "No claims are linked to actors yet (link a Claim to an Actor with \"said by\").")
         matrix = [[row.count(s) for s in data.sources] for row in rows]
         top = max(max(r) for r in matrix) or 1
-        ax.imshow(matrix, cmap="Blues", vmin=0, vmax=top, aspect="auto")
+        # pcolormesh, not imshow: cells stay vector shapes in the SVG and the PDF (imshow embeds a bitmap).
+        ax.pcolormesh([x - 0.5 for x in range(len(data.sources) + 1)], [y - 0.5 for y in range(len(rows) + 1)],
+                      matrix, cmap="Blues", vmin=0, vmax=top, edgecolors=style.background, linewidth=1)
+        ax.invert_yaxis()
         for y, r in enumerate(matrix):
             for x, n in enumerate(r):
                 ax.text(x, y, str(n), ha="center", va="center", color="#ffffff" if n > top / 2 else "#1a1a1a")
