@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTextBlock, QTextLine
 
 from annotator.core.spans import SpanIndex
 from annotator.gui.reading_layout import first_line_reaching, line_leading
+from annotator.gui.theme import partner_color, selected_outline
 
 #: Alpha (out of 255) of the translucent span fill.
 FILL_ALPHA = 60
@@ -225,9 +226,9 @@ class SpanPainting:
             painter.setPen(QPen(self._colors_for(color)[0], 2, Qt.PenStyle.DotLine))
             painter.drawRects(rects)
         if selected:
-            painter.setPen(QPen(self._colors_for(self._index.get(self._selected).color)[2], 2))
+            painter.setPen(QPen(selected_outline(self._colors_for(self._index.get(self._selected).color)[0]), 2))
             painter.drawRects(selected)
         if partners:
-            painter.setPen(QPen(QColor("#202020"), 2, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(partner_color(), 2, Qt.PenStyle.DashLine))
             painter.drawRects(partners)
         painter.end()

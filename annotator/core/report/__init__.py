@@ -17,7 +17,7 @@ from annotator.core.report.data import ReportData, gather
 from annotator.core.report.html import Block, render_html, report_blocks
 from annotator.core.store import Store
 
-__all__ = ["ReportData", "build_report", "gather", "report_title", "write_html"]
+__all__ = ["ReportData", "blocks_for", "build_report", "gather", "report_title", "write_html"]
 
 
 def report_title(data: ReportData) -> str:
@@ -28,8 +28,13 @@ def build_report(store: Store, documents: Iterable[str] | None = None,
                  pair: Iterable[str] | None = None) -> tuple[ReportData, list[Block]]:
     """The report's data and its blocks, charts drawn as SVG."""
     data = gather(store, documents, pair)
+    return data, blocks_for(data)
+
+
+def blocks_for(data: ReportData) -> list[Block]:
+    """The report's blocks with its charts drawn (matplotlib's settings are global: draw in one thread)."""
     charts = [(cid, title, to_svg(fig, prefix=f"{cid}-")) for cid, title, fig in all_charts(data, LIGHT)]
-    return data, report_blocks(data, charts)
+    return report_blocks(data, charts)
 
 
 def write_html(store: Store, path: str | Path, documents: Iterable[str] | None = None,
