@@ -65,6 +65,11 @@ class Reports:
     def show_reports(self) -> None:
         self.dock.show()
         self.dock.raise_()
+        w = self.window
+        if w.dockWidgetArea(self.dock) in (Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea):
+            # Leave the panes most of the height, on a small screen too.
+            height = min(self.dock.height(), max(self.dock.minimumSizeHint().height(), int(w.height() * 0.4)))
+            w.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
         self.dock.tabs.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_guide(self) -> None:

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QApplication, QMenu, QStyleFactory
 CHOICES = (("system", "&System"), ("light", "&Light"), ("dark", "&Dark"))
 SETTING = "theme"
 
-#: Text and page colours of each theme (the document panes' Base and Text roles).
-PAGE = {"light": ("#1a1a1a", "#ffffff"), "dark": ("#e6e6e6", "#1e1f22")}
+#: Text and page colours of each theme (the document panes' Base and Text roles). The dark page is near black
+#: and its text near white so that text over two stacked translucent fills of any palette colour keeps 4.5:1.
+PAGE = {"light": ("#1a1a1a", "#ffffff"), "dark": ("#f0f0f0", "#17181a")}
 #: Frames drawn over the text: link partners (dashed) and the selected span's outline base.
 PARTNER = {"light": "#202020", "dark": "#f2f2f2"}
 

@@ -78,17 +78,45 @@ def available_screens() -> tuple[list[Rect], int]:
     return [_rect(s.availableGeometry()) for s in screens], max(0, screens.index(primary) if primary in screens else 0)
 
 
+#: Window-manager frame (left, top, right, bottom) assumed before a window is shown and its real frame known.
+FRAME_GUESS = (8, 32, 8, 8)
+
+
+def _margins(window) -> tuple[int, int, int, int]:
+    if not window.isVisible():
+        return FRAME_GUESS
+    f, g = window.frameGeometry(), window.geometry()
+    return g.x() - f.x(), g.y() - f.y(), f.right() - g.right(), f.bottom() - g.bottom()
+
+
+def _frame(window) -> Rect:
+    left, top, right, bottom = _margins(window)
+    g = window.geometry()
+    return g.x() - left, g.y() - top, g.width() + left + right, g.height() + top + bottom
+
+
+def _apply(window, frame: Rect) -> None:
+    left, top, right, bottom = _margins(window)
+    window.resize(max(1, frame[2] - left - right), max(1, frame[3] - top - bottom))
+    window.move(frame[0], frame[1])  # move() places the frame's top-left corner
+
+
 def restore_geometry(window, saved: object) -> bool:
     """Restore ``saved`` (``saveGeometry()`` bytes) if the window then fits a screen, else fit it. True if kept."""
     screens, primary = available_screens()
-    frame = None
-    if isinstance(saved, QByteArray) and window.restoreGeometry(saved):
-        frame = _rect(window.frameGeometry()) if window.isVisible() else _rect(window.geometry())
+    frame = _frame(window) if isinstance(saved, QByteArray) and window.restoreGeometry(saved) else None
     rect, kept = fitted_geometry(frame, screens, primary)
+    if not kept and not (window.isMaximized() or window.isFullScreen()):  # those follow their screen themselves
+        _apply(window, rect)
+    return kept
+
+
+def keep_on_screen(window) -> bool:
+    """Once shown (the real frame known): pull the window wholly onto a screen if it is not. True if it was."""
+    if window.isMaximized() or window.isFullScreen():
+        return True
+    screens, primary = available_screens()
+    rect, kept = fitted_geometry(_frame(window), screens, primary)
     if not kept:
-        # Restored maximised/full-screen windows follow their screen by themselves; only normal ones move.
-        if window.isMaximized() or window.isFullScreen():
-            return True
-        window.resize(rect[2], rect[3])
-        window.move(rect[0], rect[1])
+        _apply(window, rect)
     return kept

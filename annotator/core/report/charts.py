@@ -37,7 +37,7 @@ class ChartStyle:
 
 
 LIGHT = ChartStyle()
-DARK = ChartStyle("#1e1f22", "#e6e6e6", "#44474d", "#56B4E9",
+DARK = ChartStyle("#17181a", "#f0f0f0", "#44474d", "#56B4E9",
                   ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442"))
 
 

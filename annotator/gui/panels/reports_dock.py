@@ -9,8 +9,7 @@ the last change, so tagging never waits for it.
 from __future__ import annotations
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
     QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
@@ -20,6 +19,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.report import gather
 from annotator.core.report.charts import DARK, LIGHT, activity_chart, agreement_chart, labels_chart
 from annotator.core.report.data import ReportData
+from annotator.gui import theme
 from annotator.gui.commands import short_quote
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -43,7 +43,7 @@ class ChartView(QWidget):
             self._layout.removeWidget(self.canvas)
             self.canvas.deleteLater()
         self.canvas = FigureCanvasQTAgg(figure)
-        self.canvas.setMinimumSize(200, 140)
+        self.canvas.setMinimumSize(160, 100)
         self.canvas.setAccessibleName(self.accessibleName())
         self.canvas.setAccessibleDescription(description)
         self._layout.addWidget(self.canvas)
@@ -130,6 +130,10 @@ class ReportsDock(QDockWidget):
         self.setWidget(self.tabs)
         self._connect()
 
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        # The text panes are the hero: the dock asks for a strip, not half the window (charts scale down).
+        return QSize(640, 260)
+
     def _connect(self) -> None:
         s = self.session
         for signal in (s.annotations_changed, s.documents_changed, s.labels_changed, s.links_changed):
@@ -152,7 +156,7 @@ class ReportsDock(QDockWidget):
             self._timer.start()
 
     def chart_style(self):
-        return DARK if self.palette().color(QPalette.ColorRole.Window).lightness() < 128 else LIGHT
+        return DARK if theme.current() == "dark" else LIGHT
 
     def _pair(self) -> list[str] | None:
         a, b = self.first.currentText(), self.second.currentText()
