@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMarginsF, QRectF, QSizeF
@@ -82,9 +83,13 @@ class PdfReport:
         pieces: list[_Piece] = []
         units: list[Unit] = []
 
+        total = 2 * sum(len(b.rows) + 1 if isinstance(b, Table) else 1 for b in blocks)
+
         def add(piece: _Piece, **unit) -> None:
             pieces.append(piece)
             units.append(Unit(piece.height, **unit))
+            if len(pieces) % 50 == 0:
+                self.progress(len(pieces), total)
 
         for block in blocks:
             if isinstance(block, Heading):
@@ -113,8 +118,13 @@ class PdfReport:
                     units[-1] = Unit(head_height, gap_after=10)
         return pieces, units
 
-    def write(self, blocks: list[Block]) -> int:
-        """Write the PDF (replacing the file only when complete); returns the number of pages."""
+    def write(self, blocks: list[Block], progress: Callable[[int, int], None] | None = None) -> int:
+        """Write the PDF (replacing the file only when complete); returns the number of pages.
+
+        ``progress(done, total)`` is called now and then (measuring, then drawing each piece); it may raise
+        :class:`~annotator.core.errors.CancelledError` to stop, and then no file is written.
+        """
+        self.progress = progress or (lambda done, total: None)
         tmp = self.path.with_name(f".{self.path.name}.tmp")
         writer = QPdfWriter(str(tmp))
         writer.setTitle(self.title)
@@ -125,15 +135,21 @@ class PdfReport:
         scale = writer.resolution() / DPI
         width, height = writer.width() / scale, writer.height() / scale
         footer = 14.0
-        pieces, units = self._pieces(blocks, width)
-        placements = paginate(units, height - footer)
         painter = QPainter()
-        if not painter.begin(writer):
-            raise InputError(f"{self.path} cannot be written.")
         try:
+            pieces, units = self._pieces(blocks, width)
+            placements = paginate(units, height - footer)
+            if not painter.begin(writer):
+                raise InputError(f"{self.path} cannot be written.")
             pages = self._paint(painter, writer, scale, width, height - footer, pieces, units, placements)
-        finally:
-            painter.end()
+        except BaseException:
+            if painter.isActive():
+                painter.end()
+            del writer
+            tmp.unlink(missing_ok=True)
+            raise
+        painter.end()
+        del writer
         try:
             os.replace(tmp, self.path)
         except OSError as exc:
@@ -150,7 +166,9 @@ class PdfReport:
             if not u.header:
                 current_head = i
             head_of[i] = current_head
-        for p in placements:
+        for n, p in enumerate(placements):
+            if n % 50 == 0:
+                self.progress(len(placements) + n, 2 * len(placements))
             while page < p.page:
                 self._footer(painter, width, body, page)
                 writer.newPage()
@@ -197,6 +215,7 @@ class PdfReport:
         painter.restore()
 
 
-def write_pdf(blocks: list[Block], path: str | Path, title: str) -> int:
+def write_pdf(blocks: list[Block], path: str | Path, title: str,
+              progress: Callable[[int, int], None] | None = None) -> int:
     """Write ``blocks`` as a PDF at ``path``; returns the page count."""
-    return PdfReport(path, title).write(blocks)
+    return PdfReport(path, title).write(blocks, progress)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QProgressDialog
 
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.report import blocks_for, gather, report_title
@@ -76,6 +76,27 @@ class Reports:
         GuideDialog(self.window).exec()
 
     # ------------------------------------------------------------------ export
+    def _write_pdf(self, blocks, path: str, title: str) -> int:
+        """Qt draws the PDF in this (the GUI) thread; a progress dialog with Cancel keeps the window answering."""
+        from annotator.gui.report_pdf import write_pdf
+
+        dialog = QProgressDialog("Drawing the PDF report…", "Cancel", 0, 100, self.window)
+        dialog.setObjectName("report_progress")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+
+        def progress(done: int, total: int) -> None:
+            dialog.setValue(int(100 * done / max(1, total)))
+            QApplication.processEvents()
+            if dialog.wasCanceled():
+                raise CancelledError("The report was cancelled; nothing was written.")
+
+        try:
+            return write_pdf(blocks, path, title, progress)
+        finally:
+            dialog.reset()
+            dialog.deleteLater()
+
     def _documents(self) -> list[str] | None:
         """Which documents to report on: asked when the project holds more than the two on screen."""
         w = self.window
@@ -116,9 +137,7 @@ class Reports:
             data = run_in_background(w, "Exporting report", job)
             blocks = blocks_for(data)  # charts here: matplotlib's settings are shared with the Reports dock
             if path.lower().endswith(".pdf"):
-                from annotator.gui.report_pdf import write_pdf
-
-                pages = write_pdf(blocks, path, report_title(data))
+                pages = self._write_pdf(blocks, path, report_title(data))
                 what = f"{pages} page{'s' if pages != 1 else ''}"
             else:
                 with atomic_writer(path) as fh:

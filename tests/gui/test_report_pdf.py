@@ -84,3 +84,24 @@ def test_empty_glyphs_are_dropped_for_qt():
            '<use xlink:href="#DejaVuSans-20" transform="translate(3 0)"/><use xlink:href="#A"/></svg>')
     out = bytes(qt_svg(svg)).decode()
     assert "DejaVuSans-20" not in out and '<use xlink:href="#A"/>' in out
+
+
+def test_cancelled_pdf_leaves_no_file(qapp, project, tmp_path):
+    from annotator.core.errors import CancelledError
+
+    store = Store.open(project, create=False)
+    data, blocks = build_report(store)
+    store.close()
+    out = tmp_path / "c.pdf"
+    out.write_bytes(b"old")
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, total))
+        if len(seen) == 2:
+            raise CancelledError("cancelled")
+
+    with pytest.raises(CancelledError):
+        write_pdf(blocks, out, report_title(data), progress)
+    assert out.read_bytes() == b"old" and not out.with_name(".c.pdf.tmp").exists()
+    assert all(0 <= d <= t for d, t in seen)

@@ -10,9 +10,11 @@ dark) and returns a new Figure.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import re
+import warnings
 from dataclasses import dataclass
 
 import matplotlib
@@ -23,7 +25,28 @@ from annotator.core.report.data import ReportData
 
 #: At most this many documents (or actors, sources) are drawn on one chart; the caption says how many are left out.
 MAX_GROUPS = 30
-FONT = ["DejaVu Sans"]  # ships with matplotlib: Latin, Greek, Cyrillic, Arabic, many symbols
+MAX_ACTORS = 20
+#: DejaVu Sans ships with matplotlib (Latin, Greek, Cyrillic, Arabic, many symbols); the others are fallbacks
+#: for what it lacks, used where installed.
+FALLBACKS = ("Noto Sans", "Noto Sans Arabic", "Noto Sans CJK JP", "Noto Sans CJK SC", "Droid Sans Fallback")
+
+
+def _fonts() -> list[str]:
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return ["DejaVu Sans", *(name for name in FALLBACKS if name in installed)]
+
+
+FONT = _fonts()
+
+
+@contextlib.contextmanager
+def quiet_glyphs():
+    """A character no installed font has is drawn as a box; matplotlib's warning about it is not an error here."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
+        yield
 
 
 @dataclass(frozen=True)
@@ -46,7 +69,7 @@ def _rc(style: ChartStyle) -> dict:
         "font.family": FONT, "font.size": 9, "axes.facecolor": style.background, "figure.facecolor": style.background,
         "axes.edgecolor": style.foreground, "axes.labelcolor": style.foreground, "text.color": style.foreground,
         "xtick.color": style.foreground, "ytick.color": style.foreground, "grid.color": style.grid,
-        "legend.frameon": False, "svg.fonttype": "path", "svg.hashsalt": "annotator",
+        "legend.frameon": False, "svg.fonttype": "none", "svg.hashsalt": "annotator",  # text as <text>: selectable, shaped by the viewer
         "axes.spines.top": False, "axes.spines.right": False,
     }
 
@@ -105,7 +128,7 @@ def labels_chart(data: ReportData, by: str = "document", style: ChartStyle = LIG
 
 def actors_chart(data: ReportData, style: ChartStyle = LIGHT) -> Figure:
     """The claims-by-actor matrix as a heat map: actors down, sources across, counts in the cells."""
-    rows = data.actors[:MAX_GROUPS]
+    rows = data.actors[:MAX_ACTORS]
     height = max(2.4, 0.9 + 0.32 * len(rows))
     with matplotlib.rc_context(_rc(style)):
         fig = _figure(style, 7.0, height)
@@ -120,7 +143,8 @@ def actors_chart(data: ReportData, style: ChartStyle = LIGHT) -> Figure:
         ax.invert_yaxis()
         for y, r in enumerate(matrix):
             for x, n in enumerate(r):
-                ax.text(x, y, str(n), ha="center", va="center", color="#ffffff" if n > top / 2 else "#1a1a1a")
+                if n:  # empty cells stay blank: fewer marks to read (and to draw)
+                    ax.text(x, y, str(n), ha="center", va="center", color="#ffffff" if n > top / 2 else "#1a1a1a")
         ax.set_xticks(range(len(data.sources)), [_short(s, 20) for s in data.sources])
         ax.set_yticks(range(len(rows)), [_short(r.actor.name, 24) for r in rows])
         ax.tick_params(length=0)
@@ -202,7 +226,7 @@ def to_svg(fig: Figure, prefix: str = "") -> str:
     """The figure as an ``<svg>`` element for inlining: text as paths, no prolog, ids prefixed to stay unique."""
     out = io.StringIO()
     style = getattr(fig, "_annotator_style", LIGHT)
-    with matplotlib.rc_context(_rc(style)):
+    with matplotlib.rc_context(_rc(style)), quiet_glyphs():
         fig.savefig(out, format="svg", metadata={"Date": None})
     svg = _METADATA.sub("", _PROLOG.sub("", out.getvalue(), count=1))
     return _IDS.sub(lambda m: m.group(1) + prefix, svg) if prefix else svg

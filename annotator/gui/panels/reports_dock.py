@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.report import gather
-from annotator.core.report.charts import DARK, LIGHT, activity_chart, agreement_chart, labels_chart
+from annotator.core.report.charts import DARK, LIGHT, activity_chart, agreement_chart, labels_chart, quiet_glyphs
 from annotator.core.report.data import ReportData
 from annotator.gui import theme
 from annotator.gui.commands import short_quote
@@ -25,6 +25,12 @@ from annotator.gui.commands import short_quote
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Milliseconds between the last change and the redraw.
 REDRAW_DELAY_MS = 400
+
+
+class _Canvas(FigureCanvasQTAgg):
+    def draw(self) -> None:
+        with quiet_glyphs():
+            super().draw()
 
 
 class ChartView(QWidget):
@@ -36,13 +42,13 @@ class ChartView(QWidget):
         self.setAccessibleName(name.replace("_", " "))
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self.canvas: FigureCanvasQTAgg | None = None
+        self.canvas: _Canvas | None = None
 
     def show_figure(self, figure, description: str) -> None:
         if self.canvas is not None:
             self._layout.removeWidget(self.canvas)
             self.canvas.deleteLater()
-        self.canvas = FigureCanvasQTAgg(figure)
+        self.canvas = _Canvas(figure)
         self.canvas.setMinimumSize(160, 100)
         self.canvas.setAccessibleName(self.accessibleName())
         self.canvas.setAccessibleDescription(description)
