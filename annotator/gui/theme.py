@@ -149,5 +149,8 @@ class ThemeController(QObject):
             if self._light_style and app.style().name() != self._light_style:
                 app.setStyle(QStyleFactory.create(self._light_style))
             app.setPalette(app.style().standardPalette())
+        for widget in app.allWidgets():
+            if widget.styleSheet():  # style-sheeted widgets keep the palette they were polished with
+                widget.setStyleSheet(widget.styleSheet())
         for widget in app.topLevelWidgets():
             widget.update()

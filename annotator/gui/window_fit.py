@@ -120,3 +120,19 @@ def keep_on_screen(window) -> bool:
     if not kept:
         _apply(window, rect)
     return kept
+
+
+#: Share of the window's height the bottom docks take on first start (the text panes are the hero).
+DOCK_SHARE = 0.34
+
+
+def first_layout(window) -> None:
+    """First start: the bottom docks take about a third of the height, the panes the rest."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDockWidget
+
+    docks = [d for d in window.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()
+             and window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
+    if docks:
+        height = max(max(d.minimumSizeHint().height() for d in docks), int(window.height() * DOCK_SHARE))
+        window.resizeDocks(docks, [height] * len(docks), Qt.Orientation.Vertical)

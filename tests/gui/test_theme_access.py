@@ -56,6 +56,8 @@ def test_theme_menu_switches_and_is_remembered(window):
         assert theme.current() == "dark"
         assert QGuiApplication.palette().color(QPalette.ColorRole.Base) == QColor(theme.PAGE["dark"][1])
         assert window.settings.value("theme") == "dark"
+        view = window.panes[0].view  # the style-sheeted panes follow too
+        assert view.palette().color(QPalette.ColorRole.Base).lightness() < 60
         assert theme.partner_color() == QColor(theme.PARTNER["dark"])
         solid = QColor("#0072B2")
         assert theme.selected_outline(solid).lightness() > solid.lightness()

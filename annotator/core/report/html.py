@@ -94,9 +94,9 @@ def report_blocks(data: ReportData, charts: list[tuple[str, str, str]]) -> list[
         for f in data.figures:
             d = f.discrepancy
             verdict = "<b>differs</b>" if d.differs else "compatible"
-            rows.append((f"{esc(data.title_of(d.left.document))}<br>{context_html(f.left_context)}",
+            rows.append((f"<b>{esc(data.title_of(d.left.document))}</b><br>{context_html(f.left_context)}",
                          esc(d.left_value),
-                         f"{esc(data.title_of(d.right.document))}<br>{context_html(f.right_context)}",
+                         f"<b>{esc(data.title_of(d.right.document))}</b><br>{context_html(f.right_context)}",
                          esc(d.right_value),
                          f"{verdict}<br><small>{esc(d.kind)} · {esc(d.link.type)} · {esc(d.explanation)}</small>"))
         blocks.append(Table("discrepancies", (("Left: document and sentence", 30), ("Reading", 12),

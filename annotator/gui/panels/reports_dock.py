@@ -216,6 +216,7 @@ class ReportsDock(QDockWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 item.setToolTip(f"{row.count(source)} claims by {row.actor.name} in {source}: click to list them")
                 self.matrix.setItem(r, c, item)
+        self.matrix.resizeColumnsToContents()
         self.claims.clear()
         if not d.actors:
             self.claims.addItem("No claims are linked to actors yet: link a Claim to an Actor with \"said by\".")
