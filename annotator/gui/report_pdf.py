@@ -34,9 +34,8 @@ _EMPTY_PATH = re.compile(r'<path id="([^"]+)"(?: transform="[^"]*")?\s*/>')
 
 def _ensure_app() -> None:
     if QGuiApplication.instance() is None:
-        if not os.environ.get("QT_QPA_PLATFORM") and not os.environ.get("DISPLAY") \
-                and not os.environ.get("WAYLAND_DISPLAY"):
-            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        # A PDF needs fonts, not a window: offscreen works with or without a display (unless told otherwise).
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         _ensure_app.app = QGuiApplication([])  # kept alive for the process
 
 

@@ -252,3 +252,12 @@ def test_pagination_property(spec, page_height):
         else:
             assert u.height > page_height - p.y  # only what cannot fit on any page runs on
         last = (p.page + p.pages - 1, p.y if p.pages == 1 else 0.0)
+
+
+def test_user_guide_ships_with_the_package():
+    from annotator.core import paths
+
+    guide = paths.guide_path()
+    assert guide.is_file() and "## 5. See the picture" in guide.read_text(encoding="utf-8")
+    pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"docs/guide.md" = "annotator/_data/docs/guide.md"' in pyproject

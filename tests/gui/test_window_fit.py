@@ -95,7 +95,12 @@ def test_small_screen_keeps_every_pane_dock_and_label_usable(window, qtbot):
         if not d.visibleRegion().isEmpty():
             r = QRect(d.mapTo(window, d.rect().topLeft()), d.size())
             assert area.contains(r), d.objectName()
+    for n in range(10):  # a long scheme: more labels than the bar has room for
+        window.session.store.add_label(f"Custom label number {n}")
+    window.session.labels_changed.emit()
+    qtbot.wait(50)
     bar = window.label_bar
+    assert len(bar.label_actions) == 14
     for action in bar.label_actions:  # every label shown as a button, or in the bar's overflow menu
         button = bar.widgetForAction(action)
         assert button is not None

@@ -148,6 +148,8 @@ def actors_chart(data: ReportData, style: ChartStyle = LIGHT) -> Figure:
         ax.set_xticks(range(len(data.sources)), [_short(s, 20) for s in data.sources])
         ax.set_yticks(range(len(rows)), [_short(r.actor.name, 24) for r in rows])
         ax.tick_params(length=0)
+        if len(data.actors) > len(rows):
+            ax.set_xlabel(f"the {len(rows)} actors with most claims, of {len(data.actors)}")
         for side in ("left", "bottom"):
             ax.spines[side].set_visible(False)
         return fig
