@@ -6,6 +6,7 @@ import re
 
 import pypdf
 import pytest
+from PySide6.QtGui import QFontDatabase
 
 from annotator.cli import main
 from annotator.core.report import build_report, report_title
@@ -69,6 +70,11 @@ def test_pdf_pages_text_and_fonts(qapp, project, tmp_path):
     assert re.search("[\u0600-\u06ff\ufe70-\ufeff]", whole)  # Arabic glyphs, shaped (presentation forms)
     fonts = fonts_of(reader)
     assert fonts and all(fonts.values()), fonts
+    # Emoji come from the colour emoji font, which Qt draws as images (.ci/run installs it).
+    if "Noto Color Emoji" in QFontDatabase.families():
+        images = [x for page in reader.pages for x in (page["/Resources"].get("/XObject") or {}).values()
+                  if x.get_object().get("/Subtype") == "/Image"]
+        assert images
     assert not out.with_name(".report.pdf.tmp").exists()
 
 
