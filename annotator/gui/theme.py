@@ -86,13 +86,40 @@ def current() -> str:
     return "dark" if QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128 else "light"
 
 
+#: WCAG 2.1 non-text contrast: marks (underline lanes, outlines) against the page.
+MARK_CONTRAST = 3.0
+_marks: dict[tuple[str, str], QColor] = {}
+
+
+def mark_color(solid: QColor, theme: str | None = None) -> QColor:
+    """A label's colour for marks drawn on the page (underline lanes, outlines).
+
+    On the dark page a colour that does not stand out 3:1 (black, say) is moved towards the text colour until it
+    does. On the light page the label's own colour is kept, as UI.md designs it: the lane goes with the fill and
+    the label chip, and yellow or orange lanes fall below 3:1 on white.
+    """
+    theme = theme or current()
+    if theme == "light":
+        return solid
+    key = (solid.name(), theme)
+    cached = _marks.get(key)
+    if cached is None:
+        text, page = PAGE[theme]
+        color, step = solid.name(), 0
+        while contrast(color, page) < MARK_CONTRAST and step < 20:
+            step += 1
+            color = blend(text, round(255 * step / 20), solid.name())
+        cached = _marks[key] = QColor(color)
+    return cached
+
+
 def partner_color() -> QColor:
     return QColor(PARTNER[current()])
 
 
 def selected_outline(solid: QColor) -> QColor:
     """The selected span's outline: the label colour, darker on light pages and lighter on dark ones."""
-    return solid.lighter(150) if current() == "dark" else solid.darker(140)
+    return mark_color(solid.lighter(150) if current() == "dark" else solid.darker(140))
 
 
 class ThemeController(QObject):

@@ -45,6 +45,16 @@ def test_marks_over_the_text_stand_out_from_the_page(name):
     assert theme.contrast(theme.PAGE[name][0], page) >= 7  # body text: AAA
 
 
+def test_underline_lanes_and_outlines_stand_out_from_the_dark_page():
+    """On the dark page marks keep 3:1 (WCAG non-text contrast), black labels too; the light page keeps UI.md's."""
+    page = theme.PAGE["dark"][1]
+    for color in PALETTE:
+        mark = theme.mark_color(QColor(color), "dark")
+        assert theme.contrast(mark.name(), page) >= theme.MARK_CONTRAST, (color, mark.name())
+        assert theme.mark_color(QColor(color), "light") == QColor(color)
+    assert theme.mark_color(QColor("#E69F00"), "dark") == QColor("#E69F00")  # colours that stand out stay
+
+
 def test_theme_menu_switches_and_is_remembered(window):
     menu = window.findChild(type(window.menuBar().actions()[0].menu()), "theme_menu")
     assert menu is not None
