@@ -71,7 +71,9 @@ def test_agreement_between_chosen_annotators(window, qtbot):
     store.add_annotation(doc, "Actor", start, start + 13, "bob")
     tag(window, 0, "Steve Witkoff", "Actor")
     dock = shown_reports(window, qtbot)
-    qtbot.waitUntil(lambda: dock.data.agreement_pair is not None)
+    assert dock.data.agreement == {}  # not computed while its tab is not shown
+    dock.tabs.setCurrentWidget(dock._agreement_page)
+    qtbot.waitUntil(lambda: dock.data.agreement != {})
     assert set(dock.data.agreement_pair) == {"tester", "bob"}
     assert dock.data.agreement["Actor"]["exact"] == 1.0
     assert dock.agreement_chart.canvas is not None

@@ -127,12 +127,13 @@ def choose_pair(counts: dict[str, int], wanted: Iterable[str] | None = None) -> 
 
 
 def gather(store: Store, documents: Iterable[str] | None = None, pair: Iterable[str] | None = None,
-           with_spans: bool = True) -> ReportData:
+           with_spans: bool = True, with_agreement: bool = True) -> ReportData:
     """Everything a report shows, for ``documents`` (ids; default: every document) of ``store``.
 
     ``pair`` names the two annotators whose agreement per label is shown
     (default: the two with the most annotations). A discrepancy or claim is
-    included when both its spans are in the chosen documents.
+    included when both its spans are in the chosen documents. The Reports dock leaves out what its current tab
+    does not show (``with_spans``, ``with_agreement``): the agreement's token scan is the costliest part.
     """
     all_docs = store.documents()
     if documents is not None:
@@ -170,7 +171,7 @@ def gather(store: Store, documents: Iterable[str] | None = None, pair: Iterable[
         if by_source:
             actors.append(ActorRow(group, by_source))
     chosen_pair = choose_pair(per_annotator, pair)
-    agreement = _agreement(texts, anns, chosen_pair) if chosen_pair else {}
+    agreement = _agreement(texts, anns, chosen_pair) if chosen_pair and with_agreement else {}
     spans = [QuotedSpan(a, sentence_around(texts[a.document], a.start, a.end)) for a in anns] if with_spans else []
     return ReportData(str(store.path), docs, store.labels(), label_counts, source_counts, figures, actors, sources,
                       dict(activity), chosen_pair, agreement, spans)

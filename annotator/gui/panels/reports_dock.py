@@ -131,8 +131,10 @@ class ReportsDock(QDockWidget):
         self.second.setObjectName("agreement_second")
         self.second.setAccessibleName("Second annotator")
         self.agreement_chart = ChartView("agreement_chart")
-        self.tabs.addTab(_page(self.agreement_chart, row=[QLabel("Agreement between"), self.first,
-                                                          QLabel("and"), self.second]), "Agreement")
+        self._agreement_page = _page(self.agreement_chart, row=[QLabel("Agreement between"), self.first,
+                                                                 QLabel("and"), self.second])
+        self._with_agreement = False
+        self.tabs.addTab(self._agreement_page, "Agreement")
         self.setWidget(self.tabs)
         self._connect()
 
@@ -146,6 +148,7 @@ class ReportsDock(QDockWidget):
             signal.connect(self.schedule)
         self.visibilityChanged.connect(lambda visible: visible and self._dirty and self._timer.start(0))
         self.label_by.currentIndexChanged.connect(lambda _: self._draw_labels())
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.first.currentIndexChanged.connect(lambda _: self.schedule())
         self.second.currentIndexChanged.connect(lambda _: self.schedule())
         self.matrix.cellClicked.connect(self._show_cell)
@@ -155,6 +158,11 @@ class ReportsDock(QDockWidget):
         self.figures.doubleClicked.connect(self._activate_pair)
 
     # ----------------------------------------------------------------- refresh
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self._agreement_page and not self._with_agreement:
+            self._dirty = True
+            self._timer.start(0)
+
     def schedule(self, *_args) -> None:
         """Something changed: redraw soon if shown, else when next shown."""
         self._dirty = True
@@ -170,10 +178,12 @@ class ReportsDock(QDockWidget):
 
     def refresh(self) -> None:
         store = self.session.store
+        agreement = self.tabs.currentWidget() is self._agreement_page
         try:
-            self.data = gather(store, pair=self._pair(), with_spans=False)
+            self.data = gather(store, pair=self._pair(), with_spans=False, with_agreement=agreement)
         except AnnotatorError:
-            self.data = gather(store, with_spans=False)
+            self.data = gather(store, with_spans=False, with_agreement=agreement)
+        self._with_agreement = agreement
         self._dirty = False
         self._fill_annotators()
         self._draw_labels()
@@ -182,8 +192,9 @@ class ReportsDock(QDockWidget):
         d, style = self.data, self.chart_style()
         self.activity_chart.show_figure(activity_chart(d, style),
                                         f"Annotations per day for {len(d.activity)} annotators")
-        pair = " and ".join(d.agreement_pair) if d.agreement_pair else "nobody"
-        self.agreement_chart.show_figure(agreement_chart(d, style), f"Agreement per label between {pair}")
+        if self._with_agreement:
+            pair = " and ".join(d.agreement_pair) if d.agreement_pair else "nobody"
+            self.agreement_chart.show_figure(agreement_chart(d, style), f"Agreement per label between {pair}")
 
     def _fill_annotators(self) -> None:
         names = sorted({a.id for a in self.session.store.annotators()})
