@@ -41,8 +41,12 @@ class Reports:
     def install(self, file_menu, view_menu, analyse_menu, help_menu) -> None:
         """Add the menu entries (the main window's menus exist by now) and connect them."""
         a = self.window.actions
-        before = next((act for act in file_menu.actions() if act is a[A.CHANGE_USER]), None)
-        file_menu.insertAction(before, a[A.EXPORT_REPORT]) if before else file_menu.addAction(a[A.EXPORT_REPORT])
+        items = file_menu.actions()
+        after = next((i for i, act in enumerate(items) if act is a[A.EXPORT_CSV]), None)
+        if after is not None and after + 1 < len(items):  # with the other exports
+            file_menu.insertAction(items[after + 1], a[A.EXPORT_REPORT])
+        else:
+            file_menu.addAction(a[A.EXPORT_REPORT])
         view_menu.addAction(self.dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(a[A.NEXT_AREA])

@@ -114,3 +114,5 @@ def test_user_guide_and_first_run_hint(window, qtbot, monkeypatch):
     assert "#" not in shown[0].splitlines()[0]  # rendered, not raw Markdown
     assert window.panes[0].view.placeholderText() == FIRST_RUN_HINT
     assert "User guide" in [a.text().replace("&", "") for a in window.menuBar().actions()[-1].menu().actions()]
+    file_items = [a.objectName() for a in window.menuBar().actions()[0].menu().actions()]
+    assert file_items.index(A.EXPORT_REPORT) == file_items.index(A.EXPORT_CSV) + 1
