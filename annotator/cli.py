@@ -125,6 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("labels", help="list a project's labels")
     p.add_argument("project", help="project file")
     _durability_parsers(sub)
+
+    p = sub.add_parser("report", help="write a comparison report (one self-contained HTML or PDF file)")
+    p.add_argument("project", help="project file")
+    p.add_argument("-o", "--output", metavar="FILE.html|FILE.pdf", required=True,
+                   help="the report file; its extension (.html or .pdf) chooses the format")
+    p.add_argument("--doc", action="append", metavar="ID",
+                   help="only this document (id, id prefix or title); repeatable (default: every document)")
+    p.add_argument("--pair", nargs=2, metavar=("A", "B"),
+                   help="the two annotators whose agreement per label is shown (default: the two most active)")
     return parser
 
 
@@ -591,3 +600,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = check_project(args.project)
     print(report.text())
     return 0 if report.healthy else 2
+
+
+@command("report")
+def cmd_report(args: argparse.Namespace) -> int:
+    """HTML is written by the core alone; the PDF is drawn by Qt (offscreen, no display needed)."""
+    from annotator.core.report import build_report, report_title
+    from annotator.core.report.html import render_html
+
+    kind = Path(args.output).suffix.lower()
+    if kind not in (".html", ".htm", ".pdf"):
+        raise InputError(f"{args.output}: a report is written as .html or .pdf; give a file name ending in one.")
+    with _project(args.project, create=False) as store:
+        docs = list(dict.fromkeys(store.find_document(ref).id for ref in args.doc)) if args.doc else None
+        data, blocks = build_report(store, docs, args.pair)
+    title = report_title(data)
+    if kind == ".pdf":
+        from annotator.gui.report_pdf import write_pdf
+
+        pages = write_pdf(blocks, args.output, title)
+        what = f"{pages} page{'s' if pages != 1 else ''}"
+    else:
+        with atomic_writer(args.output) as fh:
+            fh.write(render_html(blocks, title))
+        what = "HTML"
+    print(f"report on {len(data.documents)} document{'s' if len(data.documents) != 1 else ''} "
+          f"({data.annotation_count} annotations, {len(data.figures)} linked pairs) written to {args.output} "
+          f"({what})", file=sys.stderr)
+    return 0

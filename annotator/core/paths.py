@@ -34,3 +34,8 @@ def resources_dir() -> Path:
 
 def seeds_dir() -> Path:
     return _shipped("seeds")
+
+
+def guide_path() -> Path:
+    """The user guide (``docs/guide.md``), shown by Help > User guide."""
+    return _shipped("docs") / "guide.md"

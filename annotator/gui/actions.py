@@ -43,6 +43,8 @@ PREVIOUS_SPAN = "edit.previous_span"
 SET_BOUNDS = "edit.set_bounds"
 FOCUS_LEFT = "view.focus_left"
 FOCUS_RIGHT = "view.focus_right"
+NEXT_AREA = "view.next_area"
+PREVIOUS_AREA = "view.previous_area"
 ZOOM_IN = "view.zoom_in"
 ZOOM_OUT = "view.zoom_out"
 ZOOM_RESET = "view.zoom_reset"
@@ -70,6 +72,9 @@ FIND_NEXT = "edit.find_next"
 FIND_PREVIOUS = "edit.find_previous"
 TAG_ALL = "edit.tag_all"
 CORPUS_SEARCH = "edit.corpus_search"
+REPORTS = "analyse.reports"
+EXPORT_REPORT = "file.export_report"
+USER_GUIDE = "help.guide"
 SHORTCUTS = "help.shortcuts"
 ABOUT = "help.about"
 
@@ -90,6 +95,8 @@ SPECS = (
                "Import a REFI-QDA project (MAXQDA, NVivo, ATLAS.ti, QualCoder), W3C Web Annotations or brat standoff"),
     ActionSpec(EXPORT_OTHER, "E&xport as…", (),
                "Export every annotation as REFI-QDA (.qdpx), W3C Web Annotation (.jsonld) or brat standoff"),
+    ActionSpec(EXPORT_REPORT, "Export &report…", ("Ctrl+Alt+E",),
+               "Write a comparison report (HTML or PDF) to hand over: discrepancies, claims by actor, charts, quotes"),
     ActionSpec(CHANGE_USER, "Change annotator &name…", (), "Set the name recorded on your annotations"),
     ActionSpec(QUIT, "&Quit", ("Ctrl+Q",)),
     ActionSpec(UNDO, "&Undo", ("Ctrl+Z",)),
@@ -110,6 +117,9 @@ SPECS = (
     ActionSpec(LABEL_SCHEME, "&Label scheme…", ("Ctrl+Alt+L",), "Add, rename, recolour, reorder or delete labels"),
     ActionSpec(FOCUS_LEFT, "&Left pane", ("Ctrl+Left",)),
     ActionSpec(FOCUS_RIGHT, "&Right pane", ("Ctrl+Right",)),
+    ActionSpec(NEXT_AREA, "Ne&xt pane or dock", ("F6",), "Move the keyboard focus to the next pane or dock"),
+    ActionSpec(PREVIOUS_AREA, "Pre&vious pane or dock", ("Shift+F6",),
+               "Move the keyboard focus to the previous pane or dock"),
     ActionSpec(ZOOM_IN, "Zoom &in", ("Ctrl+=", "Ctrl++")),
     ActionSpec(ZOOM_OUT, "Zoom &out", ("Ctrl+-",)),
     ActionSpec(ZOOM_RESET, "&Reset zoom", ("Ctrl+0",)),
@@ -134,6 +144,9 @@ SPECS = (
     ActionSpec(ACCEPT_CLAIMS, "Accept all Clai&m suggestions", ()),
     ActionSpec(SYNC_SCROLL, "S&ynchronised scrolling", ("Ctrl+Shift+Y",),
                "The other pane follows by content (linked spans are anchors)"),
+    ActionSpec(REPORTS, "&Reports", ("Ctrl+Alt+R",),
+               "Charts and tables: labels per document and source, claims by actor, figures, activity, agreement"),
+    ActionSpec(USER_GUIDE, "&User guide", ("Shift+F1",), "How to tag, link, review, exchange and report"),
     ActionSpec(SHORTCUTS, "&Keyboard shortcuts", ("F1",)),
     ActionSpec(ABOUT, "&About annotator", ()),
 )

@@ -24,6 +24,7 @@ from annotator.core.formats.documents import import_seeds
 from annotator.core.store import Store
 from annotator.gui import check_pyside
 from annotator.gui.settings import settings
+from annotator.gui.window_fit import first_layout, keep_on_screen
 
 #: Libraries Qt's X11 (xcb) platform plugin loads, with the Debian/Ubuntu package that provides each.
 XCB_LIBRARIES = {
@@ -164,7 +165,11 @@ def open_window(project, store_settings: QSettings, user: str | None = None):
     session.setParent(window)
     window.destroyed.connect(lambda *_: store.close())
     _WINDOWS.append(window)
+    first_start = store_settings.value("window_state") is None
     window.show()
+    keep_on_screen(window)  # now that the window manager's frame is known
+    if first_start:
+        first_layout(window)
     # Modules, classes, Qt wrappers and the window's own objects live as long as the app: take them out of
     # the cyclic collector's sight, so a full collection later (during an import, say) has far less to walk.
     keep_long_lived()

@@ -23,7 +23,9 @@ from annotator.gui import file_actions
 from annotator.gui.corpus_actions import Corpus
 from annotator.gui.crosssource_actions import CrossSource, is_suggestion
 from annotator.gui.project_guard import ProjectGuard
+from annotator.gui.reports_actions import Reports
 from annotator.gui.review_actions import Review
+from annotator.gui.window_fit import restore_geometry
 from annotator.gui.commands import (
     AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote,
 )
@@ -87,6 +89,7 @@ class MainWindow(SpanSync, QMainWindow):
         self.tabifyDockWidget(self.dock, self.review_dock)
         self.cross = CrossSource(self)
         self.review = Review(self)
+        self.reports = Reports(self)
         for dock in (*self.corpus.docks(), *self.cross.docks()):
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             self.tabifyDockWidget(self.dock, dock)
@@ -156,6 +159,7 @@ class MainWindow(SpanSync, QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a[A.SHORTCUTS])
         help_menu.addAction(a[A.ABOUT])
+        self.reports.install(file_menu, view_menu, analyse_menu, help_menu)
 
     def _undo_action(self, template, redo: bool):
         """Replace the plain undo/redo action with the stack's, which names the action it undoes."""
@@ -616,11 +620,7 @@ class MainWindow(SpanSync, QMainWindow):
 
     def _restore_state(self) -> None:
         s = self.settings
-        geometry = s.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+        restore_geometry(self, s.value("geometry"))  # only where it still fits the screens
         state = s.value("window_state")
         if isinstance(state, QByteArray):
             self.restoreState(state)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTextBlock, QTextLine
 
 from annotator.core.spans import SpanIndex
 from annotator.gui.reading_layout import first_line_reaching, line_leading
+from annotator.gui.theme import mark_color, partner_color, selected_outline
 
 #: Alpha (out of 255) of the translucent span fill.
 FILL_ALPHA = 60
@@ -215,19 +216,19 @@ class SpanPainting:
         painter = QPainter(self.viewport())
         painter.setPen(Qt.PenStyle.NoPen)
         for color, rects in underlines.items():
-            painter.setBrush(self._colors_for(color)[0])
+            painter.setBrush(mark_color(self._colors_for(color)[0]))
             painter.drawRects(rects)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for color, rects in dashed.items():
-            painter.setPen(QPen(self._colors_for(color)[0], 1, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(mark_color(self._colors_for(color)[0]), 1, Qt.PenStyle.DashLine))
             painter.drawRects(rects)
         for color, rects in dotted.items():
-            painter.setPen(QPen(self._colors_for(color)[0], 2, Qt.PenStyle.DotLine))
+            painter.setPen(QPen(mark_color(self._colors_for(color)[0]), 2, Qt.PenStyle.DotLine))
             painter.drawRects(rects)
         if selected:
-            painter.setPen(QPen(self._colors_for(self._index.get(self._selected).color)[2], 2))
+            painter.setPen(QPen(selected_outline(self._colors_for(self._index.get(self._selected).color)[0]), 2))
             painter.drawRects(selected)
         if partners:
-            painter.setPen(QPen(QColor("#202020"), 2, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(partner_color(), 2, Qt.PenStyle.DashLine))
             painter.drawRects(partners)
         painter.end()

@@ -1,0 +1,176 @@
+"""The report as blocks (headings, paragraphs, tables, charts), and those blocks as one self-contained HTML page.
+
+The same block list feeds the PDF writer in the GUI layer, which places
+each table row as a unit so no row is ever cut by a page break. Every piece
+of text from the project (titles, quotes, notes, names) goes through
+:func:`esc`; hyperlinks are made only for ``http``/``https`` URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator import __version__
+from annotator.core.report.data import Context, ReportData
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str  # plain text
+
+
+@dataclass(frozen=True)
+class Para:
+    html: str  # already escaped
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    svg: str  # an <svg> element
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    columns: tuple[tuple[str, int], ...]  # (header, width in percent)
+    rows: list[tuple[str, ...]] = field(default_factory=list)  # cells as escaped HTML
+
+
+Block = Heading | Para | Chart | Table
+
+MARK = "background-color:#fff0a8;color:#1a1a1a"
+
+
+def context_html(c: Context) -> str:
+    """The sentence around a quote, the quote highlighted."""
+    before = ("…" if c.cut_before else "") + esc(" ".join(c.before.split()))
+    after = esc(" ".join(c.after.split())) + ("…" if c.cut_after else "")
+    return f'{before} <span class="q" style="{MARK}">{esc(c.quote)}</span> {after}'.strip()
+
+
+def _link(url: str | None) -> str:
+    if not url:
+        return ""
+    if url.lower().startswith(("http://", "https://")):
+        return f'<a href="{esc(url)}">{esc(url)}</a>'
+    return esc(url)
+
+
+def _chip(color: str, name: str) -> str:
+    return f'<span style="color:{esc(color)}">■</span>&nbsp;{esc(name)}'
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def report_blocks(data: ReportData, charts: list[tuple[str, str, str]]) -> list[Block]:
+    """The report in reading order. ``charts`` holds ``(id, title, svg)`` for each chart."""
+    colors = {lb.name: lb.color for lb in data.labels}
+    svg = {cid: (title, s) for cid, title, s in charts}
+    blocks: list[Block] = [
+        Heading(1, f"Comparison report: {Path(data.project).stem}"),
+        Para(f"{len(data.documents)} document{'s' if len(data.documents) != 1 else ''}, "
+             f"{data.annotation_count} annotations, {len(data.figures)} linked pairs compared. "
+             f"Made by annotator {esc(__version__)} on {dt.date.today().isoformat()}."),
+        Heading(2, "Documents compared"),
+        Table("documents", (("Title", 33), ("Source", 16), ("Date", 13), ("URL", 27), ("Spans", 11)),
+              [(esc(d.title), esc(d.source), esc(d.published or ""), _link(d.url),
+                str(sum(data.label_counts[d.id].values()))) for d in data.documents]),
+        Heading(2, "Figures side by side"),
+    ]
+    if data.figures:
+        rows = []
+        for f in data.figures:
+            d = f.discrepancy
+            verdict = "<b>differs</b>" if d.differs else "compatible"
+            rows.append((f"<b>{esc(data.title_of(d.left.document))}</b><br>{context_html(f.left_context)}",
+                         esc(d.left_value),
+                         f"<b>{esc(data.title_of(d.right.document))}</b><br>{context_html(f.right_context)}",
+                         esc(d.right_value),
+                         f"{verdict}<br><small>{esc(d.kind)} · {esc(d.link.type)} · {esc(d.explanation)}</small>"))
+        blocks.append(Table("discrepancies", (("Left: document and sentence", 30), ("Reading", 12),
+                                              ("Right: document and sentence", 30), ("Reading", 12),
+                                              ("Verdict", 16)), rows))
+    else:
+        blocks.append(Para("No linked Figures or Actor names to compare in these documents."))
+    blocks.append(Heading(2, "Claims by actor"))
+    if data.actors:
+        width = max(8, 70 // max(1, len(data.sources)))
+        blocks.append(Table("actor-matrix", (("Actor", 30), *((s, width) for s in data.sources)),
+                            [(esc(r.actor.name) + (f"<br><small>also: {esc(', '.join(r.actor.names[1:]))}</small>"
+                                                   if len(r.actor.names) > 1 else ""),
+                              *(str(r.count(s)) for s in data.sources)) for r in data.actors]))
+        rows = [(esc(r.actor.name), esc(source), esc(data.title_of(c.document)), esc(c.quote))
+                for r in data.actors for source in data.sources for c in r.by_source.get(source, ())]
+        blocks.append(Table("actor-claims", (("Actor", 18), ("Source", 14), ("Document", 22), ("Claim", 46)), rows))
+    else:
+        blocks.append(Para("No claims are linked to actors (\u201csaid by\u201d links) in these documents."))
+    blocks.append(Heading(2, "Charts"))
+    for cid in ("labels-documents", "labels-sources", "actors", "activity", "agreement"):
+        if cid in svg:
+            blocks.append(Chart(cid, *svg[cid]))
+    if data.agreement:
+        a, b = data.agreement_pair
+        blocks.append(Table("agreement", (("Label", 40), ("F1 exact", 20), ("F1 overlap", 20), ("alpha_u", 20)),
+                            [(_chip(colors.get(label, "#888888"), label), _fmt(v["exact"]), _fmt(v["overlap"]),
+                              _fmt(v["alpha_u"])) for label, v in data.agreement.items()]))
+        blocks.append(Para(f"Agreement between {esc(a)} and {esc(b)}: span F1 counts spans with the same label "
+                           "and the same (exact) or overlapping bounds; unitizing alpha also charges gaps."))
+    blocks.append(Heading(2, "Quoted spans"))
+    if data.spans:
+        blocks.append(Table("spans", (("Document", 18), ("Label", 12), ("Quote in its sentence", 42),
+                                      ("Annotator", 13), ("Note", 15)),
+                            [(esc(data.title_of(s.annotation.document)),
+                              _chip(colors.get(s.annotation.label, "#888888"), s.annotation.label),
+                              context_html(s.context), esc(s.annotation.annotator), esc(s.annotation.note))
+                             for s in data.spans]))
+    else:
+        blocks.append(Para("No annotations in these documents."))
+    return blocks
+
+
+CSS = """
+body { font-family: "DejaVu Sans", "Noto Sans", "Noto Sans Arabic", "Noto Color Emoji", sans-serif;
+       font-size: 10pt; color: #1a1a1a; background: #ffffff; margin: 2em auto; max-width: 62em; line-height: 1.4; }
+h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; }
+th, td { border: 1px solid #ccc; padding: 3px 5px; vertical-align: top; text-align: start; unicode-bidi: plaintext; }
+th { background: #eef2f7; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+thead { display: table-header-group; }
+figure { margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }
+figure svg { width: 100%; height: auto; }
+figcaption { font-weight: bold; margin-bottom: 0.3em; }
+small { color: #555; }
+"""
+
+
+def render_html(blocks: list[Block], title: str) -> str:
+    """One self-contained page: inline CSS, inline SVG charts, no scripts, no external files."""
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"]
+    for block in blocks:
+        if isinstance(block, Heading):
+            out.append(f"<h{block.level}>{esc(block.text)}</h{block.level}>")
+        elif isinstance(block, Para):
+            out.append(f"<p>{block.html}</p>")
+        elif isinstance(block, Chart):
+            out.append(f'<figure id="{esc(block.id)}"><figcaption>{esc(block.title)}</figcaption>{block.svg}</figure>')
+        else:
+            head = "".join(f'<th style="width:{w}%">{esc(h)}</th>' for h, w in block.columns)
+            body = "".join("<tr>" + "".join(f'<td dir="auto">{c}</td>' for c in row) + "</tr>" for row in block.rows)
+            out.append(f'<table id="{esc(block.id)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+    out.append("</body></html>")
+    return "\n".join(out)

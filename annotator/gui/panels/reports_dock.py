@@ -1,0 +1,271 @@
+"""The Reports dock (Analyse > Reports): the report's charts and tables live, redrawn when annotations change.
+
+Charts are the very matplotlib figures of the HTML/PDF report
+(:mod:`annotator.core.report.charts`), embedded with matplotlib's Qt backend
+(``backend_qtagg``). The dock redraws only while it is shown, a moment after
+the last change, so tagging never waits for it.
+"""
+
+from __future__ import annotations
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+    QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.report import gather
+from annotator.core.report.charts import DARK, LIGHT, activity_chart, agreement_chart, labels_chart, quiet_glyphs
+from annotator.core.report.data import ReportData
+from annotator.gui import theme
+from annotator.gui.commands import short_quote
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Milliseconds between the last change and the redraw.
+REDRAW_DELAY_MS = 400
+
+
+class _Canvas(FigureCanvasQTAgg):
+    def draw(self) -> None:
+        with quiet_glyphs():
+            super().draw()
+
+
+class ChartView(QWidget):
+    """A slot for one matplotlib figure; a new figure replaces the old canvas."""
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setAccessibleName(name.replace("_", " "))
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.canvas: _Canvas | None = None
+
+    def show_figure(self, figure, description: str) -> None:
+        if self.canvas is not None:
+            self._layout.removeWidget(self.canvas)
+            self.canvas.deleteLater()
+        self.canvas = _Canvas(figure)
+        self.canvas.setMinimumSize(160, 100)
+        self.canvas.setAccessibleName(self.accessibleName())
+        self.canvas.setAccessibleDescription(description)
+        self._layout.addWidget(self.canvas)
+
+
+def _table(name: str, headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setAccessibleName(name.replace("_", " "))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setDefaultSectionSize(22)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return table
+
+
+def _page(*widgets: QWidget, row: list[QWidget] | None = None) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(4, 4, 4, 4)
+    if row:
+        line = QHBoxLayout()
+        for w in row:
+            line.addWidget(w)
+        line.addStretch(1)
+        layout.addLayout(line)
+    for w in widgets:
+        layout.addWidget(w, 1)
+    return page
+
+
+class ReportsDock(QDockWidget):
+    """Tabs: labels per document/source, claims by actor × source, figures side by side, activity, agreement."""
+
+    #: A claim was activated in the claims list; argument: its annotation id.
+    annotation_activated = Signal(str)
+    #: A row of the figures table was activated: (left annotation id, right annotation id).
+    pair_activated = Signal(str, str)
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__("Reports", parent)
+        self.setObjectName("reports_dock")
+        self.session = session
+        self.data: ReportData | None = None
+        self._dirty = True
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REDRAW_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("reports_tabs")
+        self.tabs.setAccessibleName("Reports")
+        self.label_by = QComboBox()
+        self.label_by.setObjectName("labels_by")
+        self.label_by.setAccessibleName("Count labels per")
+        self.label_by.addItem("per document", "document")
+        self.label_by.addItem("per source", "source")
+        self.labels_chart = ChartView("labels_chart")
+        self.tabs.addTab(_page(self.labels_chart, row=[QLabel("Labels"), self.label_by]), "Labels")
+        self.matrix = _table("actor_matrix", ["Actor"])
+        self.matrix.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.claims = QListWidget()
+        self.claims.setObjectName("actor_claims")
+        self.claims.setAccessibleName("Claims in the chosen cell")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.matrix)
+        split.addWidget(self.claims)
+        self.tabs.addTab(_page(split), "Claims by actor")
+        self.figures = _table("figure_pairs", ["Left", "Reading", "Right", "Reading", "Verdict"])
+        self.figures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.figures.setWordWrap(True)
+        self.tabs.addTab(_page(self.figures), "Figures side by side")
+        self.activity_chart = ChartView("activity_chart")
+        self.tabs.addTab(_page(self.activity_chart), "Activity")
+        self.first = QComboBox()
+        self.first.setObjectName("agreement_first")
+        self.first.setAccessibleName("First annotator")
+        self.second = QComboBox()
+        self.second.setObjectName("agreement_second")
+        self.second.setAccessibleName("Second annotator")
+        self.agreement_chart = ChartView("agreement_chart")
+        self._agreement_page = _page(self.agreement_chart, row=[QLabel("Agreement between"), self.first,
+                                                                 QLabel("and"), self.second])
+        self._with_agreement = False
+        self.tabs.addTab(self._agreement_page, "Agreement")
+        self.setWidget(self.tabs)
+        self._connect()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        # The text panes are the hero: the dock asks for a strip, not half the window (charts scale down).
+        return QSize(640, 260)
+
+    def _connect(self) -> None:
+        s = self.session
+        for signal in (s.annotations_changed, s.documents_changed, s.labels_changed, s.links_changed):
+            signal.connect(self.schedule)
+        self.visibilityChanged.connect(lambda visible: visible and self._dirty and self._timer.start(0))
+        self.label_by.currentIndexChanged.connect(lambda _: self._draw_labels())
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.first.currentIndexChanged.connect(lambda _: self.schedule())
+        self.second.currentIndexChanged.connect(lambda _: self.schedule())
+        self.matrix.cellClicked.connect(self._show_cell)
+        self.matrix.currentCellChanged.connect(lambda r, c, *_: self._show_cell(r, c))
+        self.claims.itemActivated.connect(lambda item: self.annotation_activated.emit(item.data(ID_ROLE)))
+        self.figures.activated.connect(self._activate_pair)
+        self.figures.doubleClicked.connect(self._activate_pair)
+
+    # ----------------------------------------------------------------- refresh
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self._agreement_page and not self._with_agreement:
+            self._dirty = True
+            self._timer.start(0)
+
+    def schedule(self, *_args) -> None:
+        """Something changed: redraw soon if shown, else when next shown."""
+        self._dirty = True
+        if self.isVisible():
+            self._timer.start()
+
+    def chart_style(self):
+        return DARK if theme.current() == "dark" else LIGHT
+
+    def _pair(self) -> list[str] | None:
+        a, b = self.first.currentText(), self.second.currentText()
+        return [a, b] if a and b and a != b else None
+
+    def refresh(self) -> None:
+        store = self.session.store
+        agreement = self.tabs.currentWidget() is self._agreement_page
+        try:
+            self.data = gather(store, pair=self._pair(), with_spans=False, with_agreement=agreement)
+        except AnnotatorError:
+            self.data = gather(store, with_spans=False, with_agreement=agreement)
+        self._with_agreement = agreement
+        self._dirty = False
+        self._fill_annotators()
+        self._draw_labels()
+        self._fill_matrix()
+        self._fill_figures()
+        d, style = self.data, self.chart_style()
+        self.activity_chart.show_figure(activity_chart(d, style),
+                                        f"Annotations per day for {len(d.activity)} annotators")
+        if self._with_agreement:
+            pair = " and ".join(d.agreement_pair) if d.agreement_pair else "nobody"
+            self.agreement_chart.show_figure(agreement_chart(d, style), f"Agreement per label between {pair}")
+
+    def _fill_annotators(self) -> None:
+        names = sorted({a.id for a in self.session.store.annotators()})
+        chosen = self.data.agreement_pair or ("", "")
+        for combo, name in ((self.first, chosen[0]), (self.second, chosen[1])):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.setCurrentText(name)
+            combo.blockSignals(False)
+
+    def _draw_labels(self) -> None:
+        if self.data is None:
+            return
+        by = self.label_by.currentData()
+        counts = self.data.label_counts if by == "document" else self.data.source_counts
+        self.labels_chart.show_figure(labels_chart(self.data, by, self.chart_style()),
+                                      f"Annotations per label for {len(counts)} {by}s")
+
+    def _fill_matrix(self) -> None:
+        d = self.data
+        self.matrix.clear()
+        self.matrix.setColumnCount(1 + len(d.sources))
+        self.matrix.setHorizontalHeaderLabels(["Actor", *d.sources])
+        self.matrix.setRowCount(len(d.actors))
+        for r, row in enumerate(d.actors):
+            self.matrix.setItem(r, 0, QTableWidgetItem(row.actor.name))
+            for c, source in enumerate(d.sources, 1):
+                item = QTableWidgetItem(str(row.count(source)))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setToolTip(f"{row.count(source)} claims by {row.actor.name} in {source}: click to list them")
+                self.matrix.setItem(r, c, item)
+        self.matrix.resizeColumnsToContents()
+        self.claims.clear()
+        if not d.actors:
+            self.claims.addItem("No claims are linked to actors yet: link a Claim to an Actor with \"said by\".")
+
+    def _show_cell(self, row: int, column: int) -> None:
+        d = self.data
+        if d is None or not 0 <= row < len(d.actors):
+            return
+        actor = d.actors[row]
+        sources = d.sources if column <= 0 else [d.sources[column - 1]]
+        self.claims.clear()
+        for source in sources:
+            for claim in actor.by_source.get(source, ()):
+                item = QListWidgetItem(f"{source} · {short_quote(d.title_of(claim.document), 30)}: "
+                                       f"'{short_quote(claim.quote, 90)}'")
+                item.setData(ID_ROLE, claim.id)
+                self.claims.addItem(item)
+
+    def _fill_figures(self) -> None:
+        d = self.data
+        self.figures.setRowCount(len(d.figures))
+        for r, f in enumerate(d.figures):
+            x = f.discrepancy
+            left = f"{d.title_of(x.left.document)}\n{_sentence(f.left_context)}"
+            right = f"{d.title_of(x.right.document)}\n{_sentence(f.right_context)}"
+            cells = [left, x.left_value, right, x.right_value,
+                     f"{'differs' if x.differs else 'compatible'}: {x.explanation}"]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.figures.setItem(r, c, item)
+        self.figures.resizeRowsToContents()
+
+    def _activate_pair(self, index) -> None:
+        if self.data is not None and 0 <= index.row() < len(self.data.figures):
+            x = self.data.figures[index.row()].discrepancy
+            self.pair_activated.emit(x.left.id, x.right.id)
+
+
+def _sentence(c) -> str:
+    return short_quote(("…" if c.cut_before else "") + c.before + "«" + c.quote + "»" + c.after, 220)

@@ -1,0 +1,113 @@
+"""The PDF report: it opens with pypdf, has the pages the layout planned, extractable text and embedded fonts."""
+
+from __future__ import annotations
+
+import re
+
+import pypdf
+import pytest
+from PySide6.QtGui import QFontDatabase
+
+from annotator.cli import main
+from annotator.core.report import build_report, report_title
+from annotator.core.store import Store
+from annotator.gui.report_pdf import qt_svg, write_pdf
+
+TEXT = ("Officials said at least six people died. Путин встретился с Виткоффом. السلام ممكن قريبا 🙂.\n"
+        "The envoy wrote <script>alert(1)</script> in a note.")
+OTHER = "Reuters reported seven people died. Witkoff met officials."
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = tmp_path / "p.sqlite"
+    store = Store.open(path)
+    a, _ = store.add_document(TEXT, "Заголовок и عنوان", "Financial Times", "2025-11-25")
+    b, _ = store.add_document(OTHER, "Reuters story", "Reuters", "2025-11-26")
+    six = store.add_annotation(a.id, "Figure", 15, 34, "alice")
+    seven = store.add_annotation(b.id, "Figure", 18, 30, "alice")
+    store.add_link("contradicts", six.id, seven.id, "alice")
+    for quote, label in (("Путин", "Actor"), ("السلام ممكن", "Claim"), ("<script>alert(1)</script>", "Claim")):
+        i = TEXT.index(quote)
+        store.add_annotation(a.id, label, i, i + len(quote), "bob", note="🙂 note")
+    for n in range(120):  # enough rows to run over several pages
+        store.add_annotation(b.id, "Actor", 36, 43, f"reader{n % 3}")
+    store.close()
+    return path
+
+
+def fonts_of(reader: pypdf.PdfReader) -> dict[str, bool]:
+    """Every font used, and whether its program is embedded in the file."""
+    found = {}
+    for page in reader.pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            font = font.get_object()
+            if font.get("/Subtype") == "/Type3":
+                found[str(font.get("/Name", "type3"))] = True  # glyphs drawn by the file itself
+                continue
+            desc = font.get("/FontDescriptor")
+            if desc is None and "/DescendantFonts" in font:
+                desc = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            desc = desc.get_object() if desc is not None else {}
+            found[str(font["/BaseFont"])] = any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return found
+
+
+def test_pdf_pages_text_and_fonts(qapp, project, tmp_path):
+    store = Store.open(project, create=False)
+    data, blocks = build_report(store)
+    store.close()
+    out = tmp_path / "report.pdf"
+    pages = write_pdf(blocks, out, report_title(data))
+    reader = pypdf.PdfReader(out)
+    assert len(reader.pages) == pages >= 3
+    texts = [" ".join(p.extract_text().split()) for p in reader.pages]  # Qt places words one by one
+    for number, text in enumerate(texts, 1):
+        assert f"page {number}" in text  # the footer: every planned page was drawn
+    whole = "\n".join(texts)
+    assert "Comparison report" in whole and "Figures side by side" in whole
+    assert "Путин" in whole and "<script>alert(1)</script>" in whole
+    assert re.search("[\u0600-\u06ff\ufe70-\ufeff]", whole)  # Arabic glyphs, shaped (presentation forms)
+    fonts = fonts_of(reader)
+    assert fonts and all(fonts.values()), fonts
+    # Emoji come from the colour emoji font, which Qt draws as images (.ci/run installs it).
+    if "Noto Color Emoji" in QFontDatabase.families():
+        images = [x for page in reader.pages for x in (page["/Resources"].get("/XObject") or {}).values()
+                  if x.get_object().get("/Subtype") == "/Image"]
+        assert images
+    assert not out.with_name(".report.pdf.tmp").exists()
+
+
+def test_cli_writes_pdf(qapp, project, tmp_path, capsys):
+    out = tmp_path / "cli.pdf"
+    assert main(["report", str(project), "-o", str(out), "--doc", "Reuters story"]) == 0
+    assert "pages" in capsys.readouterr().err or len(pypdf.PdfReader(out).pages) == 1
+    assert "Reuters story" in " ".join(pypdf.PdfReader(out).pages[0].extract_text().split())
+
+
+def test_empty_glyphs_are_dropped_for_qt():
+    svg = ('<svg><defs><path id="DejaVuSans-20" transform="scale(0.015625)"/><path id="A" d="M 0 0 L 1 1"/></defs>'
+           '<use xlink:href="#DejaVuSans-20" transform="translate(3 0)"/><use xlink:href="#A"/></svg>')
+    out = bytes(qt_svg(svg)).decode()
+    assert "DejaVuSans-20" not in out and '<use xlink:href="#A"/>' in out
+
+
+def test_cancelled_pdf_leaves_no_file(qapp, project, tmp_path):
+    from annotator.core.errors import CancelledError
+
+    store = Store.open(project, create=False)
+    data, blocks = build_report(store)
+    store.close()
+    out = tmp_path / "c.pdf"
+    out.write_bytes(b"old")
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, total))
+        if len(seen) == 2:
+            raise CancelledError("cancelled")
+
+    with pytest.raises(CancelledError):
+        write_pdf(blocks, out, report_title(data), progress)
+    assert out.read_bytes() == b"old" and not out.with_name(".c.pdf.tmp").exists()
+    assert all(0 <= d <= t for d, t in seen)

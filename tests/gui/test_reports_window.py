@@ -1,0 +1,118 @@
+"""Reports in the window: the Reports dock follows the annotations, File > Export report…, the user guide."""
+
+from __future__ import annotations
+
+import pypdf
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from annotator.gui import actions as A
+from annotator.gui.dialogs.guide import FIRST_RUN_HINT, GuideDialog
+
+from gui_helpers import tag
+
+
+def shown_reports(window, qtbot):
+    window.actions[A.REPORTS].trigger()
+    dock = window.reports.dock
+    assert dock.isVisible()
+    qtbot.waitUntil(lambda: dock.data is not None and not dock._dirty)
+    return dock
+
+
+def test_reports_dock_redraws_when_annotations_change(window, qtbot):
+    dock = shown_reports(window, qtbot)
+    assert dock.labels_chart.canvas is not None and dock.activity_chart.canvas is not None
+    before = dock.data.annotation_count
+    old_canvas = dock.labels_chart.canvas
+    tag(window, 0, "Steve Witkoff", "Actor")
+    qtbot.waitUntil(lambda: dock.data.annotation_count == before + 1)
+    assert dock.labels_chart.canvas is not old_canvas
+    doc = window.pane_document(0)
+    assert dock.data.label_counts[doc]["Actor"] >= 1
+    dock.label_by.setCurrentIndex(1)  # per source
+    assert "source" in dock.labels_chart.canvas.accessibleDescription()
+
+
+def test_claims_matrix_cell_lists_claims_and_jumps(window, qtbot, monkeypatch):
+    dock = shown_reports(window, qtbot)
+    claim = tag(window, 0, "“tremendous progress”", "Claim")
+    actor = tag(window, 0, "Steve Witkoff", "Actor")
+    window.session.store.add_link("said by", claim.id, actor.id, "tester")
+    window.session.links_changed.emit()
+    qtbot.waitUntil(lambda: dock.matrix.rowCount() == 1 and not dock._dirty)
+    assert dock.matrix.item(0, 0).text() == "Steve Witkoff"
+    column = 1 + dock.data.sources.index(dock.data.source_of(claim.document))
+    assert dock.matrix.item(0, column).text() == "1"
+    dock.matrix.cellClicked.emit(0, column)
+    assert dock.claims.count() == 1 and "tremendous progress" in dock.claims.item(0).text()
+    window.panes[0].view.select_span(None)
+    dock.claims.itemActivated.emit(dock.claims.item(0))
+    assert window.panes[0].view.selected_span() == claim.id
+
+
+def test_figures_side_by_side_with_sentences(window, qtbot):
+    dock = shown_reports(window, qtbot)
+    six = tag(window, 0, "at least six people", "Figure")
+    seven = tag(window, 1, "seven people", "Figure")
+    window.session.store.add_link("contradicts", six.id, seven.id, "tester")
+    window.session.links_changed.emit()
+    qtbot.waitUntil(lambda: dock.figures.rowCount() == 1 and not dock._dirty)
+    assert dock.figures.item(0, 1).text() == "at least 6 people"
+    assert dock.figures.item(0, 4).text().startswith("differs")
+    assert "«at least six people»" in dock.figures.item(0, 0).text()
+
+
+def test_agreement_between_chosen_annotators(window, qtbot):
+    store = window.session.store
+    doc = window.pane_document(0)
+    text = store.document_text(doc)
+    start = text.index("Steve Witkoff")
+    store.add_annotation(doc, "Actor", start, start + 13, "bob")
+    tag(window, 0, "Steve Witkoff", "Actor")
+    dock = shown_reports(window, qtbot)
+    assert dock.data.agreement == {}  # not computed while its tab is not shown
+    dock.tabs.setCurrentWidget(dock._agreement_page)
+    qtbot.waitUntil(lambda: dock.data.agreement != {})
+    assert set(dock.data.agreement_pair) == {"tester", "bob"}
+    assert dock.data.agreement["Actor"]["exact"] == 1.0
+    assert dock.agreement_chart.canvas is not None
+
+
+def test_export_report_html_and_pdf(window, qtbot, monkeypatch, tmp_path):
+    tag(window, 0, "Steve Witkoff", "Actor")
+    html = tmp_path / "out.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(html), "Web page (*.html)"))
+    window.actions[A.EXPORT_REPORT].trigger()
+    page = html.read_text(encoding="utf-8")
+    assert "Comparison report" in page and "Steve Witkoff" in page and "<svg" in page
+    pdf = tmp_path / "out"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pdf), "PDF (*.pdf)"))
+    window.actions[A.EXPORT_REPORT].trigger()
+    reader = pypdf.PdfReader(tmp_path / "out.pdf")
+    assert len(reader.pages) >= 2
+    assert "written to" in window.statusBar().currentMessage()
+
+
+def test_export_asks_which_documents_when_there_are_more(window, monkeypatch, tmp_path):
+    store = window.session.store
+    store.add_document("A third article about the talks.", "Third", "Wire")
+    window.session.documents_changed.emit()
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (asked.append(a[3]) or (a[3][0], True)))
+    out = tmp_path / "r.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.actions[A.EXPORT_REPORT].trigger()
+    assert asked and "Third" not in out.read_text(encoding="utf-8")
+
+
+def test_user_guide_and_first_run_hint(window, qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr(GuideDialog, "exec", lambda self: shown.append(self.browser.toPlainText()) or 0)
+    window.actions[A.USER_GUIDE].trigger()
+    assert shown and "Tag a passage" in shown[0] and "Export report" in shown[0]
+    assert "#" not in shown[0].splitlines()[0]  # rendered, not raw Markdown
+    assert window.panes[0].view.placeholderText() == FIRST_RUN_HINT
+    assert "User guide" in [a.text().replace("&", "") for a in window.menuBar().actions()[-1].menu().actions()]
+    file_items = [a.objectName() for a in window.menuBar().actions()[0].menu().actions()]
+    assert file_items.index(A.EXPORT_REPORT) == file_items.index(A.EXPORT_CSV) + 1
