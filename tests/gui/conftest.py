@@ -28,3 +28,10 @@ def errors(monkeypatch):
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
     return shown
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_questions(monkeypatch):
+    """A yes/no question the test did not expect answers Yes instead of blocking the run (tests that care patch
+    ``QMessageBox.question`` themselves)."""
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
