@@ -133,6 +133,12 @@ class LinksMixin(StoreBase):
                     [(document, label, start, end, start, end, start, document) for label, start, end in spans],
                 )
 
+    def tagged_quotes(self, longest: int = 200) -> list[tuple[str, str]]:
+        """Distinct ``(label, quote)`` of the annotations not rejected in review, quotes up to ``longest``."""
+        return [tuple(r) for r in self._read(
+            "SELECT DISTINCT label, quote FROM annotations WHERE status != 'rejected' AND length(quote) <= ?",
+            [longest])]
+
     def rejected_patterns(self) -> dict[tuple[str, str], int]:
         """How often each ``(label, quote)`` was rejected as a suggestion, over every document.
 
