@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit,
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout, QHeaderView,
+    QLineEdit,
     QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
+from annotator.core.language import RULES
 from annotator.core.model import Document
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -89,7 +91,7 @@ class LibraryFilter(QSortFilterProxyModel):
 
 
 class DocumentDetailsDialog(QDialog):
-    """Title, source, published date and URL of one document."""
+    """Title, source, published date, URL and language of one document."""
 
     def __init__(self, doc: Document, parent=None):
         super().__init__(parent)
@@ -103,6 +105,8 @@ class DocumentDetailsDialog(QDialog):
             self.fields[key] = edit
             form.addRow(label, edit)
         self.fields["published"].setPlaceholderText("YYYY-MM-DD")
+        self.language = language_chooser(doc.language)
+        form.addRow("Language:", self.language)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -113,7 +117,23 @@ class DocumentDetailsDialog(QDialog):
 
     def values(self) -> dict[str, str | None]:
         out = {k: e.text().strip() for k, e in self.fields.items()}
-        return {k: (v or None) if k in ("published", "url") else v for k, v in out.items()}
+        values = {k: (v or None) if k in ("published", "url") else v for k, v in out.items()}
+        values["language"] = self.language.currentData()
+        return values
+
+
+def language_chooser(current: str) -> QComboBox:
+    """The languages with rules of their own, "unknown", and ``current`` if it is another one."""
+    box = QComboBox()
+    box.setObjectName("language")
+    box.setToolTip("Detected when the document was added; it picks the rules for figures and suggestions.")
+    box.addItem("unknown", "")
+    for code, name in RULES.items():
+        box.addItem(f"{name} ({code})", code)
+    if current and current not in RULES:
+        box.addItem(f"{current} (figures read with the English rules)", current)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
 
 
 class LibraryDock(QDockWidget):
