@@ -403,13 +403,21 @@ def _byline_spans(text: str) -> _Covered:
     return _Covered(m.span() for m in _BYLINE.finditer(text))
 
 
-def _placed(text: str, start: int, end: int) -> bool:
-    """A run right after "in", "at"... whose last word never occurs on its own: a place."""
+def _placed(text: str, start: int, end: int, counts: dict[str, int]) -> bool:
+    """A run right after "in", "at"... whose last word never occurs on its own: a place.
+
+    ``counts`` caches how often a word or a run occurs in ``text`` (each is counted once).
+    """
     before = re.search(r"([^\W\d_]+)[ \u00a0]+$", text[max(0, start - 20) : start])
     if not before or before.group(1) not in _LOCATIVE:
         return False
-    last = text[start:end].split()[-1]
-    return len(re.findall(rf"(?<![^\W\d_]){re.escape(last)}(?![^\W\d_])", text)) <= text.count(text[start:end])
+    run = text[start:end]
+    last = run.split()[-1]
+    if last not in counts:
+        counts[last] = len(re.findall(rf"(?<![^\W\d_]){re.escape(last)}(?![^\W\d_])", text))
+    if "\0" + run not in counts:
+        counts["\0" + run] = text.count(run)
+    return counts[last] <= counts["\0" + run]
 
 
 def _name_suggestions(text: str, tagged: set[str], stop_words=frozenset()):
@@ -417,6 +425,7 @@ def _name_suggestions(text: str, tagged: set[str], stop_words=frozenset()):
     if not pieces:
         return
     bylines = _byline_spans(text)
+    placed: dict[str, int] = {}
     lower_words: set[str] | None = None
     counts: dict[str, int] = {}
     mid_sentence: set[str] = set()
@@ -449,7 +458,7 @@ def _name_suggestions(text: str, tagged: set[str], stop_words=frozenset()):
             n = _name_count(part)
             if 2 <= n <= 4 and any(t[2] in ("word", "hyph") for t in part):
                 s, e = part[0][0], part[-1][1]
-                if not bylines(s, e) and not _placed(text, s, e):
+                if not bylines(s, e) and not _placed(text, s, e, placed):
                     results.append((s, e, REASON_NAME))
     yield from results
 
