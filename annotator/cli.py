@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", help="project file")
     p.add_argument("-o", "--output", metavar="FILE", help="write CSV to FILE (default: a table on standard output)")
     p.add_argument("--csv", action="store_true", help="CSV on standard output")
+    p.add_argument("--json", action="store_true", help="a JSON list on standard output (each side with its language)")
 
     p = sub.add_parser("init", help="create a new, empty project (optionally from a label scheme file)")
     p.add_argument("project", help="project file to create")
@@ -479,14 +480,17 @@ def cmd_discrepancies(args: argparse.Namespace) -> int:
     with _project(args.project, create=False) as store:
         items = discrepancies(store)
         titles = {d.id: d.title for d in store.documents()}
+    if args.json:
+        print(json.dumps([d.to_json(titles) for d in items], indent=2, ensure_ascii=False))
+        return 0
     if args.output or args.csv:
         with _output(args.output) as out:
             write_discrepancies_csv(items, titles, out)
         return 0
     for d in items:
-        flag = "DIFFERS" if d.differs else "same"
-        print(f"{d.kind:<6} {flag:<7} {d.left.quote!r} ({d.left_value}) vs {d.right.quote!r} ({d.right_value}): "
-              f"{d.explanation}")
+        flag = d.verdict.upper() if d.verdict == "differs" else d.verdict
+        print(f"{d.kind:<6} {flag:<10} {d.left.quote!r} [{d.left_language or '?'}] reads {d.left_value!r} vs "
+              f"{d.right.quote!r} [{d.right_language or '?'}] reads {d.right_value!r}: {d.explanation}")
     print(f"{sum(d.differs for d in items)} of {len(items)} linked pairs differ")
     return 0
 

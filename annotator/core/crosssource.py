@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from annotator.core.formats.csv_set import escape_cell
 from annotator.core.model import Annotation, Link
-from annotator.core.numbers import compare, describe, read_number, values_differ
+from annotator.core.names import same_name, script
+from annotator.core.numbers import COMPATIBLE, DIFFERS, SAME, compare, describe, read_number, verdict
 from annotator.core.store import Store
 
 SAME_AS = "same as"
@@ -25,16 +26,51 @@ FIGURE, ACTOR, CLAIM = "Figure", "Actor", "Claim"
 
 @dataclass(frozen=True)
 class Discrepancy:
-    """One linked pair compared: two figures (numbers read) or two names of one actor."""
+    """One linked pair compared: two figures (numbers read) or two names of one actor.
+
+    ``verdict`` is the one rule every view shows (:func:`annotator.core.numbers.verdict`):
+    ``"same"``, ``"compatible"`` (numbers that differ but can both be true), ``"differs"``;
+    ``"unread"`` when no number could be read on one side. ``differs`` is ``verdict == "differs"``.
+    """
 
     kind: str  # "figure" or "actor"
     link: Link
     left: Annotation
     right: Annotation
-    left_value: str  # the reading ("at least 6 people") or the surface form
+    left_value: str  # the reading in plain words ("at least 6 people") or the surface form
     right_value: str
     differs: bool
     explanation: str
+    verdict: str = ""
+    left_language: str = ""
+    right_language: str = ""
+
+    def swapped(self) -> Discrepancy:
+        """The same pair with its sides exchanged (to follow the panes rather than the link's direction)."""
+        return replace(self, left=self.right, right=self.left, left_value=self.right_value,
+                       right_value=self.left_value, left_language=self.right_language,
+                       right_language=self.left_language)
+
+    def facing(self, left_document: str | None, right_document: str | None) -> Discrepancy:
+        """Oriented so that the left side is in ``left_document`` (or the right side in ``right_document``)."""
+        if self.left.document == left_document or self.right.document == right_document:
+            return self
+        if self.right.document == left_document or self.left.document == right_document:
+            return self.swapped()
+        return self
+
+    def to_json(self, titles: dict[str, str]) -> dict:
+        def side(ann: Annotation, value: str, language: str) -> dict:
+            return {"id": ann.id, "document": ann.document, "title": titles.get(ann.document, ann.document),
+                    "language": language, "label": ann.label, "quote": ann.quote, "reading": value}
+
+        return {"kind": self.kind, "link_type": self.link.type, "verdict": self.verdict, "differs": self.differs,
+                "explanation": self.explanation, "left": side(self.left, self.left_value, self.left_language),
+                "right": side(self.right, self.right_value, self.right_language)}
+
+
+#: What a mark in the Discrepancies table and the CLI says for each verdict.
+VERDICT_MARKS = {SAME: "= same", COMPATIBLE: "≈ compatible", DIFFERS: "≠ differs", "unread": "? unread"}
 
 
 def _pairs(store: Store, types: set[str] | None = None):
@@ -48,40 +84,56 @@ def _pairs(store: Store, types: set[str] | None = None):
         yield link, by_id[link.source], by_id[link.target]
 
 
+def _figure_pair(link: Link, a: Annotation, b: Annotation, la: str, lb: str) -> Discrepancy:
+    ra, rb = read_number(a.quote, la or None), read_number(b.quote, lb or None)
+    if ra is None or rb is None:
+        unread = a.quote if ra is None else b.quote
+        return Discrepancy("figure", link, a, b, describe(ra) if ra else "?", describe(rb) if rb else "?", False,
+                           f"no number could be read in {unread!r}", "unread", la, lb)
+    kind = verdict(ra, rb)
+    return Discrepancy("figure", link, a, b, describe(ra), describe(rb), kind == DIFFERS, compare(ra, rb), kind,
+                       la, lb)
+
+
+def _actor_pair(link: Link, a: Annotation, b: Annotation, la: str, lb: str) -> Discrepancy:
+    if same_name(a.quote, b.quote):
+        other = script(a.quote) != script(b.quote)
+        why = "same actor, other spelling" + (f" ({script(a.quote)} / {script(b.quote)} script)" if other else "")
+        return Discrepancy("actor", link, a, b, a.quote, b.quote, False, why, SAME, la, lb)
+    return Discrepancy("actor", link, a, b, a.quote, b.quote, True, "the same actor is named differently", DIFFERS,
+                       la, lb)
+
+
 def discrepancies(store: Store) -> list[Discrepancy]:
     """Every linked Figure pair with both readings, and every same-as Actor pair whose names differ.
 
-    Figure pairs are compared whatever the link type; ``differs`` is True when
-    the numbers stated differ (qualifiers such as "at least" are shown, not
-    used to excuse a difference). Actor pairs are listed only when their
-    surface forms differ ("Sergei" / "Sergey").
+    Figure pairs are compared whatever the link type, each side read with the rules of its
+    document's language. Actor pairs are listed only when their surface forms differ; a name
+    written in another script or spelling ("Steve Witkoff" / "Стив Уиткофф", "Sergei" / "Sergey")
+    is "same actor, other spelling", anything else "the same actor is named differently".
     """
+    languages = {d.id: d.language for d in store.documents()}
     out = []
     for link, a, b in _pairs(store):
+        la, lb = languages.get(a.document, ""), languages.get(b.document, "")
         if a.label == FIGURE and b.label == FIGURE:
-            ra, rb = read_number(a.quote), read_number(b.quote)
-            if ra is None or rb is None:
-                unread = a.quote if ra is None else b.quote
-                out.append(Discrepancy("figure", link, a, b, describe(ra) if ra else "?", describe(rb) if rb else "?",
-                                       False, f"no number could be read in {unread!r}"))
-                continue
-            out.append(Discrepancy("figure", link, a, b, describe(ra), describe(rb), values_differ(ra, rb),
-                                   compare(ra, rb)))
+            out.append(_figure_pair(link, a, b, la, lb))
         elif link.type == SAME_AS and a.label == ACTOR and b.label == ACTOR and a.quote != b.quote:
-            out.append(Discrepancy("actor", link, a, b, a.quote, b.quote, True,
-                                   "the same actor is named differently"))
+            out.append(_actor_pair(link, a, b, la, lb))
     return out
 
 
 def write_discrepancies_csv(items: list[Discrepancy], titles: dict[str, str], out: TextIO) -> int:
     """Discrepancies as CSV (same conventions as the annotation CSV: RFC 4180, formula-safe cells)."""
     writer = csv.writer(out)
-    writer.writerow(("kind", "link_type", "differs", "left_document", "left_quote", "left_value", "right_document",
-                     "right_quote", "right_value", "explanation", "left_id", "right_id"))
+    writer.writerow(("kind", "link_type", "verdict", "differs", "left_document", "left_language", "left_quote",
+                     "left_value", "right_document", "right_language", "right_quote", "right_value", "explanation",
+                     "left_id", "right_id"))
     for d in items:
-        writer.writerow((d.kind, escape_cell(d.link.type), "yes" if d.differs else "no",
-                         escape_cell(titles.get(d.left.document, d.left.document)), escape_cell(d.left.quote),
-                         escape_cell(d.left_value), escape_cell(titles.get(d.right.document, d.right.document)),
+        writer.writerow((d.kind, escape_cell(d.link.type), d.verdict, "yes" if d.differs else "no",
+                         escape_cell(titles.get(d.left.document, d.left.document)), d.left_language,
+                         escape_cell(d.left.quote), escape_cell(d.left_value),
+                         escape_cell(titles.get(d.right.document, d.right.document)), d.right_language,
                          escape_cell(d.right.quote), escape_cell(d.right_value), escape_cell(d.explanation),
                          d.left.id, d.right.id))
     return len(items)
@@ -99,8 +151,10 @@ class ActorClaims:
 def claims_by_actor(store: Store) -> list[ActorClaims]:
     """Claims grouped by the actor they are said by, across documents and sources.
 
-    Actor spans joined by "same as" links, or with the same text, are one
-    actor; it is named by its most frequent surface form. Sorted by number of
+    Actor spans joined by "same as" links, with the same text, or with one name
+    written in another script or spelling (:func:`annotator.core.names.same_name`:
+    "Steve Witkoff", "Стив Уиткофф", "ويتكوف") are one actor; it is named by its
+    most frequent surface form. Sorted by number of
     claims, then name.
     """
     parent: dict[str, str] = {}
@@ -132,6 +186,11 @@ def claims_by_actor(store: Store) -> list[ActorClaims]:
             union(ann.id, by_text[key])
         else:
             by_text[key] = ann.id
+    forms = list(by_text.items())
+    for i, (name_a, id_a) in enumerate(forms):  # one actor in other scripts and spellings
+        for name_b, id_b in forms[i + 1 :]:
+            if find(id_a) != find(id_b) and same_name(name_a, name_b):
+                union(id_a, id_b)
     groups: dict[str, list[tuple[Annotation, Annotation]]] = {}
     for claim, actor in said:
         groups.setdefault(find(actor.id), []).append((claim, actor))

@@ -177,6 +177,38 @@ def m0005_view_indexes(db: Database) -> None:
     )
 
 
+@migrations(name="0007_languages")
+def m0007_languages(db: Database) -> None:
+    """Languages and provenance.
+
+    * ``documents.language``: the document's language (ISO 639-1 code such as
+      ``en``, ``ru``, ``ar``; ``''`` = not known), detected when it is added and
+      editable; it picks the rules for figures and suggestions. Existing
+      documents are detected on upgrade by :mod:`annotator.core.language`.
+    * ``annotations.origin``: where an annotation came from when it was not
+      tagged by hand (``"suggested: capitalised name"``); never exchanged.
+    * ``rejected_suggestions.quote``: the text of a rejected suggestion, so a
+      pattern rejected again and again stops being suggested anywhere.
+    """
+    db.executescript(
+        """
+        ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT '';
+        ALTER TABLE annotations ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+        ALTER TABLE rejected_suggestions ADD COLUMN quote TEXT NOT NULL DEFAULT '';
+        UPDATE rejected_suggestions SET quote = COALESCE((
+            SELECT substr(t.text, rejected_suggestions.start + 1, rejected_suggestions."end" - rejected_suggestions.start)
+            FROM document_texts t WHERE t.id = rejected_suggestions.document), '');
+        CREATE INDEX rejected_suggestions_quote ON rejected_suggestions(label, quote);
+        PRAGMA user_version = 7;
+        """
+    )
+    from annotator.core.language import detect_language
+
+    rows = db.execute("SELECT id, substr(text, 1, 20000) FROM document_texts").fetchall()
+    for doc_id, sample in rows:
+        db.execute("UPDATE documents SET language = ? WHERE id = ?", [detect_language(sample), doc_id])
+
+
 #: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

@@ -21,6 +21,8 @@ class Document:
     url: str | None = None
     length: int = 0
     added: str = ""
+    #: ISO 639-1 code ("en", "ru", "ar"), "" when not known; see :mod:`annotator.core.language`.
+    language: str = ""
     text: str | None = field(default=None, repr=False, compare=False)
 
 
@@ -55,6 +57,8 @@ class Annotation:
     reviewer: str = ""
     reviewed: str = ""
     review_note: str = ""
+    #: Provenance when not tagged by hand, e.g. "suggested: capitalised name" (not exchanged).
+    origin: str = ""
 
     def overlaps(self, start: int, end: int) -> bool:
         """True if this span shares at least one character with ``[start, end)``."""

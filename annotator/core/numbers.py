@@ -50,25 +50,35 @@ Finding (:func:`find_figures`)
     * a bare "one" unless a noun follows it and no determiner precedes it ("no
       one has", "the one", "one of" are not figures; "one person" is).
 
-Comparing (:func:`values_differ`, :func:`compare`)
-    Two readings *differ* when their stated numbers differ, whatever the
-    qualifiers: "at least six people" and "seven people" differ (6 vs 7) even
-    though both can be true; "30 countries" and "thirty countries" do not.
-    Ranges (no single value) are compared by their bounds. :func:`compare` says
-    which case it is in a short sentence, and whether the two readings could
-    both be true.
+Other languages (``language=``: ru, uk, ar, de, fr, es)
+    Read by :mod:`annotator.core.numwords`: the same kinds of phrase with that
+    language's number words, marks, scale words and qualifiers; a qualifier's
+    reading is its English counterpart (``qualifier="at least"``,
+    ``said="не менее"``). Digits of every Unicode decimal script are read in
+    every language, English included (``٢٨``, ``२८``).
+
+Comparing (:func:`verdict`, :func:`compare`)
+    One rule, shown everywhere: two readings are the *same* when they state the
+    same number (qualifiers may differ: "about 30" / "30"), *compatible* when
+    the numbers differ but both can be true ("at least six people" / "seven
+    people"), and *differ* when they cannot both be true ("30 countries" /
+    "three dozen countries"). Ranges are compared by their bounds; "about N"
+    is taken as N ± 10 %. :func:`compare` words the verdict in a sentence.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from decimal import Decimal
+
+from annotator.core import numwords
 
 __all__ = [
     "NumberReading", "read_number", "find_figures", "figure_readings", "values_differ", "compatible", "compare",
-    "describe",
+    "describe", "verdict", "rules_for", "SAME", "COMPATIBLE", "DIFFERS",
 ]
 
 
@@ -90,6 +100,11 @@ class NumberReading:
     unit: str
     text: str
     qualifier: str = ""
+    #: The qualifier as written when the language is not English ("не менее"); ``qualifier`` is its
+    #: English counterpart ("at least"), so readings in different languages compare.
+    said: str = ""
+    #: The language whose rules read the phrase ("en", "ru", ...).
+    language: str = "en"
 
 
 # ----------------------------------------------------------------- vocabulary
@@ -398,7 +413,7 @@ def _noun_after(text: str, pos: int) -> int:
 
 
 # ----------------------------------------------------------------- public API
-def read_number(phrase: str) -> NumberReading | None:
+def _read_english(phrase: str) -> NumberReading | None:
     """Read the first quantity in ``phrase``; ``None`` if it holds no number.
 
     Dates and years are not filtered here (``read_number("2014")`` is 2014);
@@ -447,18 +462,107 @@ def _figures(text: str):
         yield found.qstart, end, found
 
 
-def find_figures(text: str) -> list[tuple[int, int]]:
-    """Code-point spans ``(start, end)`` of the number phrases in ``text``, in text order, never overlapping."""
-    return [(s, e) for s, e, _ in _figures(text)]
-
-
-def figure_readings(text: str) -> list[tuple[int, int, NumberReading]]:
-    """Like :func:`find_figures`, with each span's reading (its ``text`` is the span's text)."""
+def _english_readings(text: str) -> list[tuple[int, int, NumberReading]]:
     out = []
     for start, end, found in _figures(text):
         rest = " ".join(text[found.m.end("numend") : end].lstrip("-\u2010").split())
         out.append((start, end, _reading(found, text[start:end], rest)))
     return out
+
+
+# ----------------------------------------------------------------- languages
+_OTHER_DIGITS = re.compile(r"(?![0-9])\d")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_UKRAINIAN = re.compile("[іїєґІЇЄҐ]")
+
+
+def _ascii_digits(text: str) -> str:
+    """``text`` with the digits of every script as ASCII digits (one code point each, so offsets stay)."""
+    if _OTHER_DIGITS.search(text) is None:
+        return text
+    return _OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group())), text)
+
+
+def rules_for(language: str | None) -> str:
+    """The language whose rules read figures for a document in ``language`` ("en" when it has none)."""
+    return language if language in numwords.QUALIFIERS else "en"
+
+
+def guess_languages(phrase: str) -> list[str]:
+    """Languages to try for a phrase of unknown language, judged by its script."""
+    if _ARABIC_LETTER.search(phrase):
+        return ["ar"]
+    if _CYRILLIC.search(phrase):
+        return ["uk", "ru"] if _UKRAINIAN.search(phrase) else ["ru", "uk"]
+    return ["en", "de", "fr", "es"]
+
+
+def _intl_reading(f: numwords.Found, lang: str, text: str, unit_rest: str) -> NumberReading:
+    kind, approx = _QUALIFIERS.get(f.qualifier, ("", False))
+    value = float(f.value) if f.value is not None else None
+    low = float(f.low) if f.low is not None else None
+    high = float(f.high) if f.high is not None else None
+    if f.qualifier and value is not None:
+        if kind == "low":
+            low, high = value, None
+        elif kind == "high":
+            low, high = None, value
+        else:
+            low = high = None
+    if f.said and unit_rest.endswith(f.said):  # a qualifier after the noun ("ستة أشخاص على الأقل")
+        unit_rest = unit_rest[: -len(f.said)].strip()
+    unit = " ".join(p for p in ("%" if f.percent else "", unit_rest) if p)
+    return NumberReading(value, low, high, approx, unit, text, f.qualifier, f.said, lang)
+
+
+def _read_in(phrase: str, lang: str) -> NumberReading | None:
+    if lang == "en":
+        found = _read_english(_ascii_digits(phrase))
+        return replace(found, text=phrase) if found is not None else None
+    for f in numwords.scan(phrase, lang, figures_only=False):
+        rest = _SPACES.sub(" ", phrase[f.num_end :].strip()).rstrip(".,;:!?)]”’\"'»،").strip()
+        return _intl_reading(f, lang, phrase, rest)
+    return None
+
+
+def read_number(phrase: str, language: str | None = None) -> NumberReading | None:
+    """Read the first quantity in ``phrase``; ``None`` if it holds no number.
+
+    ``language`` picks the rules ("ru", "ar", ...); without it, or when its rules read nothing, the
+    languages of the phrase's script are tried. Dates and years are not filtered here
+    (``read_number("2014")`` is 2014); ordinals ("21st", "second") are not numbers.
+    """
+    tried = []
+    for lang in ([rules_for(language)] if language else []) + guess_languages(phrase):
+        if lang in tried:
+            continue
+        tried.append(lang)
+        reading = _read_in(phrase, lang)
+        if reading is not None:
+            return reading
+    return None
+
+
+def find_figures(text: str, language: str = "en") -> list[tuple[int, int]]:
+    """Code-point spans ``(start, end)`` of the number phrases in ``text``, in text order, never overlapping."""
+    lang = rules_for(language)
+    if lang == "en":
+        return [(s, e) for s, e, _ in _figures(_ascii_digits(text))]
+    return [(f.start, f.end) for f in numwords.scan(text, lang)]
+
+
+def figure_readings(text: str, language: str = "en") -> list[tuple[int, int, NumberReading]]:
+    """Like :func:`find_figures`, with each span's reading (its ``text`` is the span's text)."""
+    lang = rules_for(language)
+    if lang == "en":
+        scanned = _ascii_digits(text)
+        readings = _english_readings(scanned)
+        if scanned is text:
+            return readings
+        return [(s, e, replace(r, text=text[s:e])) for s, e, r in readings]
+    return [(f.start, f.end, _intl_reading(f, lang, text[f.start : f.end], " ".join(text[f.num_end : f.end].split())))
+            for f in numwords.scan(text, lang)]
 
 
 def describe(reading: NumberReading) -> str:
@@ -531,18 +635,32 @@ def compatible(a: NumberReading, b: NumberReading) -> bool:
     return alo <= bhi and blo <= ahi
 
 
+SAME, COMPATIBLE, DIFFERS = "same", "compatible", "differs"
+
+
+def verdict(a: NumberReading, b: NumberReading) -> str:
+    """How two readings relate, the one rule every view shows: ``"same"`` (the same number is stated,
+    whatever the qualifiers), ``"compatible"`` (different numbers that can both be true: "at least 6"
+    and "7"), or ``"differs"`` (they cannot both be true: "30" and "36")."""
+    if not values_differ(a, b):
+        return SAME
+    return COMPATIBLE if compatible(a, b) else DIFFERS
+
+
 def compare(a: NumberReading, b: NumberReading) -> str:
-    """One sentence on how two readings relate, e.g.
-    ``"values differ: at least 6 people vs 7 people (compatible: both can be true)"``."""
+    """One sentence on how two readings relate, worded from :func:`verdict`, e.g.
+    ``"compatible: at least 6 people vs 7 people can both be true"``."""
     da, db = describe(a), describe(b)
-    if values_differ(a, b):
-        verdict = "compatible: both can be true" if compatible(a, b) else "incompatible"
-        text = f"values differ: {da} vs {db} ({verdict})"
+    kind = verdict(a, b)
+    if kind == DIFFERS:
+        text = f"values differ: {da} vs {db} (they cannot both be true)"
+    elif kind == COMPATIBLE:
+        text = f"compatible: {da} vs {db} can both be true (the numbers stated differ)"
     elif a.qualifier != b.qualifier or a.approx != b.approx:
         text = f"same number, different qualifier: {da} vs {db}"
     else:
         shown = _fmt(a.value) if a.value is not None else f"{_fmt(a.low)}–{_fmt(a.high)}"
         text = f"same value: {shown}"
-    if a.unit and b.unit and a.unit.lower() != b.unit.lower():
+    if a.unit and b.unit and a.language == b.language and a.unit.lower() != b.unit.lower():
         text += f"; units differ ({a.unit!r} vs {b.unit!r})"
     return text

@@ -50,8 +50,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from annotator.core.language import language_name
+from annotator.core.learning import Learned, other_script_names, title_names
 from annotator.core.model import Annotation
-from annotator.core.numbers import describe, figure_readings
+from annotator.core.numbers import describe, figure_readings, rules_for
 
 __all__ = ["Suggestion", "suggest", "KINDS"]
 
@@ -103,9 +105,11 @@ class _Covered:
 
 
 # ----------------------------------------------------------------- figures
-def _figure_suggestions(text: str):
-    for start, end, reading in figure_readings(text):
-        yield start, end, f"{REASON_FIGURE}: {describe(reading)}"
+def _figure_suggestions(text: str, language: str = "en"):
+    rules = rules_for(language)
+    where = "" if rules == "en" else f" ({language_name(rules)})"
+    for start, end, reading in figure_readings(text, rules):
+        yield start, end, f"{REASON_FIGURE}{where}: {describe(reading)}"
 
 
 # ----------------------------------------------------------------- claims
@@ -165,7 +169,7 @@ def _usable_name(name: str) -> bool:
 _WORDISH = re.compile(r"[\w\u0300-\u036f]")
 
 
-def _tagged_suggestions(text: str, names: set[str]):
+def _tagged_suggestions(text: str, names: set[str], reason: str = REASON_TAGGED):
     names = {n for n in names if _usable_name(n)}
     if not names:
         return
@@ -182,7 +186,7 @@ def _tagged_suggestions(text: str, names: set[str]):
             pos = s + 1  # inside a word: look again from the next character
             continue
         if e > s:
-            yield s, e, REASON_TAGGED
+            yield s, e, reason
         pos = max(e, s + 1)
 
 
@@ -219,8 +223,30 @@ TITLES = frozenset(
     Dame Lord Lady Judge Justice Speaker Commissioner Director Spokesman Spokeswoman Spokesperson
     Chairman Chairwoman Chairperson Chair Leader Deputy Special Officer Premier
     Attorney Counsel Advisor Adviser Aide Envoys Ministers Presidents Secretary-General CEO
+    Präsident Präsidentin Kanzler Kanzlerin Bundeskanzler Bundeskanzlerin Außenminister Außenministerin
+    Sondergesandte Sondergesandter Sprecher Sprecherin Ministerpräsident Botschafter Herr Frau
     """.split()
 )
+# Words that make a capitalised run an institution, a place or a title of a work rather than a person:
+# the run is cut there ("White House", "Air Force One", "Financial Times", "Top Kremlin aide").
+NON_PERSON = frozenset(
+    """
+    House Times Force Forces One Two Kremlin Pentagon Commission Council Union States Emirates Kingdom Republic
+    Federation Ministry Office Party Agency Post Journal News Street Square Bank Fund Group Committee Court
+    Parliament Assembly Senate Congress Airport University Institute Foundation Company Corporation Inc Ltd
+    Service Services Guard Command East West North South Sea Ocean River Island Islands Gulf Strait Bay City
+    Province Region Oblast Herald Telegraph Guardian Tribune Press Review Magazine Television Radio Network
+    Summit Plan Treaty Accord Agreement Day War Organisation Organization Alliance Coalition Army Navy Duma
+    Rada Bundestag Knesset Élysée Downing Vatican Street Avenue Palace Hall Centre Center Stadium
+    """.split()
+)
+# Names on a line that credits the journalists ("Additional reporting by Ben Hall in London") are bylines.
+_BYLINE = re.compile(
+    r"(?im)^[^\S\n]*(?:(?:additional|further)\s+)?(?:reporting|writing|editing|research|compiled|edited|written|"
+    r"photographs?|photo)\s+by\b[^\n]*|^[^\S\n]*by\s+[A-Z][^\n]{0,80}$"
+)
+# A run after these is a place ("talks in Abu Dhabi", "in Kiryat Gat") unless its last word is seen alone.
+_LOCATIVE = frozenset("in at near outside inside across throughout".split())
 # Dropped from the front of a 3+ word name: "Army Dan Driscoll", "State Marco Rubio".
 DEPARTMENTS = frozenset(
     """
@@ -314,8 +340,9 @@ def _trim_particles(tokens: list) -> list:
     return tokens
 
 
-def _pieces(text: str):
-    """Split every run of capitalised words into pieces at titles, acronyms and calendar words."""
+def _pieces(text: str, stop_words=frozenset()):
+    """Split every run of capitalised words into pieces at titles, acronyms, calendar words, words naming
+    institutions or places (:data:`NON_PERSON`) and learned stop words."""
     run_re, token_re = _name_patterns()
     for run in run_re.finditer(text):
         words = run.group()
@@ -331,12 +358,14 @@ def _pieces(text: str):
                 word in _CALENDAR
                 or word in ACRONYMS
                 or (kind == "init" and word.isalpha() and len(word) > 2)
-                or (kind == "word" and _is_title(word))
+                or (kind == "word" and (_is_title(word) or word in NON_PERSON))
+                or (stop_words and word.casefold() in stop_words)
             )
             if not breaker and kind == "init" and current and current[-1][2] == "init":
                 breaker = True  # two initials in a row: "JD FBI"
             if breaker:
-                current = _trim_particles(current)
+                # The words before an institution's or place's word belong to it ("United Arab Emirates").
+                current = [] if kind == "word" and word in NON_PERSON else _trim_particles(current)
                 if current:
                     yield _Piece(current, initial and first)
                 current = []
@@ -370,10 +399,33 @@ def _span_text(text: str, tokens: list) -> str:
     return text[tokens[0][0] : tokens[-1][1]]
 
 
-def _name_suggestions(text: str, tagged: set[str]):
-    pieces = list(_pieces(text))
+def _byline_spans(text: str) -> _Covered:
+    return _Covered(m.span() for m in _BYLINE.finditer(text))
+
+
+def _placed(text: str, start: int, end: int, counts: dict[str, int]) -> bool:
+    """A run right after "in", "at"... whose last word never occurs on its own: a place.
+
+    ``counts`` caches how often a word or a run occurs in ``text`` (each is counted once).
+    """
+    before = re.search(r"([^\W\d_]+)[ \u00a0]+$", text[max(0, start - 20) : start])
+    if not before or before.group(1) not in _LOCATIVE:
+        return False
+    run = text[start:end]
+    last = run.split()[-1]
+    if last not in counts:
+        counts[last] = len(re.findall(rf"(?<![^\W\d_]){re.escape(last)}(?![^\W\d_])", text))
+    if "\0" + run not in counts:
+        counts["\0" + run] = text.count(run)
+    return counts[last] <= counts["\0" + run]
+
+
+def _name_suggestions(text: str, tagged: set[str], stop_words=frozenset()):
+    pieces = list(_pieces(text, stop_words))
     if not pieces:
         return
+    bylines = _byline_spans(text)
+    placed: dict[str, int] = {}
     lower_words: set[str] | None = None
     counts: dict[str, int] = {}
     mid_sentence: set[str] = set()
@@ -405,7 +457,9 @@ def _name_suggestions(text: str, tagged: set[str]):
         for part in _split_known(text, tokens, counts, tagged):
             n = _name_count(part)
             if 2 <= n <= 4 and any(t[2] in ("word", "hyph") for t in part):
-                results.append((part[0][0], part[-1][1], REASON_NAME))
+                s, e = part[0][0], part[-1][1]
+                if not bylines(s, e) and not _placed(text, s, e, placed):
+                    results.append((s, e, REASON_NAME))
     yield from results
 
 
@@ -442,18 +496,24 @@ def suggest(
     existing: list[Annotation],
     actor_names: set[str] | None = None,
     kinds: Iterable[str] = KINDS,
+    language: str = "en",
+    learned: Learned | None = None,
 ) -> list[Suggestion]:
     """Suggested Figure, Actor and Claim spans for document ``doc_id`` with text ``text``.
 
     ``existing`` are annotations (those of other documents are used only for
     their Actor quotes); ``actor_names`` are the quotes of Actor annotations
-    across the project. ``kinds`` picks which labels to suggest; an unknown
-    kind raises :class:`ValueError`.
+    across the project. ``language`` (a code, "ru", "ar") picks the rules for
+    figures and names. ``learned`` is what the project's analysts taught
+    (:class:`annotator.core.learning.Learned`): quotes tagged elsewhere for
+    every label, patterns rejected again and again, the learned stop-list.
+    ``kinds`` picks which labels to suggest; an unknown kind raises :class:`ValueError`.
     """
     kinds = tuple(kinds)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise ValueError(f"cannot suggest {', '.join(map(repr, unknown))}: known kinds are {', '.join(KINDS)}")
+    learned = learned or Learned()
 
     here = [a for a in existing if a.document == doc_id]
     taken = {(a.start, a.end, a.label) for a in here}
@@ -462,20 +522,26 @@ def suggest(
     def add(label: str, spans) -> None:
         for start, end, reason in spans:
             key = (start, end, label)
-            if key not in taken and key not in found and 0 <= start < end <= len(text):
+            if key not in taken and key not in found and 0 <= start < end <= len(text) \
+                    and not learned.stopped(label, text[start:end]):
                 found[key] = reason
 
     if "Figure" in kinds:
-        add("Figure", _figure_suggestions(text))
+        add("Figure", _figure_suggestions(text, language))
+        add("Figure", _tagged_suggestions(text, set(learned.tagged.get("Figure", ())), "tagged as Figure elsewhere"))
     if "Claim" in kinds:
         add("Claim", _claim_suggestions(text))
+        add("Claim", _tagged_suggestions(text, set(learned.tagged.get("Claim", ())), "tagged as Claim elsewhere"))
     if "Actor" in kinds:
-        names = {n.strip() for n in (actor_names or ())}
+        names = {n.strip() for n in (actor_names or ())} | set(learned.tagged.get("Actor", ()))
         names |= {a.quote.strip() for a in existing if a.label == "Actor"}
         names.discard("")
         covered = _Covered((a.start, a.end) for a in here if a.label == "Actor")
         add("Actor", ((s, e, r) for s, e, r in _tagged_suggestions(text, names) if not covered(s, e)))
-        add("Actor", ((s, e, r) for s, e, r in _name_suggestions(text, names) if not covered(s, e)))
+        add("Actor", ((s, e, r) for s, e, r in other_script_names(text, names, language) if not covered(s, e)))
+        add("Actor", ((s, e, r) for s, e, r in title_names(text, language) if not covered(s, e)))
+        add("Actor", ((s, e, r) for s, e, r in _name_suggestions(text, names, learned.stop_words)
+                      if not covered(s, e)))
 
     return [
         Suggestion(doc_id, label, start, end, text[start:end], reason)
@@ -484,11 +550,12 @@ def suggest(
 
 
 def suggest_in_project(store, doc_id: str, kinds=("Figure", "Actor", "Claim")) -> list[Suggestion]:
-    """Suggestions for one document of a project: actor names come from every Actor span in the
-    project, and suggestions the analyst rejected in this document stay hidden."""
+    """Suggestions for one document of a project, with its language's rules and what the project's analysts
+    taught (:class:`Learned`); suggestions the analyst rejected in this document stay hidden."""
+    doc = store.document(doc_id)
     text = store.document_text(doc_id)
     existing = store.annotations(document=doc_id)
-    names = {a.quote for a in store.iter_annotations(label="Actor")}
+    learned = Learned.from_store(store)
     rejected = store.rejected_suggestions(doc_id)
-    return [s for s in suggest(doc_id, text, existing, actor_names=names, kinds=kinds)
+    return [s for s in suggest(doc_id, text, existing, kinds=kinds, language=doc.language or "en", learned=learned)
             if (s.label, s.start, s.end) not in rejected]

@@ -76,12 +76,18 @@ def is_word_char(ch: str) -> bool:
     return bool(_WORD.match(ch)) or unicodedata.category(ch).startswith("M")
 
 
-def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+#: One-letter words Arabic writes onto the next word: and, by/with, for/to, so, like.
+ARABIC_CLITICS = "وبلفك"
+
+
+def snap_to_words(text: str, start: int, end: int, language: str = "") -> tuple[int, int]:
     """Widen ``[start, end)`` to whole words and trim surrounding whitespace.
 
     A selection that starts or ends inside a word grows to include the whole
     word; leading and trailing whitespace is dropped. An empty or all-space
-    selection is returned unchanged.
+    selection is returned unchanged. In Arabic (``language="ar"``) a selection
+    that starts just after a one-letter clitic ("و" and, "ب" by...) at the
+    start of a word keeps it out: selecting "ويتكوف" in "وويتكوف" takes the name.
     """
     lo, hi = min(start, end), max(start, end)
     start, end = min(max(0, lo), len(text)), min(max(0, hi), len(text))
@@ -92,8 +98,11 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
         e -= 1
     if s == e:
         return start, end
+    first = s
     while s > 0 and is_word_char(text[s - 1]) and is_word_char(text[s]):
         s -= 1
+    if language == "ar" and first == s + 1 and text[s] in ARABIC_CLITICS and first < e:
+        s = first
     while e < len(text) and is_word_char(text[e]) and is_word_char(text[e - 1]):
         e += 1
     return s, e

@@ -260,8 +260,9 @@ class AcceptSuggestions(StoreCommand):
         with store.transaction():
             if not self.created:
                 for s in self.suggestions:
+                    # The reason is provenance, not the analyst's note: it goes to ``origin``.
                     self.created.append(store.add_annotation(self.document, self.label or s.label, s.start, s.end,
-                                                             self.session.user, note=f"suggested: {s.reason}"))
+                                                             self.session.user, origin=f"suggested: {s.reason}"))
             else:
                 for a in self.created:
                     store.restore_annotation(a)
@@ -314,7 +315,7 @@ class DeleteDocument(StoreCommand):
 
 
 class EditDocument(StoreCommand):
-    """Change a document's title, source, published date or URL."""
+    """Change a document's title, source, published date, URL or language."""
 
     def __init__(self, session, document, **fields):
         super().__init__(session, f"Edit details of '{short_quote(document.title)}'")

@@ -51,6 +51,7 @@ class CrossSource:
         self.session = window.session
         self.links_dock = LinksDock(self.session, window)
         self.discrepancies_dock = DiscrepanciesDock(self.session, window)
+        self.discrepancies_dock.pane_documents = lambda: (window.pane_document(0), window.pane_document(1))
         self.claims_dock = ClaimsDock(self.session, window)
         self.link_source: str | None = None
         self.requested: set[str] = set()  # documents the analyst asked suggestions for
@@ -63,8 +64,13 @@ class CrossSource:
         return (self.links_dock, self.discrepancies_dock, self.claims_dock)
 
     def reload(self) -> None:
+        self._cache.clear()  # a document's language, a tag or a link may change what is suggested
         for dock in self.docks():
             dock.reload()
+
+    def panes_changed(self) -> None:
+        """A pane shows another document: the Discrepancies table follows the panes."""
+        self.discrepancies_dock.reload()
 
     # ------------------------------------------------------------------ linking
     def mark_link_source(self) -> None:
@@ -186,8 +192,10 @@ class CrossSource:
             self._cache[doc] = {suggestion_id(s): s for s in found}
         return self._cache[doc]
 
-    def invalidate(self, doc: str) -> None:
-        self._cache.pop(doc, None)
+    def invalidate(self, doc: str | None = None) -> None:
+        """Forget the suggestions computed so far: a tag or a rejection in one document teaches the
+        suggester something for every document (tagged elsewhere, rejected twice)."""
+        self._cache.clear()
 
     def shows_suggestions(self, doc: str) -> bool:
         """Whether ``doc``'s panes show suggestions (asked for, or shown while reading; never while reviewing)."""

@@ -44,7 +44,7 @@ from annotator.core.text import Utf16Map, snap_to_words
 from annotator.gui.reading_layout import (
     LINE_HEIGHT_PERCENT, PROPORTIONAL, SpacedLayout, first_line_reaching, line_leading, reading_font,
 )
-from annotator.gui.span_painting import FILL_ALPHA, SpanPainting, SpanStyle
+from annotator.gui.span_painting import FILL_ALPHA, RTL_LETTERS, SpanPainting, SpanStyle
 
 __all__ = ["DOCUMENT_MARGIN", "FILL_ALPHA", "LINE_HEIGHT_PERCENT", "DocumentView", "SpanStyle"]
 
@@ -103,6 +103,9 @@ class DocumentView(SpanPainting, QPlainTextEdit):
 
         self._text = ""
         self._map = Utf16Map("")
+        self._has_rtl = False  # any right-to-left letters: spans are then placed by glyph runs
+        #: The document's language (a code, "ar"); picks the word-snapping rules.
+        self.language = ""
         self._index = SpanIndex(())  # the spans shown, by id and by place
         self._loader: Callable[[], bool] | None = None  # see set_spans
         self._load_generation = 0
@@ -126,6 +129,7 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         """Show ``text`` (already LF-normalised); clears spans, the selected span and the selection."""
         self._text = text
         self._map = Utf16Map(text)
+        self._has_rtl = RTL_LETTERS.search(text) is not None
         self._index = SpanIndex(())
         self._index_edits += 1
         self._start_loading(None)
@@ -329,7 +333,7 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         """Widen the selection to whole words (keeping its direction)."""
         cursor = self.textCursor()
         start, end = self.selection_range()
-        snapped = snap_to_words(self._text, start, end)
+        snapped = snap_to_words(self._text, start, end, self.language)
         if snapped == (start, end):
             return
         anchor, position = snapped

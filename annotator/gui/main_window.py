@@ -355,6 +355,7 @@ class MainWindow(SpanSync, QMainWindow):
         self.panes[index].show_document(doc, text)
         self._refresh_spans(index)
         self._update_status()
+        self.cross.panes_changed()
 
     def _on_links_changed(self) -> None:
         self.cross.reload()

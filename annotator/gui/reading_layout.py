@@ -7,7 +7,7 @@ space goes mostly below each line, which is where the underline lanes live.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QTextBlock, QTextBlockFormat, QTextLayout
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
@@ -70,6 +70,7 @@ class SpacedLayout(QPlainTextDocumentLayout):
         layout = block.layout()
         if rect.isNull() or layout.lineCount() == 0:
             return rect
+        align_to_direction(block, layout)
         first = layout.lineAt(0)
         above, below = line_leading(block, first.height())
         if above and first.y() == 0:  # laid out afresh since we last spaced it
@@ -87,6 +88,26 @@ class SpacedLayout(QPlainTextDocumentLayout):
             line = layout.lineAt(i)
             line.setPosition(QPointF(line.x(), y))
             y += line.height() + above + below
+
+
+_RIGHT = Qt.AlignmentFlag.AlignRight
+
+
+def align_to_direction(block: QTextBlock, layout: QTextLayout) -> None:
+    """Right-align a paragraph written right to left (its first strong letter is Arabic, Hebrew...).
+
+    ``QPlainTextDocumentLayout`` gives every block the document's text option
+    (left-aligned) and ignores block formats, so an Arabic paragraph's short
+    last line would hang on the left. The direction is Qt's own per paragraph
+    (first strong character), so an English paragraph in an Arabic article stays
+    left-aligned. The alignment is applied when lines are drawn and hit-tested,
+    so the block need not be laid out again.
+    """
+    option = layout.textOption()
+    rtl = block.textDirection() == Qt.LayoutDirection.RightToLeft
+    if rtl != bool(option.alignment() & _RIGHT):
+        option.setAlignment(_RIGHT if rtl else Qt.AlignmentFlag.AlignLeft)
+        layout.setTextOption(option)
 
 
 def first_line_reaching(layout: QTextLayout, count: int, y: float, below: float) -> int:

@@ -9,6 +9,7 @@ It uses the view's ``_index`` (a :class:`SpanIndex`), ``_map`` (UTF-16 offsets),
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import NamedTuple
 
@@ -62,6 +63,32 @@ _HATCHES = {"hatched": Qt.BrushStyle.BDiagPattern, "crossed": Qt.BrushStyle.Diag
 
 #: One line's share of a span as painted: (span, text rect, bottom of the line's slot, baseline y).
 _Piece = tuple[SpanStyle, QRectF, float, float]
+
+
+#: Letters written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko, their presentation forms).
+RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def visual_ranges(line: QTextLine, lo: int, hi: int, bidi: bool) -> list[tuple[float, float]]:
+    """Where the glyphs of UTF-16 positions ``[lo, hi)`` of ``line`` are: ``(x1, x2)`` ranges, left to right.
+
+    On a line mixing directions (an English name in an Arabic sentence) one
+    logical range may be several pieces on screen; Qt's glyph runs say where
+    each one is. A line in one direction is one piece between two cursor positions.
+    """
+    if bidi:
+        runs = [r.boundingRect() for r in line.glyphRuns(lo, hi - lo)]
+        ranges = sorted((r.left(), r.right()) for r in runs if r.width() > 0)
+        if ranges:
+            merged = [list(ranges[0])]
+            for a, b in ranges[1:]:
+                if a <= merged[-1][1] + 0.5:
+                    merged[-1][1] = max(merged[-1][1], b)
+                else:
+                    merged.append([a, b])
+            return [(a, b) for a, b in merged]
+    x1, x2 = line.cursorToX(lo)[0], line.cursorToX(hi)[0]
+    return [(min(x1, x2), max(x1, x2))]
 
 
 class SpanPainting:
@@ -122,6 +149,7 @@ class SpanPainting:
         position = block.position()
         to_utf16, from_utf16 = self._map.to_utf16, self._map.from_utf16
         spans = index.overlapping(from_utf16(position + first_u16), from_utf16(position + last_u16))
+        bidi = bool(spans) and getattr(self, "_has_rtl", False) and RTL_LETTERS.search(block.text()) is not None
         for span in spans:
             a = max(to_utf16(span.start) - position, first_u16)
             b = min(to_utf16(span.end) - position, last_u16)
@@ -130,10 +158,10 @@ class SpanPainting:
                 line = lines[k]
                 lo, hi = max(a, starts[k]), min(b, starts[k] + line.textLength())
                 if lo < hi:
-                    x1, x2 = line.cursorToX(lo)[0], line.cursorToX(hi)[0]
                     text_top = origin.y() + line.y()
-                    rect = QRectF(origin.x() + min(x1, x2), text_top, abs(x2 - x1), line.height())
-                    pieces.append((span, rect, text_top + line.height() + below, text_top + line.ascent()))
+                    for x1, x2 in visual_ranges(line, lo, hi, bidi):
+                        rect = QRectF(origin.x() + x1, text_top, x2 - x1, line.height())
+                        pieces.append((span, rect, text_top + line.height() + below, text_top + line.ascent()))
                 k += 1
 
     def _colors_for(self, color: str) -> tuple[QColor, QColor, QColor]:

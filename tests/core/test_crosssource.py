@@ -44,14 +44,22 @@ def test_linked_casualty_figures_are_flagged_as_different(seeded):
     store.add_link("contradicts", dozen.id, thirty.id, "alice")
     store.add_link("same as", plan_ft.id, plan_wire.id, "alice")
     found = {(d.left.quote, d.right.quote): d for d in discrepancies(store)}
-    assert found[("at least six people", "seven people")].differs
-    assert found[("at least six people", "seven people")].left_value == "at least 6 people"
+    six_seven = found[("at least six people", "seven people")]
+    # One verdict, shown by the mark and by the explanation alike: both can be true, so it does not differ.
+    assert (six_seven.verdict, six_seven.differs) == ("compatible", False)
+    assert six_seven.explanation.startswith("compatible:")
+    assert six_seven.left_value == "at least 6 people"
     assert found[("three dozen countries", "30 countries")].differs
+    assert found[("three dozen countries", "30 countries")].verdict == "differs"
     assert not found[("28-point", "28-point")].differs
+    for d in found.values():  # never "≠ differs" next to "compatible: both can be true"
+        assert d.differs == (d.verdict == "differs") and ("compatible" in d.explanation) == (d.verdict == "compatible")
     out = io.StringIO(newline="")
     assert write_discrepancies_csv(list(found.values()), {ft: "FT", wire: "Wire"}, out) == 3
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert {r["differs"] for r in rows} == {"yes", "no"}
+    assert {r["left_language"] for r in rows} == {"en"} and {r["verdict"] for r in rows} == {
+        "compatible", "differs", "same"}
 
 
 def test_same_as_actors_with_different_spellings_and_claims_by_actor(seeded):
@@ -129,7 +137,11 @@ def test_suggest_and_discrepancies_commands(seeded, capsys):
     items = json.loads(capsys.readouterr().out)
     assert {"document", "label", "start", "end", "quote", "reason"} == set(items[0])
     assert main(["discrepancies", path]) == 0
-    assert "DIFFERS" in capsys.readouterr().out
+    assert "compatible" in capsys.readouterr().out
+    assert main(["discrepancies", path, "--json"]) == 0
+    [item] = json.loads(capsys.readouterr().out)
+    assert (item["verdict"], item["left"]["language"], item["left"]["reading"]) == (
+        "compatible", "en", "at least 6 people")
     assert main(["export", path, "-f", "links-csv"]) == 0
     assert capsys.readouterr().out.startswith("link_id,type,source_id")
 

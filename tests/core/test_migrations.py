@@ -36,9 +36,27 @@ def test_version_1_project_is_upgraded_and_keeps_its_annotations(tmp_path):
         reviewed = store.set_review("a1", "rejected", "bob", "not a claim")
         assert (reviewed.status, reviewed.reviewer, reviewed.review_note) == ("rejected", "bob", "not a claim")
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == mig.SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == mig.SCHEMA_VERSION
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-    assert names == ["0001_initial", "0002_review", "0003_links_suggestions", "0004_search", "0005_view_indexes"]
+    assert names[:5] == ["0001_initial", "0002_review", "0003_links_suggestions", "0004_search", "0005_view_indexes"]
+    assert names[-1] == "0007_languages"
+
+
+def test_upgrade_to_0007_detects_languages_and_keeps_rejections_with_their_text(tmp_path):
+    path = tmp_path / "old.sqlite"
+    db = Database(path)
+    mig.migrations.apply(db, stop_before="0007_languages")
+    text = "Трамп отправит спецпосланника Стива Уиткоффа в Москву, чтобы обсудить мирный план по Украине."
+    db.execute("INSERT INTO documents VALUES ('sha256:r', 'R', '', NULL, NULL, ?, '2025-11-25T00:00:00Z', 0)",
+               [len(text)])
+    db.execute("INSERT INTO document_texts VALUES ('sha256:r', ?)", [text])
+    db.execute("INSERT INTO rejected_suggestions VALUES ('sha256:r', 'Actor', 0, 5)")
+    db.conn.commit()
+    db.close()
+    with Store.open(path) as store:
+        assert store.document("sha256:r").language == "ru"
+        assert store.rejected_patterns() == {("Actor", "трамп"): 1}
+        assert store.annotations() == []
 
 
 def test_read_only_old_project_is_refused_with_a_message(tmp_path):

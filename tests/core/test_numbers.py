@@ -170,10 +170,10 @@ def test_values_differ(a, b, differ):
 
 def test_compare_explains():
     assert compare(_r("at least six people"), _r("seven people")) == (
-        "values differ: at least 6 people vs 7 people (compatible: both can be true)"
+        "compatible: at least 6 people vs 7 people can both be true (the numbers stated differ)"
     )
     assert compare(_r("three dozen countries"), _r("30 countries")) == (
-        "values differ: 36 countries vs 30 countries (incompatible)"
+        "values differ: 36 countries vs 30 countries (they cannot both be true)"
     )
     assert compare(_r("30 countries"), _r("thirty countries")) == "same value: 30"
     assert compare(_r("about 30"), _r("30")) == "same number, different qualifier: about 30 vs 30"

@@ -355,7 +355,7 @@ def test_add_link_refuses_missing_annotations_and_blank_types(store, doc):
 def test_foreign_keys_are_enforced(store, doc):
     with pytest.raises(sqlite3.IntegrityError):
         store.db.conn.execute(
-            "INSERT INTO annotations VALUES ('x', 'sha256:nope', 'Claim', 0, 1, 'S', 'alice', '', 'pending', '', '', '', '', '')"
+            "INSERT INTO annotations VALUES ('x', 'sha256:nope', 'Claim', 0, 1, 'S', 'alice', '', 'pending', '', '', '', '', '', '')"
         )
 
 

@@ -97,12 +97,13 @@ class AnnotationsMixin(StoreBase):
         created: str | None = None,
         modified: str | None = None,
         text: str | None = None,
+        origin: str = "",
     ) -> Annotation:
         """Tag ``[start, end)`` of ``document`` with ``label``; the quote is taken from the text.
 
         ``text``: the document's text, when the caller already holds it (a window showing it), which
         saves reading a long text from the project for each tag; it is used only if its length is the
-        stored one.
+        stored one. ``origin``: where the tag came from when not tagged by hand ("suggested: ...").
         """
         if text is not None and len(text) != self.document(document).length:
             text = None
@@ -123,6 +124,7 @@ class AnnotationsMixin(StoreBase):
             status=status,
             created=created or stamp,
             modified=modified or created or stamp,
+            origin=origin or "",
         )
         with self.transaction():
             self.ensure_annotator(annotator)
@@ -142,10 +144,10 @@ class AnnotationsMixin(StoreBase):
 
     def _insert_annotations(self, anns: Iterable[Annotation]) -> None:
         self.db.conn.executemany(
-            f"INSERT INTO annotations ({_ANN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO annotations ({_ANN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (a.id, a.document, a.label, a.start, a.end, a.quote, a.annotator, a.note, a.status, a.created,
-                 a.modified, a.reviewer, a.reviewed, a.review_note)
+                 a.modified, a.reviewer, a.reviewed, a.review_note, a.origin)
                 for a in anns
             ),
         )

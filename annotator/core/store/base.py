@@ -40,8 +40,9 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 _ANN_COLUMNS = (
     'id, document, label, start, "end", quote, annotator, note, status, created, modified, reviewer, reviewed, review_note'
+    ", origin"
 )
-_DOC_COLUMNS = "id, title, source, published, url, length, added"
+_DOC_COLUMNS = "id, title, source, published, url, length, added, language"
 
 
 def load_scheme(path: Path | None = None) -> list[Label]:

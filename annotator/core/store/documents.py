@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 
 from annotator.core.errors import InputError, NotFoundError
+from annotator.core.language import detect_language, normalize_language
 from annotator.core.model import Annotation, Document, Link
 from annotator.core.store.base import _DOC_COLUMNS, StoreBase
 from annotator.core.text import document_id, normalize
@@ -33,11 +34,13 @@ class DocumentsMixin(StoreBase):
         source: str = "",
         published: str | None = None,
         url: str | None = None,
+        language: str | None = None,
     ) -> tuple[Document, bool]:
         """Add a document; returns ``(document, created)``.
 
         The text is normalised (CRLF -> LF). A text already in the project is
         recognised by its id and not added twice (``created`` is False).
+        ``language`` (a code such as ``"ru"``) is detected from the text when not given.
         """
         text = normalize(text)
         if not text.strip():
@@ -54,6 +57,7 @@ class DocumentsMixin(StoreBase):
             url=url or None,
             length=len(text),
             added=now(),
+            language=detect_language(text) if language is None else normalize_language(language),
         )
         with self.transaction():
             position = self._read("SELECT COALESCE(MAX(position), -1) + 1 FROM documents")[0][0]
@@ -66,6 +70,7 @@ class DocumentsMixin(StoreBase):
                     "url": doc.url,
                     "length": doc.length,
                     "added": doc.added,
+                    "language": doc.language,
                     "position": position,
                 }
             )
@@ -123,14 +128,16 @@ class DocumentsMixin(StoreBase):
         raise InputError(f"{ref!r} matches {len(rows)} documents; give more of the id.")
 
     def update_document(self, doc_id: str, **fields: str | None) -> Document:
-        """Change a document's title, source, published date or URL (never its text)."""
-        allowed = {"title", "source", "published", "url"}
+        """Change a document's title, source, published date, URL or language (never its text)."""
+        allowed = {"title", "source", "published", "url", "language"}
         unknown = set(fields) - allowed
         if unknown:
             raise InputError(f"A document has no field {sorted(unknown)[0]!r}.")
         self.document(doc_id)
         if "title" in fields and not (fields["title"] or "").strip():
             raise InputError("A document's title cannot be empty.")
+        if "language" in fields:
+            fields["language"] = normalize_language(fields["language"])
         with self.transaction():
             self.db["documents"].update(doc_id, fields)
         return self.document(doc_id)
@@ -154,7 +161,7 @@ class DocumentsMixin(StoreBase):
             d = snap.document
             self.db["documents"].insert({"id": d.id, "title": d.title, "source": d.source, "published": d.published,
                                          "url": d.url, "length": d.length, "added": d.added,
-                                         "position": snap.position})
+                                         "language": d.language, "position": snap.position})
             self.db["document_texts"].insert({"id": d.id, "text": snap.text})
             for annotator in {a.annotator for a in snap.annotations} | {k.annotator for k in snap.links}:
                 self.ensure_annotator(annotator)

@@ -128,9 +128,28 @@ class LinksMixin(StoreBase):
                 )
             else:
                 self.db.conn.executemany(
-                    'INSERT OR IGNORE INTO rejected_suggestions (document, label, start, "end") VALUES (?, ?, ?, ?)',
-                    [(document, *s) for s in spans],
+                    'INSERT OR IGNORE INTO rejected_suggestions (document, label, start, "end", quote) '
+                    "SELECT ?, ?, ?, ?, substr(text, ? + 1, ? - ?) FROM document_texts WHERE id = ?",
+                    [(document, label, start, end, start, end, start, document) for label, start, end in spans],
                 )
+
+    def tagged_quotes(self, longest: int = 200) -> list[tuple[str, str]]:
+        """Distinct ``(label, quote)`` of the annotations not rejected in review, quotes up to ``longest``."""
+        return [tuple(r) for r in self._read(
+            "SELECT DISTINCT label, quote FROM annotations WHERE status != 'rejected' AND length(quote) <= ?",
+            [longest])]
+
+    def rejected_patterns(self) -> dict[tuple[str, str], int]:
+        """How often each ``(label, quote)`` was rejected as a suggestion, over every document.
+
+        Quotes are compared with their spaces collapsed and case folded ("Top  Kremlin" = "top kremlin").
+        """
+        counts: dict[tuple[str, str], int] = {}
+        for label, quote, n in self._read("SELECT label, quote, COUNT(*) FROM rejected_suggestions "
+                                          "WHERE quote != '' GROUP BY label, quote"):
+            key = (label, " ".join(quote.split()).casefold())
+            counts[key] = counts.get(key, 0) + n
+        return counts
 
     def has_link(self, link_id: str) -> bool:
         return bool(self._read("SELECT 1 FROM links WHERE id = ?", [link_id]))

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from annotator.core.crosssource import Discrepancy, claims_by_actor, discrepancies
+from annotator.core.crosssource import VERDICT_MARKS, Discrepancy, claims_by_actor, discrepancies
 from annotator.gui.commands import short_quote
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -112,7 +112,14 @@ class LinksDock(QDockWidget):
 
 
 class DiscrepanciesDock(QDockWidget):
-    """Linked figures with the numbers read from each side, and actors named differently."""
+    """Linked figures with the numbers read from each side, and actors named differently.
+
+    "Left" and "Right" are the panes: a pair with a span in the document shown in the left pane has
+    that span on the left, whichever way the link points. ``pane_documents`` gives the two panes'
+    document ids (the window sets it).
+    """
+
+    HEADERS = ["", "Kind", "Left document", "Left", "Reads", "Right document", "Right", "Reads", "Why"]
 
     link_activated = Signal(str, str)
     #: "Export CSV…" was pressed.
@@ -123,8 +130,9 @@ class DiscrepanciesDock(QDockWidget):
         self.setObjectName("discrepancies_dock")
         self.session = session
         self.items: list[Discrepancy] = []
-        self.table = _table("discrepancy_table", ["", "Kind", "Left", "Reads", "Right", "Reads", "Why"])
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.pane_documents = lambda: (None, None)
+        self.table = _table("discrepancy_table", self.HEADERS)
+        self.table.horizontalHeader().setSectionResizeMode(len(self.HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel()
         self.summary.setObjectName("discrepancy_summary")
         self.export_button = QPushButton("Export CSV…")
@@ -135,15 +143,25 @@ class DiscrepanciesDock(QDockWidget):
         self.export_button.clicked.connect(self.export_requested.emit)
 
     def reload(self) -> None:
-        self.items = discrepancies(self.session.store)
+        store = self.session.store
+        titles = {d.id: d.source or d.title for d in store.documents()}
+        left_doc, right_doc = self.pane_documents()
+        self.items = [d.facing(left_doc, right_doc) for d in discrepancies(store)]
         self.table.setRowCount(len(self.items))
         for r, d in enumerate(self.items):
-            mark = "≠ differs" if d.differs else "= same"
-            cells = [mark, d.kind, d.left.quote, d.left_value, d.right.quote, d.right_value, d.explanation]
+            cells = [VERDICT_MARKS.get(d.verdict, d.verdict), d.kind,
+                     _document_cell(titles, d.left.document, d.left_language), d.left.quote, d.left_value,
+                     _document_cell(titles, d.right.document, d.right_language), d.right.quote, d.right_value,
+                     d.explanation]
             for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(" ".join(text.split())))
+                item = QTableWidgetItem(" ".join(text.split()))
+                if c in (3, 4, 6, 7):  # quotes and readings in any script: each cell in its own direction
+                    item.setToolTip(text)
+                self.table.setItem(r, c, item)
         differing = sum(d.differs for d in self.items)
-        self.summary.setText(f"{differing} of {len(self.items)} linked pairs differ" if self.items
+        compatible = sum(d.verdict == "compatible" for d in self.items)
+        self.summary.setText(f"{differing} of {len(self.items)} linked pairs differ"
+                             + (f", {compatible} compatible" if compatible else "") if self.items
                              else "Link two Figure spans (or two names of one actor) to compare them here.")
         self.export_button.setEnabled(bool(self.items))
 
@@ -151,6 +169,11 @@ class DiscrepanciesDock(QDockWidget):
         if 0 <= index.row() < len(self.items):
             d = self.items[index.row()]
             self.link_activated.emit(d.left.id, d.right.id)
+
+
+def _document_cell(titles: dict[str, str], doc_id: str, language: str) -> str:
+    title = short_quote(titles.get(doc_id, doc_id), 30)
+    return f"{title} · {language}" if language else title
 
 
 class ClaimsDock(QDockWidget):

@@ -63,6 +63,8 @@ class DocumentPane(QWidget):
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for doc in documents:
+            if doc.id == self.document_id:
+                self.view.language = doc.language  # edited in the document's details
             self.chooser.addItem(document_caption(doc), doc.id)
             self.chooser.setItemData(self.chooser.count() - 1, f"{doc.title}\n{doc.id}", 3)  # ToolTipRole
         if self.document_id is not None:
@@ -73,6 +75,7 @@ class DocumentPane(QWidget):
         self.document_id = doc.id
         self.chooser.setCurrentIndex(self.chooser.findData(doc.id))
         self.chooser.setToolTip(f"{doc.title}\n{doc.id}")
+        self.view.language = doc.language
         self.view.set_document(text)
 
     def show_whose(self, annotator: str | None) -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
 from annotator.core.dates import parse_date
 from annotator.core.errors import InputError
+from annotator.core.language import RULES
 from annotator.core.model import Document
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -91,7 +92,7 @@ class LibraryFilter(QSortFilterProxyModel):
 
 
 class DocumentDetailsDialog(QDialog):
-    """Title, source, published date and URL of one document."""
+    """Title, source, published date, URL and language of one document."""
 
     def __init__(self, doc: Document, parent=None):
         super().__init__(parent)
@@ -110,6 +111,8 @@ class DocumentDetailsDialog(QDialog):
         self.date_problem.setStyleSheet("color: #B00020;")
         self.date_problem.setWordWrap(True)
         form.addRow("", self.date_problem)
+        self.language = language_chooser(doc.language)
+        form.addRow("Language:", self.language)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
@@ -136,7 +139,22 @@ class DocumentDetailsDialog(QDialog):
         out = {k: e.text().strip() for k, e in self.fields.items()}
         values = {k: (v or None) if k in ("published", "url") else v for k, v in out.items()}
         values["published"] = parse_date(out["published"])
+        values["language"] = self.language.currentData()
         return values
+
+
+def language_chooser(current: str) -> QComboBox:
+    """The languages with rules of their own, "unknown", and ``current`` if it is another one."""
+    box = QComboBox()
+    box.setObjectName("language")
+    box.setToolTip("Detected when the document was added; it picks the rules for figures and suggestions.")
+    box.addItem("unknown", "")
+    for code, name in RULES.items():
+        box.addItem(f"{name} ({code})", code)
+    if current and current not in RULES:
+        box.addItem(f"{current} (figures read with the English rules)", current)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
 
 
 class LibraryDock(QDockWidget):

@@ -1,0 +1,176 @@
+"""Suggestions that learn from the analysts of a project, and names found without capital letters.
+
+* **Tagged elsewhere** — quotes already tagged in the project (not rejected in
+  review) are suggested wherever they occur (INCEpTION's string-matching
+  recommender); an actor's name is also found in other scripts through
+  :mod:`annotator.core.names` (``Steve Witkoff`` tagged → ``ويتكوف`` and
+  ``Уиткоффа`` suggested).
+* **Rejected again and again** — a ``(label, text)`` rejected as a suggestion
+  :data:`REJECTIONS` times or more, in any documents, is no longer suggested
+  anywhere; the words of Actor suggestions rejected that often (and in no
+  tagged Actor name) join the capitalisation rule's stop-list, so "Top
+  Kremlin" rejected twice stops "Top" and "Kremlin" from starting a name.
+* **Names after a title** — for Arabic, which has no capital letters: the one
+  or two words after a title such as الرئيس or المبعوث (past its adjectives,
+  الأمريكي الخاص).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from annotator.core.names import script, word_keys, words
+
+#: How many rejections make a pattern stop being suggested.
+REJECTIONS = 2
+_MAX_QUOTE = 200
+
+
+@dataclass(frozen=True)
+class Learned:
+    """What a project's analysts taught the suggester."""
+
+    tagged: dict[str, frozenset[str]] = field(default_factory=dict)  # label -> quotes tagged across the project
+    stop_patterns: frozenset[tuple[str, str]] = frozenset()  # (label, folded quote) rejected REJECTIONS+ times
+    stop_words: frozenset[str] = frozenset()  # learned stop-list of the capitalisation rule
+
+    @classmethod
+    def from_store(cls, store) -> Learned:
+        tagged: dict[str, set[str]] = {}
+        for label, quote in store.tagged_quotes(_MAX_QUOTE):
+            quote = quote.strip()
+            if quote:
+                tagged.setdefault(label, set()).add(quote)
+        return cls.from_history(tagged, store.rejected_patterns())
+
+    @classmethod
+    def from_history(cls, tagged: dict[str, set[str]], rejected: dict[tuple[str, str], int]) -> Learned:
+        """From tagged quotes per label and rejection counts per ``(label, folded quote)``."""
+        stop = frozenset(key for key, n in rejected.items() if n >= REJECTIONS)
+        actor_words = {w.casefold() for q in tagged.get("Actor", ()) for w in words(q)}
+        counts: Counter[str] = Counter()
+        for (label, quote), n in rejected.items():
+            if label == "Actor":
+                for w in set(words(quote)):
+                    counts[w] += n
+        stop_words = frozenset(w for w, n in counts.items() if n >= REJECTIONS and w not in actor_words)
+        return cls({k: frozenset(v) for k, v in tagged.items()}, stop, stop_words)
+
+    def stopped(self, label: str, quote: str) -> bool:
+        return (label, " ".join(quote.split()).casefold()) in self.stop_patterns
+
+    def is_stop_word(self, word: str) -> bool:
+        return word.casefold() in self.stop_words
+
+
+# ----------------------------------------------------------------- names in other scripts
+_SCRIPT_WORD = {
+    "Arabic": re.compile(r"[\u0621-\u064a\u0671-\u06d3\u064b-\u065f]+"),
+    "Cyrillic": re.compile(r"[\u0400-\u04ff]+(?:[-ʼ'’][\u0400-\u04ff]+)*"),
+    "Latin": re.compile(r"[A-Za-z\u00c0-\u024f]+(?:[-'’][A-Za-z\u00c0-\u024f]+)*"),
+}
+_AR_CLITICS = "وبلف"
+_MIN_KEY = 3
+
+
+def _text_script(language: str) -> str:
+    return {"ar": "Arabic", "fa": "Arabic", "ur": "Arabic", "ru": "Cyrillic", "uk": "Cyrillic", "bg": "Cyrillic",
+            "sr": "Cyrillic", "mk": "Cyrillic", "be": "Cyrillic"}.get(language, "Latin")
+
+
+def _keys(name_word: str) -> set[str]:
+    return {k for k in word_keys(name_word) if len(k) >= _MIN_KEY}
+
+
+def other_script_names(text: str, names: set[str], language: str):
+    """``(start, end, reason)`` for the names of ``names`` written in ``text``'s script when they are in another.
+
+    A word of the text matches a name's last word by consonant key; the word
+    before it is taken too when it matches the name's first word.
+    """
+    here = _text_script(language)
+    by_key: dict[str, list[list[str]]] = {}
+    for name in names:
+        parts = words(name)
+        if not parts or script(name) == here or len(parts) > 4:
+            continue
+        for key in _keys(parts[-1]):
+            by_key.setdefault(key, []).append(parts)
+    if not by_key:
+        return
+    pattern = _SCRIPT_WORD[here]
+    cache: dict[str, list[str] | None] = {}
+    previous: re.Match | None = None
+    for m in pattern.finditer(text):
+        word = m.group()
+        if word not in cache:
+            cache[word] = _match(word, by_key, here)
+        found = cache[word]
+        if found:
+            start = m.start() + (len(word) - len(found[1]))
+            first = found[0]
+            if previous is not None and len(first) > 1 and not text[previous.end() : m.start()].strip() \
+                    and "\n" not in text[previous.end() : m.start()] and start == m.start() \
+                    and word_keys(first[0]) & word_keys(previous.group()):
+                start = previous.start()
+            yield start, m.end(), f"the tagged Actor {' '.join(first)!r} written in {here} script"
+        previous = m
+
+
+def _match(word: str, by_key: dict[str, list[list[str]]], here: str) -> tuple[list[str], str] | None:
+    candidates = [word]
+    if here == "Arabic" and len(word) > 4 and word[0] in _AR_CLITICS:
+        candidates.append(word[1:])  # "وبوتين": and Putin
+    for cand in candidates:
+        if len(cand) < 3:
+            continue
+        for key in _keys(cand):
+            if key in by_key:
+                return by_key[key][0], cand
+    return None
+
+
+# ----------------------------------------------------------------- Arabic: names after a title
+_AR_TITLES = (
+    "الرئيس", "رئيس", "المبعوث", "مبعوث", "وزير", "الوزير", "وزيرة", "المستشار", "مستشار", "السفير", "سفير",
+    "المتحدث", "المتحدثة", "الناطق", "نائب", "الأمين", "الملك", "الأمير", "الشيخ", "السيناتور", "الجنرال",
+    "المستشارة", "رئيسة", "الرئيسة",
+)
+_AR_STOP = frozenset("في من إلى على عن مع أن إن قد لقد الذي التي الذين و أو ثم لا ما كما بعد قبل خلال حيث أمس اليوم "
+                     "يوم إنه إنها أنه أنها هذا هذه ذلك تلك قال قالت أعلن أعلنت".split())
+_AR_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
+
+
+def title_names(text: str, language: str):
+    """``(start, end, reason)`` for the name after a title, in Arabic text."""
+    if language != "ar":
+        return
+    tokens = list(_AR_WORD.finditer(text))
+    titles = set(_AR_TITLES) | {"و" + t for t in _AR_TITLES}
+    for i, t in enumerate(tokens):
+        if t.group() not in titles:
+            continue
+        j = i + 1
+        skipped = 0
+        while j < len(tokens) and skipped < 3 and _joined(text, tokens[j - 1], tokens[j]) and (
+            tokens[j].group().startswith(("ال", "لل")) or tokens[j].group() in ("الخارجية", "الدفاع")
+        ):
+            j += 1
+            skipped += 1
+        name = []
+        while j < len(tokens) and len(name) < 2 and _joined(text, tokens[j - 1], tokens[j]):
+            w = tokens[j].group()
+            if w.startswith("ال") or w in _AR_STOP or len(w) < 2:
+                break
+            name.append(tokens[j])
+            j += 1
+        if name:
+            yield name[0].start(), name[-1].end(), f"name after the title {t.group()!r}"
+
+
+def _joined(text: str, a: re.Match, b: re.Match) -> bool:
+    """Two words with only spaces between them (no comma, full stop or line break)."""
+    gap = text[a.end() : b.start()]
+    return bool(gap) and not gap.strip() and "\n" not in gap
