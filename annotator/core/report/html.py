@@ -93,7 +93,8 @@ def report_blocks(data: ReportData, charts: list[tuple[str, str, str]]) -> list[
         rows = []
         for f in data.figures:
             d = f.discrepancy
-            verdict = "<b>differs</b>" if d.differs else "compatible"
+            word = d.verdict or ("differs" if d.differs else "compatible")  # the one verdict every view shows
+            verdict = f"<b>{esc(word)}</b>" if d.differs else esc(word)
             rows.append((f"<b>{esc(data.title_of(d.left.document))}</b><br>{context_html(f.left_context)}",
                          esc(d.left_value),
                          f"<b>{esc(data.title_of(d.right.document))}</b><br>{context_html(f.right_context)}",

@@ -254,7 +254,7 @@ class ReportsDock(QDockWidget):
             left = f"{d.title_of(x.left.document)}\n{_sentence(f.left_context)}"
             right = f"{d.title_of(x.right.document)}\n{_sentence(f.right_context)}"
             cells = [left, x.left_value, right, x.right_value,
-                     f"{'differs' if x.differs else 'compatible'}: {x.explanation}"]
+                     f"{x.verdict or ('differs' if x.differs else 'compatible')}: {x.explanation}"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
