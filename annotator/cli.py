@@ -567,7 +567,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 @command("backup")
 def cmd_backup(args: argparse.Namespace) -> int:
-    from annotator.core.backup import backup_folder, backup_project, list_backups
+    from annotator.core.store.backup import backup_folder, backup_project, list_backups
 
     if args.list:
         backups = list_backups(args.project)
@@ -589,7 +589,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 @command("restore")
 def cmd_restore(args: argparse.Namespace) -> int:
-    from annotator.core.backup import restore_backup
+    from annotator.core.store.backup import restore_backup
 
     c = restore_backup(args.backup, args.output, force=args.force)
     print(f"restored {c['documents']} documents, {c['annotations']} annotations and {c['links']} links "
@@ -599,7 +599,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 @command("check")
 def cmd_check(args: argparse.Namespace) -> int:
-    from annotator.core.backup import check_project
+    from annotator.core.store.backup import check_project
 
     report = check_project(args.project)
     print(report.text())

@@ -108,7 +108,7 @@ def application() -> QApplication:
 
 def backups_to_keep(store_settings: QSettings) -> int:
     """How many rolling backups of each project to keep: ``backups/keep`` in settings.ini (0 turns them off)."""
-    from annotator.core.backup import DEFAULT_KEEP
+    from annotator.core.store.backup import DEFAULT_KEEP
 
     try:
         return max(0, int(store_settings.value("backups/keep", DEFAULT_KEEP)))
@@ -118,7 +118,7 @@ def backups_to_keep(store_settings: QSettings) -> int:
 
 def take_rolling_backup(store: Store, store_settings: QSettings) -> str | None:
     """Back up a project just opened if it changed since its last backup; returns a message if that failed."""
-    from annotator.core.backup import auto_backup
+    from annotator.core.store.backup import auto_backup
 
     if store.readonly:
         return None

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.core.backup import Backup, list_backups, restore_backup
+from annotator.core.store.backup import Backup, list_backups, restore_backup
 from annotator.core.errors import AnnotatorError
 from annotator.gui import actions as A
 from annotator.gui import background

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from annotator.cli import main
-from annotator.core import backup
+from annotator.core.store import backup
 from annotator.core.errors import NotAProjectError, ProjectLockedError
 from annotator.core.migrations import SCHEMA_VERSION
 from annotator.core.store import Store

@@ -20,10 +20,10 @@ def tag(window, pane: int, quote: str, label: str):
     return window.session.store.annotation(view.selected_span())
 
 
-def colleague_set(window, tmp_path, monkeypatch):
+def colleague_set(window, tmp_path, monkeypatch, quote: str = "Vladimir Putin"):
     """Tag one Actor span, export it, and make it a colleague's set (new ids) that the file dialogs will offer
     and that is imported as "bob"; returns its path."""
-    tag(window, 0, "Vladimir Putin", "Actor")
+    tag(window, 0, quote, "Actor")
     out = tmp_path / "theirs.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     window.actions[A.EXPORT_JSON].trigger()

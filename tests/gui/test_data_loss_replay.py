@@ -27,7 +27,7 @@ from annotator.gui import app as gui_app
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
 from annotator.gui.scheme_commands import AddLabel
 
-from gui_helpers import tag
+from gui_helpers import colleague_set, tag
 
 
 def terminal(*args: str) -> subprocess.CompletedProcess:
@@ -162,16 +162,7 @@ def test_review_session_keeps_everything(window, tmp_path, monkeypatch, errors):
     """The second run: tag, export, import, review, accept all agreed — with the agreement child process."""
     store = window.session.store
     project = Path(store.path)
-    tag(window, 0, "Steve Witkoff", "Actor")
-    out = tmp_path / "mine.json"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    window.actions[A.EXPORT_JSON].trigger()
-    data = json.loads(out.read_text(encoding="utf-8"))
-    for a in data["annotations"]:
-        a["id"] = a["id"][:-4] + "beef"
-    out.write_text(json.dumps(data), encoding="utf-8")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("bob", True))
+    colleague_set(window, tmp_path, monkeypatch, "Steve Witkoff")
     window.actions[A.IMPORT_SET_AS].trigger()
     # Another process opens and closes the project for writing (as the agreement child and the CLI do).
     done = terminal("agreement", str(project), "tester", "bob", "--json")

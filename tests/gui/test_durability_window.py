@@ -13,7 +13,7 @@ import pytest
 from gui_helpers import colleague_set, tag
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
-from annotator.core import backup
+from annotator.core.store import backup
 from annotator.core.store import Store
 from annotator.gui import actions as A
 from annotator.gui import app as gui_app
