@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
@@ -160,6 +161,45 @@ class AnnotationsMixin(StoreBase):
         marks = ", ".join("?" * len(_SET_COLUMNS))
         with self.transaction():
             self.db.conn.executemany(f"INSERT INTO annotations ({', '.join(_SET_COLUMNS)}) VALUES ({marks})", rows)
+
+    @contextlib.contextmanager
+    def bulk_annotation_load(self, indexes: bool = True) -> Iterator[None]:
+        """Insert many annotations at once: their search index (and with ``indexes`` their secondary indexes)
+        is built once at the end instead of row by row.
+
+        Runs as one transaction (a savepoint inside the caller's): the trigger
+        that feeds each new annotation's quote and note to the full-text index
+        is dropped, and so are the indexes on ``annotations`` other than the
+        primary key's; on leaving, the new rows go to the full-text index in one
+        statement, the indexes are created again from their own definitions and
+        the trigger is put back. An exception rolls all of it back, the dropped
+        schema included (SQLite's DDL is transactional). Only inserts of new
+        annotations may happen inside (no update or delete of existing ones),
+        and reads that need the dropped indexes are slow there.
+        """
+        conn = self.db.conn
+        with self.transaction():
+            trigger = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'annotations_ai'"
+            ).fetchone()
+            dropped = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'annotations' "
+                "AND sql IS NOT NULL ORDER BY name"
+            ).fetchall() if indexes else []
+            last = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM annotations").fetchone()[0]
+            if trigger:
+                conn.execute("DROP TRIGGER annotations_ai")
+            for name, _ in dropped:
+                conn.execute(f'DROP INDEX "{name}"')
+            yield
+            for _, sql in dropped:
+                conn.execute(sql)
+            if trigger:
+                conn.execute(
+                    "INSERT INTO annotation_search (rowid, quote, note) "
+                    "SELECT rowid, quote, note FROM annotations WHERE rowid > ?", [last]
+                )
+                conn.execute(trigger[0])
 
     def existing_annotation_ids(self, ids: Iterable[str]) -> set[str]:
         """Those of ``ids`` that are annotations of this project (one query per 500 ids)."""
