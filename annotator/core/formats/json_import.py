@@ -293,6 +293,7 @@ class _AnnotationBatches:
                 self.store.ensure_annotator(annotator, "" if self.rename else self.names.get(annotator, ""))
                 self.annotators.add(annotator)
             rows.append((ann_id, doc_id, label, start, end, quote, annotator, note, status, created, modified))
+        rows.sort()  # in primary-key order: each batch touches the id index's pages in one pass
         self.store.insert_annotation_rows(rows)
         self.report.added += len(rows)
 

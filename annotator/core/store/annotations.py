@@ -15,6 +15,8 @@ from annotator.core.timeutil import now
 #: The annotation fields of the exchange formats, in their order (review fields are not exchanged).
 _SET_COLUMNS = ("id", "document", "label", "start", '"end"', "quote", "annotator", "note", "status", "created",
                 "modified")
+#: Page cache (KiB) of a bulk load (:meth:`AnnotationsMixin.bulk_annotation_load`).
+BULK_CACHE_KIB = 65536
 #: Most ids one ``IN (...)`` query binds (old SQLite builds allow 999 parameters).
 _IN_CHUNK = 500
 
@@ -178,28 +180,35 @@ class AnnotationsMixin(StoreBase):
         and reads that need the dropped indexes are slow there.
         """
         conn = self.db.conn
-        with self.transaction():
-            trigger = conn.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'annotations_ai'"
-            ).fetchone()
-            dropped = conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'annotations' "
-                "AND sql IS NOT NULL ORDER BY name"
-            ).fetchall() if indexes else []
-            last = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM annotations").fetchone()[0]
-            if trigger:
-                conn.execute("DROP TRIGGER annotations_ai")
-            for name, _ in dropped:
-                conn.execute(f'DROP INDEX "{name}"')
-            yield
-            for _, sql in dropped:
-                conn.execute(sql)
-            if trigger:
-                conn.execute(
-                    "INSERT INTO annotation_search (rowid, quote, note) "
-                    "SELECT rowid, quote, note FROM annotations WHERE rowid > ?", [last]
-                )
-                conn.execute(trigger[0])
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        # Room for the primary key's index of a million ids, so that ids inserted in random order do not
+        # spill pages to the write-ahead log again and again; bounded, and given back afterwards.
+        conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        try:
+            with self.transaction():
+                trigger = conn.execute(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'annotations_ai'"
+                ).fetchone()
+                dropped = conn.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'annotations' "
+                    "AND sql IS NOT NULL ORDER BY name"
+                ).fetchall() if indexes else []
+                last = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM annotations").fetchone()[0]
+                if trigger:
+                    conn.execute("DROP TRIGGER annotations_ai")
+                for name, _ in dropped:
+                    conn.execute(f'DROP INDEX "{name}"')
+                yield
+                for _, sql in dropped:
+                    conn.execute(sql)
+                if trigger:
+                    conn.execute(
+                        "INSERT INTO annotation_search (rowid, quote, note) "
+                        "SELECT rowid, quote, note FROM annotations WHERE rowid > ?", [last]
+                    )
+                    conn.execute(trigger[0])
+        finally:
+            conn.execute(f"PRAGMA cache_size = {cache}")
 
     def existing_annotation_ids(self, ids: Iterable[str]) -> set[str]:
         """Those of ``ids`` that are annotations of this project (one query per 500 ids)."""
