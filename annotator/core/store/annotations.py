@@ -290,18 +290,32 @@ class AnnotationsMixin(StoreBase):
         :class:`Annotation` is built, so a million rows stream quickly.
         """
         columns = [f"a.{c}" for c in _SET_COLUMNS]
-        if with_document:
-            columns[2:2] = ["d.title", "d.source"]
-        columns = [c if c in ("a.start", 'a."end"') else _escaped(c, escape) for c in columns]
+        # The status is one of three plain words (a CHECK constraint): it never needs escaping.
+        columns = [c if c in ("a.start", 'a."end"', "a.status") else _escaped(c, escape) for c in columns]
         where, params = _selection_sql("a", documents, annotator, status)
+        if not with_document:
+            sql = f"SELECT {', '.join(columns)} FROM annotations a"
+            yield from self._row_batches(sql, where, params, ' ORDER BY a.document, a.start, a."end", a.id', size)
+            return
+        # One query per document, its title and source bound as values: no join with the documents for
+        # each of a million rows (a tenth of the CSV export's time), and the same order (document ids
+        # sort alike in SQLite and Python: UTF-8 bytes order like code points).
+        columns[2:2] = ["?", "?"]
         sql = f"SELECT {', '.join(columns)} FROM annotations a"
-        if with_document:
-            sql += " JOIN documents d ON d.id = a.document"
+        docs = None if documents is None else set(documents)
+        heads = tuple(escape)
+        for doc_id, title, source in self._read("SELECT id, title, source FROM documents ORDER BY id"):
+            if docs is not None and doc_id not in docs:
+                continue
+            cells = ["'" + v if heads and v.startswith(heads) else v for v in (title, source)]
+            yield from self._row_batches(sql, ["a.document = ?", *where], [*cells, doc_id, *params],
+                                         ' ORDER BY a.start, a."end", a.id', size)
+
+    def _row_batches(self, sql: str, where: list[str], params: list, order: str, size: int) -> Iterator[list[tuple]]:
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += ' ORDER BY a.document, a.start, a."end", a.id'
         try:
-            cursor = self.db.conn.execute(sql, params)
+            cursor = self.db.conn.execute(sql + order, params)
             while rows := cursor.fetchmany(size):
                 yield rows
         except sqlite3.Error as exc:
