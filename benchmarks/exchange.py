@@ -28,10 +28,19 @@ Raw baselines, the same work done the plainest fast way:
   texts, labels, annotators and annotations into an empty project of the same
   schema (its full-text triggers included), ``foreign_keys=ON``, one transaction.
 
+Plain baselines (the targets of the bulk-import issue), the plainest realistic way to keep such data:
+
+* import: ``json.load`` of the same file, then one ``executemany`` into ONE
+  table with a TEXT primary key and three secondary indexes (document+start,
+  label, annotator), WAL and ``synchronous=FULL``; annotator's import must stay
+  within 1.5x of it;
+* CSV: ``csv.writer`` over ``SELECT *`` of that table (no join, no order, no
+  escaping); annotator's CSV export (formula escaping kept) within 1.2x.
+
 With ``--growth`` (default on) the annotator paths also run once at N/10, so
 the table shows whether their memory grows with the number of annotations.
 
-Usage: ``python benchmarks/exchange.py [--n 1000000] [--runs 3] [--no-growth] [--no-dump-reference]
+Usage: ``python benchmarks/exchange.py [--n 1000000] [--runs 3] [--imports N] [--no-growth] [--no-dump-reference]
 [--profile DIR] [--json FILE]``
 """
 
