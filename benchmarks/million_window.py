@@ -29,8 +29,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -112,7 +112,6 @@ def worker(args) -> dict:
         for key, step in steps.items():
             timings[key].append(_timed(lambda: (step(), _first_rows(model))))
     out["list_steps"] = timings
-    out["filter_text_rows"] = None
     model.set_text(word)
     out["filter_text_rows"] = model.rowCount()
     model.set_text("")

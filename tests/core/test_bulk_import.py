@@ -20,6 +20,7 @@ from annotator.core.formats import json_import
 from annotator.core.formats.json_set import import_json, import_json_file
 from annotator.core.formats.project_set import read_project_set
 from annotator.core.store import Store
+from annotator.core.text import document_id, normalize
 
 WORDS = ("peace", "talks", "ceasefire", "Moscow", "envoy", "sanctions", "grain", "drones")
 #: Words searched for in the snapshots: in notes, in quotes, in both, in neither.
@@ -33,8 +34,6 @@ def make_set(n: int, tag: str = "") -> dict:
     """
     words = [tag + WORDS[i % len(WORDS)] + str(i) for i in range(n + 5)]
     text = " ".join(words)
-    from annotator.core.text import document_id, normalize
-
     doc_id = document_id(normalize(text))
     annotations, pos = [], 0
     for i, word in enumerate(words[:n]):
@@ -74,8 +73,8 @@ def schema(store: Store) -> set:
 
 
 def fts_intact(store: Store) -> bool:
-    conn = store.db.conn
-    conn.execute("INSERT INTO annotation_search (annotation_search, rank) VALUES ('integrity-check', 1)")
+    """FTS5's own check of the annotation index against the annotations (raises when they differ)."""
+    store.db.conn.execute("INSERT INTO annotation_search (annotation_search, rank) VALUES ('integrity-check', 1)")
     return True
 
 
