@@ -41,17 +41,17 @@ VERSION = 1
 BATCH = 2000
 #: ``progress`` is called every this many annotations.
 PROGRESS_EVERY = 1000
+
+Progress = Callable[[int, int | None], None]
+
+_ANNOTATION_FIELDS = {"id": str, "document": str, "label": str, "start": int, "end": int}
+_LINK_FIELDS = {"id": str, "type": str, "source": str, "target": str}
 #: A set of at least this many annotations is imported on the bulk path (:func:`_bulk_mode`):
 #: the full-text index of the new quotes and notes is built once, after the rows.
 BULK_MIN = 5000
 #: ... and when it holds at least this fraction of the annotations already in the project, the
 #: secondary indexes of the annotations are dropped and created again after the load too.
 BULK_INDEX_FRACTION = 0.25
-
-Progress = Callable[[int, int | None], None]
-
-_ANNOTATION_FIELDS = {"id": str, "document": str, "label": str, "start": int, "end": int}
-_LINK_FIELDS = {"id": str, "type": str, "source": str, "target": str}
 
 
 @dataclass
