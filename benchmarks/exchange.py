@@ -28,10 +28,19 @@ Raw baselines, the same work done the plainest fast way:
   texts, labels, annotators and annotations into an empty project of the same
   schema (its full-text triggers included), ``foreign_keys=ON``, one transaction.
 
+Plain baselines (the targets of the bulk-import issue), the plainest realistic way to keep such data:
+
+* import: ``json.load`` of the same file, then one ``executemany`` into ONE
+  table with a TEXT primary key and three secondary indexes (document+start,
+  label, annotator), WAL and ``synchronous=FULL``; annotator's import must stay
+  within 1.5x of it;
+* CSV: ``csv.writer`` over ``SELECT *`` of that table (no join, no order, no
+  escaping); annotator's CSV export (formula escaping kept) within 1.2x.
+
 With ``--growth`` (default on) the annotator paths also run once at N/10, so
 the table shows whether their memory grows with the number of annotations.
 
-Usage: ``python benchmarks/exchange.py [--n 1000000] [--runs 3] [--no-growth] [--no-dump-reference]
+Usage: ``python benchmarks/exchange.py [--n 1000000] [--runs 3] [--imports N] [--no-growth] [--no-dump-reference]
 [--profile DIR] [--json FILE]``
 """
 
@@ -54,6 +63,10 @@ sys.path.insert(0, str(HERE))
 
 EXPORT_RATIO = 1.5
 IMPORT_RATIO = 2.0
+JSON_EXPORT_RATIO = 1.0
+#: Targets against the plain baselines (one table, three indexes; ``csv.writer`` over ``SELECT *``).
+PLAIN_IMPORT_RATIO = 1.5
+PLAIN_CSV_RATIO = 1.2
 
 CSV_COLUMNS = (
     "annotation_id", "document_id", "document_title", "source", "label", "start", "end",
@@ -217,7 +230,53 @@ def w_baseline_import(source: str, out: str) -> dict:
     return {"count": count}
 
 
+#: The plain baseline of the issue: one table with a TEXT primary key and three secondary indexes.
+PLAIN_SCHEMA = """
+CREATE TABLE annotations (
+    id TEXT PRIMARY KEY, document TEXT NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, quote TEXT NOT NULL, annotator TEXT NOT NULL, note TEXT NOT NULL,
+    status TEXT NOT NULL, created TEXT NOT NULL, modified TEXT NOT NULL
+);
+CREATE INDEX annotations_document_start ON annotations(document, start);
+CREATE INDEX annotations_label ON annotations(label);
+CREATE INDEX annotations_annotator ON annotations(annotator);
+"""
+
+
+def _plain_connect(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def w_plain_import(source: str, out: str) -> dict:
+    """``json.load`` + ``executemany`` into one plain table (TEXT primary key, three indexes), WAL, FULL."""
+    conn = _plain_connect(out)
+    conn.executescript(PLAIN_SCHEMA)
+    with open(source, encoding="utf-8") as fh:
+        data = json.load(fh)
+    with conn:
+        conn.executemany(f"INSERT INTO annotations VALUES ({', '.join('?' * len(ANN_KEYS))})",
+                         ([a[k] for k in ANN_KEYS] for a in data["annotations"]))
+    count = conn.execute("SELECT COUNT(*) FROM annotations").fetchone()[0]
+    conn.close()
+    return {"count": count}
+
+
+def w_plain_csv(project: str, out: str) -> dict:
+    """``csv.writer`` over ``SELECT *`` of the plain table (``project`` is a plain import's output)."""
+    conn = _plain_connect(project)
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(ANN_KEYS)
+        writer.writerows(conn.execute("SELECT * FROM annotations"))
+    conn.close()
+    return {}
+
+
 WORKERS = {
+    "plain_import": w_plain_import, "plain_csv": w_plain_csv,
     "export_csv": w_export_csv, "baseline_csv": w_baseline_csv,
     "export_json": w_export_json, "baseline_json": w_baseline_json, "dump_json": w_dump_json,
     "import": w_import, "baseline_import": w_baseline_import,
@@ -225,7 +284,9 @@ WORKERS = {
 
 
 def worker(kind: str, source: str, out: str, profile: str | None) -> dict:
-    if kind in ("import", "baseline_import"):
+    if kind == "plain_import":
+        pass
+    elif kind in ("import", "baseline_import"):
         # Create the empty project (schema, default labels) before the clock starts.
         from annotator.core.store import Store
 
@@ -286,11 +347,17 @@ def measure(kind: str, source: Path, out: Path, runs: int) -> dict:
 def measure_pair(kind: str, base: str, source: Path, out: Path, runs: int) -> tuple[dict, dict]:
     """Annotator's path and its baseline, alternated run by run so that a change in machine load
     (other processes, thermal state) falls on both alike."""
-    mine, theirs = [], []
+    mine, theirs = measure_group([(kind, source, out), (base, source, out.with_name("baseline-" + out.name))], runs)
+    return mine, theirs
+
+
+def measure_group(jobs: list[tuple[str, Path, Path]], runs: int) -> list[dict]:
+    """Several workers ``(kind, source, out)``, alternated run by run (see :func:`measure_pair`)."""
+    results: list[list[dict]] = [[] for _ in jobs]
     for _ in range(runs):
-        mine.append(run(kind, source, out))
-        theirs.append(run(base, source, out.with_name("baseline-" + out.name)))
-    return summary(mine), summary(theirs)
+        for i, (kind, source, out) in enumerate(jobs):
+            results[i].append(run(kind, source, out))
+    return [summary(r) for r in results]
 
 
 def fmt_s(seconds: float) -> str:
@@ -310,6 +377,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000_000, help="annotations (scale down on slow machines)")
     parser.add_argument("--docs", type=int, default=8)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--imports", type=int, help="runs of the imports (default: --runs)")
     parser.add_argument("--no-growth", action="store_true", help="skip the N/10 memory comparison")
     parser.add_argument("--no-dump-reference", action="store_true", help="skip the plain json.dump reference")
     parser.add_argument("--profile", help="write pyinstrument profiles of annotator's three paths here")
@@ -335,14 +403,20 @@ def main() -> None:
     results: dict = {"n": args.n, "runs": args.runs}
     with tempfile.TemporaryDirectory(prefix="annotator-exchange-") as tmp:
         tmp = Path(tmp)
-        for kind, base, suffix in (("export_csv", "baseline_csv", "csv"), ("export_json", "baseline_json", "json")):
-            results[kind], results[base] = measure_pair(kind, base, project, tmp / f"out.{suffix}", args.runs)
+        source = tmp / "set.json"  # annotator's own export is what every import reads
+        run("export_json", project, source)
+        plain = tmp / "plain.sqlite"  # the plain table, which the plain CSV baseline reads
+        run("plain_import", source, plain)
+        results["export_csv"], results["baseline_csv"], results["plain_csv"] = measure_group(
+            [("export_csv", project, tmp / "out.csv"), ("baseline_csv", project, tmp / "baseline.csv"),
+             ("plain_csv", plain, tmp / "plain.csv")], args.runs)
+        results["export_json"], results["baseline_json"] = measure_pair(
+            "export_json", "baseline_json", project, tmp / "out.json", args.runs)
         if not args.no_dump_reference:
             results["dump_json"] = measure("dump_json", project, tmp / "dump.json", 1)
-        source = tmp / "set.json"  # annotator's own export is what both imports read
-        run("export_json", project, source)
-        results["import"], results["baseline_import"] = measure_pair(
-            "import", "baseline_import", source, tmp / "imported.sqlite", args.runs)
+        results["import"], results["baseline_import"], results["plain_import"] = measure_group(
+            [("import", source, tmp / "imported.sqlite"), ("baseline_import", source, tmp / "baseline.sqlite"),
+             ("plain_import", source, tmp / "plain-import.sqlite")], args.imports or args.runs)
         if small is not None:
             print(f"memory growth check at N/10 = {args.n // 10:,}", flush=True)
             small_source = tmp / "small.json"
@@ -369,12 +443,16 @@ def main() -> None:
         rows.append((f"{name}: annotator {fmt_s(r[kind]['seconds'])} / baseline {fmt_s(r[base]['seconds'])}",
                      f"{ratio:.2f}x", f"<= {limit}x {what}", "ok" if ratio <= limit else "MISSED"))
 
+    ratio_row(f"export {n} to CSV (plain: csv.writer over SELECT *)", "export_csv", "plain_csv", PLAIN_CSV_RATIO,
+              "plain")
     ratio_row(f"export {n} to CSV", "export_csv", "baseline_csv", EXPORT_RATIO, "baseline")
-    ratio_row(f"export {n} to JSON", "export_json", "baseline_json", EXPORT_RATIO, "baseline")
+    ratio_row(f"export {n} to JSON", "export_json", "baseline_json", JSON_EXPORT_RATIO, "baseline")
     if "dump_json" in r:
         rows.append(((f"  reference: plain json.dump of the whole set {fmt_s(r['dump_json']['seconds'])} "
                      f"(export_json is {r['export_json']['seconds'] / r['dump_json']['seconds']:.2f}x of it)"),
                      f"{r['dump_json']['seconds']:.2f} s", "", "info"))
+    ratio_row(f"import {n} from JSON (plain: json.load + executemany, one table)", "import", "plain_import",
+              PLAIN_IMPORT_RATIO, "plain")
     ratio_row(f"import {n} from JSON", "import", "baseline_import", IMPORT_RATIO, "baseline")
     for kind, base, name in (("export_csv", "baseline_csv", "export CSV"), ("export_json", "baseline_json", "export JSON"),
                              ("import", "baseline_import", "import JSON")):

@@ -53,6 +53,12 @@ SUMMARY_LINES = 20
 
 _ANNOTATION_FIELDS = {"id": str, "document": str, "label": str, "start": int, "end": int}
 _LINK_FIELDS = {"id": str, "type": str, "source": str, "target": str}
+#: A set of at least this many annotations is imported on the bulk path (:func:`_bulk_mode`):
+#: the full-text index of the new quotes and notes is built once, after the rows.
+BULK_MIN = 5000
+#: ... and when it holds at least this fraction of the annotations already in the project, the
+#: secondary indexes of the annotations are dropped and created again after the load too.
+BULK_INDEX_FRACTION = 0.25
 
 
 @dataclass
@@ -256,16 +262,33 @@ def _import(
         if rename == "":
             raise InputError("--as needs a non-empty annotator name.")
         batches = _AnnotationBatches(store, texts, names, rename, report, name)
-        done = 0
-        for done, item in enumerate(annotations, 1):
-            batches.add(done - 1, item)
-            if progress and done % PROGRESS_EVERY == 0:
+        bulk = _bulk_mode(store, total)
+        with store.bulk_annotation_load(indexes=bulk == "indexes") if bulk else contextlib.nullcontext():
+            done = 0
+            for done, item in enumerate(annotations, 1):
+                batches.add(done - 1, item)
+                if progress and done % PROGRESS_EVERY == 0:
+                    progress(done, total)
+            batches.flush()
+            if progress and done % PROGRESS_EVERY:
                 progress(done, total)
-        batches.flush()
-        if progress and done % PROGRESS_EVERY:
-            progress(done, total)
         _import_links(store, links, rename, report, name)
     return report
+
+
+def _bulk_mode(store: Store, total: int | None) -> str | None:
+    """How to insert ``total`` annotations: None (row by row), ``"search"`` or ``"indexes"``.
+
+    Row by row, SQLite updates the full-text index and six indexes for every
+    annotation; for a big set it is several times faster to build them once
+    after the rows (see docs/performance.md). Rebuilding the secondary indexes
+    costs time in proportion to the whole table, so it is done only when the
+    set is big next to what the project already holds; the full-text index is
+    fed just the new rows, so it is deferred for every big set.
+    """
+    if total is None or total < BULK_MIN:
+        return None
+    return "indexes" if total >= BULK_INDEX_FRACTION * store.annotation_count() else "search"
 
 
 class _AnnotationBatches:
@@ -318,6 +341,7 @@ class _AnnotationBatches:
                 self.store.ensure_annotator(annotator, "" if self.rename else self.names.get(annotator, ""))
                 self.annotators.add(annotator)
             rows.append((ann_id, doc_id, label, start, end, quote, annotator, note, status, created, modified))
+        rows.sort()  # in primary-key order: each batch touches the id index's pages in one pass
         self.store.insert_annotation_rows(rows)
         self.report.added += len(rows)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
@@ -14,6 +15,8 @@ from annotator.core.timeutil import now
 #: The annotation fields of the exchange formats, in their order (review fields are not exchanged).
 _SET_COLUMNS = ("id", "document", "label", "start", '"end"', "quote", "annotator", "note", "status", "created",
                 "modified")
+#: Page cache (KiB) of a bulk load (:meth:`AnnotationsMixin.bulk_annotation_load`).
+BULK_CACHE_KIB = 65536
 #: Most ids one ``IN (...)`` query binds (old SQLite builds allow 999 parameters).
 _IN_CHUNK = 500
 
@@ -163,6 +166,52 @@ class AnnotationsMixin(StoreBase):
         with self.transaction():
             self.db.conn.executemany(f"INSERT INTO annotations ({', '.join(_SET_COLUMNS)}) VALUES ({marks})", rows)
 
+    @contextlib.contextmanager
+    def bulk_annotation_load(self, indexes: bool = True) -> Iterator[None]:
+        """Insert many annotations at once: their search index (and with ``indexes`` their secondary indexes)
+        is built once at the end instead of row by row.
+
+        Runs as one transaction (a savepoint inside the caller's): the trigger
+        that feeds each new annotation's quote and note to the full-text index
+        is dropped, and so are the indexes on ``annotations`` other than the
+        primary key's; on leaving, the new rows go to the full-text index in one
+        statement, the indexes are created again from their own definitions and
+        the trigger is put back. An exception rolls all of it back, the dropped
+        schema included (SQLite's DDL is transactional). Only inserts of new
+        annotations may happen inside (no update or delete of existing ones),
+        and reads that need the dropped indexes are slow there.
+        """
+        conn = self.db.conn
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        # Room for the primary key's index of a million ids, so that ids inserted in random order do not
+        # spill pages to the write-ahead log again and again; bounded, and given back afterwards.
+        conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        try:
+            with self.transaction():
+                trigger = conn.execute(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'annotations_ai'"
+                ).fetchone()
+                dropped = conn.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'annotations' "
+                    "AND sql IS NOT NULL ORDER BY name"
+                ).fetchall() if indexes else []
+                last = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM annotations").fetchone()[0]
+                if trigger:
+                    conn.execute("DROP TRIGGER annotations_ai")
+                for name, _ in dropped:
+                    conn.execute(f'DROP INDEX "{name}"')
+                yield
+                for _, sql in dropped:
+                    conn.execute(sql)
+                if trigger:
+                    conn.execute(
+                        "INSERT INTO annotation_search (rowid, quote, note) "
+                        "SELECT rowid, quote, note FROM annotations WHERE rowid > ?", [last]
+                    )
+                    conn.execute(trigger[0])
+        finally:
+            conn.execute(f"PRAGMA cache_size = {cache}")
+
     def existing_annotation_ids(self, ids: Iterable[str]) -> set[str]:
         """Those of ``ids`` that are annotations of this project (one query per 500 ids)."""
         ids = list(dict.fromkeys(ids))
@@ -243,18 +292,32 @@ class AnnotationsMixin(StoreBase):
         :class:`Annotation` is built, so a million rows stream quickly.
         """
         columns = [f"a.{c}" for c in _SET_COLUMNS]
-        if with_document:
-            columns[2:2] = ["d.title", "d.source"]
-        columns = [c if c in ("a.start", 'a."end"') else _escaped(c, escape) for c in columns]
+        # The status is one of three plain words (a CHECK constraint): it never needs escaping.
+        columns = [c if c in ("a.start", 'a."end"', "a.status") else _escaped(c, escape) for c in columns]
         where, params = _selection_sql("a", documents, annotator, status)
+        if not with_document:
+            sql = f"SELECT {', '.join(columns)} FROM annotations a"
+            yield from self._row_batches(sql, where, params, ' ORDER BY a.document, a.start, a."end", a.id', size)
+            return
+        # One query per document, its title and source bound as values: no join with the documents for
+        # each of a million rows (a tenth of the CSV export's time), and the same order (document ids
+        # sort alike in SQLite and Python: UTF-8 bytes order like code points).
+        columns[2:2] = ["?", "?"]
         sql = f"SELECT {', '.join(columns)} FROM annotations a"
-        if with_document:
-            sql += " JOIN documents d ON d.id = a.document"
+        docs = None if documents is None else set(documents)
+        heads = tuple(escape)
+        for doc_id, title, source in self._read("SELECT id, title, source FROM documents ORDER BY id"):
+            if docs is not None and doc_id not in docs:
+                continue
+            cells = ["'" + v if heads and v.startswith(heads) else v for v in (title, source)]
+            yield from self._row_batches(sql, ["a.document = ?", *where], [*cells, doc_id, *params],
+                                         ' ORDER BY a.start, a."end", a.id', size)
+
+    def _row_batches(self, sql: str, where: list[str], params: list, order: str, size: int) -> Iterator[list[tuple]]:
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += ' ORDER BY a.document, a.start, a."end", a.id'
         try:
-            cursor = self.db.conn.execute(sql, params)
+            cursor = self.db.conn.execute(sql + order, params)
             while rows := cursor.fetchmany(size):
                 yield rows
         except sqlite3.Error as exc:
