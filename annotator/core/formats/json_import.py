@@ -21,7 +21,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +29,7 @@ import ijson
 
 from annotator.core.errors import InputError, NotFoundError, SpanError
 from annotator.core.formats import load_versioned
+from annotator.core.formats.import_report import SUMMARY_LINES, ImportReport  # noqa: F401 (re-exported)
 from annotator.core.model import STATUSES
 from annotator.core.store import Store
 from annotator.core.store.files import refuse_open_project
@@ -48,8 +48,6 @@ MAX_DEPTH = 64
 MAX_STRING = 50_000_000
 
 Progress = Callable[[int, int | None], None]
-#: At most this many "not imported" reasons are listed in a summary.
-SUMMARY_LINES = 20
 
 _ANNOTATION_FIELDS = {"id": str, "document": str, "label": str, "start": int, "end": int}
 _LINK_FIELDS = {"id": str, "type": str, "source": str, "target": str}
@@ -59,44 +57,6 @@ BULK_MIN = 5000
 #: ... and when it holds at least this fraction of the annotations already in the project, the
 #: secondary indexes of the annotations are dropped and created again after the load too.
 BULK_INDEX_FRACTION = 0.25
-
-
-@dataclass
-class ImportReport:
-    """What an import did, for the status bar and the CLI."""
-
-    added: int = 0
-    skipped: int = 0
-    reanchored: int = 0
-    documents_added: int = 0
-    labels_created: list[str] = field(default_factory=list)
-    links_added: int = 0
-    #: What the file held that was not imported, and why: reason -> how many (foreign formats fill this).
-    not_imported: dict[str, int] = field(default_factory=dict)
-
-    def leave_out(self, reason: str, count: int = 1) -> None:
-        """Count ``count`` things of the file left out for ``reason`` (one line of the summary)."""
-        self.not_imported[reason] = self.not_imported.get(reason, 0) + count
-
-    def summary(self) -> str:
-        parts = [f"{self.added} annotation{'s' if self.added != 1 else ''} imported"]
-        if self.skipped:
-            parts.append(f"{self.skipped} already present")
-        if self.reanchored:
-            parts.append(f"{self.reanchored} re-anchored by quote")
-        if self.documents_added:
-            parts.append(f"{self.documents_added} document{'s' if self.documents_added != 1 else ''} added")
-        if self.labels_created:
-            parts.append("new labels: " + ", ".join(self.labels_created))
-        if self.links_added:
-            parts.append(f"{self.links_added} link{'s' if self.links_added != 1 else ''} imported")
-        text = "; ".join(parts) + "."
-        if self.not_imported:
-            lines = [f"  {count} × {reason}" for reason, count in list(self.not_imported.items())[:SUMMARY_LINES]]
-            if len(self.not_imported) > SUMMARY_LINES:
-                lines.append(f"  … and {len(self.not_imported) - SUMMARY_LINES} more reasons")
-            text += "\nNot imported:\n" + "\n".join(lines)
-        return text
 
 
 def parse_set(raw: str, name: str = "the file") -> dict:

@@ -1,0 +1,50 @@
+"""What an import did: counts for the status bar and the CLI, and what was left out and why.
+
+Every importer (the JSON set, another project, REFI-QDA, W3C Web Annotation, brat) fills one
+:class:`ImportReport`; :meth:`ImportReport.summary` is the line (and the "Not imported" list) the analyst reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: At most this many "not imported" reasons are listed in a summary.
+SUMMARY_LINES = 20
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the status bar and the CLI."""
+
+    added: int = 0
+    skipped: int = 0
+    reanchored: int = 0
+    documents_added: int = 0
+    labels_created: list[str] = field(default_factory=list)
+    links_added: int = 0
+    #: What the file held that was not imported, and why: reason -> how many (foreign formats fill this).
+    not_imported: dict[str, int] = field(default_factory=dict)
+
+    def leave_out(self, reason: str, count: int = 1) -> None:
+        """Count ``count`` things of the file left out for ``reason`` (one line of the summary)."""
+        self.not_imported[reason] = self.not_imported.get(reason, 0) + count
+
+    def summary(self) -> str:
+        parts = [f"{self.added} annotation{'s' if self.added != 1 else ''} imported"]
+        if self.skipped:
+            parts.append(f"{self.skipped} already present")
+        if self.reanchored:
+            parts.append(f"{self.reanchored} re-anchored by quote")
+        if self.documents_added:
+            parts.append(f"{self.documents_added} document{'s' if self.documents_added != 1 else ''} added")
+        if self.labels_created:
+            parts.append("new labels: " + ", ".join(self.labels_created))
+        if self.links_added:
+            parts.append(f"{self.links_added} link{'s' if self.links_added != 1 else ''} imported")
+        text = "; ".join(parts) + "."
+        if self.not_imported:
+            lines = [f"  {count} × {reason}" for reason, count in list(self.not_imported.items())[:SUMMARY_LINES]]
+            if len(self.not_imported) > SUMMARY_LINES:
+                lines.append(f"  … and {len(self.not_imported) - SUMMARY_LINES} more reasons")
+            text += "\nNot imported:\n" + "\n".join(lines)
+        return text
