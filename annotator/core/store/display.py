@@ -29,6 +29,8 @@ _LIST_SORT = {
 _LIST_DEFAULT = 'a.document, a.start, a."end", a.id'
 #: Ids per query when fetching rows by id (well under SQLite's variable limit).
 _CHUNK = 500
+#: A GLOB pattern matching text with a character outside ASCII.
+_NON_ASCII = "*[^\x01-\x7f]*"
 
 
 #: ``SpanRow._make`` without the class-method call: this runs 50,000 times when a big document opens.
@@ -74,9 +76,12 @@ class DisplayMixin:
             params.append(label)
         if text:
             self._ensure_fold()
-            clauses.append("instr(annotator_fold(d.title || ' ' || a.label || ' ' || a.quote || ' ' || a.annotator"
-                           " || ' ' || a.note || ' ' || a.status), ?) > 0")
-            params.append(text.casefold())
+            # SQLite's lower() folds ASCII only, which is exact for a row of plain ASCII; only rows it misses
+            # that hold another character pay for the Python fold (the answer is the same as folding every row).
+            hay = "d.title || ' ' || a.label || ' ' || a.quote || ' ' || a.annotator || ' ' || a.note || ' ' || a.status"
+            clauses.append(f"(instr(lower({hay}), ?) > 0 OR ({hay} GLOB ? AND instr(annotator_fold({hay}), ?) > 0))")
+            needle = text.casefold()
+            params += [needle, _NON_ASCII, needle]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def _ensure_fold(self) -> None:
@@ -86,6 +91,12 @@ class DisplayMixin:
             conn.create_function("annotator_fold", 1, _fold, deterministic=True)
             self._fold_registered = True
 
+    @staticmethod
+    def _list_order(column: int, descending: bool) -> str:
+        if column in _LIST_SORT:
+            return f"{_LIST_SORT[column]} {'DESC' if descending else 'ASC'}, {_LIST_DEFAULT}"
+        return _LIST_DEFAULT
+
     def annotation_list_ids(self, label: str | None = None, text: str = "", column: int = -1,
                             descending: bool = False) -> list[str]:
         """Ids of the annotations with ``label`` whose columns contain ``text`` (case-insensitive), sorted.
@@ -93,11 +104,49 @@ class DisplayMixin:
         ``column`` is an index into :data:`LIST_COLUMNS` (-1: document and reading order).
         """
         where, params = self._list_where(label, text)
-        order = _LIST_DEFAULT
-        if column in _LIST_SORT:
-            order = f"{_LIST_SORT[column]} {'DESC' if descending else 'ASC'}, {_LIST_DEFAULT}"
         join = " JOIN documents d ON d.id = a.document" if (text or column == 0) else ""
+        order = self._list_order(column, descending)
         return [row[0] for row in self._read(f"SELECT a.id FROM annotations a{join}{where} ORDER BY {order}", params)]
+
+    def annotation_list_count(self, label: str | None = None, text: str = "") -> int:
+        """How many annotations :meth:`annotation_list_ids` lists (a count over an index without ``text``)."""
+        where, params = self._list_where(label, text)
+        join = " JOIN documents d ON d.id = a.document" if text else ""
+        return self._read(f"SELECT count(*) FROM annotations a{join}{where}", params)[0][0]
+
+    def annotation_list_page(self, label: str | None = None, text: str = "", column: int = -1,
+                             descending: bool = False, offset: int = 0, limit: int = 100) -> list[tuple]:
+        """Rows ``offset`` to ``offset + limit`` of the list in that order, each
+        ``(id, document title, label, quote, annotator, note, status, document id)``."""
+        where, params = self._list_where(label, text)
+        order = self._list_order(column, descending)
+        return self._read(
+            "SELECT a.id, d.title, a.label, a.quote, a.annotator, a.note, a.status, a.document "
+            f"FROM annotations a JOIN documents d ON d.id = a.document{where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, max(0, limit), max(0, offset)],
+        )
+
+    def annotation_list_position(self, ann_id: str, label: str | None = None, text: str = "", column: int = -1,
+                                 descending: bool = False) -> int | None:
+        """The row of ``ann_id`` in that list, or None when it is not listed (or does not exist)."""
+        where, params = self._list_where(label, text)
+        sort = _LIST_SORT.get(column)
+        keys = "a.document, a.start, a.\"end\", a.id" + (f", {sort}" if sort else "")
+        where_id = (where + " AND" if where else " WHERE") + " a.id = ?"
+        found = self._read(f"SELECT {keys} FROM annotations a JOIN documents d ON d.id = a.document{where_id}",
+                           [*params, ann_id])
+        if not found:
+            return None
+        key = list(found[0])
+        before = '(a.document, a.start, a."end", a.id) < (?, ?, ?, ?)'
+        key_params = key[:4]
+        if sort:
+            op = ">" if descending else "<"
+            before = f"({sort} {op} ? OR ({sort} = ? AND {before}))"
+            key_params = [key[4], key[4], *key[:4]]
+        where_before = (where + " AND " if where else " WHERE ") + before
+        join = " JOIN documents d ON d.id = a.document" if (text or column == 0) else ""
+        return self._read(f"SELECT count(*) FROM annotations a{join}{where_before}", [*params, *key_params])[0][0]
 
     def annotation_list_rows(self, ids: Iterable[str]) -> dict[str, tuple]:
         """``{id: (document title, label, quote, annotator, note, status, document id)}`` for existing ids."""
