@@ -23,9 +23,9 @@ COLUMNS = LIST_COLUMNS
 ANNOTATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
-#: Rows read per query, and the most pages kept in memory.
+#: Rows read per query, and the most rows kept in memory.
 PAGE = 100
-CACHE_PAGES = 40
+CACHE_ROWS = 4000
 #: Edits touching more annotations than this reload the list instead of patching it.
 PATCH_LIMIT = 50
 
@@ -43,7 +43,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self.descending = False
         self._count = 0  # rows shown (with a text filter: rows fetched so far)
         self._more = False  # with a text filter: rows remain to fetch
-        self._pages: dict[int, list[tuple]] = {}  # page number -> rows (id, title, label, ..., document)
+        self._rows: dict[int, tuple] = {}  # row -> (id, title, label, quote, annotator, note, status, document)
         self.reload()
 
     # ----------------------------------------------------------------- loading
@@ -55,7 +55,7 @@ class AnnotationTableModel(QAbstractTableModel):
         store = self.session.store
         self.beginResetModel()
         self.colors = {lb.name: lb.color for lb in store.labels()}
-        self._pages = {}
+        self._rows = {}
         if self.text:
             self._count, self._more = 0, True
             self._count, self._more = self._probe(PAGE)
@@ -64,15 +64,25 @@ class AnnotationTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _probe(self, rows: int) -> tuple[int, bool]:
-        """With a text filter: read pages until ``rows`` rows are known or none remain; ``(count, more)``."""
+        """With a text filter: read rows until ``rows`` rows are known or none remain; ``(count, more)``.
+
+        The rows are read in one query (each ``OFFSET`` query walks the rows before it again).
+        """
         count, more = self._count, self._more
-        while more and count < rows:
-            number = count // PAGE
-            page = self._page(number)
-            got = number * PAGE + len(page)
-            more = len(page) == PAGE and got > count
-            count = max(count, got)
-        return count, more
+        if not more or count >= rows:
+            return count, more
+        start = count // PAGE * PAGE
+        want = -(-rows // PAGE) * PAGE - start
+        got = self.session.store.annotation_list_page(**self._query(), offset=start, limit=want)
+        self._keep(start, got)
+        return max(count, start + len(got)), len(got) == want
+
+    def _keep(self, start: int, rows: list[tuple]) -> None:
+        """Cache ``rows`` as the rows from ``start`` (the last :data:`CACHE_ROWS` of them at most)."""
+        if len(self._rows) + len(rows) > CACHE_ROWS:
+            self._rows = {}
+        skip = max(0, len(rows) - CACHE_ROWS)
+        self._rows.update(zip(range(start + skip, start + len(rows)), rows[skip:]))
 
     def _grow(self, rows: int) -> None:
         """With a text filter: show at least ``rows`` rows (or every match), telling the view."""
@@ -116,11 +126,11 @@ class AnnotationTableModel(QAbstractTableModel):
         self.reload()
 
     def _cached_row_of(self, ann_id: str) -> int | None:
-        for number, page in self._pages.items():
-            for k, row in enumerate(page):
-                if row[0] == ann_id:
-                    return number * PAGE + k
-        return None
+        return next((row for row, cells in self._rows.items() if cells[0] == ann_id), None)
+
+    def _shift(self, at: int, by: int) -> None:
+        """Rows from ``at`` on move by ``by`` in the cache (a row was inserted or removed before them)."""
+        self._rows = {(row + by if row >= at else row): cells for row, cells in self._rows.items()}
 
     def row_of(self, ann_id: str) -> int | None:
         """The row of ``ann_id`` (fetching up to it with a text filter), or None when it is not listed."""
@@ -136,42 +146,52 @@ class AnnotationTableModel(QAbstractTableModel):
 
     # ----------------------------------------------------------------- patching
     def apply_delta(self, added: Iterable[str], changed: Iterable[str], removed: Iterable[str]) -> None:
-        """Follow one edit: the rows it touched leave and arrive at their new place, the rest stay.
+        """Follow one edit (or several merged, as the store is after the last): the rows it touched leave
+        and arrive at the place SQL gives, the rest stay (their cached cells move with them, so the rows on
+        screen are not read again).
 
-        A row leaves from where the model last read it; a listed row never read (far from the screen)
-        has no known place, and then the list reloads (cheap: the number of rows, then one page).
+        A row leaves from where the model last read it. A listed row never read (far from the screen) has
+        no known place: then the number of rows tells whether one was missed, and the list reloads (cheap:
+        a ``count(*)``, then the rows on screen).
         """
         added, changed, removed = list(added), list(changed), list(removed)
         if len(added) + len(changed) + len(removed) > PATCH_LIMIT:
             self.reload()
             return
         store = self.session.store
-        leaving = sorted({r for r in map(self._cached_row_of, removed + changed) if r is not None}, reverse=True)
-        self._pages = {}
-        for row in leaving:
+        leaving_ids = set(removed + changed)  # (an added row cached already, after an undo, leaves too)
+        known = {row for row, cells in self._rows.items() if cells[0] in leaving_ids or cells[0] in added}
+        known_ids = {self._rows[row][0] for row in known}
+        for row in sorted(known, reverse=True):
             self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self._shift(row + 1, -1)
             self._count -= 1
             self.endRemoveRows()
         query = self._query()
-        places = sorted(p for p in (store.annotation_list_position(i, **query) for i in added + changed)
-                        if p is not None)
-        for place in places:
-            if place > self._count or (place == self._count and self._more):
+        within = self._count + 1 if self.text else None  # with a text filter, counting stops past the rows fetched
+        places = sorted((p, i) for i in dict.fromkeys(added + changed)
+                        if (p := store.annotation_list_position(i, **query, within=within)) is not None)
+        cells = store.annotation_list_rows([i for _, i in places])
+        for place, ann_id in places:
+            if place > self._count or (place == self._count and self._more) or ann_id not in cells:
                 continue  # not fetched yet: it arrives with the rows after it
             self.beginInsertRows(QModelIndex(), place, place)
+            self._shift(place, 1)
+            self._rows[place] = (ann_id, *cells[ann_id])
             self._count += 1
             self.endInsertRows()
-        # A listed row that had not been read left no trace above: the number of rows tells (every row
-        # shown is read again from the store, so the rows are right; only their count can be off).
-        if not self.text:
-            if store.annotation_list_count(self.label) != self._count:
-                self.reload()
-                return
-        elif self._count and not store.annotation_list_page(**query, offset=self._count - 1, limit=1):
+        if self.text:  # rows past those fetched are read again when fetched
+            self._rows = {row: c for row, c in self._rows.items() if row < self._count}
+        if not leaving_ids <= known_ids and not self._still_exact():
             self.reload()
-            return
-        if self._count:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMNS) - 1))
+
+    def _still_exact(self) -> bool:
+        """After an edit touching a row the cache did not hold: is the list still the store's?"""
+        if not self.text:
+            return self.session.store.annotation_list_count(self.label) == self._count
+        # The rows fetched were all cached, so the missing row was not among them.
+        return all(row in self._rows for row in range(self._count))
 
     # ----------------------------------------------------------------- Qt model
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt override)
@@ -185,23 +205,21 @@ class AnnotationTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def _page(self, number: int) -> list[tuple]:
-        page = self._pages.get(number)
-        if page is None:
-            if len(self._pages) >= CACHE_PAGES:
-                self._pages = {}
-            page = self._pages[number] = self.session.store.annotation_list_page(
-                **self._query(), offset=number * PAGE, limit=PAGE)
-        return page
-
     def _row(self, row: int) -> tuple | None:
-        """``(id, title, label, quote, annotator, note, status, document)`` of a row, or None."""
-        try:
-            page = self._page(row // PAGE)
-        except AnnotatorError:
-            return None
-        k = row % PAGE
-        return page[k] if k < len(page) else None
+        """``(id, title, label, quote, annotator, note, status, document)`` of a row (its page read if
+        needed), or None."""
+        cells = self._rows.get(row)
+        if cells is None:
+            start = row // PAGE * PAGE
+            try:
+                page = self.session.store.annotation_list_page(**self._query(), offset=start, limit=PAGE)
+            except AnnotatorError:
+                return None
+            if self.text:
+                page = page[: self._count - start]
+            self._keep(start, page)
+            cells = self._rows.get(row)
+        return cells
 
     def _id(self, row: int) -> str | None:
         cells = self._row(row)

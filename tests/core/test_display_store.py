@@ -157,3 +157,10 @@ def test_the_text_filter_folds_like_python_casefold(store, hay, needle):
     folded = " ".join(["T", ann.label, "x", "ana", hay, "pending"]).casefold()
     assert (ann.id in store.annotation_list_ids(text=needle)) == (needle.strip().casefold() in folded)
     store.delete_annotation(ann.id)
+
+
+def test_a_list_position_can_stop_counting(filled):
+    store, _, anns = filled
+    ids = store.annotation_list_ids(column=2)
+    assert [store.annotation_list_position(i, column=2, within=2) for i in ids] == [min(k, 2) for k in range(len(ids))]
+    assert store.annotation_list_position("missing", within=2) is None

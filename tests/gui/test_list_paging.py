@@ -16,7 +16,7 @@ from annotator.gui.models import AnnotationTableModel
 @pytest.fixture
 def small_pages(monkeypatch):
     monkeypatch.setattr(models, "PAGE", 4)
-    monkeypatch.setattr(models, "CACHE_PAGES", 1000)
+    monkeypatch.setattr(models, "CACHE_ROWS", 4000)
 
 
 def words(text: str) -> list[tuple[int, int]]:
@@ -44,10 +44,10 @@ def rows(model) -> list[list]:
 def test_rows_come_a_page_at_a_time_in_the_order_and_filters_of_the_store(window, small_pages):
     fill(window, 15)
     store, model = window.session.store, window.dock.model
-    model._pages = {}
+    model._rows = {}
     assert model.rowCount() == store.annotation_count() == 30
     model.data(model.index(9, 2))
-    assert set(model._pages) == {2}  # the page of row 9 only
+    assert set(model._rows) == {8, 9, 10, 11}  # the page of row 9 only
     assert model.ids == store.annotation_list_ids()
     model.sort(1, Qt.SortOrder.DescendingOrder)
     assert model.ids == store.annotation_list_ids(column=1, descending=True)
@@ -122,8 +122,41 @@ def test_random_edits_patch_the_list_like_a_fresh_one_without_reloading(window, 
 def test_an_edit_of_a_row_never_read_still_leaves_the_right_rows(window, small_pages):
     fill(window, 10)
     session, store, model = window.session, window.session.store, window.dock.model
-    model._pages = {}
+    model._rows = {}
     far = store.annotation_list_ids()[-1]
     assert session.perform(DeleteAnnotation(session, store.annotation(far)))
     window.dock.flush()
     assert model.rowCount() == 19 and model.ids == store.annotation_list_ids()
+
+
+def test_selecting_a_far_row_under_a_text_filter_fetches_up_to_it_in_one_query(window, small_pages, monkeypatch):
+    fill(window, 30)
+    store, model = window.session.store, window.dock.model
+    model.set_text("n2")
+    expected = store.annotation_list_ids(text="n2")
+    calls = []
+    page = store.annotation_list_page
+    monkeypatch.setattr(store, "annotation_list_page", lambda **kw: calls.append(kw) or page(**kw))
+    window.dock.select_annotation(expected[-2])
+    assert window.dock.table.selectionModel().selectedRows()[0].row() == len(expected) - 2
+    assert len(calls) == 1 and model.rowCount() >= len(expected) - 1
+    assert [r[-1] for r in rows(model)] == expected
+
+
+@pytest.mark.parametrize("column", [-1, 2])
+def test_an_edit_moves_the_cached_rows_instead_of_reading_them_again(window, small_pages, monkeypatch, column):
+    fill(window, 10)
+    session, store, model = window.session, window.session.store, window.dock.model
+    model.sort(column)
+    rows(model)
+    calls = []
+    page = store.annotation_list_page
+    monkeypatch.setattr(store, "annotation_list_page", lambda **kw: calls.append(kw) or page(**kw))
+    doc = window.pane_document(0)
+    text = store.document_text(doc)
+    s, e = words(text)[12]
+    assert session.perform(CreateAnnotation(session, doc, list(window.colors)[0], s, e, text[s:e]))
+    assert session.perform(DeleteAnnotation(session, store.annotation(store.annotation_list_ids()[3])))
+    window.dock.flush()
+    assert [r[-1] for r in rows(model)] == store.annotation_list_ids(column=column)
+    assert calls == []

@@ -69,10 +69,12 @@ class DisplayMixin:
         return out
 
     # --------------------------------------------------------- the annotation list
-    def _list_where(self, label: str | None, text: str) -> tuple[str, list]:
+    def _list_where(self, label: str | None, text: str, walk_order: bool = False) -> tuple[str, list]:
+        """The WHERE clause of the list; ``walk_order``: read in reading order (the index of that order walked,
+        the label tested on each row) rather than by the label's index, then sorted."""
         clauses, params = [], []
         if label:
-            clauses.append("a.label = ?")
+            clauses.append("+a.label = ?" if walk_order else "a.label = ?")
             params.append(label)
         if text:
             self._ensure_fold()
@@ -118,7 +120,7 @@ class DisplayMixin:
                              descending: bool = False, offset: int = 0, limit: int = 100) -> list[tuple]:
         """Rows ``offset`` to ``offset + limit`` of the list in that order, each
         ``(id, document title, label, quote, annotator, note, status, document id)``."""
-        where, params = self._list_where(label, text)
+        where, params = self._list_where(label, text, walk_order=column not in _LIST_SORT)
         order = self._list_order(column, descending)
         return self._read(
             "SELECT a.id, d.title, a.label, a.quote, a.annotator, a.note, a.status, a.document "
@@ -127,8 +129,11 @@ class DisplayMixin:
         )
 
     def annotation_list_position(self, ann_id: str, label: str | None = None, text: str = "", column: int = -1,
-                                 descending: bool = False) -> int | None:
-        """The row of ``ann_id`` in that list, or None when it is not listed (or does not exist)."""
+                                 descending: bool = False, within: int | None = None) -> int | None:
+        """The row of ``ann_id`` in that list, or None when it is not listed (or does not exist).
+
+        With ``within``, a row at or after ``within`` gives ``within`` (the count stops there).
+        """
         where, params = self._list_where(label, text)
         sort = _LIST_SORT.get(column)
         keys = "a.document, a.start, a.\"end\", a.id" + (f", {sort}" if sort else "")
@@ -146,7 +151,10 @@ class DisplayMixin:
             key_params = [key[4], key[4], *key[:4]]
         where_before = (where + " AND " if where else " WHERE ") + before
         join = " JOIN documents d ON d.id = a.document" if (text or column == 0) else ""
-        return self._read(f"SELECT count(*) FROM annotations a{join}{where_before}", [*params, *key_params])[0][0]
+        sql, params = f"SELECT 1 FROM annotations a{join}{where_before}", [*params, *key_params]
+        if within is not None:
+            sql, params = sql + " LIMIT ?", [*params, max(0, within)]
+        return self._read(f"SELECT count(*) FROM ({sql})", params)[0][0]
 
     def annotation_list_rows(self, ids: Iterable[str]) -> dict[str, tuple]:
         """``{id: (document title, label, quote, annotator, note, status, document id)}`` for existing ids."""

@@ -106,8 +106,8 @@ class AnnotationListDock(QDockWidget):
     def flush(self) -> None:
         """Apply the edits still waiting (see :meth:`apply_delta`) now."""
         deltas, self._deltas = self._deltas, []
-        for delta in deltas:
-            self.model.apply_delta(*delta)
+        if deltas:  # as one edit: the model places rows by the store's state now, after all of them
+            self.model.apply_delta(*([i for delta in deltas for i in delta[k]] for k in range(3)))
 
     def _catch_up(self) -> None:
         self.flush()
