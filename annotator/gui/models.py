@@ -210,16 +210,30 @@ class AnnotationTableModel(QAbstractTableModel):
         needed), or None."""
         cells = self._rows.get(row)
         if cells is None:
-            start = row // PAGE * PAGE
             try:
-                page = self.session.store.annotation_list_page(**self._query(), offset=start, limit=PAGE)
+                if not self._read_near(row):
+                    start = row // PAGE * PAGE
+                    page = self.session.store.annotation_list_page(**self._query(), offset=start, limit=PAGE)
+                    self._keep(start, page[: self._count - start])
             except AnnotatorError:
                 return None
-            if self.text:
-                page = page[: self._count - start]
-            self._keep(start, page)
             cells = self._rows.get(row)
         return cells
+
+    def _read_near(self, row: int) -> bool:
+        """Read the page from the cached row nearest ``row`` (within a page) by its sort key, not by ``OFFSET``
+        (which walks every row before: ~0.2 s half-way down a million); False when no row is near."""
+        anchor = next((r for d in range(1, PAGE) for r in (row - d, row + d) if r in self._rows), None)
+        if anchor is None:
+            return False
+        backwards = anchor > row
+        limit = min(PAGE, anchor) if backwards else min(PAGE, self._count - anchor - 1)
+        page = self.session.store.annotation_list_next(self._rows[anchor][0], **self._query(), limit=limit,
+                                                       backwards=backwards)
+        if page is None or len(page) != limit:
+            return False  # the list changed under the cache: read by position
+        self._keep(anchor - limit if backwards else anchor + 1, page)
+        return True
 
     def _id(self, row: int) -> str | None:
         cells = self._row(row)

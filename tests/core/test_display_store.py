@@ -138,9 +138,15 @@ def test_list_pages_counts_and_positions_agree_with_the_full_list(filled, query,
         assert paged == ids
     for pos, ann_id in enumerate(ids):
         assert store.annotation_list_position(ann_id, **query, column=column, descending=descending) == pos
+        after = store.annotation_list_next(ann_id, **query, column=column, descending=descending, limit=2)
+        assert [row[0] for row in after] == ids[pos + 1 : pos + 3]
+        before = store.annotation_list_next(ann_id, **query, column=column, descending=descending, limit=2,
+                                            backwards=True)
+        assert [row[0] for row in before] == ids[max(0, pos - 2) : pos]
     unlisted = {a.id for a in store.annotations()} - set(ids)
     for ann_id in unlisted | {"missing"}:
         assert store.annotation_list_position(ann_id, **query, column=column, descending=descending) is None
+        assert store.annotation_list_next(ann_id, **query, column=column, descending=descending) is None
     rows = store.annotation_list_rows(ids)
     page = store.annotation_list_page(**query, column=column, descending=descending, offset=0, limit=len(ids))
     assert {row[0]: row[1:] for row in page} == rows

@@ -160,3 +160,19 @@ def test_an_edit_moves_the_cached_rows_instead_of_reading_them_again(window, sma
     window.dock.flush()
     assert [r[-1] for r in rows(model)] == store.annotation_list_ids(column=column)
     assert calls == []
+
+
+@pytest.mark.parametrize("column", [-1, 1, 3])
+def test_pages_next_to_a_cached_row_are_read_by_its_sort_key(window, small_pages, monkeypatch, column):
+    fill(window, 12)
+    store, model = window.session.store, window.dock.model
+    model.sort(column, Qt.SortOrder.DescendingOrder)
+    model._rows = {}
+    expected = store.annotation_list_ids(column=column, descending=True)
+    by_offset = []
+    page = store.annotation_list_page
+    monkeypatch.setattr(store, "annotation_list_page", lambda **kw: by_offset.append(kw) or page(**kw))
+    assert model.data(model.index(13, 0), models.ANNOTATION_ID_ROLE) == expected[13]
+    got = [model.data(model.index(r, 0), models.ANNOTATION_ID_ROLE) for r in [*range(12, -1, -1), *range(14, 24)]]
+    assert got == expected[12::-1] + expected[14:24]
+    assert len(by_offset) == 1  # only the first page, read by position

@@ -128,6 +128,25 @@ class DisplayMixin:
             [*params, max(0, limit), max(0, offset)],
         )
 
+    def _list_key_clause(self, ann_id: str, where: str, params: list, column: int, descending: bool,
+                         after: bool) -> tuple[str, list] | None:
+        """The condition "listed before (or after) ``ann_id``" in that order, or None when it is not listed."""
+        sort = _LIST_SORT.get(column)
+        keys = 'a.document, a.start, a."end", a.id' + (f", {sort}" if sort else "")
+        where_id = (where + " AND" if where else " WHERE") + " a.id = ?"
+        found = self._read(f"SELECT {keys} FROM annotations a JOIN documents d ON d.id = a.document{where_id}",
+                           [*params, ann_id])
+        if not found:
+            return None
+        key = list(found[0])
+        tie = ">" if after else "<"
+        clause, key_params = f'(a.document, a.start, a."end", a.id) {tie} (?, ?, ?, ?)', key[:4]
+        if sort:
+            op = "<" if descending == after else ">"
+            clause = f"({sort} {op} ? OR ({sort} = ? AND {clause}))"
+            key_params = [key[4], key[4], *key[:4]]
+        return clause, key_params
+
     def annotation_list_position(self, ann_id: str, label: str | None = None, text: str = "", column: int = -1,
                                  descending: bool = False, within: int | None = None) -> int | None:
         """The row of ``ann_id`` in that list, or None when it is not listed (or does not exist).
@@ -135,26 +154,38 @@ class DisplayMixin:
         With ``within``, a row at or after ``within`` gives ``within`` (the count stops there).
         """
         where, params = self._list_where(label, text)
-        sort = _LIST_SORT.get(column)
-        keys = "a.document, a.start, a.\"end\", a.id" + (f", {sort}" if sort else "")
-        where_id = (where + " AND" if where else " WHERE") + " a.id = ?"
-        found = self._read(f"SELECT {keys} FROM annotations a JOIN documents d ON d.id = a.document{where_id}",
-                           [*params, ann_id])
-        if not found:
+        before = self._list_key_clause(ann_id, where, params, column, descending, after=False)
+        if before is None:
             return None
-        key = list(found[0])
-        before = '(a.document, a.start, a."end", a.id) < (?, ?, ?, ?)'
-        key_params = key[:4]
-        if sort:
-            op = ">" if descending else "<"
-            before = f"({sort} {op} ? OR ({sort} = ? AND {before}))"
-            key_params = [key[4], key[4], *key[:4]]
-        where_before = (where + " AND " if where else " WHERE ") + before
+        where_before = (where + " AND " if where else " WHERE ") + before[0]
         join = " JOIN documents d ON d.id = a.document" if (text or column == 0) else ""
-        sql, params = f"SELECT 1 FROM annotations a{join}{where_before}", [*params, *key_params]
+        sql, params = f"SELECT 1 FROM annotations a{join}{where_before}", [*params, *before[1]]
         if within is not None:
             sql, params = sql + " LIMIT ?", [*params, max(0, within)]
         return self._read(f"SELECT count(*) FROM ({sql})", params)[0][0]
+
+    def annotation_list_next(self, ann_id: str, label: str | None = None, text: str = "", column: int = -1,
+                             descending: bool = False, limit: int = 100, backwards: bool = False) -> list[tuple] | None:
+        """The ``limit`` rows listed right after ``ann_id`` (``backwards``: right before it, still in list
+        order), as :meth:`annotation_list_page` gives them; None when ``ann_id`` is not listed.
+
+        A page next to a known row, read by its sort key rather than by walking the rows before it (``OFFSET``).
+        """
+        where, params = self._list_where(label, text, walk_order=column not in _LIST_SORT)
+        near = self._list_key_clause(ann_id, where, params, column, descending, after=not backwards)
+        if near is None:
+            return None
+        order = self._list_order(column, descending)
+        if backwards:
+            order = ", ".join(term.replace(" DESC", " ASC") if term.endswith(" DESC") else
+                              term.replace(" ASC", "") + " DESC" for term in order.split(", "))
+        rows = self._read(
+            "SELECT a.id, d.title, a.label, a.quote, a.annotator, a.note, a.status, a.document "
+            f"FROM annotations a JOIN documents d ON d.id = a.document"
+            f"{(where + ' AND ' if where else ' WHERE ') + near[0]} ORDER BY {order} LIMIT ?",
+            [*params, *near[1], max(0, limit)],
+        )
+        return rows[::-1] if backwards else rows
 
     def annotation_list_rows(self, ids: Iterable[str]) -> dict[str, tuple]:
         """``{id: (document title, label, quote, annotator, note, status, document id)}`` for existing ids."""
