@@ -1,14 +1,16 @@
 """The annotation list's model: every annotation of the project, read from the store a page at a time.
 
-The model holds only the ids of the rows, in the order shown; a row's cells are
-read (with the rows around it) when the view first asks for them. Filtering and
-sorting are SQL queries, and an edit of one annotation moves, inserts or removes
-one row instead of reloading 50,000.
+The model never holds the whole list. Without a text filter it knows the
+number of rows (one ``count(*)`` over an index) and reads the page of rows the
+view asks for (``LIMIT``/``OFFSET`` in the list's order, sorting and filtering
+in SQL). With a text filter, counting would read every row, so rows arrive as
+the view scrolls to the end (Qt's ``canFetchMore``/``fetchMore``). An edit
+removes the rows it touched and inserts them at the place SQL gives, instead
+of reloading the list.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -21,9 +23,9 @@ COLUMNS = LIST_COLUMNS
 ANNOTATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
-#: Rows read per query around the row the view asks for, and the most rows kept in memory.
-PAGE = 80
-CACHE_LIMIT = 4000
+#: Rows read per query, and the most rows kept in memory.
+PAGE = 100
+CACHE_ROWS = 4000
 #: Edits touching more annotations than this reload the list instead of patching it.
 PATCH_LIMIT = 50
 
@@ -34,26 +36,78 @@ class AnnotationTableModel(QAbstractTableModel):
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.ids: list[str] = []
         self.colors: dict[str, str] = {}
         self.label: str | None = None
         self.text = ""
         self.column = -1  # -1: document and reading order
         self.descending = False
-        self._rows: dict[str, tuple] = {}  # id -> (title, label, quote, annotator, note, status, document)
-        self._keys: dict[str, tuple] = {}  # id -> default sort key, for the rows a bisect has read
+        self._count = 0  # rows shown (with a text filter: rows fetched so far)
+        self._more = False  # with a text filter: rows remain to fetch
+        self._rows: dict[int, tuple] = {}  # row -> (id, title, label, quote, annotator, note, status, document)
         self.reload()
 
     # ----------------------------------------------------------------- loading
+    def _query(self) -> dict:
+        return {"label": self.label, "text": self.text, "column": self.column, "descending": self.descending}
+
     def reload(self) -> None:
-        """Re-read the labels and the ids of the matching annotations; cells are read again when shown."""
+        """Re-read the labels and the number of matching annotations; rows are read again when shown."""
         store = self.session.store
         self.beginResetModel()
         self.colors = {lb.name: lb.color for lb in store.labels()}
-        self.ids = store.annotation_list_ids(self.label, self.text, self.column, self.descending)
         self._rows = {}
-        self._keys = {}
+        if self.text:
+            self._count, self._more = 0, True
+            self._count, self._more = self._probe(PAGE)
+        else:
+            self._count, self._more = store.annotation_list_count(self.label), False
         self.endResetModel()
+
+    def _probe(self, rows: int) -> tuple[int, bool]:
+        """With a text filter: read rows until ``rows`` rows are known or none remain; ``(count, more)``.
+
+        The rows are read in one query (each ``OFFSET`` query walks the rows before it again).
+        """
+        count, more = self._count, self._more
+        if not more or count >= rows:
+            return count, more
+        start = count // PAGE * PAGE
+        want = -(-rows // PAGE) * PAGE - start
+        got = self.session.store.annotation_list_page(**self._query(), offset=start, limit=want)
+        self._keep(start, got)
+        return max(count, start + len(got)), len(got) == want
+
+    def _keep(self, start: int, rows: list[tuple]) -> None:
+        """Cache ``rows`` as the rows from ``start`` (the last :data:`CACHE_ROWS` of them at most)."""
+        if len(self._rows) + len(rows) > CACHE_ROWS:
+            self._rows = {}
+        skip = max(0, len(rows) - CACHE_ROWS)
+        self._rows.update(zip(range(start + skip, start + len(rows)), rows[skip:]))
+
+    def _grow(self, rows: int) -> None:
+        """With a text filter: show at least ``rows`` rows (or every match), telling the view."""
+        count, more = self._probe(rows)
+        if count > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, count - 1)
+            self._count = count
+            self.endInsertRows()
+        self._more = more
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802 (Qt override)
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802 (Qt override)
+        if not parent.isValid():
+            self._grow(self._count + PAGE)
+
+    @property
+    def ids(self) -> list[str]:
+        """The ids of the rows shown, in order (reads every page: for tests and small lists)."""
+        return [self._id(row) for row in range(self._count)]
+
+    def total_count(self) -> int:
+        """How many annotations match the filters (with a text filter, counted in SQL, not just those fetched)."""
+        return self.session.store.annotation_list_count(self.label, self.text) if self.text else self._count
 
     def set_label(self, label: str | None) -> None:
         self.label = label or None
@@ -71,61 +125,77 @@ class AnnotationTableModel(QAbstractTableModel):
         self.column, self.descending = column, descending
         self.reload()
 
+    def _cached_row_of(self, ann_id: str) -> int | None:
+        return next((row for row, cells in self._rows.items() if cells[0] == ann_id), None)
+
+    def _shift(self, at: int, by: int) -> None:
+        """Rows from ``at`` on move by ``by`` in the cache (a row was inserted or removed before them)."""
+        self._rows = {(row + by if row >= at else row): cells for row, cells in self._rows.items()}
+
     def row_of(self, ann_id: str) -> int | None:
-        try:
-            return self.ids.index(ann_id)
-        except ValueError:
+        """The row of ``ann_id`` (fetching up to it with a text filter), or None when it is not listed."""
+        row = self._cached_row_of(ann_id)
+        if row is not None:
+            return row
+        row = self.session.store.annotation_list_position(ann_id, **self._query())
+        if row is None:
             return None
+        if row >= self._count:
+            self._grow(row + 1)
+        return row if row < self._count else None
 
     # ----------------------------------------------------------------- patching
     def apply_delta(self, added: Iterable[str], changed: Iterable[str], removed: Iterable[str]) -> None:
-        """Follow one edit: rows leave, move or arrive without reloading the rest.
+        """Follow one edit (or several merged, as the store is after the last): the rows it touched leave
+        and arrive at the place SQL gives, the rest stay (their cached cells move with them, so the rows on
+        screen are not read again).
 
-        With a text filter or a sort column the new place of a row is not known
-        cheaply, so the list reloads (a few SQL queries, still no full records).
+        A row leaves from where the model last read it. A listed row never read (far from the screen) has
+        no known place: then the number of rows tells whether one was missed, and the list reloads (cheap:
+        a ``count(*)``, then the rows on screen).
         """
         added, changed, removed = list(added), list(changed), list(removed)
-        if self.text or self.column != -1 or len(added) + len(changed) + len(removed) > PATCH_LIMIT:
+        if len(added) + len(changed) + len(removed) > PATCH_LIMIT:
             self.reload()
             return
         store = self.session.store
-        for ann_id in removed + changed:
-            self._remove_row(ann_id)
-        keys = {row[0]: row for row in store.annotation_sort_keys(added + changed)}
-        try:
-            for ann_id in sorted(keys, key=lambda i: keys[i][1:5]):
-                if self.label and keys[ann_id][5] != self.label:
-                    continue
-                place = bisect_left(self.ids, keys[ann_id][1:5], key=self._sort_key)
-                self.beginInsertRows(QModelIndex(), place, place)
-                self.ids.insert(place, ann_id)
-                self.endInsertRows()
-        except _Missing:
+        leaving_ids = set(removed + changed)  # (an added row cached already, after an undo, leaves too)
+        known = {row for row, cells in self._rows.items() if cells[0] in leaving_ids or cells[0] in added}
+        known_ids = {self._rows[row][0] for row in known}
+        for row in sorted(known, reverse=True):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self._shift(row + 1, -1)
+            self._count -= 1
+            self.endRemoveRows()
+        query = self._query()
+        within = self._count + 1 if self.text else None  # with a text filter, counting stops past the rows fetched
+        places = sorted((p, i) for i in dict.fromkeys(added + changed)
+                        if (p := store.annotation_list_position(i, **query, within=within)) is not None)
+        cells = store.annotation_list_rows([i for _, i in places])
+        for place, ann_id in places:
+            if place > self._count or (place == self._count and self._more) or ann_id not in cells:
+                continue  # not fetched yet: it arrives with the rows after it
+            self.beginInsertRows(QModelIndex(), place, place)
+            self._shift(place, 1)
+            self._rows[place] = (ann_id, *cells[ann_id])
+            self._count += 1
+            self.endInsertRows()
+        if self.text:  # rows past those fetched are read again when fetched
+            self._rows = {row: c for row, c in self._rows.items() if row < self._count}
+        if not leaving_ids <= known_ids and not self._still_exact():
             self.reload()
 
-    def _remove_row(self, ann_id: str) -> None:
-        self._rows.pop(ann_id, None)
-        self._keys.pop(ann_id, None)
-        row = self.row_of(ann_id)
-        if row is not None:
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self.ids[row]
-            self.endRemoveRows()
-
-    def _sort_key(self, ann_id: str) -> tuple:
-        """``(document, start, end, id)`` of a listed annotation (a bisect reads ~16; the middle rows of the
-        list are read again by every insertion, so the keys read are kept until the row moves or leaves)."""
-        key = self._keys.get(ann_id)
-        if key is None:
-            keys = self.session.store.annotation_sort_keys([ann_id])
-            if not keys:
-                raise _Missing(ann_id)
-            key = self._keys[ann_id] = keys[0][1:5]
-        return key
+    def _still_exact(self) -> bool:
+        """After an edit touching a row the cache did not hold: is the list still the store's?"""
+        if not self.text:
+            return self.session.store.annotation_list_count(self.label) == self._count
+        # The rows fetched were all cached, so the missing row was not among them.
+        return all(row in self._rows for row in range(self._count))
 
     # ----------------------------------------------------------------- Qt model
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.ids)
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -136,40 +206,56 @@ class AnnotationTableModel(QAbstractTableModel):
         return None
 
     def _row(self, row: int) -> tuple | None:
-        ann_id = self.ids[row]
-        cells = self._rows.get(ann_id)
+        """``(id, title, label, quote, annotator, note, status, document)`` of a row (its page read if
+        needed), or None."""
+        cells = self._rows.get(row)
         if cells is None:
-            if len(self._rows) > CACHE_LIMIT:
-                self._rows = {}
-            page = [i for i in self.ids[max(0, row - PAGE // 4) : row + PAGE] if i not in self._rows]
             try:
-                self._rows.update(self.session.store.annotation_list_rows(page))
+                if not self._read_near(row):
+                    start = row // PAGE * PAGE
+                    page = self.session.store.annotation_list_page(**self._query(), offset=start, limit=PAGE)
+                    self._keep(start, page[: self._count - start])
             except AnnotatorError:
                 return None
-            cells = self._rows.get(ann_id)
+            cells = self._rows.get(row)
         return cells
+
+    def _read_near(self, row: int) -> bool:
+        """Read the page from the cached row nearest ``row`` (within a page) by its sort key, not by ``OFFSET``
+        (which walks every row before: ~0.2 s half-way down a million); False when no row is near."""
+        anchor = next((r for d in range(1, PAGE) for r in (row - d, row + d) if r in self._rows), None)
+        if anchor is None:
+            return False
+        backwards = anchor > row
+        limit = min(PAGE, anchor) if backwards else min(PAGE, self._count - anchor - 1)
+        page = self.session.store.annotation_list_next(self._rows[anchor][0], **self._query(), limit=limit,
+                                                       backwards=backwards)
+        if page is None or len(page) != limit:
+            return False  # the list changed under the cache: read by position
+        self._keep(anchor - limit if backwards else anchor + 1, page)
+        return True
+
+    def _id(self, row: int) -> str | None:
+        cells = self._row(row)
+        return cells[0] if cells else None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         # A table view asks for a dozen roles per cell on every repaint: answer the unused ones first.
-        if role not in _ROLES or not index.isValid() or index.row() >= len(self.ids):
+        if role not in _ROLES or not index.isValid() or index.row() >= self._count:
             return None
-        if role == ANNOTATION_ID_ROLE:
-            return self.ids[index.row()]
         cells = self._row(index.row())
         if cells is None:
             return None
+        if role == ANNOTATION_ID_ROLE:
+            return cells[0]
         col = index.column()
         if role == DOCUMENT_ID_ROLE:
-            return cells[6]
+            return cells[7]
         if role == Qt.ItemDataRole.DecorationRole:
-            return QColor(self.colors.get(cells[1], "#888888")) if col == 1 else None
-        value = cells[col]
+            return QColor(self.colors.get(cells[2], "#888888")) if col == 1 else None
+        value = cells[col + 1]
         return " ".join(value.split()) if role == Qt.ItemDataRole.DisplayRole else value
 
 
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
                     ANNOTATION_ID_ROLE, DOCUMENT_ID_ROLE})
-
-
-class _Missing(Exception):
-    """A listed annotation is no longer in the store: the list is out of date and reloads."""

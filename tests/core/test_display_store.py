@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core.errors import NotFoundError, SpanError
@@ -114,3 +114,59 @@ def store_factory(tmp_path_factory):
 def test_document_slice_of_an_unknown_document(store):
     with pytest.raises(NotFoundError):
         store.document_slice("sha256:nope", 0, 1)
+
+
+QUERIES = [dict(), dict(label="Claim"), dict(text="note"), dict(text="CAFÉ"), dict(text="a", label="Claim"),
+           dict(text="zzz-none")]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("column", range(-1, len(LIST_COLUMNS)))
+@pytest.mark.parametrize("descending", [False, True])
+def test_list_pages_counts_and_positions_agree_with_the_full_list(filled, query, column, descending):
+    store, _, anns = filled
+    for quote in ("second", "line", "Alpha text"):  # ties on label and status, other documents
+        doc = anns[0].document if quote != "Alpha text" else anns[3].document
+        start = store.document_text(doc).index(quote)
+        store.add_annotation(doc, "Claim", start, start + len(quote), "bob", note="Note")
+    ids = store.annotation_list_ids(**query, column=column, descending=descending)
+    assert store.annotation_list_count(query.get("label"), query.get("text", "")) == len(ids)
+    for size in (1, 2, 3, 100):
+        paged = [row[0] for offset in range(0, len(ids) + size, size)
+                 for row in store.annotation_list_page(**query, column=column, descending=descending,
+                                                       offset=offset, limit=size)]
+        assert paged == ids
+    for pos, ann_id in enumerate(ids):
+        assert store.annotation_list_position(ann_id, **query, column=column, descending=descending) == pos
+        after = store.annotation_list_next(ann_id, **query, column=column, descending=descending, limit=2)
+        assert [row[0] for row in after] == ids[pos + 1 : pos + 3]
+        before = store.annotation_list_next(ann_id, **query, column=column, descending=descending, limit=2,
+                                            backwards=True)
+        assert [row[0] for row in before] == ids[max(0, pos - 2) : pos]
+    unlisted = {a.id for a in store.annotations()} - set(ids)
+    for ann_id in unlisted | {"missing"}:
+        assert store.annotation_list_position(ann_id, **query, column=column, descending=descending) is None
+        assert store.annotation_list_next(ann_id, **query, column=column, descending=descending) is None
+    rows = store.annotation_list_rows(ids)
+    page = store.annotation_list_page(**query, column=column, descending=descending, offset=0, limit=len(ids))
+    assert {row[0]: row[1:] for row in page} == rows
+
+
+# The store is shared by the examples on purpose: each removes the one annotation it adds.
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hay=st.text(st.sampled_from("aAsSßẞéÉKk\u212a ﬁfiİi\u0307ǅ"), max_size=8),
+       needle=st.text(st.sampled_from("aAsSßéÉKkfiİi"), min_size=1, max_size=3))
+def test_the_text_filter_folds_like_python_casefold(store, hay, needle):
+    """The ASCII fast path (SQLite lower()) and the Python fold for other rows answer as folding every row."""
+    doc, _ = store.add_document(f"x {hay} y", "T", "S")
+    ann = store.add_annotation(doc.id, store.labels()[0].name, 0, 1, "ana", note=hay)
+    folded = " ".join(["T", ann.label, "x", "ana", hay, "pending"]).casefold()
+    assert (ann.id in store.annotation_list_ids(text=needle)) == (needle.strip().casefold() in folded)
+    store.delete_annotation(ann.id)
+
+
+def test_a_list_position_can_stop_counting(filled):
+    store, _, anns = filled
+    ids = store.annotation_list_ids(column=2)
+    assert [store.annotation_list_position(i, column=2, within=2) for i in ids] == [min(k, 2) for k in range(len(ids))]
+    assert store.annotation_list_position("missing", within=2) is None
