@@ -311,7 +311,8 @@ class _Match:
             self.qstart = q.start()
 
 
-def _reading(found: _Match, text: str, unit_rest: str) -> NumberReading:
+def _bounds(found) -> tuple[float | None, float | None, float | None, bool]:
+    """(value, low, high, approximate) of a match, its qualifier applied ("at least 6": low 6, no high)."""
     kind, approx = _QUALIFIERS.get(found.qualifier, ("", False))
     value = float(found.value) if found.value is not None else None
     low = float(found.low) if found.low is not None else None
@@ -323,6 +324,11 @@ def _reading(found: _Match, text: str, unit_rest: str) -> NumberReading:
             low, high = None, value
         else:
             low = high = None
+    return value, low, high, approx
+
+
+def _reading(found: _Match, text: str, unit_rest: str) -> NumberReading:
+    value, low, high, approx = _bounds(found)
     parts = [found.currency, "%" if found.percent else "", unit_rest]
     unit = " ".join(p for p in parts if p)
     return NumberReading(value, low, high, approx, unit, text, found.qualifier)
@@ -499,17 +505,7 @@ def guess_languages(phrase: str) -> list[str]:
 
 
 def _intl_reading(f: numwords.Found, lang: str, text: str, unit_rest: str) -> NumberReading:
-    kind, approx = _QUALIFIERS.get(f.qualifier, ("", False))
-    value = float(f.value) if f.value is not None else None
-    low = float(f.low) if f.low is not None else None
-    high = float(f.high) if f.high is not None else None
-    if f.qualifier and value is not None:
-        if kind == "low":
-            low, high = value, None
-        elif kind == "high":
-            low, high = None, value
-        else:
-            low = high = None
+    value, low, high, approx = _bounds(f)
     if f.said and unit_rest.endswith(f.said):  # a qualifier after the noun ("ستة أشخاص على الأقل")
         unit_rest = unit_rest[: -len(f.said)].strip()
     unit = " ".join(p for p in ("%" if f.percent else "", unit_rest) if p)
