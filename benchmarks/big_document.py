@@ -157,6 +157,33 @@ def _scroll_to(view, qapp, offset: int) -> None:
     view.viewport().repaint()
 
 
+def tag_and_settle(qapp, win, view, rng: random.Random, words: list[tuple[int, int]], label: str) -> tuple[float, float]:
+    """Tag 1–4 random words with ``label``: (seconds until the span is painted, busy seconds of deferred work).
+
+    The work the tag deferred (the annotation list follows the new span 120 ms later) is run here, timing only
+    the event-loop passes that did something, so it is reported apart and never lands in the next tag's time.
+    """
+    k = rng.randrange(len(words) - 4)
+    start, end = words[k][0], words[k + rng.randint(0, 3)][1]
+    _scroll_to(view, qapp, start)
+    view.set_selection(start, end)
+    qapp.processEvents()
+    t0 = time.perf_counter()
+    win.apply_label(label)
+    qapp.processEvents()
+    view.viewport().repaint()
+    elapsed = time.perf_counter() - t0
+    busy, until = 0.0, time.perf_counter() + 0.2
+    while time.perf_counter() < until:
+        t1 = time.perf_counter()
+        qapp.processEvents()
+        spent = time.perf_counter() - t1
+        if spent > 0.0005:
+            busy += spent
+        time.sleep(0.002)
+    return elapsed, busy
+
+
 def _random_offsets(rng: random.Random, length: int, n: int) -> list[int]:
     return [rng.randrange(length) for _ in range(n)]
 
@@ -305,27 +332,7 @@ def worker_gui(args) -> dict:
     started = time.perf_counter()
 
     def one_tag(i: int) -> float:
-        k = rng.randrange(len(words) - 4)
-        start, end = words[k][0], words[k + rng.randint(0, 3)][1]
-        _scroll_to(view, qapp, start)
-        view.set_selection(start, end)
-        qapp.processEvents()
-        t0 = time.perf_counter()
-        win.apply_label(labels[i % len(labels)])
-        qapp.processEvents()
-        view.viewport().repaint()
-        elapsed = time.perf_counter() - t0
-        # Work the tag deferred (the annotation list follows the new span 120 ms later): run it here, timing
-        # only the event-loop passes that did something, so it is reported apart and never lands in the
-        # next tag's measurement.
-        busy, until = 0.0, time.perf_counter() + 0.2
-        while time.perf_counter() < until:
-            t1 = time.perf_counter()
-            qapp.processEvents()
-            spent = time.perf_counter() - t1
-            if spent > 0.0005:
-                busy += spent
-            time.sleep(0.002)
+        elapsed, busy = tag_and_settle(qapp, win, view, rng, words, labels[i % len(labels)])
         deferred.append(busy)
         return elapsed
 

@@ -60,7 +60,7 @@ def _timed(fn) -> float:
 
 
 def worker(args) -> dict:
-    from big_document import LOADING, _close, _open_and_paint, _qt_setup, _scroll_to
+    from big_document import LOADING, _close, _open_and_paint, _qt_setup, tag_and_settle
 
     qapp, gui_app, paints, _app, QEvent = _qt_setup()
     from annotator.gui.panels.annotation_list import AnnotationListDock
@@ -122,24 +122,7 @@ def worker(args) -> dict:
     rng = random.Random(args.seed)
 
     def tag_once(i: int, deferred: list[float]) -> float:
-        k = rng.randrange(len(words) - 4)
-        start, end = words[k][0], words[k + rng.randint(0, 3)][1]
-        _scroll_to(view, qapp, start)
-        view.set_selection(start, end)
-        qapp.processEvents()
-        t0 = time.perf_counter()
-        win.apply_label(labels[i % len(labels)])
-        qapp.processEvents()
-        view.viewport().repaint()
-        elapsed = time.perf_counter() - t0
-        busy, until = 0.0, time.perf_counter() + 0.2
-        while time.perf_counter() < until:
-            t1 = time.perf_counter()
-            qapp.processEvents()
-            spent = time.perf_counter() - t1
-            if spent > 0.0005:
-                busy += spent
-            time.sleep(0.002)
+        elapsed, busy = tag_and_settle(qapp, win, view, rng, words, labels[i % len(labels)])
         deferred.append(busy)
         return elapsed
 
