@@ -1,10 +1,11 @@
 """Inter-annotator agreement: token kappas and alpha, unitizing alpha and span F1.
 
 :func:`agreement_report` produces the JSON object described in FORMATS.md,
-section "Agreement". Everything here is pure Python (no numpy, no Qt) and is
-built from sorted sweeps (no per-token or per-pair scans), so that two
-annotators with 100,000 spans each over 3 MB of text take about a second or
-less (``benchmarks/agreement.py``).
+section "Agreement". It is built from sorted sweeps (no per-token or per-pair
+scans) done as numpy array operations (numpy comes with matplotlib anyway;
+no Qt), every count an exact integer, so that two annotators with 100,000
+spans each over 3 MB of text take well under half a second
+(``benchmarks/agreement.py``).
 
 What is counted
 ---------------
@@ -95,13 +96,14 @@ same label cost the squared differences of their begins and ends, not the
 number of characters on which they differ (units [0, 10) and [5, 15) cost
 25 + 25, a per-character comparison 10), so a brute-force check has to
 enumerate section pairs, as the tests do. Here it is computed with one sweep
-per label and pair of annotators over both annotators' spans in order of
-start: the sweep groups them into components of (transitively) overlapping
-spans. A component of one span is a unit inside a gap of the other annotator
-(``l^2``); one span of each annotator is an overlapping pair (squared
-differences); larger components (nested or chained spans) are enumerated. On
-the way each annotator's units and gaps are counted by length, and ``uDe``
-is computed from those length counts with suffix sums over the sorted gap
+per pair of annotators over both annotators' spans in order of start (every
+label at once, each on its own stretch of the array): the sweep groups them
+into components of (transitively) overlapping spans. A component of one span
+is a unit inside a gap of the other annotator (``l^2``); one span of each
+annotator is an overlapping pair (squared differences); larger components
+(nested or chained spans) are enumerated. Each annotator's units and gaps are
+counted by length once (the same code for every annotator), and ``uDe`` is
+computed from those length counts with suffix sums over the sorted gap
 lengths.
 
 Span F1 (``span_f1``)
@@ -145,29 +147,36 @@ label used by one annotator only gives F1 0.0 and a (typically negative)
 unitizing alpha for that label.
 """
 
+
 from __future__ import annotations
 
-from itertools import accumulate, chain, combinations, compress, repeat
-from operator import eq, lt
-from typing import Iterable, Sequence
+from itertools import accumulate, combinations
+from typing import Callable, Iterable, Sequence
 
+import numpy as np
+
+from annotator.core.agreement.common import (
+    OUTSIDE, TOKEN_PATTERN, _get_end, _get_start, _get_who_label_doc,
+)
+from annotator.core.agreement.spans import _compare, _expected_disagreement, _Side, max_overlap_matching
+from annotator.core.agreement.tokens import (
+    _cohen, _fleiss, _multi_table, _nominal_alpha, _pair_token_table, _pieces, _token_ranges,
+)
 from annotator.core.errors import InputError, NotFoundError
 from annotator.core.gcpause import gc_paused
 from annotator.core.model import Annotation
 
-from annotator.core.agreement.spans import (  # noqa: E402 (after the shared constants)
-    _ByLabel, _Compared, _expected_disagreement, max_overlap_matching,
-)
-from annotator.core.agreement.tokens import (  # noqa: E402
-    _cohen, _fleiss, _multi_table, _nominal_alpha, _pair_token_table, _pieces, _token_ranges,
-)
+__all__ = [
+    "agreement_report", "explain", "unitizing_alpha", "max_overlap_matching", "report_steps", "TOKEN_PATTERN",
+    "OUTSIDE",
+]
 
-__all__ = ["agreement_report", "explain", "unitizing_alpha", "max_overlap_matching", "TOKEN_PATTERN", "OUTSIDE"]
-
-from annotator.core.agreement.common import (
-    OUTSIDE, TOKEN_PATTERN, _get_annotator, _get_document, _get_end, _get_label, _get_start,
-)
-
+#: ``progress(done, total)``, as the long operations of :mod:`annotator.core` take it.
+Progress = Callable[[int, "int | None"], None]
+#: The longest continuum the report takes (code points): its sums of squares stay exact 64-bit integers.
+MAX_LENGTH = 1 << 30
+#: Steps of the report before the span comparisons: the spans read, the tokens, the token coefficients.
+_TOKEN_STEPS = 3
 
 
 # --------------------------------------------------------------------------- #
@@ -205,19 +214,29 @@ def explain() -> dict[str, str]:
     }
 
 
+
+def report_steps(annotators: int) -> int:
+    """How many steps :func:`agreement_report` reports for that many annotators (``progress(k, total)``)."""
+    return _TOKEN_STEPS + max(annotators * (annotators - 1) // 2, 1)
+
+
 def agreement_report(
     texts: dict[str, str],
     annotations: Iterable[Annotation],
     annotators: Sequence[str],
     doc: str | None = None,
     label: str | None = None,
+    progress: Progress | None = None,
 ) -> dict:
     """The agreement report of FORMATS.md for ``annotators`` over ``texts``.
 
     ``texts`` maps document id to text and must hold every counted document.
     Annotations of other annotators are ignored. Raises :class:`InputError`
     for an empty ``annotators`` list or a counted document without text, and
-    :class:`NotFoundError` if ``doc`` has no text.
+    :class:`NotFoundError` if ``doc`` has no text. ``progress(done, total)``
+    is called after each of the :func:`report_steps` steps (the spans read,
+    the tokens, the token coefficients, then each pair of annotators
+    compared); it may raise :class:`~annotator.core.errors.CancelledError`.
     """
     names = list(dict.fromkeys(annotators))
     if not names:
@@ -225,7 +244,7 @@ def agreement_report(
     if doc is not None and doc not in texts:
         raise NotFoundError(f"There is no document {doc!r}.")
     with gc_paused():
-        return _report(texts, annotations, names, doc, label)
+        return _report(texts, annotations, names, doc, label, progress or _no_progress)
 
 
 def unitizing_alpha(units: Sequence[Iterable[tuple[int, int]]], length: int) -> tuple[float | None, float, float]:
@@ -235,26 +254,20 @@ def unitizing_alpha(units: Sequence[Iterable[tuple[int, int]]], length: int) -> 
     ones are merged first; empty ones are ignored). ``alpha`` is ``None`` when
     it is not defined (fewer than two annotators, or ``uDe == 0``).
     """
-    spans = [sorted((s, e) for s, e in u if s < e) for u in units]
+    spans = [[(s, e) for s, e in u if s < e] for u in units]
     m = len(spans)
     if m < 2 or length <= 0:
         return None, 0.0, 0.0
     bounds = [0, length]
-    starts = [[s for s, _ in side] for side in spans]
-    ends = [[e for _, e in side] for side in spans]
-    observed = 0
-    parts: list[tuple[dict[int, int], dict[int, int]] | None] = [None] * m
-    for i, j in combinations(range(m), 2):
-        result = _Compared(starts[i], ends[i], starts[j], ends[j], bounds)
-        observed += result.delta
-        for k, side in ((i, 0), (j, 1)):
-            if parts[k] is None:
-                parts[k] = (result.lengths[side], result.gaps[side])
+    sides = []
+    for side in spans:
+        starts = np.array([s for s, _ in side], dtype=np.int64)
+        ends = np.array([e for _, e in side], dtype=np.int64)
+        sides.append(_Side(starts, ends, np.zeros(len(side), dtype=np.int64), 1, bounds))
+    observed = sum(_compare(x, y, 1, length + 1)[2][0] for x, y in combinations(sides, 2))
     do = 2 * observed / (m * (m - 1) * length * length)
-    de = _expected_disagreement(parts, length)  # type: ignore[arg-type]
+    de = _expected_disagreement([s.parts[0] for s in sides], length)
     return (1.0 - do / de if de > 0.0 else None), do, de
-
-
 
 
 # --------------------------------------------------------------------------- #
@@ -262,136 +275,147 @@ def unitizing_alpha(units: Sequence[Iterable[tuple[int, int]]], length: int) -> 
 # --------------------------------------------------------------------------- #
 
 
+def _no_progress(done: int, total: int | None = None) -> None:
+    pass
+
+
 def _report(
-    texts: dict[str, str], annotations: Iterable[Annotation], names: list[str], doc: str | None, label: str | None
+    texts: dict[str, str], annotations: Iterable[Annotation], names: list[str], doc: str | None, label: str | None,
+    progress: Progress,
 ) -> dict:
     m = len(names)
+    steps = report_steps(m)
+    doc_ids, bounds, sides, labels = _sides(texts, annotations, names, doc, label)
+    progress(1, steps)
+    report: dict = {"annotators": names, "documents": len(doc_ids)}
+    table = _token_figures(report, sides, "".join(texts[d] for d in doc_ids), bounds, labels, progress)
+    _span_figures(report, sides, bounds, labels, table, lambda k: progress(_TOKEN_STEPS + k, steps))
+    progress(steps, steps)
+    return report
+
+
+def _sides(
+    texts: dict[str, str], annotations: Iterable[Annotation], names: list[str], doc: str | None, label: str | None
+) -> tuple[list[str], list[int], list[tuple[np.ndarray, np.ndarray, np.ndarray]], list[str]]:
+    """The counted documents, their bounds on the continuum, each annotator's spans there and the labels.
+
+    Each annotator's spans are arrays ``(starts, ends, label codes)``, clipped to their document's text and
+    moved onto the continuum (the documents end to end), spans left empty dropped; the label codes index
+    the labels those spans use, sorted.
+    """
     if label is not None or doc is not None or not isinstance(annotations, list):
         annotations = [
             a for a in annotations if (label is None or a.label == label) and (doc is None or a.document == doc)
         ]
-    whos = list(map(_get_annotator, annotations))
-    per_name = [list(compress(annotations, map(eq, whos, repeat(n)))) for n in names]
-    if doc is not None:
-        doc_ids = [doc]
-    else:
-        doc_ids = sorted(set().union(*(map(_get_document, anns) for anns in per_name)))
+    # One look-up per annotation for its (annotator, label, document), through the few distinct triples.
+    triples = list(map(_get_who_label_doc, annotations))
+    distinct = list(dict.fromkeys(triples))
+    index = {name: k for k, name in enumerate(names)}
+    who_of = np.array([index.get(t[0], -1) for t in distinct], dtype=np.int64)
+    compared = [t for t, k in zip(distinct, who_of.tolist()) if k >= 0]
+    doc_ids = [doc] if doc is not None else sorted({t[2] for t in compared})
     for d in doc_ids:
         if d not in texts:
             raise InputError(f"No text was given for document {d!r}.")
+    lengths = [len(texts[d]) for d in doc_ids]
+    bounds = list(accumulate(lengths, initial=0))  # document starts, then the total length
+    if bounds[-1] >= MAX_LENGTH:
+        raise InputError(f"The documents hold over {MAX_LENGTH:,} characters: too long to compare at once.")
+    used = sorted({t[1] for t in compared})
+    label_of = np.array([used.index(t[1]) if k >= 0 else 0 for t, k in zip(distinct, who_of.tolist())], np.int64)
+    position = {d: k for k, d in enumerate(doc_ids)}
+    doc_of = np.array([position.get(t[2], 0) for t in distinct], dtype=np.int64)
+    n = len(annotations)
+    triple = np.fromiter(map({t: k for k, t in enumerate(distinct)}.__getitem__, triples), np.int64, n)
+    who, codes, which = who_of[triple], label_of[triple], doc_of[triple]
+    offsets = np.array(bounds[:-1] or [0], np.int64)[which]  # (no document: no span is kept)
+    starts = np.maximum(np.fromiter(map(_get_start, annotations), np.int64, n), 0) + offsets
+    ends = np.minimum(np.fromiter(map(_get_end, annotations), np.int64, n), np.array(lengths or [0], np.int64)[which])
+    ends += offsets
+    keep = (starts < ends) & (who >= 0)
+    starts, ends, codes, who = starts[keep], ends[keep], codes[keep], who[keep]
+    kept = np.unique(codes)  # the labels some kept span uses
+    renumber = np.zeros(len(used), np.int64)
+    renumber[kept] = np.arange(len(kept))
+    codes = renumber[codes]
+    sides = [(starts[who == k], ends[who == k], codes[who == k]) for k in range(len(names))]
+    return doc_ids, bounds, sides, [used[k] for k in kept.tolist()]
 
-    # The continuum: the documents end to end.
-    doc_texts = [texts[d] for d in doc_ids]
-    lengths = list(map(len, doc_texts))
-    bounds = list(accumulate(lengths, initial=0))  # document starts, then the total length L
-    total_length = bounds[-1]
-    sides = [_make_side(anns, doc_ids, lengths, bounds) for anns in per_name]
 
-    report: dict = {"annotators": names, "documents": len(doc_ids)}
-
-    # ---- token coefficients ------------------------------------------------------
-    token_total, ranges = _token_ranges(sides, "".join(doc_texts), bounds)
-    report["tokens"] = token_total
+def _token_figures(
+    report: dict, sides: list, joined: str, bounds: list[int], labels: list[str], progress: Progress
+) -> dict[tuple[str, ...], int]:
+    """Put the token count and the token coefficients into ``report``; return the table of categories."""
+    m = len(sides)
+    steps = report_steps(m)
+    total, ranges = _token_ranges(sides, joined, bounds)
+    report["tokens"] = total
+    progress(2, steps)
     if m == 2:
-        table = _pair_token_table(ranges[0], ranges[1], token_total)
+        table = _pair_token_table(ranges[0], ranges[1], total, labels)
     else:
-        table = _multi_table([_pieces(*r) for r in ranges], token_total)
+        named = [(lo.tolist(), hi.tolist(), [labels[c] for c in cat.tolist()]) for lo, hi, cat in ranges]
+        table = _multi_table([_pieces(*r) for r in named], total)
     report["cohen_kappa"] = _cohen(table, 0, 1) if m == 2 else None
     report["fleiss_kappa"] = _fleiss(table, m)
     report["krippendorff_alpha"] = _nominal_alpha(table, m)
+    progress(3, steps)
+    return table
 
-    # ---- per label: span F1 and unitizing alpha -------------------------------------
-    labels = sorted(set(chain.from_iterable(s[2] for s in sides)))
-    by_label = [_ByLabel(*s, labels) for s in sides]
+
+def _span_figures(
+    report: dict, sides: list, bounds: list[int], labels: list[str], table: dict, compared_one: Callable[[int], None]
+) -> None:
+    """Put unitizing alpha, span F1, the per-label figures and (over two annotators) the pairs into ``report``."""
+    m = len(sides)
+    count = len(labels)
+    length = bounds[-1]
+    by_label = [_Side(s, e, c, count, bounds) for s, e, c in sides]
     pairs = list(combinations(range(m), 2))
-    compared: dict[tuple[int, int], list[_Compared]] = {}  # per pair of annotators, per label
-    ingredients: list[list[tuple[dict[int, int], dict[int, int]]] | None] = [None] * m  # unit and gap lengths
-    for i, j in pairs:
-        x = by_label[i]
-        y = by_label[j]
-        results = list(map(_Compared, x.starts, x.ends, y.starts, y.ends, repeat(bounds)))
-        compared[(i, j)] = results
-        for k, side in ((i, 0), (j, 1)):
-            if ingredients[k] is None:
-                ingredients[k] = [(r.lengths[side], r.gaps[side]) for r in results]
+    compared: dict[tuple[int, int], tuple[list[int], list[int], list[int]]] = {}
+    for k, (i, j) in enumerate(pairs, start=1):
+        compared[(i, j)] = _compare(by_label[i], by_label[j], count, length + 1)
+        compared_one(k)
     sizes = [s.sizes for s in by_label]
 
     def f1(c: int | None, i: int, j: int) -> dict:
-        results = compared[(i, j)]
+        exact, overlap, _ = compared[(i, j)]
         if c is None:
-            size = sum(sizes[i]) + sum(sizes[j])
-            exact = sum(r.exact for r in results)
-            overlap = sum(r.overlap for r in results)
+            size, exact, overlap = sum(sizes[i]) + sum(sizes[j]), sum(exact), sum(overlap)
         else:
-            size = sizes[i][c] + sizes[j][c]
-            exact = results[c].exact
-            overlap = results[c].overlap
+            size, exact, overlap = sizes[i][c] + sizes[j][c], exact[c], overlap[c]
         if not size:
             return {"exact": None, "overlap": None}
         return {"exact": 2 * exact / size, "overlap": 2 * overlap / size}
 
     def alpha_u(cs: Iterable[int], members: tuple[int, ...]) -> float | None:
         k = len(members)
-        if k < 2 or total_length <= 0:
+        if k < 2 or length <= 0:
             return None
         do = de = 0.0
         for c in cs:
-            observed = sum(compared[p][c].delta for p in combinations(members, 2))
-            do += 2 * observed / (k * (k - 1) * total_length * total_length)  # 2: ordered pairs
-            de += _expected_disagreement([ingredients[i][c] for i in members], total_length)
+            observed = sum(compared[p][2][c] for p in combinations(members, 2))
+            do += 2 * observed / (k * (k - 1) * length * length)  # 2: ordered pairs
+            de += _expected_disagreement([by_label[i].parts[c] for i in members], length)
         return 1.0 - do / de if de > 0.0 else None
 
     everyone = tuple(range(m))
-    all_labels = range(len(labels))
+    all_labels = range(count)
     report["krippendorff_alpha_u"] = alpha_u(all_labels, everyone)
     report["span_f1"] = _mean_f1([f1(None, i, j) for i, j in pairs])
     report["per_label"] = {
-        lab: {
-            "span_f1": _mean_f1([f1(c, i, j) for i, j in pairs]),
-            "krippendorff_alpha_u": alpha_u([c], everyone),
-        }
+        lab: {"span_f1": _mean_f1([f1(c, i, j) for i, j in pairs]), "krippendorff_alpha_u": alpha_u([c], everyone)}
         for c, lab in enumerate(labels)
     }
     if m > 2:
         report["pairwise"] = {
-            f"{names[i]}|{names[j]}": {
+            f"{report['annotators'][i]}|{report['annotators'][j]}": {
                 "cohen_kappa": _cohen(table, i, j),
                 "span_f1": f1(None, i, j),
                 "krippendorff_alpha_u": alpha_u(all_labels, (i, j)),
             }
             for i, j in pairs
         }
-    return report
-
-
-def _make_side(
-    anns: list[Annotation], doc_ids: list[str], lengths: list[int], bounds: list[int]
-) -> tuple[list[int], list[int], list[str]]:
-    """One annotator's spans on the continuum ``(starts, ends, labels)``, clipped, empty ones dropped."""
-    starts = list(map(_get_start, anns))
-    ends = list(map(_get_end, anns))
-    labels = list(map(_get_label, anns))
-    if not anns:
-        return starts, ends, labels
-    if len(doc_ids) == 1:
-        if min(starts) >= 0 and max(ends) <= lengths[0] and all(map(lt, starts, ends)):
-            return starts, ends, labels
-        limits = repeat(lengths[0])
-        offsets = repeat(0)
-    else:
-        docs = list(map(_get_document, anns))
-        limits = map(dict(zip(doc_ids, lengths)).__getitem__, docs)
-        offsets = map(dict(zip(doc_ids, bounds)).__getitem__, docs)
-    # Clip to the text, drop spans left empty, move onto the continuum.
-    rows = []
-    for s, e, lab, limit, offset in zip(starts, ends, labels, limits, offsets):
-        if s < 0:
-            s = 0
-        if e > limit:
-            e = limit
-        if s < e:
-            rows.append((s + offset, e + offset, lab))
-    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 
 def _mean_f1(per_pair: list[dict]) -> dict:

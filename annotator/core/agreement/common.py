@@ -1,18 +1,41 @@
-"""Constants shared by the agreement modules: the token rule and small fast accessors."""
+"""Constants and array helpers shared by the agreement modules."""
 
 import re
 from operator import attrgetter
+
+import numpy as np
 
 #: The token rule of FORMATS.md.
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
 #: The category of a token that no span of an annotator covers.
 OUTSIDE = "O"
 
-_WORD_PAIR = re.compile(r"\w\w")
-_BIG = 1 << 62  # beyond every offset: a sentinel
-_match_start = re.Match.start
-_get_document = attrgetter("document")
 _get_start = attrgetter("start")
 _get_end = attrgetter("end")
-_get_label = attrgetter("label")
-_get_annotator = attrgetter("annotator")
+_get_who_label_doc = attrgetter("annotator", "label", "document")
+
+
+def _components(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Components of (transitively) overlapping intervals sorted by start: ``(heads, sizes, reach)``.
+
+    ``heads`` are the indices where a component begins (an interval starting at or after every earlier end),
+    ``sizes`` how many intervals each holds, ``reach`` the running maximum of the ends (at a component's last
+    interval: its furthest end).
+    """
+    n = len(starts)
+    reach = np.maximum.accumulate(ends) if n else ends
+    first = np.ones(n + 1, dtype=bool)
+    first[1:n] = starts[1:] >= reach[:-1]
+    heads = np.flatnonzero(first)
+    return heads[:-1], np.diff(heads), reach
+
+
+def _merged(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """Two annotators' columns (the first: starts) as one list sorted by start, ``a``'s first at equal starts.
+
+    The side of each row (0 for ``a``, 1 for ``b``) comes as one more column.
+    """
+    sides = np.concatenate((np.zeros(len(a[0]), dtype=np.int8), np.ones(len(b[0]), dtype=np.int8)))
+    columns = [np.concatenate((x, y)) for x, y in zip(a, b)]
+    order = np.argsort(columns[0], kind="stable")
+    return tuple(c[order] for c in columns) + (sides[order],)

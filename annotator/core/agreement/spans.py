@@ -1,20 +1,28 @@
-"""Spans per label: unitizing alpha and span F1 (maximum matching of overlapping spans)."""
+"""Spans per label: unitizing alpha and span F1 (maximum matching of overlapping spans).
+
+Both are computed on numpy arrays: each annotator's spans are keyed ``label * block + start`` (``block``
+one more than the continuum's length), so one sorted array holds every label's spans, each label on a
+stretch of its own, and one pass over it does every label at once. Components of overlapping spans of one
+span, or of one span of each annotator, are counted with array operations; larger ones (rare) by
+:func:`_component`. Every sum is an exact integer.
+"""
 
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
 from heapq import heappop, heappush
 from itertools import accumulate, chain
 from operator import le, lt
 from typing import Sequence
 
+import numpy as np
 
+from annotator.core.agreement.common import _components, _merged
 
-from annotator.core.agreement.common import (
-    _BIG,
-)
+#: Up to this many (label, length) pairs, lengths are counted with a histogram rather than by sorting.
+_COUNTING_LIMIT = 1 << 20
 
 
 # --------------------------------------------------------------------------- #
@@ -22,166 +30,117 @@ from annotator.core.agreement.common import (
 # --------------------------------------------------------------------------- #
 
 
-class _ByLabel:
-    """One annotator's spans split by label: per label (in sorted label order), starts and ends sorted by start."""
+class _Side:
+    """One annotator's spans, sorted by label and start, with its units and gaps per label.
 
-    __slots__ = ("starts", "ends", "sizes")
+    ``keys``/``kends`` are the spans' starts and ends on their label's stretch (``label * block + offset``),
+    ``sizes`` the number of spans per label code, ``parts`` per label code the annotator's
+    ``(unit length -> count, gap length -> count)``: overlapping spans unite into one unit; gaps are the
+    rest of the continuum, cut at every document boundary.
+    """
 
-    def __init__(self, starts: list[int], ends: list[int], labels: list[str], all_labels: list[str]) -> None:
-        if not all(map(le, starts[:-1], starts[1:])):
-            order = sorted(range(len(starts)), key=starts.__getitem__)
-            starts = list(map(starts.__getitem__, order))
-            ends = list(map(ends.__getitem__, order))
-            labels = list(map(labels.__getitem__, order))
-        if len(set(labels)) <= 1:
-            index = {lab: (range(len(labels)) if labels and labels[0] == lab else []) for lab in all_labels}
-        else:
-            index = {lab: [] for lab in all_labels}
-            appends = {lab: index[lab].append for lab in all_labels}
-            for k, lab in enumerate(labels):
-                appends[lab](k)
-        self.starts = [list(map(starts.__getitem__, index[lab])) for lab in all_labels]
-        self.ends = [list(map(ends.__getitem__, index[lab])) for lab in all_labels]
-        self.sizes = [len(index[lab]) for lab in all_labels]
+    __slots__ = ("keys", "kends", "sizes", "parts")
+
+    def __init__(self, starts: np.ndarray, ends: np.ndarray, labels: np.ndarray, count: int, bounds: list[int]):
+        block = bounds[-1] + 1
+        keys = labels * block + starts
+        order = np.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        self.kends = (labels * block + ends)[order]
+        self.sizes = np.bincount(labels, minlength=count).tolist()
+        self.parts = _units_and_gaps(self.keys, self.kends, count, bounds)
 
 
-class _Compared:
-    """One label, two annotators: span F1 counts, observed delta2 sum, and each one's units and gaps."""
-
-    __slots__ = ("exact", "overlap", "delta", "lengths", "gaps")
-
-    def __init__(self, sa: list[int], ea: list[int], sb: list[int], eb: list[int], bounds: list[int]) -> None:
-        """Both annotators' spans (each sorted by start) on the continuum with these document bounds.
-
-        One sweep over both in order of start groups the spans into components
-        of (transitively) overlapping spans. Almost every component is a single
-        span (no match; as a unit it lies in a gap of the other annotator:
-        delta2 = length^2) or one span of each annotator (one overlap match,
-        exact if the bounds are equal; delta2 = squared differences of the
-        starts and of the ends); larger ones go to :func:`_component`. On the
-        way, each annotator's spans are merged into units (overlapping ones
-        unite) and the unit lengths and gap lengths are counted, a gap being
-        cut at every document boundary.
-        """
-        exact = overlap = delta = 0
-        big = _BIG
-        sa = sa + [big]
-        ea = ea + [big]
-        sb = sb + [big]
-        eb = eb + [big]
-        lengths: tuple[dict[int, int], dict[int, int]] = ({}, {})
-        gaps: tuple[dict[int, int], dict[int, int]] = ({}, {})
-        len0, len1 = lengths
-        gap0, gap1 = gaps
-        first_bound = bounds[bisect_right(bounds, 0)] if bounds[-1] > 0 else big
-        us0 = ue0 = us1 = ue1 = 0  # current unit of each annotator (none yet)
-        nb0 = nb1 = first_bound  # the first document boundary after it
-        i = j = 0
-        n = 0  # spans in the current component
-        reach = -1  # its furthest end
-        s0 = e0 = d0 = s1 = e1 = d1 = 0
-        more: list[tuple[int, int, int]] = []
-        while True:
-            if sa[i] <= sb[j]:
-                s = sa[i]
-                e = ea[i]
-                side = 0
-                i += 1
-                if s < ue0:  # overlaps this annotator's unit: unite
-                    if e > ue0:
-                        ue0 = e
-                elif s != big:
-                    g = ue0 - us0
-                    if g:
-                        len0[g] = len0.get(g, 0) + 1
-                    if s < nb0:
-                        g = s - ue0
-                        if g:
-                            gap0[g] = gap0.get(g, 0) + 1
-                    else:
-                        nb0 = _split_gap(ue0, s, bounds, gap0)
-                    us0 = s
-                    ue0 = e
-            else:
-                s = sb[j]
-                e = eb[j]
-                side = 1
-                j += 1
-                if s < ue1:
-                    if e > ue1:
-                        ue1 = e
-                else:
-                    g = ue1 - us1
-                    if g:
-                        len1[g] = len1.get(g, 0) + 1
-                    if s < nb1:
-                        g = s - ue1
-                        if g:
-                            gap1[g] = gap1.get(g, 0) + 1
-                    else:
-                        nb1 = _split_gap(ue1, s, bounds, gap1)
-                    us1 = s
-                    ue1 = e
-            if s < reach:  # overlaps the current component
-                if n == 1:
-                    s1, e1, d1 = s, e, side
-                elif n == 2:
-                    more = [(s0, e0, d0), (s1, e1, d1), (s, e, side)]
-                else:
-                    more.append((s, e, side))
-                n += 1
-                if e > reach:
-                    reach = e
-                continue
-            if n == 1:
-                delta += (e0 - s0) * (e0 - s0)
-            elif n == 2:
-                if d0 != d1:
-                    overlap += 1
-                    if s0 == s1 and e0 == e1:
-                        exact += 1
-                    else:
-                        delta += (s0 - s1) * (s0 - s1) + (e0 - e1) * (e0 - e1)
-                else:  # two spans of one annotator: one unit, in a gap of the other
-                    delta += (reach - s0) * (reach - s0)
-            elif n > 2:
-                ex, ov, de = _component(more)
-                exact += ex
-                overlap += ov
-                delta += de
-            if s == big:
-                break
-            n = 1
-            s0, e0, d0 = s, e, side
-            reach = e
-        # The last units, and the gaps after them up to the end.
-        for us, ue, unit_lengths, unit_gaps in ((us0, ue0, len0, gap0), (us1, ue1, len1, gap1)):
-            if ue > us:
-                unit_lengths[ue - us] = unit_lengths.get(ue - us, 0) + 1
-            _split_gap(ue, bounds[-1], bounds, unit_gaps)
-        self.exact = exact
-        self.overlap = overlap
-        self.delta = delta
-        self.lengths = lengths
-        self.gaps = gaps
+def _units_and_gaps(keys: np.ndarray, kends: np.ndarray, count: int, bounds: list[int]) -> list[tuple[dict, dict]]:
+    """Per label code, one annotator's ``(unit length -> count, gap length -> count)`` (see :class:`_Side`)."""
+    length = bounds[-1]
+    block = length + 1
+    heads, sizes, reach = _components(keys, kends)  # the units
+    unit_starts = keys[heads]
+    unit_ends = reach[heads + sizes - 1]
+    bases = np.arange(count, dtype=np.int64) * block
+    gap_starts = np.sort(np.concatenate((bases, unit_ends)))
+    gap_ends = np.sort(np.concatenate((unit_starts, bases + length)))
+    real = gap_starts < gap_ends
+    gap_starts, gap_ends = gap_starts[real], gap_ends[real]
+    units = _counts_by_label(unit_starts // block, unit_ends - unit_starts, count, block)
+    if len(bounds) > 2:
+        gap_starts, gap_ends = _cut(gap_starts, gap_ends, bases, bounds)
+    gaps = _counts_by_label(gap_starts // block, gap_ends - gap_starts, count, block)
+    return list(zip(units, gaps))
 
 
-def _split_gap(a: int, b: int, bounds: list[int], gaps: dict[int, int]) -> int:
-    """Count the gap ``[a, b)`` cut at the document boundaries; return the first boundary after ``b``."""
-    k = bisect_right(bounds, a)
-    n = len(bounds)
-    while k < n and bounds[k] < b:
-        g = bounds[k] - a
-        if g:
-            gaps[g] = gaps.get(g, 0) + 1
-        a = bounds[k]
-        k += 1
-    g = b - a
-    if g:
-        gaps[g] = gaps.get(g, 0) + 1
-    while k < n and bounds[k] <= b:
-        k += 1
-    return bounds[k] if k < n else _BIG
+def _cut(
+    starts: np.ndarray, ends: np.ndarray, bases: np.ndarray, bounds: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Disjoint sections ``[starts, ends)`` on the labels' stretches cut at every document boundary."""
+    cuts = (bases[:, None] + np.asarray(bounds[1:-1], dtype=np.int64)[None, :]).ravel()
+    points = np.concatenate((starts, ends, cuts))
+    steps = np.concatenate((np.ones(len(starts), np.int64), np.full(len(ends), -1), np.zeros(len(cuts), np.int64)))
+    order = np.argsort(points, kind="stable")
+    points = points[order]
+    open_sections = np.cumsum(steps[order])[:-1]  # how many sections hold the stretch from each point on
+    inside = (open_sections > 0) & (points[1:] > points[:-1])
+    return points[:-1][inside], points[1:][inside]
+
+
+def _counts_by_label(labels: np.ndarray, values: np.ndarray, count: int, block: int) -> list[dict[int, int]]:
+    """Per label code, how often each value occurs (values below ``block``)."""
+    out: list[dict[int, int]] = [{} for _ in range(count)]
+    if not len(values):
+        return out
+    top = int(values.max()) + 1
+    if count * top <= _COUNTING_LIMIT:  # a histogram is cheaper than sorting
+        counts = np.bincount(labels * top + values, minlength=count * top)
+        codes = np.flatnonzero(counts)
+        counts = counts[codes]
+    else:
+        top = block
+        codes, counts = np.unique(labels * block + values, return_counts=True)
+    for code, n in zip(codes.tolist(), counts.tolist()):
+        out[code // top][code % top] = n
+    return out
+
+
+def _label_sums(labels: np.ndarray, values: np.ndarray, count: int) -> list[int]:
+    """The sum of ``values`` per label code, as exact integers (``labels`` sorted)."""
+    totals = np.concatenate((np.zeros(1, np.int64), np.cumsum(values, dtype=np.int64)))
+    cuts = np.searchsorted(labels, np.arange(count + 1))
+    return (totals[cuts[1:]] - totals[cuts[:-1]]).tolist()
+
+
+def _compare(x: _Side, y: _Side, count: int, block: int) -> tuple[list[int], list[int], list[int]]:
+    """Per label code, two annotators' exact matches, maximum overlap matching and observed delta2 sum.
+
+    Their spans in order of start fall into components of (transitively) overlapping spans. Almost every
+    component is a single span (no match; as a unit it lies in a gap of the other annotator: delta2 =
+    length^2), one span of each annotator (one overlap match, exact if the bounds are equal; delta2 =
+    squared differences of the starts and of the ends) or two spans of one annotator (one unit in a gap of
+    the other); larger ones go to :func:`_component`.
+    """
+    starts, ends, side = _merged((x.keys, x.kends), (y.keys, y.kends))
+    heads, sizes, reach = _components(starts, ends)
+    after = np.minimum(heads + 1, len(starts) - 1)
+    cross = (sizes == 2) & (side[heads] != side[after])
+    begin = starts[heads]
+    moved = begin - starts[after]
+    stretched = ends[heads] - ends[after]
+    single = ends[heads] - begin
+    united = reach[after] - begin
+    delta = np.where(sizes == 1, single * single, 0)
+    delta += np.where(cross, moved * moved + stretched * stretched, 0)
+    delta += np.where((sizes == 2) & ~cross, united * united, 0)
+    labels = begin // block
+    exact = _label_sums(labels, cross & (moved == 0) & (stretched == 0), count)
+    overlap = _label_sums(labels, cross, count)
+    observed = _label_sums(labels, delta, count)
+    larger = sizes > 2
+    for h, n, c in zip(heads[larger].tolist(), sizes[larger].tolist(), labels[larger].tolist()):
+        ex, ov, de = _component(list(zip(starts[h : h + n].tolist(), ends[h : h + n].tolist(), side[h : h + n].tolist())))
+        exact[c] += ex
+        overlap[c] += ov
+        observed[c] += de
+    return exact, overlap, observed
 
 
 def _component(items: list[tuple[int, int, int]]) -> tuple[int, int, int]:

@@ -1,18 +1,33 @@
-"""Token categories and the token coefficients: Cohen's and Fleiss' kappa, nominal alpha."""
+"""Token categories and the token coefficients: Cohen's and Fleiss' kappa, nominal alpha.
+
+The token work is done on numpy arrays (one operation over every character, token or span instead of a
+Python loop); only the rare components of three or more overlapping token ranges, or of two ranges of one
+annotator, go through Python. Every count stays an exact integer; the coefficients are computed from them in
+plain Python as before.
+"""
 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import accumulate, chain, compress, repeat
-from operator import and_, le, lt, ne, sub
-from typing import Iterable
+from operator import and_, le, sub
+from typing import Callable, Iterable
 
+import numpy as np
 
+from annotator.core.agreement.common import OUTSIDE, _components
 
-from annotator.core.agreement.common import (
-    TOKEN_PATTERN, OUTSIDE, _WORD_PAIR, _match_start,
+#: Characters are classified by the token rule's own classes: ``\s`` (0), ``\w`` (1), anything else (2).
+_SPACE, _WORD, _OTHER = 0, 1, 2
+_CLASS_OF = re.compile(r"(\s)|(\w)|.", re.DOTALL)
+#: Characters turned into code points at a time (bounds the memory of a long corpus).
+_CHUNK = 1 << 22
+_ASCII = np.array(
+    [_SPACE if m.group(1) else _WORD if m.group(2) else _OTHER for m in _CLASS_OF.finditer("".join(map(chr, range(128))))],
+    dtype=np.uint8,
 )
 
 
@@ -21,144 +36,146 @@ from annotator.core.agreement.common import (
 # --------------------------------------------------------------------------- #
 
 
+def _char_classes(joined: str) -> np.ndarray:
+    """The class of every character of ``joined`` (``_SPACE``, ``_WORD`` or ``_OTHER``), as the token rule sees it."""
+    classes = np.empty(len(joined), dtype=np.uint8)
+    table = np.zeros(0x110000, dtype=np.uint8)
+    table[:128] = _ASCII
+    known = np.zeros(0x110000, dtype=bool)
+    known[:128] = True
+    for begin in range(0, len(joined), _CHUNK):
+        points = np.frombuffer(joined[begin : begin + _CHUNK].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        seen = np.zeros(0x110000, dtype=bool)
+        seen[points] = True
+        new = np.flatnonzero(seen & ~known)
+        if len(new):
+            chars = "".join(map(chr, new.tolist()))
+            table[new] = [_SPACE if m.group(1) else _WORD if m.group(2) else _OTHER for m in _CLASS_OF.finditer(chars)]
+            known[new] = True
+        classes[begin : begin + len(points)] = table[points]
+    return classes
+
+
+def _token_starts(classes: np.ndarray, bounds: list[int]) -> np.ndarray:
+    """Where the tokens start: every character that is not ``\\s`` and not a ``\\w`` after a ``\\w``.
+
+    A word running over a document boundary is cut there (a document's first character never continues the
+    previous document's word), so the tokens are those of the documents one by one.
+    """
+    before = np.empty_like(classes)
+    if len(classes):
+        before[0] = _SPACE
+        before[1:] = classes[:-1]
+        inner = [b for b in bounds[1:-1] if 0 < b < len(classes)]
+        before[inner] = _SPACE
+    return np.flatnonzero((classes != _SPACE) & ((classes != _WORD) | (before != _WORD)))
+
+
 def _token_ranges(
-    sides: list[tuple[list[int], list[int], list[str]]], joined: str, bounds: list[int]
-) -> tuple[int, list[tuple[list[int], list[int], list[str]]]]:
+    sides: list[tuple[np.ndarray, np.ndarray, np.ndarray]], joined: str, bounds: list[int]
+) -> tuple[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """The number of tokens and, per annotator, its spans as token ranges ``(los, his, labels)`` sorted by ``lo``.
 
-    ``joined`` is the documents' texts end to end (continuum offsets); a word
-    running over a document boundary is cut there, so the tokens are those
-    of the documents one by one. A span covers the tokens from the one
-    holding its first character (``lo``) to the last one starting before its
-    end (``hi``: the number of tokens starting before the end). Spans
-    covering no token (only whitespace) are left out.
+    ``sides`` holds each annotator's spans ``(starts, ends, labels)`` on the continuum; ``joined`` is the
+    documents' texts end to end. A span covers the tokens from the one holding its first character (``lo``)
+    to the last one starting before its end (``hi``: the number of tokens starting before the end). Spans
+    covering no token (only whitespace) are left out; labels are the sides' label codes.
     """
-    token_starts = list(map(_match_start, TOKEN_PATTERN.finditer(joined)))
-    cuts = [b for b in bounds[1:-1] if b and _WORD_PAIR.match(joined, b - 1)]
-    if cuts:
-        token_starts = sorted(set(token_starts).union(cuts))
+    classes = _char_classes(joined)
+    token_starts = _token_starts(classes, bounds)
     total = len(token_starts)
-    padded = token_starts + [-1]  # padded[total] matches no offset
+    padded = np.append(token_starts, -1)  # padded[total] matches no offset
     out = []
     for starts, ends, labels in sides:
-        los = list(map(bisect_left, repeat(token_starts), starts))
-        # A start that is not a token start but a word character lies inside a
-        # word token (which then covers it): step back to that token.
-        for k in compress(range(len(starts)), map(ne, map(padded.__getitem__, los), starts)):
-            c = joined[starts[k]]
-            if c.isalnum() or c == "_":  # exactly \w
-                los[k] -= 1
-        his = list(map(bisect_left, repeat(token_starts), ends))
-        if not all(map(lt, los, his)):
-            keep = list(map(lt, los, his))
-            los = list(compress(los, keep))
-            his = list(compress(his, keep))
-            labels = list(compress(labels, keep))
-        if not all(map(le, los[:-1], los[1:])):
-            order = sorted(range(len(los)), key=los.__getitem__)
-            los = list(map(los.__getitem__, order))
-            his = list(map(his.__getitem__, order))
-            labels = list(map(labels.__getitem__, order))
-        out.append((los, his, labels))
+        los = np.searchsorted(token_starts, starts)
+        # A start that is not a token start but a word character lies inside a word token (which then
+        # covers it): step back to that token.
+        los -= (padded[los] != starts) & (classes[starts] == _WORD)
+        his = np.searchsorted(token_starts, ends)
+        keep = los < his
+        los, his, labels = los[keep], his[keep], labels[keep]
+        order = np.argsort(los, kind="stable")
+        out.append((los[order], his[order], labels[order]))
     return total, out
 
 
 def _pair_token_table(
-    a: tuple[list[int], list[int], list[str]], b: tuple[list[int], list[int], list[str]], total: int
+    a: tuple[np.ndarray, np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray, np.ndarray], total: int,
+    labels: list[str],
 ) -> dict[tuple[str, ...], int]:
-    """Tokens per (category of a, category of b) for two annotators' token ranges (sorted by ``lo``).
+    """Tokens per (category of a, category of b) for two annotators' token ranges (label codes into ``labels``).
 
-    One sweep over both lists in order of ``lo`` groups the ranges into
-    components of (transitively) overlapping ranges; almost every component
-    is one range, or one range of each annotator, and is counted directly.
-    Tokens outside every component are ``(O, O)``.
+    Each annotator's ranges become disjoint pieces with one category each (:func:`_side_pieces`); the
+    pieces' ends of both cut the tokens into stretches, and each stretch adds its width to the pair of
+    categories the two annotators give it (``O`` outside every piece).
     """
     table: dict[tuple[str, ...], int] = {}
     if total <= 0:
         return table
-    get = table.get
-    big = total + 1
-    la = a[0] + [big]
-    ha = a[1] + [big]
-    ca = a[2] + [OUTSIDE]
-    lb = b[0] + [big]
-    hb = b[1] + [big]
-    cb = b[2] + [OUTSIDE]
-    i = j = 0
-    n = 0  # ranges in the current component
-    reach = -1  # its furthest end
-    covered = 0
-    l0 = h0 = l1 = h1 = d0 = d1 = 0
-    c0 = c1 = OUTSIDE
-    more: list[tuple[int, int, int, str]] = []
-    while True:
-        if la[i] <= lb[j]:
-            lo = la[i]
-            hi = ha[i]
-            cat = ca[i]
-            side = 0
-            i += 1
+    sides = [_side_pieces(*ranges, labels) for ranges in (a, b)]
+    points = np.concatenate([np.array([0, total], dtype=np.int64)] + [p for side in sides for p in side[:2]])
+    points = np.sort(points, kind="stable")  # sorted runs: merged, not sorted again
+    points = points[np.concatenate(([True], points[1:] != points[:-1]))]
+    starts, widths = points[:-1], np.diff(points)
+    codes = []
+    names = []
+    for lo, hi, code, name in sides:
+        if len(lo):
+            k = np.searchsorted(lo, starts, side="right") - 1
+            code = np.where((k >= 0) & (hi[k] > starts), code[k], len(labels))
         else:
-            lo = lb[j]
-            hi = hb[j]
-            cat = cb[j]
-            side = 1
-            j += 1
-        if lo < reach:  # overlaps the current component
-            if n == 1:
-                l1, h1, c1, d1 = lo, hi, cat, side
-            elif n == 2:
-                more = [(l0, h0, d0, c0), (l1, h1, d1, c1), (lo, hi, side, cat)]
-            else:
-                more.append((lo, hi, side, cat))
-            n += 1
-            if hi > reach:
-                reach = hi
-            continue
-        # Count the finished component.
-        if n == 1:
-            key = (c0, OUTSIDE) if d0 == 0 else (OUTSIDE, c0)
-            table[key] = get(key, 0) + h0 - l0
-            covered += h0 - l0
-        elif n == 2:
-            covered += reach - l0
-            if d0 != d1:
-                if d0 == 1:
-                    l0, h0, c0, l1, h1, c1 = l1, h1, c1, l0, h0, c0
-                common = (h0 if h0 < h1 else h1) - (l0 if l0 > l1 else l1)
-                key = (c0, c1)
-                table[key] = get(key, 0) + common
-                if h0 - l0 > common:
-                    key = (c0, OUTSIDE)
-                    table[key] = get(key, 0) + h0 - l0 - common
-                if h1 - l1 > common:
-                    key = (OUTSIDE, c1)
-                    table[key] = get(key, 0) + h1 - l1 - common
-            else:
-                _component_widths([(l0, h0, d0, c0), (l1, h1, d1, c1)], table)
-        elif n > 2:
-            _component_widths(more, table)
-            covered += reach - more[0][0]
-        if lo == big:
-            break
-        n = 1
-        l0, h0, c0, d0 = lo, hi, cat, side
-        reach = hi
-    if total > covered:
-        table[(OUTSIDE, OUTSIDE)] = get((OUTSIDE, OUTSIDE), 0) + total - covered
+            code = np.full(len(starts), len(labels))
+        present = np.bincount(code) > 0
+        codes.append((np.cumsum(present) - 1)[code])  # numbered from 0 among the categories present
+        names.append([name(c) for c in np.flatnonzero(present).tolist()])
+    width = len(names[1])
+    sums = np.bincount(codes[0] * width + codes[1], widths, minlength=len(names[0]) * width)
+    for key in np.flatnonzero(sums).tolist():
+        pair = (names[0][key // width], names[1][key % width])
+        table[pair] = table.get(pair, 0) + int(sums[key])
     return table
 
 
-def _component_widths(items: list[tuple[int, int, int, str]], table: dict[tuple[str, ...], int]) -> None:
-    """Add the (category of a, category of b) widths of one component of overlapping token ranges."""
-    points = sorted({x for lo, hi, _, _ in items for x in (lo, hi)})
-    for p, q in zip(points, points[1:]):
-        cats: tuple[set[str], set[str]] = (set(), set())
-        for lo, hi, side, cat in items:
-            if lo <= p and q <= hi:
-                cats[side].add(cat)
-        key = ("+".join(sorted(cats[0])) or OUTSIDE, "+".join(sorted(cats[1])) or OUTSIDE)
-        table[key] = table.get(key, 0) + q - p
+def _side_pieces(
+    lo: np.ndarray, hi: np.ndarray, cat: np.ndarray, labels: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, Callable[[int], str]]:
+    """One annotator's token ranges as disjoint pieces ``(los, his, codes)`` sorted by ``lo``, and the name of a code.
+
+    Codes are the label codes, ``len(labels)`` for ``O``, then the categories of tokens that several of the
+    annotator's ranges cover (their labels joined by ``+``). Ranges overlapping none of the others stay as
+    they are; two overlapping ranges are cut in array operations; larger clusters (rare) go to
+    :func:`_pieces`.
+    """
+    count = len(labels)
+    heads, sizes, _ = _components(lo, hi)
+    one, two = heads[sizes == 1], heads[sizes == 2]
+    l0, h0, c0, l1, h1, c1 = lo[two], hi[two], cat[two], lo[two + 1], hi[two + 1], cat[two + 1]
+    both = np.where(c0 == c1, c0, count + 1 + np.minimum(c0, c1) * count + np.maximum(c0, c1))
+    near, far = np.minimum(h0, h1), np.maximum(h0, h1)
+    los = [lo[one], l0, l1, near]
+    his = [hi[one], l1, near, far]
+    cats = [cat[one], c0, both, np.where(h0 > h1, c0, c1)]
+    extra: dict[str, int] = {}
+    for h, n in zip(heads[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+        plo, phi, pcat = _pieces(lo[h : h + n].tolist(), hi[h : h + n].tolist(), [labels[c] for c in cat[h : h + n]])
+        los.append(np.array(plo, dtype=np.int64))
+        his.append(np.array(phi, dtype=np.int64))
+        first = count + 1 + count * count
+        cats.append(np.array([extra.setdefault(c, first + len(extra)) for c in pcat], dtype=np.int64))
+    los, his, cats = np.concatenate(los), np.concatenate(his), np.concatenate(cats)
+    keep = los < his
+    order = np.argsort(los[keep], kind="stable")
+    names = labels + [OUTSIDE]
+    extras = list(extra)
+
+    def name(code: int) -> str:
+        if code <= count:
+            return names[code]
+        if code < count + 1 + count * count:
+            return f"{labels[(code - count - 1) // count]}+{labels[(code - count - 1) % count]}"
+        return extras[code - count - 1 - count * count]
+
+    return los[keep][order], his[keep][order], cats[keep][order], name
 
 
 def _pieces(los: list[int], his: list[int], labels: list[str]) -> tuple[list[int], list[int], list[str]]:
