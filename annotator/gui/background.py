@@ -221,17 +221,30 @@ def cancel_running() -> None:
 
 
 # --------------------------------------------------------------------------- child processes
-#: What the child interpreter runs: read ``(fn, args, kwargs)`` pickled on stdin, write
-#: ``(outcome, value, details)`` pickled on stdout. Started with ``-c`` rather than through
-#: :mod:`multiprocessing`, so the child never re-imports the parent's main script.
+#: The shortest time between two progress reports a child sends (seconds); calls in between only count.
+CHILD_PROGRESS_S = 0.02
+
+#: What the child interpreter runs: read ``(fn, args, kwargs, progress_arg)`` pickled on stdin, write pickled
+#: messages on stdout: ``("progress", done, total, text)`` any number of times, then one
+#: ``(outcome, value, details)``. Started with ``-c`` rather than through :mod:`multiprocessing`, so the child
+#: never re-imports the parent's main script.
 _CHILD_CODE = """
-import os, pickle, sys, traceback
-out, sys.stdout = sys.stdout.buffer, sys.stderr  # nothing fn prints may reach the result
+import os, pickle, sys, time, traceback
+out, sys.stdout = sys.stdout.buffer, sys.stderr  # nothing fn prints may reach the messages
 if hasattr(os, "nice"):
     os.nice(5)  # on a busy machine the window gets the processor first
 from annotator.core.errors import AnnotatorError
+last = [float("-inf")]
+def progress(done, total=None, text=None):
+    now = time.monotonic()
+    if now - last[0] >= %r:
+        last[0] = now
+        out.write(pickle.dumps(("progress", done, total, text)))
+        out.flush()
 try:
-    fn, args, kwargs = pickle.load(sys.stdin.buffer)
+    fn, args, kwargs, progress_arg = pickle.load(sys.stdin.buffer)
+    if progress_arg:
+        kwargs[progress_arg] = progress
     message = ("value", fn(*args, **kwargs), "")
 except AnnotatorError as exc:
     message = ("error", exc, "")
@@ -243,43 +256,85 @@ except Exception:
     data = pickle.dumps(("error", None, traceback.format_exc()))
 out.write(data)
 out.flush()
-"""
+""" % CHILD_PROGRESS_S
 
 
-def run_in_process(progress: Progress, fn: Callable[..., T], *args, **kwargs) -> T:
+class _ChildChannel:
+    """The parent's end of a child's pipes: a reader thread sends the call, then keeps the child's last
+    progress report and its result as they arrive."""
+
+    def __init__(self, child: subprocess.Popen, payload: bytes) -> None:
+        self.child = child
+        self.progress: tuple[int, int | None, str | None] | None = None
+        self.result: tuple | None = None
+        self.finished = threading.Event()
+        self._thread = threading.Thread(target=self._read, args=(payload,), name="annotator: child pipe", daemon=True)
+        self._thread.start()
+
+    def _read(self, payload: bytes) -> None:
+        child = self.child
+        try:
+            try:
+                child.stdin.write(payload)
+                child.stdin.close()
+            except OSError:  # the child is gone already; its end of stdout says the rest
+                pass
+            while True:
+                message = pickle.load(child.stdout)
+                if message[0] != "progress":
+                    self.result = message
+                    return
+                self.progress = message[1:]
+        except Exception:  # end of the pipe without a result: the child died (or was killed)
+            return
+        finally:
+            self.finished.set()
+
+    def close(self) -> None:
+        """Kill the child if it still runs, reap it and close the pipes."""
+        if self.child.poll() is None:
+            self.child.kill()
+        self.child.wait()
+        self._thread.join()
+        for pipe in (self.child.stdin, self.child.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+
+def run_in_process(progress: Progress, fn: Callable[..., T], *args, progress_arg: str | None = None, **kwargs) -> T:
     """Call ``fn(*args, **kwargs)`` in a child Python process and return its value; for use inside a job.
 
     ``fn`` must be a module-level function and its arguments and value
     picklable; ``fn`` opens whatever it reads itself (a project by its path).
-    Meanwhile the job keeps looking at ``progress``: Cancel kills the child
-    and raises :class:`CancelledError`. The child's :class:`AnnotatorError`
-    comes back as it is; anything else, or a child that dies, becomes a
-    :class:`BackgroundJobError`. Starting the child costs a few hundred
-    milliseconds, so keep it for work that takes longer than that.
+    With ``progress_arg``, ``fn`` gets a callback under that keyword:
+    ``callback(done, total=None, text=None)`` in the child is passed on to
+    ``progress`` (at most every :data:`CHILD_PROGRESS_S`), so the dialog
+    shows how far the child is. Meanwhile the job keeps looking at
+    ``progress``: Cancel kills the child and raises :class:`CancelledError`.
+    The child's :class:`AnnotatorError` comes back as it is; anything else,
+    or a child that dies, becomes a :class:`BackgroundJobError`. Starting the
+    child costs a few hundred milliseconds, so keep it for work that takes
+    longer than that.
     """
-    payload: bytes | None = pickle.dumps((fn, args, kwargs))
+    payload = pickle.dumps((fn, args, kwargs, progress_arg))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))  # the parent's imports
     done, total, _ = progress.snapshot()
     child = subprocess.Popen([sys.executable, "-c", _CHILD_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              env=env)
+    channel = _ChildChannel(child, payload)
     try:
-        while True:
-            try:
-                output, _ = child.communicate(payload, timeout=CHILD_POLL_S)
-                break
-            except subprocess.TimeoutExpired:
-                payload = None  # being sent already
-                progress(done, total)  # raises CancelledError when the analyst cancelled
+        while not channel.finished.wait(CHILD_POLL_S):
+            reported = channel.progress
+            progress(*(reported or (done, total)))  # raises CancelledError when the analyst cancelled
     finally:
-        if child.poll() is None:
-            child.kill()
-        child.communicate()  # reaps the child and closes the pipes
-    try:
-        outcome, value, details = pickle.loads(output)
-    except Exception:  # no result at all: the child died
+        channel.close()
+    if channel.result is None:  # no result at all: the child died
         raise BackgroundJobError(
             f"The computation stopped unexpectedly (its process ended with code {child.returncode})."
-        ) from None
+        )
+    outcome, value, details = channel.result
     if outcome == "value":
         return value
     if isinstance(value, AnnotatorError):

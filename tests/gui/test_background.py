@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from annotator.core.errors import CancelledError, InputError, NotAProjectError
 from annotator.core.store import Store
+import child_jobs
 from annotator.gui import background
 from annotator.gui.background import (
     DIALOG_NAME, BackgroundJobError, cancel_running, run_in_background, run_in_process,
@@ -215,3 +216,54 @@ def test_the_gui_thread_keeps_processing_events(parent, kind):
     gaps = [b - a for a, b in zip([started, *ticks], [*ticks, finished], strict=True)]
     assert len(ticks) >= 20
     assert max(gaps) < 0.25, f"longest stall {max(gaps) * 1000:.0f} ms"
+
+
+class _Recording(background.Progress):
+    """A job's progress that records what it is told, and presses Cancel once told ``cancel_at``."""
+
+    def __init__(self, cancel_at: int | None = None):
+        super().__init__()
+        self.calls: list[tuple] = []
+        self.cancel_at = cancel_at
+
+    def __call__(self, done, total=None, text=None):
+        self.calls.append((done, total, text))
+        if self.cancel_at is not None and done >= self.cancel_at:
+            self.cancel()
+        super().__call__(done, total, text)
+
+
+def test_a_child_reports_progress_through_its_pipe():
+    progress = _Recording()
+    assert run_in_process(progress, child_jobs.count_slowly, 8, 0.06, progress_arg="progress") == 8
+    told = [(done, total, text) for done, total, text in progress.calls if text is not None]
+    assert told, "the child's reports reached the parent"
+    assert all(total == 8 and text == f"{done} of 8" for done, total, text in told)
+    assert [d for d, _, _ in told] == sorted(d for d, _, _ in told) and len({d for d, _, _ in told}) >= 3
+    assert progress.snapshot()[2] == told[-1][2]
+    # Without progress_arg the function gets no callback (and runs as before).
+    assert run_in_process(_Recording(), child_jobs.count_slowly, 2, 0.0) == 2
+
+
+def test_cancel_while_the_child_reports_progress_kills_it(monkeypatch):
+    children = []
+    real = subprocess.Popen
+
+    def recording(*args, **kwargs):
+        children.append(real(*args, **kwargs))
+        return children[-1]
+
+    monkeypatch.setattr(background.subprocess, "Popen", recording)
+    progress = _Recording(cancel_at=3)
+    with pytest.raises(CancelledError):
+        run_in_process(progress, child_jobs.count_slowly, 1000, 0.03, progress_arg="progress")
+    assert len(children) == 1 and children[0].returncode not in (None, 0)  # killed before it finished, and reaped
+    done = max(d for d, _, text in progress.calls if text)
+    assert 3 <= done < 1000
+
+
+def test_cancel_from_the_dialog_stops_a_reporting_child(parent):
+    later(300, cancel_running)
+    with pytest.raises(CancelledError):
+        run_in_background(parent, "Counting", lambda progress: run_in_process(
+            progress, child_jobs.count_slowly, 1000, 0.03, progress_arg="progress"))

@@ -14,6 +14,7 @@ never freezes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QLabel, QListWidget, QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from annotator.core.agreement import agreement_report, explain
+from annotator.core.agreement import agreement_report, explain, report_steps
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.store import Store
 from annotator.gui.background import Progress, run_in_background, run_in_process
@@ -121,20 +122,42 @@ def _why_pair_undefined(key: str, report: dict) -> str:
     return "no disagreement possible"
 
 
-def build_report(store: Store, names: list[str], doc: str | None, label: str | None) -> dict:
-    """The agreement report for ``names`` (optionally one document, one label) read from ``store``."""
+def build_report(
+    store: Store, names: list[str], doc: str | None, label: str | None, progress: Callable[..., None] | None = None
+) -> dict:
+    """The agreement report for ``names`` (optionally one document, one label) read from ``store``.
+
+    ``progress(done, total, text)``, when given, is called after each annotator's annotations are read and
+    after each step of the computation, with a text saying "step n of N".
+    """
+    total = len(names) + report_steps(len(names))
+
+    def step(done: int, _total: int | None = None) -> None:
+        if progress is not None:
+            progress(done, total, step_text(done, total))
+
     annotations = []
-    for name in names:
+    for k, name in enumerate(names, start=1):
         annotations.extend(store.iter_annotations(annotator=name, label=label, document=doc))
+        step(k)
     doc_ids = [doc] if doc is not None else sorted({a.document for a in annotations})
     texts = {d: store.document_text(d) for d in doc_ids}
-    return agreement_report(texts, annotations, names, doc=doc, label=label)
+    return agreement_report(
+        texts, annotations, names, doc=doc, label=label, progress=lambda done, _: step(len(names) + done)
+    )
 
 
-def report_from_project(path: str, names: list[str], doc: str | None, label: str | None) -> dict:
+def step_text(done: int, total: int) -> str:
+    """The progress dialog's text after ``done`` of ``total`` steps (reading, then computing)."""
+    return f"Computing agreement: step {done} of {total}…"
+
+
+def report_from_project(
+    path: str, names: list[str], doc: str | None, label: str | None, progress: Callable[..., None] | None = None
+) -> dict:
     """:func:`build_report` on the project at ``path``, opened read-only (run in a child process)."""
     with Store.open(path, create=False, readonly=True) as store:
-        return build_report(store, names, doc, label)
+        return build_report(store, names, doc, label, progress)
 
 
 def _item(text: str, tooltip: str = "", align_right: bool = False) -> QTableWidgetItem:
@@ -175,13 +198,46 @@ class AgreementDialog(QDialog):
         self._compute_when_shown = False
         self._explain = explain()
         self.setWindowTitle("Agreement between annotators")
-        store = session.store
 
         intro = QLabel(INTRO, self)
         intro.setObjectName("explanation")
         intro.setWordWrap(True)
+        controls = self._build_controls(session.store)
+        self.message = QLabel(self)
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        breakdown = self._build_results()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.copy_button = buttons.addButton("Copy as JSON", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.setObjectName("copy_json")
+        self.copy_button.setToolTip("Copy the report as the command line's --json prints it.")
+        buttons.rejected.connect(self.reject)
 
-        # ---- controls ------------------------------------------------------------
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(controls)
+        layout.addWidget(self.message)
+        layout.addWidget(self.results, 3)
+        layout.addLayout(breakdown, 2)
+        layout.addWidget(buttons)
+        self.resize(900, 800)
+
+        self.annotator_list.itemChanged.connect(self.compute)
+        self.document_combo.currentIndexChanged.connect(self.compute)
+        self.label_combo.currentIndexChanged.connect(self.compute)
+        self.compute_button.clicked.connect(self.compute)
+        self.pairwise_metric.currentIndexChanged.connect(self._fill_pairwise)
+        self.copy_button.clicked.connect(self.copy_json)
+        if self._is_small(self.checked_annotators(), self.document_combo.currentData()):
+            self.compute()
+        else:  # first show the dialog, then compute with the progress dialog over it
+            self._show_notice("Computing…")
+            self._compute_when_shown = True
+
+    def _build_controls(self, store: Store) -> QHBoxLayout:
+        """The annotator list, the document and label choices and Compute, laid out side by side."""
         self.annotator_list = QListWidget(self)
         self.annotator_list.setObjectName("annotators")
         self.annotator_list.setToolTip("The annotators to compare (at least two).")
@@ -196,7 +252,25 @@ class AgreementDialog(QDialog):
             self.annotator_list.addItem(item)
         for row in self._default_rows([a.id for a in annotators]):
             self.annotator_list.item(row).setCheckState(Qt.CheckState.Checked)
+        self._build_choices(store)
+        self.compute_button = QPushButton("Compute", self)
+        self.compute_button.setObjectName("compute")
+        self.compute_button.setToolTip("Compute again (it also recomputes whenever a choice changes).")
 
+        form = QFormLayout()
+        form.addRow("Document:", self.document_combo)
+        form.addRow("Label:", self.label_combo)
+        form.addRow("", self.compute_button)
+        controls = QHBoxLayout()
+        chooser = QVBoxLayout()
+        chooser.addWidget(QLabel("Annotators:", self))
+        chooser.addWidget(self.annotator_list)
+        controls.addLayout(chooser, 1)
+        controls.addLayout(form, 2)
+        return controls
+
+    def _build_choices(self, store: Store) -> None:
+        """The document and label combo boxes (each with "all" first)."""
         self.document_combo = QComboBox(self)
         self.document_combo.setObjectName("document")
         self.document_combo.addItem("All annotated documents", None)
@@ -218,28 +292,8 @@ class AgreementDialog(QDialog):
             self.label_combo.addItem(lab.name, lab.name)
             self._label_order[lab.name] = i
 
-        self.compute_button = QPushButton("Compute", self)
-        self.compute_button.setObjectName("compute")
-        self.compute_button.setToolTip("Compute again (it also recomputes whenever a choice changes).")
-
-        form = QFormLayout()
-        form.addRow("Document:", self.document_combo)
-        form.addRow("Label:", self.label_combo)
-        form.addRow("", self.compute_button)
-        controls = QHBoxLayout()
-        chooser = QVBoxLayout()
-        chooser.addWidget(QLabel("Annotators:", self))
-        chooser.addWidget(self.annotator_list)
-        controls.addLayout(chooser, 1)
-        controls.addLayout(form, 2)
-
-        self.message = QLabel(self)
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.hide()
-
-        # ---- results -------------------------------------------------------------
+    def _build_results(self) -> QHBoxLayout:
+        """The results table (``self.results``); returns the per-label and pairwise boxes side by side."""
         self.results = _read_only_table(["Metric", "Value", "What it means"], "results", self)
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -272,37 +326,10 @@ class AgreementDialog(QDialog):
         pair_layout.addLayout(metric_row)
         pair_layout.addWidget(self.pairwise)
         self.pairwise_box.hide()
-
-        # ---- buttons -------------------------------------------------------------
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = buttons.addButton("Copy as JSON", QDialogButtonBox.ButtonRole.ActionRole)
-        self.copy_button.setObjectName("copy_json")
-        self.copy_button.setToolTip("Copy the report as the command line's --json prints it.")
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(controls)
-        layout.addWidget(self.message)
-        layout.addWidget(self.results, 3)
         breakdown = QHBoxLayout()
         breakdown.addWidget(per_label_box, 1)
         breakdown.addWidget(self.pairwise_box, 1)
-        layout.addLayout(breakdown, 2)
-        layout.addWidget(buttons)
-        self.resize(900, 800)
-
-        self.annotator_list.itemChanged.connect(self.compute)
-        self.document_combo.currentIndexChanged.connect(self.compute)
-        self.label_combo.currentIndexChanged.connect(self.compute)
-        self.compute_button.clicked.connect(self.compute)
-        self.pairwise_metric.currentIndexChanged.connect(self._fill_pairwise)
-        self.copy_button.clicked.connect(self.copy_json)
-        if self._is_small(self.checked_annotators(), self.document_combo.currentData()):
-            self.compute()
-        else:  # first show the dialog, then compute with the progress dialog over it
-            self._show_notice("Computing…")
-            self._compute_when_shown = True
+        return breakdown
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -396,9 +423,10 @@ class AgreementDialog(QDialog):
 
         def job(progress: Progress) -> dict:
             # A process of its own: a thread would share the GIL (and garbage collections) with the window.
-            return run_in_process(progress, report_from_project, path, names, doc, label)
+            return run_in_process(progress, report_from_project, path, names, doc, label, progress_arg="progress")
 
-        return run_in_background(self, "Computing agreement", job)
+        total = len(names) + report_steps(len(names))
+        return run_in_background(self, "Computing agreement", job, text=step_text(0, total))
 
     def _set_message(self, text: str) -> None:
         self.message.setText(text)
