@@ -7,8 +7,9 @@ some with shifted bounds, some relabelled, some dropped and replaced by spans
 elsewhere; each annotator's list is in the order the store returns it
 (document, start, end, id). Times :func:`annotator.core.agreement.agreement_report` and
 :func:`annotator.core.review.categorize` (median of N runs, default 3) and
-prints them against the targets (< 1 s each), with the CPU time too (the
-wall-clock time suffers when other processes share the machine).
+prints them against the targets (the report in <= 0.5 s, issue 16; the
+review categories in < 1 s), with the CPU time too (the wall-clock time
+suffers when other processes share the machine).
 
 Usage: ``python benchmarks/agreement.py [--runs 3] [--spans 100000] [--mb 3] [--docs 1] [--seed 7]``
 """
@@ -156,14 +157,14 @@ def main() -> None:
     report_times = median_time(lambda: agreement_report(texts, annotations, ["a", "b"]), args.runs)
     review_times = median_time(lambda: categorize(ann_a, ann_b), args.runs)
     rows = [
-        (f"agreement_report (2 x {args.spans:,} spans)", *report_times, 1.0),
+        (f"agreement_report (2 x {args.spans:,} spans)", *report_times, 0.5),
         (f"categorize (2 x {args.spans:,} spans)", *review_times, 1.0),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"\nmedian of {args.runs} runs; {os.cpu_count()} cores, load average {load:.2f} before timing")
     print(f"{'operation':<{width}}  wall (s)  cpu (s)  target (s)  ok")
     for name, wall, cpu, target in rows:
-        print(f"{name:<{width}}  {wall:>8.3f}  {cpu:>7.3f}  {target:>10.1f}  {'yes' if wall < target else 'NO'}")
+        print(f"{name:<{width}}  {wall:>8.3f}  {cpu:>7.3f}  {target:>10.1f}  {'yes' if wall <= target else 'NO'}")
 
 
 if __name__ == "__main__":
