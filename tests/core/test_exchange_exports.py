@@ -235,3 +235,22 @@ def test_existing_annotation_ids_in_chunks(store):
     asked = [f"id-{i:05d}" for i in range(0, 2400, 2)] + ["id-00000", "nope"]
     assert store.existing_annotation_ids(asked) == {f"id-{i:05d}" for i in range(0, 1200, 2)}
     assert store.existing_annotation_ids([]) == set()
+
+
+def test_csv_export_writes_the_document_cells_once_per_batch_and_falls_back_on_the_marker(store, monkeypatch):
+    """The document's cells go into each batch's text once; a cell holding the marker (NUL) keeps it."""
+    from annotator.core.formats import csv_set
+
+    monkeypatch.setattr(csv_set, "BATCH", 3)  # several batches per document
+    titles = [("Title, with a comma", 'Source "quoted"'), ("=HYPERLINK(1)", "-minus"), ("plain", "line\nbreak")]
+    for k, (title, source) in enumerate(titles):
+        text = " ".join(f"word{i}" for i in range(20)) + f" doc{k}"
+        d, _ = store.add_document(text, title, source)
+        for i in range(8):
+            start = text.index(f"word{i} ")
+            note = "with a \x00 marker" if (k, i) == (1, 5) else f"note {i}, \"q\""
+            store.add_annotation(d.id, "Actor", start, start + len(f"word{i}"), "alice", note)
+    new, old = io.StringIO(newline=""), io.StringIO(newline="")
+    assert export_csv(store, new) == reference_export_csv(store, old) == 24
+    assert new.getvalue() == old.getvalue()
+    assert "\x00" in new.getvalue() and new.getvalue().count("\x00") == 1

@@ -299,19 +299,44 @@ class AnnotationsMixin(StoreBase):
             sql = f"SELECT {', '.join(columns)} FROM annotations a"
             yield from self._row_batches(sql, where, params, ' ORDER BY a.document, a.start, a."end", a.id', size)
             return
+        for _cells, rows in self.document_row_batches(documents, annotator, status, escape=escape, size=size):
+            yield rows
+
+    def document_row_batches(
+        self,
+        documents: Iterable[str] | None = None,
+        annotator: str | None = None,
+        status: str | None = None,
+        *,
+        escape: str = "",
+        size: int = 1000,
+        marker: str | None = None,
+    ) -> Iterator[tuple[tuple[str, str, str], list[tuple]]]:
+        """:meth:`annotation_row_batches` with the document's cells, a document at a time (in id order).
+
+        Yields ``((id, title, source), rows)``, the three cells escaped like the
+        rows. A row holds the document's three cells after the annotation's id;
+        with ``marker``, that one value in their place (the CSV export writes
+        the three cells into the text once per batch).
+        """
         # One query per document, its title and source bound as values: no join with the documents for
         # each of a million rows (a tenth of the CSV export's time), and the same order (document ids
         # sort alike in SQLite and Python: UTF-8 bytes order like code points).
-        columns[2:2] = ["?", "?"]
+        columns = [f"a.{c}" for c in _SET_COLUMNS]
+        columns = [c if c in ("a.start", 'a."end"', "a.status") else _escaped(c, escape) for c in columns]
+        columns[1:2] = ["?"] if marker is not None else [columns[1], "?", "?"]
+        where, params = _selection_sql("a", documents, annotator, status)
         sql = f"SELECT {', '.join(columns)} FROM annotations a"
         docs = None if documents is None else set(documents)
         heads = tuple(escape)
         for doc_id, title, source in self._read("SELECT id, title, source FROM documents ORDER BY id"):
             if docs is not None and doc_id not in docs:
                 continue
-            cells = ["'" + v if heads and v.startswith(heads) else v for v in (title, source)]
-            yield from self._row_batches(sql, ["a.document = ?", *where], [*cells, doc_id, *params],
-                                         ' ORDER BY a.start, a."end", a.id', size)
+            cells = tuple("'" + v if heads and v.startswith(heads) else v for v in (doc_id, title, source))
+            values = [marker] if marker is not None else list(cells[1:])
+            for rows in self._row_batches(sql, ["a.document = ?", *where], [*values, doc_id, *params],
+                                          ' ORDER BY a.start, a."end", a.id', size):
+                yield cells, rows  # type: ignore[misc]
 
     def _row_batches(self, sql: str, where: list[str], params: list, order: str, size: int) -> Iterator[list[tuple]]:
         if where:
