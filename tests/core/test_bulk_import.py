@@ -243,3 +243,41 @@ def test_a_bulk_load_outside_an_import_rolls_its_schema_back(tmp_path):
             assert schema(store) != before  # the indexes and the trigger are gone inside
             raise RuntimeError("stop")
         assert schema(store) == before
+
+
+def test_the_filter_of_inserted_ids_never_misses_one():
+    """Into a project without annotations only the ids the filter may hold are looked up: it must hold every
+    inserted one (it may hold others)."""
+    import uuid
+
+    from annotator.core.store.annotations import _InsertedIds
+
+    inserted = [str(uuid.uuid4()) for _ in range(50_000)]
+    others = [str(uuid.uuid4()) for _ in range(50_000)]
+    ids = _InsertedIds()
+    for i in range(0, len(inserted), 2000):
+        ids.add(inserted[i : i + 2000])
+    assert ids.candidates(inserted) == inserted
+    assert len(ids.candidates(others)) < 500  # about 0.1 % at 50,000 inserted
+
+
+def test_the_filter_is_used_only_into_a_project_without_annotations(tmp_path, bulk_calls):
+    with Store.open(tmp_path / "p.sqlite") as target:
+        seen = []
+        original = Store.existing_annotation_ids
+
+        def spy(self, ids):
+            seen.append(self._bulk_ids is not None)
+            return original(self, ids)
+
+        Store.existing_annotation_ids = spy
+        try:
+            import_json(target, make_set(30, "a"))
+            assert seen and all(seen) and target._bulk_ids is None
+            seen.clear()
+            report = import_json(target, make_set(30, "b") | {"annotations": make_set(30, "b")["annotations"]
+                                                               + make_set(30, "a")["annotations"][:5]})
+            assert seen and not any(seen)  # the project has annotations: every id is looked up
+        finally:
+            Store.existing_annotation_ids = original
+        assert report.skipped == 5 and target.annotation_count() == 60

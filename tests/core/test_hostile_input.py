@@ -287,3 +287,44 @@ def test_an_oversized_scheme_file_is_refused_before_it_is_read(tmp_path, capsys,
         fh.truncate(5 * 1024 * 1024)
     err = refused(capsys, "scheme", project, "--import", path)
     assert "huge-scheme.json is larger than 4 MB, so it is not a label scheme." in err
+
+
+def test_a_huge_string_inside_the_annotations_is_refused(tmp_path, capsys, project, monkeypatch):
+    """The long lists are skipped by their own loop in the first pass: it checks strings too."""
+    from annotator.core.formats import json_import
+
+    monkeypatch.setattr(json_import, "MAX_STRING", 1000)
+    for where in ('{"id": "' + "a" * 5000 + '"}', '{"' + "k" * 5000 + '": 1}', '"' + "a" * 5000 + '"'):
+        text = HEAD + '"documents": [], "annotations": [{"id": "x"}, ' + where + "]}"
+        err = refused(capsys, "import", project, write(tmp_path, "long.json", text))
+        assert "holds a text of 5,000 characters" in err
+
+
+def test_the_first_pass_counts_the_items_of_any_list():
+    """Items of every kind (objects, lists, strings, numbers, null) and nesting, as ``json`` counts them."""
+    import io
+    import json
+    import random
+
+    import ijson
+
+    from annotator.core.formats import json_import
+
+    rng = random.Random(3)
+
+    def value(depth):
+        pick = rng.random()
+        if depth > 4 or pick < 0.3:
+            return rng.choice(["s", 1, 2.5, None, True, {}, []])
+        if pick < 0.65:
+            return {f"k{i}": value(depth + 1) for i in range(rng.randint(0, 3))}
+        return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+
+    for _ in range(200):
+        annotations = [value(1) for _ in range(rng.randint(0, 12))]
+        links = [value(1) for _ in range(rng.randint(0, 3))]
+        data = json.dumps({"format": "x", "annotations": annotations, "after": value(0), "links": links}).encode()
+        events = json_import._Capped(ijson.basic_parse(io.BytesIO(data), use_float=True), "set.json")
+        head, spans = json_import._scan(events, None)
+        assert spans == {"annotations": (0, len(annotations)), "links": (0, len(links))}
+        assert head["after"] == json.loads(data)["after"] and head["annotations"] == []

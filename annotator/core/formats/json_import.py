@@ -499,7 +499,7 @@ class _SetFile:
         memory grows with it; the later passes only read files this one accepted.
         """
         with self._pass(check=True) as reader:
-            head, spans = _scan(_capped(ijson.basic_parse(reader, use_float=True), self.name), progress)
+            head, spans = _scan(_Capped(ijson.basic_parse(reader, use_float=True), self.name), progress)
         # The format and version checks of every annotator file, on just those two values.
         stub = {key: head[key] for key in ("format", "version") if key in head} if isinstance(head, dict) else []
         load_versioned(json.dumps(stub), self.name, FORMAT, "annotation set", "set", VERSION)
@@ -515,29 +515,75 @@ class _SetFile:
             yield from islice(ijson.items(reader, key + ".item", use_float=True), skip, skip + count)
 
 
-def _capped(events: Iterator[tuple[str, Any]], name: str) -> Iterator[tuple[str, Any]]:
+class _Capped:
     """The parse events of a set, refusing nesting deeper than :data:`MAX_DEPTH` and strings over :data:`MAX_STRING`.
 
     Checked event by event, so a file of 100,000 nested brackets stops at the
     65th: neither this pass nor the item passes (whose paths grow with the
-    depth) ever see it.
+    depth) ever see it. :meth:`count_array` skips a long array with the same
+    checks in one loop (the annotations: most of a set's events).
     """
-    depth = 0
-    for event, value in events:
+
+    def __init__(self, events: Iterator[tuple[str, Any]], name: str) -> None:
+        self._events = events
+        self._name = name
+        self._depth = 0
+
+    def __iter__(self) -> _Capped:
+        return self
+
+    def __next__(self) -> tuple[str, Any]:
+        event, value = next(self._events)
         if event == "start_map" or event == "start_array":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise InputError(
-                    f"{name} is nested more than {MAX_DEPTH} levels deep, so it cannot be an annotation set."
-                )
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise self._too_deep()
         elif event == "end_map" or event == "end_array":
-            depth -= 1
+            self._depth -= 1
         elif (event == "string" or event == "map_key") and len(value) > MAX_STRING:
-            raise InputError(
-                f"{name} holds a text of {len(value):,} characters; annotator reads texts of up to "
-                f"{MAX_STRING:,} characters."
-            )
-        yield event, value
+            raise self._too_long(value)
+        return event, value
+
+    def _too_deep(self) -> InputError:
+        return InputError(f"{self._name} is nested more than {MAX_DEPTH} levels deep, so it cannot be an annotation set.")
+
+    def _too_long(self, value: str) -> InputError:
+        return InputError(
+            f"{self._name} holds a text of {len(value):,} characters; annotator reads texts of up to "
+            f"{MAX_STRING:,} characters."
+        )
+
+    def count_array(self, progress: Progress | None) -> int:
+        """Skip the rest of an array whose ``start_array`` was just handed out; returns how many items it has.
+
+        ``progress(0, None)`` every :data:`PROGRESS_EVERY` items.
+        """
+        depth = items = 0  # depth: below the array's items
+        room = MAX_DEPTH - self._depth
+        for event, value in self._events:
+            if event == "string" or event == "map_key":
+                if len(value) > MAX_STRING:
+                    raise self._too_long(value)
+                if depth:
+                    continue
+            elif event == "start_map" or event == "start_array":
+                depth += 1
+                if depth > room:
+                    raise self._too_deep()
+                if depth > 1:
+                    continue
+            elif event == "end_map" or event == "end_array":
+                if not depth:  # the array's end
+                    self._depth -= 1
+                    return items
+                depth -= 1
+                continue
+            elif depth:
+                continue
+            items += 1
+            if progress and items % PROGRESS_EVERY == 0:
+                progress(0, None)
+        return items
 
 
 def _scan(events: Iterator[tuple[str, Any]], progress: Progress | None) -> tuple[Any, dict[str, tuple[int, int]]]:
@@ -579,25 +625,10 @@ def _scan(events: Iterator[tuple[str, Any]], progress: Progress | None) -> tuple
     return head, streamed
 
 
-def _count_items(events: Iterator[tuple[str, Any]], first: str, progress: Progress | None) -> int:
+def _count_items(events: _Capped, first: str, progress: Progress | None) -> int:
     """Skip a value whose first event was ``first``; returns how many items ijson finds at its ``.item``."""
     if first == "start_array":
-        depth = items = 0
-        for event, _ in events:
-            if depth:
-                if event == "start_map" or event == "start_array":
-                    depth += 1
-                elif event == "end_map" or event == "end_array":
-                    depth -= 1
-            elif event == "end_array":
-                return items
-            else:
-                items += 1
-                if event == "start_map" or event == "start_array":
-                    depth = 1
-                if progress and items % PROGRESS_EVERY == 0:
-                    progress(0, None)
-        return items
+        return events.count_array(progress)
     if first == "start_map":
         depth = items = 0
         for event, value in events:

@@ -6,6 +6,7 @@ import contextlib
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
+from itertools import compress
 
 from annotator.core.errors import InputError, NotFoundError, SpanError
 from annotator.core.model import STATUSES, Annotation, Annotator
@@ -65,7 +66,41 @@ def _escaped(column: str, chars: str) -> str:
     return f"CASE WHEN unicode({column}) IN ({codes}) THEN '''' || {column} ELSE {column} END"
 
 
+class _InsertedIds:
+    """A Bloom filter of the ids a bulk load inserted (a fixed 8 MiB, two bits an id).
+
+    An id it does not hold was not inserted; into a project that had no
+    annotations, that id is not in the project, so only the few ids it may
+    hold (about 4 % of new ids at a million inserted) are looked up.
+    """
+
+    _BITS = 1 << 23
+
+    def __init__(self) -> None:
+        import numpy  # only for big imports: not loaded when the store opens
+
+        self._np = numpy
+        self._bits = numpy.zeros(self._BITS, dtype=bool)
+
+    def _slots(self, ids: list[str]):
+        hashes = self._np.fromiter(map(hash, ids), self._np.int64, len(ids))
+        return hashes & (self._BITS - 1), (hashes >> 32) & (self._BITS - 1)
+
+    def add(self, ids: list[str]) -> None:
+        low, high = self._slots(ids)
+        self._bits[low] = True
+        self._bits[high] = True
+
+    def candidates(self, ids: list[str]) -> list[str]:
+        """Those of ``ids`` that may have been inserted."""
+        low, high = self._slots(ids)
+        return list(compress(ids, (self._bits[low] & self._bits[high]).tolist()))
+
+
 class AnnotationsMixin(StoreBase):
+    #: While a bulk load into a project without annotations runs: the ids it inserted.
+    _bulk_ids: _InsertedIds | None = None
+
     # --------------------------------------------------------------- annotations
     def check_span(self, doc_id: str, start: int, end: int, text: str | None = None) -> str:
         """Validate ``[start, end)`` against the document and return its quote.
@@ -163,6 +198,9 @@ class AnnotationsMixin(StoreBase):
         and labels must exist.
         """
         marks = ", ".join("?" * len(_SET_COLUMNS))
+        if self._bulk_ids is not None:
+            rows = list(rows)
+            self._bulk_ids.add([row[0] for row in rows])
         with self.transaction():
             self.db.conn.executemany(f"INSERT INTO annotations ({', '.join(_SET_COLUMNS)}) VALUES ({marks})", rows)
 
@@ -178,8 +216,11 @@ class AnnotationsMixin(StoreBase):
         statement, the indexes are created again from their own definitions and
         the trigger is put back. An exception rolls all of it back, the dropped
         schema included (SQLite's DDL is transactional). Only inserts of new
-        annotations may happen inside (no update or delete of existing ones),
-        and reads that need the dropped indexes are slow there.
+        annotations through :meth:`insert_annotation_rows` may happen inside
+        (no update or delete of existing ones), and reads that need the
+        dropped indexes are slow there. Into a project without annotations,
+        :meth:`existing_annotation_ids` looks up only the ids a filter of the
+        inserted ones may hold (:class:`_InsertedIds`).
         """
         conn = self.db.conn
         cache = conn.execute("PRAGMA cache_size").fetchone()[0]
@@ -196,6 +237,8 @@ class AnnotationsMixin(StoreBase):
                     "AND sql IS NOT NULL ORDER BY name"
                 ).fetchall() if indexes else []
                 last = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM annotations").fetchone()[0]
+                if not last and self._bulk_ids is None:
+                    self._bulk_ids = _InsertedIds()
                 if trigger:
                     conn.execute("DROP TRIGGER annotations_ai")
                 for name, _ in dropped:
@@ -210,11 +253,14 @@ class AnnotationsMixin(StoreBase):
                     )
                     conn.execute(trigger[0])
         finally:
+            self._bulk_ids = None
             conn.execute(f"PRAGMA cache_size = {cache}")
 
     def existing_annotation_ids(self, ids: Iterable[str]) -> set[str]:
         """Those of ``ids`` that are annotations of this project (one query per 500 ids)."""
         ids = list(dict.fromkeys(ids))
+        if self._bulk_ids is not None:  # a bulk load into a project that had no annotations
+            ids = self._bulk_ids.candidates(ids)
         found: set[str] = set()
         for i in range(0, len(ids), _IN_CHUNK):
             part = ids[i : i + _IN_CHUNK]
