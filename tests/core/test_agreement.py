@@ -749,8 +749,8 @@ def test_unitizing_alpha_is_symmetric():
     rng = random.Random(8)
     for _ in range(200):
         length = rng.randint(1, 60)
-        units = [[(s, min(length, s + rng.randint(1, 9))) for s in rng.sample(range(length), min(length, rng.randint(0, 5)))]
-                 for _ in range(2)]
+        starts = [rng.sample(range(length), min(length, rng.randint(0, 5))) for _ in range(2)]
+        units = [[(s, min(length, s + rng.randint(1, 9))) for s in side] for side in starts]
         assert unitizing_alpha(units, length) == unitizing_alpha(units[::-1], length)
 
 

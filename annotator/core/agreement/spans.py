@@ -136,7 +136,8 @@ def _compare(x: _Side, y: _Side, count: int, block: int) -> tuple[list[int], lis
     observed = _label_sums(labels, delta, count)
     larger = sizes > 2
     for h, n, c in zip(heads[larger].tolist(), sizes[larger].tolist(), labels[larger].tolist()):
-        ex, ov, de = _component(list(zip(starts[h : h + n].tolist(), ends[h : h + n].tolist(), side[h : h + n].tolist())))
+        items = zip(starts[h : h + n].tolist(), ends[h : h + n].tolist(), side[h : h + n].tolist())
+        ex, ov, de = _component(list(items))
         exact[c] += ex
         overlap[c] += ov
         observed[c] += de

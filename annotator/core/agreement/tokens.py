@@ -26,7 +26,7 @@ _CLASS_OF = re.compile(r"(\s)|(\w)|.", re.DOTALL)
 #: Characters turned into code points at a time (bounds the memory of a long corpus).
 _CHUNK = 1 << 22
 _ASCII = np.array(
-    [_SPACE if m.group(1) else _WORD if m.group(2) else _OTHER for m in _CLASS_OF.finditer("".join(map(chr, range(128))))],
+    [_SPACE if m.group(1) else _WORD if m.group(2) else _OTHER for m in _CLASS_OF.finditer(bytes(range(128)).decode())],
     dtype=np.uint8,
 )
 

@@ -518,16 +518,12 @@ class _SetFile:
 class _Capped:
     """The parse events of a set, refusing nesting deeper than :data:`MAX_DEPTH` and strings over :data:`MAX_STRING`.
 
-    Checked event by event, so a file of 100,000 nested brackets stops at the
-    65th: neither this pass nor the item passes (whose paths grow with the
-    depth) ever see it. :meth:`count_array` skips a long array with the same
-    checks in one loop (the annotations: most of a set's events).
+    Checked event by event, so a file of 100,000 nested brackets stops at the 65th (the item passes never see
+    it); :meth:`count_array` skips a long array (the annotations) with the same checks in one loop.
     """
 
     def __init__(self, events: Iterator[tuple[str, Any]], name: str) -> None:
-        self._events = events
-        self._name = name
-        self._depth = 0
+        self._events, self._name, self._depth = events, name, 0
 
     def __iter__(self) -> _Capped:
         return self
@@ -545,19 +541,15 @@ class _Capped:
         return event, value
 
     def _too_deep(self) -> InputError:
-        return InputError(f"{self._name} is nested more than {MAX_DEPTH} levels deep, so it cannot be an annotation set.")
+        return InputError(f"{self._name} is nested more than {MAX_DEPTH} levels deep, so it cannot be an "
+                          "annotation set.")
 
     def _too_long(self, value: str) -> InputError:
-        return InputError(
-            f"{self._name} holds a text of {len(value):,} characters; annotator reads texts of up to "
-            f"{MAX_STRING:,} characters."
-        )
+        return InputError(f"{self._name} holds a text of {len(value):,} characters; annotator reads texts of up to "
+                          f"{MAX_STRING:,} characters.")
 
     def count_array(self, progress: Progress | None) -> int:
-        """Skip the rest of an array whose ``start_array`` was just handed out; returns how many items it has.
-
-        ``progress(0, None)`` every :data:`PROGRESS_EVERY` items.
-        """
+        """Skip the rest of an array just begun; returns its number of items (``progress(0, None)`` every 1,000)."""
         depth = items = 0  # depth: below the array's items
         room = MAX_DEPTH - self._depth
         for event, value in self._events:
