@@ -357,7 +357,7 @@ def worker_rss(args) -> dict:
     from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QAbstractSlider
 
-    import annotator.gui.main_window  # noqa: F401  (imported before the baseline, as in a running app)
+    import annotator.gui.window.main_window  # noqa: F401  (imported before the baseline, as in a running app)
 
     baseline = proc_status("VmRSS")
     win, _, t_paint = _open_and_paint(Path(args.project), gui_app, qapp, paints)

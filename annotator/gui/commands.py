@@ -46,7 +46,7 @@ class StoreCommand(QUndoCommand):
     def _foreign_changes(self) -> bool:
         """True when another program committed since the window last looked: then this step is not replayed.
 
-        The window (:mod:`annotator.gui.durability`) then shows that program's
+        The window (:mod:`annotator.gui.controllers.durability`) then shows that program's
         changes and clears the undo history, so that no undo removes its work.
         """
         check = getattr(self.session, "foreign_changes", None)
@@ -73,19 +73,15 @@ class StoreCommand(QUndoCommand):
 class CreateAnnotation(StoreCommand):
     """Tag ``[start, end)`` of a document with a label."""
 
-    def __init__(self, session, document: str, label: str, start: int, end: int, quote: str,
-                 text: str | None = None):
+    def __init__(self, session, document: str, label: str, start: int, end: int, quote: str):
         super().__init__(session, f"Tag '{short_quote(quote)}' as {label}")
         self.args = (document, label, start, end)
-        self.document_text = text  # the text as the pane shows it: spares the store reading it again
         self.annotation: Annotation | None = None
 
     def _do(self) -> None:
         document, label, start, end = self.args
         if self.annotation is None:
-            self.annotation = self.session.store.add_annotation(document, label, start, end, self.session.user,
-                                                                text=self.document_text)
-            self.document_text = None
+            self.annotation = self.session.store.add_annotation(document, label, start, end, self.session.user)
         else:
             self.session.store.restore_annotation(self.annotation)
         self._changed(document, self.text(), AnnotationDelta(document, added=(self.annotation.id,)))
@@ -109,7 +105,7 @@ class DeleteAnnotation(StoreCommand):
         self._changed(self.annotation.document, self.text(),
                       AnnotationDelta(self.annotation.document, removed=(self.annotation.id,)))
         if self.links:
-            self.session.links_changed.emit()
+            self.session.announce_links()
 
     def _undo(self) -> None:
         store = self.session.store
@@ -120,7 +116,7 @@ class DeleteAnnotation(StoreCommand):
         self._changed(self.annotation.document, "Undo: " + self.text(),
                       AnnotationDelta(self.annotation.document, added=(self.annotation.id,)))
         if self.links:
-            self.session.links_changed.emit()
+            self.session.announce_links()
 
 
 class EditAnnotation(StoreCommand):
@@ -177,7 +173,7 @@ class ReviewCommand(StoreCommand):
 
     def _announce(self, what: str) -> None:
         for document in sorted(self.decision.documents):
-            self.session.annotations_changed.emit(document)
+            self.session.announce(document)
         self.session.saved.emit(what)
 
 
@@ -222,7 +218,7 @@ class CreateLink(StoreCommand):
         self._announce("Undo: " + self.text())
 
     def _announce(self, what: str) -> None:
-        self.session.links_changed.emit()
+        self.session.announce_links()
         self.session.saved.emit(what)
 
 
@@ -234,12 +230,12 @@ class DeleteLink(StoreCommand):
 
     def _do(self) -> None:
         self.session.store.delete_link(self.link.id)
-        self.session.links_changed.emit()
+        self.session.announce_links()
         self.session.saved.emit(self.text())
 
     def _undo(self) -> None:
         self.session.store.restore_link(self.link)
-        self.session.links_changed.emit()
+        self.session.announce_links()
         self.session.saved.emit("Undo: " + self.text())
 
 
@@ -304,13 +300,13 @@ class DeleteDocument(StoreCommand):
 
     def _do(self) -> None:
         self.snapshot = self.session.store.delete_document(self.document.id)
-        self.session.documents_changed.emit()
+        self.session.announce_documents()
         self.session.saved.emit(self.text())
 
     def _undo(self) -> None:
         self.session.store.restore_document(self.snapshot)
-        self.session.documents_changed.emit()
-        self.session.annotations_changed.emit(self.document.id)
+        self.session.announce_documents()
+        self.session.announce(self.document.id)
         self.session.saved.emit("Undo: " + self.text())
 
 
@@ -325,12 +321,12 @@ class EditDocument(StoreCommand):
 
     def _do(self) -> None:
         self.session.store.update_document(self.document.id, **self.new)
-        self.session.documents_changed.emit()
+        self.session.announce_documents()
         self.session.saved.emit(self.text())
 
     def _undo(self) -> None:
         self.session.store.update_document(self.document.id, **self.old)
-        self.session.documents_changed.emit()
+        self.session.announce_documents()
         self.session.saved.emit("Undo: " + self.text())
 
 
@@ -363,7 +359,7 @@ class TagAll(StoreCommand):
 
     def _each_document(self, what: str) -> None:
         for document in sorted({d for d, _, _ in self.places}):
-            self.session.annotations_changed.emit(document)
+            self.session.announce(document)
         self.session.saved.emit(what)
 
 
@@ -375,10 +371,10 @@ class EditLinkNote(StoreCommand):
 
     def _do(self) -> None:
         self.session.store.set_link_note(self.link.id, self.note)
-        self.session.links_changed.emit()
+        self.session.announce_links()
         self.session.saved.emit(self.text())
 
     def _undo(self) -> None:
         self.session.store.set_link_note(self.link.id, self.link.note)
-        self.session.links_changed.emit()
+        self.session.announce_links()
         self.session.saved.emit("Undo: " + self.text())

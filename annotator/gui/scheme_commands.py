@@ -77,11 +77,11 @@ class SchemeCommand(StoreCommand):
     """Base of the scheme commands: one announcement helper."""
 
     def _announce(self, what: str, documents=(), links: bool = False) -> None:
-        self.session.labels_changed.emit()
+        self.session.announce_labels()
         for document in sorted(set(documents)):
-            self.session.annotations_changed.emit(document)
+            self.session.announce(document)
         if links:
-            self.session.links_changed.emit()
+            self.session.announce_links()
         self.session.saved.emit(what)
 
     def _documents_of(self, label: str) -> set[str]:

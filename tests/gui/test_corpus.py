@@ -25,7 +25,7 @@ def test_library_lists_documents_with_counts_and_opens_them(window):
     view = window.panes[0].view
     start = view.text().index("Steve Witkoff")
     view.set_selection(start, start + 13)
-    window._set_active(0)
+    window.pane_state.set_active(0)
     window.apply_label("Actor")
     row = next(r for r in range(lib.proxy.rowCount()) if lib.proxy.index(r, 0).data().startswith("Donald"))
     actor_col = 4 + lib.model.labels.index("Actor")
@@ -54,7 +54,7 @@ def test_edit_details_and_delete_document_are_undoable(window, monkeypatch):
     view = window.panes[0].view
     start = view.text().index("Vladimir Putin")
     view.set_selection(start, start + 14)
-    window._set_active(0)
+    window.pane_state.set_active(0)
     window.apply_label("Actor")
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
@@ -104,7 +104,7 @@ def test_tag_all_occurrences_in_the_corpus_is_one_step(window, monkeypatch):
     view = window.panes[0].view
     start = view.text().index("Putin")
     view.set_selection(start, start + 5)
-    window._set_active(0)
+    window.pane_state.set_active(0)
     window.actions[A.TAG_ALL].trigger()
     store = window.session.store
     tagged = store.annotations(label="Actor")

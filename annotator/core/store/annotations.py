@@ -99,15 +99,14 @@ class AnnotationsMixin(StoreBase):
         status: str = "pending",
         created: str | None = None,
         modified: str | None = None,
-        text: str | None = None,
         origin: str = "",
     ) -> Annotation:
         """Tag ``[start, end)`` of ``document`` with ``label``; the quote is taken from the text.
 
-        ``text``: the document's text, when the caller already holds it (a window showing it), which
-        saves reading a long text from the project for each tag; it is used only if its length is the
-        stored one. ``origin``: where the tag came from when not tagged by hand ("suggested: ...").
+        A text read lately (a window showing it) is not read again: that keeps a tag in a long document
+        cheap. ``origin``: where the tag came from when not tagged by hand ("suggested: ...").
         """
+        text = self._texts.get(document)
         if text is not None and len(text) != self.document(document).length:
             text = None
         quote = self.check_span(document, start, end, text)

@@ -97,6 +97,9 @@ class StoreBase:
         #: True when :meth:`open` created this project file (see :meth:`discard`).
         self.created = False
         self._guard = guard
+        #: The texts read last, by document id (a document's id is its text's hash, so an entry never goes
+        #: stale): tagging in a long document does not read its text from the project again for each tag.
+        self._texts: dict[str, str] = {}
 
     # ------------------------------------------------------------------ opening
     @classmethod
