@@ -26,18 +26,17 @@ from shiboken6 import isValid
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Annotation
 from annotator.gui import accessibility
 from annotator.gui import actions as A
-from annotator.gui.commands import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote
+from annotator.gui.commands import short_quote
 from annotator.gui.controllers import durability
 from annotator.gui.controllers.corpus import Corpus
 from annotator.gui.controllers.crosssource import CrossSource, is_suggestion
 from annotator.gui.controllers.files import Files
 from annotator.gui.controllers.reports import Reports
 from annotator.gui.controllers.review import Review
+from annotator.gui.controllers.tagging import Tagging
 from annotator.gui.dialogs.agreement import AgreementDialog
-from annotator.gui.dialogs.note_dialog import NoteDialog
 from annotator.gui.dialogs.scheme_editor import SchemeEditor
 from annotator.gui.dialogs.shortcuts import ShortcutsDialog
 from annotator.gui.panels.annotation_list import AnnotationListDock
@@ -71,7 +70,6 @@ class MainWindow(QMainWindow):
         for action in self.actions.values():
             self.addAction(action)
         self.last_saved = "no changes yet"
-        self.bounds_target: str | None = None  # the span "Set bounds to selection" moves
         self._build_parts()
         self._build_docks()
         self._build_status_line()
@@ -106,6 +104,7 @@ class MainWindow(QMainWindow):
         self.review = Review(s, self.pane_state, self.status, self.review_dock, self.display, self.overlays)
         self.files = Files(s, self.status, self._open_project, self.external.resync)
         self.reports = Reports(s, self.pane_state, self.status, self.settings)
+        self.tagging = Tagging(s, self.pane_state, self.status, self.sync, self.cross)
         self.guard = ProjectGuard(s, self, lambda path: self._open_project(str(path), True))
 
     def _build_docks(self) -> None:
@@ -235,9 +234,10 @@ class MainWindow(QMainWindow):
 
     def _connect_edit_menu(self) -> None:
         k = self.corpus
-        self._on(A.DELETE_SPAN, self.delete_selected_span)
-        self._on(A.EDIT_NOTE, self.edit_note)
-        self._on(A.SET_BOUNDS, self.set_bounds_to_selection)
+        t = self.tagging
+        self._on(A.DELETE_SPAN, t.delete_selected_span)
+        self._on(A.EDIT_NOTE, t.edit_note)
+        self._on(A.SET_BOUNDS, t.set_bounds_to_selection)
         self._on(A.TAG_ALL, lambda: k.tag_all())
         self._on(A.NEXT_SPAN, lambda: self.pane_state.view().next_span())
         self._on(A.PREVIOUS_SPAN, lambda: self.pane_state.view().previous_span())
@@ -289,8 +289,8 @@ class MainWindow(QMainWindow):
         self._on(A.LINK_SPANS, c.link_spans)
         self._on(A.MARK_LINK_SOURCE, c.mark_link_source)
         self._on(A.SUGGEST, c.suggest_here)
-        self._on(A.ACCEPT_SUGGESTION, lambda: self._activate_span(self.pane_state.active,
-                                                                  self.pane_state.selected_span()))
+        self._on(A.ACCEPT_SUGGESTION, lambda: self.tagging.activate_span(self.pane_state.active,
+                                                                         self.pane_state.selected_span()))
         self._on(A.ACCEPT_FIGURES, lambda: c.accept_all("Figure"))
         self._on(A.ACCEPT_ACTORS, lambda: c.accept_all("Actor"))
         self._on(A.ACCEPT_CLAIMS, lambda: c.accept_all("Claim"))
@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
             view.span_selected.connect(lambda ann_id, i=index: self._on_span_selected(i, ann_id))
             view.span_selected.connect(
                 lambda ann_id, v=view: accessibility.describe_span(v, self.sync.annotation(ann_id)))
-            view.span_activated.connect(lambda ann_id, i=index: self._activate_span(i, ann_id))
+            view.span_activated.connect(lambda ann_id, i=index: self.tagging.activate_span(i, ann_id))
             view.scrolled.connect(lambda offset, i=index: self.cross.follow(i, offset))
             view.context_menu_requested.connect(lambda offset, pos, i=index: self._context_menu(i, offset, pos))
 
@@ -351,9 +351,6 @@ class MainWindow(QMainWindow):
     def focus_pane(self, index: int) -> None:
         self.pane_state.focus(index)
 
-    def selected_annotation(self) -> Annotation | None:
-        return self.sync.annotation(self.pane_state.selected_span())
-
     def _update_actions(self, *_) -> None:
         writable = self.session.writable
         selected = self.pane_state.selected_span()
@@ -367,7 +364,7 @@ class MainWindow(QMainWindow):
         self.relabel_menu.setEnabled(writable and has_span)
         for action in (A.ADD_DOCUMENTS, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT, A.IMPORT_OTHER, A.START_REVIEW):
             self.actions[action].setEnabled(writable)
-        self.actions[A.SET_BOUNDS].setEnabled(writable and self.bounds_target in self.sync.spans)
+        self.actions[A.SET_BOUNDS].setEnabled(writable and self.tagging.bounds_target in self.sync.spans)
         for action in (A.NEXT_ITEM, A.PREVIOUS_ITEM, A.END_REVIEW):
             self.actions[action].setEnabled(self.display.reviewing)
         decidable = self.review.decidable()
@@ -386,7 +383,7 @@ class MainWindow(QMainWindow):
             self.tag_menu.addAction(action)
         for label in labels:
             act = self.relabel_menu.addAction(label.name)
-            act.triggered.connect(lambda _=False, name=label.name: self.relabel_selected(name))
+            act.triggered.connect(lambda _=False, name=label.name: self.tagging.relabel_selected(name))
         self.sync.refresh_all()
         self._update_status()
 
@@ -477,106 +474,28 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- tagging
     def apply_label(self, label: str) -> None:
-        """A label key or button: tag the text selection, or relabel the selected span."""
-        view = self.pane_state.view()
-        doc_id = self.pane_state.document()
-        if doc_id is None:
-            self.status.show("Open a document first.", 4000)
-            return
-        start, end = view.selection_range()
-        if start == end and is_suggestion(view.selected_span()):
-            self.cross.accept(self.pane_state.active, view.selected_span(), label)
-            return
-        if start == end:
-            if self.selected_annotation() is not None:
-                self.relabel_selected(label)
-            else:
-                self.status.show("Select some text first, then press a label key.", 4000)
-            return
-        command = CreateAnnotation(self.session, doc_id, label, start, end, view.text()[start:end])
-        if self.session.perform(command):
-            view.select_span(command.annotation.id, scroll=False)
-            self._update_actions()
-
-    def relabel_selected(self, label: str) -> None:
-        ann = self.selected_annotation()
-        if ann is None or ann.label == label:
-            return
-        self.session.perform(EditAnnotation(self.session, ann, "label", label))
-
-    def _activate_span(self, index: int, span_id: str | None) -> None:
-        """Enter on a span: accept it if it is a suggestion."""
-        if is_suggestion(span_id):
-            self.cross.accept(index, span_id)
-
-    def delete_selected_span(self) -> None:
-        selected = self.pane_state.selected_span()
-        if is_suggestion(selected):
-            self.cross.reject(self.pane_state.active, selected)
-            return
-        ann = self.selected_annotation()
-        if ann is None:
-            self.status.show("Click a span to select it, then press Delete.", 4000)
-            return
-        self.session.perform(DeleteAnnotation(self.session, ann))
-
-    def edit_note(self) -> None:
-        ann = self.selected_annotation()
-        if ann is None:
-            self.status.show("Click a span to select it, then press N to write a note.", 4000)
-            return
-        note, ok = NoteDialog.get_note(
-            self, "Note", f"Note on {ann.label} '{short_quote(ann.quote)}':", ann.note
-        )
-        if ok and note != ann.note:
-            self.session.perform(EditAnnotation(self.session, ann, "note", note))
+        """A label key or button: tag the text selection, or relabel the selected span (see Tagging.apply_label)."""
+        self.tagging.apply_label(label)
 
     def _on_span_selected(self, index: int, ann_id: str) -> None:
         """Click, Tab or a jump selected a span (or none): follow it in the list and the actions."""
-        if ann_id and not is_suggestion(ann_id):
-            self.bounds_target = ann_id
+        self.tagging.remember_selected(ann_id)
         self.cross.on_span_selected(index, ann_id)
         if index == self.pane_state.active or ann_id:
             self.dock.follow(ann_id or None)
             self.review.on_span_selected(ann_id)
             self.pane_state.set_active(index)  # the actions follow
 
+    def _context_menu(self, index: int, offset: int, global_pos: QPoint) -> None:
+        menu = self.tagging.context_menu(index, offset, self.label_bar.label_actions)
+        menu.popup(global_pos)
+        self.context_menu = menu  # the menu shown last: a reference keeps it alive while it is shown
+
     def _on_span_clicked(self, index: int, ann_id: str) -> None:
         self.pane_state.set_active(index)
         ann = self.sync.annotation(ann_id)
         if ann:
             self.status.show(f"{ann.label}: '{short_quote(ann.quote, 80)}' · {ann.annotator}", 4000)
-
-    def _context_menu(self, index: int, offset: int, global_pos: QPoint) -> None:
-        self.pane_state.set_active(index)
-        view = self.panes[index].view
-        menu = QMenu(self)
-        start, end = view.selection_range()
-        if start != end:
-            tag = menu.addMenu(f"Tag '{short_quote(view.text()[start:end], 30)}' as")
-            for action in self.label_bar.label_actions:
-                tag.addAction(action)
-        for ann_id in view.span_ids_at(offset) if offset is not None and offset >= 0 else []:
-            ann = self.sync.annotation(ann_id)
-            if ann is not None:
-                self._span_menu(menu.addMenu(f"{ann.label}: '{short_quote(ann.quote, 30)}'"), view, ann)
-        if menu.isEmpty():
-            menu.addAction("Select text to tag it, or right-click a span").setEnabled(False)
-        menu.popup(global_pos)
-        self.context_menu = menu  # the menu shown last: a reference keeps it alive while it is shown
-
-    def _span_menu(self, sub: QMenu, view, ann: Annotation) -> None:
-        """A span's entries in the context menu: relabel, note, delete (each selects the span first)."""
-        def on_span(do):
-            return lambda _=False: (view.select_span(ann.id, scroll=False), do())
-
-        for name in self.colors:
-            act = sub.addAction(f"Change label to {name}")
-            act.setEnabled(name != ann.label)
-            act.triggered.connect(on_span(lambda n=name: self.relabel_selected(n)))
-        sub.addSeparator()
-        sub.addAction("Write note…").triggered.connect(on_span(self.edit_note))
-        sub.addAction("Delete").triggered.connect(on_span(self.delete_selected_span))
 
     def jump_to_annotation(self, ann_id: str) -> None:
         """Show the annotation's document (in the pane that has it, else the active one) and select it."""
@@ -590,20 +509,6 @@ class MainWindow(QMainWindow):
         self.panes[index].view.select_span(ann_id)
         self.panes[index].view.setFocus()
         self._update_actions()
-
-    def set_bounds_to_selection(self) -> None:
-        """Edit > Set span bounds to selection: move the last selected span to the selected text."""
-        ann = self.sync.annotation(self.bounds_target)
-        view = self.pane_state.view()
-        start, end = view.selection_range()
-        if ann is None or start == end:
-            self.status.show("Click a span, then select the text it should cover, then press Ctrl+B.", 5000)
-            return
-        if self.pane_state.document() != ann.document:
-            self.status.show("Select the new bounds in the span's own document.", 5000)
-            return
-        if self.session.perform(AdjustBounds(self.session, ann, start, end, view.text()[start:end])):
-            view.select_span(ann.id, scroll=False)
 
     # ------------------------------------------------------------------- display
     def _reload_annotators(self) -> None:
