@@ -35,8 +35,17 @@ def all_entries(window) -> list:
     return list(dict.fromkeys(entries))
 
 
-def connected(action) -> bool:
-    return action.receivers(SIGNAL("triggered(bool)")) + action.receivers(SIGNAL("toggled(bool)")) > 0
+def receivers(action) -> int:
+    return action.receivers(SIGNAL("triggered(bool)")) + action.receivers(SIGNAL("toggled(bool)"))
+
+
+def baseline(window) -> int:
+    """What Qt itself connects to an action in a menu of the window (a menu listens to its actions)."""
+    menu = window.menuBar().addMenu("probe")
+    probe = menu.addAction("probe")
+    count = receivers(probe)
+    window.menuBar().removeAction(menu.menuAction())
+    return count
 
 
 @pytest.fixture
@@ -69,7 +78,8 @@ def test_the_menus_hold_every_action_of_the_window(window):
 def test_every_menu_entry_has_a_handler(window):
     entries = all_entries(window)
     assert len(entries) > 60
-    unconnected = [a.text() for a in entries if not connected(a)]
+    qt_own = baseline(window)
+    unconnected = [a.text() for a in entries if receivers(a) <= qt_own]
     assert unconnected == []
 
 
