@@ -92,7 +92,7 @@ def _qt_setup():
     from PySide6.QtWidgets import QApplication
 
     from annotator.gui import app as gui_app
-    from annotator.gui.document_view import DocumentView
+    from annotator.gui.views.document_view import DocumentView
 
     paints = {"n": 0}
     original = DocumentView.paintEvent
@@ -215,7 +215,7 @@ def worker_gui(args) -> dict:
 
     # The view alone, for reference: a shown DocumentView given the text and 50k prepared SpanStyles.
     from annotator.core.store import Store
-    from annotator.gui.document_view import DocumentView, SpanStyle
+    from annotator.gui.views.document_view import DocumentView, SpanStyle
 
     store = Store.open(project, readonly=True)
     doc = store.documents()[0]

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import QAbstractButton, QDockWidget, QLineEdit, QWidget
 
-from annotator.gui.commands import short_quote
+from annotator.gui.commands.annotations import short_quote
 
 FOCUS_FRAME = "DocumentView:focus { border: 2px solid palette(highlight); }"
 

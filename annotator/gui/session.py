@@ -1,6 +1,6 @@
 """The open project as the GUI sees it: the store, the undo stack, the analyst, and change signals.
 
-Views never write to the database: gestures become :mod:`annotator.gui.commands`
+Views never write to the database: gestures become :mod:`annotator.gui.commands.annotations`
 pushed through :meth:`ProjectSession.perform`; commands call Store methods and
 then announce the change through this session, the one way changes are told:
 :meth:`ProjectSession.announce` (annotations of a document),

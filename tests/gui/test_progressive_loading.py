@@ -8,7 +8,7 @@ import pytest
 
 from annotator.core.spans import SpanIndex
 from annotator.gui.window import span_sync as mw
-from annotator.gui.commands import CreateAnnotation
+from annotator.gui.commands.annotations import CreateAnnotation
 
 from test_window_patching import full_reload, snapshot
 

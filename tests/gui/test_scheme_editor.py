@@ -32,7 +32,7 @@ from annotator.gui.dialogs.scheme_editor import (
     NAME,
     SchemeEditor,
 )
-from annotator.gui.scheme_commands import (
+from annotator.gui.commands.scheme import (
     AddLabel,
     DeleteLabel,
     EditLabel,

@@ -11,7 +11,7 @@ from annotator.gui import actions as A
 from annotator.gui import app as gui_app
 from annotator.gui import theme
 from annotator.gui.accessibility import accessible_name, focus_areas, interactive_widgets
-from annotator.gui.span_painting import FILL_ALPHA
+from annotator.gui.views.span_painting import FILL_ALPHA
 
 from gui_helpers import tag
 

@@ -7,7 +7,7 @@ import re
 
 from PySide6.QtCore import Qt
 
-from annotator.gui.commands import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation
+from annotator.gui.commands.annotations import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation
 
 
 def snapshot(window) -> dict:

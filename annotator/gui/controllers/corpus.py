@@ -16,7 +16,7 @@ from annotator.core.occurrences import whole_word_occurrences
 from annotator.core.text import normalize, title_from_text
 from annotator.gui.dialogs.file_dialogs import open_files
 from annotator.gui.background import BackgroundJobError, run_in_background
-from annotator.gui.commands import DeleteDocument, EditDocument, TagAll, short_quote
+from annotator.gui.commands.annotations import DeleteDocument, EditDocument, TagAll, short_quote
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
 from annotator.gui.panels.find_bar import FindBar
 from annotator.gui.panels.library_dock import DocumentDetailsDialog, LibraryDock

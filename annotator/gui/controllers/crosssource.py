@@ -17,14 +17,14 @@ from annotator.core.crosssource import link_anchors, map_offset, write_discrepan
 from annotator.core.errors import AnnotatorError
 from annotator.core.fileio import atomic_writer
 from annotator.core.suggest import Suggestion, suggest_in_project
-from annotator.gui.commands import (
+from annotator.gui.commands.annotations import (
     AcceptSuggestions, CreateLink, DeleteLink, EditLinkNote, RejectSuggestions, short_quote,
 )
 from annotator.gui.dialogs.file_dialogs import save_file
 from annotator.gui.dialogs.note_dialog import NoteDialog
-from annotator.gui.document_view import SpanStyle
+from annotator.gui.views.document_view import SpanStyle
 from annotator.gui.panels.crosssource_docks import ClaimsDock, DiscrepanciesDock, LinksDock
-from annotator.gui.span_display import SpanDisplay
+from annotator.gui.views.span_display import SpanDisplay
 from annotator.gui.window.overlays import Overlays
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status

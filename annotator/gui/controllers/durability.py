@@ -62,7 +62,7 @@ class ExternalChanges(QObject):
         self.timer.timeout.connect(self.poll)
         self.timer.start()
         self.stopped = False
-        # Read by StoreCommand before each undo and redo (annotator.gui.commands).
+        # Read by StoreCommand before each undo and redo (annotator.gui.commands.annotations).
         self.session.foreign_changes = self.changed_now
         self.session.retry_locked = self.ask_retry
 

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QInputDialog
 
 from annotator.core import decisions
 from annotator.core.model import Annotation
-from annotator.gui.commands import ReviewCommand, short_quote
-from annotator.gui.document_view import SpanStyle
+from annotator.gui.commands.annotations import ReviewCommand, short_quote
+from annotator.gui.views.document_view import SpanStyle
 from annotator.gui.panels.review_dock import ReviewDock
-from annotator.gui.span_display import SpanDisplay
+from annotator.gui.views.span_display import SpanDisplay
 from annotator.gui.window.overlays import Overlays
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status

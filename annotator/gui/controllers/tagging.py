@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMenu
 
 from annotator.core.model import Annotation
-from annotator.gui.commands import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote
+from annotator.gui.commands.annotations import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote
 from annotator.gui.controllers.crosssource import CrossSource, is_suggestion
 from annotator.gui.dialogs.note_dialog import NoteDialog
 from annotator.gui.window.pane_state import PaneState

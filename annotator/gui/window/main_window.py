@@ -28,7 +28,7 @@ from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.gui import accessibility
 from annotator.gui import actions as A
-from annotator.gui.commands import short_quote
+from annotator.gui.commands.annotations import short_quote
 from annotator.gui.controllers import durability
 from annotator.gui.controllers.corpus import Corpus
 from annotator.gui.controllers.crosssource import CrossSource, is_suggestion
@@ -45,7 +45,7 @@ from annotator.gui.panels.document_pane import DocumentPane
 from annotator.gui.panels.label_bar import LabelBar
 from annotator.gui.panels.review_dock import ReviewDock
 from annotator.gui.session import AnnotationDelta, ProjectSession
-from annotator.gui.span_display import SpanDisplay
+from annotator.gui.views.span_display import SpanDisplay
 from annotator.gui.window.overlays import Overlays
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.project_guard import ProjectGuard
@@ -325,6 +325,7 @@ class MainWindow(QMainWindow):
         s.links_changed.connect(self._on_links_changed)
         s.error.connect(self.show_error)
         s.saved.connect(self._on_saved)
+        s.detached.connect(self.guard.stop_writing)
         self.guard.detached.connect(self._on_detached)
         self.pane_state.document_shown.connect(self._on_document_shown)
         self.pane_state.active_changed.connect(self._update_actions)

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from annotator.gui.document_view import SpanStyle
+from annotator.gui.views.document_view import SpanStyle
 
 
 class Overlay(Protocol):

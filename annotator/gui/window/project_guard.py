@@ -39,7 +39,6 @@ class ProjectGuard(QObject):
         self.timer.timeout.connect(self.check)
         if not session.store.readonly:
             self.timer.start()
-        session.detached.connect(self._on_detached)
 
     def stop(self) -> None:
         """The window is closing: no more checks."""
@@ -52,11 +51,12 @@ class ProjectGuard(QObject):
         try:
             self.session.store.check_files()
         except AnnotatorError as exc:
-            self._on_detached(str(exc))
+            self.stop_writing(str(exc))
             return False
         return True
 
-    def _on_detached(self, message: str) -> None:
+    def stop_writing(self, message: str) -> None:
+        """The files went away (found here, or by a commit: ``session.detached``): stop, say so once, offer a copy."""
         if self.message is not None:
             return
         self.message = message

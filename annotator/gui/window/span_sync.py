@@ -3,7 +3,7 @@
 :class:`SpanSync` is owned by the main window. It keeps, per document on
 screen, a light row per annotation (:attr:`SpanSync.doc_spans`; :attr:`SpanSync.spans`
 is a view over all of them) and its label counts, and paints the panes from
-them through :class:`~annotator.gui.span_display.SpanDisplay` and the
+them through :class:`~annotator.gui.views.span_display.SpanDisplay` and the
 :class:`~annotator.gui.window.overlays.Overlays`. After an edit that names its
 annotations (an :class:`~annotator.gui.session.AnnotationDelta`) it re-reads just
 those rows (:meth:`SpanSync.patch`) and says what changed with
@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation, Label, SpanRow
 from annotator.gui.session import AnnotationDelta
-from annotator.gui.span_display import SpanDisplay
+from annotator.gui.views.span_display import SpanDisplay
 from annotator.gui.window.overlays import Overlays
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status

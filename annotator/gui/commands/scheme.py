@@ -1,6 +1,6 @@
 """Undoable edits of the label scheme: add, edit (rename, recolour, key, description), move, delete, import.
 
-Like :mod:`annotator.gui.commands`, ``_do``/``_undo`` only call Store methods
+Like :mod:`annotator.gui.commands.annotations`, ``_do``/``_undo`` only call Store methods
 (several of them inside one ``store.transaction()``, so a step lands
 completely or not at all) and then announce the change: ``labels_changed``
 always, ``annotations_changed(document)`` for every document whose
@@ -23,7 +23,7 @@ from __future__ import annotations
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, Label, Link
 from annotator.gui.actions import key_owner
-from annotator.gui.commands import StoreCommand
+from annotator.gui.commands.annotations import StoreCommand
 
 _Snapshot = tuple[Label, list[Annotation], list[Link]]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.model import Annotation, SpanRow
 from annotator.core.store import PALETTE
-from annotator.gui.document_view import SpanStyle
+from annotator.gui.views.document_view import SpanStyle
 
 #: Review categories are told apart by pattern as well as by hue (never colour alone).
 CATEGORY_PATTERNS = {
