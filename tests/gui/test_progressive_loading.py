@@ -91,3 +91,10 @@ def test_the_store_quotes_from_the_text_it_read_last_only_if_it_is_the_documents
     store._texts[doc] = "x" + text  # a kept text that is not the document's (wrong length): ignored
     other = store.add_annotation(doc, "Claim", 0, 6, "tester")
     assert other.quote == text[:6]
+
+
+def test_a_step_holds_about_the_same_number_of_spans_however_dense_the_text():
+    assert mw.load_step(3_000_000, 50_000) == mw.LOAD_STEP_CHARS  # sparse: capped by characters
+    assert mw.load_step(400_000, 125_000) == mw.LOAD_STEP_SPANS * 400_000 // 125_000  # dense: ~4,000 spans
+    assert mw.load_step(10_000, 10_000_000) == 1024  # absurdly dense: never a crawl of a few characters
+    assert mw.load_step(100, 0) == mw.LOAD_STEP_CHARS
