@@ -24,18 +24,15 @@ from annotator.core.formats.json_import import (
     parse_set,
     reanchor,
 )
-from annotator.core.model import Annotation, Link
+from annotator.core.model import EXCHANGED_FIELDS, Annotation, Link
 from annotator.core.store import Store
 from annotator.core.timeutil import now
 
 __all__ = [
-    "FORMAT", "VERSION", "ImportReport", "Selection", "annotation_record", "export_json", "import_json",
-    "import_json_file", "link_record", "parse_set", "reanchor",
+    "FORMAT", "VERSION", "ImportReport", "Selection", "export_json", "import_json", "import_json_file",
+    "link_record", "parse_set", "reanchor",
 ]
 
-#: Keys of an annotation record, in the order of the rows of ``Store.annotation_row_batches``.
-ANNOTATION_KEYS = ("id", "document", "label", "start", "end", "quote", "annotator", "note", "status", "created",
-                   "modified")
 #: Annotations written (and reported to ``progress``) at a time.
 BATCH = 1000
 
@@ -59,22 +56,6 @@ class Selection:
     def filters(self) -> dict[str, Any]:
         """The selection as keyword arguments of the store's export queries (``annotation_row_batches`` ...)."""
         return {"documents": self.documents, "annotator": self.annotator, "status": self.status}
-
-
-def annotation_record(a: Annotation) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "document": a.document,
-        "label": a.label,
-        "start": a.start,
-        "end": a.end,
-        "quote": a.quote,
-        "annotator": a.annotator,
-        "note": a.note,
-        "status": a.status,
-        "created": a.created,
-        "modified": a.modified,
-    }
 
 
 def link_record(link: Link) -> dict[str, Any]:
@@ -137,8 +118,9 @@ def export_json(
     total = store.count_annotations(**filters) if progress else None
     out.write('  "annotations": [')
     count = 0
-    for rows in store.annotation_row_batches(**filters, size=BATCH):
-        records = [dumps(dict(zip(ANNOTATION_KEYS, row))) for row in rows]
+    # An annotation's keys are the exchanged fields' names, and the rows hold those fields in that order.
+    for rows in store.annotation_row_batches(**filters, size=BATCH, fields=EXCHANGED_FIELDS):
+        records = [dumps(dict(zip(EXCHANGED_FIELDS, row))) for row in rows]
         out.write((",\n    " if count else "\n    ") + ",\n    ".join(records))
         count += len(rows)
         if progress:

@@ -44,6 +44,8 @@ TERMS = "urn:annotator:terms:"
 #: Code points of context written on each side of a quote.
 CONTEXT_CHARS = 32
 _BATCH = 1000
+#: The annotation fields an exported annotation is written from, in the order the export reads them.
+_FIELDS = ("id", "document", "label", "start", "end", "annotator", "note", "status", "created", "modified")
 _DATETIME_CHARS = set("0123456789-:TZ.+")
 #: Most occurrences of a quote compared when anchoring by quote.
 _MAX_OCCURRENCES = 10_000
@@ -104,9 +106,9 @@ def export_w3c(store: Store, out: TextIO, selection: Selection | None = None, in
     string = encode_basestring  # a JSON string, as ``dumps`` writes it (non-ASCII kept)
     creators: dict[str, str] = {}
     count = 0
-    for rows in store.annotation_row_batches(**filters, size=_BATCH):
+    for rows in store.annotation_row_batches(**filters, size=_BATCH, fields=_FIELDS):
         items = []
-        for ann_id, doc_id, label, start, end, quote, annotator, note, status, created, modified in rows:
+        for ann_id, doc_id, label, start, end, annotator, note, status, created, modified in rows:
             text = text_of(doc_id)
             creator = creators.get(annotator) or creators.setdefault(annotator, dumps(_person(annotator, names)))
             times = (f', "created": "{created}"' if _valid_time(created) else "") + (

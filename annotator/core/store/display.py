@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from functools import partial
 
 from annotator.core.model import SpanRow
+from annotator.core.store.base import sql_columns
 
-_SPAN_COLUMNS = 'id, label, start, "end", annotator, status'
+_SPAN_COLUMNS = sql_columns(SpanRow._fields)
 
 #: Columns of the annotation list, in display order, with the SQL that sorts by each.
 LIST_COLUMNS = ("Document", "Label", "Quote", "Annotator", "Note", "Status")
