@@ -4,6 +4,12 @@ import json
 
 from annotator.core.errors import InputError
 
+#: Annotations every export reads from the store, writes and reports to ``progress`` at a time. Large enough
+#: that what is done once a batch (a ``fetchmany``, a ``write``, a progress call that may repaint a dialog)
+#: costs nothing next to the rows themselves; small enough that an export holds one batch in memory (a few
+#: hundred KB) and a progress bar moves every 1,000 annotations, as the exporters' docstrings say.
+BATCH = 1000
+
 #: Deepest nesting of arrays and objects any annotator JSON file may have (they are at most 3 deep).
 MAX_DEPTH = 64
 

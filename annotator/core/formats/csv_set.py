@@ -12,7 +12,8 @@ import csv
 from collections.abc import Callable
 from typing import TextIO
 
-from annotator.core.formats.json_set import BATCH, Selection
+from annotator.core.formats import BATCH
+from annotator.core.formats.json_set import Selection
 from annotator.core.model import EXCHANGED_FIELDS
 from annotator.core.store import Store
 

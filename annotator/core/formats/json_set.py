@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from annotator import __version__
+from annotator.core.formats import BATCH
 from annotator.core.formats.json_import import (
     FORMAT,
     VERSION,
@@ -33,8 +34,6 @@ __all__ = [
     "link_record", "parse_set", "reanchor",
 ]
 
-#: Annotations written (and reported to ``progress``) at a time.
-BATCH = 1000
 
 
 @dataclass

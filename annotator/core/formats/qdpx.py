@@ -31,6 +31,7 @@ from defusedxml.ElementTree import iterparse
 
 from annotator import __version__
 from annotator.core.errors import InputError
+from annotator.core.formats import BATCH
 from annotator.core.formats.interop import (
     LineEnds,
     Present,
@@ -53,7 +54,6 @@ MAX_TOTAL_BYTES = 1 << 30
 #: The most entries an archive may have.
 MAX_ENTRIES = 100_000
 _CHUNK = 1 << 16
-_BATCH = 1000
 #: The annotation fields a ``PlainTextSelection`` is written from, in the order the export reads them.
 _FIELDS = ("id", "label", "start", "end", "annotator", "note", "created", "modified")
 
@@ -172,7 +172,7 @@ def _write_source(store: Store, out: IO[str], doc_id: str, selection: Selection,
     out.write(f'  <TextSource guid="{guid}" name={_a(doc.title)} plainTextPath="internal://{guid}.txt"'
               f'{_when("creationDateTime", doc.added)}>\n')
     filters = dict(selection.filters(), documents=[doc_id])
-    for rows in store.annotation_row_batches(**filters, size=_BATCH, fields=_FIELDS):
+    for rows in store.annotation_row_batches(**filters, size=BATCH, fields=_FIELDS):
         parts = []
         for ann_id, label, start, end, annotator, note, created, modified in rows:
             user = users.get(annotator) or stable_id("user", annotator)

@@ -30,6 +30,7 @@ import ijson
 
 from annotator import __version__
 from annotator.core.errors import InputError, NotFoundError
+from annotator.core.formats import BATCH
 from annotator.core.formats.interop import Present, Progress, as_uuid, check_cancel, guid_of, stable_id
 from annotator.core.formats.json_import import ImportReport, import_records
 from annotator.core.formats.json_set import Selection
@@ -43,7 +44,6 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 TERMS = "urn:annotator:terms:"
 #: Code points of context written on each side of a quote.
 CONTEXT_CHARS = 32
-_BATCH = 1000
 #: The annotation fields an exported annotation is written from, in the order the export reads them.
 _FIELDS = ("id", "document", "label", "start", "end", "annotator", "note", "status", "created", "modified")
 _DATETIME_CHARS = set("0123456789-:TZ.+")
@@ -106,7 +106,7 @@ def export_w3c(store: Store, out: TextIO, selection: Selection | None = None, in
     string = encode_basestring  # a JSON string, as ``dumps`` writes it (non-ASCII kept)
     creators: dict[str, str] = {}
     count = 0
-    for rows in store.annotation_row_batches(**filters, size=_BATCH, fields=_FIELDS):
+    for rows in store.annotation_row_batches(**filters, size=BATCH, fields=_FIELDS):
         items = []
         for ann_id, doc_id, label, start, end, annotator, note, status, created, modified in rows:
             text = text_of(doc_id)
