@@ -10,6 +10,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from annotator.core.language import detect_language
+
 MIGRATION_SET = "annotator"
 migrations = Migrations(MIGRATION_SET)
 
@@ -202,8 +204,6 @@ def m0007_languages(db: Database) -> None:
         PRAGMA user_version = 7;
         """
     )
-    from annotator.core.language import detect_language
-
     rows = db.execute("SELECT id, substr(text, 1, 20000) FROM document_texts").fetchall()
     for doc_id, sample in rows:
         db.execute("UPDATE documents SET language = ? WHERE id = ?", [detect_language(sample), doc_id])

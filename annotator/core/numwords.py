@@ -25,6 +25,7 @@ and qualifiers, each mapped to the English qualifier with the same meaning
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -192,8 +193,6 @@ def lexicon(lang: str) -> dict[str, tuple[str, int]]:
         return _ar_table()
     if lang not in ("ru", "uk", "es"):
         return {}
-    import importlib
-
     info = importlib.import_module(f"number_parser.data.{lang}").info
     table: dict[str, tuple[str, int]] = {}
     for key, kind in (("UNIT_NUMBERS", "unit"), ("DIRECT_NUMBERS", "unit"), ("TENS", "tens"),

@@ -61,9 +61,11 @@ import codecs
 import contextlib
 import io
 import logging
+import posixpath
 import re
 import statistics
 import warnings
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -431,9 +433,6 @@ _DOCTYPE = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("u
 
 def _check_docx_zip(data: bytes, name: str) -> None:
     """Refuse zip bombs, names outside the archive and XML with a DOCTYPE before anything is unpacked in full."""
-    import posixpath
-    import zipfile
-
     damaged = InputError(f"{name} cannot be read: it is damaged or not a Word document.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

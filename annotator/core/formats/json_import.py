@@ -29,8 +29,9 @@ from typing import IO, Any
 import ijson
 
 from annotator.core.errors import InputError, NotFoundError, SpanError
-from annotator.core.formats import BATCH, load_versioned
+from annotator.core.formats import BATCH
 from annotator.core.formats.import_report import SUMMARY_LINES, ImportReport  # noqa: F401 (re-exported)
+from annotator.core.jsonfile import load_versioned
 from annotator.core.model import EXCHANGED_FIELDS, STATUSES
 from annotator.core.store import Store
 from annotator.core.store.files import refuse_open_project

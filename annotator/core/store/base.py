@@ -32,7 +32,7 @@ from annotator.core.errors import (
     ReadOnlyProjectError,
 )
 from annotator.core.model import ANNOTATION_FIELDS, Document, Label
-from annotator.core.paths import resources_dir
+from annotator.core.scheme import default_scheme
 from annotator.core.store.files import SQLITE_MAGIC, FileGuard  # noqa: F401 (SQLITE_MAGIC re-exported)
 from annotator.core.timeutil import now
 
@@ -53,13 +53,6 @@ def sql_columns(names: Iterable[str], table: str = "") -> str:
 _ANN_COLUMNS = sql_columns(ANNOTATION_FIELDS)
 #: A document's columns (its text is kept apart, in ``document_texts``), in the order of its fields.
 _DOC_COLUMNS = sql_columns(f.name for f in fields(Document) if f.name != "text")
-
-
-def load_scheme(path: Path | None = None) -> list[Label]:
-    """Read a label scheme file (``resources/labels.json`` by default)."""
-    from annotator.core.formats.scheme import read_scheme_file
-
-    return read_scheme_file(path or resources_dir() / "labels.json")
 
 
 def _writable(path: Path) -> bool:
@@ -191,7 +184,7 @@ class StoreBase:
             store._configure()
             mig.migrations.apply(store.db)
             with store.db.atomic():
-                for label in scheme if scheme is not None else load_scheme():
+                for label in scheme if scheme is not None else default_scheme():
                     store._insert_label(label)
                 store.db["meta"].insert({"key": "created", "value": now()})
             guard.attach_wal(created=True)  # the first writes made the -wal and -shm

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core import decisions
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation
 from annotator.gui.session import AnnotationDelta
@@ -156,8 +157,6 @@ class ReviewCommand(StoreCommand):
         self.decision = None
 
     def _do(self) -> None:
-        from annotator.core import decisions
-
         if self.decision is None:
             self.decision = self.decide()
             self.setText(self.decision.description)
@@ -166,8 +165,6 @@ class ReviewCommand(StoreCommand):
         self._announce(self.text())
 
     def _undo(self) -> None:
-        from annotator.core import decisions
-
         decisions.undo(self.session.store, self.decision)
         self._announce("Undo: " + self.text())
 
