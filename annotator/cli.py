@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -211,6 +213,37 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(args.project, user=args.user)
 
 
+class _FileBar:
+    """``annotator add``'s progress bar on stderr: drawn only for several files and a terminal, erased before
+    each message so that messages and bar never share a line."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.shown = total > 1 and sys.stderr.isatty()
+        self.drawn = 0  # width of the bar line on the terminal, to erase it
+
+    def erase(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r" + " " * self.drawn + "\r")
+            sys.stderr.flush()
+            self.drawn = 0
+
+    def draw(self, done: int, name: str) -> None:
+        if not self.shown:
+            return
+        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+        filled = done * 20 // self.total
+        line = f"[{'#' * filled}{' ' * (20 - filled)}] {done}/{self.total} {name}"[:width]
+        self.erase()
+        sys.stderr.write(line)
+        sys.stderr.flush()
+        self.drawn = len(line)
+
+    def say(self, line: str, stream) -> None:
+        self.erase()
+        print(line, file=stream, flush=True)
+
+
 @command("add")
 def cmd_add(args: argparse.Namespace) -> int:
     """Read each file once and add it; a bad file is reported on its own line and the others still land.
@@ -219,72 +252,52 @@ def cmd_add(args: argparse.Namespace) -> int:
     files and a terminal on stderr, a progress bar shows the file being read.
     Exit 0 when every file was added or already present, 2 when any failed.
     """
-    import shutil
-
-    from annotator.core.formats.documents import add_article, read_article
+    from annotator.core.dates import parse_date
 
     if args.title and len(args.files) > 1:
         raise InputError("--title can only be used when adding one file.")
-    from annotator.core.dates import parse_date
-
-    args.published = parse_date(args.published)
-    total = len(args.files)
-    show_bar = total > 1 and sys.stderr.isatty()
-    drawn = 0  # width of the bar line on the terminal, to erase it
-
-    def erase() -> None:
-        nonlocal drawn
-        if drawn:
-            sys.stderr.write("\r" + " " * drawn + "\r")
-            sys.stderr.flush()
-            drawn = 0
-
-    def draw(done: int, name: str) -> None:
-        nonlocal drawn
-        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
-        filled = done * 20 // total
-        line = f"[{'#' * filled}{' ' * (20 - filled)}] {done}/{total} {name}"[:width]
-        erase()
-        sys.stderr.write(line)
-        sys.stderr.flush()
-        drawn = len(line)
-
-    def say(line: str, stream) -> None:
-        erase()
-        print(line, file=stream, flush=True)
-
-    added = present = failed = 0
+    published = parse_date(args.published)
+    bar = _FileBar(len(args.files))
+    outcomes = {"added": 0, "present": 0, "failed": 0}
     try:
         with contextlib.ExitStack() as stack:
-            store = None
-            for n, f in enumerate(args.files):
-                if show_bar:
-                    draw(n, Path(f).name)
-                try:
-                    article = read_article(f)
-                except InputError as exc:
-                    failed += 1
-                    say(f"annotator: {exc}", sys.stderr)
-                    continue
-                if store is None:
-                    store = stack.enter_context(_project(args.project, create=True))
-                try:
-                    doc, created = add_article(store, article, args.source, args.published, args.title)
-                except InputError as exc:
-                    failed += 1
-                    say(f"annotator: {Path(f).name}: {exc}", sys.stderr)
-                    continue
-                if created:
-                    added += 1
-                    say(f"added {doc.id[:19]}  {doc.title}", sys.stdout)
-                else:
-                    present += 1
-                    say(f"already in the project: {doc.id[:19]}  {doc.title}", sys.stdout)
+            # Opened at the first readable file (creating it if missing), then the same store for the others.
+            project = functools.cache(lambda: stack.enter_context(_project(args.project, create=True)))
+            for n, path in enumerate(args.files):
+                bar.draw(n, Path(path).name)
+                outcomes[_add_file(path, project, args.source, published, args.title, bar)] += 1
     finally:
-        erase()
-    if total > 1:
-        print(f"added {added}, already present {present}, failed {failed}")
-    return 2 if failed else 0
+        bar.erase()
+    if len(args.files) > 1:
+        print(f"added {outcomes['added']}, already present {outcomes['present']}, failed {outcomes['failed']}")
+    return 2 if outcomes["failed"] else 0
+
+
+def _add_file(path: str, project: Callable, source: str, published: str | None, title: str | None,
+              bar: _FileBar) -> str:
+    """Read one file and add it (its own transaction), saying what happened: ``added``, ``present`` or ``failed``.
+
+    ``project()`` gives the open project; it is asked only once the file has been read.
+    """
+    from annotator.core.formats.documents import add_documents, read_article
+
+    try:
+        article = read_article(path)
+    except InputError as exc:
+        bar.say(f"annotator: {exc}", sys.stderr)
+        return "failed"
+    store = project()
+    try:
+        (item,) = add_documents(store, [article], source=source, published=published, title=title).items
+    except InputError as exc:
+        bar.say(f"annotator: {Path(path).name}: {exc}", sys.stderr)
+        return "failed"
+    doc = item.document
+    if item.created:
+        bar.say(f"added {doc.id[:19]}  {doc.title}", sys.stdout)
+        return "added"
+    bar.say(f"already in the project: {doc.id[:19]}  {doc.title}", sys.stdout)
+    return "present"
 
 
 IMPORT_FORMATS = ("json", "project", "qdpx", "w3c", "brat")
