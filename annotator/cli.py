@@ -46,7 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     # prog: without it argparse builds each subcommand's usage from the custom usage above.
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", prog="annotator")
+    # In the order ``annotator --help`` lists them.
+    _project_parsers(sub)
+    _exchange_parsers(sub)
+    _comparison_parsers(sub)
+    _scheme_parsers(sub)
+    _durability_parsers(sub)
+    _report_parser(sub)
+    return parser
 
+
+def _project_parsers(sub) -> None:
+    """Opening a project in the window, and adding articles to it."""
     p = sub.add_parser("gui", help="open the window (the default when no command is given)")
     p.add_argument("project", nargs="?", help="project file (.sqlite); created if missing")
     p.add_argument("--user", metavar="NAME", help="annotator name to record (asked once otherwise)")
@@ -60,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", help="publication date to record: YYYY-MM-DD, 26/11/2025 or 26 November 2025 (default: what each file says)")
     p.add_argument("--title", help="title to use instead of the file's own (one file only)")
 
+
+def _exchange_parsers(sub) -> None:
+    """Importing and exporting annotations (docs/formats.md)."""
     p = sub.add_parser("import", help="import annotations: a JSON set, a project, REFI-QDA, W3C Web Annotation or brat")
     p.add_argument("project", help="project file; created with the default labels if missing")
     p.add_argument("set", metavar="FILE", help="SET.json, OTHER.sqlite, FILE.qdpx, FILE.jsonld, a brat folder or FILE.ann")
@@ -82,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=("pending", "accepted", "rejected"), help="only annotations with this status")
     p.add_argument("--no-text", action="store_true", help="JSON, W3C: leave the document texts out")
 
+
+def _comparison_parsers(sub) -> None:
+    """Comparing annotators and sources: agreement, review, suggestions, discrepancies."""
     p = sub.add_parser("agreement", help="measure agreement between annotators (kappa, alpha, unitizing alpha, F1)")
     p.add_argument("project", help="project file")
     p.add_argument("annotators", nargs="+", metavar="ANNOTATOR", help="two or more annotator names")
@@ -110,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="CSV on standard output")
     p.add_argument("--json", action="store_true", help="a JSON list on standard output (each side with its language)")
 
+
+def _scheme_parsers(sub) -> None:
+    """Creating a project from a label scheme, sharing the scheme, listing documents and labels."""
     p = sub.add_parser("init", help="create a new, empty project (optionally from a label scheme file)")
     p.add_argument("project", help="project file to create")
     p.add_argument("--scheme", metavar="FILE", help="label scheme JSON to start from (default: Claim, Actor, Figure, "
@@ -127,8 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("labels", help="list a project's labels")
     p.add_argument("project", help="project file")
-    _durability_parsers(sub)
 
+
+def _report_parser(sub) -> None:
+    """The comparison report (HTML or PDF)."""
     p = sub.add_parser("report", help="write a comparison report (one self-contained HTML or PDF file)")
     p.add_argument("project", help="project file")
     p.add_argument("-o", "--output", metavar="FILE.html|FILE.pdf", required=True,
@@ -137,7 +159,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only this document (id, id prefix or title); repeatable (default: every document)")
     p.add_argument("--pair", nargs=2, metavar=("A", "B"),
                    help="the two annotators whose agreement per label is shown (default: the two most active)")
-    return parser
 
 
 def _durability_parsers(sub) -> None:

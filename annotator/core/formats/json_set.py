@@ -85,17 +85,27 @@ def export_json(
     selection = selection or Selection()
     doc_ids = selection.document_ids(store)
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-
     out.write("{\n")
     out.write(f'  "format": {dumps(FORMAT)},\n  "version": {VERSION},\n')
     out.write(f'  "exported": {dumps(now())},\n  "generator": {dumps("annotator " + __version__)},\n')
-    labels = [
-        {"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description}
-        for lb in store.labels()
-    ]
+    labels = [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description}
+              for lb in store.labels()]
     out.write(f'  "labels": {_dump_list(labels, dumps)},\n')
+    out.write(f'  "documents": {_dump_list(_document_records(store, doc_ids, include_text), dumps)},\n')
+    # Annotations stream from the cursor in batches; annotators and links are
+    # chosen in SQL afterwards, so nothing is remembered per annotation.
+    filters = selection.filters()
+    count = _write_annotations(store, out, filters, dumps, progress)
+    annotators = [{"id": a.id, "name": a.name} for a in store.selection_annotators(**filters)]
+    out.write(f'  "annotators": {_dump_list(annotators, dumps)},\n')
+    out.write('  "links": ')
+    _write_list(out, (link_record(k) for k in store.links_within(**filters)), dumps)
+    out.write("\n}\n")
+    return count
 
-    docs = []
+
+def _document_records(store: Store, doc_ids: list[str], include_text: bool) -> list[dict[str, Any]]:
+    records = []
     for doc_id in doc_ids:
         doc = store.document(doc_id)
         record = {
@@ -108,12 +118,13 @@ def export_json(
         }
         if include_text:
             record["text"] = store.document_text(doc.id)
-        docs.append(record)
-    out.write(f'  "documents": {_dump_list(docs, dumps)},\n')
+        records.append(record)
+    return records
 
-    # Annotations stream from the cursor in batches; annotators and links are
-    # chosen in SQL afterwards, so nothing is remembered per annotation.
-    filters = selection.filters()
+
+def _write_annotations(store: Store, out: TextIO, filters: dict[str, Any], dumps,
+                       progress: Callable[[int, int | None], None] | None) -> int:
+    """The ``"annotations"`` list, a batch at a time, straight from the store's rows; returns how many."""
     total = store.count_annotations(**filters) if progress else None
     out.write('  "annotations": [')
     count = 0
@@ -125,12 +136,6 @@ def export_json(
         if progress:
             progress(count, total)
     out.write("\n  ],\n" if count else "],\n")
-
-    annotators = [{"id": a.id, "name": a.name} for a in store.selection_annotators(**filters)]
-    out.write(f'  "annotators": {_dump_list(annotators, dumps)},\n')
-    out.write('  "links": ')
-    _write_list(out, (link_record(k) for k in store.links_within(**filters)), dumps)
-    out.write("\n}\n")
     return count
 
 
