@@ -10,6 +10,8 @@ import sys
 import textwrap
 from dataclasses import fields
 
+import pytest
+
 from annotator.core.formats.csv_set import COLUMNS, export_csv
 from annotator.core.formats.json_set import export_json, import_json
 from annotator.core.model import ANNOTATION_FIELDS, EXCHANGED_FIELDS, Annotation
@@ -55,6 +57,8 @@ def test_the_json_keys_and_the_store_rows_match_the_fields_by_name(store):
     assert record == {f: getattr(ann, f) for f in EXCHANGED_FIELDS}
     assert [list(b) for b in store.annotation_row_batches()] == [[tuple(getattr(ann, f) for f in EXCHANGED_FIELDS)]]
     assert list(store.annotation_row_batches(fields=("note", "end", "id"))) == [[("a note", ann.end, "ann-1")]]
+    with pytest.raises(ValueError, match="no field 'title'"):
+        next(store.annotation_row_batches(fields=("id", "title")))
 
 
 def test_the_csv_columns_follow_the_fields_with_the_documents_title_and_source(store):

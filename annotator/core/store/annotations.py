@@ -15,8 +15,8 @@ from annotator.core.timeutil import now
 
 #: An annotation's values in the order of :data:`_ANN_COLUMNS`, read by field name.
 _values = attrgetter(*ANNOTATION_FIELDS)
-#: Exchanged fields that are never text, so never need the CSV formula escaping (the status is one of
-#: three plain words, by a CHECK constraint).
+#: Fields that never need the CSV formula escaping: the offsets (numbers) and the status (one of three plain
+#: words, by a CHECK constraint).
 _NOT_ESCAPED = frozenset({"start", "end", "status"})
 #: Page cache (KiB) of a bulk load (:meth:`AnnotationsMixin.bulk_annotation_load`).
 BULK_CACHE_KIB = 65536
@@ -291,6 +291,9 @@ class AnnotationsMixin(StoreBase):
         ``csv.writer``). No :class:`Annotation` is built, so a million rows
         stream quickly.
         """
+        unknown = set(fields) - set(ANNOTATION_FIELDS)
+        if unknown:
+            raise ValueError(f"an annotation has no field {sorted(unknown)[0]!r}")
         columns = [sql_columns([f], "a") if f in _NOT_ESCAPED else _escaped(sql_columns([f], "a"), escape)
                    for f in fields]
         where, params = _selection_sql("a", documents, annotator, status)
