@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from annotator.core.errors import InputError
+from annotator.core.model import Label
 from annotator.core.scheme import FORMAT, VERSION, parse_scheme
 from annotator.core.store.files import refuse_open_project
 
