@@ -26,38 +26,20 @@ ROOT = Path(__file__).resolve().parents[2]
 MAX_LINES = 700
 #: No function grows past this many lines, from its ``def`` line to its last line, docstring included.
 MAX_FUNCTION_LINES = 60
-#: TEMPORARY: functions over the limit that are being split (issue 12: the window by the lead engineer, the
-#: agreement measures and dialog in their own branch), ``(file, function)``. Remove an entry when its function
-#: is split; empty it, then delete it.
+#: TEMPORARY: functions over the limit that are being split (issue 12: the agreement measures and dialog in
+#: their own branch, the scheme editor's dialog), ``(file, function)``. Remove an entry when its function is
+#: split; empty it, then delete it.
 LONG_FUNCTIONS_TO_SPLIT = frozenset({
     ("annotator/core/agreement/__init__.py", "_report"),
     ("annotator/core/agreement/spans.py", "_Compared.__init__"),
     ("annotator/core/agreement/tokens.py", "_pair_token_table"),
     ("annotator/gui/dialogs/agreement.py", "AgreementDialog.__init__"),
     ("annotator/gui/dialogs/scheme_editor.py", "SchemeEditor.__init__"),
-    ("annotator/gui/main_window.py", "MainWindow.__init__"),
-    ("annotator/gui/main_window.py", "MainWindow._connect_signals"),
 })
 #: Third-party packages that may be imported inside a function (heavy or optional; see the module docstring).
 HEAVY = frozenset({"py3langid", "docx", "pypdf", "matplotlib", "text_to_num"})
 #: Where the CLI loads a command's module on demand.
 CLI = "annotator/cli.py"
-#: TEMPORARY: the window's imports of annotator modules inside functions, ``(file, function)``, while the
-#: window is being restructured (issue 12; most hide the circle gui/app.py -> main_window.py ->
-#: file_actions.py -> app.py). Remove an entry when its import moves to the top; empty it, then delete it.
-GUI_FUNCTION_IMPORTS_TO_REMOVE = frozenset({
-    ("annotator/gui/app.py", "backups_to_keep"),
-    ("annotator/gui/app.py", "take_rolling_backup"),
-    ("annotator/gui/app.py", "open_window"),
-    ("annotator/gui/durability.py", "restore_from_backup"),
-    ("annotator/gui/file_actions.py", "open_project"),
-    ("annotator/gui/file_actions.py", "new_project"),
-    ("annotator/gui/main_window.py", "MainWindow.edit_scheme"),
-    ("annotator/gui/main_window.py", "MainWindow.show_agreement"),
-    ("annotator/gui/main_window.py", "MainWindow._open_rescued_copy"),
-    ("annotator/gui/reports_actions.py", "Reports._write_pdf"),
-    ("annotator/gui/reports_actions.py", "Reports.export_report.job"),
-})
 
 
 def lint_imports() -> str:
@@ -133,20 +115,13 @@ def test_function_imports_are_found_with_their_function(tmp_path):
 
 def test_no_function_imports_an_annotator_module():
     """Only the CLI imports annotator modules inside functions (see the module docstring)."""
-    offenders, allowed_seen = [], set()
-    for path in sources():
-        where = str(path.relative_to(ROOT))
-        if where == CLI:
-            continue
-        for function, module, line in function_imports(path, package_of(path)):
-            if module != "annotator" and not module.startswith("annotator."):
-                continue
-            if (where, function) in GUI_FUNCTION_IMPORTS_TO_REMOVE:
-                allowed_seen.add((where, function))
-                continue
-            offenders.append(f"{where}:{line} {function} imports {module}")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} {function} imports {module}"
+        for path in sources() if str(path.relative_to(ROOT)) != CLI
+        for function, module, line in function_imports(path, package_of(path))
+        if module == "annotator" or module.startswith("annotator.")
+    ]
     assert offenders == []
-    assert allowed_seen == GUI_FUNCTION_IMPORTS_TO_REMOVE, "remove the fixed entries from the allowlist"
 
 
 def test_core_imports_inside_functions_only_heavy_or_optional_packages():

@@ -335,14 +335,14 @@ class AddDocuments(StoreCommand):
             with store.transaction():
                 for snapshot in self.snapshots:
                     store.restore_document(snapshot)
-        self.session.documents_changed.emit()
+        self.session.announce_documents()
         self.session.saved.emit(self.text())
 
     def _undo(self) -> None:
         store = self.session.store
         with store.transaction():
             self.snapshots = [store.delete_document(doc_id) for doc_id in self.result.created_ids]
-        self.session.documents_changed.emit()
+        self.session.announce_documents()
         self.session.saved.emit("Undo: " + self.text())
 
 
