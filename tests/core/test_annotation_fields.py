@@ -15,6 +15,7 @@ import pytest
 from annotator.core.formats.csv_set import COLUMNS, export_csv
 from annotator.core.formats.json_set import export_json, import_json
 from annotator.core.model import ANNOTATION_FIELDS, EXCHANGED_FIELDS, Annotation
+from annotator.core.paths import resources_dir
 from annotator.core.store import Store
 
 TEXT = "The envoy met the minister in Moscow on Tuesday."
@@ -39,6 +40,14 @@ def test_the_review_fields_and_the_origin_stay_in_the_project():
     assert EXCHANGED_FIELDS == ("id", "document", "label", "start", "end", "quote", "annotator", "note", "status",
                                 "created", "modified")
     assert set(ANNOTATION_FIELDS) - set(EXCHANGED_FIELDS) == {"reviewer", "reviewed", "review_note", "origin"}
+
+
+def test_the_shipped_json_schema_names_the_exchanged_fields():
+    """The schema is a promise to other tools: exchanging another field means changing it (and ``version``)."""
+    schema = json.loads((resources_dir() / "schemas" / "annotation-set.schema.json").read_text(encoding="utf-8"))
+    annotation = schema["$defs"]["annotation"]
+    assert annotation["required"] == list(EXCHANGED_FIELDS) == list(annotation["properties"])
+    assert annotation["additionalProperties"] is False
 
 
 def test_a_stored_annotation_reads_back_field_by_field(store):
