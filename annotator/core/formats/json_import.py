@@ -31,7 +31,7 @@ import ijson
 from annotator.core.errors import InputError, NotFoundError, SpanError
 from annotator.core.formats import BATCH
 from annotator.core.formats.import_report import SUMMARY_LINES, ImportReport  # noqa: F401 (re-exported)
-from annotator.core.jsonfile import load_versioned
+from annotator.core.jsonfile import MAX_DEPTH, load_versioned
 from annotator.core.model import EXCHANGED_FIELDS, STATUSES
 from annotator.core.store import Store
 from annotator.core.store.files import refuse_open_project
@@ -47,8 +47,6 @@ VERSION = 1
 IMPORT_BATCH = 2000
 #: ``progress`` is called every this many annotations, as often as the exports call it.
 PROGRESS_EVERY = BATCH
-#: Deepest nesting of arrays and objects a set may have (a set written by annotator is 3 deep).
-MAX_DEPTH = 64
 #: Longest string a set may hold, in characters (a document's text; every other string is far shorter).
 MAX_STRING = 50_000_000
 
