@@ -8,7 +8,7 @@ import pytest
 
 from annotator.core.formats.documents import Article
 from annotator.core.store import Store
-from annotator.gui.commands import AddDocuments, CreateAnnotation
+from annotator.gui.commands.annotations import AddDocuments, CreateAnnotation
 from annotator.gui.session import ProjectSession
 
 

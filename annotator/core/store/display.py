@@ -17,7 +17,7 @@ from annotator.core.store.base import sql_columns
 _SPAN_COLUMNS = sql_columns(SpanRow._fields)
 
 #: The annotation list's columns in display order, by what each holds, with the SQL that sorts by it.
-#: (Their titles are the window's: ``annotator.gui.models``.)
+#: (Their titles are the window's: ``annotator.gui.views.annotation_model``.)
 _SORT_SQL = {
     "document": "d.title COLLATE NOCASE",
     "label": "a.label COLLATE NOCASE",
