@@ -12,13 +12,15 @@ import csv
 from collections.abc import Callable
 from typing import TextIO
 
-from annotator.core.formats.json_set import BATCH, Selection
+from annotator.core.formats import BATCH
+from annotator.core.formats.json_set import Selection
+from annotator.core.model import EXCHANGED_FIELDS
 from annotator.core.store import Store
 
-COLUMNS = (
-    "annotation_id", "document_id", "document_title", "source", "label", "start", "end",
-    "quote", "annotator", "note", "status", "created", "modified",
-)
+#: The CSV names of the exchanged fields named otherwise here; the document's title and source follow its id.
+_HEADER = {"id": ("annotation_id",), "document": ("document_id", "document_title", "source")}
+#: The header, in the order of the rows of ``Store.annotation_row_batches(with_document=True)``.
+COLUMNS = tuple(name for field in EXCHANGED_FIELDS for name in _HEADER.get(field, (field,)))
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 

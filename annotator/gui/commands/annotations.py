@@ -9,10 +9,15 @@ stack's first ``redo()`` call after a push is then skipped. Later failures
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core import decisions
 from annotator.core.errors import AnnotatorError
+from annotator.core.formats.documents import AddedDocuments, Article, add_documents
 from annotator.core.model import Annotation
+from annotator.core.store.documents import DocumentSnapshot
 from annotator.gui.session import AnnotationDelta
 
 
@@ -156,8 +161,6 @@ class ReviewCommand(StoreCommand):
         self.decision = None
 
     def _do(self) -> None:
-        from annotator.core import decisions
-
         if self.decision is None:
             self.decision = self.decide()
             self.setText(self.decision.description)
@@ -166,8 +169,6 @@ class ReviewCommand(StoreCommand):
         self._announce(self.text())
 
     def _undo(self) -> None:
-        from annotator.core import decisions
-
         decisions.undo(self.session.store, self.decision)
         self._announce("Undo: " + self.text())
 
@@ -307,6 +308,41 @@ class DeleteDocument(StoreCommand):
         self.session.store.restore_document(self.snapshot)
         self.session.announce_documents()
         self.session.announce(self.document.id)
+        self.session.saved.emit("Undo: " + self.text())
+
+
+class AddDocuments(StoreCommand):
+    """Add articles as documents, as one undoable step however many (``core.formats.documents.add_documents``).
+
+    ``articles`` carry the title, source, date and URL to record (the Add documents dialog's, or the file's).
+    ``result`` tells, once done, which documents were created and which were already in the project; undo
+    deletes just the created ones, and redo puts them back exactly as they were (ids, dates, order).
+    """
+
+    def __init__(self, session, articles: Sequence[Article]):
+        many = len(articles) != 1
+        super().__init__(session, f"Add {len(articles)} documents" if many else
+                         f"Add document '{short_quote(articles[0].title)}'")
+        self.articles = list(articles)
+        self.result: AddedDocuments | None = None
+        self.snapshots: list[DocumentSnapshot] = []
+
+    def _do(self) -> None:
+        store = self.session.store
+        if self.result is None:
+            self.result = add_documents(store, self.articles)
+        else:
+            with store.transaction():
+                for snapshot in self.snapshots:
+                    store.restore_document(snapshot)
+        self.session.announce_documents()
+        self.session.saved.emit(self.text())
+
+    def _undo(self) -> None:
+        store = self.session.store
+        with store.transaction():
+            self.snapshots = [store.delete_document(doc_id) for doc_id in self.result.created_ids]
+        self.session.announce_documents()
         self.session.saved.emit("Undo: " + self.text())
 
 
