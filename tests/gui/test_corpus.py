@@ -143,3 +143,23 @@ def test_dropping_files_adds_them(window, tmp_path, monkeypatch):
     window.dropEvent(event)
     titles = [d.title for d in window.session.store.documents()]
     assert [t for t in titles if t.startswith("Note")] == ["Note 0", "Note 1", "Note 2", "Note 3"]
+
+
+def test_adding_documents_is_one_undoable_step(window, tmp_path, monkeypatch):
+    files = []
+    for i in range(2):
+        path = tmp_path / f"brief{i}.md"
+        path.write_text(f"# Brief {i}\n\nThe envoy met official number {i}.\n", encoding="utf-8")
+        files.append(str(path))
+    accept_dialog(monkeypatch)
+    store = window.session.store
+    before = [d.id for d in store.documents()]
+    window.corpus.add_paths(files)
+    added = [d for d in store.documents() if d.id not in before]
+    assert [d.title for d in added] == ["Brief 0", "Brief 1"]
+    assert window.session.undo_stack.undoText() == "Add 2 documents"
+    window.session.undo_stack.undo()
+    assert [d.id for d in store.documents()] == before
+    assert window.corpus.library.model.rowCount() == len(before)  # the library followed
+    window.session.undo_stack.redo()
+    assert [d.title for d in store.documents() if d.id not in before] == ["Brief 0", "Brief 1"]

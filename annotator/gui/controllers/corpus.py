@@ -16,7 +16,7 @@ from annotator.core.occurrences import whole_word_occurrences
 from annotator.core.text import normalize, title_from_text
 from annotator.gui.dialogs.file_dialogs import open_files
 from annotator.gui.background import BackgroundJobError, run_in_background
-from annotator.gui.commands.annotations import DeleteDocument, EditDocument, TagAll, short_quote
+from annotator.gui.commands.annotations import AddDocuments, DeleteDocument, EditDocument, TagAll, short_quote
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
 from annotator.gui.panels.find_bar import FindBar
 from annotator.gui.panels.library_dock import DocumentDetailsDialog, LibraryDock
@@ -95,31 +95,27 @@ class Corpus:
         self._confirm_and_add([Article(Path("clipboard"), text, title_from_text(text))], [])
 
     def _confirm_and_add(self, articles: list[Article], errors: list[str]) -> None:
+        """The analyst checks the titles, sources and dates; then one undoable step adds them all."""
         dialog = AddDocumentsDialog(articles, errors, self.parent)
         if dialog.exec() != AddDocumentsDialog.DialogCode.Accepted:
             return
-        added, first = 0, None
-        store = self.session.store
-        try:
-            with store.transaction():
-                for article, meta in dialog.entries():
-                    doc, created = store.add_document(article.text, meta["title"], meta["source"],
-                                                      meta["published"], meta["url"])
-                    added += created
-                    first = first or doc.id
-        except AnnotatorError as exc:
-            self.status.error(str(exc))
+        chosen = [Article(article.path, article.text, meta["title"], meta["source"], meta["published"], meta["url"])
+                  for article, meta in dialog.entries()]
+        command = AddDocuments(self.session, chosen)
+        if not self.session.perform(command):
             return
-        self.session.announce_documents()
+        result = command.result
+        docs = [item.document for item in result.items]
+        first = docs[0].id if docs else None
         shown = False
         if first and self._may_replace(self.panes.active, first):
             self.panes.show(self.panes.active, first)
             shown = True
-        skipped = len(articles) - added
+        added, skipped = len(result.created_ids), len(articles) - len(result.created_ids)
         self.status.show(f"{added} document{'s' if added != 1 else ''} added"
                          + (f"; {skipped} already in the project" if skipped else "")
                          + ("" if shown or not first else "; open it from the Library or a pane's chooser")
-                         + ".", 8000)
+                         + ". Ctrl+Z takes them out again.", 8000)
 
     def _may_replace(self, pane: int, doc_id: str) -> bool:
         """Show a new document in ``pane`` only if the pane is empty or the analyst says so."""
