@@ -184,15 +184,20 @@ class Files:
             with _open_again(project, readonly=True) as store, atomic_writer(path) as fh:
                 return export(store, fh, progress=progress)
 
-        try:
-            count = run_in_background(self.parent, f"Exporting as {fmt.upper()}", job)
-        except CancelledError:
-            self.status.show(f"Export cancelled; {Path(path).name} was not written.", 6000)
-            return
-        except AnnotatorError as exc:
-            self.status.error(str(exc))
+        count = self._export(f"Exporting as {fmt.upper()}", job, path)
+        if count is None:
             return
         self.status.show(f"{count} annotation{'s' if count != 1 else ''} exported to {path}.", 6000)
+
+    def _export(self, title: str, job, path: str):
+        """Run an export ``job`` in the background; its result, or None once the analyst heard why not."""
+        try:
+            return run_in_background(self.parent, title, job)
+        except CancelledError:
+            self.status.show(f"Export cancelled; {Path(path).name} was not written.", 6000)
+        except AnnotatorError as exc:
+            self.status.error(str(exc))
+        return None
 
     def import_other(self) -> None:
         """File > Import from other tools: a REFI-QDA project, W3C Web Annotations or brat standoff, in the background.
@@ -242,14 +247,10 @@ class Files:
                 with atomic_writer(path) as fh:
                     return export_w3c(store, fh, progress=progress), None
 
-        try:
-            count, left_out = run_in_background(self.parent, "Exporting", job)
-        except CancelledError:
-            self.status.show(f"Export cancelled; {Path(path).name} was not written.", 6000)
+        done = self._export("Exporting", job, path)
+        if done is None:
             return
-        except AnnotatorError as exc:
-            self.status.error(str(exc))
-            return
+        count, left_out = done
         message = f"{count} annotation{'s' if count != 1 else ''} exported to {path}."
         self.status.show(message, 6000)
         if left_out is not None and left_out.not_imported:
