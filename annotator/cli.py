@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,7 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     # prog: without it argparse builds each subcommand's usage from the custom usage above.
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands", prog="annotator")
+    # In the order ``annotator --help`` lists them.
+    _project_parsers(sub)
+    _exchange_parsers(sub)
+    _comparison_parsers(sub)
+    _scheme_parsers(sub)
+    _durability_parsers(sub)
+    _report_parser(sub)
+    return parser
 
+
+def _project_parsers(sub) -> None:
+    """Opening a project in the window, and adding articles to it."""
     p = sub.add_parser("gui", help="open the window (the default when no command is given)")
     p.add_argument("project", nargs="?", help="project file (.sqlite); created if missing")
     p.add_argument("--user", metavar="NAME", help="annotator name to record (asked once otherwise)")
@@ -58,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", help="publication date to record: YYYY-MM-DD, 26/11/2025 or 26 November 2025 (default: what each file says)")
     p.add_argument("--title", help="title to use instead of the file's own (one file only)")
 
+
+def _exchange_parsers(sub) -> None:
+    """Importing and exporting annotations (docs/formats.md)."""
     p = sub.add_parser("import", help="import annotations: a JSON set, a project, REFI-QDA, W3C Web Annotation or brat")
     p.add_argument("project", help="project file; created with the default labels if missing")
     p.add_argument("set", metavar="FILE", help="SET.json, OTHER.sqlite, FILE.qdpx, FILE.jsonld, a brat folder or FILE.ann")
@@ -80,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=("pending", "accepted", "rejected"), help="only annotations with this status")
     p.add_argument("--no-text", action="store_true", help="JSON, W3C: leave the document texts out")
 
+
+def _comparison_parsers(sub) -> None:
+    """Comparing annotators and sources: agreement, review, suggestions, discrepancies."""
     p = sub.add_parser("agreement", help="measure agreement between annotators (kappa, alpha, unitizing alpha, F1)")
     p.add_argument("project", help="project file")
     p.add_argument("annotators", nargs="+", metavar="ANNOTATOR", help="two or more annotator names")
@@ -108,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="CSV on standard output")
     p.add_argument("--json", action="store_true", help="a JSON list on standard output (each side with its language)")
 
+
+def _scheme_parsers(sub) -> None:
+    """Creating a project from a label scheme, sharing the scheme, listing documents and labels."""
     p = sub.add_parser("init", help="create a new, empty project (optionally from a label scheme file)")
     p.add_argument("project", help="project file to create")
     p.add_argument("--scheme", metavar="FILE", help="label scheme JSON to start from (default: Claim, Actor, Figure, "
@@ -125,8 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("labels", help="list a project's labels")
     p.add_argument("project", help="project file")
-    _durability_parsers(sub)
 
+
+def _report_parser(sub) -> None:
+    """The comparison report (HTML or PDF)."""
     p = sub.add_parser("report", help="write a comparison report (one self-contained HTML or PDF file)")
     p.add_argument("project", help="project file")
     p.add_argument("-o", "--output", metavar="FILE.html|FILE.pdf", required=True,
@@ -135,7 +159,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only this document (id, id prefix or title); repeatable (default: every document)")
     p.add_argument("--pair", nargs=2, metavar=("A", "B"),
                    help="the two annotators whose agreement per label is shown (default: the two most active)")
-    return parser
 
 
 def _durability_parsers(sub) -> None:
@@ -211,6 +234,37 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(args.project, user=args.user)
 
 
+class _FileBar:
+    """``annotator add``'s progress bar on stderr: drawn only for several files and a terminal, erased before
+    each message so that messages and bar never share a line."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.shown = total > 1 and sys.stderr.isatty()
+        self.drawn = 0  # width of the bar line on the terminal, to erase it
+
+    def erase(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r" + " " * self.drawn + "\r")
+            sys.stderr.flush()
+            self.drawn = 0
+
+    def draw(self, done: int, name: str) -> None:
+        if not self.shown:
+            return
+        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+        filled = done * 20 // self.total
+        line = f"[{'#' * filled}{' ' * (20 - filled)}] {done}/{self.total} {name}"[:width]
+        self.erase()
+        sys.stderr.write(line)
+        sys.stderr.flush()
+        self.drawn = len(line)
+
+    def say(self, line: str, stream) -> None:
+        self.erase()
+        print(line, file=stream, flush=True)
+
+
 @command("add")
 def cmd_add(args: argparse.Namespace) -> int:
     """Read each file once and add it; a bad file is reported on its own line and the others still land.
@@ -219,72 +273,52 @@ def cmd_add(args: argparse.Namespace) -> int:
     files and a terminal on stderr, a progress bar shows the file being read.
     Exit 0 when every file was added or already present, 2 when any failed.
     """
-    import shutil
-
-    from annotator.core.formats.documents import add_article, read_article
+    from annotator.core.dates import parse_date
 
     if args.title and len(args.files) > 1:
         raise InputError("--title can only be used when adding one file.")
-    from annotator.core.dates import parse_date
-
-    args.published = parse_date(args.published)
-    total = len(args.files)
-    show_bar = total > 1 and sys.stderr.isatty()
-    drawn = 0  # width of the bar line on the terminal, to erase it
-
-    def erase() -> None:
-        nonlocal drawn
-        if drawn:
-            sys.stderr.write("\r" + " " * drawn + "\r")
-            sys.stderr.flush()
-            drawn = 0
-
-    def draw(done: int, name: str) -> None:
-        nonlocal drawn
-        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
-        filled = done * 20 // total
-        line = f"[{'#' * filled}{' ' * (20 - filled)}] {done}/{total} {name}"[:width]
-        erase()
-        sys.stderr.write(line)
-        sys.stderr.flush()
-        drawn = len(line)
-
-    def say(line: str, stream) -> None:
-        erase()
-        print(line, file=stream, flush=True)
-
-    added = present = failed = 0
+    published = parse_date(args.published)
+    bar = _FileBar(len(args.files))
+    outcomes = {"added": 0, "present": 0, "failed": 0}
     try:
         with contextlib.ExitStack() as stack:
-            store = None
-            for n, f in enumerate(args.files):
-                if show_bar:
-                    draw(n, Path(f).name)
-                try:
-                    article = read_article(f)
-                except InputError as exc:
-                    failed += 1
-                    say(f"annotator: {exc}", sys.stderr)
-                    continue
-                if store is None:
-                    store = stack.enter_context(_project(args.project, create=True))
-                try:
-                    doc, created = add_article(store, article, args.source, args.published, args.title)
-                except InputError as exc:
-                    failed += 1
-                    say(f"annotator: {Path(f).name}: {exc}", sys.stderr)
-                    continue
-                if created:
-                    added += 1
-                    say(f"added {doc.id[:19]}  {doc.title}", sys.stdout)
-                else:
-                    present += 1
-                    say(f"already in the project: {doc.id[:19]}  {doc.title}", sys.stdout)
+            # Opened at the first readable file (creating it if missing), then the same store for the others.
+            project = functools.cache(lambda: stack.enter_context(_project(args.project, create=True)))
+            for n, path in enumerate(args.files):
+                bar.draw(n, Path(path).name)
+                outcomes[_add_file(path, project, args.source, published, args.title, bar)] += 1
     finally:
-        erase()
-    if total > 1:
-        print(f"added {added}, already present {present}, failed {failed}")
-    return 2 if failed else 0
+        bar.erase()
+    if len(args.files) > 1:
+        print(f"added {outcomes['added']}, already present {outcomes['present']}, failed {outcomes['failed']}")
+    return 2 if outcomes["failed"] else 0
+
+
+def _add_file(path: str, project: Callable, source: str, published: str | None, title: str | None,
+              bar: _FileBar) -> str:
+    """Read one file and add it (its own transaction), saying what happened: ``added``, ``present`` or ``failed``.
+
+    ``project()`` gives the open project; it is asked only once the file has been read.
+    """
+    from annotator.core.formats.documents import add_documents, read_article
+
+    try:
+        article = read_article(path)
+    except InputError as exc:
+        bar.say(f"annotator: {exc}", sys.stderr)
+        return "failed"
+    store = project()
+    try:
+        (item,) = add_documents(store, [article], source=source, published=published, title=title).items
+    except InputError as exc:
+        bar.say(f"annotator: {Path(path).name}: {exc}", sys.stderr)
+        return "failed"
+    doc = item.document
+    if item.created:
+        bar.say(f"added {doc.id[:19]}  {doc.title}", sys.stdout)
+        return "added"
+    bar.say(f"already in the project: {doc.id[:19]}  {doc.title}", sys.stdout)
+    return "present"
 
 
 IMPORT_FORMATS = ("json", "project", "qdpx", "w3c", "brat")

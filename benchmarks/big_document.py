@@ -92,7 +92,7 @@ def _qt_setup():
     from PySide6.QtWidgets import QApplication
 
     from annotator.gui import app as gui_app
-    from annotator.gui.document_view import DocumentView
+    from annotator.gui.views.document_view import DocumentView
 
     paints = {"n": 0}
     original = DocumentView.paintEvent
@@ -215,7 +215,7 @@ def worker_gui(args) -> dict:
 
     # The view alone, for reference: a shown DocumentView given the text and 50k prepared SpanStyles.
     from annotator.core.store import Store
-    from annotator.gui.document_view import DocumentView, SpanStyle
+    from annotator.gui.views.document_view import DocumentView, SpanStyle
 
     store = Store.open(project, readonly=True)
     doc = store.documents()[0]
@@ -357,7 +357,7 @@ def worker_rss(args) -> dict:
     from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QAbstractSlider
 
-    import annotator.gui.main_window  # noqa: F401  (imported before the baseline, as in a running app)
+    import annotator.gui.window.main_window  # noqa: F401  (imported before the baseline, as in a running app)
 
     baseline = proc_status("VmRSS")
     win, _, t_paint = _open_and_paint(Path(args.project), gui_app, qapp, paints)

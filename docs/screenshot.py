@@ -83,13 +83,13 @@ def tag_all(win) -> None:
         start = find(view.text(), quote, occurrence)
         if start < 0:
             continue
-        win._set_active(pane)
+        win.pane_state.set_active(pane)
         view.set_selection(start, start + len(quote))
         win.apply_label(label)
     view = win.panes[0].view  # a claim over an actor: stacked lanes
     claim = "Donald Trump said he would dispatch special envoy Steve Witkoff"
     s = view.text().find(claim)
-    win._set_active(0)
+    win.pane_state.set_active(0)
     view.set_selection(s, s + len(claim))
     win.apply_label("Claim")
 
@@ -160,7 +160,7 @@ def main() -> None:
     seven = link_sources(win)
     for pane in win.panes:
         pane.view.scroll_to_offset(0)
-    win._set_active(1)
+    win.pane_state.set_active(1)
     win.panes[1].view.select_span(seven.id)
     shoot(win, qapp, out / "screenshot.png")
 
@@ -190,7 +190,7 @@ def main() -> None:
     for label, quote in ARABIC_TAGS:
         start = view.text().find(quote)
         if start >= 0:
-            win._set_active(0)
+            win.pane_state.set_active(0)
             view.set_selection(start, start + len(quote))
             win.apply_label(label)
     view.scroll_to_offset(0)

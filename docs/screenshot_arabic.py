@@ -42,7 +42,7 @@ def main() -> None:
     win.session.documents_changed.emit()
     win.show_document(1, doc.id)
     view = win.panes[1].view
-    win._set_active(1)
+    win.pane_state.set_active(1)
     for label, quote in TAGS:
         start = view.text().find(quote)
         view.set_selection(start, start + len(quote))

@@ -11,7 +11,7 @@ This is how an NLP pipeline feeds a project (``annotator apply PROJECT FILE|-``)
 ``document`` takes what ``--doc`` takes (an id, a unique id prefix or a title);
 ``annotator`` and ``note`` are optional (the annotator defaults to the one
 given to :func:`apply_lines`). Each line calls the Store method the window's
-undoable command for that edit calls (:mod:`annotator.gui.commands`), so a
+undoable command for that edit calls (:mod:`annotator.gui.commands.annotations`), so a
 scripted edit is stored exactly as a hand-made one. After the line's commit one
 JSON line ``{"line": n, "id": ...}`` is written and flushed: the id of the
 annotation added, deleted or changed, or of the link made. An acknowledged line

@@ -10,14 +10,17 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from annotator.core.language import detect_language
+
 MIGRATION_SET = "annotator"
 migrations = Migrations(MIGRATION_SET)
 
 
-@migrations(name="0001_initial")
-def m0001_initial(db: Database) -> None:
-    db.executescript(
-        """
+# The first schema, in parts. SQLite keeps each CREATE statement's text as written (``sqlite_master``),
+# so these strings are never edited, not even re-indented: a project made today has the very text of one
+# made by the first annotator.
+#: Documents, in project order, and their texts (kept apart: listing documents reads no text).
+_DOCUMENTS_0001 = """\
         CREATE TABLE documents (
             id TEXT PRIMARY KEY,
             title TEXT NOT NULL,
@@ -32,6 +35,9 @@ def m0001_initial(db: Database) -> None:
             id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
             text TEXT NOT NULL
         );
+"""
+#: The label scheme and the people who annotate.
+_LABELS_ANNOTATORS_0001 = """\
         CREATE TABLE labels (
             name TEXT PRIMARY KEY,
             color TEXT NOT NULL,
@@ -43,6 +49,9 @@ def m0001_initial(db: Database) -> None:
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL DEFAULT ''
         );
+"""
+#: Annotations: code-point spans of a document's text, with their quote (``text[start:end]``).
+_ANNOTATIONS_0001 = """\
         CREATE TABLE annotations (
             id TEXT PRIMARY KEY,
             document TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -61,6 +70,9 @@ def m0001_initial(db: Database) -> None:
         CREATE INDEX annotations_document_start ON annotations(document, start);
         CREATE INDEX annotations_annotator ON annotations(annotator);
         CREATE INDEX annotations_label ON annotations(label);
+"""
+#: Typed links between two annotations.
+_LINKS_0001 = """\
         CREATE TABLE links (
             id TEXT PRIMARY KEY,
             type TEXT NOT NULL,
@@ -72,12 +84,22 @@ def m0001_initial(db: Database) -> None:
         );
         CREATE INDEX links_source ON links(source);
         CREATE INDEX links_target ON links(target);
+"""
+#: The project's own key-value settings.
+_META_0001 = """\
         CREATE TABLE meta (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );
-        PRAGMA user_version = 1;
-        """
+"""
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    """The first schema: documents and their texts, labels, annotators, annotations, links, settings."""
+    db.executescript(
+        "\n" + _DOCUMENTS_0001 + _LABELS_ANNOTATORS_0001 + _ANNOTATIONS_0001 + _LINKS_0001 + _META_0001
+        + "        PRAGMA user_version = 1;\n        "
     )
 
 
@@ -202,8 +224,6 @@ def m0007_languages(db: Database) -> None:
         PRAGMA user_version = 7;
         """
     )
-    from annotator.core.language import detect_language
-
     rows = db.execute("SELECT id, substr(text, 1, 20000) FROM document_texts").fetchall()
     for doc_id, sample in rows:
         db.execute("UPDATE documents SET language = ? WHERE id = ?", [detect_language(sample), doc_id])

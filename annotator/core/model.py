@@ -6,10 +6,13 @@ Offsets are half-open Unicode code-point offsets into ``Document.text``;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
 STATUSES = ("pending", "accepted", "rejected")
+
+#: Metadata of a field that stays in the project: the exchange formats do not carry it.
+_NOT_EXCHANGED = {"exchanged": False}
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,25 @@ class Annotation:
     status: str = "pending"
     created: str = ""
     modified: str = ""
-    reviewer: str = ""
-    reviewed: str = ""
-    review_note: str = ""
+    #: Who decided the review status, when, and why (the project's own review; not exchanged).
+    reviewer: str = field(default="", metadata=_NOT_EXCHANGED)
+    reviewed: str = field(default="", metadata=_NOT_EXCHANGED)
+    review_note: str = field(default="", metadata=_NOT_EXCHANGED)
     #: Provenance when not tagged by hand, e.g. "suggested: capitalised name" (not exchanged).
-    origin: str = ""
+    origin: str = field(default="", metadata=_NOT_EXCHANGED)
 
     def overlaps(self, start: int, end: int) -> bool:
         """True if this span shares at least one character with ``[start, end)``."""
         return self.start < end and start < self.end
+
+
+#: Every field of an annotation, in the order of :class:`Annotation`: the store's ``annotations`` table has a
+#: column of each name, and its queries are built from this list (:mod:`annotator.core.store.annotations`).
+ANNOTATION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Annotation))
+#: The fields the exchange formats carry, in their order: the keys of an annotation in the JSON set, the
+#: rows of ``Store.annotation_row_batches`` and the CSV columns from ``label`` on. The review fields and
+#: ``origin`` stay in the project. Adding a field here changes the formats: raise their ``version``.
+EXCHANGED_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Annotation) if f.metadata.get("exchanged", True))
 
 
 @dataclass(frozen=True)

@@ -526,11 +526,13 @@ def read_number(phrase: str, language: str | None = None) -> NumberReading | Non
     """Read the first quantity in ``phrase``; ``None`` if it holds no number.
 
     ``language`` picks the rules ("ru", "ar", ...); without it, or when its rules read nothing, the
-    languages of the phrase's script are tried. Dates and years are not filtered here
+    languages of the phrase's script are tried, then English. Dates and years are not filtered here
     (``read_number("2014")`` is 2014); ordinals ("21st", "second") are not numbers.
     """
     tried = []
-    for lang in ([rules_for(language)] if language else []) + guess_languages(phrase):
+    # English last: its digit rules read a figure in any script ("1ب" is a 1 and a unit to them, as
+    # find_figures finds it), when the languages of the phrase's script read nothing.
+    for lang in ([rules_for(language)] if language else []) + guess_languages(phrase) + ["en"]:
         if lang in tried:
             continue
         tried.append(lang)

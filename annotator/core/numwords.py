@@ -25,6 +25,7 @@ and qualifiers, each mapped to the English qualifier with the same meaning
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -192,8 +193,6 @@ def lexicon(lang: str) -> dict[str, tuple[str, int]]:
         return _ar_table()
     if lang not in ("ru", "uk", "es"):
         return {}
-    import importlib
-
     info = importlib.import_module(f"number_parser.data.{lang}").info
     table: dict[str, tuple[str, int]] = {}
     for key, kind in (("UNIT_NUMBERS", "unit"), ("DIRECT_NUMBERS", "unit"), ("TENS", "tens"),
@@ -356,6 +355,74 @@ def _number_words(tokens, i: int, text: str, lang: str) -> tuple[int, list[str]]
     return j, words
 
 
+def _past(tokens, j: int, end: int) -> int:
+    """The first token index from ``j`` on whose token starts at or after ``end``."""
+    while j < len(tokens) and tokens[j].start() < end:
+        j += 1
+    return j
+
+
+def _digits_at(tokens, i: int, text: str, lang: str, scale_re) -> tuple[tuple | None, int]:
+    """The number written in digits at token ``i``, with the scale word ("3 million") or the range ("3-5") after it.
+
+    Returns ``((value, low, high, end, plain), next)`` (``value`` None and ``low``/``high`` set for a range;
+    ``plain``: bare digits, nothing around them), or ``(None, i + 1)`` when the digits are no number of ``lang``.
+    """
+    t = tokens[i]
+    value = parse_digits(t.group(), lang)
+    if value is None:
+        return None, i + 1
+    j, num_end, low, high = i + 1, t.end(), None, None
+    plain = t.group().isdigit()
+    s = scale_re.match(text, num_end)
+    if s:
+        mult = SCALES[lang].get(" ".join(s.group("s").lower().split()))
+        if mult:
+            value, num_end, plain = value * mult, s.end(), False
+    if text[num_end : num_end + 1] in "-–" and j < len(tokens) and tokens[j].start() == num_end + 1 \
+            and tokens[j].lastgroup == "num":
+        second = parse_digits(tokens[j].group(), lang)
+        if second is not None:
+            low, high, value, num_end, plain = min(value, second), max(value, second), None, tokens[j].end(), False
+            j += 1
+    return (value, low, high, num_end, plain), j
+
+
+def _number_at(tokens, i: int, text: str, lang: str, scale_re) -> tuple[tuple | None, int]:
+    """The number token ``i`` begins, in digits or in words, as :func:`_digits_at` returns it.
+
+    ``(None, next)`` when it begins none; ``next`` is the token to go on from.
+    """
+    t = tokens[i]
+    if t.lastgroup == "num":
+        return _digits_at(tokens, i, text, lang, scale_re)
+    if word_value(t.group(), lang) is None:
+        return None, i + 1
+    j, words = _number_words(tokens, i, text, lang)
+    value = words_total(words, lang)
+    return (None if value is None else (value, None, None, tokens[j - 1].end(), False)), j
+
+
+def _year_or_day(digits: str, text: str, start: int, end: int, lang: str, month_after, month_before) -> bool:
+    """True when bare ``digits`` (``text[start:end]``) are a year (1900–2100) or a day next to a month's name."""
+    if len(digits) == 4 and 1900 <= int(parse_digits(digits, lang)) <= 2100:
+        return True
+    return int(parse_digits(digits, lang)) <= 31 and bool(
+        month_after.match(text, end) or month_before.search(text, max(0, start - 15), start)
+    )
+
+
+def _counted_noun(tokens, j: int, text: str, end: int, lang: str, stop) -> bool:
+    """True when token ``j`` is the noun the figure ending at ``end`` counts ("28 points"), one space after it."""
+    if j >= len(tokens) or tokens[j].lastgroup != "word":
+        return False
+    noun = tokens[j]
+    gap = text[end : noun.start()]
+    word = noun.group()
+    return bool(gap) and not gap.strip() and "\n" not in gap and fold(word, lang) not in stop \
+        and word_value(word, lang) is None and (lang in ("ar", "de") or not word[0].isupper())
+
+
 def scan(text: str, lang: str, *, figures_only: bool = True):
     """Yield :class:`Found` for every figure in ``text`` written in ``lang`` (one of :data:`QUALIFIERS`)."""
     token, qual, post_re, pct, scale_re, month_after, month_before = _patterns(lang)
@@ -365,73 +432,31 @@ def scan(text: str, lang: str, *, figures_only: bool = True):
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        start, plain = t.start(), True
-        low = high = None
-        if t.lastgroup == "num":
-            value = parse_digits(t.group(), lang)
-            j, num_end = i + 1, t.end()
-            if value is None:
-                i += 1
-                continue
-            plain = t.group().isdigit()
-            s = scale_re.match(text, num_end)
-            if s:
-                mult = SCALES[lang].get(" ".join(s.group("s").lower().split()))
-                if mult:
-                    value, num_end, plain = value * mult, s.end(), False
-            if text[num_end : num_end + 1] in "-–" and j < len(tokens) and tokens[j].start() == num_end + 1 \
-                    and tokens[j].lastgroup == "num":
-                second = parse_digits(tokens[j].group(), lang)
-                if second is not None:
-                    low, high, value, num_end, plain = min(value, second), max(value, second), None, tokens[j].end(), \
-                        False
-                    j += 1
-        elif word_value(t.group(), lang) is not None:
-            j, words = _number_words(tokens, i, text, lang)
-            value = words_total(words, lang)
-            num_end = tokens[j - 1].end()
-            plain = False
-            if value is None:
-                i = j
-                continue
-        else:
-            i += 1
+        number, j = _number_at(tokens, i, text, lang, scale_re)
+        if number is None:
+            i = j
             continue
-        while j < len(tokens) and tokens[j].start() < num_end:
-            j += 1
+        value, low, high, num_end, plain = number
+        start = t.start()
+        j = _past(tokens, j, num_end)
         meaning, said, qstart = _qualifier(text, start, last_end, lang, qual)
         p = pct.match(text, num_end)
         percent = bool(p)
         if p:
             num_end, plain = p.end(), False
-            while j < len(tokens) and tokens[j].start() < num_end:
-                j += 1
-        if figures_only and plain and not meaning:
-            digits = t.group()
-            if len(digits) == 4 and 1900 <= int(parse_digits(digits, lang)) <= 2100:
-                i = j
-                continue  # a year
-            if int(parse_digits(digits, lang)) <= 31 and (
-                month_after.match(text, num_end) or month_before.search(text, max(0, start - 15), start)
-            ):
-                i = j
-                continue  # a day of the month
+            j = _past(tokens, j, num_end)
+        if figures_only and plain and not meaning and _year_or_day(t.group(), text, start, num_end, lang,
+                                                                   month_after, month_before):
+            i = j
+            continue
         end = num_end
-        if j < len(tokens) and tokens[j].lastgroup == "word" and not percent:
-            noun = tokens[j]
-            gap = text[end : noun.start()]
-            word = noun.group()
-            if gap and not gap.strip() and "\n" not in gap and fold(word, lang) not in stop \
-                    and word_value(word, lang) is None and (lang in ("ar", "de") or not word[0].isupper()):
-                end = noun.end()
-                j += 1
-        if post_re is not None and not meaning:
-            m = post_re.match(text, end)
-            if m:
-                said = " ".join(m.group("q").split())
-                meaning, end = POST_QUALIFIERS[lang].get(said, "about"), m.end()
-                while j < len(tokens) and tokens[j].start() < end:
-                    j += 1
+        if not percent and _counted_noun(tokens, j, text, end, lang, stop):
+            end = tokens[j].end()
+            j += 1
+        if post_re is not None and not meaning and (m := post_re.match(text, end)):
+            said = " ".join(m.group("q").split())
+            meaning, end = POST_QUALIFIERS[lang].get(said, "about"), m.end()
+            j = _past(tokens, j, end)
         if figures_only and value == 1 and not meaning and t.lastgroup == "word":
             i = j
             continue  # "un", "одна", "واحد" alone: an article or a pronoun more often than a figure

@@ -17,8 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import QAbstractButton, QDockWidget, QLineEdit, QWidget
 
-from annotator.gui import actions as A
-from annotator.gui.commands import short_quote
+from annotator.gui.commands.annotations import short_quote
 
 FOCUS_FRAME = "DocumentView:focus { border: 2px solid palette(highlight); }"
 
@@ -87,11 +86,9 @@ def cycle_focus(window, step: int) -> None:
 
 
 def install(window) -> None:
-    """Names, span announcements, the pane focus frame and F6 / Shift+F6 for ``window``."""
+    """Names and the pane focus frame for ``window``; the window connects F6 / Shift+F6 to :func:`cycle_focus`
+    and each pane's selection to :func:`describe_span`."""
     for side, pane in zip(("Left", "Right"), window.panes):
         pane.view.setAccessibleName(f"{side} document")
         pane.view.setStyleSheet(FOCUS_FRAME)
-        pane.view.span_selected.connect(lambda ann_id, v=pane.view: describe_span(v, window.annotation(ann_id)))
-    window.actions[A.NEXT_AREA].triggered.connect(lambda: cycle_focus(window, +1))
-    window.actions[A.PREVIOUS_AREA].triggered.connect(lambda: cycle_focus(window, -1))
     ensure_names(window)

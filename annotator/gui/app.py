@@ -1,5 +1,8 @@
 """Starting the GUI: the QApplication, settings, the analyst's name, and opening a project.
 
+Nothing under ``annotator.gui`` imports this module: a window that opens another
+project calls the ``open_other`` function it was built with (see :func:`open_window`).
+
 With no project given, the default project in the annotator home is opened,
 created on first start with the sample corpus from ``seeds/``.
 """
@@ -22,8 +25,12 @@ from annotator.core.gcpause import keep_long_lived
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.documents import import_seeds
 from annotator.core.store import Store
+from annotator.core.store.backup import DEFAULT_KEEP, auto_backup
 from annotator.gui import check_pyside
+from annotator.gui.controllers import durability
+from annotator.gui.session import ProjectSession
 from annotator.gui.settings import settings
+from annotator.gui.window.main_window import MainWindow
 from annotator.gui.window_fit import first_layout, keep_on_screen
 
 #: Libraries Qt's X11 (xcb) platform plugin loads, with the Debian/Ubuntu package that provides each.
@@ -108,8 +115,6 @@ def application() -> QApplication:
 
 def backups_to_keep(store_settings: QSettings) -> int:
     """How many rolling backups of each project to keep: ``backups/keep`` in settings.ini (0 turns them off)."""
-    from annotator.core.store.backup import DEFAULT_KEEP
-
     try:
         return max(0, int(store_settings.value("backups/keep", DEFAULT_KEEP)))
     except (TypeError, ValueError):
@@ -118,8 +123,6 @@ def backups_to_keep(store_settings: QSettings) -> int:
 
 def take_rolling_backup(store: Store, store_settings: QSettings) -> str | None:
     """Back up a project just opened if it changed since its last backup; returns a message if that failed."""
-    from annotator.core.store.backup import auto_backup
-
     if store.readonly:
         return None
     try:
@@ -129,26 +132,27 @@ def take_rolling_backup(store: Store, store_settings: QSettings) -> str | None:
     return None
 
 
-def open_window(project, store_settings: QSettings, user: str | None = None):
-    """Open ``project`` in a new main window; on failure show why and return None."""
-    from annotator.gui.main_window import MainWindow
-    from annotator.gui.session import ProjectSession
-
-    from annotator.gui import durability
-
+def _open_or_restore(project) -> Store | None:
+    """The project's store; when it cannot be opened and backups exist, the latest offered in its place."""
     try:
-        store = open_store(project)
+        return open_store(project)
     except AnnotatorError as exc:
-        # One sentence; when backups of this project exist, the latest is offered in its place.
         restored = durability.offer_backup(Path(project) if project is not None else paths.default_project(),
                                            str(exc))
         if restored is None:
             return None
         try:
-            store = open_store(restored)
+            return open_store(restored)
         except AnnotatorError as again:
             QMessageBox.critical(None, "annotator", str(again))
             return None
+
+
+def open_window(project, store_settings: QSettings, user: str | None = None) -> MainWindow | None:
+    """Open ``project`` in a new main window; on failure show why and return None."""
+    store = _open_or_restore(project)
+    if store is None:
+        return None
     backup_error = take_rolling_backup(store, store_settings)
     try:
         session = ProjectSession(store, resolve_user(store_settings, user))
@@ -156,10 +160,15 @@ def open_window(project, store_settings: QSettings, user: str | None = None):
         store.close()
         QMessageBox.critical(None, "annotator", str(exc))
         return None
-    window = MainWindow(session, store_settings)
-    window.external = durability.ExternalChanges(window)
-    durability.mark_read_only(window)
-    durability.add_restore_action(window)
+
+    def open_other(path: str, replace: bool) -> bool:
+        """How the window opens another project: in a window of its own, closing this one with ``replace``."""
+        opened = open_window(path, store_settings, session.user)
+        if opened is not None and replace:
+            window.close()
+        return opened is not None
+
+    window = MainWindow(session, store_settings, open_other)
     if backup_error:
         window.statusBar().showMessage(backup_error, 15000)
     session.setParent(window)

@@ -1,8 +1,12 @@
 """The open project as the GUI sees it: the store, the undo stack, the analyst, and change signals.
 
-Views never write to the database: gestures become :mod:`annotator.gui.commands`
+Views never write to the database: gestures become :mod:`annotator.gui.commands.annotations`
 pushed through :meth:`ProjectSession.perform`; commands call Store methods and
-then the ``*_changed`` signals tell views to repaint from the store.
+then announce the change through this session, the one way changes are told:
+:meth:`ProjectSession.announce` (annotations of a document),
+:meth:`~ProjectSession.announce_documents`, :meth:`~ProjectSession.announce_labels`,
+:meth:`~ProjectSession.announce_links`. Their ``*_changed`` signals tell views
+to repaint from the store; nothing else emits them.
 
 An edit of a few annotations also says *which* ones changed
 (:class:`AnnotationDelta`, readable as ``session.delta`` while
@@ -98,6 +102,26 @@ class ProjectSession(QObject):
             self.annotations_changed.emit(document)
         finally:
             self.delta = None
+
+    def announce_documents(self) -> None:
+        """Documents were added, removed or edited: the library, the panes' choosers and the counts re-read."""
+        self.documents_changed.emit()
+
+    def announce_labels(self) -> None:
+        """The label scheme changed: the label bar, the menus and the colours re-read."""
+        self.labels_changed.emit()
+
+    def announce_links(self) -> None:
+        """Links were added, removed or edited: the cross-source docks and the highlights re-read."""
+        self.links_changed.emit()
+
+    def announce_everything(self, documents: list[str]) -> None:
+        """Another connection changed the project in unknown ways: every view re-reads (``documents``: on screen)."""
+        self.announce_documents()
+        self.announce_labels()
+        self.announce_links()
+        for document in documents:
+            self.announce(document)  # no delta: the panes re-read their spans
 
     def set_user(self, user: str) -> None:
         self.store.ensure_annotator(user)

@@ -15,8 +15,9 @@ a window with the screens Qt reports.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QRect
+from PySide6.QtCore import QByteArray, QRect, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDockWidget
 
 Rect = tuple[int, int, int, int]
 
@@ -128,9 +129,6 @@ DOCK_SHARE = 0.34
 
 def first_layout(window) -> None:
     """First start: the bottom docks take about a third of the height, the panes the rest."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QDockWidget
-
     docks = [d for d in window.findChildren(QDockWidget) if d.isVisible() and not d.isFloating()
              and window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
     if docks:

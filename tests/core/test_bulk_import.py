@@ -82,7 +82,7 @@ def fts_intact(store: Store) -> bool:
 def bulk_calls(monkeypatch):
     """Lower the thresholds and record each bulk load's ``indexes`` flag."""
     monkeypatch.setattr(json_import, "BULK_MIN", 10)
-    monkeypatch.setattr(json_import, "BATCH", 7)
+    monkeypatch.setattr(json_import, "IMPORT_BATCH", 7)
     calls: list[bool] = []
     original = Store.bulk_annotation_load
 

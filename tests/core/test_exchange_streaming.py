@@ -120,7 +120,7 @@ def _variants(data: dict) -> dict:
 @pytest.mark.parametrize("as_annotator", [None, "carol"])
 def test_streaming_import_gives_what_the_dict_import_gives(store, rich, tmp_path, monkeypatch, variant,
                                                             as_annotator):
-    monkeypatch.setattr(json_import, "BATCH", 3)  # batch boundaries fall between duplicates
+    monkeypatch.setattr(json_import, "IMPORT_BATCH", 3)  # batch boundaries fall between duplicates
     data = _variants(_set(store))[variant]
     raw = json.dumps(data, ensure_ascii=False, indent=2)
     for preload in (0, 5):  # 5: the project already holds some of the set's annotations
@@ -395,7 +395,7 @@ def test_a_missing_file_is_refused(tmp_path, digest):
 
 
 def test_a_bad_annotation_deep_in_the_file_undoes_every_batch(store, rich, tmp_path, digest, monkeypatch):
-    monkeypatch.setattr(json_import, "BATCH", 2)
+    monkeypatch.setattr(json_import, "IMPORT_BATCH", 2)
     data = _set(store)
     data["annotations"][8]["quote"] = "nowhere in the text"
     path = write_set(tmp_path / "set.json", data)

@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from annotator.cli import main
 from annotator.core.errors import InputError
 from annotator.core.formats import importers
-from annotator.core.formats.documents import SUPPORTED_SUFFIXES, Article, add_files, read_article
+from annotator.core.formats.documents import SUPPORTED_SUFFIXES, Article, add_documents, read_article
 from annotator.core.store import Store
 from annotator.core.text import document_id
 
@@ -428,17 +428,27 @@ def batch(tmp_path) -> tuple[list, list]:
     return good, bad
 
 
+def read_each(paths) -> tuple[list[Article], dict[str, str]]:
+    """The articles of the readable files, and the message of each file that cannot be read, by name."""
+    articles, failed = [], {}
+    for path in paths:
+        try:
+            articles.append(read_article(path))
+        except InputError as exc:
+            failed[path.name] = str(exc)
+    return articles, failed
+
+
 def test_a_batch_reports_bad_files_and_adds_the_good_ones(store, tmp_path, no_network):
     good, bad = batch(tmp_path)
     order = [bad[0], good[0], bad[1], good[1], bad[2], good[2], bad[3], good[3], bad[4], bad[5]]
-    seen = []
-    results = add_files(store, order, progress=lambda n, total, path: seen.append((n, total, path.name)))
-    assert seen == [(n, len(order), p.name) for n, p in enumerate(order)]
-    failed = {r.path.name: r.error for r in results if r.error}
+    articles, failed = read_each(order)
     assert set(failed) == {p.name for p in bad}
     assert all(name in message for name, message in failed.items())
-    assert [r.path for r in results if r.created] == [good[0], good[1], good[2], good[3]]
+    added = add_documents(store, articles)
+    assert [a.path for a in articles] == good and added.present == []
     docs = store.documents()
+    assert added.created == docs and added.created_ids == [d.id for d in docs]
     assert [(d.title, d.source, d.published, d.url) for d in docs] == [
         ("Envoy heads to Moscow", "", None, None),
         ("Envoy heads to Moscow", "Test Wire", "2025-11-25", "https://news.example.org/2025/envoy"),
@@ -451,14 +461,14 @@ def test_a_batch_reports_bad_files_and_adds_the_good_ones(store, tmp_path, no_ne
 
 def test_stored_texts_are_normalised_and_offsets_quote_them(store, tmp_path):
     good, _ = batch(tmp_path)
-    for result in add_files(store, good):
-        article = read_article(result.path)
-        text = store.document_text(result.document.id)
+    articles, _ = read_each(good)
+    for article, item in zip(articles, add_documents(store, articles).items, strict=True):
+        text = store.document_text(item.document.id)
         assert text == article.text and "\r" not in text
-        assert result.document.id == document_id(text) and result.document.length == len(text)
+        assert item.document.id == document_id(text) and item.document.length == len(text)
         word = "Moscow" if "Moscow" in text else "Abu Dhabi"
         start = text.index(word)
-        ann = store.add_annotation(result.document.id, "Actor", start, start + len(word), "tester")
+        ann = store.add_annotation(item.document.id, "Actor", start, start + len(word), "tester")
         assert ann.quote == text[ann.start:ann.end] == word
     flag = store.document_text(store.documents()[0].id)
     assert flag[flag.index("🇺🇦"):flag.index("🇺🇦") + 2] == "🇺🇦"  # code points, not UTF-16 units
@@ -467,19 +477,41 @@ def test_stored_texts_are_normalised_and_offsets_quote_them(store, tmp_path):
 def test_the_same_text_added_twice_is_not_duplicated(store, tmp_path):
     page = write(tmp_path, "page.html", PAGE)
     copy = write(tmp_path, "copy.htm", PAGE.replace("\n", "\r\n"))
-    first, second, third = add_files(store, [page, page, copy])
+    first, second, third = add_documents(store, read_each([page, page, copy])[0]).items
     assert first.created and not second.created and not third.created
     assert first.document.id == second.document.id == third.document.id
     assert len(store.documents()) == 1
+    again = add_documents(store, [read_article(page)])
+    assert again.created == [] and again.created_ids == [] and again.present == [first.document]
 
 
 def test_the_callers_metadata_wins_over_the_files(store, tmp_path):
     page = write(tmp_path, "page.html", PAGE)
-    (result,) = add_files(store, [page], source="Agency", published="2025-12-01", title="Mine")
-    doc = result.document
+    (item,) = add_documents(store, [read_article(page)], source="Agency", published="2025-12-01", title="Mine").items
+    doc = item.document
     assert (doc.title, doc.source, doc.published, doc.url) == (
         "Mine", "Agency", "2025-12-01", "https://news.example.org/2025/envoy"
     )
+
+
+def test_adding_documents_is_one_transaction(store, tmp_path, project_path, digest):
+    page = read_article(write(tmp_path, "page.html", PAGE))
+    store.checkpoint()
+    before = digest(project_path)
+    with pytest.raises(InputError, match="has no text"):
+        add_documents(store, [page, Article(tmp_path / "blank.txt", " \n", "Blank")])
+    store.checkpoint()
+    assert store.documents() == [] and digest(project_path) == before
+
+
+def test_deleting_the_created_documents_undoes_an_add(store, tmp_path):
+    kept = add_documents(store, [read_article(write(tmp_path, "a.txt", "Kept text."))]).created[0]
+    added = add_documents(store, [read_article(write(tmp_path, "b.txt", "New text.")),
+                                  read_article(write(tmp_path, "a2.txt", "Kept text."))])
+    assert [d.title for d in added.created] == ["New text."] and added.present == [kept]
+    for doc_id in added.created_ids:
+        store.delete_document(doc_id)
+    assert store.documents() == [kept]
 
 
 def test_iso_date():

@@ -287,3 +287,10 @@ def test_find_figures_spans_are_well_formed(text):
         r = read_number(text[s:e])
         assert r is not None
         assert r.value is None or math.isfinite(r.value)
+
+
+def test_a_figure_found_in_arabic_script_is_read_back():
+    # Found by hypothesis: English rules find "1ؠ" (a 1 and a unit), so reading it must not stop at Arabic's.
+    for text in ("1ؠ", "1ب", "12ء"):
+        assert find_figures(text) == [(0, len(text))]
+        assert read_number(text) is not None and read_number(text).value == float(text[:-1])

@@ -106,10 +106,10 @@ def test_a_leftover_wal_beside_a_new_project_is_refused(project_path):
 
 
 def test_a_failed_creation_removes_only_what_it_created(project_path, monkeypatch):
-    def broken(path=None):
+    def broken():
         raise InputError("the scheme is broken")
 
-    monkeypatch.setattr("annotator.core.store.base.load_scheme", broken)
+    monkeypatch.setattr("annotator.core.store.base.default_scheme", broken)
     with pytest.raises(InputError, match="broken"):
         Store.open(project_path)
     assert files_in(project_path.parent) == []

@@ -17,7 +17,7 @@ from annotator.core.formats.scheme import (
 )
 from annotator.core.model import Label
 from annotator.core.paths import resources_dir
-from annotator.core.store import load_scheme
+from annotator.core.scheme import default_scheme
 
 
 def scheme(*labels, **top) -> str:
@@ -44,7 +44,7 @@ def test_written_default_scheme_is_the_shipped_file(store, tmp_path):
     assert out.getvalue() == (resources_dir() / "labels.json").read_text(encoding="utf-8")
     path = tmp_path / "labels.json"
     path.write_text(out.getvalue(), encoding="utf-8")
-    assert read_scheme_file(path) == load_scheme()
+    assert read_scheme_file(path) == default_scheme()
 
 
 def test_empty_scheme_round_trips():

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.core.store import Store
 from annotator.gui import actions as A
-from annotator.gui import file_actions
+from annotator.gui.controllers import files as file_actions
 from annotator.gui.background import cancel_running
 
 from gui_helpers import colleague_set, tag

@@ -25,7 +25,7 @@ def test_library_lists_documents_with_counts_and_opens_them(window):
     view = window.panes[0].view
     start = view.text().index("Steve Witkoff")
     view.set_selection(start, start + 13)
-    window._set_active(0)
+    window.pane_state.set_active(0)
     window.apply_label("Actor")
     row = next(r for r in range(lib.proxy.rowCount()) if lib.proxy.index(r, 0).data().startswith("Donald"))
     actor_col = 4 + lib.model.labels.index("Actor")
@@ -54,7 +54,7 @@ def test_edit_details_and_delete_document_are_undoable(window, monkeypatch):
     view = window.panes[0].view
     start = view.text().index("Vladimir Putin")
     view.set_selection(start, start + 14)
-    window._set_active(0)
+    window.pane_state.set_active(0)
     window.apply_label("Actor")
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
@@ -104,7 +104,7 @@ def test_tag_all_occurrences_in_the_corpus_is_one_step(window, monkeypatch):
     view = window.panes[0].view
     start = view.text().index("Putin")
     view.set_selection(start, start + 5)
-    window._set_active(0)
+    window.pane_state.set_active(0)
     window.actions[A.TAG_ALL].trigger()
     store = window.session.store
     tagged = store.annotations(label="Actor")
@@ -143,3 +143,23 @@ def test_dropping_files_adds_them(window, tmp_path, monkeypatch):
     window.dropEvent(event)
     titles = [d.title for d in window.session.store.documents()]
     assert [t for t in titles if t.startswith("Note")] == ["Note 0", "Note 1", "Note 2", "Note 3"]
+
+
+def test_adding_documents_is_one_undoable_step(window, tmp_path, monkeypatch):
+    files = []
+    for i in range(2):
+        path = tmp_path / f"brief{i}.md"
+        path.write_text(f"# Brief {i}\n\nThe envoy met official number {i}.\n", encoding="utf-8")
+        files.append(str(path))
+    accept_dialog(monkeypatch)
+    store = window.session.store
+    before = [d.id for d in store.documents()]
+    window.corpus.add_paths(files)
+    added = [d for d in store.documents() if d.id not in before]
+    assert [d.title for d in added] == ["Brief 0", "Brief 1"]
+    assert window.session.undo_stack.undoText() == "Add 2 documents"
+    window.session.undo_stack.undo()
+    assert [d.id for d in store.documents()] == before
+    assert window.corpus.library.model.rowCount() == len(before)  # the library followed
+    window.session.undo_stack.redo()
+    assert [d.title for d in store.documents() if d.id not in before] == ["Brief 0", "Brief 1"]

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from annotator.gui import actions as A
 from annotator.gui.dialogs.note_dialog import NoteDialog
-from annotator.gui.crosssource_actions import is_suggestion
+from annotator.gui.controllers.crosssource import is_suggestion
 
 from gui_helpers import tag
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from annotator.gui import actions as A
 from annotator.gui import app as gui_app
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
-from annotator.gui.scheme_commands import AddLabel
+from annotator.gui.commands.scheme import AddLabel
 
 from gui_helpers import colleague_set, tag
 

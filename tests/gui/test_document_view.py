@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QVBoxLayout, QWidget
 
 from annotator.core.text import Utf16Map, normalize
-from annotator.gui.document_view import FILL_ALPHA, LINE_HEIGHT_PERCENT, DocumentView, SpanStyle
+from annotator.gui.views.document_view import FILL_ALPHA, LINE_HEIGHT_PERCENT, DocumentView, SpanStyle
 
 MIXED = normalize(
     "Flags 🇺🇦🇫🇷 and emoji 😀👍🏽 here.\r\n"

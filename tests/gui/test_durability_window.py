@@ -17,7 +17,7 @@ from annotator.core.store import backup
 from annotator.core.store import Store
 from annotator.gui import actions as A
 from annotator.gui import app as gui_app
-from annotator.gui import durability
+from annotator.gui.controllers import durability
 
 
 def test_an_import_says_that_it_cleared_the_undo_history(window, tmp_path, monkeypatch, errors):
@@ -48,7 +48,7 @@ def test_edits_by_another_process_appear_and_clear_the_undo_history(window, qtbo
                                   {"op": "delete", "id": mine.id})
     assert window.external.poll()
     qtbot.waitUntil(lambda: window.session.undo_stack.count() == 0)
-    assert theirs in window.spans and mine.id not in window.spans
+    assert theirs in window.sync.spans and mine.id not in window.sync.spans
     assert window.statusBar().currentMessage() == durability.FOREIGN_MESSAGE
     assert not window.external.poll()  # seen once
     assert errors == []
@@ -66,7 +66,7 @@ def test_an_undo_never_removes_another_process_work_nor_fails_on_its_deletions(w
     apply_elsewhere(store.path, {"op": "delete", "id": third.id})
     window.actions[A.UNDO].trigger()  # the span is gone: no crash, no error box, nothing re-created
     qtbot.waitUntil(lambda: window.session.undo_stack.count() == 0)
-    assert not store.has_annotation(third.id) and third.id not in window.spans
+    assert not store.has_annotation(third.id) and third.id not in window.sync.spans
     assert errors == []
 
 
@@ -102,7 +102,7 @@ def test_a_read_only_project_shows_a_banner_disables_editing_and_still_exports(q
             assert window.session.store.readonly
             banner = window.findChild(QLabel, "project_banner")
             assert banner.isVisibleTo(window) and "p.sqlite is read-only" in banner.text()
-            for name in durability._EDITING:
+            for name in durability.EDITING:
                 assert not window.actions[name].isEnabled(), name
             assert not window.label_bar.isEnabled()
             assert not any(action.isEnabled() for action in window.label_bar.label_actions)

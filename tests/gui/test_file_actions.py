@@ -91,8 +91,8 @@ def test_context_menu_and_shortcuts_dialog(window, monkeypatch):
     tag(window, 0, "Steve Witkoff", "Actor")
     view = window.panes[0].view
     ann = window.session.store.annotations()[0]
-    window._context_menu(0, ann.start + 1, view.mapToGlobal(view.rect().center()))
-    menu = window._context
+    view.context_menu_requested.emit(ann.start + 1, view.mapToGlobal(view.rect().center()))
+    menu = window.context_menu
     titles = [a.text() for a in menu.actions()]
     assert any("Actor: 'Steve Witkoff'" in t for t in titles)
     sub = next(a.menu() for a in menu.actions() if a.menu() and "Actor" in a.text())

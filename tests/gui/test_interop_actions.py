@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.gui import actions as A
-from annotator.gui import file_actions
+from annotator.gui.controllers import files as file_actions
 
 from gui_helpers import tag
 
@@ -60,11 +60,9 @@ def test_what_was_left_out_is_shown_in_one_summary(window, tmp_path, monkeypatch
     assert (ann.quote, ann.annotator) == ("Witkoff", window.session.user)
 
 
-def test_a_bad_file_is_one_error_and_changes_nothing(window, tmp_path, monkeypatch):
+def test_a_bad_file_is_one_error_and_changes_nothing(window, tmp_path, monkeypatch, errors):
     bad = tmp_path / "bad.qdpx"
     bad.write_text("not a zip")
-    errors = []
-    monkeypatch.setattr(window, "show_error", errors.append)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
     window.actions[A.IMPORT_OTHER].trigger()
     assert len(errors) == 1 and "bad.qdpx" in errors[0]

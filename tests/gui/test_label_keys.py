@@ -9,7 +9,7 @@ from annotator.core.errors import InputError
 from annotator.core.model import Label
 from annotator.gui import actions as A
 from annotator.gui.dialogs.note_dialog import NoteDialog
-from annotator.gui.scheme_commands import AddLabel, EditLabel, ImportScheme
+from annotator.gui.commands.scheme import AddLabel, EditLabel, ImportScheme
 
 from gui_helpers import tag
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog
 
 from annotator.gui import actions as A
 from annotator.gui.panels.library_dock import DocumentDetailsDialog
-from annotator.gui.span_painting import visual_ranges
+from annotator.gui.views.span_painting import visual_ranges
 
 from gui_helpers import tag
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.gui import models
-from annotator.gui.commands import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation
-from annotator.gui.models import AnnotationTableModel
+from annotator.gui.views import annotation_model as models
+from annotator.gui.commands.annotations import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation
+from annotator.gui.views.annotation_model import AnnotationTableModel
 
 
 @pytest.fixture

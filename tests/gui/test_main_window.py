@@ -81,10 +81,10 @@ def test_relabel_note_and_delete_are_undoable(window, qtbot, monkeypatch):
 def test_both_panes_share_one_undo_history(window):
     left, right = (p.view for p in window.panes)
     left.setFocus()
-    window._set_active(0)
+    window.pane_state.set_active(0)
     select(left, "Vladimir Putin")
     window.apply_label("Actor")
-    window._set_active(1)
+    window.pane_state.set_active(1)
     select(right, "Vladimir Putin")
     window.apply_label("Actor")
     store = window.session.store
@@ -94,7 +94,7 @@ def test_both_panes_share_one_undo_history(window):
 
 
 def test_annotation_list_filters_and_jumps(window, qtbot):
-    window._set_active(0)
+    window.pane_state.set_active(0)
     view = window.panes[0].view
     select(view, "Steve Witkoff")
     window.apply_label("Actor")
@@ -143,7 +143,7 @@ def test_read_only_project_refuses_tagging_with_a_message(window, qtbot, monkeyp
 
 
 def test_tab_selects_next_span_and_delete_removes_it(window, qtbot):
-    window._set_active(0)
+    window.pane_state.set_active(0)
     view = window.panes[0].view
     select(view, "Steve Witkoff")
     window.apply_label("Actor")

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from annotator.core.spans import SpanIndex
-from annotator.gui import span_sync as mw
-from annotator.gui.commands import CreateAnnotation
+from annotator.gui.window import span_sync as mw
+from annotator.gui.commands.annotations import CreateAnnotation
 
 from test_window_patching import full_reload, snapshot
 
@@ -39,7 +39,7 @@ def all_styles(window, doc):
 def test_first_screens_at_once_the_rest_from_the_event_loop(tagged, qtbot):
     window, doc, text = tagged
     view = window.panes[0].view
-    window._refresh_spans(0)
+    window.sync.refresh(0)
     assert view.is_loading()
     first = len(view.span_styles())
     assert 0 < first < len(all_styles(window, doc))
@@ -48,21 +48,21 @@ def test_first_screens_at_once_the_rest_from_the_event_loop(tagged, qtbot):
     reference = SpanIndex(all_styles(window, doc))
     assert view._index.spans == reference.spans
     assert view._index.lanes == reference.lanes  # the same lanes as a document indexed at once
-    assert set(window.doc_spans[doc]) == {s.id for s in reference.spans}
+    assert set(window.sync.doc_spans[doc]) == {s.id for s in reference.spans}
 
 
 def test_selecting_or_editing_before_loading_ends_loads_everything_first(tagged):
     window, doc, text = tagged
     view = window.panes[0].view
-    window._refresh_spans(0)
+    window.sync.refresh(0)
     last = max(window.session.store.annotations(document=doc), key=lambda a: a.start)
     assert view.is_loading() and not view.has_span(last.id)
     window.jump_to_annotation(last.id)
     assert not view.is_loading() and view.selected_span() == last.id
-    window._refresh_spans(0)
+    window.sync.refresh(0)
     assert view.is_loading()
     start = text.index("Kremlin")
-    assert window.session.perform(CreateAnnotation(window.session, doc, "Actor", start, start + 7, "Kremlin", text))
+    assert window.session.perform(CreateAnnotation(window.session, doc, "Actor", start, start + 7, "Kremlin"))
     assert not view.is_loading()
     patched = snapshot(window)
     assert sorted(s.id for s in view._index.spans) == sorted(s.id for s in all_styles(window, doc))
@@ -75,18 +75,26 @@ def test_selecting_or_editing_before_loading_ends_loads_everything_first(tagged)
 def test_closing_the_window_stops_loading(tagged, qtbot):
     window, doc, _ = tagged
     view = window.panes[0].view
-    window._refresh_spans(0)
+    window.sync.refresh(0)
     assert view.is_loading()
     window.close()
     assert not view.is_loading()
     qtbot.wait(50)  # no step runs on the closed project
 
 
-def test_the_store_uses_the_callers_text_only_if_it_is_the_documents(window):
+def test_the_store_quotes_from_the_text_it_read_last_only_if_it_is_the_documents(window):
     store = window.session.store
     doc = window.pane_document(0)
-    text = store.document_text(doc)
-    ann = store.add_annotation(doc, "Claim", 0, 6, "tester", text=text)
+    text = store.document_text(doc)  # read once: kept for the tags that follow
+    ann = store.add_annotation(doc, "Claim", 0, 6, "tester")
     assert ann.quote == text[:6]
-    other = store.add_annotation(doc, "Claim", 0, 6, "tester", text="x" + text)  # wrong length: ignored
+    store._texts[doc] = "x" + text  # a kept text that is not the document's (wrong length): ignored
+    other = store.add_annotation(doc, "Claim", 0, 6, "tester")
     assert other.quote == text[:6]
+
+
+def test_a_step_holds_about_the_same_number_of_spans_however_dense_the_text():
+    assert mw.load_step(3_000_000, 50_000) == mw.LOAD_STEP_CHARS  # sparse: capped by characters
+    assert mw.load_step(400_000, 125_000) == mw.LOAD_STEP_SPANS * 400_000 // 125_000  # dense: ~4,000 spans
+    assert mw.load_step(10_000, 10_000_000) == 1024  # absurdly dense: never a crawl of a few characters
+    assert mw.load_step(100, 0) == mw.LOAD_STEP_CHARS

@@ -92,7 +92,7 @@ def test_accept_all_agreed_and_end_review(window, colleague_set, monkeypatch):
     assert {a.annotator for a in store.annotations(status="accepted")} == {"tester", "bob"}
     assert [a.quote for a in store.annotations(annotator="tester", status="accepted")] == ["Steve Witkoff"]
     window.actions[A.END_REVIEW].trigger()
-    assert not window.reviewing()
+    assert not window.display.reviewing
     # Back to normal: both annotators' spans in the left pane again.
     assert len(window.panes[0].view.span_styles()) == 4
 

@@ -32,7 +32,7 @@ from annotator.gui.dialogs.scheme_editor import (
     NAME,
     SchemeEditor,
 )
-from annotator.gui.scheme_commands import (
+from annotator.gui.commands.scheme import (
     AddLabel,
     DeleteLabel,
     EditLabel,
@@ -149,7 +149,7 @@ def test_rename_keeps_annotations_updates_the_label_bar_and_undoes(window, edito
     assert sorted(changed) == sorted({ann.document, other.document})
     assert editor.current_name() == "Person" and table_column(editor, COUNT)[1] == "2"
     assert session.undo_stack.undoText() == "Rename label 'Actor' to 'Person'"
-    assert window.spans[ann.id].label == "Person"  # the pane repainted from the store
+    assert window.sync.spans[ann.id].label == "Person"  # the pane repainted from the store
 
     session.undo_stack.undo()
     assert state(store) == before

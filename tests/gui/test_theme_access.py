@@ -6,12 +6,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from annotator.core.store.base import load_scheme
+from annotator.core.scheme import default_scheme
 from annotator.gui import actions as A
 from annotator.gui import app as gui_app
 from annotator.gui import theme
 from annotator.gui.accessibility import accessible_name, focus_areas, interactive_widgets
-from annotator.gui.span_painting import FILL_ALPHA
+from annotator.gui.views.span_painting import FILL_ALPHA
 
 from gui_helpers import tag
 
@@ -29,7 +29,7 @@ def test_wcag_formulas():
 @pytest.mark.parametrize("name", ["light", "dark"])
 def test_text_over_every_label_fill_meets_wcag_aa(name):
     text, page = theme.PAGE[name]
-    colors = set(PALETTE) | {lb.color for lb in load_scheme()}
+    colors = set(PALETTE) | {lb.color for lb in default_scheme()}
     for color in sorted(colors):
         fill = theme.blend(color, FILL_ALPHA, page)
         # Overlaps stack fills: two spans of the same colour under one word must still read.

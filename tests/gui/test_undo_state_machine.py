@@ -1,6 +1,6 @@
 """A stateful property test: random sequences of edits, imports, undos and redos against a plain Python model.
 
-The edits go through the window's own undoable commands (:mod:`annotator.gui.commands`)
+The edits go through the window's own undoable commands (:mod:`annotator.gui.commands.annotations`)
 on a :class:`ProjectSession`; the model is a dict of annotations and links with a
 list of (do, undo) steps behaving like ``QUndoStack`` (a new step drops the redo
 tail; an import, like the window's, clears the history). After every step the
@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from annotator.core.formats.json_set import import_json
 from annotator.core.store import Store
 from annotator.core.text import document_id
-from annotator.gui.commands import CreateAnnotation, CreateLink, DeleteAnnotation, EditAnnotation
+from annotator.gui.commands.annotations import CreateAnnotation, CreateLink, DeleteAnnotation, EditAnnotation
 from annotator.gui.session import ProjectSession
 
 TEXTS = ("Steve Witkoff will meet Vladimir Putin in Moscow.\n", "The plan has 28 points 🇺🇦 and a deadline.\n")

@@ -7,7 +7,7 @@ import re
 
 from PySide6.QtCore import Qt
 
-from annotator.gui.commands import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation
+from annotator.gui.commands.annotations import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation
 
 
 def snapshot(window) -> dict:
@@ -30,17 +30,12 @@ def snapshot(window) -> dict:
     out["library"] = {d: {k: v for k, v in c.items() if v} for d, c in counts.items() if any(c.values())}
     dock = window.annotators_dock
     out["annotators"] = sorted(dock.list.item(i).text() for i in range(dock.list.count()))
-    out["spans"] = {k: tuple(v) for k, v in window.spans.items()}
+    out["spans"] = {k: tuple(v) for k, v in window.sync.spans.items()}
     return out
 
 
 def full_reload(window) -> dict:
-    for index in range(len(window.panes)):
-        window._refresh_spans(index)
-    window.dock.reload()
-    window._reload_annotators()
-    window.corpus.library.reload()
-    window._update_status()
+    window.reload_views()
     return snapshot(window)
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.errors import InputError
+from annotator.core.formats import BATCH
 from annotator.core.formats.interop import LineEnds, Present, Progress, check_cancel, document_record, stable_id
 from annotator.core.formats.json_import import ImportReport, import_records
 from annotator.core.formats.json_set import Selection
@@ -33,7 +34,8 @@ from annotator.core.store import Store
 NEWLINE, LINE_SEPARATOR = "\n", "\u2028"
 #: Link type given to the pieces of a discontinuous brat span (each to the next).
 FRAGMENT_LINK = "continues"
-_BATCH = 1000
+#: The annotation fields a text-bound annotation (and its note) is written from, in the order the export reads them.
+_FIELDS = ("id", "label", "start", "end", "annotator", "note")
 _UNSAFE = re.compile(r"[^\w.-]+")
 _NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _SKIPPED = {"E": "event lines (E)", "A": "attribute lines (A)", "M": "attribute lines (M)",
@@ -135,8 +137,8 @@ def _write_corpus(store: Store, root: Path, selection: Selection, progress: Prog
             numbers[annotator, kind] = numbers.get((annotator, kind), 0) + 1
             return f"{kind}{numbers[annotator, kind]}"
 
-        for rows in store.annotation_row_batches(**dict(filters, documents=[doc_id]), size=_BATCH):
-            for ann_id, _doc, label, start, end, _quote, annotator, note, _status, _c, _m in rows:
+        for rows in store.annotation_row_batches(**dict(filters, documents=[doc_id]), size=BATCH, fields=_FIELDS):
+            for ann_id, label, start, end, annotator, note in rows:
                 lines = lines_of.setdefault(annotator, [])
                 tid = next_id(annotator, "T")
                 tids[ann_id] = (annotator, tid)

@@ -13,13 +13,15 @@ import io
 from collections.abc import Callable
 from typing import TextIO
 
-from annotator.core.formats.json_set import BATCH, Selection
+from annotator.core.formats import BATCH
+from annotator.core.formats.json_set import Selection
+from annotator.core.model import EXCHANGED_FIELDS
 from annotator.core.store import Store
 
-COLUMNS = (
-    "annotation_id", "document_id", "document_title", "source", "label", "start", "end",
-    "quote", "annotator", "note", "status", "created", "modified",
-)
+#: The CSV names of the exchanged fields named otherwise here; the document's title and source follow its id.
+_HEADER = {"id": ("annotation_id",), "document": ("document_id", "document_title", "source")}
+#: The header, in the order of the rows of ``Store.annotation_row_batches(with_document=True)``.
+COLUMNS = tuple(name for field in EXCHANGED_FIELDS for name in _HEADER.get(field, (field,)))
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -73,7 +75,7 @@ def export_csv(
         if text.count(_MARKER) == len(rows):
             out.write(text.replace(_MARKER, rendered[cells]))
         else:  # the marker occurs in the annotations' own cells
-            writer.writerows(row[:1] + cells + row[2:] for row in rows)
+            writer.writerows(row[:_AT] + cells + row[_AT + 1 :] for row in rows)
         count += len(rows)
         if progress:
             progress(count, total)
@@ -82,6 +84,8 @@ def export_csv(
 
 #: Stands for a row's three document cells in a batch's text (NUL: no text of a document is expected to hold it).
 _MARKER = "\x00"
+#: Where the document's cells (and so the marker) stand in a row.
+_AT = EXCHANGED_FIELDS.index("document")
 
 
 class _Lines(list):

@@ -6,9 +6,12 @@ import os
 import zipfile
 from pathlib import Path
 
+from annotator.core.formats.brat import import_brat
 from annotator.core.formats.interop import Progress, current_user
 from annotator.core.formats.json_import import ImportReport
 from annotator.core.formats.project_set import is_project_file
+from annotator.core.formats.qdpx import import_qdpx
+from annotator.core.formats.w3c import import_w3c
 from annotator.core.store import Store
 
 #: Bytes read from the start of a JSON file to tell a W3C collection from a JSON set.
@@ -53,18 +56,12 @@ def import_foreign(store: Store, fmt: str, path: str | os.PathLike, *, as_annota
     """
     name = Path(path).name
     if fmt == "qdpx":
-        from annotator.core.formats.qdpx import import_qdpx
-
         return import_qdpx(store, path, as_annotator=as_annotator, default_annotator=annotator or "unknown",
                            name=name, progress=progress)
     if fmt == "w3c":
-        from annotator.core.formats.w3c import import_w3c
-
         return import_w3c(store, path, as_annotator=as_annotator, default_annotator=annotator or "unknown",
                           name=name, progress=progress)
     if fmt == "brat":
-        from annotator.core.formats.brat import import_brat
-
         return import_brat(store, path, annotator=annotator, as_annotator=as_annotator,
                            default_annotator=user or current_user(), name=name, progress=progress)
     raise ValueError(f"not a foreign format: {fmt}")

@@ -7,7 +7,7 @@ picks one by the file's suffix, and adds the result to a project.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,52 +88,59 @@ def read_article(path: str | Path) -> Article:
 
 
 @dataclass(frozen=True)
-class AddResult:
-    path: Path
-    document: Document | None
+class AddedDocument:
+    """One article given to :func:`add_documents`: its document, and whether that call created it."""
+
+    document: Document
     created: bool
-    error: str | None = None
 
 
-def add_article(
-    store: Store, article: Article, source: str = "", published: str | None = None, title: str | None = None
-) -> tuple[Document, bool]:
-    """Add one article read by :func:`read_article`; returns ``(document, created)``.
+@dataclass(frozen=True)
+class AddedDocuments:
+    """What one :func:`add_documents` call did, article by article in the order given."""
 
-    ``title``, ``source`` and ``published`` given here win over what the file
-    says; when they are empty the file's own metadata is used. A text already
-    in the project is recognised by its id and not added again.
-    """
-    return store.add_document(
-        article.text, title or article.title, source or article.source, published or article.published, article.url
-    )
+    items: tuple[AddedDocument, ...]
+
+    @property
+    def created(self) -> list[Document]:
+        """The documents the call added."""
+        return [item.document for item in self.items if item.created]
+
+    @property
+    def present(self) -> list[Document]:
+        """The documents whose text was already in the project (or earlier in the call), left as they were."""
+        return [item.document for item in self.items if not item.created]
+
+    @property
+    def created_ids(self) -> list[str]:
+        """The ids of the documents the call added: deleting those documents undoes it."""
+        return [doc.id for doc in self.created]
 
 
-def add_files(
+def add_documents(
     store: Store,
-    paths: list[str | Path],
+    articles: Iterable[Article],
+    *,
     source: str = "",
     published: str | None = None,
     title: str | None = None,
-    progress: Callable[[int, int, Path], None] | None = None,
-) -> list[AddResult]:
-    """Add each file as a document; one bad file is reported and the others still land.
+) -> AddedDocuments:
+    """Add articles (from :func:`read_article`, or built by the caller) as documents, in one transaction.
 
-    Each document is its own transaction. ``title`` overrides the file's title
-    (meant for a single file); ``source`` and ``published`` override the
-    file's metadata when given. ``progress(done, total, path)`` is called
-    before each file is read.
+    ``title``, ``source`` and ``published`` given here win over each article's
+    own; when they are empty the article's are used (``title`` is meant for a
+    single article). A text already in the project is recognised by its id and
+    not added again. Raises :class:`InputError` (an article without text) with
+    nothing added. The result says which documents were created, so that
+    deleting them undoes the call.
     """
-    results = []
-    for n, p in enumerate(paths):
-        if progress is not None:
-            progress(n, len(paths), Path(p))
-        try:
-            doc, created = add_article(store, read_article(p), source, published, title)
-            results.append(AddResult(Path(p), doc, created))
-        except InputError as exc:
-            results.append(AddResult(Path(p), None, False, str(exc)))
-    return results
+    items = []
+    with store.transaction():
+        for article in articles:
+            doc, created = store.add_document(article.text, title or article.title, source or article.source,
+                                              published or article.published, article.url)
+            items.append(AddedDocument(doc, created))
+    return AddedDocuments(tuple(items))
 
 
 def import_seeds(store: Store, folder: Path | None = None) -> list[Document]:

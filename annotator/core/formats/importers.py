@@ -61,9 +61,11 @@ import codecs
 import contextlib
 import io
 import logging
+import posixpath
 import re
 import statistics
 import warnings
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -326,12 +328,30 @@ def read_html(data: bytes, name: str = "the page") -> Extracted:
     except Exception:  # the parser is forgiving; this is a guard, not a path we expect
         raise InputError(f"{name} cannot be read as HTML.") from None
     root = parser.root
+    meta, links, title, body = _page_head(root)
+    scope, paragraphs = _article_paragraphs(body or root)
+    if not paragraphs:
+        raise InputError(f"{name} has no article text to add.")
+    source = next((_clean(meta[k]) for k in ("og:site_name", "publisher", "application-name", "dc.publisher")
+                   if _clean(meta.get(k))), "")
+    return Extracted(
+        text="\n".join(paragraphs),
+        title=_page_title(title, meta, source) or None,
+        source=source,
+        published=_page_date(meta, scope),
+        url=_web_url(links.get("canonical", "")) or _web_url(meta.get("og:url", "")),
+    )
 
+
+def _page_head(root: _Node) -> tuple[dict[str, str], dict[str, str], str, _Node | None]:
+    """A page's ``<meta>`` contents by name (lowercase), ``<link>`` targets by rel, ``<title>`` and ``<body>``.
+
+    The first of each counts; a ``<title>`` inside an ``<svg>`` is the drawing's, not the page's.
+    """
     meta: dict[str, str] = {}
     links: dict[str, str] = {}
     title = ""
-    articles: list[_Node] = []
-    main = body = None
+    body = None
     svg = 0
     for node, leaving in _walk(root):
         if not isinstance(node, _Node):
@@ -351,52 +371,54 @@ def read_html(data: bytes, name: str = "the page") -> Extracted:
             title = _clean("".join(c for c in node.children if isinstance(c, str)))
         elif node.tag == "body" and body is None:
             body = node
-    for node, leaving in _visible(body or root):
+    return meta, links, title, body
+
+
+def _article_paragraphs(page: _Node) -> tuple[_Node, list[str]]:
+    """Where the article's text is, and its paragraphs: the ``<article>`` with the most text, else ``<main>``
+    (or ``role="main"``), else the whole ``page``. No paragraphs when the page has no text."""
+    articles: list[_Node] = []
+    main = None
+    for node, leaving in _visible(page):
         if isinstance(node, _Node) and not leaving:
             if node.tag == "article":
                 articles.append(node)
             elif main is None and (node.tag == "main" or "main" in node.attrs.get("role", "").lower().split()):
                 main = node
-
     paragraphs: list[str] = []
-    scope = body or root
+    scope = page
     if articles:
         scope, paragraphs = max(((a, _paragraphs(a)) for a in articles), key=lambda ap: sum(map(len, ap[1])))
     if not paragraphs and main is not None:
         scope, paragraphs = main, _paragraphs(main)
     if not paragraphs:
-        scope, paragraphs = body or root, _paragraphs(body or root)
-    if not paragraphs:
-        raise InputError(f"{name} has no article text to add.")
+        scope, paragraphs = page, _paragraphs(page)
+    return scope, paragraphs
 
-    published = None
+
+def _page_date(meta: dict[str, str], scope: _Node) -> str | None:
+    """The publication date a page declares in its metadata, else the first ``<time datetime>`` of ``scope``."""
     for key in ("article:published_time", "datepublished", "date", "pubdate", "publishdate", "dc.date.issued",
                 "dcterms.issued", "dc.date", "dcterms.created", "og:published_time"):
         published = iso_date(meta.get(key))
         if published:
-            break
-    if not published:  # the first <time datetime> of the text the article came from
-        for node, leaving in _visible(scope):
-            if isinstance(node, _Node) and not leaving and node.tag == "time" and node.attrs.get("datetime"):
-                published = iso_date(node.attrs["datetime"])
-                if published:
-                    break
-    source = next((_clean(meta[k]) for k in ("og:site_name", "publisher", "application-name", "dc.publisher")
-                   if _clean(meta.get(k))), "")
-    url = _web_url(links.get("canonical", "")) or _web_url(meta.get("og:url", ""))
+            return published
+    for node, leaving in _visible(scope):
+        if isinstance(node, _Node) and not leaving and node.tag == "time" and node.attrs.get("datetime"):
+            published = iso_date(node.attrs["datetime"])
+            if published:
+                return published
+    return None
+
+
+def _page_title(title: str, meta: dict[str, str], source: str) -> str:
+    """The page's title (else its Open Graph or Twitter title), without a trailing " | Site name"."""
     title = title or _clean(meta.get("og:title")) or _clean(meta.get("twitter:title"))
     if source:
         for separator in (" | ", " - ", " – ", " — ", " · ", " :: "):
             if title.endswith(separator + source) and len(title) > len(separator + source):
-                title = title[: -len(separator + source)].rstrip()
-                break
-    return Extracted(
-        text="\n".join(paragraphs),
-        title=title or None,
-        source=source,
-        published=published,
-        url=url,
-    )
+                return title[: -len(separator + source)].rstrip()
+    return title
 
 
 # -------------------------------------------------------------------------- Word
@@ -431,9 +453,6 @@ _DOCTYPE = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("u
 
 def _check_docx_zip(data: bytes, name: str) -> None:
     """Refuse zip bombs, names outside the archive and XML with a DOCTYPE before anything is unpacked in full."""
-    import posixpath
-    import zipfile
-
     damaged = InputError(f"{name} cannot be read: it is damaged or not a Word document.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

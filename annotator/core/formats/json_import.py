@@ -22,15 +22,17 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
 import ijson
 
 from annotator.core.errors import InputError, NotFoundError, SpanError
-from annotator.core.formats import load_versioned
+from annotator.core.formats import BATCH
 from annotator.core.formats.import_report import SUMMARY_LINES, ImportReport  # noqa: F401 (re-exported)
-from annotator.core.model import STATUSES
+from annotator.core.jsonfile import MAX_DEPTH, load_versioned
+from annotator.core.model import EXCHANGED_FIELDS, STATUSES
 from annotator.core.store import Store
 from annotator.core.store.files import refuse_open_project
 from annotator.core.text import document_id, normalize
@@ -38,18 +40,22 @@ from annotator.core.timeutil import now
 
 FORMAT = "annotator.annotation-set"
 VERSION = 1
-#: Annotations validated, looked up in the project and inserted together.
-BATCH = 2000
-#: ``progress`` is called every this many annotations.
-PROGRESS_EVERY = 1000
-#: Deepest nesting of arrays and objects a set may have (a set written by annotator is 3 deep).
-MAX_DEPTH = 64
+#: Annotations validated, looked up in the project and inserted together. Not the exports' :data:`BATCH`: here
+#: each batch pays for a query of the ids already present and is sorted into primary-key order before its
+#: insert, so a larger batch buys fewer queries and better locality in the id index (see docs/performance.md);
+#: its rows are small tuples, so 2,000 of them still cost little memory.
+IMPORT_BATCH = 2000
+#: ``progress`` is called every this many annotations, as often as the exports call it.
+PROGRESS_EVERY = BATCH
 #: Longest string a set may hold, in characters (a document's text; every other string is far shorter).
 MAX_STRING = 50_000_000
 
 Progress = Callable[[int, int | None], None]
 
 _ANNOTATION_FIELDS = {"id": str, "document": str, "label": str, "start": int, "end": int}
+#: A checked annotation (a dict by field name) as the row ``Store.insert_annotation_rows`` takes.
+_row = itemgetter(*EXCHANGED_FIELDS)
+_row_id = itemgetter(EXCHANGED_FIELDS.index("id"))
 _LINK_FIELDS = {"id": str, "type": str, "source": str, "target": str}
 #: A set of at least this many annotations is imported on the bulk path (:func:`_bulk_mode`):
 #: the full-text index of the new quotes and notes is built once, after the rows.
@@ -269,7 +275,7 @@ class _AnnotationBatches:
 
     def add(self, index: int, item: Any) -> None:
         self.pending.append((index, item))
-        if len(self.pending) >= BATCH:
+        if len(self.pending) >= IMPORT_BATCH:
             self.flush()
 
     def flush(self) -> None:
@@ -287,12 +293,11 @@ class _AnnotationBatches:
                 self.report.skipped += 1
                 continue
             present.add(item["id"])
-            ann_id, doc_id, label, start, end, quote, note, status, created, modified = _check_annotation(
-                self.store, item, self.texts, self.report, what
-            )
-            annotator = self.rename or item.get("annotator") or "unknown"
+            record = _check_annotation(self.store, item, self.texts, self.report, what)
+            annotator = record["annotator"] = self.rename or item.get("annotator") or "unknown"
             if not isinstance(annotator, str):
                 raise InputError(f"{what} has an annotator that is not text.")
+            label = record["label"]
             if label not in self.labels:
                 self.store.ensure_label(label)
                 self.report.labels_created.append(label)
@@ -300,8 +305,8 @@ class _AnnotationBatches:
             if annotator not in self.annotators:
                 self.store.ensure_annotator(annotator, "" if self.rename else self.names.get(annotator, ""))
                 self.annotators.add(annotator)
-            rows.append((ann_id, doc_id, label, start, end, quote, annotator, note, status, created, modified))
-        rows.sort()  # in primary-key order: each batch touches the id index's pages in one pass
+            rows.append(_row(record))
+        rows.sort(key=_row_id)  # in primary-key order: each batch touches the id index's pages in one pass
         self.store.insert_annotation_rows(rows)
         self.report.added += len(rows)
 
@@ -346,11 +351,8 @@ def _import_labels(store: Store, labels: list, report: ImportReport) -> None:
         report.labels_created.append(item["name"])
 
 
-def _check_annotation(store: Store, item: dict, texts: dict[str, str], report: ImportReport, what: str) -> tuple:
-    """Validate (and re-anchor) one annotation; returns its row without the annotator.
-
-    That is ``id, document, label, start, end, quote, note, status, created, modified``.
-    """
+def _check_annotation(store: Store, item: dict, texts: dict[str, str], report: ImportReport, what: str) -> dict:
+    """Validate (and re-anchor) one annotation; returns its exchanged fields by name, but for the annotator."""
     doc_id = item["document"]
     if doc_id not in texts:
         try:
@@ -382,7 +384,8 @@ def _check_annotation(store: Store, item: dict, texts: dict[str, str], report: I
     created = item.get("created") if isinstance(item.get("created"), str) else now()
     modified = item.get("modified") if isinstance(item.get("modified"), str) else created
     note = item.get("note") if isinstance(item.get("note"), str) else ""
-    return item["id"], doc_id, item["label"], start, end, quote, note, status, created, modified
+    return {"id": item["id"], "document": doc_id, "label": item["label"], "start": start, "end": end,
+            "quote": quote, "note": note, "status": status, "created": created, "modified": modified}
 
 
 def _import_links(store: Store, links: Iterable[Any], rename: str | None, report: ImportReport, name: str) -> None:
@@ -516,11 +519,8 @@ class _SetFile:
 
 
 class _Capped:
-    """The parse events of a set, refusing nesting deeper than :data:`MAX_DEPTH` and strings over :data:`MAX_STRING`.
-
-    Checked event by event, so a file of 100,000 nested brackets stops at the 65th (the item passes never see
-    it); :meth:`count_array` skips a long array (the annotations) with the same checks in one loop.
-    """
+    """The parse events of a set, refusing nesting deeper than :data:`MAX_DEPTH` and strings over :data:`MAX_STRING`
+    event by event (100,000 nested brackets stop at the 65th); :meth:`count_array` skips a long array so too."""
 
     def __init__(self, events: Iterator[tuple[str, Any]], name: str) -> None:
         self._events, self._name, self._depth = events, name, 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from annotator import __version__
+from annotator.core.formats import BATCH
 from annotator.core.formats.json_import import (
     FORMAT,
     VERSION,
@@ -24,20 +25,15 @@ from annotator.core.formats.json_import import (
     parse_set,
     reanchor,
 )
-from annotator.core.model import Annotation, Link
+from annotator.core.model import EXCHANGED_FIELDS, Annotation, Link
 from annotator.core.store import Store
 from annotator.core.timeutil import now
 
 __all__ = [
-    "FORMAT", "VERSION", "ImportReport", "Selection", "annotation_record", "export_json", "import_json",
-    "import_json_file", "link_record", "parse_set", "reanchor",
+    "FORMAT", "VERSION", "ImportReport", "Selection", "export_json", "import_json", "import_json_file",
+    "link_record", "parse_set", "reanchor",
 ]
 
-#: Keys of an annotation record, in the order of the rows of ``Store.annotation_row_batches``.
-ANNOTATION_KEYS = ("id", "document", "label", "start", "end", "quote", "annotator", "note", "status", "created",
-                   "modified")
-#: Annotations written (and reported to ``progress``) at a time.
-BATCH = 1000
 
 
 @dataclass
@@ -59,22 +55,6 @@ class Selection:
     def filters(self) -> dict[str, Any]:
         """The selection as keyword arguments of the store's export queries (``annotation_row_batches`` ...)."""
         return {"documents": self.documents, "annotator": self.annotator, "status": self.status}
-
-
-def annotation_record(a: Annotation) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "document": a.document,
-        "label": a.label,
-        "start": a.start,
-        "end": a.end,
-        "quote": a.quote,
-        "annotator": a.annotator,
-        "note": a.note,
-        "status": a.status,
-        "created": a.created,
-        "modified": a.modified,
-    }
 
 
 def link_record(link: Link) -> dict[str, Any]:
@@ -105,17 +85,27 @@ def export_json(
     selection = selection or Selection()
     doc_ids = selection.document_ids(store)
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-
     out.write("{\n")
     out.write(f'  "format": {dumps(FORMAT)},\n  "version": {VERSION},\n')
     out.write(f'  "exported": {dumps(now())},\n  "generator": {dumps("annotator " + __version__)},\n')
-    labels = [
-        {"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description}
-        for lb in store.labels()
-    ]
+    labels = [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description}
+              for lb in store.labels()]
     out.write(f'  "labels": {_dump_list(labels, dumps)},\n')
+    out.write(f'  "documents": {_dump_list(_document_records(store, doc_ids, include_text), dumps)},\n')
+    # Annotations stream from the cursor in batches; annotators and links are
+    # chosen in SQL afterwards, so nothing is remembered per annotation.
+    filters = selection.filters()
+    count = _write_annotations(store, out, filters, dumps, progress)
+    annotators = [{"id": a.id, "name": a.name} for a in store.selection_annotators(**filters)]
+    out.write(f'  "annotators": {_dump_list(annotators, dumps)},\n')
+    out.write('  "links": ')
+    _write_list(out, (link_record(k) for k in store.links_within(**filters)), dumps)
+    out.write("\n}\n")
+    return count
 
-    docs = []
+
+def _document_records(store: Store, doc_ids: list[str], include_text: bool) -> list[dict[str, Any]]:
+    records = []
     for doc_id in doc_ids:
         doc = store.document(doc_id)
         record = {
@@ -128,28 +118,24 @@ def export_json(
         }
         if include_text:
             record["text"] = store.document_text(doc.id)
-        docs.append(record)
-    out.write(f'  "documents": {_dump_list(docs, dumps)},\n')
+        records.append(record)
+    return records
 
-    # Annotations stream from the cursor in batches; annotators and links are
-    # chosen in SQL afterwards, so nothing is remembered per annotation.
-    filters = selection.filters()
+
+def _write_annotations(store: Store, out: TextIO, filters: dict[str, Any], dumps,
+                       progress: Callable[[int, int | None], None] | None) -> int:
+    """The ``"annotations"`` list, a batch at a time, straight from the store's rows; returns how many."""
     total = store.count_annotations(**filters) if progress else None
     out.write('  "annotations": [')
     count = 0
-    for rows in store.annotation_row_batches(**filters, size=BATCH):
-        records = [dumps(dict(zip(ANNOTATION_KEYS, row))) for row in rows]
+    # An annotation's keys are the exchanged fields' names, and the rows hold those fields in that order.
+    for rows in store.annotation_row_batches(**filters, size=BATCH, fields=EXCHANGED_FIELDS):
+        records = [dumps(dict(zip(EXCHANGED_FIELDS, row))) for row in rows]
         out.write((",\n    " if count else "\n    ") + ",\n    ".join(records))
         count += len(rows)
         if progress:
             progress(count, total)
     out.write("\n  ],\n" if count else "],\n")
-
-    annotators = [{"id": a.id, "name": a.name} for a in store.selection_annotators(**filters)]
-    out.write(f'  "annotators": {_dump_list(annotators, dumps)},\n')
-    out.write('  "links": ')
-    _write_list(out, (link_record(k) for k in store.links_within(**filters)), dumps)
-    out.write("\n}\n")
     return count
 
 

@@ -31,6 +31,7 @@ from defusedxml.ElementTree import iterparse
 
 from annotator import __version__
 from annotator.core.errors import InputError
+from annotator.core.formats import BATCH
 from annotator.core.formats.interop import (
     LineEnds,
     Present,
@@ -53,7 +54,8 @@ MAX_TOTAL_BYTES = 1 << 30
 #: The most entries an archive may have.
 MAX_ENTRIES = 100_000
 _CHUNK = 1 << 16
-_BATCH = 1000
+#: The annotation fields a ``PlainTextSelection`` is written from, in the order the export reads them.
+_FIELDS = ("id", "label", "start", "end", "annotator", "note", "created", "modified")
 
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
@@ -170,9 +172,9 @@ def _write_source(store: Store, out: IO[str], doc_id: str, selection: Selection,
     out.write(f'  <TextSource guid="{guid}" name={_a(doc.title)} plainTextPath="internal://{guid}.txt"'
               f'{_when("creationDateTime", doc.added)}>\n')
     filters = dict(selection.filters(), documents=[doc_id])
-    for rows in store.annotation_row_batches(**filters, size=_BATCH):
+    for rows in store.annotation_row_batches(**filters, size=BATCH, fields=_FIELDS):
         parts = []
-        for ann_id, _doc, label, start, end, _quote, annotator, note, _status, created, modified in rows:
+        for ann_id, label, start, end, annotator, note, created, modified in rows:
             user = users.get(annotator) or stable_id("user", annotator)
             parts.append(
                 f'    <PlainTextSelection guid="{guid_of(ann_id)}" startPosition="{start}" endPosition="{end}" '

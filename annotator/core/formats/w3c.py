@@ -30,6 +30,7 @@ import ijson
 
 from annotator import __version__
 from annotator.core.errors import InputError, NotFoundError
+from annotator.core.formats import BATCH
 from annotator.core.formats.interop import Present, Progress, as_uuid, check_cancel, guid_of, stable_id
 from annotator.core.formats.json_import import ImportReport, import_records
 from annotator.core.formats.json_set import Selection
@@ -43,7 +44,8 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 TERMS = "urn:annotator:terms:"
 #: Code points of context written on each side of a quote.
 CONTEXT_CHARS = 32
-_BATCH = 1000
+#: The annotation fields an exported annotation is written from, in the order the export reads them.
+_FIELDS = ("id", "document", "label", "start", "end", "annotator", "note", "status", "created", "modified")
 _DATETIME_CHARS = set("0123456789-:TZ.+")
 #: Most occurrences of a quote compared when anchoring by quote.
 _MAX_OCCURRENCES = 10_000
@@ -68,79 +70,103 @@ def export_w3c(store: Store, out: TextIO, selection: Selection | None = None, in
     1,000 annotations may raise :class:`~annotator.core.errors.CancelledError`.
     """
     selection = selection or Selection()
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
     filters = selection.filters()
     docs = {d: store.document(d) for d in selection.document_ids(store)}
-    uris = {d: document_uri(d, doc.url) for d, doc in docs.items()}
-    names = {a.id: a.name for a in store.selection_annotators(**filters)}
+    writer = _CollectionWriter(store, out, docs, {a.id: a.name for a in store.selection_annotators(**filters)})
     collection_id = "urn:uuid:" + stable_id("w3c-collection", str(store.path), *sorted(docs))
     page_id = "urn:uuid:" + stable_id("w3c-page", collection_id)
-    out.write("{\n")
-    out.write(f'  "@context": [{dumps(CONTEXT)}, {{"an": {dumps(TERMS)}}}],\n')
-    out.write(f'  "id": {dumps(collection_id)},\n  "type": "AnnotationCollection",\n')
-    out.write(f'  "label": {dumps("Annotations exported from " + Path(store.path).name)},\n')
-    out.write(f'  "created": {dumps(now())},\n')
-    out.write(f'  "generator": {{"type": "Software", "name": {dumps("annotator " + __version__)}}},\n')
-    labels = [{"name": lb.name, "color": lb.color, "description": lb.description} for lb in store.labels()]
-    out.write(f'  "an:labels": {dumps(labels)},\n  "an:documents": [')
-    for i, (doc_id, doc) in enumerate(docs.items()):
-        record = {"id": doc_id, "source": uris[doc_id], "title": doc.title, "publisher": doc.source,
-                  "published": doc.published, "url": doc.url}
-        if include_text:
-            record["text"] = store.document_text(doc_id)
-        out.write((",\n    " if i else "\n    ") + dumps(record))
-    out.write("\n  ],\n" if docs else "],\n")
+    writer.head(collection_id, include_text)
+    dumps = writer.dumps
     out.write(f'  "first": {{\n    "id": {dumps(page_id)},\n    "type": "AnnotationPage",\n'
               f'    "partOf": {dumps(collection_id)},\n    "startIndex": 0,\n    "items": [')
-    texts: dict[str, str] = {}
-
-    def text_of(doc_id: str) -> str:
-        if doc_id not in texts:
-            texts[doc_id] = store.document_text(doc_id)
-        return texts[doc_id]
-
-    total = store.count_annotations(**filters) if progress else None
-    sources = {d: dumps(uri) for d, uri in uris.items()}
-    string = encode_basestring  # a JSON string, as ``dumps`` writes it (non-ASCII kept)
-    creators: dict[str, str] = {}
-    count = 0
-    for rows in store.annotation_row_batches(**filters, size=_BATCH):
-        items = []
-        for ann_id, doc_id, label, start, end, quote, annotator, note, status, created, modified in rows:
-            text = text_of(doc_id)
-            creator = creators.get(annotator) or creators.setdefault(annotator, dumps(_person(annotator, names)))
-            times = (f', "created": "{created}"' if _valid_time(created) else "") + (
-                f', "modified": "{modified}"' if _valid_time(modified) else "")
-            body = f', {{"type": "TextualBody", "purpose": "commenting", "value": {string(note)}}}' if note else ""
-            items.append(
-                f'{{"id": "urn:uuid:{guid_of(ann_id)}", "type": "Annotation", "motivation": "tagging"{times}, '
-                f'"creator": {creator}, "body": [{{"type": "TextualBody", "purpose": "tagging", '
-                f'"value": {string(label)}}}{body}], "target": {{"source": {sources[doc_id]}, "selector": ['
-                f'{{"type": "TextPositionSelector", "start": {start}, "end": {end}}}, {{"type": "TextQuoteSelector", '
-                f'"exact": {string(text[start:end])}, "prefix": {string(text[max(0, start - CONTEXT_CHARS):start])}, '
-                f'"suffix": {string(text[end:end + CONTEXT_CHARS])}}}]}}, "an:document": {string(doc_id)}, '
-                f'"an:status": {string(status)}}}')
-        out.write((",\n      " if count else "\n      ") + ",\n      ".join(items))
-        count += len(rows)
-        check_cancel(progress, count, total)
-    links = 0
-    for link in store.links_within(**filters):
-        ends = [store.annotation(link.source), store.annotation(link.target)]
-        item = {"id": "urn:uuid:" + guid_of(link.id, "link"), "type": "Annotation", "motivation": "linking"}
-        item.update(_times(link.created, None))
-        item["creator"] = _person(link.annotator, names)
-        spans = [_target(uris[a.document], text_of(a.document), a.start, a.end) for a in ends]
-        item["body"] = dict(type="SpecificResource", **spans[0])
-        item["target"] = spans[1]
-        item["an:linkType"] = link.type
-        item["an:linkSource"], item["an:linkTarget"] = (f"urn:uuid:{guid_of(a.id)}" for a in ends)
-        if link.note:
-            item["an:note"] = link.note
-        out.write((",\n      " if count + links else "\n      ") + dumps(item))
-        links += 1
+    count = writer.annotations(filters, progress)
+    links = writer.links(filters, count)
     out.write("\n    ]\n  },\n" if count + links else "]\n  },\n")
     out.write(f'  "last": {dumps(page_id)},\n  "total": {count + links}\n}}\n')
     return count
+
+
+class _CollectionWriter:
+    """Writes the parts of one AnnotationCollection to ``out`` in turn: the head, the annotations, the links."""
+
+    def __init__(self, store: Store, out: TextIO, docs: dict, names: dict[str, str]):
+        self.store, self.out, self.docs, self.names = store, out, docs, names
+        self.dumps = json.JSONEncoder(ensure_ascii=False).encode
+        self.uris = {d: document_uri(d, doc.url) for d, doc in docs.items()}
+        self._texts: dict[str, str] = {}
+
+    def text_of(self, doc_id: str) -> str:
+        if doc_id not in self._texts:
+            self._texts[doc_id] = self.store.document_text(doc_id)
+        return self._texts[doc_id]
+
+    def head(self, collection_id: str, include_text: bool) -> None:
+        """The collection's own terms, the labels and the documents (with their texts if ``include_text``)."""
+        out, dumps, store = self.out, self.dumps, self.store
+        out.write("{\n")
+        out.write(f'  "@context": [{dumps(CONTEXT)}, {{"an": {dumps(TERMS)}}}],\n')
+        out.write(f'  "id": {dumps(collection_id)},\n  "type": "AnnotationCollection",\n')
+        out.write(f'  "label": {dumps("Annotations exported from " + Path(store.path).name)},\n')
+        out.write(f'  "created": {dumps(now())},\n')
+        out.write(f'  "generator": {{"type": "Software", "name": {dumps("annotator " + __version__)}}},\n')
+        labels = [{"name": lb.name, "color": lb.color, "description": lb.description} for lb in store.labels()]
+        out.write(f'  "an:labels": {dumps(labels)},\n  "an:documents": [')
+        for i, (doc_id, doc) in enumerate(self.docs.items()):
+            record = {"id": doc_id, "source": self.uris[doc_id], "title": doc.title, "publisher": doc.source,
+                      "published": doc.published, "url": doc.url}
+            if include_text:
+                record["text"] = store.document_text(doc_id)
+            out.write((",\n    " if i else "\n    ") + dumps(record))
+        out.write("\n  ],\n" if self.docs else "],\n")
+
+    def annotations(self, filters: dict, progress: Progress | None) -> int:
+        """One ``tagging`` annotation per span, written a batch at a time from plain rows; returns how many."""
+        dumps, names = self.dumps, self.names
+        total = self.store.count_annotations(**filters) if progress else None
+        sources = {d: dumps(uri) for d, uri in self.uris.items()}
+        string = encode_basestring  # a JSON string, as ``dumps`` writes it (non-ASCII kept)
+        creators: dict[str, str] = {}
+        count = 0
+        for rows in self.store.annotation_row_batches(**filters, size=BATCH, fields=_FIELDS):
+            items = []
+            for ann_id, doc_id, label, start, end, annotator, note, status, created, modified in rows:
+                text = self.text_of(doc_id)
+                creator = creators.get(annotator) or creators.setdefault(annotator, dumps(_person(annotator, names)))
+                times = (f', "created": "{created}"' if _valid_time(created) else "") + (
+                    f', "modified": "{modified}"' if _valid_time(modified) else "")
+                body = f', {{"type": "TextualBody", "purpose": "commenting", "value": {string(note)}}}' if note else ""
+                items.append(
+                    f'{{"id": "urn:uuid:{guid_of(ann_id)}", "type": "Annotation", "motivation": "tagging"{times}, '
+                    f'"creator": {creator}, "body": [{{"type": "TextualBody", "purpose": "tagging", '
+                    f'"value": {string(label)}}}{body}], "target": {{"source": {sources[doc_id]}, "selector": ['
+                    f'{{"type": "TextPositionSelector", "start": {start}, "end": {end}}}, {{"type": '
+                    f'"TextQuoteSelector", "exact": {string(text[start:end])}, '
+                    f'"prefix": {string(text[max(0, start - CONTEXT_CHARS):start])}, '
+                    f'"suffix": {string(text[end:end + CONTEXT_CHARS])}}}]}}, "an:document": {string(doc_id)}, '
+                    f'"an:status": {string(status)}}}')
+            self.out.write((",\n      " if count else "\n      ") + ",\n      ".join(items))
+            count += len(rows)
+            check_cancel(progress, count, total)
+        return count
+
+    def links(self, filters: dict, written: int) -> int:
+        """One ``linking`` annotation per link, after the ``written`` annotations; returns how many."""
+        links = 0
+        for link in self.store.links_within(**filters):
+            ends = [self.store.annotation(link.source), self.store.annotation(link.target)]
+            item = {"id": "urn:uuid:" + guid_of(link.id, "link"), "type": "Annotation", "motivation": "linking"}
+            item.update(_times(link.created, None))
+            item["creator"] = _person(link.annotator, self.names)
+            spans = [_target(self.uris[a.document], self.text_of(a.document), a.start, a.end) for a in ends]
+            item["body"] = dict(type="SpecificResource", **spans[0])
+            item["target"] = spans[1]
+            item["an:linkType"] = link.type
+            item["an:linkSource"], item["an:linkTarget"] = (f"urn:uuid:{guid_of(a.id)}" for a in ends)
+            if link.note:
+                item["an:note"] = link.note
+            self.out.write((",\n      " if written + links else "\n      ") + self.dumps(item))
+            links += 1
+        return links
 
 
 def _times(created: str | None, modified: str | None) -> dict:

@@ -77,8 +77,13 @@ def _fmt(value: float | None) -> str:
 def report_blocks(data: ReportData, charts: list[tuple[str, str, str]]) -> list[Block]:
     """The report in reading order. ``charts`` holds ``(id, title, svg)`` for each chart."""
     colors = {lb.name: lb.color for lb in data.labels}
-    svg = {cid: (title, s) for cid, title, s in charts}
-    blocks: list[Block] = [
+    return [*_document_blocks(data), *_figure_blocks(data), *_actor_blocks(data), *_chart_blocks(data, charts, colors),
+            *_span_blocks(data, colors)]
+
+
+def _document_blocks(data: ReportData) -> list[Block]:
+    """The title, what was compared, and the table of documents."""
+    return [
         Heading(1, f"Comparison report: {Path(data.project).stem}"),
         Para(f"{len(data.documents)} document{'s' if len(data.documents) != 1 else ''}, "
              f"{data.annotation_count} annotations, {len(data.figures)} linked pairs compared. "
@@ -87,37 +92,52 @@ def report_blocks(data: ReportData, charts: list[tuple[str, str, str]]) -> list[
         Table("documents", (("Title", 33), ("Source", 16), ("Date", 13), ("URL", 27), ("Spans", 11)),
               [(esc(d.title), esc(d.source), esc(d.published or ""), _link(d.url),
                 str(sum(data.label_counts[d.id].values()))) for d in data.documents]),
-        Heading(2, "Figures side by side"),
     ]
-    if data.figures:
-        rows = []
-        for f in data.figures:
-            d = f.discrepancy
-            word = d.verdict or ("differs" if d.differs else "compatible")  # the one verdict every view shows
-            verdict = f"<b>{esc(word)}</b>" if d.differs else esc(word)
-            rows.append((f"<b>{esc(data.title_of(d.left.document))}</b><br>{context_html(f.left_context)}",
-                         esc(d.left_value),
-                         f"<b>{esc(data.title_of(d.right.document))}</b><br>{context_html(f.right_context)}",
-                         esc(d.right_value),
-                         f"{verdict}<br><small>{esc(d.kind)} · {esc(d.link.type)} · {esc(d.explanation)}</small>"))
-        blocks.append(Table("discrepancies", (("Left: document and sentence", 30), ("Reading", 12),
-                                              ("Right: document and sentence", 30), ("Reading", 12),
-                                              ("Verdict", 16)), rows))
-    else:
+
+
+def _figure_blocks(data: ReportData) -> list[Block]:
+    """Linked figures and names side by side, each with its verdict."""
+    blocks: list[Block] = [Heading(2, "Figures side by side")]
+    if not data.figures:
         blocks.append(Para("No linked Figures or Actor names to compare in these documents."))
-    blocks.append(Heading(2, "Claims by actor"))
-    if data.actors:
-        width = max(8, 70 // max(1, len(data.sources)))
-        blocks.append(Table("actor-matrix", (("Actor", 30), *((s, width) for s in data.sources)),
-                            [(esc(r.actor.name) + (f"<br><small>also: {esc(', '.join(r.actor.names[1:]))}</small>"
-                                                   if len(r.actor.names) > 1 else ""),
-                              *(str(r.count(s)) for s in data.sources)) for r in data.actors]))
-        rows = [(esc(r.actor.name), esc(source), esc(data.title_of(c.document)), esc(c.quote))
-                for r in data.actors for source in data.sources for c in r.by_source.get(source, ())]
-        blocks.append(Table("actor-claims", (("Actor", 18), ("Source", 14), ("Document", 22), ("Claim", 46)), rows))
-    else:
+        return blocks
+    rows = []
+    for f in data.figures:
+        d = f.discrepancy
+        word = d.verdict or ("differs" if d.differs else "compatible")  # the one verdict every view shows
+        verdict = f"<b>{esc(word)}</b>" if d.differs else esc(word)
+        rows.append((f"<b>{esc(data.title_of(d.left.document))}</b><br>{context_html(f.left_context)}",
+                     esc(d.left_value),
+                     f"<b>{esc(data.title_of(d.right.document))}</b><br>{context_html(f.right_context)}",
+                     esc(d.right_value),
+                     f"{verdict}<br><small>{esc(d.kind)} · {esc(d.link.type)} · {esc(d.explanation)}</small>"))
+    blocks.append(Table("discrepancies", (("Left: document and sentence", 30), ("Reading", 12),
+                                          ("Right: document and sentence", 30), ("Reading", 12),
+                                          ("Verdict", 16)), rows))
+    return blocks
+
+
+def _actor_blocks(data: ReportData) -> list[Block]:
+    """How many claims each actor makes in each source, and those claims."""
+    blocks: list[Block] = [Heading(2, "Claims by actor")]
+    if not data.actors:
         blocks.append(Para("No claims are linked to actors (\u201csaid by\u201d links) in these documents."))
-    blocks.append(Heading(2, "Charts"))
+        return blocks
+    width = max(8, 70 // max(1, len(data.sources)))
+    blocks.append(Table("actor-matrix", (("Actor", 30), *((s, width) for s in data.sources)),
+                        [(esc(r.actor.name) + (f"<br><small>also: {esc(', '.join(r.actor.names[1:]))}</small>"
+                                               if len(r.actor.names) > 1 else ""),
+                          *(str(r.count(s)) for s in data.sources)) for r in data.actors]))
+    rows = [(esc(r.actor.name), esc(source), esc(data.title_of(c.document)), esc(c.quote))
+            for r in data.actors for source in data.sources for c in r.by_source.get(source, ())]
+    blocks.append(Table("actor-claims", (("Actor", 18), ("Source", 14), ("Document", 22), ("Claim", 46)), rows))
+    return blocks
+
+
+def _chart_blocks(data: ReportData, charts: list[tuple[str, str, str]], colors: dict[str, str]) -> list[Block]:
+    """The charts that were drawn, in a fixed order, and the agreement per label with what it measures."""
+    svg = {cid: (title, s) for cid, title, s in charts}
+    blocks: list[Block] = [Heading(2, "Charts")]
     for cid in ("labels-documents", "labels-sources", "actors", "activity", "agreement"):
         if cid in svg:
             blocks.append(Chart(cid, *svg[cid]))
@@ -128,16 +148,21 @@ def report_blocks(data: ReportData, charts: list[tuple[str, str, str]]) -> list[
                               _fmt(v["alpha_u"])) for label, v in data.agreement.items()]))
         blocks.append(Para(f"Agreement between {esc(a)} and {esc(b)}: span F1 counts spans with the same label "
                            "and the same (exact) or overlapping bounds; unitizing alpha also charges gaps."))
-    blocks.append(Heading(2, "Quoted spans"))
-    if data.spans:
-        blocks.append(Table("spans", (("Document", 18), ("Label", 12), ("Quote in its sentence", 42),
-                                      ("Annotator", 13), ("Note", 15)),
-                            [(esc(data.title_of(s.annotation.document)),
-                              _chip(colors.get(s.annotation.label, "#888888"), s.annotation.label),
-                              context_html(s.context), esc(s.annotation.annotator), esc(s.annotation.note))
-                             for s in data.spans]))
-    else:
+    return blocks
+
+
+def _span_blocks(data: ReportData, colors: dict[str, str]) -> list[Block]:
+    """Every quoted span in its sentence."""
+    blocks: list[Block] = [Heading(2, "Quoted spans")]
+    if not data.spans:
         blocks.append(Para("No annotations in these documents."))
+        return blocks
+    blocks.append(Table("spans", (("Document", 18), ("Label", 12), ("Quote in its sentence", 42),
+                                  ("Annotator", 13), ("Note", 15)),
+                        [(esc(data.title_of(s.annotation.document)),
+                          _chip(colors.get(s.annotation.label, "#888888"), s.annotation.label),
+                          context_html(s.context), esc(s.annotation.annotator), esc(s.annotation.note))
+                         for s in data.spans]))
     return blocks
 
 

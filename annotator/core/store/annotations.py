@@ -5,17 +5,20 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress
+from operator import attrgetter
 
 from annotator.core.errors import InputError, NotFoundError, SpanError
-from annotator.core.model import STATUSES, Annotation, Annotator
-from annotator.core.store.base import _ANN_COLUMNS, StoreBase, _translate
+from annotator.core.model import ANNOTATION_FIELDS, EXCHANGED_FIELDS, STATUSES, Annotation, Annotator
+from annotator.core.store.base import _ANN_COLUMNS, StoreBase, _translate, sql_columns
 from annotator.core.timeutil import now
 
-#: The annotation fields of the exchange formats, in their order (review fields are not exchanged).
-_SET_COLUMNS = ("id", "document", "label", "start", '"end"', "quote", "annotator", "note", "status", "created",
-                "modified")
+#: An annotation's values in the order of :data:`_ANN_COLUMNS`, read by field name.
+_values = attrgetter(*ANNOTATION_FIELDS)
+#: Fields that never need the CSV formula escaping: the offsets (numbers) and the status (one of three plain
+#: words, by a CHECK constraint).
+_NOT_ESCAPED = frozenset({"start", "end", "status"})
 #: Page cache (KiB) of a bulk load (:meth:`AnnotationsMixin.bulk_annotation_load`).
 BULK_CACHE_KIB = 65536
 #: Most ids one ``IN (...)`` query binds (old SQLite builds allow 999 parameters).
@@ -64,6 +67,14 @@ def _escaped(column: str, chars: str) -> str:
         return column
     codes = ", ".join(str(ord(c)) for c in chars)
     return f"CASE WHEN unicode({column}) IN ({codes}) THEN '''' || {column} ELSE {column} END"
+
+
+def _export_columns(fields: Sequence[str], escape: str) -> list[str]:
+    """The SQL of ``fields``' columns of ``annotations a``, text cells with the CSV formula escaping of ``escape``."""
+    unknown = set(fields) - set(ANNOTATION_FIELDS)
+    if unknown:
+        raise ValueError(f"an annotation has no field {sorted(unknown)[0]!r}")
+    return [sql_columns([f], "a") if f in _NOT_ESCAPED else _escaped(sql_columns([f], "a"), escape) for f in fields]
 
 
 class _InsertedIds:
@@ -134,15 +145,14 @@ class AnnotationsMixin(StoreBase):
         status: str = "pending",
         created: str | None = None,
         modified: str | None = None,
-        text: str | None = None,
         origin: str = "",
     ) -> Annotation:
         """Tag ``[start, end)`` of ``document`` with ``label``; the quote is taken from the text.
 
-        ``text``: the document's text, when the caller already holds it (a window showing it), which
-        saves reading a long text from the project for each tag; it is used only if its length is the
-        stored one. ``origin``: where the tag came from when not tagged by hand ("suggested: ...").
+        A text read lately (a window showing it) is not read again: that keeps a tag in a long document
+        cheap. ``origin``: where the tag came from when not tagged by hand ("suggested: ...").
         """
+        text = self._texts.get(document)
         if text is not None and len(text) != self.document(document).length:
             text = None
         quote = self.check_span(document, start, end, text)
@@ -181,28 +191,23 @@ class AnnotationsMixin(StoreBase):
             self._insert_annotations(anns)
 
     def _insert_annotations(self, anns: Iterable[Annotation]) -> None:
-        self.db.conn.executemany(
-            f"INSERT INTO annotations ({_ANN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (a.id, a.document, a.label, a.start, a.end, a.quote, a.annotator, a.note, a.status, a.created,
-                 a.modified, a.reviewer, a.reviewed, a.review_note, a.origin)
-                for a in anns
-            ),
-        )
+        marks = ", ".join("?" * len(ANNOTATION_FIELDS))
+        self.db.conn.executemany(f"INSERT INTO annotations ({_ANN_COLUMNS}) VALUES ({marks})", map(_values, anns))
 
     def insert_annotation_rows(self, rows: Iterable[tuple]) -> None:
         """Insert already-validated annotations given as plain tuples (batched imports).
 
-        A row holds ``id, document, label, start, end, quote, annotator, note,
-        status, created, modified``; the review fields start empty. Annotators
+        A row holds the values of :data:`~annotator.core.model.EXCHANGED_FIELDS`
+        in that order; the other fields (review, origin) start empty. Annotators
         and labels must exist.
         """
-        marks = ", ".join("?" * len(_SET_COLUMNS))
+        marks = ", ".join("?" * len(EXCHANGED_FIELDS))
         if self._bulk_ids is not None:
             rows = list(rows)
-            self._bulk_ids.add([row[0] for row in rows])
+            self._bulk_ids.add([row[EXCHANGED_FIELDS.index("id")] for row in rows])
         with self.transaction():
-            self.db.conn.executemany(f"INSERT INTO annotations ({', '.join(_SET_COLUMNS)}) VALUES ({marks})", rows)
+            self.db.conn.executemany(f"INSERT INTO annotations ({sql_columns(EXCHANGED_FIELDS)}) VALUES ({marks})",
+                                     rows)
 
     @contextlib.contextmanager
     def bulk_annotation_load(self, indexes: bool = True) -> Iterator[None]:
@@ -327,25 +332,27 @@ class AnnotationsMixin(StoreBase):
         with_document: bool = False,
         escape: str = "",
         size: int = 1000,
+        fields: Sequence[str] = EXCHANGED_FIELDS,
     ) -> Iterator[list[tuple]]:
         """Stream an export selection's annotations in reading order, as lists of up to ``size`` plain tuples.
 
-        A row holds ``id, document, label, start, end, quote, annotator, note,
-        status, created, modified``; ``with_document`` adds the document's title
-        and source after its id. A text cell that begins with one of the
-        characters of ``escape`` comes back prefixed with ``'`` (the CSV formula
-        escaping, done here so rows can go straight to ``csv.writer``). No
-        :class:`Annotation` is built, so a million rows stream quickly.
+        A row holds the values of ``fields`` (annotation field names; by default
+        :data:`~annotator.core.model.EXCHANGED_FIELDS`), in that order;
+        ``with_document`` adds the document's title and source after the
+        ``document`` field, which ``fields`` must then name. A text cell that
+        begins with one of the characters of ``escape`` comes back prefixed with
+        ``'`` (the CSV formula escaping, done here so rows can go straight to
+        ``csv.writer``). No :class:`Annotation` is built, so a million rows
+        stream quickly.
         """
-        columns = [f"a.{c}" for c in _SET_COLUMNS]
-        # The status is one of three plain words (a CHECK constraint): it never needs escaping.
-        columns = [c if c in ("a.start", 'a."end"', "a.status") else _escaped(c, escape) for c in columns]
-        where, params = _selection_sql("a", documents, annotator, status)
         if not with_document:
+            columns = _export_columns(fields, escape)
+            where, params = _selection_sql("a", documents, annotator, status)
             sql = f"SELECT {', '.join(columns)} FROM annotations a"
             yield from self._row_batches(sql, where, params, ' ORDER BY a.document, a.start, a."end", a.id', size)
             return
-        for _cells, rows in self.document_row_batches(documents, annotator, status, escape=escape, size=size):
+        for _cells, rows in self.document_row_batches(documents, annotator, status, escape=escape, size=size,
+                                                      fields=fields):
             yield rows
 
     def document_row_batches(
@@ -356,21 +363,23 @@ class AnnotationsMixin(StoreBase):
         *,
         escape: str = "",
         size: int = 1000,
+        fields: Sequence[str] = EXCHANGED_FIELDS,
         marker: str | None = None,
     ) -> Iterator[tuple[tuple[str, str, str], list[tuple]]]:
         """:meth:`annotation_row_batches` with the document's cells, a document at a time (in id order).
 
         Yields ``((id, title, source), rows)``, the three cells escaped like the
-        rows. A row holds the document's three cells after the annotation's id;
-        with ``marker``, that one value in their place (the CSV export writes
-        the three cells into the text once per batch).
+        rows; ``fields`` must name ``document``. A row holds the document's
+        three cells in the place of that field; with ``marker``, that one value
+        instead (the CSV export writes the three cells into its text once per
+        batch).
         """
         # One query per document, its title and source bound as values: no join with the documents for
         # each of a million rows (a tenth of the CSV export's time), and the same order (document ids
         # sort alike in SQLite and Python: UTF-8 bytes order like code points).
-        columns = [f"a.{c}" for c in _SET_COLUMNS]
-        columns = [c if c in ("a.start", 'a."end"', "a.status") else _escaped(c, escape) for c in columns]
-        columns[1:2] = ["?"] if marker is not None else [columns[1], "?", "?"]
+        columns = _export_columns(fields, escape)
+        at = list(fields).index("document")
+        columns[at : at + 1] = ["?"] if marker is not None else [columns[at], "?", "?"]
         where, params = _selection_sql("a", documents, annotator, status)
         sql = f"SELECT {', '.join(columns)} FROM annotations a"
         docs = None if documents is None else set(documents)

@@ -14,6 +14,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
@@ -30,26 +31,28 @@ from annotator.core.errors import (
     ProjectLockedError,
     ReadOnlyProjectError,
 )
-from annotator.core.model import Label
-from annotator.core.paths import resources_dir
+from annotator.core.model import ANNOTATION_FIELDS, Document, Label
+from annotator.core.scheme import default_scheme
 from annotator.core.store.files import SQLITE_MAGIC, FileGuard  # noqa: F401 (SQLITE_MAGIC re-exported)
 from annotator.core.timeutil import now
 
 #: Colours given to new labels, in order, after the four defaults (Okabe–Ito palette).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
-_ANN_COLUMNS = (
-    'id, document, label, start, "end", quote, annotator, note, status, created, modified, reviewer, reviewed, review_note'
-    ", origin"
-)
-_DOC_COLUMNS = "id, title, source, published, url, length, added, language"
+#: Column names that are SQL keywords, quoted wherever a query names them.
+_KEYWORDS = frozenset({"end"})
 
 
-def load_scheme(path: Path | None = None) -> list[Label]:
-    """Read a label scheme file (``resources/labels.json`` by default)."""
-    from annotator.core.formats.scheme import read_scheme_file
+def sql_columns(names: Iterable[str], table: str = "") -> str:
+    """The columns ``names`` as an SQL list (``id, label, "end"``), each prefixed with ``table.`` when given."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(prefix + (f'"{n}"' if n in _KEYWORDS else n) for n in names)
 
-    return read_scheme_file(path or resources_dir() / "labels.json")
+
+#: Every column of an annotation, in the order of :class:`~annotator.core.model.Annotation`'s fields.
+_ANN_COLUMNS = sql_columns(ANNOTATION_FIELDS)
+#: A document's columns (its text is kept apart, in ``document_texts``), in the order of its fields.
+_DOC_COLUMNS = sql_columns(f.name for f in fields(Document) if f.name != "text")
 
 
 def _writable(path: Path) -> bool:
@@ -97,6 +100,9 @@ class StoreBase:
         #: True when :meth:`open` created this project file (see :meth:`discard`).
         self.created = False
         self._guard = guard
+        #: The texts read last, by document id (a document's id is its text's hash, so an entry never goes
+        #: stale): tagging in a long document does not read its text from the project again for each tag.
+        self._texts: dict[str, str] = {}
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -178,7 +184,7 @@ class StoreBase:
             store._configure()
             mig.migrations.apply(store.db)
             with store.db.atomic():
-                for label in scheme if scheme is not None else load_scheme():
+                for label in scheme if scheme is not None else default_scheme():
                     store._insert_label(label)
                 store.db["meta"].insert({"key": "created", "value": now()})
             guard.attach_wal(created=True)  # the first writes made the -wal and -shm

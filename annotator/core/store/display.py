@@ -12,19 +12,23 @@ from collections.abc import Iterable
 from functools import partial
 
 from annotator.core.model import SpanRow
+from annotator.core.store.base import sql_columns
 
-_SPAN_COLUMNS = 'id, label, start, "end", annotator, status'
+_SPAN_COLUMNS = sql_columns(SpanRow._fields)
 
-#: Columns of the annotation list, in display order, with the SQL that sorts by each.
-LIST_COLUMNS = ("Document", "Label", "Quote", "Annotator", "Note", "Status")
-_LIST_SORT = {
-    0: "d.title COLLATE NOCASE",
-    1: "a.label COLLATE NOCASE",
-    2: "a.quote COLLATE NOCASE",
-    3: "a.annotator COLLATE NOCASE",
-    4: "a.note COLLATE NOCASE",
-    5: "a.status",
+#: The annotation list's columns in display order, by what each holds, with the SQL that sorts by it.
+#: (Their titles are the window's: ``annotator.gui.views.annotation_model``.)
+_SORT_SQL = {
+    "document": "d.title COLLATE NOCASE",
+    "label": "a.label COLLATE NOCASE",
+    "quote": "a.quote COLLATE NOCASE",
+    "annotator": "a.annotator COLLATE NOCASE",
+    "note": "a.note COLLATE NOCASE",
+    "status": "a.status",
 }
+#: What the list's columns hold, in display order: a ``column`` argument below is an index into it.
+LIST_COLUMNS = tuple(_SORT_SQL)
+_LIST_SORT = dict(enumerate(_SORT_SQL.values()))
 #: The list's default order (and the tie-break of every other): document, then reading position.
 _LIST_DEFAULT = 'a.document, a.start, a."end", a.id'
 #: Ids per query when fetching rows by id (well under SQLite's variable limit).

@@ -12,6 +12,9 @@ from annotator.core.store.base import _DOC_COLUMNS, StoreBase
 from annotator.core.text import document_id, normalize
 from annotator.core.timeutil import now
 
+#: How many document texts a store keeps after reading them (the two panes, and a little more).
+TEXTS_KEPT = 4
+
 
 @dataclass(frozen=True)
 class DocumentSnapshot:
@@ -95,6 +98,10 @@ class DocumentsMixin(StoreBase):
         rows = self._read("SELECT text FROM document_texts WHERE id = ?", [doc_id])
         if not rows:
             raise NotFoundError(f"There is no document {doc_id} in this project.")
+        self._texts.pop(doc_id, None)
+        self._texts[doc_id] = rows[0][0]
+        while len(self._texts) > TEXTS_KEPT:
+            del self._texts[next(iter(self._texts))]
         return rows[0][0]
 
     def document_slice(self, doc_id: str, start: int, end: int) -> tuple[int, str]:

@@ -7,8 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 
 from annotator.core.errors import InputError
-from annotator.core.model import Annotation
-from annotator.core.store.base import _ANN_COLUMNS, StoreBase, _translate
+from annotator.core.model import ANNOTATION_FIELDS, Annotation
+from annotator.core.store.base import StoreBase, _translate, sql_columns
 
 #: Characters of context shown on each side of a hit.
 CONTEXT = 60
@@ -75,7 +75,7 @@ class SearchMixin(StoreBase):
         """Annotations whose quote or note contains ``query``'s words (as a phrase)."""
         try:
             rows = self.db.conn.execute(
-                f"SELECT {', '.join('a.' + c.strip() for c in _ANN_COLUMNS.split(','))} FROM annotation_search s "
+                f"SELECT {sql_columns(ANNOTATION_FIELDS, 'a')} FROM annotation_search s "
                 "JOIN annotations a ON a.rowid = s.rowid WHERE annotation_search MATCH ? "
                 'ORDER BY a.document, a.start LIMIT ?',
                 [fts_query(query), limit],

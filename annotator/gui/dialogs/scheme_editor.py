@@ -1,6 +1,6 @@
 """Edit > Label scheme…: add, rename, recolour, re-key, describe, reorder and delete labels; share schemes.
 
-Every change is a command of :mod:`annotator.gui.scheme_commands` run through
+Every change is a command of :mod:`annotator.gui.commands.scheme` run through
 ``session.perform``, so it lands on the window's undo stack (the dialog has
 its own Undo/Redo buttons and Ctrl+Z too, since the window's shortcuts do not
 reach a modal dialog). The table is rebuilt from the store whenever the
@@ -38,7 +38,7 @@ from annotator.core.fileio import atomic_writer
 from annotator.core.formats.scheme import read_scheme_file, write_scheme
 from annotator.core.model import Label
 from annotator.gui.dialogs.file_dialogs import open_file, save_file
-from annotator.gui.scheme_commands import (
+from annotator.gui.commands.scheme import (
     AddLabel,
     DeleteLabel,
     EditLabel,
@@ -90,18 +90,43 @@ class SchemeEditor(QDialog):
         self.setWindowTitle("Label scheme")
         self._loading = False
         self._connected = False
+        self.table = self._build_table()
+        side = self._build_buttons()
+        self.message = QLabel(self)
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.addWidget(self.table, 1)
+        top.addLayout(side)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(self._build_bottom_row())
+        self.resize(720, 380)
+        self._wire()
+        self._connect_session()
+        self.refresh()
 
-        self.table = QTableWidget(0, len(HEADERS), self)
-        self.table.setObjectName("labels")
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
+    def _build_table(self) -> QTableWidget:
+        table = QTableWidget(0, len(HEADERS), self)
+        table.setObjectName("labels")
+        table.setHorizontalHeaderLabels(HEADERS)
+        table.verticalHeader().hide()
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = table.horizontalHeader()
         for column in (COLOR, NAME, KEY, COUNT):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        self.delete_action = QAction("Delete label", table)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        table.addAction(self.delete_action)
+        return table
 
+    def _build_buttons(self) -> QVBoxLayout:
+        """The column of buttons beside the table (:attr:`BUTTONS`), in :attr:`buttons` by name."""
         self.buttons: dict[str, QPushButton] = {}
         side = QVBoxLayout()
         for key, text, tip in self.BUTTONS:
@@ -116,17 +141,11 @@ class SchemeEditor(QDialog):
         side.addStretch(1)
         self.buttons["up"].setShortcut(QKeySequence("Alt+Up"))
         self.buttons["down"].setShortcut(QKeySequence("Alt+Down"))
-        self.delete_action = QAction("Delete label", self.table)
-        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.table.addAction(self.delete_action)
+        return side
 
-        self.message = QLabel(self)
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        stack = session.undo_stack
+    def _build_bottom_row(self) -> QHBoxLayout:
+        """Undo and Redo (the window's own stack: an edit here is undone like any other), then Close."""
+        stack = self.session.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.redo_action = stack.createRedoAction(self, "&Redo")
@@ -142,19 +161,7 @@ class SchemeEditor(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
         bottom.addWidget(close)
-
-        top = QHBoxLayout()
-        top.addWidget(self.table, 1)
-        top.addLayout(side)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(bottom)
-        self.resize(720, 380)
-
-        self._wire()
-        self._connect_session()
-        self.refresh()
+        return bottom
 
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:

@@ -1,6 +1,6 @@
 """The annotation list dock: every annotation, filterable by label and text; double-click jumps to it.
 
-The model (:mod:`annotator.gui.models`) filters and sorts in SQL and reads a page of rows as it scrolls into
+The model (:mod:`annotator.gui.views.annotation_model`) filters and sorts in SQL and reads a page of rows as it scrolls into
 view, never the whole list, so the dock opens and follows edits quickly on a project of a million annotations.
 """
 
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
 
-from annotator.gui.models import ANNOTATION_ID_ROLE, AnnotationTableModel
+from annotator.gui.views.annotation_model import ANNOTATION_ID_ROLE, AnnotationTableModel
 
 
 #: How long the list waits before following the selected span (see :meth:`AnnotationListDock.follow`).

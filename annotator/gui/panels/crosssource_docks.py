@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.crosssource import VERDICT_MARKS, Discrepancy, claims_by_actor, discrepancies
-from annotator.gui.commands import short_quote
+from annotator.gui.commands.annotations import short_quote
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 

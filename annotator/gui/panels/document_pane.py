@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from annotator.core.model import Document
-from annotator.gui.document_view import DocumentView
+from annotator.gui.views.document_view import DocumentView
 
 
 def document_caption(doc: Document) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from annotator.core.occurrences import find_all
 
@@ -81,8 +81,6 @@ class FindBar(QWidget):
             self._show()
 
     def _on_return(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
         shift = QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier
         self.step(-1 if shift else +1)
 

@@ -20,7 +20,7 @@ from annotator.core.report import gather
 from annotator.core.report.charts import DARK, LIGHT, activity_chart, agreement_chart, labels_chart, quiet_glyphs
 from annotator.core.report.data import ReportData
 from annotator.gui import theme
-from annotator.gui.commands import short_quote
+from annotator.gui.commands.annotations import short_quote
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Milliseconds between the last change and the redraw.

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.review import ReviewGroup, categorize_many
-from annotator.gui.commands import short_quote
-from annotator.gui.span_display import CATEGORY_NAMES
+from annotator.gui.commands.annotations import short_quote
+from annotator.gui.views.span_display import CATEGORY_NAMES
 
 #: Glyphs that tell the categories apart in the list without relying on colour.
 CATEGORY_MARKS = {"agreed": "=", "label_conflict": "≠", "boundary_conflict": "↔", "only": "∅"}

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
-from annotator.gui.commands import short_quote
+from annotator.gui.commands.annotations import short_quote
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 

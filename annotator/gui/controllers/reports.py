@@ -1,90 +1,52 @@
 """Reports, theme and help in the window: the Reports dock, File > Export report…, View > Theme, Help > User guide.
 
 :class:`Reports` owns the Reports dock and the theme controller; the main
-window calls :meth:`Reports.install` once its menus exist, and the wiring of
-these pieces lives in :meth:`Reports._connect_signals`.
+window docks them, puts their entries in its menus and connects them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QProgressDialog
 
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.report import blocks_for, gather, report_title
 from annotator.core.report.html import render_html
 from annotator.core.fileio import atomic_writer
-from annotator.gui import accessibility
-from annotator.gui import actions as A
+from annotator.core.store import Store
 from annotator.gui.background import run_in_background
 from annotator.gui.dialogs.guide import FIRST_RUN_HINT, GuideDialog
 from annotator.gui.panels.reports_dock import ReportsDock
+from annotator.gui.report_pdf import write_pdf
 from annotator.gui.theme import ThemeController
+from annotator.gui.window.pane_state import PaneState
+from annotator.gui.window.status import Status
 
 ON_SCREEN, EVERYTHING = "The documents on screen", "Every document in the project"
 
 
 class Reports:
-    def __init__(self, window):
-        self.window = window
-        self.session = window.session
-        self.dock = ReportsDock(self.session, window)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        window.tabifyDockWidget(window.dock, self.dock)
-        self.dock.hide()
-        self.theme = ThemeController(window.settings, window)
-        for pane in window.panes:
+    """The Reports dock, the theme, the user guide and File > Export report…."""
+
+    def __init__(self, session, panes: PaneState, status: Status, settings: QSettings):
+        self.session = session
+        self.panes = panes
+        self.status = status
+        self.parent = status.dialog_parent
+        self.dock = ReportsDock(session, self.parent)
+        self.theme = ThemeController(settings, self.parent)
+        for pane in panes.panes:
             pane.view.setPlaceholderText(FIRST_RUN_HINT)
 
-    def install(self, file_menu, view_menu, analyse_menu, help_menu) -> None:
-        """Add the menu entries (the main window's menus exist by now) and connect them."""
-        a = self.window.actions
-        items = file_menu.actions()
-        after = next((i for i, act in enumerate(items) if act is a[A.EXPORT_CSV]), None)
-        if after is not None and after + 1 < len(items):  # with the other exports
-            file_menu.insertAction(items[after + 1], a[A.EXPORT_REPORT])
-        else:
-            file_menu.addAction(a[A.EXPORT_REPORT])
-        view_menu.addAction(self.dock.toggleViewAction())
-        view_menu.addSeparator()
-        view_menu.addAction(a[A.NEXT_AREA])
-        view_menu.addAction(a[A.PREVIOUS_AREA])
-        view_menu.addMenu(self.theme.menu(view_menu))
-        analyse_menu.addSeparator()
-        analyse_menu.addAction(a[A.REPORTS])
-        help_menu.insertAction(a[A.SHORTCUTS], a[A.USER_GUIDE])
-        self._connect_signals()
-        accessibility.install(self.window)
-
-    def _connect_signals(self) -> None:
-        a, w = self.window.actions, self.window
-        a[A.REPORTS].triggered.connect(self.show_reports)
-        a[A.EXPORT_REPORT].triggered.connect(self.export_report)
-        a[A.USER_GUIDE].triggered.connect(self.show_guide)
-        self.dock.annotation_activated.connect(w.jump_to_annotation)
-        self.dock.pair_activated.connect(w.cross.show_pair)
-
-    def show_reports(self) -> None:
-        self.dock.show()
-        self.dock.raise_()
-        w = self.window
-        if w.dockWidgetArea(self.dock) in (Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea):
-            # Leave the panes most of the height, on a small screen too.
-            height = min(self.dock.height(), max(self.dock.minimumSizeHint().height(), int(w.height() * 0.4)))
-            w.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
-        self.dock.tabs.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
     def show_guide(self) -> None:
-        GuideDialog(self.window).exec()
+        GuideDialog(self.parent).exec()
 
     # ------------------------------------------------------------------ export
     def _write_pdf(self, blocks, path: str, title: str) -> int:
         """Qt draws the PDF in this (the GUI) thread; a progress dialog with Cancel keeps the window answering."""
-        from annotator.gui.report_pdf import write_pdf
-
-        dialog = QProgressDialog("Drawing the PDF report…", "Cancel", 0, 100, self.window)
+        dialog = QProgressDialog("Drawing the PDF report…", "Cancel", 0, 100, self.parent)
         dialog.setObjectName("report_progress")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
@@ -103,24 +65,22 @@ class Reports:
 
     def _documents(self) -> list[str] | None:
         """Which documents to report on: asked when the project holds more than the two on screen."""
-        w = self.window
-        shown = list(dict.fromkeys(d for d in (w.pane_document(i) for i in range(len(w.panes))) if d))
+        shown = self.panes.shown()
         total = len(self.session.store.documents())
         if total <= len(shown) or not shown:
             return []
-        choice, ok = QInputDialog.getItem(w, "Export report", "Report on:", [ON_SCREEN, EVERYTHING], 0, False)
+        choice, ok = QInputDialog.getItem(self.parent, "Export report", "Report on:", [ON_SCREEN, EVERYTHING], 0, False)
         if not ok:
             return None
         return shown if choice == ON_SCREEN else []
 
     def export_report(self) -> None:
         """File > Export report…: gather and lay out in the background; a PDF is then drawn here by Qt."""
-        w = self.window
         docs = self._documents()
         if docs is None:
             return
         default = str(Path(self.session.store.path).with_name(Path(self.session.store.path).stem + "-report.html"))
-        path, chosen = QFileDialog.getSaveFileName(w, "Export report", default, "Web page (*.html);;PDF (*.pdf)")
+        path, chosen = QFileDialog.getSaveFileName(self.parent, "Export report", default, "Web page (*.html);;PDF (*.pdf)")
         if not path:
             return
         if Path(path).suffix.lower() not in (".html", ".htm", ".pdf"):
@@ -128,8 +88,6 @@ class Reports:
         project = self.session.store.path
 
         def job(progress):
-            from annotator.core.store import Store
-
             progress(0, None, "Gathering the report…")
             store = Store.open(project, create=False, readonly=True)
             try:
@@ -138,7 +96,7 @@ class Reports:
                 store.close()
 
         try:
-            data = run_in_background(w, "Exporting report", job)
+            data = run_in_background(self.parent, "Exporting report", job)
             blocks = blocks_for(data)  # charts here: matplotlib's settings are shared with the Reports dock
             if path.lower().endswith(".pdf"):
                 pages = self._write_pdf(blocks, path, report_title(data))
@@ -148,9 +106,9 @@ class Reports:
                     fh.write(render_html(blocks, report_title(data)))
                 what = "one page"
         except CancelledError:
-            w.statusBar().showMessage("Report cancelled; nothing was written.", 6000)
+            self.status.show("Report cancelled; nothing was written.", 6000)
             return
         except AnnotatorError as exc:
-            w.show_error(str(exc))
+            self.status.error(str(exc))
             return
-        w.statusBar().showMessage(f"Report on {len(data.documents)} documents written to {path} ({what}).", 8000)
+        self.status.show(f"Report on {len(data.documents)} documents written to {path} ({what}).", 8000)

@@ -16,11 +16,13 @@ from annotator.core.occurrences import whole_word_occurrences
 from annotator.core.text import normalize, title_from_text
 from annotator.gui.dialogs.file_dialogs import open_files
 from annotator.gui.background import BackgroundJobError, run_in_background
-from annotator.gui.commands import DeleteDocument, EditDocument, TagAll, short_quote
+from annotator.gui.commands.annotations import AddDocuments, DeleteDocument, EditDocument, TagAll, short_quote
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
 from annotator.gui.panels.find_bar import FindBar
 from annotator.gui.panels.library_dock import DocumentDetailsDialog, LibraryDock
 from annotator.gui.panels.search_dock import SearchDock
+from annotator.gui.window.pane_state import PaneState
+from annotator.gui.window.status import Status
 
 #: Batches larger than this are read in the background behind a cancellable progress dialog.
 BACKGROUND_FROM = 3
@@ -56,12 +58,14 @@ def read_in_background(parent, paths: list[str]) -> tuple[list[Article], list[st
 
 
 class Corpus:
-    def __init__(self, window):
-        self.window = window
-        self.session = window.session
-        self.library = LibraryDock(self.session, window)
-        self.search = SearchDock(self.session, window)
-        self.find_bar = FindBar(window)
+    def __init__(self, session, panes: PaneState, status: Status):
+        self.session = session
+        self.panes = panes
+        self.status = status
+        self.parent = status.dialog_parent  # for the docks, the find bar and dialogs
+        self.library = LibraryDock(session, self.parent)
+        self.search = SearchDock(session, self.parent)
+        self.find_bar = FindBar(self.parent)
 
     def docks(self):
         return (self.library, self.search)
@@ -70,15 +74,15 @@ class Corpus:
     def add_from_dialog(self) -> None:
         """File > Add documents."""
         patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
-        paths = open_files(self.window, "Add documents", f"Articles ({patterns});;All files (*)")
+        paths = open_files(self.parent, "Add documents", f"Articles ({patterns});;All files (*)")
         if paths:
             self.add_paths(paths)
 
     def add_paths(self, paths: list[str]) -> None:
         """Read ``paths`` (in the background for many), let the analyst check the details, then add."""
-        result = read_in_background(self.window, paths)
+        result = read_in_background(self.parent, paths)
         if result is None:
-            self.window.statusBar().showMessage("Adding documents cancelled; nothing was added.", 5000)
+            self.status.show("Adding documents cancelled; nothing was added.", 5000)
             return
         self._confirm_and_add(*result)
 
@@ -86,63 +90,57 @@ class Corpus:
         """Ctrl+Shift+V: the clipboard's text as a new document."""
         text = normalize(QApplication.clipboard().text())
         if not text.strip():
-            self.window.statusBar().showMessage("The clipboard holds no text to add.", 5000)
+            self.status.show("The clipboard holds no text to add.", 5000)
             return
         self._confirm_and_add([Article(Path("clipboard"), text, title_from_text(text))], [])
 
     def _confirm_and_add(self, articles: list[Article], errors: list[str]) -> None:
-        w = self.window
-        dialog = AddDocumentsDialog(articles, errors, w)
+        """The analyst checks the titles, sources and dates; then one undoable step adds them all."""
+        dialog = AddDocumentsDialog(articles, errors, self.parent)
         if dialog.exec() != AddDocumentsDialog.DialogCode.Accepted:
             return
-        added, first = 0, None
-        store = self.session.store
-        try:
-            with store.transaction():
-                for article, meta in dialog.entries():
-                    doc, created = store.add_document(article.text, meta["title"], meta["source"],
-                                                      meta["published"], meta["url"])
-                    added += created
-                    first = first or doc.id
-        except AnnotatorError as exc:
-            w.show_error(str(exc))
+        chosen = [Article(article.path, article.text, meta["title"], meta["source"], meta["published"], meta["url"])
+                  for article, meta in dialog.entries()]
+        command = AddDocuments(self.session, chosen)
+        if not self.session.perform(command):
             return
-        self.session.documents_changed.emit()
+        result = command.result
+        docs = [item.document for item in result.items]
+        first = docs[0].id if docs else None
         shown = False
-        if first and self._may_replace(w.active_pane, first):
-            w.show_document(w.active_pane, first)
+        if first and self._may_replace(self.panes.active, first):
+            self.panes.show(self.panes.active, first)
             shown = True
-        skipped = len(articles) - added
-        w.statusBar().showMessage(f"{added} document{'s' if added != 1 else ''} added"
-                                  + (f"; {skipped} already in the project" if skipped else "")
-                                  + ("" if shown or not first else "; open it from the Library or a pane's chooser")
-                                  + ".", 8000)
+        added, skipped = len(result.created_ids), len(articles) - len(result.created_ids)
+        self.status.show(f"{added} document{'s' if added != 1 else ''} added"
+                         + (f"; {skipped} already in the project" if skipped else "")
+                         + ("" if shown or not first else "; open it from the Library or a pane's chooser")
+                         + ". Ctrl+Z takes them out again.", 8000)
 
     def _may_replace(self, pane: int, doc_id: str) -> bool:
         """Show a new document in ``pane`` only if the pane is empty or the analyst says so."""
-        w = self.window
-        current = w.pane_document(pane)
+        current = self.panes.document(pane)
         if current is None or current == doc_id:
             return True
         old = self.session.store.document(current).title
         new = self.session.store.document(doc_id).title
         side = "left" if pane == 0 else "right"
-        answer = QMessageBox.question(w, "Show the new document?",
+        answer = QMessageBox.question(self.parent, "Show the new document?",
                                       f"Show “{new}” in the {side} pane now, in place of “{old}”?")
         return answer == QMessageBox.StandardButton.Yes
 
     # --------------------------------------------------------------- library
     def open_document(self, doc_id: str, pane: int) -> None:
-        self.window.show_document(pane, doc_id)
-        self.window.focus_pane(pane)
+        self.panes.show(pane, doc_id)
+        self.panes.focus(pane)
 
     def edit_document(self, doc_id: str) -> None:
         try:
             doc = self.session.store.document(doc_id)
         except AnnotatorError as exc:
-            self.window.show_error(str(exc))
+            self.status.error(str(exc))
             return
-        dialog = DocumentDetailsDialog(doc, self.window)
+        dialog = DocumentDetailsDialog(doc, self.parent)
         if dialog.exec() != DocumentDetailsDialog.DialogCode.Accepted:
             return
         changed = {k: v for k, v in dialog.values().items() if v != getattr(doc, k)}
@@ -154,11 +152,11 @@ class Corpus:
         try:
             doc = store.document(doc_id)
         except AnnotatorError as exc:
-            self.window.show_error(str(exc))
+            self.status.error(str(exc))
             return
         n = store.annotation_counts_by_document().get(doc_id, 0)
         answer = QMessageBox.question(
-            self.window, "Delete document",
+            self.parent, "Delete document",
             f"Delete “{doc.title}” and its {n} annotation{'s' if n != 1 else ''}? You can undo this with Ctrl+Z.",
         )
         if answer == QMessageBox.StandardButton.Yes:
@@ -166,42 +164,38 @@ class Corpus:
 
     # ------------------------------------------------------------ find, search
     def find(self) -> None:
-        view = self.window.view()
+        view = self.panes.view()
         start, end = view.selection_range()
         phrase = view.text()[start:end] if 0 < end - start <= 200 and "\n" not in view.text()[start:end] else ""
         self.find_bar.open_on(view, phrase)
 
     def show_search_hit(self, doc_id: str, start: int, end: int) -> None:
-        w = self.window
-        pane = next((i for i in range(len(w.panes)) if w.pane_document(i) == doc_id), w.active_pane)
-        if w.pane_document(pane) != doc_id:
-            w.show_document(pane, doc_id)
-        w.panes[pane].view.set_selection(start, end)
-        w.focus_pane(pane)
+        pane = self.panes.show_near(doc_id)
+        self.panes.view(pane).set_selection(start, end)
+        self.panes.focus(pane)
 
     def tag_all(self, phrase: str | None = None) -> None:
         """Tag every whole-word occurrence of the phrase (the selection, or the find text) in this document
         or the whole corpus, as one undoable step."""
-        w = self.window
-        view = w.view()
+        view = self.panes.view()
         if not phrase:
             start, end = view.selection_range()
             phrase = view.text()[start:end]
         phrase = phrase.strip()
         if not phrase:
-            w.statusBar().showMessage("Select a phrase first, then Tag all occurrences.", 5000)
+            self.status.show("Select a phrase first, then Tag all occurrences.", 5000)
             return
-        labels = list(w.colors)
-        label, ok = QInputDialog.getItem(w, "Tag all occurrences", f"Tag every '{short_quote(phrase)}' as:",
+        labels = [lb.name for lb in self.session.store.labels()]
+        label, ok = QInputDialog.getItem(self.parent, "Tag all occurrences", f"Tag every '{short_quote(phrase)}' as:",
                                          labels, 0, False)
         if not ok:
             return
         scopes = ["This document", "Every document"]
-        scope, ok = QInputDialog.getItem(w, "Tag all occurrences", "Where:", scopes, 0, False)
+        scope, ok = QInputDialog.getItem(self.parent, "Tag all occurrences", "Where:", scopes, 0, False)
         if not ok:
             return
         store = self.session.store
-        doc_ids = [w.pane_document(w.active_pane)] if scope == scopes[0] else [d.id for d in store.documents()]
+        doc_ids = [self.panes.document()] if scope == scopes[0] else [d.id for d in store.documents()]
         places = []
         for doc_id in filter(None, doc_ids):
             existing = {(a.start, a.end) for a in store.annotations(document=doc_id, label=label,
@@ -209,7 +203,7 @@ class Corpus:
             places += [(doc_id, a, b) for a, b in whole_word_occurrences(store.document_text(doc_id), phrase)
                        if (a, b) not in existing]
         if not places:
-            w.statusBar().showMessage(f"Every occurrence of '{short_quote(phrase)}' is already tagged as {label}.",
+            self.status.show(f"Every occurrence of '{short_quote(phrase)}' is already tagged as {label}.",
                                       5000)
             return
         self.session.perform(TagAll(self.session, phrase, label, places))

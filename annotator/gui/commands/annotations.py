@@ -9,10 +9,15 @@ stack's first ``redo()`` call after a push is then skipped. Later failures
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core import decisions
 from annotator.core.errors import AnnotatorError
+from annotator.core.formats.documents import AddedDocuments, Article, add_documents
 from annotator.core.model import Annotation
+from annotator.core.store.documents import DocumentSnapshot
 from annotator.gui.session import AnnotationDelta
 
 
@@ -46,7 +51,7 @@ class StoreCommand(QUndoCommand):
     def _foreign_changes(self) -> bool:
         """True when another program committed since the window last looked: then this step is not replayed.
 
-        The window (:mod:`annotator.gui.durability`) then shows that program's
+        The window (:mod:`annotator.gui.controllers.durability`) then shows that program's
         changes and clears the undo history, so that no undo removes its work.
         """
         check = getattr(self.session, "foreign_changes", None)
@@ -73,19 +78,15 @@ class StoreCommand(QUndoCommand):
 class CreateAnnotation(StoreCommand):
     """Tag ``[start, end)`` of a document with a label."""
 
-    def __init__(self, session, document: str, label: str, start: int, end: int, quote: str,
-                 text: str | None = None):
+    def __init__(self, session, document: str, label: str, start: int, end: int, quote: str):
         super().__init__(session, f"Tag '{short_quote(quote)}' as {label}")
         self.args = (document, label, start, end)
-        self.document_text = text  # the text as the pane shows it: spares the store reading it again
         self.annotation: Annotation | None = None
 
     def _do(self) -> None:
         document, label, start, end = self.args
         if self.annotation is None:
-            self.annotation = self.session.store.add_annotation(document, label, start, end, self.session.user,
-                                                                text=self.document_text)
-            self.document_text = None
+            self.annotation = self.session.store.add_annotation(document, label, start, end, self.session.user)
         else:
             self.session.store.restore_annotation(self.annotation)
         self._changed(document, self.text(), AnnotationDelta(document, added=(self.annotation.id,)))
@@ -109,7 +110,7 @@ class DeleteAnnotation(StoreCommand):
         self._changed(self.annotation.document, self.text(),
                       AnnotationDelta(self.annotation.document, removed=(self.annotation.id,)))
         if self.links:
-            self.session.links_changed.emit()
+            self.session.announce_links()
 
     def _undo(self) -> None:
         store = self.session.store
@@ -120,7 +121,7 @@ class DeleteAnnotation(StoreCommand):
         self._changed(self.annotation.document, "Undo: " + self.text(),
                       AnnotationDelta(self.annotation.document, added=(self.annotation.id,)))
         if self.links:
-            self.session.links_changed.emit()
+            self.session.announce_links()
 
 
 class EditAnnotation(StoreCommand):
@@ -160,8 +161,6 @@ class ReviewCommand(StoreCommand):
         self.decision = None
 
     def _do(self) -> None:
-        from annotator.core import decisions
-
         if self.decision is None:
             self.decision = self.decide()
             self.setText(self.decision.description)
@@ -170,14 +169,12 @@ class ReviewCommand(StoreCommand):
         self._announce(self.text())
 
     def _undo(self) -> None:
-        from annotator.core import decisions
-
         decisions.undo(self.session.store, self.decision)
         self._announce("Undo: " + self.text())
 
     def _announce(self, what: str) -> None:
         for document in sorted(self.decision.documents):
-            self.session.annotations_changed.emit(document)
+            self.session.announce(document)
         self.session.saved.emit(what)
 
 
@@ -222,7 +219,7 @@ class CreateLink(StoreCommand):
         self._announce("Undo: " + self.text())
 
     def _announce(self, what: str) -> None:
-        self.session.links_changed.emit()
+        self.session.announce_links()
         self.session.saved.emit(what)
 
 
@@ -234,12 +231,12 @@ class DeleteLink(StoreCommand):
 
     def _do(self) -> None:
         self.session.store.delete_link(self.link.id)
-        self.session.links_changed.emit()
+        self.session.announce_links()
         self.session.saved.emit(self.text())
 
     def _undo(self) -> None:
         self.session.store.restore_link(self.link)
-        self.session.links_changed.emit()
+        self.session.announce_links()
         self.session.saved.emit("Undo: " + self.text())
 
 
@@ -304,13 +301,48 @@ class DeleteDocument(StoreCommand):
 
     def _do(self) -> None:
         self.snapshot = self.session.store.delete_document(self.document.id)
-        self.session.documents_changed.emit()
+        self.session.announce_documents()
         self.session.saved.emit(self.text())
 
     def _undo(self) -> None:
         self.session.store.restore_document(self.snapshot)
-        self.session.documents_changed.emit()
-        self.session.annotations_changed.emit(self.document.id)
+        self.session.announce_documents()
+        self.session.announce(self.document.id)
+        self.session.saved.emit("Undo: " + self.text())
+
+
+class AddDocuments(StoreCommand):
+    """Add articles as documents, as one undoable step however many (``core.formats.documents.add_documents``).
+
+    ``articles`` carry the title, source, date and URL to record (the Add documents dialog's, or the file's).
+    ``result`` tells, once done, which documents were created and which were already in the project; undo
+    deletes just the created ones, and redo puts them back exactly as they were (ids, dates, order).
+    """
+
+    def __init__(self, session, articles: Sequence[Article]):
+        many = len(articles) != 1
+        super().__init__(session, f"Add {len(articles)} documents" if many else
+                         f"Add document '{short_quote(articles[0].title)}'")
+        self.articles = list(articles)
+        self.result: AddedDocuments | None = None
+        self.snapshots: list[DocumentSnapshot] = []
+
+    def _do(self) -> None:
+        store = self.session.store
+        if self.result is None:
+            self.result = add_documents(store, self.articles)
+        else:
+            with store.transaction():
+                for snapshot in self.snapshots:
+                    store.restore_document(snapshot)
+        self.session.announce_documents()
+        self.session.saved.emit(self.text())
+
+    def _undo(self) -> None:
+        store = self.session.store
+        with store.transaction():
+            self.snapshots = [store.delete_document(doc_id) for doc_id in self.result.created_ids]
+        self.session.announce_documents()
         self.session.saved.emit("Undo: " + self.text())
 
 
@@ -325,12 +357,12 @@ class EditDocument(StoreCommand):
 
     def _do(self) -> None:
         self.session.store.update_document(self.document.id, **self.new)
-        self.session.documents_changed.emit()
+        self.session.announce_documents()
         self.session.saved.emit(self.text())
 
     def _undo(self) -> None:
         self.session.store.update_document(self.document.id, **self.old)
-        self.session.documents_changed.emit()
+        self.session.announce_documents()
         self.session.saved.emit("Undo: " + self.text())
 
 
@@ -363,7 +395,7 @@ class TagAll(StoreCommand):
 
     def _each_document(self, what: str) -> None:
         for document in sorted({d for d, _, _ in self.places}):
-            self.session.annotations_changed.emit(document)
+            self.session.announce(document)
         self.session.saved.emit(what)
 
 
@@ -375,10 +407,10 @@ class EditLinkNote(StoreCommand):
 
     def _do(self) -> None:
         self.session.store.set_link_note(self.link.id, self.note)
-        self.session.links_changed.emit()
+        self.session.announce_links()
         self.session.saved.emit(self.text())
 
     def _undo(self) -> None:
         self.session.store.set_link_note(self.link.id, self.link.note)
-        self.session.links_changed.emit()
+        self.session.announce_links()
         self.session.saved.emit("Undo: " + self.text())

@@ -1,6 +1,6 @@
 """Undoable edits of the label scheme: add, edit (rename, recolour, key, description), move, delete, import.
 
-Like :mod:`annotator.gui.commands`, ``_do``/``_undo`` only call Store methods
+Like :mod:`annotator.gui.commands.annotations`, ``_do``/``_undo`` only call Store methods
 (several of them inside one ``store.transaction()``, so a step lands
 completely or not at all) and then announce the change: ``labels_changed``
 always, ``annotations_changed(document)`` for every document whose
@@ -23,7 +23,7 @@ from __future__ import annotations
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, Label, Link
 from annotator.gui.actions import key_owner
-from annotator.gui.commands import StoreCommand
+from annotator.gui.commands.annotations import StoreCommand
 
 _Snapshot = tuple[Label, list[Annotation], list[Link]]
 
@@ -77,11 +77,11 @@ class SchemeCommand(StoreCommand):
     """Base of the scheme commands: one announcement helper."""
 
     def _announce(self, what: str, documents=(), links: bool = False) -> None:
-        self.session.labels_changed.emit()
+        self.session.announce_labels()
         for document in sorted(set(documents)):
-            self.session.annotations_changed.emit(document)
+            self.session.announce(document)
         if links:
-            self.session.links_changed.emit()
+            self.session.announce_links()
         self.session.saved.emit(what)
 
     def _documents_of(self, label: str) -> set[str]:

@@ -30,7 +30,7 @@ class ProjectGuard(QObject):
     def __init__(self, session: ProjectSession, parent: QWidget, open_copy: Callable[[Path], bool]):
         super().__init__(parent)
         self.session = session
-        self.window = parent
+        self.parent = parent
         self._open_copy = open_copy
         self.message: str | None = None
         self.timer = QTimer(self)
@@ -39,7 +39,6 @@ class ProjectGuard(QObject):
         self.timer.timeout.connect(self.check)
         if not session.store.readonly:
             self.timer.start()
-        session.detached.connect(self._on_detached)
 
     def stop(self) -> None:
         """The window is closing: no more checks."""
@@ -52,11 +51,12 @@ class ProjectGuard(QObject):
         try:
             self.session.store.check_files()
         except AnnotatorError as exc:
-            self._on_detached(str(exc))
+            self.stop_writing(str(exc))
             return False
         return True
 
-    def _on_detached(self, message: str) -> None:
+    def stop_writing(self, message: str) -> None:
+        """The files went away (found here, or by a commit: ``session.detached``): stop, say so once, offer a copy."""
         if self.message is not None:
             return
         self.message = message
@@ -67,7 +67,7 @@ class ProjectGuard(QObject):
 
     def offer_copy(self) -> None:
         """Ask whether to save what the window sees to a new project file, and open it if saved."""
-        box = QMessageBox(QMessageBox.Icon.Critical, "annotator", self.message or "", parent=self.window)
+        box = QMessageBox(QMessageBox.Icon.Critical, "annotator", self.message or "", parent=self.parent)
         box.setObjectName("detached_box")
         save = box.addButton("Save a copy…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
@@ -78,14 +78,14 @@ class ProjectGuard(QObject):
     def save_copy(self) -> Path | None:
         store = self.session.store
         suggested = Path(store.path).with_name(Path(store.path).stem + "-rescued.sqlite")
-        path = save_file(self.window, "Save a copy of the project", "annotator project (*.sqlite)", suggested.name,
+        path = save_file(self.parent, "Save a copy of the project", "annotator project (*.sqlite)", suggested.name,
                          fallback=suggested.parent)
         if not path:
             return None
         try:
             copy = store.save_copy(path)
         except AnnotatorError as exc:
-            QMessageBox.warning(self.window, "annotator", str(exc))
+            QMessageBox.warning(self.parent, "annotator", str(exc))
             return None
         self._open_copy(copy)
         return copy

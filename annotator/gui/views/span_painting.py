@@ -1,6 +1,6 @@
 """How a document view paints its spans: fills under the text, underline lanes and outlines over it.
 
-:class:`SpanPainting` is a mixin of :class:`annotator.gui.document_view.DocumentView`
+:class:`SpanPainting` is a mixin of :class:`annotator.gui.views.document_view.DocumentView`
 (a ``QPlainTextEdit``): ``paintEvent`` there asks :meth:`SpanPainting._span_pieces`
 for the visible line pieces of the spans and paints them with the methods here.
 It uses the view's ``_index`` (a :class:`SpanIndex`), ``_map`` (UTF-16 offsets),
@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QTextBlock, QTextLine
 
 from annotator.core.spans import SpanIndex
-from annotator.gui.reading_layout import first_line_reaching, line_leading
+from annotator.gui.views.reading_layout import first_line_reaching, line_leading
 from annotator.gui.theme import mark_color, partner_color, selected_outline
 
 #: Alpha (out of 255) of the translucent span fill.

@@ -6,9 +6,10 @@
   re-read the project, and the undo history is cleared: undoing a step of ours
   could otherwise remove or overwrite that program's work (deleting a span it
   linked to, restoring a label it changed).
-* :func:`mark_read_only` shows a banner on a read-only project and disables
-  every editing action; reading and exporting still work.
-* File > Restore from backup… (:func:`add_restore_action`) lists the rolling
+* On a read-only project the window shows a banner (:func:`read_only_message`)
+  and disables every editing action (:data:`EDITING`); reading and exporting
+  still work.
+* File > Restore from backup… (:func:`restore_from_backup`) lists the rolling
   backups with their dates and counts and restores one into a new file,
   opened in its own window; the open project is never overwritten.
 * :func:`offer_backup` is what the window says when a project cannot be opened
@@ -21,8 +22,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -39,6 +39,8 @@ from annotator.core.store.backup import Backup, list_backups, restore_backup
 from annotator.core.errors import AnnotatorError
 from annotator.gui import actions as A
 from annotator.gui import background
+from annotator.gui.window.pane_state import PaneState
+from annotator.gui.window.status import Opener, Status
 
 #: How often the window looks for other programs' commits while idle.
 POLL_MS = 1000
@@ -49,25 +51,20 @@ FOREIGN_MESSAGE = ("Another program changed this project; the window now shows i
 class ExternalChanges(QObject):
     """Notices commits by other connections and makes the window show them (see the module docstring)."""
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
+    def __init__(self, session, panes: PaneState, status: Status):
+        super().__init__(status.dialog_parent)
+        self.session = session
+        self.panes = panes
+        self.status = status
         self._version = self._read()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
         self.timer.start()
         self.stopped = False
-        window.installEventFilter(self)
-        # Read by StoreCommand before each undo and redo (annotator.gui.commands).
+        # Read by StoreCommand before each undo and redo (annotator.gui.commands.annotations).
         self.session.foreign_changes = self.changed_now
         self.session.retry_locked = self.ask_retry
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.stop()
-        return False
 
     def stop(self) -> None:
         """The window is closing: no more looks, and nothing queued is shown."""
@@ -76,7 +73,7 @@ class ExternalChanges(QObject):
 
     def ask_retry(self, message: str) -> bool:
         """The project stayed locked by another program past the timeout: Retry or Cancel (True: retry)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "annotator", message, parent=self.window)
+        box = QMessageBox(QMessageBox.Icon.Warning, "annotator", message, parent=self.status.dialog_parent)
         box.setObjectName("locked_box")
         box.setInformativeText("Your edit was not saved yet. Try again once the other program is done.")
         box.setStandardButtons(QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel)
@@ -114,42 +111,24 @@ class ExternalChanges(QObject):
     def _show_foreign_changes(self) -> None:
         if self.stopped or self._read() is None:
             return
-        s, w = self.session, self.window
-        steps = s.undo_stack.count()
-        s.undo_stack.clear()
-        s.documents_changed.emit()
-        s.labels_changed.emit()
-        s.links_changed.emit()
-        for document in dict.fromkeys(w.pane_document(i) for i in range(len(w.panes))):
-            if document is not None:
-                s.announce(document)  # no delta: the panes re-read their spans
+        steps = self.session.undo_stack.count()
+        self.session.undo_stack.clear()
+        self.session.announce_everything(self.panes.shown())
         text = FOREIGN_MESSAGE if steps else "Another program changed this project; the window now shows its changes."
-        w.statusBar().showMessage(text, 15000)
+        self.status.show(text, 15000)
 
 
 # --------------------------------------------------------------- read-only
-_EDITING = (A.ADD_DOCUMENTS, A.PASTE_DOCUMENT, A.TAG_ALL, A.LABEL_SCHEME, A.IMPORT_SET, A.IMPORT_SET_AS,
-            A.IMPORT_PROJECT, A.DELETE_SPAN, A.EDIT_NOTE, A.SET_BOUNDS, A.LINK_SPANS, A.MARK_LINK_SOURCE,
-            A.ACCEPT_SUGGESTION, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS, A.START_REVIEW, A.ACCEPT_SPAN,
-            A.REJECT_SPAN, A.ACCEPT_AGREED)
+#: The actions a read-only project disables for good.
+EDITING = (A.ADD_DOCUMENTS, A.PASTE_DOCUMENT, A.TAG_ALL, A.LABEL_SCHEME, A.IMPORT_SET, A.IMPORT_SET_AS,
+           A.IMPORT_PROJECT, A.DELETE_SPAN, A.EDIT_NOTE, A.SET_BOUNDS, A.LINK_SPANS, A.MARK_LINK_SOURCE,
+           A.ACCEPT_SUGGESTION, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS, A.START_REVIEW, A.ACCEPT_SPAN,
+           A.REJECT_SPAN, A.ACCEPT_AGREED)
 
 
-def mark_read_only(window) -> QLabel | None:
-    """On a read-only project: the window's banner says so, and every editing action is disabled."""
-    if not window.session.store.readonly:
-        return None
-    banner = window.banner
-    banner.setText(f"{Path(window.session.store.path).name} is read-only: you can read, search and export, "
-                   "but not tag or change anything.")
-    banner.show()
-    for name in _EDITING:
-        if name in window.actions:
-            window.actions[name].setEnabled(False)
-    window.relabel_menu.setEnabled(False)
-    window.label_bar.setEnabled(False)
-    for action in window.label_bar.label_actions:
-        action.setEnabled(False)
-    return banner
+def read_only_message(project: Path) -> str:
+    """The banner of a read-only project."""
+    return f"{project.name} is read-only: you can read, search and export, but not tag or change anything."
 
 
 # ----------------------------------------------------------- backups
@@ -201,42 +180,28 @@ def restored_name(project: Path, backup: Backup) -> Path:
     return project.with_name(f"{project.stem} (restored {backup.taken.astimezone():%Y-%m-%d %H%M%S}){project.suffix}")
 
 
-def restore_from_backup(window) -> Path | None:
+def restore_from_backup(session, parent, open_project: Opener) -> Path | None:
     """File > Restore from backup…: choose a backup, choose where to put it, open it; returns the new file."""
-    project = Path(window.session.store.path)
-    dialog = RestoreDialog(project, window)
+    project = Path(session.store.path)
+    dialog = RestoreDialog(project, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
         return None
     backup = dialog.chosen
-    target, _ = QFileDialog.getSaveFileName(window, "Restore the backup as", str(restored_name(project, backup)),
+    target, _ = QFileDialog.getSaveFileName(parent, "Restore the backup as", str(restored_name(project, backup)),
                                             "annotator project (*.sqlite)")
     if not target:
         return None
     if Path(target).resolve() == project.resolve():
-        window.show_error("The open project cannot be replaced while it is open; choose another file name.")
+        QMessageBox.warning(parent, "annotator",
+                            "The open project cannot be replaced while it is open; choose another file name.")
         return None
     try:
         restore_backup(backup.path, target, force=Path(target).exists())
     except AnnotatorError as exc:
-        window.show_error(str(exc))
+        QMessageBox.warning(parent, "annotator", str(exc))
         return None
-    from annotator.gui import app
-
-    app.open_window(target, window.settings, window.session.user)
+    open_project(target, False)
     return Path(target)
-
-
-def add_restore_action(window) -> QAction:
-    """Put File > Restore from backup… after the project items of the File menu."""
-    action = QAction("Restore from &backup…", window)
-    action.setObjectName("file.restore_backup")
-    action.setStatusTip("Open one of this project's automatic backups in a new window")
-    action.triggered.connect(lambda: restore_from_backup(window))
-    window.actions["file.restore_backup"] = action
-    file_menu = window.menuBar().actions()[0].menu()
-    anchor = window.actions.get(A.ADD_DOCUMENTS)
-    file_menu.insertAction(anchor if anchor in file_menu.actions() else None, action)
-    return action
 
 
 def offer_backup(project: Path, message: str) -> Path | None:

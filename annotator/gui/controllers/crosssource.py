@@ -1,8 +1,10 @@
 """Cross-source work in the window: linking spans, showing link partners, suggestions, synced scrolling.
 
 :class:`CrossSource` owns the Links, Discrepancies and Claims docks and the
-suggestion state; the main window connects its actions and signals to the
-slots here (in ``MainWindow._connect_signals``).
+suggestion state. It is the suggestions' overlay: it paints them through
+:class:`~annotator.gui.window.overlays.Overlays` and announces a change there.
+The main window connects its actions and signals to the slots here (in
+``MainWindow._connect_signals``).
 """
 
 from __future__ import annotations
@@ -15,13 +17,17 @@ from annotator.core.crosssource import link_anchors, map_offset, write_discrepan
 from annotator.core.errors import AnnotatorError
 from annotator.core.fileio import atomic_writer
 from annotator.core.suggest import Suggestion, suggest_in_project
-from annotator.gui.commands import (
+from annotator.gui.commands.annotations import (
     AcceptSuggestions, CreateLink, DeleteLink, EditLinkNote, RejectSuggestions, short_quote,
 )
 from annotator.gui.dialogs.file_dialogs import save_file
 from annotator.gui.dialogs.note_dialog import NoteDialog
-from annotator.gui.document_view import SpanStyle
+from annotator.gui.views.document_view import SpanStyle
 from annotator.gui.panels.crosssource_docks import ClaimsDock, DiscrepanciesDock, LinksDock
+from annotator.gui.views.span_display import SpanDisplay
+from annotator.gui.window.overlays import Overlays
+from annotator.gui.window.pane_state import PaneState
+from annotator.gui.window.status import Status
 
 SUGGESTION_PREFIX = "suggest|"
 KINDS = ("Figure", "Actor", "Claim")
@@ -46,13 +52,18 @@ def default_link_type(source, target, types: list[str]) -> str:
 
 
 class CrossSource:
-    def __init__(self, window):
-        self.window = window
-        self.session = window.session
-        self.links_dock = LinksDock(self.session, window)
-        self.discrepancies_dock = DiscrepanciesDock(self.session, window)
-        self.discrepancies_dock.pane_documents = lambda: (window.pane_document(0), window.pane_document(1))
-        self.claims_dock = ClaimsDock(self.session, window)
+    def __init__(self, session, panes: PaneState, status: Status, display: SpanDisplay, overlays: Overlays):
+        self.session = session
+        self.panes = panes
+        self.status = status
+        self.display = display
+        self.overlays = overlays
+        overlays.add(self)
+        parent = status.dialog_parent
+        self.links_dock = LinksDock(session, parent)
+        self.discrepancies_dock = DiscrepanciesDock(session, parent)
+        self.discrepancies_dock.pane_documents = lambda: (panes.document(0), panes.document(1))
+        self.claims_dock = ClaimsDock(session, parent)
         self.link_source: str | None = None
         self.requested: set[str] = set()  # documents the analyst asked suggestions for
         self.show_while_reading = False
@@ -75,36 +86,34 @@ class CrossSource:
     # ------------------------------------------------------------------ linking
     def mark_link_source(self) -> None:
         """Remember the selected span as the start of the next link (for links within one pane)."""
-        ann = self.window.selected_annotation()
+        ann = self.panes.selected_annotation()
         if ann is None:
-            self.window.statusBar().showMessage("Click a span first, then mark it as the link source.", 5000)
+            self.status.show("Click a span first, then mark it as the link source.", 5000)
             return
         self.link_source = ann.id
-        self.window.statusBar().showMessage(
+        self.status.show(
             f"Link from '{short_quote(ann.quote)}': now select the other span and press Ctrl+L.", 8000)
 
     def link_spans(self) -> None:
         """Link the marked (or other pane's selected) span to the active pane's selected span."""
-        w = self.window
-        target = w.selected_annotation()
-        other = w.panes[1 - w.active_pane].view.selected_span()
-        source_id = self.link_source or other
-        source = w.annotation(source_id) or (self._annotation(source_id) if source_id else None)
+        target = self.panes.selected_annotation()
+        other = self.panes.selected_span(1 - self.panes.active)
+        source = self._annotation(self.link_source or other)
         if target is None or source is None or source.id == target.id:
-            w.statusBar().showMessage("Select a span in each pane (or mark a source with Ctrl+Shift+L), "
+            self.status.show("Select a span in each pane (or mark a source with Ctrl+Shift+L), "
                                       "then press Ctrl+L.", 6000)
             return
         types = self.session.store.link_types()
         first = default_link_type(source, target, types)
         chosen, ok = QInputDialog.getItem(
-            w, "Link spans", f"'{short_quote(source.quote, 30)}'  →  '{short_quote(target.quote, 30)}'\nLink type:",
+            self.status.dialog_parent, "Link spans", f"'{short_quote(source.quote, 30)}'  →  '{short_quote(target.quote, 30)}'\nLink type:",
             types, types.index(first), True,
         )
         if not ok or not chosen.strip():
             return
         if chosen.strip() == "said by" and source.label == "Actor" and target.label == "Claim":
             source, target = target, source  # said by reads claim -> actor
-        if w.session.perform(CreateLink(self.session, source, target, chosen.strip())):
+        if self.session.perform(CreateLink(self.session, source, target, chosen.strip())):
             self.link_source = None
 
     def delete_link(self, link_id: str) -> None:
@@ -112,31 +121,30 @@ class CrossSource:
             link = self.session.store.link(link_id)
             source, target = (self.session.store.annotation(i) for i in (link.source, link.target))
         except AnnotatorError as exc:
-            self.window.show_error(str(exc))
+            self.status.error(str(exc))
             return
-        self.window.session.perform(DeleteLink(self.session, link, source, target))
+        self.session.perform(DeleteLink(self.session, link, source, target))
 
     def edit_link_note(self, link_id: str) -> None:
         try:
             link = self.session.store.link(link_id)
         except AnnotatorError as exc:
-            self.window.show_error(str(exc))
+            self.status.error(str(exc))
             return
-        note, ok = NoteDialog.get_note(self.window, "Link note", f"Note on this '{link.type}' link:",
-                                                 link.note)
+        note, ok = NoteDialog.get_note(self.status.dialog_parent, "Link note", f"Note on this '{link.type}' link:",
+                                       link.note)
         if ok and note != link.note:
             self.session.perform(EditLinkNote(self.session, link, note))
 
     def show_pair(self, source_id: str, target_id: str) -> None:
         """Show the two ends of a link: the source in the left pane, the target in the right."""
-        w = self.window
         for pane, ann_id in ((0, source_id), (1, target_id)):
             ann = self._annotation(ann_id)
             if ann is None:
                 continue
-            if w.pane_document(pane) != ann.document:
-                w.show_document(pane, ann.document)
-            w.panes[pane].view.select_span(ann_id)
+            if self.panes.document(pane) != ann.document:
+                self.panes.show(pane, ann.document)
+            self.panes.view(pane).select_span(ann_id)
 
     def _annotation(self, ann_id: str | None):
         try:
@@ -150,9 +158,9 @@ class CrossSource:
         if ann_id and not is_suggestion(ann_id):
             for link in self.session.store.links_of(ann_id):
                 partners.add(link.target if link.source == ann_id else link.source)
-        for view in (p.view for p in self.window.panes):
+        for view in (p.view for p in self.panes.panes):
             view.set_highlighted(partners)
-        other = self.window.panes[1 - pane]
+        other = self.panes.panes[1 - pane]
         for partner in sorted(partners):
             ann = self._annotation(partner)
             if ann is not None and ann.document == other.document_id:
@@ -161,33 +169,30 @@ class CrossSource:
         self.links_dock.select_links_of(ann_id or None)
 
     def refresh_highlights(self) -> None:
-        w = self.window
-        self.on_span_selected(w.active_pane, w.view().selected_span() or "")
+        self.on_span_selected(self.panes.active, self.panes.selected_span() or "")
 
     # ------------------------------------------------------------- suggestions
     def suggest_here(self) -> None:
         """Analyse > Suggest tags: show suggestions for the document in the active pane."""
-        doc = self.window.pane_document(self.window.active_pane)
+        doc = self.panes.document()
         if doc is None:
             return
         self.requested.add(doc)
-        self._refresh_doc(doc)
+        self.overlays.changed.emit(doc)
         count = len(self.suggestions(doc))
-        self.window.statusBar().showMessage(
+        self.status.show(
             f"{count} suggestion{'s' if count != 1 else ''}: click one, Enter accepts, Backspace rejects.", 6000)
 
     def set_show_while_reading(self, on: bool) -> None:
         self.show_while_reading = on
-        self.window.settings.setValue("show_suggestions", on)
-        for pane in range(len(self.window.panes)):
-            self.window._refresh_spans(pane)
+        self.overlays.changed.emit("")
 
     def suggestions(self, doc: str) -> dict[str, Suggestion]:
         if doc not in self._cache:
             try:
                 found = suggest_in_project(self.session.store, doc)
             except AnnotatorError as exc:
-                self.window.show_error(str(exc))
+                self.status.error(str(exc))
                 found = []
             self._cache[doc] = {suggestion_id(s): s for s in found}
         return self._cache[doc]
@@ -199,31 +204,29 @@ class CrossSource:
 
     def shows_suggestions(self, doc: str) -> bool:
         """Whether ``doc``'s panes show suggestions (asked for, or shown while reading; never while reviewing)."""
-        return not self.window.reviewing() and (self.show_while_reading or doc in self.requested)
+        return not self.display.reviewing and (self.show_while_reading or doc in self.requested)
 
-    def styles(self, doc: str) -> list[SpanStyle]:
+    # The suggestions' overlay (annotator.gui.window.overlays.Overlay):
+    def decorates(self, doc: str) -> bool:
+        return self.shows_suggestions(doc)
+
+    def spans(self, doc: str, colors: dict[str, str]) -> list[SpanStyle]:
         """Dashed spans for the suggestions shown in ``doc`` (none unless asked for or shown while reading)."""
         if not self.shows_suggestions(doc):
             return []
-        colors = self.window.colors
         return [SpanStyle(sid, s.start, s.end, colors.get(s.label, "#888888"),
                           f"Suggested {s.label}: {s.reason}\nEnter accepts, Backspace rejects", dashed=True)
                 for sid, s in self.suggestions(doc).items()]
 
-    def _refresh_doc(self, doc: str) -> None:
-        for pane in range(len(self.window.panes)):
-            if self.window.pane_document(pane) == doc:
-                self.window._refresh_spans(pane)
-
     def accept(self, pane: int, sid: str, label: str | None = None) -> bool:
-        doc = self.window.pane_document(pane)
+        doc = self.panes.document(pane)
         s = self.suggestions(doc).get(sid) if doc else None
         if s is None:
             return False
         return self.session.perform(AcceptSuggestions(self.session, doc, [s], label))
 
     def reject(self, pane: int, sid: str) -> bool:
-        doc = self.window.pane_document(pane)
+        doc = self.panes.document(pane)
         s = self.suggestions(doc).get(sid) if doc else None
         if s is None:
             return False
@@ -231,32 +234,29 @@ class CrossSource:
 
     def accept_all(self, kind: str) -> None:
         """Accept every shown suggestion of ``kind`` in the active pane's document, as one undoable step."""
-        doc = self.window.pane_document(self.window.active_pane)
+        doc = self.panes.document()
         if doc is None:
             return
         found = [s for s in self.suggestions(doc).values() if s.label == kind]
         if not found:
-            self.window.statusBar().showMessage(f"No {kind} suggestions in this document.", 5000)
+            self.status.show(f"No {kind} suggestions in this document.", 5000)
             return
         self.session.perform(AcceptSuggestions(self.session, doc, found, kind))
 
     # -------------------------------------------------------------- scrolling
     def set_sync(self, on: bool) -> None:
         self.sync = on
-        self.window.settings.setValue("sync_scroll", on)
         if on:
-            view = self.window.view()
-            self.follow(self.window.active_pane, view.top_offset())
+            self.follow(self.panes.active, self.panes.view().top_offset())
 
     def follow(self, pane: int, offset: int) -> None:
         """The other pane follows ``pane`` by content: linked spans are anchors, characters in between."""
         if not self.sync or self._syncing:
             return
-        w = self.window
-        doc_a, doc_b = w.pane_document(pane), w.pane_document(1 - pane)
+        doc_a, doc_b = self.panes.document(pane), self.panes.document(1 - pane)
         if doc_a is None or doc_b is None:
             return
-        view_a, view_b = w.panes[pane].view, w.panes[1 - pane].view
+        view_a, view_b = self.panes.view(pane), self.panes.view(1 - pane)
         anchors = [] if doc_a == doc_b else link_anchors(self.session.store, doc_a, doc_b)
         target = offset if doc_a == doc_b else map_offset(offset, anchors, len(view_a.text()), len(view_b.text()))
         self._syncing = True
@@ -267,8 +267,7 @@ class CrossSource:
 
     # ----------------------------------------------------------------- export
     def export_discrepancies(self) -> None:
-        w = self.window
-        path = save_file(w, "Export discrepancies", "CSV (*.csv)", "discrepancies.csv",
+        path = save_file(self.status.dialog_parent, "Export discrepancies", "CSV (*.csv)", "discrepancies.csv",
                          fallback=Path(self.session.store.path).parent)
         if not path:
             return
@@ -277,7 +276,7 @@ class CrossSource:
             with atomic_writer(path) as fh:
                 count = write_discrepancies_csv(self.discrepancies_dock.items, titles, fh)
         except AnnotatorError as exc:
-            w.show_error(str(exc))
+            self.status.error(str(exc))
             return
-        w.statusBar().showMessage(f"{count} linked pair{'s' if count != 1 else ''} exported to {path}.", 6000)
+        self.status.show(f"{count} linked pair{'s' if count != 1 else ''} exported to {path}.", 6000)
 

@@ -19,7 +19,10 @@ from PySide6.QtGui import QColor
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.display import LIST_COLUMNS
 
-COLUMNS = LIST_COLUMNS
+#: The list's column titles, by what the store says each column holds.
+_TITLES = {"document": "Document", "label": "Label", "quote": "Quote", "annotator": "Annotator", "note": "Note",
+           "status": "Status"}
+COLUMNS = tuple(_TITLES[column] for column in LIST_COLUMNS)
 ANNOTATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 

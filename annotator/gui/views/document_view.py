@@ -12,7 +12,7 @@ Offsets in this API are Unicode code points, like everywhere in annotator.
 Qt counts UTF-16 units; :class:`Utf16Map` converts at this boundary, and
 offsets are never taken from ``toPlainText()`` or ``selectedText()``.
 
-Line spacing and the reading font live in :mod:`annotator.gui.reading_layout`.
+Line spacing and the reading font live in :mod:`annotator.gui.views.reading_layout`.
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 from annotator.core.gcpause import gc_paused, keep_long_lived
 from annotator.core.spans import SpanIndex
 from annotator.core.text import Utf16Map, snap_to_words
-from annotator.gui.reading_layout import (
+from annotator.gui.views.reading_layout import (
     LINE_HEIGHT_PERCENT, PROPORTIONAL, SpacedLayout, first_line_reaching, line_leading, reading_font,
 )
-from annotator.gui.span_painting import FILL_ALPHA, RTL_LETTERS, SpanPainting, SpanStyle
+from annotator.gui.views.span_painting import FILL_ALPHA, RTL_LETTERS, SpanPainting, SpanStyle
 
 __all__ = ["DOCUMENT_MARGIN", "FILL_ALPHA", "LINE_HEIGHT_PERCENT", "DocumentView", "SpanStyle"]
 

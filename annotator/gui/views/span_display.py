@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.model import Annotation, SpanRow
 from annotator.core.store import PALETTE
-from annotator.gui.document_view import SpanStyle
+from annotator.gui.views.document_view import SpanStyle
 
 #: Review categories are told apart by pattern as well as by hue (never colour alone).
 CATEGORY_PATTERNS = {
@@ -52,6 +52,21 @@ class SpanDisplay:
     review_annotators: list[str] | None = None
     pane_annotator: dict[int, str] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)  # annotation id -> review category
+
+    @property
+    def reviewing(self) -> bool:
+        return self.review_annotators is not None
+
+    def start_review(self, annotators: list[str], categories: dict[str, str]) -> None:
+        """Show only ``annotators``' spans with their review ``categories``; with two, one per pane (left, right)."""
+        self.review_annotators = list(annotators)
+        self.pane_annotator = {0: annotators[0], 1: annotators[1]} if len(annotators) == 2 else {}
+        self.categories = categories
+
+    def end_review(self) -> None:
+        self.review_annotators = None
+        self.pane_annotator = {}
+        self.categories = {}
 
     def annotator_color(self, annotator: str, annotators: list[str]) -> str:
         index = annotators.index(annotator) if annotator in annotators else len(annotators)

@@ -1,0 +1,1 @@
+"""Undoable edits: each is a core function call plus one ``QUndoCommand`` (see :mod:`.annotations`)."""

@@ -1,0 +1,141 @@
+"""Tagging: a label key, the label bar or the context menu turned into undoable commands.
+
+:meth:`Tagging.apply_label` is where a tag starts: the selection of the active
+pane becomes a :class:`~annotator.gui.commands.CreateAnnotation`, which
+:meth:`ProjectSession.perform` runs (the store writes the row in one
+transaction) and puts on the undo stack; the command then announces an
+:class:`~annotator.gui.session.AnnotationDelta`, and the window's
+:class:`~annotator.gui.window.span_sync.SpanSync` patches the panes from it.
+``docs/architecture.md`` follows the whole path.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMenu
+
+from annotator.core.model import Annotation
+from annotator.gui.commands.annotations import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote
+from annotator.gui.controllers.crosssource import CrossSource, is_suggestion
+from annotator.gui.dialogs.note_dialog import NoteDialog
+from annotator.gui.window.pane_state import PaneState
+from annotator.gui.window.span_sync import SpanSync
+from annotator.gui.window.status import Status
+
+
+class Tagging:
+    def __init__(self, session, panes: PaneState, status: Status, sync: SpanSync, cross: CrossSource):
+        self.session = session
+        self.panes = panes
+        self.status = status
+        self.sync = sync
+        self.cross = cross
+        self.bounds_target: str | None = None  # the span "Set bounds to selection" moves: the last one selected
+
+    def selected_annotation(self) -> Annotation | None:
+        """The span selected in the active pane, if it is an annotation on screen."""
+        return self.sync.annotation(self.panes.selected_span())
+
+    def remember_selected(self, ann_id: str) -> None:
+        """A span was selected: it is the one Set bounds moves."""
+        if ann_id and not is_suggestion(ann_id):
+            self.bounds_target = ann_id
+
+    def apply_label(self, label: str) -> None:
+        """A label key or button: tag the text selection, or relabel the selected span."""
+        view = self.panes.view()
+        doc_id = self.panes.document()
+        if doc_id is None:
+            self.status.show("Open a document first.", 4000)
+            return
+        start, end = view.selection_range()
+        if start == end and is_suggestion(view.selected_span()):
+            self.cross.accept(self.panes.active, view.selected_span(), label)
+            return
+        if start == end:
+            if self.selected_annotation() is not None:
+                self.relabel_selected(label)
+            else:
+                self.status.show("Select some text first, then press a label key.", 4000)
+            return
+        command = CreateAnnotation(self.session, doc_id, label, start, end, view.text()[start:end])
+        if self.session.perform(command):
+            view.select_span(command.annotation.id, scroll=False)
+            self.panes.set_active(self.panes.active)  # the actions follow the new span
+
+    def relabel_selected(self, label: str) -> None:
+        ann = self.selected_annotation()
+        if ann is None or ann.label == label:
+            return
+        self.session.perform(EditAnnotation(self.session, ann, "label", label))
+
+    def activate_span(self, index: int, span_id: str | None) -> None:
+        """Enter on a span: accept it if it is a suggestion."""
+        if is_suggestion(span_id):
+            self.cross.accept(index, span_id)
+
+    def delete_selected_span(self) -> None:
+        selected = self.panes.selected_span()
+        if is_suggestion(selected):
+            self.cross.reject(self.panes.active, selected)
+            return
+        ann = self.selected_annotation()
+        if ann is None:
+            self.status.show("Click a span to select it, then press Delete.", 4000)
+            return
+        self.session.perform(DeleteAnnotation(self.session, ann))
+
+    def edit_note(self) -> None:
+        ann = self.selected_annotation()
+        if ann is None:
+            self.status.show("Click a span to select it, then press N to write a note.", 4000)
+            return
+        note, ok = NoteDialog.get_note(
+            self.status.dialog_parent, "Note", f"Note on {ann.label} '{short_quote(ann.quote)}':", ann.note
+        )
+        if ok and note != ann.note:
+            self.session.perform(EditAnnotation(self.session, ann, "note", note))
+
+    def set_bounds_to_selection(self) -> None:
+        """Edit > Set span bounds to selection: move the last selected span to the selected text."""
+        ann = self.sync.annotation(self.bounds_target)
+        view = self.panes.view()
+        start, end = view.selection_range()
+        if ann is None or start == end:
+            self.status.show("Click a span, then select the text it should cover, then press Ctrl+B.", 5000)
+            return
+        if self.panes.document() != ann.document:
+            self.status.show("Select the new bounds in the span's own document.", 5000)
+            return
+        if self.session.perform(AdjustBounds(self.session, ann, start, end, view.text()[start:end])):
+            view.select_span(ann.id, scroll=False)
+
+    def context_menu(self, index: int, offset: int, label_actions: list) -> QMenu:
+        """The menu of a right-click at ``offset`` in pane ``index``: tag the selection, or act on a span there."""
+        self.panes.set_active(index)
+        view = self.panes.view(index)
+        menu = QMenu(self.status.dialog_parent)
+        start, end = view.selection_range()
+        if start != end:
+            tag = menu.addMenu(f"Tag '{short_quote(view.text()[start:end], 30)}' as")
+            for action in label_actions:
+                tag.addAction(action)
+        for ann_id in view.span_ids_at(offset) if offset is not None and offset >= 0 else []:
+            ann = self.sync.annotation(ann_id)
+            if ann is not None:
+                self._span_menu(menu.addMenu(f"{ann.label}: '{short_quote(ann.quote, 30)}'"), view, ann)
+        if menu.isEmpty():
+            menu.addAction("Select text to tag it, or right-click a span").setEnabled(False)
+        return menu
+
+    def _span_menu(self, sub: QMenu, view, ann: Annotation) -> None:
+        """A span's entries in the context menu: relabel, note, delete (each selects the span first)."""
+        def on_span(do):
+            return lambda _=False: (view.select_span(ann.id, scroll=False), do())
+
+        for name in self.sync.colors:
+            act = sub.addAction(f"Change label to {name}")
+            act.setEnabled(name != ann.label)
+            act.triggered.connect(on_span(lambda n=name: self.relabel_selected(n)))
+        sub.addSeparator()
+        sub.addAction("Write note…").triggered.connect(on_span(self.edit_note))
+        sub.addAction("Delete").triggered.connect(on_span(self.delete_selected_span))
