@@ -145,15 +145,21 @@ def test_run_in_process_brings_back_errors(parent, tmp_path):
         run_in_background(parent, "Computing", lambda progress: run_in_process(progress, math.sqrt, -1))
 
 
-def test_cancel_kills_the_child_process(parent, monkeypatch):
-    children = []
+@pytest.fixture
+def children(monkeypatch) -> list:
+    """The child processes run_in_process starts, recorded as they start."""
+    started = []
     real = subprocess.Popen
 
     def recording(*args, **kwargs):
-        children.append(real(*args, **kwargs))
-        return children[-1]
+        started.append(real(*args, **kwargs))
+        return started[-1]
 
     monkeypatch.setattr(background.subprocess, "Popen", recording)
+    return started
+
+
+def test_cancel_kills_the_child_process(parent, children):
     later(100, cancel_running)
     started = time.perf_counter()
     with pytest.raises(CancelledError):
@@ -245,15 +251,7 @@ def test_a_child_reports_progress_through_its_pipe():
     assert run_in_process(_Recording(), child_jobs.count_slowly, 2, 0.0) == 2
 
 
-def test_cancel_while_the_child_reports_progress_kills_it(monkeypatch):
-    children = []
-    real = subprocess.Popen
-
-    def recording(*args, **kwargs):
-        children.append(real(*args, **kwargs))
-        return children[-1]
-
-    monkeypatch.setattr(background.subprocess, "Popen", recording)
+def test_cancel_while_the_child_reports_progress_kills_it(children):
     progress = _Recording(cancel_at=3)
     with pytest.raises(CancelledError):
         run_in_process(progress, child_jobs.count_slowly, 1000, 0.03, progress_arg="progress")
