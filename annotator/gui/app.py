@@ -65,8 +65,31 @@ def resolve_user(store_settings: QSettings, explicit: str | None, parent: QWidge
     return name
 
 
-def check_display(env: dict | None = None, platform: str = sys.platform, find=ctypes.util.find_library) -> None:
-    """Refuse to start, with a sentence, where Qt would abort: no display, or X11 libraries missing (Linux)."""
+def x_server_answers(display: str, find=ctypes.util.find_library) -> bool:
+    """Whether an X server answers at ``display``, asked through libxcb as Qt will (True if libxcb is not found:
+    then Qt's own message is the clearer one)."""
+    name = find("xcb")
+    if name is None:
+        return True
+    try:
+        xcb = ctypes.CDLL(name)
+    except OSError:
+        return True
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode(), None)  # never NULL: a failed connection reports its error
+    try:
+        return xcb.xcb_connection_has_error(connection) == 0
+    finally:
+        xcb.xcb_disconnect(connection)
+
+
+def check_display(env: dict | None = None, platform: str = sys.platform, find=ctypes.util.find_library,
+                  answers=x_server_answers) -> None:
+    """Refuse to start, with a sentence, where Qt would abort: no display, X11 libraries missing, or a DISPLAY
+    no X server answers at (Linux)."""
     env = os.environ if env is None else env
     if not platform.startswith("linux"):
         return
@@ -84,6 +107,11 @@ def check_display(env: dict | None = None, platform: str = sys.platform, find=ct
         raise AnnotatorError(
             "Qt cannot open a window because system libraries are missing; install them with: "
             f"sudo apt-get install {' '.join(missing)}"
+        )
+    if not answers(env["DISPLAY"]):
+        raise AnnotatorError(
+            f"No X server answers at DISPLAY={env['DISPLAY']}: run annotator in a desktop session (or set "
+            "QT_QPA_PLATFORM=offscreen for scripts)."
         )
 
 

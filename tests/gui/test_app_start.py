@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes.util
+
 import pytest
 
 from annotator.core.errors import AnnotatorError
-from annotator.gui.app import XCB_LIBRARIES, check_display
+from annotator.gui.app import XCB_LIBRARIES, check_display, x_server_answers
 
 
 def found(lib):
@@ -26,7 +28,19 @@ def test_missing_xcb_libraries_are_named_with_their_packages():
     "env", [{"QT_QPA_PLATFORM": "offscreen"}, {"WAYLAND_DISPLAY": "wayland-0"}, {"DISPLAY": ":0"}]
 )
 def test_usable_platforms_pass(env):
-    check_display(env, "linux", found)
+    check_display(env, "linux", found, answers=lambda display: True)
+
+
+def test_a_display_no_x_server_answers_at_is_explained():
+    with pytest.raises(AnnotatorError, match="No X server answers at DISPLAY=:99"):
+        check_display({"DISPLAY": ":99"}, "linux", found, answers=lambda display: False)
+
+
+def test_the_x_server_probe_tells_a_dead_display_from_a_live_one():
+    if ctypes.util.find_library("xcb") is None:
+        pytest.skip("libxcb is not installed here")
+    assert x_server_answers(":98765") is False  # no server there, on any machine
+    assert x_server_answers(":0", find=lambda lib: None) is True  # no libxcb: Qt's message will say more
 
 
 def test_other_systems_are_not_checked():
