@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -159,25 +158,19 @@ def test_long_spans_are_found_everywhere_they_cover():
     assert [s.id for s in index.overlapping(4000, 5001)] == ["long", "short"]
 
 
-@settings(max_examples=1, deadline=None)
-@given(st.just(None))
-def test_builds_fifty_thousand_spans_quickly(_):
+def test_fifty_thousand_spans_are_all_found():
+    """The size of the big-document benchmark (its speed is measured in benchmarks/big_document.py, not here):
+    every look-up agrees with a plain scan of the spans."""
     rng = random.Random(7)
     spans = []
     for i in range(50_000):
         start = rng.randrange(3_000_000)
         spans.append(Span(f"a{i:05d}", start, start + rng.randint(1, 300)))
-    began = time.perf_counter()
     index = SpanIndex(spans)
-    elapsed = time.perf_counter() - began
     assert len(index) == 50_000
-    # The target is well under 0.3 s; the bound is loose so a busy CI machine
-    # does not fail, but a quadratic build (minutes) would.
-    assert elapsed < 2.0
-    began = time.perf_counter()
-    for _ in range(1000):
-        index.at(rng.randrange(3_000_000))
-    assert time.perf_counter() - began < 0.5
+    for _ in range(60):
+        at = rng.randrange(3_000_000)
+        assert sorted(index.at(at)) == sorted(s.id for s in spans if s.start <= at < s.end)
 
 
 # ------------------------------------------------------------------ editing in place

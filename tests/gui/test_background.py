@@ -89,11 +89,9 @@ def test_the_cancel_button_stops_the_job(parent):
             stopped.set()
 
     later(100, lambda: progress_dialog(parent).findChild(QPushButton).click())
-    started = time.perf_counter()
     with pytest.raises(CancelledError):
         run_in_background(parent, "Importing annotations", job)
-    assert time.perf_counter() - started < 1.0
-    assert stopped.is_set() and 0 < len(calls) < 10_000
+    assert stopped.is_set() and 0 < len(calls) < 10_000  # stopped early, not after 10,000 steps
     count = len(calls)
     time.sleep(0.05)
     assert len(calls) == count  # the worker really stopped
@@ -110,23 +108,45 @@ def test_cancel_running_is_the_same_as_the_button(parent):
         run_in_background(parent, "Exporting as JSON", job)
 
 
+def poll(ms: int, ready, then) -> QTimer:
+    """Every ``ms`` ms, call ``then()`` once ``ready()`` holds (and stop); the timer is returned to be kept alive."""
+    timer = QTimer()
+    timer.setInterval(ms)
+
+    def tick():
+        if ready():
+            timer.stop()
+            then()
+
+    timer.timeout.connect(tick)
+    timer.start()
+    return timer
+
+
 def test_a_job_that_ignores_cancel_for_a_while_shows_cancelling(parent):
-    seen = {}
+    seen, looked = {}, threading.Event()
 
     def job(progress):
         progress(0, None)
-        time.sleep(0.6)  # busy where it cannot look at progress
+        looked.wait(10)  # busy where it cannot look at progress, until the dialog has been seen
         progress(1, None)
         return "too late"
+
+    def showing_cancelling() -> bool:
+        dialog = progress_dialog(parent) if background._running else None
+        return dialog is not None and dialog.isVisible() and dialog.labelText() == "Cancelling…"
 
     def look():
         dialog = progress_dialog(parent)
         seen["visible"], seen["label"] = dialog.isVisible(), dialog.labelText()
+        looked.set()
 
     later(50, cancel_running)
-    later(450, look)
+    timer = poll(20, showing_cancelling, look)
     with pytest.raises(CancelledError):
         run_in_background(parent, "Importing annotations", job)
+    timer.stop()
+    assert looked.is_set(), "the dialog never said Cancelling… while the job ignored the request"
     assert seen == {"visible": True, "label": "Cancelling…"}
 
 
@@ -161,11 +181,10 @@ def children(monkeypatch) -> list:
 
 def test_cancel_kills_the_child_process(parent, children):
     later(100, cancel_running)
-    started = time.perf_counter()
     with pytest.raises(CancelledError):
         run_in_background(parent, "Computing agreement", lambda progress: run_in_process(progress, time.sleep, 30))
-    assert time.perf_counter() - started < 1.5
-    assert len(children) == 1 and children[0].returncode is not None  # killed and reaped
+    # Killed and reaped (a child that had slept its 30 s out would have exited 0).
+    assert len(children) == 1 and children[0].returncode is not None and children[0].returncode != 0
 
 
 def test_the_dialog_appears_only_for_slow_jobs_and_shows_progress(parent):
@@ -178,18 +197,28 @@ def test_the_dialog_appears_only_for_slow_jobs_and_shows_progress(parent):
     assert run_in_background(parent, "Quick", fast) == "fast"
     assert not any(d.isVisible() for d in parent.findChildren(QProgressDialog))
 
+    halfway = threading.Event()
+
     def slow(progress):
         for i in range(60):
             progress(i, 60, f"Step {i}")
+            if i == 30:
+                halfway.wait(10)  # until the test has looked at the dialog
             time.sleep(0.01)
+
+    def shown_halfway() -> bool:
+        dialog = progress_dialog(parent) if background._running else None
+        return dialog is not None and dialog.isVisible() and dialog.value() >= 30
 
     def look():
         dialog = progress_dialog(parent)
         seen.update(visible=dialog.isVisible(), modal=dialog.isModal(), maximum=dialog.maximum(),
                     value=dialog.value(), label=dialog.labelText(), title=dialog.windowTitle())
+        halfway.set()
 
-    later(450, look)
+    timer = poll(20, shown_halfway, look)
     run_in_background(parent, "Slow work", slow)
+    timer.stop()
     assert seen["visible"] and seen["modal"] and seen["maximum"] == 60
     assert 20 <= seen["value"] < 60 and seen["label"].startswith("Step ") and seen["title"] == "Slow work"
     assert not any(d.isVisible() for d in parent.findChildren(QProgressDialog))
@@ -197,31 +226,34 @@ def test_the_dialog_appears_only_for_slow_jobs_and_shows_progress(parent):
 
 @pytest.mark.parametrize("kind", ["sleeping", "computing"])
 def test_the_gui_thread_keeps_processing_events(parent, kind):
-    """A 10 ms timer keeps firing while a job sleeps (or computes in Python) for 0.8 s; no gap over 250 ms."""
-    ticks: list[float] = []
+    """While a job sleeps (or computes in Python), a 10 ms timer on the GUI thread keeps firing: the job runs
+    until it has seen the GUI thread handle 20 ticks, which it never would if it held the GUI thread."""
+    ticks: list[int] = []
+    enough = threading.Event()
     timer = QTimer(parent)
     timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+
+    def tick():
+        ticks.append(1)
+        if len(ticks) >= 20:
+            enough.set()
+
+    timer.timeout.connect(tick)
 
     def job(progress):
-        end = time.perf_counter() + 0.8
-        n = 0
-        while time.perf_counter() < end:
+        n, give_up = 0, time.monotonic() + 30  # a stalled GUI thread fails the test instead of hanging it
+        while not enough.is_set() and time.monotonic() < give_up:
             if kind == "sleeping":
-                time.sleep(0.05)
+                enough.wait(0.05)
             else:
                 n += sum(i * i for i in range(2000))
             progress(0, None)
         return n
 
     timer.start()
-    started = time.perf_counter()
     run_in_background(parent, "Working", job)
-    finished = time.perf_counter()
     timer.stop()
-    gaps = [b - a for a, b in zip([started, *ticks], [*ticks, finished], strict=True)]
-    assert len(ticks) >= 20
-    assert max(gaps) < 0.25, f"longest stall {max(gaps) * 1000:.0f} ms"
+    assert enough.is_set() and len(ticks) >= 20
 
 
 class _Recording(background.Progress):
