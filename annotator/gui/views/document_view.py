@@ -498,12 +498,15 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         left = event.button() == Qt.MouseButton.LeftButton
         self._press_pos = event.position().toPoint() if left else None
         super().mousePressEvent(event)
-        self._drag_anchor = None
+        # Qt placed the caret with its own hit test; put it where the glyph under the mouse is. A press that
+        # left a selection (a triple click, a press inside the selection) stays Qt's.
         cursor = self.textCursor()
-        if left and (event.modifiers() & Qt.KeyboardModifier.ShiftModifier or not cursor.hasSelection()):
-            # Qt placed the caret with its own hit test; put it where the glyph under the mouse is.
-            self._drag_anchor = cursor.anchor() if cursor.hasSelection() else self._caret_at(self._press_pos)
-            self._drag_to(event.position().toPoint())
+        self._drag_anchor = None
+        if left and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._drag_anchor = cursor.anchor()
+        elif left and not cursor.hasSelection():
+            self._drag_anchor = self._caret_at(event.position().toPoint())
+        self._drag_to(event.position().toPoint())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._press_pos = None  # a double click selects a word; its release is not a span click
@@ -512,7 +515,7 @@ class DocumentView(SpanPainting, QPlainTextEdit):
 
     def _drag_to(self, pos: QPoint) -> None:
         """Select from the drag's anchor to the caret place under ``pos`` (a mouse drag or Shift+click)."""
-        position = self._caret_at(pos)
+        position = None if self._drag_anchor is None else self._caret_at(pos)
         if self._drag_anchor is None or position is None:
             return
         cursor = self.textCursor()
