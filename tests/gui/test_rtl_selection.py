@@ -189,3 +189,14 @@ def test_a_dragged_arabic_selection_is_stored_as_those_words(window):
         [annotation] = [a for a in store.annotations(document=doc.id, label="Actor") if a.start == start]
         assert (annotation.start, annotation.end, annotation.quote) == (start, end, view.text()[start:end])
 
+
+
+@pytest.mark.parametrize("text", [ARABIC, HEBREW, MIXED, ENGLISH], ids=["arabic", "hebrew", "mixed", "english"])
+def test_every_painted_glyph_is_found_under_the_mouse(view, text):
+    """offset_at (clicks on spans, tooltips) names the character whose glyph is painted under the point."""
+    require_fonts()
+    show(view, text)
+    points = {i: glyph_point(view, i) for i in range(len(text)) if not text[i].isspace()}
+    shared = {i for i in points if points.get(i + 1) == points[i] or points.get(i - 1) == points[i]}  # ligatures
+    wrong = {i: view.offset_at(p) for i, p in points.items() if i not in shared and view.offset_at(p) != i}
+    assert not wrong
