@@ -8,9 +8,10 @@ own ``QTextLine.xToCursor`` answers a character or two away from the glyph under
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QFontDatabase, QMouseEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from annotator.core.text import Utf16Map
 from annotator.gui.views.document_view import DocumentView
@@ -200,3 +201,46 @@ def test_every_painted_glyph_is_found_under_the_mouse(view, text):
     shared = {i for i in points if points.get(i + 1) == points[i] or points.get(i - 1) == points[i]}  # ligatures
     wrong = {i: view.offset_at(p) for i, p in points.items() if i not in shared and view.offset_at(p) != i}
     assert not wrong
+
+
+def double_click_drag(view: DocumentView, press: QPoint, release: QPoint) -> tuple[int, int]:
+    """Double-click at ``press``, keep the button down, move to ``release`` and let go there."""
+    viewport, button = view.viewport(), Qt.MouseButton.LeftButton
+    QTest.mouseClick(viewport, button, NONE, press)
+    QTest.mousePress(viewport, button, NONE, press)
+    # QTest cannot hold the button after a double click: the event the window system sends instead.
+    QApplication.sendEvent(viewport, QMouseEvent(QEvent.Type.MouseButtonDblClick, QPointF(press),
+                                                 QPointF(viewport.mapToGlobal(press)), button, button, NONE))
+    QTest.mouseMove(viewport, release)
+    QTest.mouseRelease(viewport, button, NONE, release)
+    return view.selection_range()
+
+
+DOUBLE_CLICK_DRAGS = WORD_DRAGS[:1] + WORD_DRAGS[3:4] + WORD_DRAGS[5:]
+
+
+@pytest.mark.parametrize(("text", "first", "last"), DOUBLE_CLICK_DRAGS)
+@pytest.mark.parametrize("backwards", [False, True], ids=["forwards", "backwards"])
+def test_a_double_click_and_drag_selects_word_by_word(view, text, first, last, backwards):
+    """Double-click the outer letter of one word and drag to the outer letter of another."""
+    require_fonts()
+    show(view, text)
+    start = text.index(first)
+    end = text.index(last, start) + len(last)
+    press, release = glyph_point(view, start), glyph_point(view, end - 1)
+    if backwards:
+        press, release = release, press
+    assert double_click_drag(view, press, release) == (start, end), text[slice(*view.selection_range())]
+    cursor = view.textCursor()
+    assert (cursor.position() < cursor.anchor()) == backwards
+
+
+@pytest.mark.parametrize(("text", "word"), [(ARABIC, "الولايات"), (HEBREW, "האמריקאי"), (MIXED, "من"),
+                                            (MIXED, "Steve"), (ENGLISH, "Vladimir")])
+@pytest.mark.parametrize("letter", ["first", "last"])
+def test_a_double_click_selects_the_word_under_the_mouse(view, text, word, letter):
+    require_fonts()
+    show(view, text)
+    start = text.index(word)
+    point = glyph_point(view, start if letter == "first" else start + len(word) - 1)
+    assert double_click_drag(view, point, point) == (start, start + len(word))

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.gcpause import gc_paused, keep_long_lived
 from annotator.core.spans import SpanIndex
-from annotator.core.text import Utf16Map, snap_to_words
+from annotator.core.text import Utf16Map, is_word_char, snap_to_words
 from annotator.gui.views.glyph_cells import caret_at, character_at, glyph_cells
 from annotator.gui.views.reading_layout import (
     LINE_HEIGHT_PERCENT, PROPORTIONAL, SpacedLayout, first_line_reaching, line_leading, reading_font,
@@ -123,6 +123,8 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         self._press_pos: QPoint | None = None
         #: UTF-16 anchor of the selection a left-button drag is making (None: no such drag).
         self._drag_anchor: int | None = None
+        #: Code-point range of the word a double click selected, while its button is held (None: none).
+        self._word_drag: tuple[int, int] | None = None
         self._tooltip = ""
         self._colors: dict[str, tuple[QColor, QColor, QColor]] = {}
         self.selectionChanged.connect(self._on_selection_changed)
@@ -501,7 +503,7 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         # Qt placed the caret with its own hit test; put it where the glyph under the mouse is. A press that
         # left a selection (a triple click, a press inside the selection) stays Qt's.
         cursor = self.textCursor()
-        self._drag_anchor = None
+        self._drag_anchor = self._word_drag = None
         if left and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self._drag_anchor = cursor.anchor()
         elif left and not cursor.hasSelection():
@@ -512,24 +514,50 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         self._press_pos = None  # a double click selects a word; its release is not a span click
         self._drag_anchor = None
         super().mouseDoubleClickEvent(event)
+        self._word_drag = None
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        # The word under the glyph, not under Qt's hit test; dragging on extends it word by word.
+        offset = self.offset_at(event.position().toPoint())
+        if offset is not None and is_word_char(self._text[offset]):
+            self._word_drag = snap_to_words(self._text, offset, offset + 1)
+            self._select_utf16(*map(self._map.to_utf16, self._word_drag))
+        elif self.textCursor().hasSelection():
+            self._word_drag = self.selection_range()
 
     def _drag_to(self, pos: QPoint) -> None:
         """Select from the drag's anchor to the caret place under ``pos`` (a mouse drag or Shift+click)."""
         position = None if self._drag_anchor is None else self._caret_at(pos)
-        if self._drag_anchor is None or position is None:
+        if self._drag_anchor is not None and position is not None:
+            self._select_utf16(self._drag_anchor, position)
+
+    def _drag_words_to(self, pos: QPoint) -> None:
+        """After a double click, select from the clicked word to the whole word at ``pos``, in either direction."""
+        caret = None if self._word_drag is None else self._caret_at(pos)
+        if self._word_drag is None or caret is None:
             return
+        first, last = self._word_drag
+        offset = self._map.from_utf16(caret)
+        start, end = snap_to_words(self._text, min(first, offset), max(last, offset))
+        anchor, position = (end, start) if offset < first else (start, end)
+        self._select_utf16(self._map.to_utf16(anchor), self._map.to_utf16(position))
+
+    def _select_utf16(self, anchor: int, position: int) -> None:
         cursor = self.textCursor()
-        if (cursor.anchor(), cursor.position()) != (self._drag_anchor, position):
-            cursor.setPosition(self._drag_anchor)
+        if (cursor.anchor(), cursor.position()) != (anchor, position):
+            cursor.setPosition(anchor)
             cursor.setPosition(position, _KEEP_ANCHOR)
             self.setTextCursor(cursor)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         press, self._press_pos = self._press_pos, None
+        pos = event.position().toPoint()
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag_words_to(pos)
+            self._word_drag = None
         if event.button() != Qt.MouseButton.LeftButton or press is None:
             return
-        pos = event.position().toPoint()
         self._drag_to(pos)
         self._drag_anchor = None
         dragged = (pos - press).manhattanLength() >= QApplication.startDragDistance()
@@ -558,6 +586,7 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         super().mouseMoveEvent(event)
         if event.buttons() & Qt.MouseButton.LeftButton:
             self._drag_to(event.position().toPoint())
+            self._drag_words_to(event.position().toPoint())
         if event.buttons() != Qt.MouseButton.NoButton:
             return
         offset = self.offset_at(event.position().toPoint())
