@@ -44,7 +44,7 @@ def glyph_cells(layout: QTextLayout, line: QTextLine) -> list[Cell]:
     cells: list[Cell] = []
     k = 0
     while k < len(drawn):
-        first, _, left, right, rtl = drawn[k]
+        _, _, left, right, rtl = drawn[k]
         same = k + 1
         while same < len(drawn) and drawn[same][2:4] == (left, right):
             same += 1  # one glyph for several characters
