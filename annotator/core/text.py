@@ -76,33 +76,61 @@ def is_word_char(ch: str) -> bool:
     return bool(_WORD.match(ch)) or unicodedata.category(ch).startswith("M")
 
 
-#: One-letter words Arabic writes onto the next word: and, by/with, for/to, so, like.
-ARABIC_CLITICS = "وبلفك"
+#: Opening quotation marks and the marks that may close each (English, German and Polish, French, CJK, ASCII).
+_CLOSERS = {
+    "\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u2018": "\u2019", "\u201a": "\u2018\u2019",
+    "\u00ab": "\u00bb", "\u2039": "\u203a", "\u300c": "\u300d", "\u300e": "\u300f", '"': '"', "'": "'",
+}
+#: Closing quotation marks and the marks that may open each.
+_OPENERS = {
+    closer: "".join(o for o, closers in _CLOSERS.items() if closer in closers)
+    for closer in "".join(_CLOSERS.values())
+}
+#: Every quotation mark the pairing rule knows.
+_QUOTES = frozenset(_CLOSERS) | frozenset(_OPENERS)
+#: Closing marks that are also apostrophes: after a letter ("analysts\u2019", "Ukraine\u2019s") they stay.
+_APOSTROPHES = "\u2019'"
 
 
-def snap_to_words(text: str, start: int, end: int, language: str = "") -> tuple[int, int]:
-    """Widen ``[start, end)`` to whole words and trim surrounding whitespace.
+def _drop_unpaired_quotes(text: str, s: int, e: int) -> tuple[int, int]:
+    """Drop quotation marks at the edges of ``[s, e)`` whose partner is not inside it (and the spaces they free)."""
+    while s < e:
+        first, last = text[s], text[e - 1]
+        if first.isspace():
+            s += 1
+        elif last.isspace():
+            e -= 1
+        elif first in _QUOTES and not any(c in text[s + 1:e] for c in _CLOSERS.get(first, "")):
+            s += 1
+        elif (last in _QUOTES and not (last in _APOSTROPHES and e - 1 > s and is_word_char(text[e - 2]))
+              and not any(o in text[s:e - 1] for o in _OPENERS.get(last, ""))):
+            e -= 1
+        else:
+            break
+    return s, e
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words and trim surrounding whitespace and unpaired quotes.
 
     A selection that starts or ends inside a word grows to include the whole
-    word; leading and trailing whitespace is dropped. An empty or all-space
-    selection is returned unchanged. In Arabic (``language="ar"``) a selection
-    that starts just after a one-letter clitic ("و" and, "ب" by...) at the
-    start of a word keeps it out: selecting "ويتكوف" in "وويتكوف" takes the name.
+    word; leading and trailing whitespace is dropped. A word is a run of
+    letters, digits and combining marks, so Arabic's one-letter clitics
+    (و and, ب by, ل for, ف so, ك like) written onto a word
+    are part of it, as an Arabic reader sees it. Quotation marks come in
+    pairs: an opening mark at the start is kept only when its closing mark
+    is inside the selection, and a closing mark at the end only when its
+    opening mark is; a lone one is dropped (a closing ’ or ' right after
+    a letter is an apostrophe and stays). A selection with nothing else
+    (empty, all space, only quotes) is returned unchanged.
     """
     lo, hi = min(start, end), max(start, end)
     start, end = min(max(0, lo), len(text)), min(max(0, hi), len(text))
-    s, e = start, end
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
+    s, e = _drop_unpaired_quotes(text, start, end)
     if s == e:
         return start, end
-    first = s
     while s > 0 and is_word_char(text[s - 1]) and is_word_char(text[s]):
         s -= 1
-    if language == "ar" and first == s + 1 and text[s] in ARABIC_CLITICS and first < e:
-        s = first
     while e < len(text) and is_word_char(text[e]) and is_word_char(text[e - 1]):
         e += 1
     return s, e

@@ -24,7 +24,10 @@ from annotator.core.text import (
 TRICKY = [
     "🙂", "🇺🇦", "🇬🇧", "👩\u200d👩\u200d👧", "e\u0301", "a\u0300", "\u0651", "السلام", "سَلَام",
     "和平计划", "Віткофф", "𝐁", "𠀀", "\u2029", "\u00a0", "\t", "\n", " ", "x", "Z", "9", "’", "—",
+    "“", "”", "„", "«", "»", "‘", '"', "'",
 ]
+#: The quotation marks snapping pairs up (a lone one at an edge of a selection is dropped).
+QUOTES = "“”„‚‘’«»‹›「」『』\"'"
 tricky_text = st.lists(
     st.one_of(st.sampled_from(TRICKY), st.characters(codec="utf-8")), max_size=60
 ).map("".join)
@@ -208,14 +211,58 @@ def test_snap_to_words_stays_inside_the_text_and_covers_the_trimmed_selection(te
     s, e = snap_to_words(text, a, b)
     lo, hi = (min(max(0, x), len(text)) for x in sorted((a, b)))
     assert 0 <= s <= e <= len(text)
-    if text[lo:hi].strip():
-        # Never loses a non-space character of the selection, never ends on whitespace.
-        assert s <= lo + (len(text[lo:hi]) - len(text[lo:hi].lstrip()))
-        assert e >= hi - (len(text[lo:hi]) - len(text[lo:hi].rstrip()))
+    selected = text[lo:hi]
+    core = selected.strip().strip(QUOTES + "".join(c for c in selected if c.isspace()))
+    if core:
+        # Never loses a character of the selection but spaces and lone quotes at its edges, never ends on
+        # whitespace, and snapping again changes nothing.
+        assert s <= lo + selected.index(core) and e >= lo + selected.index(core) + len(core)
         assert not text[s].isspace() and not text[e - 1].isspace()
         assert snap_to_words(text, s, e) == (s, e)
-    else:
+    elif not selected.strip():
         assert (s, e) == (lo, hi)
+    else:
+        assert lo <= s <= e <= hi
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "expected"),
+    [
+        ("فلاديمير بوتين، اليوم", 1, 12, "فلاديمير بوتين"),  # ف starts the name: never dropped
+        ("وقال الرئيس", 1, 3, "وقال"),  # و "and" written onto قال "said" is one word for its reader
+        ("الولايات المتحدة وأوكرانيا", 19, 22, "وأوكرانيا"),
+        ("لروسيا وبأوكرانيا", 2, 4, "لروسيا"),
+    ],
+)
+def test_snap_to_words_keeps_arabic_clitics_with_their_word(text, start, end, expected):
+    s, e = snap_to_words(text, start, end)
+    assert text[s:e] == expected
+
+
+PHRASE = "he called it “a just peace” today"
+
+
+@pytest.mark.parametrize(
+    ("text", "selected", "expected"),
+    [
+        (PHRASE, "“a just pea", "a just peace"),  # a lone opening quote is dropped...
+        (PHRASE, "a just peace”", "a just peace"),  # ...and so is a lone closing one
+        (PHRASE, "“a just peace”", "“a just peace”"),  # both kept when the selection holds both
+        (PHRASE, "it “a just peace” to", "it “a just peace” today"),
+        ("„Frieden“ sagte er", "„Frieden“", "„Frieden“"),  # German pairs
+        ("„Frieden“ sagte er", "Frieden“", "Frieden"),
+        ("le «plan» russe", "«plan", "plan"),
+        ("le «plan» russe", "«plan»", "«plan»"),
+        ('the "peace plan" now', '"peace pl', "peace plan"),
+        ('the "peace plan" now', 'peace plan"', "peace plan"),
+        ("the analysts’ view", "analysts’", "analysts’"),  # a closing ’ after a letter is an apostrophe
+        ("“ ”", "“ ”", "“ ”"),  # nothing but quotes: unchanged
+    ],
+)
+def test_snap_to_words_pairs_quotation_marks(text, selected, expected):
+    start = text.index(selected)
+    s, e = snap_to_words(text, start, start + len(selected))
+    assert text[s:e] == expected
 
 
 # -------------------------------------------------------------------- Utf16Map

@@ -40,7 +40,8 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.gcpause import gc_paused, keep_long_lived
 from annotator.core.spans import SpanIndex
-from annotator.core.text import Utf16Map, snap_to_words
+from annotator.core.text import Utf16Map, is_word_char, snap_to_words
+from annotator.gui.views.glyph_cells import caret_at, character_at, glyph_cells
 from annotator.gui.views.reading_layout import (
     LINE_HEIGHT_PERCENT, PROPORTIONAL, SpacedLayout, first_line_reaching, line_leading, reading_font,
 )
@@ -104,7 +105,7 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         self._text = ""
         self._map = Utf16Map("")
         self._has_rtl = False  # any right-to-left letters: spans are then placed by glyph runs
-        #: The document's language (a code, "ar"); picks the word-snapping rules.
+        #: The document's language (a code, "ar"), kept here by the pane that shows it.
         self.language = ""
         self._index = SpanIndex(())  # the spans shown, by id and by place
         self._loader: Callable[[], bool] | None = None  # see set_spans
@@ -120,6 +121,10 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         self._matches = SpanIndex(())  # find results: (id, start, end), painted under the spans
         self._current_match: str | None = None
         self._press_pos: QPoint | None = None
+        #: UTF-16 anchor of the selection a left-button drag is making (None: no such drag).
+        self._drag_anchor: int | None = None
+        #: Code-point range of the word a double click selected, while its button is held (None: none).
+        self._word_drag: tuple[int, int] | None = None
         self._tooltip = ""
         self._colors: dict[str, tuple[QColor, QColor, QColor]] = {}
         self.selectionChanged.connect(self._on_selection_changed)
@@ -333,7 +338,7 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         """Widen the selection to whole words (keeping its direction)."""
         cursor = self.textCursor()
         start, end = self.selection_range()
-        snapped = snap_to_words(self._text, start, end, self.language)
+        snapped = snap_to_words(self._text, start, end)
         if snapped == (start, end):
             return
         anchor, position = snapped
@@ -377,19 +382,31 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         position = self._character_at_x(layout, line, x)
         return None if position is None else self._map.from_utf16(block.position() + position)
 
+    def _caret_at(self, pos: QPoint) -> int | None:
+        """UTF-16 document position of the caret place nearest to viewport point ``pos`` (None: no text).
+
+        The line is the one at the point's height (the nearest at the top or
+        bottom); on it, a point inside a character's glyph goes to the side of
+        that glyph nearer to it, so in right-to-left text the left half of a
+        glyph is the place after the character (see :mod:`glyph_cells`).
+        """
+        if not self._text:
+            return None
+        block = self.cursorForPosition(pos).block()
+        layout = block.layout() if block.isValid() else None
+        if layout is None or layout.lineCount() == 0:
+            return None
+        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft() + layout.position()
+        _, below = line_leading(block, layout.lineAt(0).height())
+        index = first_line_reaching(layout, layout.lineCount(), pos.y() - origin.y(), below)
+        line = layout.lineAt(min(index, layout.lineCount() - 1))
+        return block.position() + caret_at(glyph_cells(layout, line), pos.x() - origin.x(), line.textStart())
+
     @staticmethod
     def _character_at_x(layout: QTextLayout, line: QTextLine, x: float) -> int | None:
         """Block-relative UTF-16 position of the character (grapheme) of ``line`` covering ``x``."""
-        start = line.textStart()
-        end = start + line.textLength()
-        guess = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter)
-        for candidate in (guess, layout.previousCursorPosition(guess)):
-            if start <= candidate < end:
-                following = min(layout.nextCursorPosition(candidate), end)
-                left, right = line.cursorToX(candidate)[0], line.cursorToX(following)[0]
-                if min(left, right) <= x < max(left, right):
-                    return candidate
-        return None
+        cell = character_at(glyph_cells(layout, line), x)
+        return None if cell is None else cell[0]
 
     def scroll_to_offset(self, offset: int) -> None:
         """Scroll so code-point ``offset`` is visible; an off-screen offset is centred."""
@@ -480,19 +497,69 @@ class DocumentView(SpanPainting, QPlainTextEdit):
         self.focused.emit()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        self._press_pos = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
+        left = event.button() == Qt.MouseButton.LeftButton
+        self._press_pos = event.position().toPoint() if left else None
         super().mousePressEvent(event)
+        # Qt placed the caret with its own hit test; put it where the glyph under the mouse is. A press that
+        # left a selection (a triple click, a press inside the selection) stays Qt's.
+        cursor = self.textCursor()
+        self._drag_anchor = self._word_drag = None
+        if left and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._drag_anchor = cursor.anchor()
+        elif left and not cursor.hasSelection():
+            self._drag_anchor = self._caret_at(event.position().toPoint())
+        self._drag_to(event.position().toPoint())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._press_pos = None  # a double click selects a word; its release is not a span click
+        self._drag_anchor = None
         super().mouseDoubleClickEvent(event)
+        self._word_drag = None
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        # The word under the glyph, not under Qt's hit test; dragging on extends it word by word.
+        offset = self.offset_at(event.position().toPoint())
+        if offset is not None and is_word_char(self._text[offset]):
+            self._word_drag = snap_to_words(self._text, offset, offset + 1)
+            self._select_utf16(*map(self._map.to_utf16, self._word_drag))
+        elif self.textCursor().hasSelection():
+            self._word_drag = self.selection_range()
+
+    def _drag_to(self, pos: QPoint) -> None:
+        """Select from the drag's anchor to the caret place under ``pos`` (a mouse drag or Shift+click)."""
+        position = None if self._drag_anchor is None else self._caret_at(pos)
+        if self._drag_anchor is not None and position is not None:
+            self._select_utf16(self._drag_anchor, position)
+
+    def _drag_words_to(self, pos: QPoint) -> None:
+        """After a double click, select from the clicked word to the whole word at ``pos``, in either direction."""
+        caret = None if self._word_drag is None else self._caret_at(pos)
+        if self._word_drag is None or caret is None:
+            return
+        first, last = self._word_drag
+        offset = self._map.from_utf16(caret)
+        start, end = snap_to_words(self._text, min(first, offset), max(last, offset))
+        anchor, position = (end, start) if offset < first else (start, end)
+        self._select_utf16(self._map.to_utf16(anchor), self._map.to_utf16(position))
+
+    def _select_utf16(self, anchor: int, position: int) -> None:
+        cursor = self.textCursor()
+        if (cursor.anchor(), cursor.position()) != (anchor, position):
+            cursor.setPosition(anchor)
+            cursor.setPosition(position, _KEEP_ANCHOR)
+            self.setTextCursor(cursor)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         press, self._press_pos = self._press_pos, None
+        pos = event.position().toPoint()
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag_words_to(pos)
+            self._word_drag = None
         if event.button() != Qt.MouseButton.LeftButton or press is None:
             return
-        pos = event.position().toPoint()
+        self._drag_to(pos)
+        self._drag_anchor = None
         dragged = (pos - press).manhattanLength() >= QApplication.startDragDistance()
         modifiers = event.modifiers()
         if self.textCursor().hasSelection() and (dragged or modifiers & Qt.KeyboardModifier.ShiftModifier):
@@ -517,6 +584,9 @@ class DocumentView(SpanPainting, QPlainTextEdit):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseMoveEvent(event)
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._drag_to(event.position().toPoint())
+            self._drag_words_to(event.position().toPoint())
         if event.buttons() != Qt.MouseButton.NoButton:
             return
         offset = self.offset_at(event.position().toPoint())
