@@ -269,7 +269,16 @@ def test_a_name_that_is_no_quote_near_the_positions_leaves_them_as_they_are(stor
     roof, bruno = crlf.index("roof"), crlf.index("Bruno asked")  # positions in the CRLF text, as the standard says
     far = len(BOARD) + qdpx.REANCHOR_REACH + 100  # "Minutes" occurs, but farther away than the reach
     text = BOARD + "z" * (far + 20 - len(BOARD)) + "\n"
-    selections = [("line:4", roof, roof + 4), ("Bruno asked", bruno, bruno + 26), ("Minutes", far, far + 7)]
+    selections = [("line:4", roof, roof + 4), ("Bruno asked", bruno, bruno + 26), ("Minutes", far, far + 7),
+                  ("Chen", bruno, bruno + 26)]  # a label that occurs nearby, but is not as long as the selection
     report = import_qdpx(store, qualcoder_qdpx(tmp_path / "labels.qdpx", selections, memo=" ", text=text))
-    assert sorted(a.quote for a in store.iter_annotations()) == ["Bruno asked about the roof", "roof", "zzzzzzz"]
+    assert sorted(a.quote for a in store.iter_annotations()) == [
+        "Bruno asked about the roof", "Bruno asked about the roof", "roof", "zzzzzzz"]
     assert report.reanchored == 0 and "re-anchored" not in report.summary() and not report.not_imported
+
+
+def test_positions_counted_in_crlf_text_but_shifted_are_re_anchored_too(store, tmp_path):
+    at = BOARD.replace("\n", "\r\n").index("roof;")
+    selections = [("roof;\nChen", at + 3, at + 3 + len("roof;\r\nChen"))]  # as long as the quote with its CRLF
+    report = import_qdpx(store, qualcoder_qdpx(tmp_path / "shifted.qdpx", selections, memo=""))
+    assert [a.quote for a in store.iter_annotations()] == ["roof;\nChen"] and report.reanchored == 1

@@ -445,11 +445,12 @@ class _Project:
 
     def _selection(self, el, source: str, ends: dict, present: Present) -> Iterator[dict]:
         text = self.sources[source]
-        span = text.span(_int(el.get("startPosition")), _int(el.get("endPosition")))
+        raw = _int(el.get("startPosition")), _int(el.get("endPosition"))
+        span = text.span(*raw)
         if span is None:
             self.report.leave_out("selections whose positions fall outside their source's text")
             return
-        start, end = self._anchor(source, *span, el.get("name"))
+        start, end = self._anchor(source, *span, el.get("name"), raw[1] - raw[0])
         moved = 1 if (start, end) != span else 0
         note = next((c.text or "" for c in el if _local(c.tag) == "Description"), "")
         codings = [c for c in el if _local(c.tag) == "Coding"]
@@ -485,7 +486,7 @@ class _Project:
                    "quote": text.text[start:end], "annotator": annotator, "note": note, "status": "pending",
                    "created": stamp, "modified": el.get("modifiedDateTime") or stamp}
 
-    def _anchor(self, source: str, start: int, end: int, name: str | None) -> tuple[int, int]:
+    def _anchor(self, source: str, start: int, end: int, name: str | None, length: int) -> tuple[int, int]:
         """The span of the selection's quote near ``start``, where its name is that quote and the positions miss it.
 
         QualCoder and MAXQDA name a selection by its quote (others by a label,
@@ -493,9 +494,11 @@ class _Project:
         writes CRLF text but counts positions in LF text, so its positions
         fall one short per line break before them. The quote is looked for
         within :data:`REANCHOR_REACH` code points plus one per line break
-        before the selection, nearest first; a name not found there leaves
-        the positions as they are. Line breaks compare equal to spaces: XML
-        reads a line break in an attribute as one.
+        before the selection, nearest first, and taken only if the positions
+        span as many characters as it has (counting a line break in it as one
+        or as CRLF); otherwise the name is no quote (a label that happens to
+        occur nearby) and the positions stand. Line breaks compare equal to
+        spaces: XML reads a line break in an attribute as one.
         """
         quote = normalize(name or "").translate(_AS_SPACE)
         text = self.sources[source].text
@@ -507,7 +510,10 @@ class _Project:
         reach = REANCHOR_REACH + bisect_left(breaks, end)
         low = max(0, start - reach)
         found = reanchor(text[low:end + reach].translate(_AS_SPACE), quote, start - low)
-        return (start, end) if found is None else (low + found, low + found + len(quote))
+        if found is None or length not in (len(quote), len(quote) + text.count("\n", low + found,
+                                                                               low + found + len(quote))):
+            return start, end
+        return low + found, low + found + len(quote)
 
 
 def _title_from_path(path: str, text: str) -> str:
