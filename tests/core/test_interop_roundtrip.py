@@ -205,7 +205,8 @@ def test_round_trip_through_every_format_is_lossless(tmp_path_factory, project, 
     start = _json_round(original, folder)
     fresh = into_new_project(export(start, fmt, folder), fmt, folder)
     back = fresh
-    expected_docs = annotated_documents(start) if fmt == "brat" else documents(start)
+    held = {key[0] for key in brat_spans(start)}  # brat writes a document only with a span it can hold
+    expected_docs = {d: t for d, t in documents(start).items() if d in held} if fmt == "brat" else documents(start)
     assert documents(back) == expected_docs
     assert spans(back) == (brat_spans(start) if fmt == "brat" else spans(start))
     for a in back.iter_annotations():
