@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-from bisect import bisect_left
 import os
 import re
 import time
 import zipfile
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO
