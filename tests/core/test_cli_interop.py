@@ -11,6 +11,7 @@ import pytest
 
 from annotator.cli import main
 from annotator.core.store import Store
+from test_interop_qdpx import BOARD, BOARD_QUOTES, qualcoder_qdpx
 
 
 
@@ -117,3 +118,12 @@ def test_bad_files_exit_2_and_leave_the_project_unchanged(capsys, project, tmp_p
         err = assert_one_line_error(*run(capsys, "import", project, path))
         assert path.name in err
         assert digest(project) == before
+
+
+def test_the_import_summary_says_what_was_re_anchored_and_what_was_left_out(project, tmp_path, capsys):
+    path = qualcoder_qdpx(tmp_path / "qc_tool_demo.qdpx",
+                          [(q, BOARD.index(q), BOARD.index(q) + len(q)) for q in BOARD_QUOTES])
+    code, out, err = run(capsys, "import", project, path)
+    assert (code, err) == (0, "")
+    assert "17 annotations imported; 13 re-anchored by quote;" in out
+    assert "Not imported:\n  1 × project memo (annotator has no project memo)" in out

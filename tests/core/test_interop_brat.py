@@ -8,6 +8,7 @@ import pytest
 
 from annotator.core.errors import InputError
 from annotator.core.formats.brat import FRAGMENT_LINK, export_brat, import_brat
+from annotator.core.store import Store
 
 TEXT = "Witkoff met Putin\nin Moscow on Tuesday.\nThe plan has 28 points."
 
@@ -55,6 +56,55 @@ def test_a_span_over_a_line_break_is_written_as_fragments_and_read_back_whole(st
     export_brat(store, tmp_path / "out")
     ann = next((tmp_path / "out" / "alice").glob("*.ann")).read_text(encoding="utf-8")
     assert ann.startswith(f"T1\tClaim {start} {start + 5};{start + 6} {start + len(quote)}\tPutin in Moscow\n")
+
+
+def brat_reads(ann: str, text: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The T lines of ``ann`` as brat's reader takes them: lines end where Python ends a line, and a T line's text
+    must be its fragments' texts joined by one space (brat reports a mismatch otherwise)."""
+    spans = []
+    for line in ann.splitlines():
+        tid, head, shown = line.split("\t", 2)
+        if tid.startswith("T"):
+            frags = [tuple(map(int, piece.split())) for piece in head.split(" ", 1)[1].split(";")]
+            assert shown == " ".join(text[s:e] for s, e in frags), line
+            spans.append((head.split()[0], frags))
+    return spans
+
+
+def test_line_breaks_are_left_out_of_the_fragments_brat_reads(store, tmp_path):
+    text = "Witkoff met Putin\nin Moscow\ton Tuesday.\u2028The plan\n\nhas 28 points.\n"
+    doc, _ = store.add_document(text, "Talks")
+    quotes = ["Putin\nin Moscow", "Moscow\ton", "Tuesday.\u2028The", "plan\n\nhas", "Putin\n", "\nin", "\n\n",
+              "points.\n"]
+    for n, quote in enumerate(quotes):
+        start = text.index(quote)
+        store.ensure_label(f"L{n}")
+        store.add_annotation(doc.id, f"L{n}", start, start + len(quote), "alice")
+    count, left_out = export_brat(store, tmp_path / "out")
+    ann = next((tmp_path / "out" / "alice").glob("*.ann")).read_text(encoding="utf-8")
+    read = dict(brat_reads(ann, text))
+    shown = {label: [text[s:e] for s, e in frags] for label, frags in read.items()}
+    assert shown == {"L0": ["Putin", "in Moscow"], "L1": ["Moscow\ton"], "L2": ["Tuesday.", "The"],
+                     "L3": ["plan", "has"], "L4": ["Putin"], "L5": ["in"], "L7": ["points."]}
+    assert count == 7 and left_out.not_imported == {
+        "annotations of line breaks only (brat leaves line breaks out of spans)": 1}
+    back = Store.open(tmp_path / "back.sqlite")
+    import_brat(back, tmp_path / "out")  # spans over line breaks come back whole; those at the ends stay out
+    assert sorted(a.quote for a in back.iter_annotations()) == sorted(
+        ["Putin\nin Moscow", "Moscow\ton", "Tuesday.\u2028The", "plan\n\nhas", "Putin", "in", "points."])
+    back.close()
+
+
+def test_fragments_with_only_white_space_between_are_one_span(store, tmp_path):
+    text = "Witkoff met Putin \n in Moscow on Tuesday.\u2028The plan has 28 points."
+    ann = (f"T1\tClaim {at('Putin', text)};{at('in Moscow', text)}\tPutin in Moscow\n"
+           f"T2\tClaim {at('Tuesday.', text)};{at('The', text)}\tTuesday. The\n"
+           f"T3\tActor {at('Witkoff', text)};{at('Putin', text)}\tWitkoff Putin\n")
+    import_brat(store, corpus(tmp_path / "c", {"talks": ann}, text=text), default_annotator="me")
+    got = sorted((a.label, a.quote) for a in store.iter_annotations())
+    assert got == [("Actor", "Putin"), ("Actor", "Witkoff"), ("Claim", "Putin \n in Moscow"),
+                   ("Claim", "Tuesday.\u2028The")]  # a real gap keeps the pieces apart, linked "continues"
+    assert [k.type for k in store.links()] == [FRAGMENT_LINK]
 
 
 def test_brat_and_inception_shapes(store, tmp_path):

@@ -217,3 +217,68 @@ def test_an_entry_that_unpacks_to_more_than_it_declares_is_stopped(store, tmp_pa
     counted = qdpx._Counted(io.BytesIO(b"x" * (info.file_size + 10)), archive, info)
     with pytest.raises(InputError, match="more bytes than it declares"):
         counted.read()
+
+
+# QualCoder's "line endings for MAXQDA": the text file has CRLF, the positions count the LF text, and the name of
+# each selection is its quote (a line break in it is read as a space: XML normalises attributes).
+BOARD = ("Minutes of the board, 2017\nPresent: Ana, Bruno, Chen\nThe budget was approved after a long debate.\n"
+         "Bruno asked about the roof;\nChen promised a quote by May.\nAna closed the meeting at nine.\n")
+BOARD_QUOTES = ["Minutes", "board", "Ana, Bruno", "budget was approved", "long debate", "roof", "Chen promised",
+                "quote by May", "closed the meeting", "nine", "the roof;\nChen", "Present", "2017", "asked",
+                "debate.\nBruno", "Ana closed", "Minutes of the"]
+
+
+def qualcoder_qdpx(path: Path, selections: list[tuple[str, int, int]], memo: str = "The pilot study.",
+                   text: str = BOARD) -> Path:
+    """A QualCoder-shaped project: a source with no name, its text as CRLF, ``(name, start, end)`` selections."""
+    sels = "".join(
+        f'<PlainTextSelection guid="{n:08d}-1111-4000-8000-000000000000" name="{name}" startPosition="{start}" '
+        f'endPosition="{end}" creatingUser="{U["user1"]}" creationDateTime="2021-03-04T10:00:00Z">'
+        f'<Coding guid="{n:08d}-2222-4000-8000-000000000000" creatingUser="{U["user1"]}">'
+        f'<CodeRef targetGUID="{U["code1"]}"/></Coding></PlainTextSelection>\n'
+        for n, (name, start, end) in enumerate(selections, 1))
+    xml = (f'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="{NS}" name="qc_tool_demo.qda" '
+           f'origin="QualCoder 3.5" creationDateTime="2021-03-04T10:00:00Z">\n'
+           f'<Users><User guid="{U["user1"]}" name="default"/></Users>\n'
+           f'<CodeBook><Codes><Code guid="{U["code1"]}" name="Governance" isCodable="true" color="#A0A0FF"/>'
+           f'</Codes></CodeBook>\n<Sources>\n<TextSource guid="{U["src1"]}" plainTextPath="internal://board_2017.txt" '
+           f'creatingUser="{U["user1"]}" creationDateTime="2021-03-04T10:00:00Z">\n{sels}</TextSource>\n</Sources>\n'
+           + (f"<Description>{memo}</Description>\n" if memo else "") + "</Project>\n")
+    return make_qdpx(path, xml, {"sources/board_2017.txt": text.replace("\n", "\r\n").encode()})
+
+
+def test_qualcoder_positions_counted_without_cr_are_re_anchored_by_the_quote_they_name(store, tmp_path):
+    selections = [(q, BOARD.index(q), BOARD.index(q) + len(q)) for q in BOARD_QUOTES]
+    shifted = sum(1 for q in BOARD_QUOTES if BOARD.count("\n", 0, BOARD.index(q)))
+    assert (len(selections), shifted) == (17, 13)
+    report = import_qdpx(store, qualcoder_qdpx(tmp_path / "qc_tool_demo.qdpx", selections))
+    quotes = sorted(a.quote for a in store.iter_annotations())
+    assert quotes == sorted(BOARD_QUOTES)
+    assert report.added == 17 and report.reanchored == shifted
+    assert f"17 annotations imported; {shifted} re-anchored" in report.summary()
+    [doc] = store.documents()
+    assert doc.title == "board_2017"
+    assert report.not_imported == {"project memo (annotator has no project memo)": 1}
+    assert "Not imported:\n  1 × project memo" in report.summary()
+    again = import_qdpx(store, tmp_path / "qc_tool_demo.qdpx")
+    assert (again.added, again.reanchored, again.skipped) == (0, 0, 17)
+
+
+def test_a_name_that_is_no_quote_near_the_positions_leaves_them_as_they_are(store, tmp_path):
+    crlf = BOARD.replace("\n", "\r\n")
+    roof, bruno = crlf.index("roof"), crlf.index("Bruno asked")  # positions in the CRLF text, as the standard says
+    far = len(BOARD) + qdpx.REANCHOR_REACH + 100  # "Minutes" occurs, but farther away than the reach
+    text = BOARD + "z" * (far + 20 - len(BOARD)) + "\n"
+    selections = [("line:4", roof, roof + 4), ("Bruno asked", bruno, bruno + 26), ("Minutes", far, far + 7),
+                  ("Chen", bruno, bruno + 26)]  # a label that occurs nearby, but is not as long as the selection
+    report = import_qdpx(store, qualcoder_qdpx(tmp_path / "labels.qdpx", selections, memo=" ", text=text))
+    assert sorted(a.quote for a in store.iter_annotations()) == [
+        "Bruno asked about the roof", "Bruno asked about the roof", "roof", "zzzzzzz"]
+    assert report.reanchored == 0 and "re-anchored" not in report.summary() and not report.not_imported
+
+
+def test_positions_counted_in_crlf_text_but_shifted_are_re_anchored_too(store, tmp_path):
+    at = BOARD.replace("\n", "\r\n").index("roof;")
+    selections = [("roof;\nChen", at + 3, at + 3 + len("roof;\r\nChen"))]  # as long as the quote with its CRLF
+    report = import_qdpx(store, qualcoder_qdpx(tmp_path / "shifted.qdpx", selections, memo=""))
+    assert [a.quote for a in store.iter_annotations()] == ["roof;\nChen"] and report.reanchored == 1

@@ -4,12 +4,13 @@ Export writes ``DIR/<annotator>/<document>.txt`` (the text, UTF-8) and
 ``.ann`` per document, ``DIR/annotation.conf`` declaring the labels and link
 types, and ``DIR/visual.conf`` with the label colours. Offsets are code points,
 end exclusive. A span over a line break is written as fragments split at the
-line breaks (``T1<TAB>Claim 10 20;21 30<TAB>text text``); notes are
+line breaks, which are left out as brat does (``T1<TAB>Claim 10 20;21 30<TAB>text text``: the fragments' texts
+joined by one space, which brat's reader checks); notes are
 ``#n<TAB>AnnotatorNotes Tn<TAB>note``; links within one document ``R`` lines.
 Label and type names map spaces to ``_`` and back.
 
 Import reads brat's own corpora and INCEpTION's brat export: ``T`` spans
-(fragments separated only by line breaks join back into one span; other
+(fragments separated only by line breaks or other white space join back into one span; other
 fragments become one annotation each, linked ``continues``), ``#`` notes and
 ``R`` links; ``E``, ``A``, ``N``, ``M`` and ``*`` lines are counted as skipped.
 """
@@ -38,6 +39,8 @@ FRAGMENT_LINK = "continues"
 _FIELDS = ("id", "label", "start", "end", "annotator", "note")
 _UNSAFE = re.compile(r"[^\w.-]+")
 _NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+#: What ends a line of a ``.ann`` file as brat reads it (Python's line ends): a span is split there, the break left out.
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _SKIPPED = {"E": "event lines (E)", "A": "attribute lines (A)", "M": "attribute lines (M)",
             "N": "normalisation lines (N)", "*": "equivalence lines (*)"}
 
@@ -52,16 +55,14 @@ def our_name(name: str) -> str:
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``[start, end)`` split at its inner line breaks; leading and trailing ones stay in the end fragments."""
+    """``[start, end)`` split at its line breaks, which are left out (brat's convention); none if it is only breaks."""
     pieces, pos = [], start
-    for part in text[start:end].split("\n"):
-        if part:
-            pieces.append((pos, pos + len(part)))
-        pos += len(part) + 1
-    if not pieces:
-        return [(start, end)]
-    pieces[0] = (start, pieces[0][1])
-    pieces[-1] = (pieces[-1][0], end)
+    for match in _LINE_BREAKS.finditer(text, start, end):
+        if match.start() > pos:
+            pieces.append((pos, match.start()))
+        pos = match.end()
+    if pos < end:
+        pieces.append((pos, end))
     return pieces
 
 
@@ -129,41 +130,63 @@ def _write_corpus(store: Store, root: Path, selection: Selection, progress: Prog
         doc = store.document(doc_id)
         text = store.document_text(doc_id)
         name = _file_name(doc.title, doc_id)
-        lines_of: dict[str, list[str]] = {}
-        numbers: dict[tuple[str, str], int] = {}
-        tids: dict[str, tuple[str, str]] = {}  # annotation id -> (annotator, T id)
-
-        def next_id(annotator: str, kind: str) -> str:
-            numbers[annotator, kind] = numbers.get((annotator, kind), 0) + 1
-            return f"{kind}{numbers[annotator, kind]}"
-
+        doc_file = _DocumentFile(text, left_out)
         for rows in store.annotation_row_batches(**dict(filters, documents=[doc_id]), size=BATCH, fields=_FIELDS):
-            for ann_id, label, start, end, annotator, note in rows:
-                lines = lines_of.setdefault(annotator, [])
-                tid = next_id(annotator, "T")
-                tids[ann_id] = (annotator, tid)
-                frags = fragments(text, start, end)
-                shown = " ".join(text[s:e].replace("\n", " ").replace("\t", " ") for s, e in frags)
-                lines.append(f"{tid}\t{brat_name(label)} {';'.join(f'{s} {e}' for s, e in frags)}\t{shown}")
-                if note:
-                    one_line = note.replace(NEWLINE, LINE_SEPARATOR)
-                    lines.append(f"{next_id(annotator, '#')}\tAnnotatorNotes {tid}\t{one_line}")
-                count += 1
+            for row in rows:
+                count += doc_file.add(*row)
                 check_cancel(progress, count, total)
         for link in links:
-            src, dst = tids.get(link.source), tids.get(link.target)
-            if src is None:
-                continue
-            if dst is None or src[0] != dst[0]:
-                left_out.leave_out("links between documents or between annotators (brat cannot say them)")
-                continue
-            lines_of[src[0]].append(f"{next_id(src[0], 'R')}\t{brat_name(link.type)} Arg1:{src[1]} Arg2:{dst[1]}")
-        for annotator, lines in lines_of.items():
+            doc_file.link(link)
+        for annotator, lines in doc_file.lines_of.items():
             folder = root / folders.get(annotator, folder_name(annotator))
             folder.mkdir(exist_ok=True)
             (folder / f"{name}.txt").write_text(text, encoding="utf-8", newline="")
             (folder / f"{name}.ann").write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
     return count
+
+
+class _DocumentFile:
+    """The ``.ann`` lines of one document, by annotator, numbered as brat numbers them."""
+
+    def __init__(self, text: str, left_out: ImportReport):
+        self.text, self.left_out = text, left_out
+        self.lines_of: dict[str, list[str]] = {}
+        self.numbers: dict[tuple[str, str], int] = {}
+        self.tids: dict[str, tuple[str, str]] = {}  # annotation id -> (annotator, T id)
+        self.dropped: set[str] = set()  # annotations brat cannot hold
+
+    def next_id(self, annotator: str, kind: str) -> str:
+        self.numbers[annotator, kind] = self.numbers.get((annotator, kind), 0) + 1
+        return f"{kind}{self.numbers[annotator, kind]}"
+
+    def add(self, ann_id: str, label: str, start: int, end: int, annotator: str, note: str) -> int:
+        """Write one annotation (and its note); 1 if written, 0 if it is only line breaks, which brat cannot hold."""
+        frags = fragments(self.text, start, end)
+        if not frags:
+            self.dropped.add(ann_id)
+            self.left_out.leave_out("annotations of line breaks only (brat leaves line breaks out of spans)")
+            return 0
+        lines = self.lines_of.setdefault(annotator, [])
+        tid = self.next_id(annotator, "T")
+        self.tids[ann_id] = (annotator, tid)
+        shown = " ".join(self.text[s:e] for s, e in frags)  # brat checks this against the text: tabs stay tabs
+        lines.append(f"{tid}\t{brat_name(label)} {';'.join(f'{s} {e}' for s, e in frags)}\t{shown}")
+        if note:
+            one_line = note.replace(NEWLINE, LINE_SEPARATOR)
+            lines.append(f"{self.next_id(annotator, '#')}\tAnnotatorNotes {tid}\t{one_line}")
+        return 1
+
+    def link(self, link) -> None:
+        src, dst = self.tids.get(link.source), self.tids.get(link.target)
+        if link.source in self.dropped or (src is not None and link.target in self.dropped):
+            self.left_out.leave_out("links of annotations brat cannot hold")
+        elif src is None:
+            return  # a link of another document's annotation
+        elif dst is None or src[0] != dst[0]:
+            self.left_out.leave_out("links between documents or between annotators (brat cannot say them)")
+        else:
+            self.lines_of[src[0]].append(
+                f"{self.next_id(src[0], 'R')}\t{brat_name(link.type)} Arg1:{src[1]} Arg2:{dst[1]}")
 
 
 def folder_name(annotator: str) -> str:
@@ -352,11 +375,11 @@ def _text_bound(line: str, text: LineEnds) -> tuple[str, str, list[tuple[int, in
 
 
 def _join(text: str, frags: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Fragments separated only by line breaks joined back into one span; the others kept apart."""
+    """Fragments separated only by line breaks (or other white space) joined back into one span; others kept apart."""
     pieces = [frags[0]]
     for start, end in frags[1:]:
         gap = text[pieces[-1][1]:start]
-        if gap and set(gap) == {"\n"}:
+        if gap.isspace():
             pieces[-1] = (pieces[-1][0], end)
         elif start < pieces[-1][1]:  # overlapping fragments: one span over both
             pieces[-1] = (pieces[-1][0], max(end, pieces[-1][1]))

@@ -20,6 +20,7 @@ import re
 import time
 import zipfile
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -42,9 +43,10 @@ from annotator.core.formats.interop import (
     guid_of,
     stable_id,
 )
-from annotator.core.formats.json_import import ImportReport, import_records
+from annotator.core.formats.json_import import ImportReport, import_records, reanchor
 from annotator.core.formats.json_set import Selection
 from annotator.core.store import Store
+from annotator.core.text import normalize, title_from_text
 from annotator.core.timeutil import now
 
 NS = "urn:QDA-XML:project:1.0"
@@ -72,7 +74,12 @@ _UNUSED = {
     ("Graphs", "Graph"): "graphs (annotator has no graphs)",
     ("Notes", "Note"): "project notes (annotator keeps notes on annotations only)",
     ("TextSource", "Coding"): "codings of a whole source (annotator codes spans only)",
+    ("Project", "Description"): "project memo (annotator has no project memo)",
 }
+#: How far (code points, beyond one per line break before it) a selection's quote is looked for around its positions.
+REANCHOR_REACH = 256
+#: XML turns a line break or tab in an attribute into a space: a quote is compared with these read as spaces.
+_AS_SPACE = str.maketrans("\n\t", "  ")
 
 
 # ------------------------------------------------------------------------ export
@@ -310,6 +317,7 @@ class _Project:
         self.codes: dict[str, tuple[list[str], str | None, str]] = {}  # guid -> (path of names, colour, description)
         self.sources: dict[str, LineEnds] = {}  # guid -> text
         self.titles: dict[str, str] = {}
+        self.breaks: dict[str, list[int]] = {}  # guid -> where its stored text breaks lines (when first needed)
         self.selections = 0
         self.link_items: list[tuple[str, str, str | None, str | None]] = []  # guid, name, origin, target
         self.linked: set[str | None] = set()  # the selections links join: only theirs are remembered
@@ -321,7 +329,8 @@ class _Project:
                 if tag == "Code":
                     code_path.append(el.get("name") or "Code")
                 elif tag == "TextSource" and path[-2:-1] == ["Sources"]:
-                    source = {"guid": el.get("guid"), "name": el.get("name"), "path": el.get("plainTextPath")}
+                    source = {"guid": el.get("guid"), "name": el.get("name"), "path": el.get("plainTextPath"),
+                              "rich": el.get("richTextPath")}
                 continue
             parent = path[-1] if path else ""
             if tag == "User" and parent == "Users":
@@ -344,13 +353,12 @@ class _Project:
                 ends = as_uuid(el.get("originGUID")), as_uuid(el.get("targetGUID"))
                 self.link_items.append((el.get("guid") or "", el.get("name") or "linked", *ends))
                 self.linked.update(ends)
-            elif (parent, tag) in _UNUSED:
+            elif (parent, tag) in _UNUSED and (tag != "Description" or (el.text or "").strip()):
                 report.leave_out(_UNUSED[(parent, tag)])
                 el.clear()
         self.labels = self._label_names()
 
     def _add_source(self, source: dict) -> None:
-        title = source.get("name") or "Untitled"
         guid = as_uuid(source.get("guid"))
         raw = None
         where = source.get("path") or ""
@@ -375,7 +383,7 @@ class _Project:
             self.report.leave_out("text sources without a GUID or without text (with their codings)")
             return
         self.sources[guid] = text
-        self.titles[guid] = title
+        self.titles[guid] = source.get("name") or _title_from_path(where or source.get("rich") or "", text.text)
 
     def _label_names(self) -> dict[str, str]:
         """Code GUID -> label name: its own name, or ``Parent/Child`` where names repeat."""
@@ -437,11 +445,13 @@ class _Project:
 
     def _selection(self, el, source: str, ends: dict, present: Present) -> Iterator[dict]:
         text = self.sources[source]
-        span = text.span(_int(el.get("startPosition")), _int(el.get("endPosition")))
+        raw = _int(el.get("startPosition")), _int(el.get("endPosition"))
+        span = text.span(*raw)
         if span is None:
             self.report.leave_out("selections whose positions fall outside their source's text")
             return
-        start, end = span
+        start, end = self._anchor(source, *span, el.get("name"), raw[1] - raw[0])
+        moved = 1 if (start, end) != span else 0
         note = next((c.text or "" for c in el if _local(c.tag) == "Description"), "")
         codings = [c for c in el if _local(c.tag) == "Coding"]
         if not codings:
@@ -471,9 +481,45 @@ class _Project:
                 continue
             if linked:
                 ends.setdefault(as_uuid(guid), (ann_id, annotator))
+            self.report.reanchored += moved if existing is None else 0  # not again when imported again
             yield {"id": ann_id, "document": text.id, "label": self.labels[code], "start": start, "end": end,
                    "quote": text.text[start:end], "annotator": annotator, "note": note, "status": "pending",
                    "created": stamp, "modified": el.get("modifiedDateTime") or stamp}
+
+    def _anchor(self, source: str, start: int, end: int, name: str | None, length: int) -> tuple[int, int]:
+        """The span of the selection's quote near ``start``, where its name is that quote and the positions miss it.
+
+        QualCoder and MAXQDA name a selection by its quote (others by a label,
+        such as "line:6"). QualCoder's export "with line endings for MAXQDA"
+        writes CRLF text but counts positions in LF text, so its positions
+        fall one short per line break before them. The quote is looked for
+        within :data:`REANCHOR_REACH` code points plus one per line break
+        before the selection, nearest first, and taken only if the positions
+        span as many characters as it has (counting a line break in it as one
+        or as CRLF); otherwise the name is no quote (a label that happens to
+        occur nearby) and the positions stand. Line breaks compare equal to
+        spaces: XML reads a line break in an attribute as one.
+        """
+        quote = normalize(name or "").translate(_AS_SPACE)
+        text = self.sources[source].text
+        if not quote.strip() or text[start:start + len(quote)].translate(_AS_SPACE) == quote:
+            return start, end
+        breaks = self.breaks.get(source)
+        if breaks is None:
+            breaks = self.breaks[source] = [m.start() for m in re.finditer("\n", text)]
+        reach = REANCHOR_REACH + bisect_left(breaks, end)
+        low = max(0, start - reach)
+        found = reanchor(text[low:end + reach].translate(_AS_SPACE), quote, start - low)
+        if found is None or length not in (len(quote), len(quote) + text.count("\n", low + found,
+                                                                               low + found + len(quote))):
+            return start, end
+        return low + found, low + found + len(quote)
+
+
+def _title_from_path(path: str, text: str) -> str:
+    """A source's title when it has no name: its file's name (``board_2017``), or its first words if that is a GUID."""
+    stem = PurePosixPath(path.removeprefix("internal://").replace("\\", "/")).stem
+    return stem if stem and as_uuid(stem) is None else title_from_text(text)
 
 
 def _int(value) -> int | None:
