@@ -579,7 +579,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
 @command("apply")
 def cmd_apply(args: argparse.Namespace) -> int:
     """Each line in its own transaction, acknowledged on stdout (flushed) after its commit."""
-    from annotator.core.apply import apply_lines
+    from annotator.core.apply import AcknowledgementError, apply_lines
 
     if args.edits == "-":
         source = sys.stdin.buffer
@@ -592,6 +592,14 @@ def cmd_apply(args: argparse.Namespace) -> int:
         with _project(args.project, create=False) as store:
             store.set_busy_timeout(args.wait)
             count = apply_lines(store, source, sys.stdout, args.user)
+    except AcknowledgementError:
+        # The unwritten acknowledgement stays in stdout's buffer: send it nowhere, so that the exit does not fail
+        # on it again; the error names the last line committed.
+        with contextlib.suppress(OSError, ValueError):  # a stdout without a descriptor has nothing to drop
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        raise
     finally:
         if source is not sys.stdin.buffer:
             source.close()
