@@ -95,6 +95,8 @@ def _exchange_parsers(sub) -> None:
     p.add_argument("--annotator", metavar="NAME", help="only this annotator's annotations")
     p.add_argument("--status", choices=("pending", "accepted", "rejected"), help="only annotations with this status")
     p.add_argument("--no-text", action="store_true", help="JSON, W3C: leave the document texts out")
+    p.add_argument("--excel", action="store_true",
+                   help="csv: begin with a UTF-8 byte order mark, so that Excel shows every script right")
 
 
 def _comparison_parsers(sub) -> None:
@@ -356,6 +358,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from annotator.core.formats.csv_set import export_csv, export_links_csv
     from annotator.core.formats.json_set import Selection, export_json
 
+    if args.excel and args.format != "csv":
+        raise InputError(f"--excel is for -f csv (the annotations as CSV), not -f {args.format}.")
     if args.format in ("qdpx", "brat") and not args.output:
         what = "a .qdpx file" if args.format == "qdpx" else "a folder"
         raise InputError(f"-f {args.format} writes {what}: give it with -o.")
@@ -382,7 +386,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 elif args.format == "links-csv":
                     count = export_links_csv(store, out, selection)
                 else:
-                    count = export_csv(store, out, selection)
+                    count = export_csv(store, out, selection, excel=args.excel)
     if args.output and args.output != "-":
         print(f"{count} annotation{'s' if count != 1 else ''} written to {args.output}", file=sys.stderr)
     for reason, n in (left_out.not_imported.items() if left_out else ()):
@@ -579,7 +583,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
 @command("apply")
 def cmd_apply(args: argparse.Namespace) -> int:
     """Each line in its own transaction, acknowledged on stdout (flushed) after its commit."""
-    from annotator.core.apply import apply_lines
+    from annotator.core.apply import AcknowledgementError, apply_lines
 
     if args.edits == "-":
         source = sys.stdin.buffer
@@ -592,6 +596,14 @@ def cmd_apply(args: argparse.Namespace) -> int:
         with _project(args.project, create=False) as store:
             store.set_busy_timeout(args.wait)
             count = apply_lines(store, source, sys.stdout, args.user)
+    except AcknowledgementError:
+        # The unwritten acknowledgement stays in stdout's buffer: send it nowhere, so that the exit does not fail
+        # on it again; the error names the last line committed.
+        with contextlib.suppress(OSError, ValueError):  # a stdout without a descriptor has nothing to drop
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        raise
     finally:
         if source is not sys.stdin.buffer:
             source.close()

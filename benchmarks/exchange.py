@@ -70,9 +70,10 @@ PLAIN_CSV_RATIO = 1.2
 
 CSV_COLUMNS = (
     "annotation_id", "document_id", "document_title", "source", "label", "start", "end",
-    "quote", "annotator", "note", "status", "created", "modified",
+    "quote", "annotator", "note", "status", "created", "modified", "reviewer", "reviewed", "review_note",
 )
-ANN_KEYS = ("id", "document", "label", "start", "end", "quote", "annotator", "note", "status", "created", "modified")
+ANN_KEYS = ("id", "document", "label", "start", "end", "quote", "annotator", "note", "status", "created", "modified",
+            "reviewer", "reviewed", "review_note")
 ORDER = 'ORDER BY a.document, a.start, a."end", a.id'
 
 
@@ -117,7 +118,8 @@ def w_baseline_csv(project: str, out: str) -> dict:
     conn = sqlite3.connect(project)
     cursor = conn.execute(
         'SELECT a.id, a.document, d.title, d.source, a.label, a.start, a."end", a.quote, a.annotator, a.note, '
-        f"a.status, a.created, a.modified FROM annotations a JOIN documents d ON d.id = a.document {ORDER}"
+        "a.status, a.created, a.modified, a.reviewer, a.reviewed, a.review_note "
+        f"FROM annotations a JOIN documents d ON d.id = a.document {ORDER}"
     )
     with open(out, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
@@ -141,7 +143,7 @@ def w_export_json(project: str, out: str) -> dict:
 def _json_head(conn: sqlite3.Connection) -> dict:
     return {
         "format": "annotator.annotation-set",
-        "version": 1,
+        "version": 2,
         "exported": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "generator": "baseline",
         "labels": [dict(zip(("name", "color", "shortcut", "description"), r)) for r in
@@ -155,7 +157,7 @@ def _json_head(conn: sqlite3.Connection) -> dict:
 def _annotation_rows(conn: sqlite3.Connection):
     return conn.execute(
         'SELECT a.id, a.document, a.label, a.start, a."end", a.quote, a.annotator, a.note, a.status, a.created, '
-        f"a.modified FROM annotations a {ORDER}"
+        f"a.modified, a.reviewer, a.reviewed, a.review_note FROM annotations a {ORDER}"
     )
 
 
@@ -222,7 +224,7 @@ def w_baseline_import(source: str, out: str) -> dict:
                          [(a["id"], a["name"]) for a in data["annotators"]])
         conn.executemany(
             'INSERT INTO annotations (id, document, label, start, "end", quote, annotator, note, status, created, '
-            "modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"modified, reviewer, reviewed, review_note) VALUES ({', '.join('?' * len(ANN_KEYS))})",
             ([a[k] for k in ANN_KEYS] for a in data["annotations"]),
         )
     count = conn.execute("SELECT COUNT(*) FROM annotations").fetchone()[0]
@@ -235,7 +237,8 @@ PLAIN_SCHEMA = """
 CREATE TABLE annotations (
     id TEXT PRIMARY KEY, document TEXT NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, quote TEXT NOT NULL, annotator TEXT NOT NULL, note TEXT NOT NULL,
-    status TEXT NOT NULL, created TEXT NOT NULL, modified TEXT NOT NULL
+    status TEXT NOT NULL, created TEXT NOT NULL, modified TEXT NOT NULL, reviewer TEXT NOT NULL,
+    reviewed TEXT NOT NULL, review_note TEXT NOT NULL
 );
 CREATE INDEX annotations_document_start ON annotations(document, start);
 CREATE INDEX annotations_label ON annotations(label);

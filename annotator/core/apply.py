@@ -7,19 +7,30 @@ This is how an NLP pipeline feeds a project (``annotator apply PROJECT FILE|-``)
     {"op": "label", "id": ANNOTATION, "label": "Claim"}
     {"op": "note", "id": ANNOTATION, "note": "checked"}
     {"op": "link", "source": ANNOTATION, "target": ANNOTATION, "type": "contradicts"}
+    {"op": "review", "id": ANNOTATION, "status": "accepted", "reviewer": "bob", "note": "..."}
 
 ``document`` takes what ``--doc`` takes (an id, a unique id prefix or a title);
 ``annotator`` and ``note`` are optional (the annotator defaults to the one
-given to :func:`apply_lines`). Each line calls the Store method the window's
-undoable command for that edit calls (:mod:`annotator.gui.commands.annotations`), so a
-scripted edit is stored exactly as a hand-made one. After the line's commit one
-JSON line ``{"line": n, "id": ...}`` is written and flushed: the id of the
-annotation added, deleted or changed, or of the link made. An acknowledged line
+given to :func:`apply_lines`). Each line calls the Store method (or, for
+``review``, the :mod:`annotator.core.decisions` function) the window's undoable
+command for that edit calls, so a scripted edit is stored exactly as a
+hand-made one: accepting another annotator's span adds the reviewer's copy,
+as Review > Accept does. After the line's commit one JSON line
+``{"line": n, "id": ...}`` is written and flushed: the id of the annotation
+added, deleted, changed or reviewed, or of the link made. An acknowledged line
 survives a crash of the process (the transaction is durable, ``synchronous=FULL``)
 and is never applied twice by this run.
 
+An ``add`` may carry its own ``id``: applied again (a rerun after a lost
+acknowledgement), a line whose annotation is already there with the same
+document, bounds, label, annotator and note is acknowledged again and not
+added twice; one whose id is taken by other content is an error. A ``review``
+applied again records the same decision again.
+
 The first line that cannot be applied stops the run with :class:`ApplyError`
-naming it; the lines before it stay applied. Blank lines are skipped.
+naming it; the lines before it stay applied. Blank lines are skipped. When an
+acknowledgement cannot be written (standard output full or closed), the run
+stops with :class:`AcknowledgementError`, which names the last line committed.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ import json
 from collections.abc import Callable
 from typing import IO, Any
 
+from annotator.core import decisions
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.store import Store
 
@@ -40,8 +52,15 @@ _FIELDS: dict[str, dict[str, type]] = {
     "label": {"id": str, "label": str},
     "note": {"id": str, "note": str},
     "link": {"source": str, "target": str, "type": str},
+    "review": {"id": str, "status": str, "reviewer": str},
 }
-_OPTIONAL: dict[str, dict[str, type]] = {"add": {"annotator": str, "note": str}, "link": {"annotator": str, "note": str}}
+_OPTIONAL: dict[str, dict[str, type]] = {
+    "add": {"annotator": str, "note": str, "id": str},
+    "link": {"annotator": str, "note": str},
+    "review": {"note": str},
+}
+#: The decisions a ``review`` line records.
+_DECISIONS = ("accepted", "rejected")
 
 
 class ApplyError(InputError):
@@ -49,6 +68,17 @@ class ApplyError(InputError):
 
     def __init__(self, line: int, message: str):
         super().__init__(f"Line {line}: {message}" if not message.startswith("Line ") else message)
+        self.line = line
+
+
+class AcknowledgementError(AnnotatorError):
+    """Line ``line`` was committed but its acknowledgement could not be written (standard output full or closed)."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(
+            f"Standard output could not be written ({reason}); lines 1–{line} were saved, so rerun from line "
+            f"{line + 1}, or rerun them all if every added line carries its own id."
+        )
         self.line = line
 
 
@@ -81,6 +111,10 @@ def parse_line(raw: bytes, number: int) -> dict[str, Any] | None:
     unknown = set(edit) - {"op", *_FIELDS[op], *_OPTIONAL.get(op, {})}
     if unknown:
         raise ApplyError(number, f"{op!r} has no field {sorted(unknown)[0]!r}.")
+    if op == "review" and edit["status"] not in _DECISIONS:
+        raise ApplyError(number, f"'review' needs 'status' as \"accepted\" or \"rejected\", not {edit['status']!r}.")
+    if op == "add" and "id" in edit and (not edit["id"].strip() or edit["id"] != edit["id"].strip()):
+        raise ApplyError(number, "'add' needs 'id' as text without spaces before or after it.")
     return edit
 
 
@@ -88,22 +122,44 @@ def apply_edit(store: Store, edit: dict[str, Any], annotator: str) -> str:
     """Apply one checked edit (see :func:`parse_line`) in one transaction; returns the id it acknowledges."""
     op = edit["op"]
     if op == "add":
-        doc = store.find_document(edit["document"])
-        return store.add_annotation(doc.id, edit["label"], edit["start"], edit["end"],
-                                    edit.get("annotator", annotator), note=edit.get("note", "")).id
+        return _add(store, edit, edit.get("annotator", annotator))
     if op == "delete":
         return store.delete_annotation(edit["id"]).id
     if op in ("label", "note"):
         return store.update_annotation(edit["id"], **{op: edit[op]}).id
+    if op == "review":
+        ann = store.annotation(edit["id"])
+        if edit["status"] == "accepted":
+            decisions.accept(store, ann, [ann], edit["reviewer"], edit.get("note", ""))
+        else:
+            decisions.reject(store, ann, edit["reviewer"], edit.get("note", ""))
+        return ann.id
     return store.add_link(edit["type"], edit["source"], edit["target"], edit.get("annotator", annotator),
                           edit.get("note", "")).id
+
+
+def _add(store: Store, edit: dict[str, Any], annotator: str) -> str:
+    """An ``add``: when it carries an id already in the project with the same content, nothing is added."""
+    doc = store.find_document(edit["document"])
+    note = edit.get("note", "")
+    with store.transaction():
+        if "id" in edit and store.has_annotation(edit["id"]):
+            ann = store.annotation(edit["id"])
+            if (ann.document, ann.start, ann.end, ann.label, ann.annotator, ann.note) != (
+                    doc.id, edit["start"], edit["end"], edit["label"], annotator, note):
+                raise InputError(f"the project already has an annotation {edit['id']!r} with other content, so "
+                                 "this line was not applied.")
+            return ann.id
+        return store.add_annotation(doc.id, edit["label"], edit["start"], edit["end"], annotator, note=note,
+                                    id=edit.get("id")).id
 
 
 def apply_lines(store: Store, source: IO[bytes], out: IO[str], annotator: str,
                 on_line: Callable[[int], None] | None = None) -> int:
     """Apply every line of ``source``, acknowledging each on ``out`` after its commit; returns how many were applied.
 
-    Stops at the first line that cannot be applied with :class:`ApplyError`.
+    Stops at the first line that cannot be applied with :class:`ApplyError`, and at the first acknowledgement
+    that cannot be written with :class:`AcknowledgementError` (that line is committed).
     """
     applied = 0
     number = 0
@@ -123,6 +179,9 @@ def apply_lines(store: Store, source: IO[bytes], out: IO[str], annotator: str,
             ack = apply_edit(store, edit, annotator)
         except AnnotatorError as exc:
             raise ApplyError(number, str(exc)) from None
-        out.write(json.dumps({"line": number, "id": ack}) + "\n")
-        out.flush()
+        try:
+            out.write(json.dumps({"line": number, "id": ack}) + "\n")
+            out.flush()
+        except OSError as exc:  # /dev/full, a closed pipe (BrokenPipeError) ...
+            raise AcknowledgementError(number, exc.strerror or type(exc).__name__) from None
         applied += 1

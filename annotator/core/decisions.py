@@ -46,8 +46,9 @@ def _same_span(x: Annotation, y: Annotation) -> bool:
     return (x.document, x.start, x.end, x.label) == (y.document, y.start, y.end, y.label)
 
 
-def _accept_into(store: Store, chosen: Annotation, reviewer: str, when: str, decision: Decision) -> None:
-    _set(store, chosen, "accepted", reviewer, "", when, decision)
+def _accept_into(store: Store, chosen: Annotation, reviewer: str, when: str, decision: Decision,
+                 note: str = "") -> None:
+    _set(store, chosen, "accepted", reviewer, note, when, decision)
     if chosen.annotator == reviewer:
         return
     own = store.find_span(chosen.document, chosen.start, chosen.end, chosen.label, reviewer)
@@ -71,8 +72,11 @@ def _set(store: Store, ann: Annotation, status: str, reviewer: str, note: str, w
     decision.after.append(store.set_review(ann.id, status, reviewer, note, when))
 
 
-def accept(store: Store, chosen: Annotation, members: Sequence[Annotation], reviewer: str) -> Decision:
-    """Accept ``chosen`` (one of ``members``, the spans of one review item); reject the members that differ."""
+def accept(store: Store, chosen: Annotation, members: Sequence[Annotation], reviewer: str, note: str = "") -> Decision:
+    """Accept ``chosen`` (one of ``members``, the spans of one review item); reject the members that differ.
+
+    ``note`` is the reviewer's reason, recorded on ``chosen`` (scripted decisions: :mod:`annotator.core.apply`).
+    """
     if reviewer.strip() == "":
         raise InputError("A review decision needs a reviewer name.")
     if all(m.id != chosen.id for m in members):
@@ -80,7 +84,7 @@ def accept(store: Store, chosen: Annotation, members: Sequence[Annotation], revi
     when = now()
     decision = Decision(f"Accept {chosen.annotator}'s {chosen.label} '{_short(chosen.quote)}'")
     with store.transaction():
-        _accept_into(store, chosen, reviewer, when, decision)
+        _accept_into(store, chosen, reviewer, when, decision, note.strip())
         for other in members:
             if other.id == chosen.id or any(a.id == other.id for a in decision.before):
                 continue

@@ -57,10 +57,11 @@ class Annotation:
     status: str = "pending"
     created: str = ""
     modified: str = ""
-    #: Who decided the review status, when, and why (the project's own review; not exchanged).
-    reviewer: str = field(default="", metadata=_NOT_EXCHANGED)
-    reviewed: str = field(default="", metadata=_NOT_EXCHANGED)
-    review_note: str = field(default="", metadata=_NOT_EXCHANGED)
+    #: Who decided the review status, when (UTC ISO 8601), and why; "" while undecided (exchanged since version 2
+    #: of the JSON set: :mod:`annotator.core.decisions`).
+    reviewer: str = ""
+    reviewed: str = ""
+    review_note: str = ""
     #: Provenance when not tagged by hand, e.g. "suggested: capitalised name" (not exchanged).
     origin: str = field(default="", metadata=_NOT_EXCHANGED)
 
@@ -73,8 +74,9 @@ class Annotation:
 #: column of each name, and its queries are built from this list (:mod:`annotator.core.store.annotations`).
 ANNOTATION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Annotation))
 #: The fields the exchange formats carry, in their order: the keys of an annotation in the JSON set, the
-#: rows of ``Store.annotation_row_batches`` and the CSV columns from ``label`` on. The review fields and
-#: ``origin`` stay in the project. Adding a field here changes the formats: raise their ``version``.
+#: rows of ``Store.annotation_row_batches`` and the CSV columns from ``label`` on. ``origin`` stays in the
+#: project. Adding a field here changes the formats: raise their ``version`` (the review fields came with
+#: version 2 of the JSON set, appended after ``modified``).
 EXCHANGED_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Annotation) if f.metadata.get("exchanged", True))
 
 

@@ -42,8 +42,8 @@ def _span(text: str, quote: str) -> tuple[int, int]:
 
 @pytest.fixture
 def rich(store):
-    """A set to exchange: astral characters, a CRLF article, several annotators (one with a name), two links, cells a
-    spreadsheet would evaluate."""
+    """A set to exchange: astral characters, a CRLF article, several annotators (one with a name), two links, a review decision,
+    cells a spreadsheet would evaluate."""
     article = read_article(DATA / "article_multiscript.txt")
     d1, _ = store.add_document(article.text, article.title, "Test Wire", "2025-11-25", "https://example.test/1")
     t1 = store.document_text(d1.id)
@@ -67,6 +67,7 @@ def rich(store):
     ]
     store.ensure_annotator("alice", "Alice Example")
     store.ensure_annotator("=bob", "=Bob")
+    anns[2] = store.set_review(anns[2].id, "rejected", "alice", "=not 28", when="2026-12-01T10:00:00Z")
     links = [
         store.add_link("contradicts", anns[1].id, anns[8].id, "alice", "different spelling"),
         store.add_link("supports", anns[2].id, anns[3].id, "=bob", "same annotator"),

@@ -36,17 +36,20 @@ def test_the_store_has_a_column_of_each_field_and_no_other(store):
     assert sorted(columns) == sorted(ANNOTATION_FIELDS) == sorted(f.name for f in fields(Annotation))
 
 
-def test_the_review_fields_and_the_origin_stay_in_the_project():
+def test_the_review_fields_are_exchanged_after_modified_and_the_origin_stays_in_the_project():
     assert EXCHANGED_FIELDS == ("id", "document", "label", "start", "end", "quote", "annotator", "note", "status",
-                                "created", "modified")
-    assert set(ANNOTATION_FIELDS) - set(EXCHANGED_FIELDS) == {"reviewer", "reviewed", "review_note", "origin"}
+                                "created", "modified", "reviewer", "reviewed", "review_note")
+    assert set(ANNOTATION_FIELDS) - set(EXCHANGED_FIELDS) == {"origin"}
 
 
 def test_the_shipped_json_schema_names_the_exchanged_fields():
     """The schema is a promise to other tools: exchanging another field means changing it (and ``version``)."""
     schema = json.loads((resources_dir() / "schemas" / "annotation-set.schema.json").read_text(encoding="utf-8"))
     annotation = schema["$defs"]["annotation"]
-    assert annotation["required"] == list(EXCHANGED_FIELDS) == list(annotation["properties"])
+    (since_2,) = schema["allOf"]
+    assert since_2["if"] == {"properties": {"version": {"minimum": 2}}}
+    required_since_2 = since_2["then"]["properties"]["annotations"]["items"]["required"]
+    assert annotation["required"] + required_since_2 == list(EXCHANGED_FIELDS) == list(annotation["properties"])
     assert annotation["additionalProperties"] is False
 
 
@@ -90,7 +93,7 @@ def test_a_json_set_imports_field_by_field(store, tmp_path):
         import_json(other, json.loads(out.getvalue()))
         (copy,) = other.annotations()
     assert {f: getattr(copy, f) for f in EXCHANGED_FIELDS} == {f: getattr(ann, f) for f in EXCHANGED_FIELDS}
-    assert (copy.reviewer, copy.reviewed, copy.review_note, copy.origin) == ("", "", "", "")
+    assert (copy.reviewer, copy.reviewed, copy.review_note, copy.origin) == ("bob", "2026-01-03T00:00:00Z", "agreed", "")
 
 
 def test_a_field_added_to_the_definition_reaches_the_store_rows_the_json_and_the_csv(tmp_path):

@@ -36,7 +36,7 @@ def reference_export_json(store: Store, out, selection: Selection | None = None,
         return "[\n" + ",\n".join("    " + dumps(item) for item in items) + "\n  ]" if items else "[]"
 
     out.write("{\n")
-    out.write(f'  "format": {dumps("annotator.annotation-set")},\n  "version": 1,\n')
+    out.write(f'  "format": {dumps("annotator.annotation-set")},\n  "version": 2,\n')
     out.write(f'  "exported": {dumps("2000-01-01T00:00:00Z")},\n  "generator": {dumps("annotator x")},\n')
     labels = [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description}
               for lb in store.labels()]
@@ -56,7 +56,8 @@ def reference_export_json(store: Store, out, selection: Selection | None = None,
         out.write(",\n    " if count else "\n    ")
         out.write(dumps({"id": a.id, "document": a.document, "label": a.label, "start": a.start, "end": a.end,
                          "quote": a.quote, "annotator": a.annotator, "note": a.note, "status": a.status,
-                         "created": a.created, "modified": a.modified}))
+                         "created": a.created, "modified": a.modified, "reviewer": a.reviewer,
+                         "reviewed": a.reviewed, "review_note": a.review_note}))
         annotator_ids.add(a.annotator)
         exported_ids.add(a.id)
         count += 1
@@ -87,6 +88,7 @@ def reference_export_csv(store: Store, out, selection: Selection | None = None) 
             escape_cell(a.id), escape_cell(a.document), escape_cell(doc.title), escape_cell(doc.source),
             escape_cell(a.label), a.start, a.end, escape_cell(a.quote), escape_cell(a.annotator),
             escape_cell(a.note), escape_cell(a.status), escape_cell(a.created), escape_cell(a.modified),
+            escape_cell(a.reviewer), escape_cell(a.reviewed), escape_cell(a.review_note),
         ))
         count += 1
     return count
@@ -175,7 +177,7 @@ def _many(store: Store, n: int) -> None:
     store.ensure_annotator("alice")
     store.insert_annotation_rows(
         (f"id-{i:05d}", d.id, "Claim", 5 * i, 5 * i + 4, "word", "alice", "", "pending", "2026-01-01T00:00:00Z",
-         "2026-01-01T00:00:00Z") for i in range(n)
+         "2026-01-01T00:00:00Z", "", "", "") for i in range(n)
     )
 
 

@@ -221,7 +221,7 @@ def test_cancelling_an_import_or_export_changes_nothing(tmp_path, digest):
     source = Store.open(tmp_path / "big.sqlite")
     doc, _ = source.add_document("word " * 3000, "Many")
     rows = [(f"00000000-0000-4000-8000-{n:012d}", doc.id, "Claim", 5 * n, 5 * n + 4, "word", "alice", "", "pending",
-             "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z") for n in range(2500)]
+             "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "", "", "") for n in range(2500)]
     with source.transaction():
         source.ensure_annotator("alice")
         source.insert_annotation_rows(rows)

@@ -1,6 +1,7 @@
 """The CSV annotation set: one row per annotation (see docs/formats.md).
 
-UTF-8, a header row, RFC 4180 quoting and CRLF row ends. Text cells that begin
+UTF-8 (with a byte order mark for Excel: ``excel=True``, so that it reads Arabic, Cyrillic
+and every other script as UTF-8), a header row, RFC 4180 quoting and CRLF row ends. Text cells that begin
 with ``=``, ``+``, ``-``, ``@``, TAB or CR get a leading ``'`` so spreadsheets
 never evaluate them (OWASP CSV injection); strip it with :func:`unescape_cell`
 to get the exact text back. Numbers are written as numbers.
@@ -23,6 +24,8 @@ _HEADER = {"id": ("annotation_id",), "document": ("document_id", "document_title
 #: The header, in the order of the rows of ``Store.annotation_row_batches(with_document=True)``.
 COLUMNS = tuple(name for field in EXCHANGED_FIELDS for name in _HEADER.get(field, (field,)))
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+#: Written first for Excel (``excel=True``): without it Excel reads a CSV in the system's legacy code page.
+BOM = "\ufeff"
 
 
 def escape_cell(value: str) -> str:
@@ -40,8 +43,11 @@ def export_csv(
     out: TextIO,
     selection: Selection | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    excel: bool = False,
 ) -> int:
     """Write the selected annotations as CSV rows to ``out`` (opened with ``newline=''``); returns the count.
+
+    ``excel`` writes a UTF-8 byte order mark first (:data:`BOM`), for Excel (``-f csv --excel``).
 
     Rows come from the store as plain tuples, a document at a time, with the
     formula escaping of :func:`escape_cell` already applied in SQL, and go to
@@ -60,6 +66,8 @@ def export_csv(
     filters = selection.filters()
     total = store.count_annotations(**filters) if progress else None
     writer = csv.writer(out)  # excel dialect: RFC 4180 quoting, CRLF line ends
+    if excel:
+        out.write(BOM)
     writer.writerow(COLUMNS)
     lines = _Lines()
     batch_writer = csv.writer(lines)

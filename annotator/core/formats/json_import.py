@@ -1,4 +1,4 @@
-"""Importing the JSON annotation set (``annotator.annotation-set``, version 1); see docs/formats.md.
+"""Importing the JSON annotation set (``annotator.annotation-set``, versions 1 and 2); see docs/formats.md.
 
 :func:`import_json_file` streams a set from a file with ijson: a first pass
 reads the small parts (format, version, labels, documents, annotators) and
@@ -28,18 +28,25 @@ from typing import IO, Any
 
 import ijson
 
-from annotator.core.errors import InputError, NotFoundError, SpanError
+from annotator.core.errors import InputError
 from annotator.core.formats import BATCH
 from annotator.core.formats.import_report import SUMMARY_LINES, ImportReport  # noqa: F401 (re-exported)
+from annotator.core.formats.set_records import (  # noqa: F401 (reanchor re-exported)
+    check_annotation,
+    import_documents,
+    import_labels,
+    import_links,
+    reanchor,
+    require,
+)
 from annotator.core.jsonfile import MAX_DEPTH, load_versioned
-from annotator.core.model import EXCHANGED_FIELDS, STATUSES
+from annotator.core.model import EXCHANGED_FIELDS
 from annotator.core.store import Store
 from annotator.core.store.files import refuse_open_project
-from annotator.core.text import document_id, normalize
-from annotator.core.timeutil import now
 
 FORMAT = "annotator.annotation-set"
-VERSION = 1
+#: The version written; every older one is read too (version 1 carries no review fields).
+VERSION = 2
 #: Annotations validated, looked up in the project and inserted together. Not the exports' :data:`BATCH`: here
 #: each batch pays for a query of the ids already present and is sorted into primary-key order before its
 #: insert, so a larger batch buys fewer queries and better locality in the id index (see docs/performance.md);
@@ -56,7 +63,6 @@ _ANNOTATION_FIELDS = {"id": str, "document": str, "label": str, "start": int, "e
 #: A checked annotation (a dict by field name) as the row ``Store.insert_annotation_rows`` takes.
 _row = itemgetter(*EXCHANGED_FIELDS)
 _row_id = itemgetter(EXCHANGED_FIELDS.index("id"))
-_LINK_FIELDS = {"id": str, "type": str, "source": str, "target": str}
 #: A set of at least this many annotations is imported on the bulk path (:func:`_bulk_mode`):
 #: the full-text index of the new quotes and notes is built once, after the rows.
 BULK_MIN = 5000
@@ -79,25 +85,6 @@ def _check_shape(data: dict, name: str) -> None:
     for key in ("labels", "annotators", "links"):
         if not isinstance(data.get(key, []), list):
             raise InputError(f"{name}: {key!r} must be a list.")
-
-
-def _require(obj: Any, keys: dict[str, type], what: str) -> None:
-    if not isinstance(obj, dict):
-        raise InputError(f"{what} is not an object.")
-    for key, typ in keys.items():
-        value = obj.get(key)
-        if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
-            raise InputError(f"{what} has no valid {key!r}.")
-
-
-def reanchor(text: str, quote: str, start: int) -> int | None:
-    """Start of the occurrence of ``quote`` in ``text`` nearest to ``start``, or None if absent."""
-    best, pos = None, text.find(quote)
-    while pos != -1:
-        if best is None or abs(pos - start) < abs(best - start):
-            best = pos
-        pos = text.find(quote, pos + 1)
-    return best
 
 
 # ------------------------------------------------------------------- importing
@@ -221,8 +208,8 @@ def _import(
     """The importer both entry points share: documents, labels, then annotations and links as they stream."""
     report = ImportReport()
     with store.transaction():
-        texts = _import_documents(store, documents, report, name)
-        _import_labels(store, labels, report)
+        texts = import_documents(store, documents, report, name)
+        import_labels(store, labels, report)
         names = {a.get("id"): a.get("name", "") for a in annotators if isinstance(a, dict)}
         rename = as_annotator.strip() if as_annotator else None
         if rename == "":
@@ -238,7 +225,7 @@ def _import(
             batches.flush()
             if progress and done % PROGRESS_EVERY:
                 progress(done, total)
-        _import_links(store, links, rename, report, name)
+        import_links(store, links, rename, report, name)
     return report
 
 
@@ -288,12 +275,12 @@ class _AnnotationBatches:
         rows = []
         for index, item in batch:
             what = f"Annotation {index + 1} of {self.name}"
-            _require(item, _ANNOTATION_FIELDS, what)
+            require(item, _ANNOTATION_FIELDS, what)
             if item["id"] in present:
                 self.report.skipped += 1
                 continue
             present.add(item["id"])
-            record = _check_annotation(self.store, item, self.texts, self.report, what)
+            record = check_annotation(self.store, item, self.texts, self.report, what)
             annotator = record["annotator"] = self.rename or item.get("annotator") or "unknown"
             if not isinstance(annotator, str):
                 raise InputError(f"{what} has an annotator that is not text.")
@@ -302,108 +289,15 @@ class _AnnotationBatches:
                 self.store.ensure_label(label)
                 self.report.labels_created.append(label)
                 self.labels.add(label)
-            if annotator not in self.annotators:
-                self.store.ensure_annotator(annotator, "" if self.rename else self.names.get(annotator, ""))
-                self.annotators.add(annotator)
+            # A reviewer joins the annotators, as a decision made here does; under --as only that name does.
+            for person in (annotator,) if self.rename else (annotator, record["reviewer"]):
+                if person and person not in self.annotators:
+                    self.store.ensure_annotator(person, "" if self.rename else self.names.get(person, ""))
+                    self.annotators.add(person)
             rows.append(_row(record))
         rows.sort(key=_row_id)  # in primary-key order: each batch touches the id index's pages in one pass
         self.store.insert_annotation_rows(rows)
         self.report.added += len(rows)
-
-
-def _import_documents(store: Store, docs: list, report: ImportReport, name: str) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for i, item in enumerate(docs):
-        what = f"Document {i + 1} of {name}"
-        _require(item, {"id": str}, what)
-        doc_id = item["id"]
-        try:
-            texts[doc_id] = store.document_text(doc_id)
-            continue
-        except NotFoundError:
-            pass
-        text = item.get("text")
-        title = item.get("title") or "Untitled"
-        if not isinstance(text, str):
-            raise InputError(
-                f"The document {title!r} ({doc_id}) is not in this project and the set does not include its text; "
-                "export it again without --no-text."
-            )
-        text = normalize(text)
-        if document_id(text) != doc_id:
-            raise InputError(f"The text of document {title!r} in {name} does not match its id; the file was altered.")
-        store.add_document(text, title, item.get("source") or "", item.get("published"), item.get("url"))
-        texts[doc_id] = text
-        report.documents_added += 1
-    return texts
-
-
-def _import_labels(store: Store, labels: list, report: ImportReport) -> None:
-    existing = {lb.name for lb in store.labels()}
-    for item in labels:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-            raise InputError("A label in the set has no name.")
-        if item["name"] in existing:
-            continue
-        color = item.get("color") if isinstance(item.get("color"), str) else None
-        store.add_label(item["name"], color=color, description=item.get("description") or "")
-        existing.add(item["name"])
-        report.labels_created.append(item["name"])
-
-
-def _check_annotation(store: Store, item: dict, texts: dict[str, str], report: ImportReport, what: str) -> dict:
-    """Validate (and re-anchor) one annotation; returns its exchanged fields by name, but for the annotator."""
-    doc_id = item["document"]
-    if doc_id not in texts:
-        try:
-            texts[doc_id] = store.document_text(doc_id)
-        except NotFoundError:
-            raise InputError(f"{what} refers to a document ({doc_id}) that is neither in the set nor in the project.") from None
-    text = texts[doc_id]
-    start, end = item["start"], item["end"]
-    quote = item.get("quote")
-    if quote is not None and not isinstance(quote, str):
-        raise InputError(f"{what} has a quote that is not text.")
-    if quote is not None and not (0 <= start < end <= len(text) and text[start:end] == quote):
-        if not quote:
-            raise SpanError(f"{what} has an empty quote.")
-        found = reanchor(text, normalize(quote), start)
-        if found is None:
-            raise SpanError(
-                f"{what}: the quote {_short(quote)!r} does not occur in its document, so it cannot be re-anchored."
-            )
-        start, end = found, found + len(normalize(quote))
-        report.reanchored += 1
-    try:
-        quote = store.check_span(doc_id, start, end, text)
-    except SpanError as exc:
-        raise SpanError(f"{what}: {exc}") from None
-    status = item.get("status") or "pending"
-    if status not in STATUSES:
-        raise InputError(f"{what} has an unknown status {status!r}.")
-    created = item.get("created") if isinstance(item.get("created"), str) else now()
-    modified = item.get("modified") if isinstance(item.get("modified"), str) else created
-    note = item.get("note") if isinstance(item.get("note"), str) else ""
-    return {"id": item["id"], "document": doc_id, "label": item["label"], "start": start, "end": end,
-            "quote": quote, "note": note, "status": status, "created": created, "modified": modified}
-
-
-def _import_links(store: Store, links: Iterable[Any], rename: str | None, report: ImportReport, name: str) -> None:
-    for i, item in enumerate(links):
-        what = f"Link {i + 1} of {name}"
-        _require(item, _LINK_FIELDS, what)
-        if store.has_link(item["id"]):
-            continue
-        for end in ("source", "target"):
-            if not store.has_annotation(item[end]):
-                raise InputError(f"{what} points to an annotation ({item[end]}) that is neither in the set nor in the project.")
-        annotator = rename or item.get("annotator") or "unknown"
-        store.add_link(item["type"], item["source"], item["target"], annotator, item.get("note") or "", id=item["id"])
-        report.links_added += 1
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------- reading files

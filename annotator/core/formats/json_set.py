@@ -1,4 +1,4 @@
-"""The JSON annotation set (``annotator.annotation-set``, version 1); see docs/formats.md.
+"""The JSON annotation set (``annotator.annotation-set``, version 2); see docs/formats.md.
 
 Export streams: annotations are written in batches straight from an SQLite
 cursor, and the links and annotators are chosen in SQL, so memory does not

@@ -5,8 +5,8 @@ Export writes one ``AnnotationCollection`` whose embedded first
 note: a ``commenting`` body) and one per link (motivation ``linking``; body and
 target are the two spans). Every target carries a ``TextPositionSelector`` in
 code points and a ``TextQuoteSelector`` (exact, and 32 code points of prefix
-and suffix). What the model has no term for (status, link type and ends, the
-documents' texts, label colours) is written with terms of annotator's own
+and suffix). What the model has no term for (status and review decision, link
+type and ends, the documents' texts, label colours) is written with terms of annotator's own
 namespace (prefix ``an:``), which other tools ignore.
 
 Import anchors each annotation to a document by its target's source (the
@@ -45,7 +45,10 @@ TERMS = "urn:annotator:terms:"
 #: Code points of context written on each side of a quote.
 CONTEXT_CHARS = 32
 #: The annotation fields an exported annotation is written from, in the order the export reads them.
-_FIELDS = ("id", "document", "label", "start", "end", "annotator", "note", "status", "created", "modified")
+_FIELDS = ("id", "document", "label", "start", "end", "annotator", "note", "status", "created", "modified",
+           "reviewer", "reviewed", "review_note")
+#: Our terms for an annotation's review fields, in the order of the last three of :data:`_FIELDS`.
+REVIEW_TERMS = {"reviewer": "an:reviewer", "reviewed": "an:reviewed", "review_note": "an:reviewNote"}
 _DATETIME_CHARS = set("0123456789-:TZ.+")
 #: Most occurrences of a quote compared when anchoring by quote.
 _MAX_OCCURRENCES = 10_000
@@ -129,7 +132,7 @@ class _CollectionWriter:
         count = 0
         for rows in self.store.annotation_row_batches(**filters, size=BATCH, fields=_FIELDS):
             items = []
-            for ann_id, doc_id, label, start, end, annotator, note, status, created, modified in rows:
+            for ann_id, doc_id, label, start, end, annotator, note, status, created, modified, *review in rows:
                 text = self.text_of(doc_id)
                 creator = creators.get(annotator) or creators.setdefault(annotator, dumps(_person(annotator, names)))
                 times = (f', "created": "{created}"' if _valid_time(created) else "") + (
@@ -143,7 +146,7 @@ class _CollectionWriter:
                     f'"TextQuoteSelector", "exact": {string(text[start:end])}, '
                     f'"prefix": {string(text[max(0, start - CONTEXT_CHARS):start])}, '
                     f'"suffix": {string(text[end:end + CONTEXT_CHARS])}}}]}}, "an:document": {string(doc_id)}, '
-                    f'"an:status": {string(status)}}}')
+                    f'"an:status": {string(status)}{_review_terms(review)}}}')
             self.out.write((",\n      " if count else "\n      ") + ",\n      ".join(items))
             count += len(rows)
             check_cancel(progress, count, total)
@@ -167,6 +170,12 @@ class _CollectionWriter:
             self.out.write((",\n      " if written + links else "\n      ") + self.dumps(item))
             links += 1
         return links
+
+
+def _review_terms(values: list[str]) -> str:
+    """The ``an:`` members of the review fields set among ``values`` (in :data:`REVIEW_TERMS` order)."""
+    return "".join(f', "{term}": {encode_basestring(value)}' for term, value in zip(REVIEW_TERMS.values(), values)
+                   if value)
 
 
 def _times(created: str | None, modified: str | None) -> dict:
@@ -458,6 +467,7 @@ class _Annotations:
         created = item.get("created") if isinstance(item.get("created"), str) else None
         modified = item.get("modified") if isinstance(item.get("modified"), str) else created
         annotator = _annotator(item.get("creator"), self.default)
+        review = {key: item[term] for key, term in REVIEW_TERMS.items() if isinstance(item.get(term), str)}
         text = self.anchors.text(doc_id)
         for tag in tags:
             ann_id = base if len(tags) == 1 else stable_id("w3c-tag", base, tag)
@@ -468,7 +478,7 @@ class _Annotations:
                 continue
             yield {"id": ann_id, "document": doc_id, "label": " ".join(tag.split()), "start": start, "end": end,
                    "quote": text[start:end], "annotator": annotator, "note": note, "status": status,
-                   "created": created, "modified": modified}
+                   "created": created, "modified": modified, **review}
 
     def _span_index(self, doc_id: str) -> dict[tuple[int, int], str]:
         if doc_id not in self._spans:

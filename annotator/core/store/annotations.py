@@ -198,7 +198,7 @@ class AnnotationsMixin(StoreBase):
         """Insert already-validated annotations given as plain tuples (batched imports).
 
         A row holds the values of :data:`~annotator.core.model.EXCHANGED_FIELDS`
-        in that order; the other fields (review, origin) start empty. Annotators
+        in that order; the other field (origin) starts empty. Annotators
         and labels must exist.
         """
         marks = ", ".join("?" * len(EXCHANGED_FIELDS))

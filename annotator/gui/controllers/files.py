@@ -27,7 +27,7 @@ from annotator.core.formats.scheme import read_scheme_file
 from annotator.core.formats.w3c import export_w3c
 from annotator.core.store import Store
 from annotator.gui.background import Progress, run_in_background, run_in_process
-from annotator.gui.dialogs.file_dialogs import open_file, save_file
+from annotator.gui.dialogs.file_dialogs import open_file, save_file, save_file_and_type
 from annotator.gui.settings import remember_folder, start_folder
 from annotator.gui.window.status import Opener, Status
 
@@ -49,6 +49,8 @@ EXPORT_FILTERS = {
     "W3C Web Annotation (*.jsonld)": "w3c",
     "brat standoff: a folder (*)": "brat",
 }
+#: File > Export as CSV: the file type that writes a UTF-8 byte order mark first, so Excel shows every script right.
+EXCEL_CSV = "CSV for Excel, UTF-8 with byte order mark (*.csv)"
 
 
 def _open_again(project: Path, readonly: bool = False) -> Store:
@@ -170,19 +172,21 @@ class Files:
     def export_set(self, fmt: str) -> None:
         """File > Export as JSON/CSV: every annotation of the project, written atomically in the background.
 
+        The CSV dialog's file types include *CSV for Excel* (:data:`EXCEL_CSV`: a UTF-8 byte order mark first).
         Cancelling discards the temporary file: an existing file at the target is left as it was.
         """
-        suffix = {"json": "JSON annotation set (*.json)", "csv": "CSV (*.csv)"}[fmt]
+        filters = {"json": "JSON annotation set (*.json)", "csv": f"CSV (*.csv);;{EXCEL_CSV}"}[fmt]
         project = Path(self.session.store.path)
-        path = save_file(self.parent, f"Export as {fmt.upper()}", suffix, project.with_suffix(f".{fmt}").name,
-                         fallback=project.parent)
+        path, chosen = save_file_and_type(self.parent, f"Export as {fmt.upper()}", filters,
+                                          project.with_suffix(f".{fmt}").name, fallback=project.parent)
         if not path:
             return
+        options = {"excel": True} if chosen == EXCEL_CSV else {}
         export, project = (export_json if fmt == "json" else export_csv), self.session.store.path
 
         def job(progress: Progress) -> int:
             with _open_again(project, readonly=True) as store, atomic_writer(path) as fh:
-                return export(store, fh, progress=progress)
+                return export(store, fh, progress=progress, **options)
 
         count = self._export(f"Exporting as {fmt.upper()}", job, path)
         if count is None:

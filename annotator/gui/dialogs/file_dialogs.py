@@ -26,9 +26,15 @@ def open_files(parent: QWidget | None, title: str, filters: str) -> list[str]:
 def save_file(parent: QWidget | None, title: str, filters: str, name: str = "", fallback: str | Path | None = None,
               confirm_overwrite: bool = True) -> str:
     """A file name to write; ``name`` is suggested in the last folder used."""
+    return save_file_and_type(parent, title, filters, name, fallback, confirm_overwrite)[0]
+
+
+def save_file_and_type(parent: QWidget | None, title: str, filters: str, name: str = "",
+                       fallback: str | Path | None = None, confirm_overwrite: bool = True) -> tuple[str, str]:
+    """:func:`save_file`, and the file type (one of ``filters``) the analyst chose ("" when none was)."""
     start = start_folder(fallback) / name if name else start_folder(fallback)
     options = QFileDialog.Option(0) if confirm_overwrite else QFileDialog.Option.DontConfirmOverwrite
-    path, _ = QFileDialog.getSaveFileName(parent, title, str(start), filters, options=options)
+    path, chosen = QFileDialog.getSaveFileName(parent, title, str(start), filters, options=options)
     if path:
         remember_folder(path)
-    return path
+    return path, chosen

@@ -1,0 +1,156 @@
+"""The parts of a set checked and stored one by one: documents, labels, an annotation's fields, links.
+
+Used by the JSON importer (:mod:`annotator.core.formats.json_import`) inside its one transaction;
+every check raises :class:`InputError` with one sentence naming the item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from annotator.core.errors import InputError, NotFoundError, SpanError
+from annotator.core.formats.import_report import ImportReport
+from annotator.core.model import STATUSES
+from annotator.core.store import Store
+from annotator.core.text import document_id, normalize
+from annotator.core.timeutil import now
+
+_LINK_FIELDS = {"id": str, "type": str, "source": str, "target": str}
+#: The review fields of an annotation (exchanged from version 2 of the set on), with their names in messages.
+REVIEW_FIELDS = {"reviewer": "reviewer", "reviewed": "review time", "review_note": "review note"}
+
+
+def require(obj: Any, keys: dict[str, type], what: str) -> None:
+    """Refuse ``obj`` (named ``what``) unless it is an object holding each of ``keys`` with its type."""
+    if not isinstance(obj, dict):
+        raise InputError(f"{what} is not an object.")
+    for key, typ in keys.items():
+        value = obj.get(key)
+        if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+            raise InputError(f"{what} has no valid {key!r}.")
+
+
+def reanchor(text: str, quote: str, start: int) -> int | None:
+    """Start of the occurrence of ``quote`` in ``text`` nearest to ``start``, or None if absent."""
+    best, pos = None, text.find(quote)
+    while pos != -1:
+        if best is None or abs(pos - start) < abs(best - start):
+            best = pos
+        pos = text.find(quote, pos + 1)
+    return best
+
+
+def import_documents(store: Store, docs: list, report: ImportReport, name: str) -> dict[str, str]:
+    """Add the documents the project lacks (from their text); returns every document's text by id."""
+    texts: dict[str, str] = {}
+    for i, item in enumerate(docs):
+        what = f"Document {i + 1} of {name}"
+        require(item, {"id": str}, what)
+        doc_id = item["id"]
+        try:
+            texts[doc_id] = store.document_text(doc_id)
+            continue
+        except NotFoundError:
+            pass
+        text = item.get("text")
+        title = item.get("title") or "Untitled"
+        if not isinstance(text, str):
+            raise InputError(
+                f"The document {title!r} ({doc_id}) is not in this project and the set does not include its text; "
+                "export it again without --no-text."
+            )
+        text = normalize(text)
+        if document_id(text) != doc_id:
+            raise InputError(f"The text of document {title!r} in {name} does not match its id; the file was altered.")
+        store.add_document(text, title, item.get("source") or "", item.get("published"), item.get("url"))
+        texts[doc_id] = text
+        report.documents_added += 1
+    return texts
+
+
+def import_labels(store: Store, labels: list, report: ImportReport) -> None:
+    """Create the labels the project lacks, with the set's colour and description."""
+    existing = {lb.name for lb in store.labels()}
+    for item in labels:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise InputError("A label in the set has no name.")
+        if item["name"] in existing:
+            continue
+        color = item.get("color") if isinstance(item.get("color"), str) else None
+        store.add_label(item["name"], color=color, description=item.get("description") or "")
+        existing.add(item["name"])
+        report.labels_created.append(item["name"])
+
+
+def check_annotation(store: Store, item: dict, texts: dict[str, str], report: ImportReport, what: str) -> dict:
+    """Validate (and re-anchor) one annotation; returns its exchanged fields by name, but for the annotator."""
+    doc_id = item["document"]
+    if doc_id not in texts:
+        try:
+            texts[doc_id] = store.document_text(doc_id)
+        except NotFoundError:
+            raise InputError(f"{what} refers to a document ({doc_id}) that is neither in the set nor in the project.") from None
+    text = texts[doc_id]
+    start, end = item["start"], item["end"]
+    quote = item.get("quote")
+    if quote is not None and not isinstance(quote, str):
+        raise InputError(f"{what} has a quote that is not text.")
+    if quote is not None and not (0 <= start < end <= len(text) and text[start:end] == quote):
+        if not quote:
+            raise SpanError(f"{what} has an empty quote.")
+        found = reanchor(text, normalize(quote), start)
+        if found is None:
+            raise SpanError(
+                f"{what}: the quote {_short(quote)!r} does not occur in its document, so it cannot be re-anchored."
+            )
+        start, end = found, found + len(normalize(quote))
+        report.reanchored += 1
+    try:
+        quote = store.check_span(doc_id, start, end, text)
+    except SpanError as exc:
+        raise SpanError(f"{what}: {exc}") from None
+    status = item.get("status") or "pending"
+    if status not in STATUSES:
+        raise InputError(f"{what} has an unknown status {status!r}.")
+    created = item.get("created") if isinstance(item.get("created"), str) else now()
+    modified = item.get("modified") if isinstance(item.get("modified"), str) else created
+    note = item.get("note") if isinstance(item.get("note"), str) else ""
+    return {"id": item["id"], "document": doc_id, "label": item["label"], "start": start, "end": end,
+            "quote": quote, "note": note, "status": status, "created": created, "modified": modified,
+            **review_fields(item, what)}
+
+
+def review_fields(item: dict, what: str) -> dict[str, str]:
+    """The review decision ``item`` carries (``reviewer``, ``reviewed``, ``review_note``; "" where absent).
+
+    Sets of version 1 carry none, so every field may be missing; one that is present must be text.
+    """
+    fields = {}
+    for key, name in REVIEW_FIELDS.items():
+        value = item.get(key, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise InputError(f"{what} has a {name} that is not text.")
+        fields[key] = value
+    return fields
+
+
+def import_links(store: Store, links: Iterable[Any], rename: str | None, report: ImportReport, name: str) -> None:
+    """Add the links the project lacks; both ends must be annotations of the set or the project."""
+    for i, item in enumerate(links):
+        what = f"Link {i + 1} of {name}"
+        require(item, _LINK_FIELDS, what)
+        if store.has_link(item["id"]):
+            continue
+        for end in ("source", "target"):
+            if not store.has_annotation(item[end]):
+                raise InputError(f"{what} points to an annotation ({item[end]}) that is neither in the set nor in the project.")
+        annotator = rename or item.get("annotator") or "unknown"
+        store.add_link(item["type"], item["source"], item["target"], annotator, item.get("note") or "", id=item["id"])
+        report.links_added += 1
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
