@@ -29,7 +29,7 @@ def test_reports_dock_redraws_when_annotations_change(window, qtbot):
     qtbot.waitUntil(lambda: dock.data.annotation_count == before + 1)
     assert dock.labels_chart.canvas is not old_canvas
     doc = window.pane_document(0)
-    assert dock.data.label_counts[doc]["Actor"] >= 1
+    assert dock.data.label_counts[doc]["Actor"].spans >= 1
     dock.label_by.setCurrentIndex(1)  # per source
     assert "source" in dock.labels_chart.canvas.accessibleDescription()
 

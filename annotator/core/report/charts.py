@@ -21,7 +21,7 @@ import matplotlib
 import matplotlib.dates
 from matplotlib.figure import Figure
 
-from annotator.core.report.data import ReportData
+from annotator.core.report.data import LabelTally, ReportData
 
 #: At most this many documents (or actors, sources) are drawn on one chart; the caption says how many are left out.
 MAX_GROUPS = 30
@@ -95,35 +95,55 @@ def _empty(fig: Figure, message: str) -> Figure:
     return fig
 
 
+#: Bars are labelled with their count (and who made the spans) while there are at most this many.
+MAX_LABELLED_BARS = 40
+
+
 def labels_chart(data: ReportData, by: str = "document", style: ChartStyle = LIGHT) -> Figure:
-    """Grouped bars: annotations per label for each document (``by="document"``) or source, in label colours."""
+    """Horizontal grouped bars: spans kept per label for each document (``by="document"``) or source.
+
+    Documents run down the side, so their titles read level and the plot keeps its height in a short dock. A
+    bar counts the distinct spans the review kept (accepted and pending, never rejected); when more than one
+    annotator made them, its label says how many each made.
+    """
+    if by == "document":
+        groups = [(_short(d.title), data.label_counts[d.id]) for d in data.documents]
+        what = "document"
+    else:
+        groups = [(_short(s), c) for s, c in data.source_counts.items()]
+        what = "source"
+    shown = groups[:MAX_GROUPS]
+    labels = [lb for lb in data.labels if any(lb.name in c for _, c in shown)]
     with matplotlib.rc_context(_rc(style)):
-        fig = _figure(style)
+        fig = _figure(style, 7.0, max(2.4, 1.1 + len(shown) * max(0.35, 0.14 * len(labels))))
         ax = fig.axes[0]
-        if by == "document":
-            groups = [(_short(d.title), data.label_counts[d.id]) for d in data.documents]
-            what = "document"
-        else:
-            groups = [(_short(s), c) for s, c in data.source_counts.items()]
-            what = "source"
-        shown = groups[:MAX_GROUPS]
-        labels = [lb for lb in data.labels if any(c.get(lb.name) for _, c in shown)]
         if not labels:
-            return _empty(fig, "No annotations yet.")
-        width = 0.8 / len(labels)
+            return _empty(fig, "No annotations kept yet.")
+        makers = {name for _, c in shown for t in c.values() for name in t.by_annotator}
+        annotate = len(shown) * len(labels) <= MAX_LABELLED_BARS
+        height = 0.8 / len(labels)
         for i, lb in enumerate(labels):
-            xs = [g + (i - (len(labels) - 1) / 2) * width for g in range(len(shown))]
-            ax.bar(xs, [c.get(lb.name, 0) for _, c in shown], width, label=lb.name, color=lb.color)
-        ax.set_xticks(range(len(shown)), [name for name, _ in shown], rotation=20 if len(shown) > 3 else 0,
-                      ha="right" if len(shown) > 3 else "center")
-        ax.set_ylabel("annotations")
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.grid(axis="y", linewidth=0.5)
+            ys = [g + (i - (len(labels) - 1) / 2) * height for g in range(len(shown))]
+            tallies = [c.get(lb.name) for _, c in shown]
+            bars = ax.barh(ys, [t.spans if t else 0 for t in tallies], height, label=lb.name, color=lb.color)
+            if annotate:
+                ax.bar_label(bars, [_bar_text(t, len(makers) > 1) for t in tallies], padding=2, fontsize=7)
+        ax.set_yticks(range(len(shown)), [name for name, _ in shown])
+        ax.invert_yaxis()
+        ax.margins(x=0.3 if annotate and len(makers) > 1 else 0.1)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(axis="x", linewidth=0.5)
         ax.set_axisbelow(True)
+        ax.set_xlabel("spans kept (accepted and pending)"
+                      + (f"; first {len(shown)} of {len(groups)} {what}s" if len(groups) > len(shown) else ""))
         fig.legend(ncols=min(len(labels), 6), loc="outside upper center")
-        if len(groups) > len(shown):
-            ax.set_xlabel(f"first {len(shown)} of {len(groups)} {what}s")
         return fig
+
+
+def _bar_text(tally: LabelTally | None, breakdown: bool) -> str:
+    if tally is None:
+        return ""
+    return f"{tally.spans} ({tally.breakdown()})" if breakdown else str(tally.spans)
 
 
 def actors_chart(data: ReportData, style: ChartStyle = LIGHT) -> Figure:
