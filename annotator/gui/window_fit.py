@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 Rect = tuple[int, int, int, int]
 
@@ -100,6 +100,23 @@ def _apply(window, frame: Rect) -> None:
     left, top, right, bottom = _margins(window)
     window.resize(max(1, frame[2] - left - right), max(1, frame[3] - top - bottom))
     window.move(frame[0], frame[1])  # move() places the frame's top-left corner
+
+
+def dialog_size(available: Rect, preferred: tuple[int, int], frame: tuple[int, int, int, int] = FRAME_GUESS,
+                minimum: tuple[int, int] = (0, 0)) -> tuple[int, int]:
+    """A dialog's size (without its frame): ``preferred``, shrunk until its frame fits ``SHARE`` of ``available``."""
+    left, top, right, bottom = frame
+    w = min(preferred[0], int(available[2] * SHARE) - left - right)
+    h = min(preferred[1], int(available[3] * SHARE) - top - bottom)
+    return max(w, minimum[0]), max(h, minimum[1])
+
+
+def fit_dialog(dialog, preferred: tuple[int, int]) -> None:
+    """Resize ``dialog`` to ``preferred``, shrunk to the screen its parent (or itself) is on."""
+    parent = dialog.parentWidget()
+    screen = (parent.screen() if parent is not None else dialog.screen()).availableGeometry()
+    hint = dialog.minimumSizeHint()
+    dialog.resize(*dialog_size(_rect(screen), preferred, minimum=(hint.width(), hint.height())))
 
 
 def restore_geometry(window, saved: object) -> bool:

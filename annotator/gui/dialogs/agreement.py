@@ -27,6 +27,7 @@ from annotator.core.agreement import agreement_report, explain, report_steps
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.store import Store
 from annotator.gui.background import Progress, run_in_background, run_in_process
+from annotator.gui.window_fit import fit_dialog
 
 #: Shown in the results instead of numbers when fewer than two annotators are checked.
 NEED_TWO = "Choose at least two annotators to compare."
@@ -177,6 +178,8 @@ def _read_only_table(columns: list[str], object_name: str, parent: QWidget) -> Q
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()
+    # One line of figures a row (the results table's rows grow with their wrapped explanations).
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     table.setWordWrap(True)
     return table
 
@@ -219,10 +222,10 @@ class AgreementDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(controls)
         layout.addWidget(self.message)
-        layout.addWidget(self.results, 3)
-        layout.addLayout(breakdown, 2)
+        layout.addWidget(self.results, 1)  # the breakdown keeps as much: at 1024 × 700 it shows every label row
+        layout.addLayout(breakdown, 1)
         layout.addWidget(buttons)
-        self.resize(900, 800)
+        fit_dialog(self, (900, 800))
 
         self.annotator_list.itemChanged.connect(self.compute)
         self.document_combo.currentIndexChanged.connect(self.compute)
@@ -241,7 +244,7 @@ class AgreementDialog(QDialog):
         self.annotator_list = QListWidget(self)
         self.annotator_list.setObjectName("annotators")
         self.annotator_list.setToolTip("The annotators to compare (at least two).")
-        self.annotator_list.setMaximumHeight(100)
+        self.annotator_list.setMaximumHeight(84)
         annotators = store.annotators()
         self._counts = store.annotation_counts_by_annotator()
         for a in annotators:
