@@ -151,3 +151,18 @@ def first_layout(window) -> None:
     if docks:
         height = max(max(d.minimumSizeHint().height() for d in docks), int(window.height() * DOCK_SHARE))
         window.resizeDocks(docks, [height] * len(docks), Qt.Orientation.Vertical)
+
+
+def make_room(dock: QDockWidget, share: float) -> None:
+    """A dock at the bottom (or top) of its window, just shown, grows to ``share`` of the window's height.
+
+    The review dock lists its items in a table: a strip two rows high is of no use, and at 1280 × 800 it must
+    show six. The panes keep the rest; a dock already taller is left as it is.
+    """
+    window = dock.parentWidget()
+    if not isinstance(window, QMainWindow) or dock.isFloating() or window.dockWidgetArea(dock) not in (
+            Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea):
+        return
+    height = max(dock.minimumSizeHint().height(), int(window.height() * share))
+    if dock.height() < height:
+        window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
