@@ -53,9 +53,10 @@ def screen_size(request, monkeypatch):
     return size
 
 
-#: Two more documents with long titles: four documents on the Labels chart, long titles in the search results.
+#: Two more documents with long titles (choosers, search results): four documents on the Labels chart.
 MORE = [("Witkoff heads to Moscow as the White House presses for a deal before the end of the year", "Wire"),
-        ("Analysis: what the envoy’s trip tells us about the talks, the plan and the sceptics in Kyiv", "Weekly")]
+        ("Analysis: what the envoy’s trip tells us about the talks, the plan and the sceptics in Kyiv, and why "
+         "the European capitals that were left out of the first draft now insist on a seat at every table", "Weekly")]
 
 
 def populate(window, tmp_path, monkeypatch) -> None:

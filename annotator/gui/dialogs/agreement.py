@@ -29,6 +29,8 @@ from annotator.core.store import Store
 from annotator.gui.background import Progress, run_in_background, run_in_process
 from annotator.gui.window_fit import fit_dialog
 
+#: Characters the document and label choices are sized for (a longer title is elided; the list shows it whole).
+CHOICE_CHARS = 24
 #: Shown in the results instead of numbers when fewer than two annotators are checked.
 NEED_TWO = "Choose at least two annotators to compare."
 #: How an undefined (``None``) value is shown.
@@ -289,6 +291,10 @@ class AgreementDialog(QDialog):
 
         self.label_combo = QComboBox(self)
         self.label_combo.setObjectName("label")
+        for combo in (self.document_combo, self.label_combo):
+            # Sized by a few words, not by the longest title: a long one made the dialog wider than the screen.
+            combo.setMinimumContentsLength(CHOICE_CHARS)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.label_combo.addItem("All labels", None)
         self._label_order: dict[str, int] = {}
         for i, lab in enumerate(store.labels()):
