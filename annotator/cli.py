@@ -675,6 +675,6 @@ def cmd_report(args: argparse.Namespace) -> int:
             fh.write(render_html(blocks, title))
         what = "HTML"
     print(f"report on {len(data.documents)} document{'s' if len(data.documents) != 1 else ''} "
-          f"({data.annotation_count} annotations, {len(data.figures)} linked pairs) written to {args.output} "
+          f"({data.annotation_count} annotations kept, {len(data.figures)} linked pairs) written to {args.output} "
           f"({what})", file=sys.stderr)
     return 0

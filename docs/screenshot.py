@@ -4,6 +4,7 @@ Writes, into ``docs/`` (or the folder given):
 
 - ``screenshot.png`` — the main window: the two seed reports side by side, spans tagged and a figure pair linked;
 - ``review.png``     — review mode: alice's spans on the left, bob's on the right, categories by pattern;
+- ``review-1024.png`` — the window at 1024 × 700 reviewing alice, bob and dave, after accepting dave's Claim;
 - ``reports.png``    — the Reports dock (labels per document, in the labels' colours);
 - ``report.png``     — the first page of the exported PDF report (needs ``pdftoppm``, from poppler-utils);
 - ``dark.png``       — the main window in the dark theme;
@@ -30,8 +31,11 @@ os.environ["ANNOTATOR_HOME"] = tempfile.mkdtemp(prefix="annotator-shot-")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
+from annotator.core import decisions  # noqa: E402
 from annotator.gui import actions as A  # noqa: E402
 from annotator.gui import app as gui_app  # noqa: E402
+from annotator.gui.commands.annotations import ReviewCommand  # noqa: E402
+from annotator.gui.controllers.review import REVIEW_SHARE  # noqa: E402
 
 TAGS = [  # (pane, label, quote, occurrence)
     (0, "Actor", "Donald Trump", 1), (0, "Actor", "Steve Witkoff", 0), (0, "Actor", "Vladimir Putin", 0),
@@ -122,6 +126,28 @@ def add_bob(win) -> None:
     win.session.annotations_changed.emit(doc)
 
 
+def review_small(win, qapp, path: Path) -> None:
+    """At 1024 × 700: dave tags Steve Witkoff a Claim where alice and bob saw an Actor; his Claim is accepted."""
+    store = win.session.store
+    doc = win.pane_document(0)
+    start = find(store.document_text(doc), "Steve Witkoff")
+    claim = store.add_annotation(doc, "Claim", start, start + len("Steve Witkoff"), "dave")
+    win.session.annotations_changed.emit(doc)
+    win.resize(1024, 700)
+    dock = win.review_dock
+    dock.prepare("alice")
+    for i in range(dock.annotators.count()):
+        dock.annotators.item(i).setCheckState(Qt.CheckState.Checked)
+    win.review.start_review()
+    win.resizeDocks([dock], [int(700 * REVIEW_SHARE)], Qt.Orientation.Vertical)  # as a review started at this size
+    index = dock.item_of(claim.id)
+    dock.select_item(index)
+    members = [a for _, a in dock.items[index].members]
+    win.session.perform(ReviewCommand(win.session, lambda: decisions.accept(store, claim, members, "alice")))
+    shoot(win, qapp, path, 0.8)
+    win.review.end_review()
+
+
 def shoot(win, qapp, path: Path, seconds: float = 0.5) -> None:
     settle(qapp, seconds)
     win.grab().save(str(path))
@@ -180,6 +206,9 @@ def main() -> None:
     win.review_dock.select_row(0)
     shoot(win, qapp, out / "review.png")
     win.review.end_review()
+
+    review_small(win, qapp, out / "review-1024.png")
+    win.resize(width, height)
 
     report_page(str(win.session.store.path), out / "report.png")
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 Rect = tuple[int, int, int, int]
 
@@ -102,6 +102,23 @@ def _apply(window, frame: Rect) -> None:
     window.move(frame[0], frame[1])  # move() places the frame's top-left corner
 
 
+def dialog_size(available: Rect, preferred: tuple[int, int], frame: tuple[int, int, int, int] = FRAME_GUESS,
+                minimum: tuple[int, int] = (0, 0)) -> tuple[int, int]:
+    """A dialog's size (without its frame): ``preferred``, shrunk until its frame fits ``SHARE`` of ``available``."""
+    left, top, right, bottom = frame
+    w = min(preferred[0], int(available[2] * SHARE) - left - right)
+    h = min(preferred[1], int(available[3] * SHARE) - top - bottom)
+    return max(w, minimum[0]), max(h, minimum[1])
+
+
+def fit_dialog(dialog, preferred: tuple[int, int]) -> None:
+    """Resize ``dialog`` to ``preferred``, shrunk to the screen its parent (or itself) is on."""
+    parent = dialog.parentWidget()
+    screen = (parent.screen() if parent is not None else dialog.screen()).availableGeometry()
+    hint = dialog.minimumSizeHint()
+    dialog.resize(*dialog_size(_rect(screen), preferred, minimum=(hint.width(), hint.height())))
+
+
 def restore_geometry(window, saved: object) -> bool:
     """Restore ``saved`` (``saveGeometry()`` bytes) if the window then fits a screen, else fit it. True if kept."""
     screens, primary = available_screens()
@@ -134,3 +151,18 @@ def first_layout(window) -> None:
     if docks:
         height = max(max(d.minimumSizeHint().height() for d in docks), int(window.height() * DOCK_SHARE))
         window.resizeDocks(docks, [height] * len(docks), Qt.Orientation.Vertical)
+
+
+def make_room(dock: QDockWidget, share: float) -> None:
+    """A dock at the bottom (or top) of its window, just shown, grows to ``share`` of the window's height.
+
+    The review dock lists its items in a table: a strip two rows high is of no use, and at 1280 × 800 it must
+    show six. The panes keep the rest; a dock already taller is left as it is.
+    """
+    window = dock.parentWidget()
+    if not isinstance(window, QMainWindow) or dock.isFloating() or window.dockWidgetArea(dock) not in (
+            Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea):
+        return
+    height = max(dock.minimumSizeHint().height(), int(window.height() * share))
+    if dock.height() < height:
+        window.resizeDocks([dock], [height], Qt.Orientation.Vertical)

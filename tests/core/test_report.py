@@ -13,7 +13,7 @@ from annotator.cli import main
 from annotator.core.crosssource import discrepancies
 from annotator.core.errors import InputError
 from annotator.core.report import build_report, gather, write_html
-from annotator.core.report.data import choose_pair, sentence_around
+from annotator.core.report.data import choose_pair, kept_label_counts, sentence_around
 from annotator.core.report.layout import Unit, paginate
 
 HOSTILE = "<script>alert('quote')</script>"
@@ -158,8 +158,10 @@ def test_claims_by_actor_are_counted_per_source(compared):
 def test_label_counts_and_activity(compared):
     store, a, b = compared
     data = gather(store)
-    assert data.label_counts[a.id]["Claim"] == 3 and data.label_counts[a.id]["Actor"] == 3 and data.label_counts[b.id]["Figure"] == 1
-    assert data.source_counts["Reuters"]["Claim"] == 1
+    counts = {doc: {label: t.kept for label, t in c.items()} for doc, c in data.label_counts.items()}
+    assert counts[a.id]["Claim"] == 3 and counts[a.id]["Actor"] == 3 and counts[b.id]["Figure"] == 1
+    assert data.source_counts["Reuters"]["Claim"].spans == 1
+    assert data.label_counts[a.id]["Actor"].spans == 2  # alice and bob tagged the same "Steve Witkoff"
     assert sum(sum(c.values()) for c in data.activity.values()) == store.annotation_count()
     assert data.agreement_pair == ("alice", "bob")
     assert set(data.agreement) >= {"Actor", "Claim"}
@@ -261,3 +263,30 @@ def test_user_guide_ships_with_the_package():
     assert guide.is_file() and "## 5. See the picture" in guide.read_text(encoding="utf-8")
     pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
     assert '"docs/guide.md" = "annotator/_data/docs/guide.md"' in pyproject
+
+
+# ---------------------------------------------------------------------------- what the review kept
+def test_label_counts_keep_what_the_review_kept(store, tmp_path):
+    """Two annotators tag the same claim, one claim is rejected: one Claim kept, made by both; rejected listed."""
+    doc, _ = store.add_document(TEXT_B, "Reuters story", "Reuters")
+    add = store.add_annotation
+    add(doc.id, "Claim", *span(TEXT_B, "talks were productive"), "alice", status="accepted")
+    add(doc.id, "Claim", *span(TEXT_B, "talks were productive"), "bob")
+    add(doc.id, "Claim", *span(TEXT_B, "Reuters reported"), "bob", status="rejected")
+    add(doc.id, "Figure", *span(TEXT_B, "seven people"), "alice")
+    data = gather(store)
+    claim = data.label_counts[doc.id]["Claim"]
+    assert (claim.spans, claim.by_annotator, claim.kept) == (1, {"alice": 1, "bob": 1}, 2)
+    assert claim.breakdown() == "alice 1, bob 1"
+    assert data.source_counts["Reuters"]["Claim"].spans == 1
+    assert data.spans_in(doc.id) == 2 and data.annotation_count == 3 and data.rejected == 1
+    only_rejected = kept_label_counts([a for a in store.iter_annotations() if a.status == "rejected"])
+    assert only_rejected == {}
+    out = tmp_path / "kept.html"
+    write_html(store, out)
+    page = Page(out.read_text(encoding="utf-8"))
+    assert page.table_rows["label-counts"] == 2  # Claim and Figure
+    assert page.table_rows["spans"] == 4  # every span listed, with its status
+    text = " ".join(" ".join(page.texts).split())
+    assert "Status" in text and "rejected" in text and "alice 1, bob 1" in text
+    assert "1 rejected, listed but not counted" in text

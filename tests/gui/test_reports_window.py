@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pypdf
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
 from annotator.gui import actions as A
 from annotator.gui.dialogs.guide import FIRST_RUN_HINT, GuideDialog
@@ -29,7 +30,7 @@ def test_reports_dock_redraws_when_annotations_change(window, qtbot):
     qtbot.waitUntil(lambda: dock.data.annotation_count == before + 1)
     assert dock.labels_chart.canvas is not old_canvas
     doc = window.pane_document(0)
-    assert dock.data.label_counts[doc]["Actor"] >= 1
+    assert dock.data.label_counts[doc]["Actor"].spans >= 1
     dock.label_by.setCurrentIndex(1)  # per source
     assert "source" in dock.labels_chart.canvas.accessibleDescription()
 
@@ -116,3 +117,38 @@ def test_user_guide_and_first_run_hint(window, qtbot, monkeypatch):
     assert "User guide" in [a.text().replace("&", "") for a in window.menuBar().actions()[-1].menu().actions()]
     file_items = [a.objectName() for a in window.menuBar().actions()[0].menu().actions()]
     assert file_items.index(A.EXPORT_REPORT) == file_items.index(A.EXPORT_CSV) + 1
+
+
+def test_labels_chart_counts_kept_spans_and_says_who_made_them(window, qtbot):
+    """Issue 20, D8 in the dock: the same span by two annotators is one bar unit; hovering it names both."""
+    store = window.session.store
+    doc = window.pane_document(0)
+    text = store.document_text(doc)
+    start = text.index("Steve Witkoff")
+    store.add_annotation(doc, "Actor", start, start + 13, "bob")
+    rejected = text.index("Vladimir Putin")
+    store.add_annotation(doc, "Actor", rejected, rejected + 14, "bob", status="rejected")
+    for quote, label in (("Steve Witkoff", "Actor"), ("Vladimir Putin", "Claim"), ("28-point", "Figure"),
+                         ("peace plan", "Plan point")):
+        tag(window, 0, quote, label)  # four labels on two documents: eight bars
+    dock = shown_reports(window, qtbot)
+    actor = dock.data.label_counts[doc]["Actor"]
+    assert (actor.spans, actor.by_annotator) == (1, {"bob": 1, "tester": 1})
+    dock.setFloating(True)
+    dock.resize(900, 700)  # room to write each bar's count beside it
+    qtbot.waitUntil(lambda: len(dock.labels_chart.canvas.figure.axes[0].texts) > 0)
+    texts = [t.get_text() for t in dock.labels_chart.canvas.figure.axes[0].texts]
+    assert "1 (bob 1, tester 1)" in texts
+    canvas = dock.labels_chart.canvas
+    canvas.draw()
+    bar = next(b for b, tip in canvas.figure.annotator_tips if tip.startswith("Actor in Donald Trump"))
+    box = bar.get_window_extent()
+    ratio = canvas.devicePixelRatioF()
+    point = QPoint(int((box.x0 + box.x1) / 2 / ratio), int(canvas.height() - (box.y0 + box.y1) / 2 / ratio))
+    move = QMouseEvent(QEvent.Type.MouseMove, QPointF(point), QPointF(canvas.mapToGlobal(point)),
+                       Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(canvas, move)  # the pointer over the bar (QTest's move reaches no offscreen widget)
+    assert canvas.toolTip().endswith("1 span kept (bob 1, tester 1)")
+    assert "Actor in Donald Trump" in dock.labels_chart.canvas.accessibleDescription()
+    dock.resize(900, 180)  # too short for the counts: the bars stay, the writing goes
+    qtbot.waitUntil(lambda: len(dock.labels_chart.canvas.figure.axes[0].texts) == 0)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from annotator.gui import actions as A
 from annotator.gui import app as gui_app
-from annotator.gui.window_fit import fitted_geometry, first_geometry
+from annotator.gui.window_fit import FRAME_GUESS, dialog_size, fitted_geometry, first_geometry
 
 LAPTOPS = [(0, 0, 1280, 800 - 32), (0, 0, 1366, 768 - 40), (0, 0, 1024, 700), (0, 0, 1920, 1080 - 48)]
 
@@ -109,3 +109,13 @@ def test_small_screen_keeps_every_pane_dock_and_label_usable(window, qtbot):
     assert QRect(bar.mapTo(window, bar.rect().topLeft()), bar.size()).right() <= area.right()
     window.resize(2500, 700)  # wide enough for all fourteen: one row again
     qtbot.waitUntil(lambda: bar.height() < 1.5 * height_one_row + 12)
+
+
+@pytest.mark.parametrize("screen", LAPTOPS)
+def test_dialog_sizes_fit_the_available_area(screen):
+    """A dialog's preferred size shrinks so that its frame (title bar included) fits the screen."""
+    left, top, right, bottom = FRAME_GUESS
+    w, h = dialog_size(screen, (900, 800))
+    assert w + left + right <= screen[2] and h + top + bottom <= screen[3]
+    assert dialog_size((0, 0, 2560, 1400), (900, 800)) == (900, 800)
+    assert dialog_size((0, 0, 640, 480), (900, 800), minimum=(700, 300))[0] == 700  # never below what it needs

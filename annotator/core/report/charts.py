@@ -21,7 +21,7 @@ import matplotlib
 import matplotlib.dates
 from matplotlib.figure import Figure
 
-from annotator.core.report.data import ReportData
+from annotator.core.report.data import LabelTally, ReportData
 
 #: At most this many documents (or actors, sources) are drawn on one chart; the caption says how many are left out.
 MAX_GROUPS = 30
@@ -95,35 +95,78 @@ def _empty(fig: Figure, message: str) -> Figure:
     return fig
 
 
-def labels_chart(data: ReportData, by: str = "document", style: ChartStyle = LIGHT) -> Figure:
-    """Grouped bars: annotations per label for each document (``by="document"``) or source, in label colours."""
+#: Bars are labelled with their count (and who made the spans) while there are at most this many.
+MAX_LABELLED_BARS = 40
+#: Height per bar (inches) of the Labels chart's natural size: room for its 7-point count beside it.
+BAR_INCHES = 0.18
+
+
+def _label_groups(data: ReportData, by: str) -> tuple[list[tuple[str, dict[str, LabelTally]]], int, str, list]:
+    """``(groups drawn, groups in all, "document" or "source", labels with a kept span in the groups drawn)``."""
+    if by == "document":
+        groups = [(d.title, data.label_counts[d.id]) for d in data.documents]
+    else:
+        groups = list(data.source_counts.items())
+    shown = groups[:MAX_GROUPS]
+    labels = [lb for lb in data.labels if any(lb.name in c for _, c in shown)]
+    return shown, len(groups), by, labels
+
+
+def labels_bar_count(data: ReportData, by: str = "document") -> int:
+    """How many bars the Labels chart draws (one per label and group)."""
+    shown, _, _, labels = _label_groups(data, by)
+    return len(shown) * len(labels)
+
+
+def labels_chart(data: ReportData, by: str = "document", style: ChartStyle = LIGHT,
+                 bar_text: bool | None = None) -> Figure:
+    """Horizontal grouped bars: spans kept per label for each document (``by="document"``) or source.
+
+    Documents run down the side, so their titles read level and the plot keeps its height in a short dock. A
+    bar counts the distinct spans the review kept (accepted and pending, never rejected); its count stands
+    beside it (``bar_text``; by default while there are at most :data:`MAX_LABELLED_BARS` bars) and, when
+    more than one annotator made spans, how many each made. ``fig.annotator_tips`` holds ``(bar, sentence)``
+    for each bar, for a window's tooltips.
+    """
+    shown, total, what, labels = _label_groups(data, by)
     with matplotlib.rc_context(_rc(style)):
-        fig = _figure(style)
+        fig = _figure(style, 7.0, max(2.4, 1.0 + BAR_INCHES * len(shown) * max(2, len(labels))))
+        fig.annotator_tips = []
         ax = fig.axes[0]
-        if by == "document":
-            groups = [(_short(d.title), data.label_counts[d.id]) for d in data.documents]
-            what = "document"
-        else:
-            groups = [(_short(s), c) for s, c in data.source_counts.items()]
-            what = "source"
-        shown = groups[:MAX_GROUPS]
-        labels = [lb for lb in data.labels if any(c.get(lb.name) for _, c in shown)]
         if not labels:
-            return _empty(fig, "No annotations yet.")
-        width = 0.8 / len(labels)
+            return _empty(fig, "No annotations kept yet.")
+        breakdown = len({name for _, c in shown for t in c.values() for name in t.by_annotator}) > 1
+        annotate = len(shown) * len(labels) <= MAX_LABELLED_BARS if bar_text is None else bar_text
+        height = 0.8 / len(labels)
         for i, lb in enumerate(labels):
-            xs = [g + (i - (len(labels) - 1) / 2) * width for g in range(len(shown))]
-            ax.bar(xs, [c.get(lb.name, 0) for _, c in shown], width, label=lb.name, color=lb.color)
-        ax.set_xticks(range(len(shown)), [name for name, _ in shown], rotation=20 if len(shown) > 3 else 0,
-                      ha="right" if len(shown) > 3 else "center")
-        ax.set_ylabel("annotations")
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.grid(axis="y", linewidth=0.5)
+            ys = [g + (i - (len(labels) - 1) / 2) * height for g in range(len(shown))]
+            tallies = [c.get(lb.name) for _, c in shown]
+            bars = ax.barh(ys, [t.spans if t else 0 for t in tallies], height, label=lb.name, color=lb.color)
+            if annotate:
+                ax.bar_label(bars, [_bar_text(t, breakdown) for t in tallies], padding=2, fontsize=7)
+            fig.annotator_tips += [(bar, _tip(lb.name, name, t)) for bar, (name, _), t in zip(bars, shown, tallies)]
+        ax.set_yticks(range(len(shown)), [_short(name) for name, _ in shown])
+        ax.invert_yaxis()
+        ax.margins(x=0.3 if annotate and breakdown else 0.1)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(axis="x", linewidth=0.5)
         ax.set_axisbelow(True)
-        fig.legend(ncols=min(len(labels), 6), loc="outside upper center")
-        if len(groups) > len(shown):
-            ax.set_xlabel(f"first {len(shown)} of {len(groups)} {what}s")
+        ax.set_xlabel("spans kept (accepted and pending)"
+                      + (f"; first {len(shown)} of {total} {what}s" if total > len(shown) else ""))
+        fig.legend(loc="outside right upper")
         return fig
+
+
+def _bar_text(tally: LabelTally | None, breakdown: bool) -> str:
+    if tally is None:
+        return ""
+    return f"{tally.spans} ({tally.breakdown()})" if breakdown else str(tally.spans)
+
+
+def _tip(label: str, group: str, tally: LabelTally | None) -> str:
+    if tally is None:
+        return f"{label} in {group}: no spans kept"
+    return f"{label} in {group}: {tally.spans} span{'s' if tally.spans != 1 else ''} kept ({tally.breakdown()})"
 
 
 def actors_chart(data: ReportData, style: ChartStyle = LIGHT) -> Figure:
@@ -187,7 +230,7 @@ def activity_chart(data: ReportData, style: ChartStyle = LIGHT) -> Figure:
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
         ax.set_ylim(bottom=0)
-        fig.legend(ncols=min(len(series), 5), loc="outside upper center")
+        fig.legend(loc="outside right upper")
         return fig
 
 
@@ -215,7 +258,7 @@ def agreement_chart(data: ReportData, style: ChartStyle = LIGHT) -> Figure:
         ax.grid(axis="x", linewidth=0.5)
         ax.set_xlabel(f"{_short(data.agreement_pair[0], 20)} and {_short(data.agreement_pair[1], 20)} "
                       "(1 = perfect agreement, 0 = chance)")
-        fig.legend(ncols=3, loc="outside upper center")
+        fig.legend(loc="outside right upper")
         return fig
 
 

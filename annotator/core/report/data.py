@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from annotator.core.agreement import agreement_report
@@ -37,6 +37,44 @@ class Context:
     after: str
     cut_before: bool = False
     cut_after: bool = False
+
+
+@dataclass(frozen=True)
+class LabelTally:
+    """One label's spans in one document (or source) that the review kept: accepted and pending, never rejected.
+
+    ``spans`` counts distinct spans: the same label on the same characters tagged by two annotators is one
+    span. ``by_annotator`` says how many of the kept spans each annotator made.
+    """
+
+    spans: int
+    by_annotator: dict[str, int]
+
+    @property
+    def kept(self) -> int:
+        """Kept annotations, one per annotator and span."""
+        return sum(self.by_annotator.values())
+
+    def breakdown(self) -> str:
+        """``"alice 2, bob 1"``."""
+        return ", ".join(f"{name} {n}" for name, n in self.by_annotator.items())
+
+
+def kept_label_counts(annotations: Iterable[Annotation],
+                      group: Callable[[Annotation], str] = lambda a: a.document) -> dict[str, dict[str, LabelTally]]:
+    """Group (by default the document) -> label -> what the review kept of it; rejected spans are never counted."""
+    bounds: dict[tuple[str, str], set[tuple[str, int, int]]] = defaultdict(set)
+    makers: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for a in annotations:
+        if a.status == "rejected":
+            continue
+        key = (group(a), a.label)
+        bounds[key].add((a.document, a.start, a.end))
+        makers[key][a.annotator] += 1
+    out: dict[str, dict[str, LabelTally]] = defaultdict(dict)
+    for (name, label), spans in bounds.items():
+        out[name][label] = LabelTally(len(spans), dict(sorted(makers[name, label].items())))
+    return dict(out)
 
 
 @dataclass(frozen=True)
@@ -70,8 +108,8 @@ class ReportData:
     project: str
     documents: list[Document]
     labels: list[Label]
-    label_counts: dict[str, Counter]  # document id -> label -> annotations
-    source_counts: dict[str, Counter]  # source -> label -> annotations
+    label_counts: dict[str, dict[str, LabelTally]]  # document id -> label -> spans kept (never rejected)
+    source_counts: dict[str, dict[str, LabelTally]]  # source -> label -> spans kept
     figures: list[FigurePair]
     actors: list[ActorRow]
     sources: list[str]  # the matrix's columns, in document order
@@ -79,10 +117,16 @@ class ReportData:
     agreement_pair: tuple[str, str] | None
     agreement: dict[str, dict]  # label -> {"exact", "overlap", "alpha_u"}
     spans: list[QuotedSpan] = field(default_factory=list)
+    rejected: int = 0  # annotations the review rejected: listed with their status, never counted
 
     @property
     def annotation_count(self) -> int:
-        return sum(sum(c.values()) for c in self.label_counts.values())
+        """Annotations the review kept (accepted and pending), one per annotator and span."""
+        return sum(t.kept for c in self.label_counts.values() for t in c.values())
+
+    def spans_in(self, doc_id: str) -> int:
+        """Distinct spans kept in a document."""
+        return sum(t.spans for t in self.label_counts.get(doc_id, {}).values())
 
     def source_of(self, doc_id: str) -> str:
         return source_name(self._docs[doc_id]) if doc_id in self._docs else "?"
@@ -148,14 +192,13 @@ def gather(store: Store, documents: Iterable[str] | None = None, pair: Iterable[
     chosen = {d.id for d in docs}
     texts = {d.id: store.document_text(d.id) for d in docs}
     anns = list(store.iter_annotations(documents=chosen)) if documents is not None else list(store.iter_annotations())
-    label_counts: dict[str, Counter] = {d.id: Counter() for d in docs}
-    source_counts: dict[str, Counter] = {source_name(d): Counter() for d in docs}
-    activity: dict[str, Counter] = defaultdict(Counter)
     by_doc = {d.id: d for d in docs}
+    label_counts = {d.id: {} for d in docs} | kept_label_counts(anns)
+    source_counts = ({source_name(d): {} for d in docs}
+                     | kept_label_counts(anns, lambda a: source_name(by_doc[a.document])))
+    activity: dict[str, Counter] = defaultdict(Counter)
     per_annotator: Counter = Counter()
     for a in anns:
-        label_counts[a.document][a.label] += 1
-        source_counts[source_name(by_doc[a.document])][a.label] += 1
         activity[a.annotator][(a.created or "")[:10] or "undated"] += 1
         per_annotator[a.annotator] += 1
     figures = [FigurePair(d, sentence_around(texts[d.left.document], d.left.start, d.left.end),
@@ -174,7 +217,7 @@ def gather(store: Store, documents: Iterable[str] | None = None, pair: Iterable[
     agreement = _agreement(texts, anns, chosen_pair) if chosen_pair and with_agreement else {}
     spans = [QuotedSpan(a, sentence_around(texts[a.document], a.start, a.end)) for a in anns] if with_spans else []
     return ReportData(str(store.path), docs, store.labels(), label_counts, source_counts, figures, actors, sources,
-                      dict(activity), chosen_pair, agreement, spans)
+                      dict(activity), chosen_pair, agreement, spans, sum(a.status == "rejected" for a in anns))
 
 
 def _agreement(texts: dict[str, str], anns: list[Annotation], pair: tuple[str, str]) -> dict[str, dict]:

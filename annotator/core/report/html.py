@@ -86,13 +86,31 @@ def _document_blocks(data: ReportData) -> list[Block]:
     return [
         Heading(1, f"Comparison report: {Path(data.project).stem}"),
         Para(f"{len(data.documents)} document{'s' if len(data.documents) != 1 else ''}, "
-             f"{data.annotation_count} annotations, {len(data.figures)} linked pairs compared. "
+             f"{data.annotation_count} annotations kept by the review (accepted and pending"
+             f"{f'; {data.rejected} rejected, listed but not counted' if data.rejected else ''}), "
+             f"{len(data.figures)} linked pairs compared. "
              f"Made by annotator {esc(__version__)} on {dt.date.today().isoformat()}."),
         Heading(2, "Documents compared"),
         Table("documents", (("Title", 33), ("Source", 16), ("Date", 13), ("URL", 27), ("Spans", 11)),
               [(esc(d.title), esc(d.source), esc(d.published or ""), _link(d.url),
-                str(sum(data.label_counts[d.id].values()))) for d in data.documents]),
+                str(data.spans_in(d.id))) for d in data.documents]),
+        *_label_blocks(data),
     ]
+
+
+def _label_blocks(data: ReportData) -> list[Block]:
+    """Spans kept per label in each document, with how many each annotator made."""
+    colors = {lb.name: lb.color for lb in data.labels}
+    order = {lb.name: i for i, lb in enumerate(data.labels)}
+    rows = [(esc(d.title), _chip(colors.get(label, "#888888"), label), str(t.spans), esc(t.breakdown()))
+            for d in data.documents
+            for label, t in sorted(data.label_counts[d.id].items(), key=lambda kv: order.get(kv[0], len(order)))]
+    if not rows:
+        return []
+    return [Heading(2, "Labels per document"),
+            Para("Spans the review kept (accepted and pending; rejected spans are never counted). The same label "
+                 "on the same characters by two annotators is one span; the last column says who made them."),
+            Table("label-counts", (("Document", 40), ("Label", 20), ("Spans", 10), ("By annotator", 30)), rows)]
 
 
 def _figure_blocks(data: ReportData) -> list[Block]:
@@ -157,11 +175,12 @@ def _span_blocks(data: ReportData, colors: dict[str, str]) -> list[Block]:
     if not data.spans:
         blocks.append(Para("No annotations in these documents."))
         return blocks
-    blocks.append(Table("spans", (("Document", 18), ("Label", 12), ("Quote in its sentence", 42),
-                                  ("Annotator", 13), ("Note", 15)),
+    blocks.append(Table("spans", (("Document", 15), ("Label", 11), ("Quote in its sentence", 42),
+                                  ("Annotator", 11), ("Status", 9), ("Note", 12)),
                         [(esc(data.title_of(s.annotation.document)),
                           _chip(colors.get(s.annotation.label, "#888888"), s.annotation.label),
-                          context_html(s.context), esc(s.annotation.annotator), esc(s.annotation.note))
+                          context_html(s.context), esc(s.annotation.annotator), esc(s.annotation.status),
+                          esc(s.annotation.note))
                          for s in data.spans]))
     return blocks
 

@@ -21,6 +21,10 @@ from annotator.gui.views.span_display import SpanDisplay
 from annotator.gui.window.overlays import Overlays
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status
+from annotator.gui.window_fit import make_room
+
+#: Share of the window's height the review dock takes when a review starts (its table needs rows).
+REVIEW_SHARE = 0.42
 
 
 class Review(QObject):
@@ -51,6 +55,7 @@ class Review(QObject):
         self.dock.prepare(self.session.user)
         self.dock.show()
         self.dock.raise_()
+        make_room(self.dock, REVIEW_SHARE)
         self.on_changed()
 
     def end_review(self) -> None:

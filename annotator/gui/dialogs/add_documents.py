@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from annotator.core.dates import parse_date
 from annotator.core.errors import InputError
 from annotator.core.formats.documents import Article
+from annotator.gui.window_fit import fit_dialog
 
 COLUMNS = ("File", "Title", "Source", "Published", "URL")
 PUBLISHED = COLUMNS.index("Published")
@@ -80,7 +81,7 @@ class AddDocumentsDialog(QDialog):
         layout.addWidget(buttons)
         self.table.cellChanged.connect(self._on_cell_changed)
         self._check_dates()
-        self.resize(900, 360)
+        fit_dialog(self, (900, 360))
 
     def _on_cell_changed(self, row: int, column: int) -> None:
         if column == PUBLISHED:

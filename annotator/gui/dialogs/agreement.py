@@ -27,7 +27,10 @@ from annotator.core.agreement import agreement_report, explain, report_steps
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.store import Store
 from annotator.gui.background import Progress, run_in_background, run_in_process
+from annotator.gui.window_fit import fit_dialog
 
+#: Characters the document and label choices are sized for (a longer title is elided; the list shows it whole).
+CHOICE_CHARS = 24
 #: Shown in the results instead of numbers when fewer than two annotators are checked.
 NEED_TWO = "Choose at least two annotators to compare."
 #: How an undefined (``None``) value is shown.
@@ -177,6 +180,8 @@ def _read_only_table(columns: list[str], object_name: str, parent: QWidget) -> Q
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()
+    # One line of figures a row (the results table's rows grow with their wrapped explanations).
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     table.setWordWrap(True)
     return table
 
@@ -219,10 +224,10 @@ class AgreementDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(controls)
         layout.addWidget(self.message)
-        layout.addWidget(self.results, 3)
-        layout.addLayout(breakdown, 2)
+        layout.addWidget(self.results, 1)  # the breakdown keeps as much: at 1024 × 700 it shows every label row
+        layout.addLayout(breakdown, 1)
         layout.addWidget(buttons)
-        self.resize(900, 800)
+        fit_dialog(self, (900, 800))
 
         self.annotator_list.itemChanged.connect(self.compute)
         self.document_combo.currentIndexChanged.connect(self.compute)
@@ -241,7 +246,7 @@ class AgreementDialog(QDialog):
         self.annotator_list = QListWidget(self)
         self.annotator_list.setObjectName("annotators")
         self.annotator_list.setToolTip("The annotators to compare (at least two).")
-        self.annotator_list.setMaximumHeight(100)
+        self.annotator_list.setMaximumHeight(84)
         annotators = store.annotators()
         self._counts = store.annotation_counts_by_annotator()
         for a in annotators:
@@ -286,6 +291,10 @@ class AgreementDialog(QDialog):
 
         self.label_combo = QComboBox(self)
         self.label_combo.setObjectName("label")
+        for combo in (self.document_combo, self.label_combo):
+            # Sized by a few words, not by the longest title: a long one made the dialog wider than the screen.
+            combo.setMinimumContentsLength(CHOICE_CHARS)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.label_combo.addItem("All labels", None)
         self._label_order: dict[str, int] = {}
         for i, lab in enumerate(store.labels()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 from annotator.core import paths
+from annotator.gui.window_fit import fit_dialog
 
 #: Shown in an empty pane: what to do first.
 FIRST_RUN_HINT = (
@@ -40,5 +41,4 @@ class GuideDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
-        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
-        self.resize(min(760, int(screen.width() * 0.9)), min(820, int(screen.height() * 0.9)))
+        fit_dialog(self, (760, 820))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from annotator.gui.window_fit import fit_dialog
+
 
 class NoteDialog(QDialog):
     """The note text wraps at the dialog's width; Ctrl+Enter (or Ctrl+Return) saves, Esc cancels."""
@@ -32,7 +34,7 @@ class NoteDialog(QDialog):
         layout.addWidget(self.editor, 1)
         layout.addWidget(hint)
         layout.addWidget(buttons)
-        self.resize(520, 260)
+        fit_dialog(self, (520, 260))
         self.editor.moveCursor(self.editor.textCursor().MoveOperation.End)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)

@@ -46,6 +46,7 @@ from annotator.gui.commands.scheme import (
     MoveLabel,
     merged_order,
 )
+from annotator.gui.window_fit import fit_dialog
 
 COLOR, NAME, KEY, DESCRIPTION, COUNT = range(5)
 HEADERS = ("Colour", "Name", "Key", "Description", "Annotations")
@@ -103,7 +104,7 @@ class SchemeEditor(QDialog):
         layout.addLayout(top, 1)
         layout.addWidget(self.message)
         layout.addLayout(self._build_bottom_row())
-        self.resize(720, 380)
+        fit_dialog(self, (720, 380))
         self._wire()
         self._connect_session()
         self.refresh()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout
 
+from annotator.gui.window_fit import fit_dialog
+
 EXTRA_ROWS = [
     ("Drag", "Select text (snaps to whole words)"),
     ("Alt+Drag", "Select exact characters"),
@@ -32,4 +34,4 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
-        self.resize(520, 560)
+        fit_dialog(self, (520, 560))

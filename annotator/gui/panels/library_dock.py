@@ -16,6 +16,7 @@ from annotator.core.dates import parse_date
 from annotator.core.errors import InputError
 from annotator.core.language import RULES
 from annotator.core.model import Document
+from annotator.gui.window_fit import fit_dialog
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -122,7 +123,7 @@ class DocumentDetailsDialog(QDialog):
         layout.addWidget(buttons)
         self.fields["published"].textChanged.connect(self._check_date)
         self._check_date()
-        self.resize(560, 220)
+        fit_dialog(self, (560, 220))
 
     def _check_date(self) -> None:
         """Say inline why a date cannot be read; OK waits until it can (or is empty)."""

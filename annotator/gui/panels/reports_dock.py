@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.report import gather
-from annotator.core.report.charts import DARK, LIGHT, activity_chart, agreement_chart, labels_chart, quiet_glyphs
+from annotator.core.report.charts import (
+    DARK, LIGHT, MAX_LABELLED_BARS, activity_chart, agreement_chart, labels_bar_count, labels_chart, quiet_glyphs,
+)
 from annotator.core.report.data import ReportData
 from annotator.gui import theme
 from annotator.gui.commands.annotations import short_quote
@@ -27,14 +29,33 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 REDRAW_DELAY_MS = 400
 
 
+#: The Labels chart writes each bar's count beside it only while a bar is at least this tall (pixels)...
+BAR_TEXT_PX = 12
+#: ... counting what its legend, axis and title take from the chart's height (pixels).
+CHART_FRAME_PX = 70
+
+
 class _Canvas(FigureCanvasQTAgg):
+    """A figure in the window; a bar the chart described (``figure.annotator_tips``) says what it counts on hover."""
+
+    def __init__(self, figure):
+        super().__init__(figure)
+        self.mpl_connect("motion_notify_event", self._hover)
+
     def draw(self) -> None:
         with quiet_glyphs():
             super().draw()
 
+    def _hover(self, event) -> None:
+        tips = getattr(self.figure, "annotator_tips", ())
+        self.setToolTip(next((text for bar, text in tips if bar.contains(event)[0]), ""))
+
 
 class ChartView(QWidget):
     """A slot for one matplotlib figure; a new figure replaces the old canvas."""
+
+    #: The slot changed size (the Labels chart then decides again whether its counts fit beside the bars).
+    resized = Signal()
 
     def __init__(self, name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -53,6 +74,10 @@ class ChartView(QWidget):
         self.canvas.setAccessibleName(self.accessibleName())
         self.canvas.setAccessibleDescription(description)
         self._layout.addWidget(self.canvas)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.resized.emit()
 
 
 def _table(name: str, headers: list[str]) -> QTableWidget:
@@ -94,6 +119,7 @@ class ReportsDock(QDockWidget):
         self.setObjectName("reports_dock")
         self.session = session
         self.data: ReportData | None = None
+        self._bar_text = False
         self._dirty = True
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -114,13 +140,21 @@ class ReportsDock(QDockWidget):
         self.claims = QListWidget()
         self.claims.setObjectName("actor_claims")
         self.claims.setAccessibleName("Claims in the chosen cell")
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = QSplitter(Qt.Orientation.Horizontal)  # side by side: the dock is a wide, short strip
         split.addWidget(self.matrix)
         split.addWidget(self.claims)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
         self.tabs.addTab(_page(split), "Claims by actor")
         self.figures = _table("figure_pairs", ["Left", "Reading", "Right", "Reading", "Verdict"])
         self.figures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.figures.setWordWrap(True)
+        # The sentences take the width, the readings what they need; rows follow the wrapped sentences.
+        fit = self.figures.horizontalHeader()
+        for column, mode in enumerate((QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents) * 2
+                                      + (QHeaderView.ResizeMode.Stretch,)):
+            fit.setSectionResizeMode(column, mode)
+        fit.sectionResized.connect(lambda *_: self.figures.resizeRowsToContents())
         self.tabs.addTab(_page(self.figures), "Figures side by side")
         self.activity_chart = ChartView("activity_chart")
         self.tabs.addTab(_page(self.activity_chart), "Activity")
@@ -148,6 +182,7 @@ class ReportsDock(QDockWidget):
             signal.connect(self.schedule)
         self.visibilityChanged.connect(lambda visible: visible and self._dirty and self._timer.start(0))
         self.label_by.currentIndexChanged.connect(lambda _: self._draw_labels())
+        self.labels_chart.resized.connect(self._labels_resized)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.first.currentIndexChanged.connect(lambda _: self.schedule())
         self.second.currentIndexChanged.connect(lambda _: self.schedule())
@@ -206,13 +241,24 @@ class ReportsDock(QDockWidget):
             combo.setCurrentText(name)
             combo.blockSignals(False)
 
+    def _room_for_bar_text(self) -> bool:
+        """Whether the Labels chart's slot is tall enough to write each bar's count beside it."""
+        bars = labels_bar_count(self.data, self.label_by.currentData())
+        return 0 < bars <= MAX_LABELLED_BARS and (self.labels_chart.height() - CHART_FRAME_PX) / bars >= BAR_TEXT_PX
+
+    def _labels_resized(self) -> None:
+        if self.data is not None and self._room_for_bar_text() != self._bar_text:
+            self._draw_labels()
+
     def _draw_labels(self) -> None:
         if self.data is None:
             return
         by = self.label_by.currentData()
         counts = self.data.label_counts if by == "document" else self.data.source_counts
-        self.labels_chart.show_figure(labels_chart(self.data, by, self.chart_style()),
-                                      f"Annotations per label for {len(counts)} {by}s")
+        self._bar_text = self._room_for_bar_text()
+        figure = labels_chart(self.data, by, self.chart_style(), bar_text=self._bar_text)
+        described = "; ".join(tip for _, tip in figure.annotator_tips if "no spans" not in tip)
+        self.labels_chart.show_figure(figure, f"Spans kept per label for {len(counts)} {by}s: {described}")
 
     def _fill_matrix(self) -> None:
         d = self.data
@@ -251,13 +297,18 @@ class ReportsDock(QDockWidget):
         self.figures.setRowCount(len(d.figures))
         for r, f in enumerate(d.figures):
             x = f.discrepancy
-            left = f"{d.title_of(x.left.document)}\n{_sentence(f.left_context)}"
-            right = f"{d.title_of(x.right.document)}\n{_sentence(f.right_context)}"
-            cells = [left, x.left_value, right, x.right_value,
-                     f"{x.verdict or ('differs' if x.differs else 'compatible')}: {x.explanation}"]
-            for c, text in enumerate(cells):
+            word = x.verdict or ("differs" if x.differs else "compatible")
+            verdict = x.explanation if x.explanation.startswith(word) else f"{word}: {x.explanation}"
+            cells = [(f"{short_quote(d.title_of(x.left.document), 60)}\n{_sentence(f.left_context)}",
+                      f"{d.title_of(x.left.document)}\n{_sentence(f.left_context, None)}"),
+                     (x.left_value, x.left_value),
+                     (f"{short_quote(d.title_of(x.right.document), 60)}\n{_sentence(f.right_context)}",
+                      f"{d.title_of(x.right.document)}\n{_sentence(f.right_context, None)}"),
+                     (x.right_value, x.right_value), (verdict, verdict)]
+            for c, (text, whole) in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(whole)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
                 self.figures.setItem(r, c, item)
         self.figures.resizeRowsToContents()
 
@@ -267,5 +318,16 @@ class ReportsDock(QDockWidget):
             self.pair_activated.emit(x.left.id, x.right.id)
 
 
-def _sentence(c) -> str:
-    return short_quote(("…" if c.cut_before else "") + c.before + "«" + c.quote + "»" + c.after, 220)
+#: Characters of a figure's sentence shown each side of the quote in the table (the tooltip has it all).
+SENTENCE_REACH = 70
+
+
+def _sentence(c, reach: int | None = SENTENCE_REACH) -> str:
+    """The quote «marked» in its sentence, cut to ``reach`` characters each side (None: the whole sentence)."""
+    before, after = " ".join(c.before.split()), " ".join(c.after.split())
+    cut_before, cut_after = c.cut_before, c.cut_after
+    if reach is not None and len(before) > reach:
+        before, cut_before = before[-reach:].split(" ", 1)[-1], True  # whole words
+    if reach is not None and len(after) > reach:
+        after, cut_after = after[:reach].rsplit(" ", 1)[0], True
+    return f"{'…' if cut_before else ''}{before} «{c.quote}» {after}{'…' if cut_after else ''}".replace("  ", " ")

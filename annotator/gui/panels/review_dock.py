@@ -21,8 +21,8 @@ from annotator.gui.views.span_display import CATEGORY_NAMES
 
 #: Glyphs that tell the categories apart in the list without relying on colour.
 CATEGORY_MARKS = {"agreed": "=", "label_conflict": "≠", "boundary_conflict": "↔", "only": "∅"}
-#: Review buttons per row (five actions: two rows fit a 1024-pixel window).
-BUTTONS_PER_ROW = 3
+#: The review buttons stand in a column beside the table, at most this many high (five actions: one column).
+BUTTON_ROWS = 5
 
 
 class ReviewDock(QDockWidget):
@@ -57,28 +57,30 @@ class ReviewDock(QDockWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.buttons: dict[str, QPushButton] = {}
 
-        # Laid out to fit a 1024-pixel-wide window: choices on two short rows, the summary on its own
-        # (wrapping) line, the buttons in a grid that takes as many rows as it needs.
+        # Laid out for the table's height, on a 1024 × 700 screen too: the choices on one line, the buttons in a
+        # column beside the table (not rows under it), the summary on its own wrapping line.
         self.document.setMinimumContentsLength(12)
         self.document.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         top = QHBoxLayout()
         top.addWidget(QLabel("Document:"))
-        top.addWidget(self.document, 1)
+        top.addWidget(self.document, 2)
+        top.addWidget(QLabel("Annotators:"))
+        top.addWidget(self.annotators, 3)
         top.addWidget(self.show_agreed)
-        second = QHBoxLayout()
-        second.addWidget(QLabel("Annotators:"))
-        second.addWidget(self.annotators, 1)
         self.summary.setWordWrap(True)
         self.button_grid = QGridLayout()
-        self.button_grid.setHorizontalSpacing(6)
+        self.button_grid.setVerticalSpacing(4)
+        self.button_grid.setRowStretch(BUTTON_ROWS, 1)
+        middle = QHBoxLayout()
+        middle.addWidget(self.table, 1)
+        middle.addLayout(self.button_grid)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addLayout(top)
-        layout.addLayout(second)
-        layout.addWidget(self.table, 1)
+        layout.addLayout(middle, 1)
         layout.addWidget(self.summary)
-        layout.addLayout(self.button_grid)
         self.setWidget(body)
 
         self.document.currentIndexChanged.connect(lambda _: self.recompute())
@@ -95,7 +97,7 @@ class ReviewDock(QDockWidget):
         action.enabledChanged.connect(button.setEnabled)
         button.setEnabled(action.isEnabled())
         n = len(self.buttons)
-        self.button_grid.addWidget(button, n // BUTTONS_PER_ROW, n % BUTTONS_PER_ROW)
+        self.button_grid.addWidget(button, n % BUTTON_ROWS, n // BUTTON_ROWS)
         self.buttons[action.objectName()] = button
 
     # ----------------------------------------------------------------- set-up

@@ -12,6 +12,8 @@ from annotator.core.errors import AnnotatorError
 from annotator.gui.commands.annotations import short_quote
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The document column is at most this wide (pixels) unless widened by hand: the context column needs the room.
+TITLE_WIDTH = 220
 
 
 class SearchDock(QDockWidget):
@@ -39,9 +41,12 @@ class SearchDock(QDockWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
+        # The context is what the search is for: it takes the room left; a long title is elided (tooltip).
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
         top.addWidget(self.go)
@@ -85,6 +90,7 @@ class SearchDock(QDockWidget):
             where = f"{a.label} ({a.annotator})"
             context = f"'{short_quote(a.quote, 60)}'" + (f" — note: {short_quote(a.note, 60)}" if a.note else "")
             self._row(r, (where, titles.get(a.document, ""), context), ("annotation", a.id))
+        self.table.setColumnWidth(1, min(self.table.sizeHintForColumn(1), TITLE_WIDTH))
         documents = len({h.document for h in hits})
         self.summary.setText(f"{len(hits)} place{'s' if len(hits) != 1 else ''} in {documents} "
                              f"document{'s' if documents != 1 else ''}; {len(anns)} annotation"
@@ -94,6 +100,7 @@ class SearchDock(QDockWidget):
         for c, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setData(HIT_ROLE, data)
+            item.setToolTip(text)
             self.table.setItem(r, c, item)
 
     def _activate(self, index) -> None:
