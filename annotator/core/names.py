@@ -14,6 +14,8 @@ first words are too when both names have one.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -37,7 +39,12 @@ def latin(text: str) -> str:
 @lru_cache(maxsize=100_000)
 def word_keys(word: str) -> frozenset[str]:
     """The consonant keys of one word (two when it has a ``v``: as ``f`` and dropped)."""
-    w = _ARTICLE.sub("", latin(word).strip())
+    return _latin_keys(latin(word))
+
+
+def _latin_keys(latin_word: str) -> frozenset[str]:
+    """:func:`word_keys` of a word already transliterated to lower-case Latin letters."""
+    w = _ARTICLE.sub("", latin_word.strip())
     w = w.replace("ph", "f").replace("kh", "k").replace("ck", "k").replace("sh", "s").replace("ch", "k")
     w = w.translate(_MERGE)
     keys = set()
@@ -84,3 +91,42 @@ def script(text: str) -> str:
                 return "Arabic"
             return "other"
     return "other"
+
+
+#: The shortest consonant key a search word is matched in other scripts by (shorter keys match too many words).
+SEARCH_KEY = 3
+
+
+class Spellings:
+    """The words of a corpus by consonant key, to find one word's spellings in other scripts: search "Witkoff"
+    finds ``виткофф``, ``віткофф`` and ``ويتكوف``.
+
+    Words are learnt once (:meth:`learn`, in one batch: transliteration costs some microseconds a word), so a
+    search over a large corpus only transliterates the words added since the last one.
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+        self._by_key: defaultdict[str, set[str]] = defaultdict(set)
+
+    def learn(self, terms: Iterable[str]) -> None:
+        new = [t for t in terms if t not in self._seen and "\n" not in t]
+        if not new:
+            return
+        latins = anyascii("\n".join(new)).lower().split("\n")
+        if len(latins) != len(new):  # a character transliterated to a line break: one by one, then
+            latins = [latin(t) for t in new]
+        for term, lat in zip(new, latins):
+            self._seen.add(term)
+            for key in _latin_keys(lat):
+                self._by_key[key].add(term)
+
+    def in_other_scripts(self, word: str) -> set[str]:
+        """The learnt words in a script other than ``word``'s whose consonant key is one of ``word``'s (of
+        :data:`SEARCH_KEY` letters or more): the same name written in Cyrillic, Arabic, Latin…"""
+        own = script(word)
+        found: set[str] = set()
+        for key in word_keys(word):
+            if len(key) >= SEARCH_KEY:
+                found.update(t for t in self._by_key.get(key, ()) if script(t) != own)
+        return found

@@ -123,3 +123,35 @@ def test_search_on_a_generated_corpus_matches_a_plain_scan(tmp_path):
         found = sorted((h.document, h.start) for h in store.search_documents(query, limit=100_000))
         assert found == expected, query
     store.close()
+
+
+def test_search_in_other_scripts_finds_a_name_as_each_script_writes_it(tmp_path):
+    store = Store.open(tmp_path / "scripts.sqlite")
+    russian, _ = store.add_document("Спецпосланник Стив Виткофф прибыл в Москву.", "RU")
+    store.add_document("Спецпосланець Стів Віткофф прибув до Москви.", "UA")
+    arabic, _ = store.add_document("وصل المبعوث الخاص ستيف ويتكوف إلى موسكو.", "AR")
+    english, _ = store.add_document("Envoy Steve Witkoff met a patent lawyer. Putin waited.", "EN")
+    assert [h.document for h in store.search_documents("Witkoff")] == [english.id]  # the plain search
+    hits = store.search_documents("Witkoff", other_scripts=True)
+    assert sorted(h.match for h in hits) == sorted(["Виткофф", "Віткофф", "ويتكوف", "Witkoff"])
+    for h in hits:
+        assert store.document_text(h.document)[h.start:h.end] == h.match
+    # A phrase keeps its order in every script, and the other way round: Cyrillic finds Latin and Arabic.
+    assert {h.match for h in store.search_documents("Steve Witkoff", other_scripts=True)} == {
+        "Стив Виткофф", "Стів Віткофф", "ستيف ويتكوف", "Steve Witkoff"}
+    assert store.search_documents("Witkoff Steve", other_scripts=True) == []
+    assert {h.document for h in store.search_documents("Виткофф", other_scripts=True)} == {
+        russian.id, arabic.id, english.id}  # Ukrainian "Віткофф" is another spelling in the same script
+    # Words whose letters differ are not matched ("Putin" is not "patent"); a word no other script has is plain.
+    assert [h.match for h in store.search_documents("Putin", other_scripts=True)] == ["Putin"]
+    assert [h.match for h in store.search_documents("lawyer", other_scripts=True)] == ["lawyer"]
+    # Documents added later are learnt; quotes of annotations are found as the documents spell them.
+    later, _ = store.add_document("Уиткофф и Виткофф — один человек.", "RU2")
+    assert later.id in {h.document for h in store.search_documents("Witkoff", other_scripts=True)}
+    start = store.document_text(arabic.id).index("ويتكوف")
+    ann = store.add_annotation(arabic.id, "Actor", start, start + len("ويتكوف"), "alice")
+    assert store.search_annotations("Witkoff") == []
+    assert [a.id for a in store.search_annotations("Witkoff", other_scripts=True)] == [ann.id]
+    with pytest.raises(InputError):
+        store.search_documents("  …  ", other_scripts=True)
+    store.close()

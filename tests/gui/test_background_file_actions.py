@@ -72,7 +72,7 @@ def test_import_runs_in_the_background_and_the_window_shows_it(window, colleague
     assert sorted(a.annotator for a in anns) == ["bob", "tester"]
     assert window.dock.visible_count() == 2
     assert len(window.panes[0].view.span_ids_at(anns[0].start)) == 2
-    assert window.session.undo_stack.count() == 0
+    assert window.session.undo_stack.undoText() == "Import 1 annotation from theirs.json"
     assert window.statusBar().currentMessage().startswith("1 annotation imported")
     assert errors == []
 

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
 from annotator.gui import actions as A
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
+from annotator.gui.panels.search_dock import OTHER_SCRIPTS, SearchDock
+from annotator.gui.settings import settings
 
 
 def accept_dialog(monkeypatch, seen=None):
@@ -163,3 +165,25 @@ def test_adding_documents_is_one_undoable_step(window, tmp_path, monkeypatch):
     assert window.corpus.library.model.rowCount() == len(before)  # the library followed
     window.session.undo_stack.redo()
     assert [d.title for d in store.documents() if d.id not in before] == ["Brief 0", "Brief 1"]
+
+
+def test_corpus_search_matches_other_scripts_unless_turned_off_and_remembers_it(window, qtbot):
+    store = window.session.store
+    store.add_document("Спецпосланник Стив Виткофф прибыл в Москву.", "RU wire")
+    store.add_document("وصل المبعوث الخاص ستيف ويتكوف إلى موسكو.", "AR wire")
+    window.session.documents_changed.emit()
+    dock = window.corpus.search
+    assert dock.other_scripts.isChecked()  # on by default
+    dock.query.setText("Witkoff")
+    dock.run()
+    contexts = [dock.table.item(r, 2).text() for r in range(dock.table.rowCount())]
+    assert any("[Виткофф]" in c for c in contexts) and any("[ويتكوف]" in c for c in contexts)
+    assert any("[Witkoff]" in c for c in contexts)
+    dock.other_scripts.click()  # searches again, Latin only
+    contexts = [dock.table.item(r, 2).text() for r in range(dock.table.rowCount())]
+    assert contexts and all("[Witkoff]" in c for c in contexts if c.startswith("…"))
+    assert not any("Виткофф" in c or "ويتكوف" in c for c in contexts)
+    assert settings().value(OTHER_SCRIPTS, True, type=bool) is False
+    again = SearchDock(window.session)
+    qtbot.addWidget(again)
+    assert again.other_scripts.isChecked() is False  # remembered

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -15,19 +16,62 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
 from annotator.core.store import backup
 from annotator.core.store import Store
+from annotator.core.text import document_id
 from annotator.gui import actions as A
 from annotator.gui import app as gui_app
 from annotator.gui.controllers import durability
 
 
-def test_an_import_says_that_it_cleared_the_undo_history(window, tmp_path, monkeypatch, errors):
-    colleague_set(window, tmp_path, monkeypatch)
-    assert window.session.undo_stack.count() == 1
-    window.actions[A.IMPORT_SET_AS].trigger()
-    message = window.statusBar().currentMessage()
-    assert message.startswith("1 annotation imported")
-    assert message.endswith("The undo history (1 step) was cleared: an import cannot be undone.")
-    assert window.session.undo_stack.count() == 0 and errors == []
+def _colleague_file(window, tmp_path) -> Path:
+    """colleague.json: 12 annotations by bob (one on a document of bob's own, under a new label), and a link."""
+    store = window.session.store
+    doc = window.pane_document(0)
+    text = store.document_text(doc)
+    words = sorted({m.group() for m in re.finditer(r"[A-Z][a-z]{3,}", text)})[:11]
+    anns = [{"id": f"bob-{i}", "document": doc, "label": "Actor", "start": text.index(w),
+             "end": text.index(w) + len(w), "quote": w, "annotator": "bob"} for i, w in enumerate(words)]
+    own = "Bob's own notes from Kyiv."
+    anns.append({"id": "bob-own", "document": document_id(own), "label": "Place", "start": 20, "end": 24,
+                 "quote": "Kyiv", "annotator": "bob"})
+    data = {"format": "annotator.annotation-set", "version": 1,
+            "documents": [{"id": doc}, {"id": document_id(own), "title": "Bob's notes", "text": own}],
+            "labels": [{"name": "Place", "color": "#56B4E9"}], "annotations": anns,
+            "links": [{"id": "bob-link", "type": "same as", "source": "bob-0", "target": "bob-1", "annotator": "bob",
+                       "created": "2025-11-26T10:00:00Z"}]}
+    path = tmp_path / "colleague.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _project(store) -> tuple:
+    return (store.documents(), store.labels(), store.annotators(), store.annotations(), store.links())
+
+
+def test_an_import_is_one_undoable_step_that_leaves_earlier_steps_undoable(window, tmp_path, monkeypatch, errors):
+    store, stack = window.session.store, window.session.undo_stack
+    mine = tag(window, 0, "Vladimir Putin", "Actor")
+    before = _project(store)
+    path = _colleague_file(window, tmp_path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.actions[A.IMPORT_SET].trigger()
+    assert window.statusBar().currentMessage().startswith("12 annotations imported")
+    assert stack.count() == 2 and stack.undoText() == "Import 12 annotations from colleague.json"
+    assert window.actions[A.UNDO].text() == "&Undo Import 12 annotations from colleague.json"
+    after = _project(store)
+    assert len(after[3]) == len(before[3]) + 12 and len(after[4]) == 1 and len(after[0]) == len(before[0]) + 1
+    assert "bob-0" in window.sync.spans
+    window.actions[A.UNDO].trigger()
+    assert _project(store) == before
+    assert "bob-0" not in window.sync.spans and mine.id in window.sync.spans
+    assert [lb.name for lb in store.labels()] == [a.text().split(" ", 1)[1] for a in window.label_bar.label_actions]
+    window.actions[A.REDO].trigger()
+    assert _project(store) == after and "bob-0" in window.sync.spans
+    window.actions[A.UNDO].trigger()
+    window.actions[A.UNDO].trigger()  # the tag made before the import
+    assert mine.id not in {a.id for a in store.annotations()} and stack.index() == 0
+    window.actions[A.REDO].trigger()
+    window.actions[A.REDO].trigger()
+    assert _project(store) == after and errors == []
 
 
 # ------------------------------------------------------------ another process

@@ -3,6 +3,7 @@ out of the note, the document's language in its details, right-to-left paragraph
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
@@ -13,7 +14,7 @@ from annotator.gui import actions as A
 from annotator.gui.panels.library_dock import DocumentDetailsDialog
 from annotator.gui.views.span_painting import visual_ranges
 
-from gui_helpers import tag
+from gui_helpers import require_script_font, tag
 
 ARABIC = ("أعلن الرئيس الأمريكي دونالد ترامب أنه سيرسل المبعوث الخاص ستيف ويتكوف (Steve Witkoff) إلى موسكو "
           "للقاء بوتين، في إطار خطة من ٢٨ نقطة. وقتل سبعة أشخاص.\n\nEnglish paragraph inside.\n")
@@ -80,7 +81,7 @@ def _show_arabic(window):
 
 
 def test_arabic_paragraphs_are_right_aligned_and_spans_sit_on_their_glyphs(window, qtbot):
-    assert any("Arabic" in f for f in QFontDatabase.families()), "no font with Arabic glyphs (fonts-noto-core)"
+    require_script_font("Arabic")
     doc, view = _show_arabic(window)
     assert doc.language == "ar" and view.language == "ar"
     qtbot.wait(10)
@@ -107,6 +108,19 @@ def test_arabic_paragraphs_are_right_aligned_and_spans_sit_on_their_glyphs(windo
     assert covered(name[0]) and covered(arabic_word[0])
     witkoff = ARABIC.index("Witkoff")
     assert not covered(visual_ranges(line, witkoff, witkoff + 7, True)[0])  # not the rest of the name
+
+
+def test_a_missing_script_font_skips_naming_the_package_but_fails_under_ci(qapp, monkeypatch):
+    """A fresh machine without fonts-noto-core skips the Arabic layout test, saying what to install; CI fails."""
+    monkeypatch.setattr(QFontDatabase, "families", staticmethod(lambda *system: ["DejaVu Sans"]))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="install fonts-noto-core"):
+        require_script_font("Arabic")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="fonts-noto-core"):
+        require_script_font("Arabic")
+    monkeypatch.setattr(QFontDatabase, "families", staticmethod(lambda *system: ["Noto Sans Arabic"]))
+    require_script_font("Arabic")
 
 
 def test_selection_by_keyboard_in_arabic_gives_exact_offsets(window, qtbot):

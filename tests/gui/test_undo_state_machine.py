@@ -3,7 +3,7 @@
 The edits go through the window's own undoable commands (:mod:`annotator.gui.commands.annotations`)
 on a :class:`ProjectSession`; the model is a dict of annotations and links with a
 list of (do, undo) steps behaving like ``QUndoStack`` (a new step drops the redo
-tail; an import, like the window's, clears the history). After every step the
+tail; an import, as in the window, is one step). After every step the
 project, read back from the store, must equal the model.
 """
 
@@ -22,6 +22,7 @@ from annotator.core.formats.json_set import import_json
 from annotator.core.store import Store
 from annotator.core.text import document_id
 from annotator.gui.commands.annotations import CreateAnnotation, CreateLink, DeleteAnnotation, EditAnnotation
+from annotator.gui.commands.imports import ImportSet
 from annotator.gui.session import ProjectSession
 
 TEXTS = ("Steve Witkoff will meet Vladimir Putin in Moscow.\n", "The plan has 28 points 🇺🇦 and a deadline.\n")
@@ -125,11 +126,18 @@ class UndoMachine(RuleBasedStateMachine):
                 "documents": [{"id": document_id(t)} for t in TEXTS],
                 "annotations": [{"id": i, "document": self.docs[d], "label": lb, "start": s, "end": e,
                                  "quote": TEXTS[d][s:e], "annotator": "colleague"} for i, d, s, e, lb in IMPORTED]}
-        import_json(self.store, data)
-        self.session.undo_stack.clear()  # as the window does after an import
-        for ann_id, d, s, e, lb in IMPORTED:
-            self.anns.setdefault(ann_id, (self.docs[d], lb, s, e, ""))
-        self.steps, self.done = [], 0
+        report = import_json(self.store, data)
+        added = {i: (self.docs[d], lb, s, e, "") for i, d, s, e, lb in IMPORTED if i not in self.anns}
+        if not report.rows:  # nothing new: the window pushes no step
+            assert not added
+            return
+        self._perform(ImportSet(self.session, report, "set.json"))  # as the window does after an import
+
+        def undo():
+            for ann_id in added:
+                self._drop(ann_id)
+
+        self._push(lambda: self.anns.update(added), undo)
 
     @precondition(lambda self: self.done > 0)
     @rule()

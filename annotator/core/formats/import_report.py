@@ -24,6 +24,9 @@ class ImportReport:
     links_added: int = 0
     #: What the file held that was not imported, and why: reason -> how many (foreign formats fill this).
     not_imported: dict[str, int] = field(default_factory=dict)
+    #: The rowid ranges ``(after, last]`` of the rows the import added, by table (``Store.rows_added_since``):
+    #: the window adopts them to make the import one undoable step.
+    rows: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def leave_out(self, reason: str, count: int = 1) -> None:
         """Count ``count`` things of the file left out for ``reason`` (one line of the summary)."""

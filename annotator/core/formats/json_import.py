@@ -207,7 +207,7 @@ def _import(
 ) -> ImportReport:
     """The importer both entry points share: documents, labels, then annotations and links as they stream."""
     report = ImportReport()
-    with store.transaction():
+    with store.transaction(), store.recording_added_rows(report.rows):
         texts = import_documents(store, documents, report, name)
         import_labels(store, labels, report)
         names = {a.get("id"): a.get("name", "") for a in annotators if isinstance(a, dict)}

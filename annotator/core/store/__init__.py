@@ -7,7 +7,7 @@ Errors surface as :mod:`annotator.core.errors` exceptions with messages for
 analysts, and a failed operation leaves the file as it was.
 
 :class:`Store` is assembled from one mixin per kind of data (``documents``,
-``labels``, ``annotations``, ``links``, ``search``, ``display``) over :class:`StoreBase` (opening,
+``labels``, ``annotations``, ``links``, ``search``, ``display``, ``imports``) over :class:`StoreBase` (opening,
 transactions, metadata).
 """
 
@@ -16,13 +16,14 @@ from annotator.core.store.base import PALETTE, SQLITE_MAGIC, StoreBase
 from annotator.core.store.changes import ChangesMixin
 from annotator.core.store.display import DisplayMixin
 from annotator.core.store.documents import DocumentsMixin
+from annotator.core.store.imports import ImportsMixin
 from annotator.core.store.labels import LabelsMixin
 from annotator.core.store.links import LinksMixin
 from annotator.core.store.search import Hit, SearchMixin
 
 
 class Store(DocumentsMixin, LabelsMixin, AnnotationsMixin, LinksMixin, SearchMixin, DisplayMixin, ChangesMixin,
-            StoreBase):
+            ImportsMixin, StoreBase):
     """One open project file. Use :meth:`Store.open`; close with :meth:`close` or a ``with`` block."""
 
 

@@ -221,8 +221,9 @@ class AnnotationsMixin(StoreBase):
         statement, the indexes are created again from their own definitions and
         the trigger is put back. An exception rolls all of it back, the dropped
         schema included (SQLite's DDL is transactional). Only inserts of new
-        annotations through :meth:`insert_annotation_rows` may happen inside
-        (no update or delete of existing ones), and reads that need the
+        annotations (through :meth:`insert_annotation_rows`, or an undone
+        import's put back) may happen inside, or deletes (their trigger stays:
+        an import undone), never updates, and reads that need the
         dropped indexes are slow there. Into a project without annotations,
         :meth:`existing_annotation_ids` looks up only the ids a filter of the
         inserted ones may hold (:class:`_InsertedIds`).

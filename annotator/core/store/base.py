@@ -103,6 +103,9 @@ class StoreBase:
         #: The texts read last, by document id (a document's id is its text's hash, so an entry never goes
         #: stale): tagging in a long document does not read its text from the project again for each tag.
         self._texts: dict[str, str] = {}
+        #: The documents' words by consonant key for searching in other scripts, and the (count, last rowid) of
+        #: the texts it has learnt (``SearchMixin.spellings``).
+        self._spellings_state: tuple | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod

@@ -27,6 +27,7 @@ from annotator.core.formats.scheme import read_scheme_file
 from annotator.core.formats.w3c import export_w3c
 from annotator.core.store import Store
 from annotator.gui.background import Progress, run_in_background, run_in_process
+from annotator.gui.commands.imports import ImportSet
 from annotator.gui.dialogs.file_dialogs import open_file, save_file, save_file_and_type
 from annotator.gui.settings import remember_folder, start_folder
 from annotator.gui.window.status import Opener, Status
@@ -119,7 +120,7 @@ class Files:
                 except (OSError, UnicodeDecodeError):
                     raise InputError(f"{path} cannot be read as UTF-8 text.") from None
 
-        self._import(job)
+        self._import(job, name)
 
     def import_project(self) -> None:
         """File > Import from project: every annotation of another project file (a colleague's)."""
@@ -136,7 +137,7 @@ class Files:
                 progress(0, None, "Importing annotations…")
                 return import_json(store, data, as_annotator=as_name or None, name=name, progress=progress)
 
-        self._import(job)
+        self._import(job, name)
 
     def _ask_import_name(self, optional: bool = False) -> str | None:
         prompt = ("Import under the annotator name (leave empty to keep the names in the file):" if optional
@@ -146,8 +147,9 @@ class Files:
             return None
         return name.strip()
 
-    def _import(self, job) -> None:
-        """Run an import ``job`` in the background, then reload the window (or report why nothing changed)."""
+    def _import(self, job, name: str) -> None:
+        """Run an import ``job`` of the file ``name`` in the background, then make it one undoable step (or
+        report why nothing changed)."""
         try:
             report = run_in_background(self.parent, "Importing annotations", job)
         except CancelledError:
@@ -156,16 +158,13 @@ class Files:
         except AnnotatorError as exc:
             self.status.error(str(exc))
             return
-        # An import is one transaction, not a sequence of undoable edits: earlier
-        # undo steps could no longer be replayed safely on top of it. Say so.
-        steps = self.session.undo_stack.count()
-        self.session.undo_stack.clear()
         self._own_commit()  # the import's own connection committed: not another program
-        self.session.announce_documents()
-        self.session.announce_labels()
-        cleared = (f" The undo history ({steps} step{'s' if steps != 1 else ''}) was cleared: an import cannot be "
-                   "undone." if steps else "")
-        self.status.show(report.summary().split("\n", 1)[0] + cleared, 15000 if steps else 8000)
+        undoable = bool(report.rows) and self.session.perform(ImportSet(self.session, report, name))
+        if not undoable:  # nothing added (no step to undo), or the session said why it is not undoable
+            self.session.announce_documents()
+            self.session.announce_labels()
+        self.status.show(report.summary().split("\n", 1)[0] + (" Edit > Undo takes it back." if undoable else ""),
+                         8000)
         if report.not_imported:  # what was left out, and why: worth more than a status line
             QMessageBox.information(self.parent, "Import", report.summary())
 
@@ -227,7 +226,7 @@ class Files:
                 progress(0, None, f"Importing {source.name}…")
                 return import_foreign(store, fmt, source, user=user, progress=progress)
 
-        self._import(job)
+        self._import(job, source.name)
 
     def export_other(self) -> None:
         """File > Export as…: REFI-QDA, W3C Web Annotation or brat standoff (a folder), written in the background."""

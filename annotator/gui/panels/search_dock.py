@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from annotator.core.errors import AnnotatorError
 from annotator.gui.commands.annotations import short_quote
+from annotator.gui.settings import settings
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The document column is at most this wide (pixels) unless widened by hand: the context column needs the room.
 TITLE_WIDTH = 220
+#: settings.ini key: whether a search also finds its words written in other scripts (on unless turned off).
+OTHER_SCRIPTS = "search/other_scripts"
 
 
 class SearchDock(QDockWidget):
@@ -31,6 +34,11 @@ class SearchDock(QDockWidget):
         self.query.setPlaceholderText("Search every document, and annotation quotes and notes…")
         self.query.setClearButtonEnabled(True)
         self.go = QPushButton("Search")
+        self.other_scripts = QCheckBox("Match other scripts")
+        self.other_scripts.setObjectName("search_other_scripts")
+        self.other_scripts.setToolTip("Also find the words written in other scripts: Witkoff finds Виткофф and "
+                                      "ويتكوف (transliterated, as actor matching does)")
+        self.other_scripts.setChecked(settings().value(OTHER_SCRIPTS, True, type=bool))
         self.summary = QLabel()
         self.summary.setObjectName("search_summary")
         self.table = QTableWidget(0, 3)
@@ -50,6 +58,7 @@ class SearchDock(QDockWidget):
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
         top.addWidget(self.go)
+        top.addWidget(self.other_scripts)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -59,6 +68,7 @@ class SearchDock(QDockWidget):
         self.setWidget(body)
         self.query.returnPressed.connect(self.run)
         self.go.clicked.connect(self.run)
+        self.other_scripts.toggled.connect(self._other_scripts_toggled)
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
 
@@ -74,9 +84,10 @@ class SearchDock(QDockWidget):
         if not query:
             return
         store = self.session.store
+        other = self.other_scripts.isChecked()
         try:
-            hits = store.search_documents(query)
-            anns = store.search_annotations(query)
+            hits = store.search_documents(query, other_scripts=other)
+            anns = store.search_annotations(query, other_scripts=other)
         except AnnotatorError as exc:
             self.summary.setText(str(exc))
             self.table.setRowCount(0)
@@ -95,6 +106,11 @@ class SearchDock(QDockWidget):
         self.summary.setText(f"{len(hits)} place{'s' if len(hits) != 1 else ''} in {documents} "
                              f"document{'s' if documents != 1 else ''}; {len(anns)} annotation"
                              f"{'s' if len(anns) != 1 else ''}" + (" (first 200 shown)" if len(hits) >= 200 else ""))
+
+    def _other_scripts_toggled(self, on: bool) -> None:
+        """Remember the choice, and search again with it when there is a query."""
+        settings().setValue(OTHER_SCRIPTS, on)
+        self.run()
 
     def _row(self, r: int, cells: tuple[str, str, str], data: tuple) -> None:
         for c, text in enumerate(cells):

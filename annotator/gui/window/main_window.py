@@ -33,6 +33,7 @@ from annotator.gui.controllers import durability
 from annotator.gui.controllers.corpus import Corpus
 from annotator.gui.controllers.crosssource import CrossSource, is_suggestion
 from annotator.gui.controllers.files import Files
+from annotator.gui.controllers.recent import RecentProjects
 from annotator.gui.controllers.reports import Reports
 from annotator.gui.controllers.review import Review
 from annotator.gui.controllers.tagging import Tagging
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.review_dock = ReviewDock(s, self)
         self.review = Review(s, self.pane_state, self.status, self.review_dock, self.display, self.overlays)
         self.files = Files(s, self.status, self._open_project, self.external.resync)
+        self.recent = RecentProjects(self.settings, s.store.path, self.status, self._open_project)
         self.reports = Reports(s, self.pane_state, self.status, self.settings)
         self.tagging = Tagging(s, self.pane_state, self.status, self.sync, self.cross)
         self.guard = ProjectGuard(s, self, lambda path: self._open_project(str(path), True))
@@ -155,7 +157,10 @@ class MainWindow(QMainWindow):
         restore.setObjectName(RESTORE_BACKUP)
         restore.setStatusTip("Open one of this project's automatic backups in a new window")
         bar = self.menuBar()
-        self._fill(bar.addMenu("&File"), A.NEW_PROJECT, A.OPEN_PROJECT, RESTORE_BACKUP, A.ADD_DOCUMENTS,
+        file_menu = bar.addMenu("&File")
+        self._fill(file_menu, A.NEW_PROJECT, A.OPEN_PROJECT)
+        file_menu.addMenu(self.recent.menu)
+        self._fill(file_menu, RESTORE_BACKUP, A.ADD_DOCUMENTS,
                    A.PASTE_DOCUMENT, None, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT, A.IMPORT_OTHER,
                    A.EXPORT_JSON, A.EXPORT_CSV, A.EXPORT_REPORT, A.EXPORT_OTHER, None, A.CHANGE_USER, None, A.QUIT)
         edit_menu = bar.addMenu("&Edit")

@@ -1,0 +1,134 @@
+"""An import as one undoable step: which rows it added, taking them out, and putting them back.
+
+An import runs in one transaction (often on a connection of its own, in a background job), so the rows it adds
+are exactly those whose rowid lies past each table's largest rowid when it began
+(:meth:`ImportsMixin.recording_added_rows`). The window then *adopts* the import
+(:meth:`~ImportsMixin.adopt_import`): the keys of those rows go into a table of its own connection's temporary
+schema, so the record follows the rows by key, not by rowid, and is never written to the project file (the undo
+history lives as long as the window). :meth:`~ImportsMixin.undo_import` moves the rows to temporary tables and
+deletes them, :meth:`~ImportsMixin.redo_import` puts them back; each is one transaction of a few set-wise
+statements, whatever the number of rows (nothing is held in Python).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+
+from annotator.core.errors import InputError
+from annotator.core.store.base import StoreBase, _translate
+
+#: The tables an import writes, each with its key, in the order rows are put back (referenced before referring).
+IMPORTED_TABLES = (
+    ("link_types", "name"),
+    ("annotators", "id"),
+    ("labels", "name"),
+    ("documents", "id"),
+    ("document_texts", "id"),
+    ("annotations", "id"),
+    ("links", "id"),
+)
+_KEYS = dict(IMPORTED_TABLES)
+#: From this many annotations an undo or redo takes the bulk path, and rebuilds the indexes when the import's
+#: annotations are at least this fraction of the table (the thresholds of the import, ``json_import.BULK_MIN``).
+BULK_MIN = 5000
+BULK_INDEX_FRACTION = 0.25
+
+
+class ImportsMixin(StoreBase):
+    def row_marks(self) -> dict[str, int]:
+        """The largest rowid of each table an import writes (0 when empty)."""
+        return {table: self._read(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")[0][0]
+                for table, _ in IMPORTED_TABLES}
+
+    def rows_added_since(self, marks: dict[str, int]) -> dict[str, tuple[int, int]]:
+        """The rowid ranges ``(after, last]`` added to each table since :meth:`row_marks` gave ``marks``, inside
+        one transaction (where no row is deleted): the rows an import added."""
+        now = self.row_marks()
+        return {table: (marks[table], last) for table, last in now.items() if last > marks[table]}
+
+    @contextlib.contextmanager
+    def recording_added_rows(self, into: dict[str, tuple[int, int]]) -> Iterator[dict[str, tuple[int, int]]]:
+        """Inside an import's transaction: on leaving without error, ``into`` holds :meth:`rows_added_since`
+        the start, the rows the import added."""
+        marks = self.row_marks()
+        yield into
+        into.update(self.rows_added_since(marks))
+
+    def adopt_import(self, added: dict[str, tuple[int, int]]) -> int:
+        """Record, by key, the rows an import just committed (``added``: :meth:`rows_added_since`); returns the
+        number to undo and redo it by. Call it right after the import, before any other change."""
+        conn = self.db.conn
+        try:
+            with self.db.atomic():
+                self._create_import_tables()
+                batch = conn.execute("SELECT COALESCE(MAX(batch), 0) + 1 FROM temp.import_keys").fetchone()[0]
+                for table, (after, last) in added.items():
+                    if table in _KEYS and table != "document_texts":  # texts go with their documents
+                        conn.execute(
+                            f'INSERT INTO temp.import_keys (batch, tbl, key) SELECT ?, ?, "{_KEYS[table]}" '
+                            f"FROM main.{table} WHERE rowid > ? AND rowid <= ?", [batch, table, after, last])
+                # A row marks the batch even when the import added nothing.
+                conn.execute("INSERT OR IGNORE INTO temp.import_keys (batch, tbl, key) VALUES (?, '', '')", [batch])
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+        return batch
+
+    def undo_import(self, batch: int) -> None:
+        """Take out the rows import ``batch`` added (kept aside in temporary tables for :meth:`redo_import`)."""
+        conn = self.db.conn
+        with self.transaction():
+            for table, key in IMPORTED_TABLES:
+                conn.execute(f"INSERT INTO temp.undone_{table} SELECT ?, * FROM main.{table} WHERE {self._of(key)}",
+                             [batch, batch, "documents" if table == "document_texts" else table])
+            try:
+                for table, key in reversed(IMPORTED_TABLES):
+                    if table != "document_texts":  # deleted with their documents
+                        with self._bulk(batch, table):
+                            conn.execute(f"DELETE FROM main.{table} WHERE {self._of(key)}", [batch, table])
+            except sqlite3.IntegrityError:
+                raise InputError("The import cannot be undone: work added since uses its labels, documents or "
+                                 "annotators; nothing was changed.") from None
+
+    def redo_import(self, batch: int) -> None:
+        """Put back the rows :meth:`undo_import` took out of import ``batch``."""
+        conn = self.db.conn
+        with self.transaction():
+            for table, _ in IMPORTED_TABLES:
+                columns = ", ".join(f'"{row[1]}"' for row in conn.execute(f"PRAGMA main.table_info({table})"))
+                with self._bulk(batch, table):
+                    conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM temp.undone_{table} "
+                                 "WHERE undone_batch = ?", [batch])
+                conn.execute(f"DELETE FROM temp.undone_{table} WHERE undone_batch = ?", [batch])
+
+    def _bulk(self, batch: int, table: str) -> contextlib.AbstractContextManager:
+        """The annotations of a big import go on the store's bulk path (their indexes rebuilt once after, when
+        they are a large part of the table), as the import itself did; anything else row by row."""
+        if table != "annotations":
+            return contextlib.nullcontext()
+        count = self._read("SELECT count(*) FROM temp.import_keys WHERE batch = ? AND tbl = 'annotations'",
+                           [batch])[0][0]
+        if count < BULK_MIN:
+            return contextlib.nullcontext()
+        return self.bulk_annotation_load(indexes=count >= BULK_INDEX_FRACTION * self.annotation_count())
+
+    def import_counts(self, batch: int) -> dict[str, int]:
+        """How many rows of each table import ``batch`` added (documents, labels, annotations, links…)."""
+        rows = self._read("SELECT tbl, count(*) FROM temp.import_keys WHERE batch = ? AND tbl != '' GROUP BY tbl",
+                          [batch])
+        return dict(rows)
+
+    @staticmethod
+    def _of(key: str) -> str:
+        """The condition for a table's rows recorded in a batch (parameters: batch, table)."""
+        return f'"{key}" IN (SELECT key FROM temp.import_keys WHERE batch = ? AND tbl = ?)'
+
+    def _create_import_tables(self) -> None:
+        conn = self.db.conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (batch INTEGER NOT NULL, tbl TEXT NOT NULL, "
+                     "key TEXT NOT NULL, PRIMARY KEY (batch, tbl, key)) WITHOUT ROWID")
+        for table, _ in IMPORTED_TABLES:
+            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS undone_{table} AS "
+                         f"SELECT 0 AS undone_batch, * FROM main.{table} WHERE 0")
+
