@@ -74,6 +74,7 @@ FIND = "edit.find"
 FIND_NEXT = "edit.find_next"
 FIND_PREVIOUS = "edit.find_previous"
 TAG_ALL = "edit.tag_all"
+PICK_LABEL = "edit.pick_label"
 CORPUS_SEARCH = "edit.corpus_search"
 REPORTS = "analyse.reports"
 EXPORT_REPORT = "file.export_report"
@@ -110,6 +111,8 @@ SPECS = (
     ActionSpec(PREVIOUS_SPAN, "Pre&vious span", ("Shift+Tab",), "Select the previous span in reading order"),
     ActionSpec(SET_BOUNDS, "Set span &bounds to selection", ("Ctrl+B",),
                "Move the last selected span's bounds to the current text selection"),
+    ActionSpec(PICK_LABEL, "Tag with lab&el…", ("Ctrl+K",),
+               "Find any label by typing part of its name, then tag the selection with it"),
     ActionSpec(TAG_ALL, "Tag &all occurrences…", ("Ctrl+Shift+T",),
                "Tag every occurrence of the selected phrase, in this document or all"),
     ActionSpec(FIND, "&Find…", ("Ctrl+F",), "Find in the focused pane"),

@@ -55,9 +55,9 @@ class ImportReport:
             text += "\nNot imported:\n" + "\n".join(lines)
         return text
 
-    def details(self) -> list[str]:
-        """Every line of what the import made and left out, for a scrollable list: the new labels by name, then
-        each reason something was not imported."""
-        lines = [f"New label: {name}" for name in self.labels_created]
-        lines += [f"Not imported: {count} × {reason}" for reason, count in self.not_imported.items()]
+    def details(self, left_out: str = "Not imported") -> list[str]:
+        """Every line of what the import left out and made, for a scrollable list: each reason something was left
+        out first (``left_out`` says how: an export's report says "Not written"), then the new labels by name."""
+        lines = [f"{left_out}: {count} × {reason}" for reason, count in self.not_imported.items()]
+        lines += [f"New label: {name}" for name in self.labels_created]
         return lines
