@@ -138,7 +138,14 @@ def test_more_labels_opens_the_picker_and_escape_changes_nothing(imported, monke
     window, _ = imported
     before = window.session.store.annotations()
     opened: list[LabelPicker] = []
-    monkeypatch.setattr(LabelPicker, "exec", lambda self: opened.append(self) or self.reject() or self.result())
+
+    def run(picker: LabelPicker) -> int:
+        opened.append(picker)
+        qtbot.keyClicks(picker.filter, "code 1")
+        qtbot.keyClick(picker.filter, Qt.Key.Key_Escape)
+        return picker.result()
+
+    monkeypatch.setattr(LabelPicker, "exec", run)
     qtbot.mouseClick(window.label_bar.panel.more, Qt.MouseButton.LeftButton)
-    assert len(opened) == 1 and len(opened[0].shown()) == 304
+    assert len(opened) == 1 and len(opened[0].shown()) == 100 and opened[0].chosen() is None
     assert window.session.store.annotations() == before

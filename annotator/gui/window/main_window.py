@@ -598,6 +598,7 @@ class MainWindow(QMainWindow):
     def _disable_tagging(self) -> None:
         self.relabel_menu.setEnabled(False)
         self.label_bar.setEnabled(False)
+        self.actions[A.PICK_LABEL].setEnabled(False)
         for action in self.label_bar.label_actions:
             action.setEnabled(False)
 
