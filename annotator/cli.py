@@ -83,6 +83,7 @@ def _exchange_parsers(sub) -> None:
     p.add_argument("--annotator", metavar="NAME",
                    help="brat: the annotator of the spans (default: the folder's name in a folder-per-annotator "
                         "layout, else your user name); REFI-QDA, W3C: for annotations that name nobody")
+    p.add_argument("-v", "--verbose", action="store_true", help="name every new label (by default only counted)")
 
     p = sub.add_parser("export", help="export annotations as JSON, CSV, REFI-QDA, W3C Web Annotation or brat")
     p.add_argument("project", help="project file")
@@ -349,7 +350,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         with _project(args.project, create=True) as store:
             report = import_foreign(store, fmt, args.set, as_annotator=args.as_annotator, annotator=args.annotator)
-    print(report.summary())
+    print(report.summary(verbose=args.verbose))
     return 0
 
 

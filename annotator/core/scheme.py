@@ -28,6 +28,31 @@ VERSION = 1
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
+#: The key of the window's Write note action (a plain key, like a label's).
+NOTE_KEY = "N"
+
+#: The single keys the window's own actions answer to, and what each does there: a label cannot have one
+#: (its key and the action's would both stop working). The window builds those actions' shortcuts from here,
+#: and ``tests/gui/test_label_keys.py`` checks that every single-key window shortcut is listed.
+RESERVED_KEYS: dict[str, str] = {NOTE_KEY: "Write note"}
+
+
+def reserved_key_owner(key: str | None) -> str | None:
+    """What the window does with ``key`` (a label's key), or None if a label may have it.
+
+    Keys are compared as the window reads them, without case: ``n`` and ``N`` are the same key.
+    """
+    key = (key or "").strip()
+    return RESERVED_KEYS.get(key.upper()) if key else None
+
+
+def check_label_key(key: str | None, label: str) -> None:
+    """Refuse a key the window keeps for itself, naming what the window does with it."""
+    owner = reserved_key_owner(key)
+    if owner:
+        raise InputError(f"The key {(key or '').strip().upper()} is already used by {owner} in the window; "
+                         f"choose another key for {label}.")
+
 
 def default_scheme() -> list[Label]:
     """The labels a new project starts with: those of the shipped ``resources/labels.json``."""
@@ -81,6 +106,7 @@ def _label(item: Any, number: int, name: str, names: set[str], keys: dict[str, s
     if not isinstance(shortcut, str) or len(shortcut.strip()) > 1:
         raise InputError(f"{what} has the key {shortcut!r}; a label's key is a single character, such as 5.")
     shortcut = shortcut.strip()
+    check_label_key(shortcut, f"{label_name!r} in {name}")
     if shortcut and shortcut in keys:
         raise InputError(f"In {name} the key {shortcut} belongs to both {keys[shortcut]!r} and {label_name!r}.")
     if shortcut:

@@ -2,7 +2,8 @@
 
 The main window looks actions up by id (``actions[OPEN]``) and connects them
 in one place. Label actions are built from the project's scheme by the label
-bar; their shortcuts are the labels' own keys.
+bar; their shortcuts are the labels' own keys. A plain single key that an action here answers to is one of
+:data:`annotator.core.scheme.RESERVED_KEYS` (and taken from there), so no path can give a label that key.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
+
+from annotator.core.scheme import NOTE_KEY, reserved_key_owner
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ FIND = "edit.find"
 FIND_NEXT = "edit.find_next"
 FIND_PREVIOUS = "edit.find_previous"
 TAG_ALL = "edit.tag_all"
+PICK_LABEL = "edit.pick_label"
 CORPUS_SEARCH = "edit.corpus_search"
 REPORTS = "analyse.reports"
 EXPORT_REPORT = "file.export_report"
@@ -102,11 +106,13 @@ SPECS = (
     ActionSpec(UNDO, "&Undo", ("Ctrl+Z",)),
     ActionSpec(REDO, "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
     ActionSpec(DELETE_SPAN, "&Delete span", ("Delete", "Backspace"), "Remove the selected span"),
-    ActionSpec(EDIT_NOTE, "Write &note…", ("N",), "Write a note on the selected span"),
+    ActionSpec(EDIT_NOTE, "Write &note…", (NOTE_KEY,), "Write a note on the selected span"),
     ActionSpec(NEXT_SPAN, "Ne&xt span", ("Tab",), "Select the next span in reading order"),
     ActionSpec(PREVIOUS_SPAN, "Pre&vious span", ("Shift+Tab",), "Select the previous span in reading order"),
     ActionSpec(SET_BOUNDS, "Set span &bounds to selection", ("Ctrl+B",),
                "Move the last selected span's bounds to the current text selection"),
+    ActionSpec(PICK_LABEL, "Tag with lab&el…", ("Ctrl+K",),
+               "Find any label by typing part of its name, then tag the selection with it"),
     ActionSpec(TAG_ALL, "Tag &all occurrences…", ("Ctrl+Shift+T",),
                "Tag every occurrence of the selected phrase, in this document or all"),
     ActionSpec(FIND, "&Find…", ("Ctrl+F",), "Find in the focused pane"),
@@ -162,17 +168,21 @@ CHECKABLE = {SHOW_SUGGESTIONS, SYNC_SCROLL}
 def key_owner(key: str) -> str | None:
     """The name of the fixed action that already answers to ``key`` (a label's key), or None if it is free.
 
-    Keys are compared as Qt reads them, so ``n`` and ``N`` are the same key.
+    Core's list decides (:func:`~annotator.core.scheme.reserved_key_owner`), so the window, the CLI and the
+    scheme files agree; :func:`single_keys` is what the actions here really use, for the test that they match.
     """
-    key = (key or "").strip()
-    if not key:
-        return None
-    wanted = QKeySequence(key).toString(QKeySequence.SequenceFormat.PortableText)
+    return reserved_key_owner(key)
+
+
+def single_keys() -> dict[str, str]:
+    """Every plain one-character shortcut of the fixed actions (as Qt reads it) -> the action's name."""
+    keys = {}
     for spec in SPECS:
         for k in spec.shortcuts:
-            if QKeySequence(k).toString(QKeySequence.SequenceFormat.PortableText) == wanted:
-                return spec.text.replace("&", "").rstrip("…")
-    return None
+            text = QKeySequence(k).toString(QKeySequence.SequenceFormat.PortableText)
+            if len(text) == 1:
+                keys[text] = spec.text.replace("&", "").rstrip("…")
+    return keys
 
 
 def create_actions(parent: QWidget) -> dict[str, QAction]:

@@ -118,7 +118,7 @@ def test_the_bulk_path_gives_what_the_row_by_row_path_gives(tmp_path, monkeypatc
             results.append((snapshot(target), report.summary()))
     assert bulk_calls == [True]
     assert results[0] == results[1]
-    assert results[0][1] == "60 annotations imported; 1 document added; new labels: Place; 3 links imported."
+    assert results[0][1] == "60 annotations imported; 1 document added; 1 new label; 3 links imported."
     found = dict(results[0][0]["search"])  # search finds the new quotes and notes straight after
     assert len(found["note"]) == 15 and len(found["Moscow"]) == 8 and found["peace0"] and not found["absent"]
 

@@ -339,7 +339,7 @@ def test_import_the_frozen_v1_set(capsys, tmp_path):
     copy = tmp_path / "copy.sqlite"
     code, out, err = run(capsys, "import", copy, DATA / "annotation-set-v1.json")
     assert (code, err) == (0, "")
-    assert out == "3 annotations imported; 1 document added; new labels: Quotation; 1 link imported.\n"
+    assert out == "3 annotations imported; 1 document added; 1 new label; 1 link imported.\n"
 
 
 # ----------------------------------------------------------------- bad inputs

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from annotator.cli import main
+from annotator.core.errors import InputError
+from annotator.core.scheme import RESERVED_KEYS
 from annotator.core.store import Store
 
 
@@ -39,3 +43,38 @@ def test_init_refuses_an_existing_file_and_bad_schemes(tmp_path, capsys):
     assert main(["init", str(target), "--scheme", str(bad)]) == 2
     assert not target.exists()
     assert "colour" in capsys.readouterr().err
+
+
+def _scheme_with_key(path, key: str) -> None:
+    path.write_text(json.dumps({"format": "annotator.label-scheme", "version": 1, "labels": [
+        {"name": "Claim", "color": "#0072B2", "shortcut": "1"},
+        {"name": "Source", "color": "#56B4E9", "shortcut": key}]}), encoding="utf-8")
+
+
+def test_init_and_import_refuse_a_key_the_window_keeps(tmp_path, capsys):
+    """Issue 20, D5: N writes a note in the window; a scheme giving it to a label is refused on every path."""
+    project = tmp_path / "p.sqlite"
+    assert main(["init", str(project)]) == 0
+    before = Store.open(project).labels()
+    for key in ("n", "N"):
+        scheme = tmp_path / f"scheme-{key}.json"
+        _scheme_with_key(scheme, key)
+        target = tmp_path / f"new-{key}.sqlite"
+        assert main(["init", str(target), "--scheme", str(scheme)]) == 2
+        assert not target.exists()
+        assert "The key N is already used by Write note in the window" in capsys.readouterr().err
+        assert main(["scheme", str(project), "--import", str(scheme)]) == 2
+        assert "'Source'" in capsys.readouterr().err
+    with Store.open(project) as store:
+        assert store.labels() == before
+
+
+def test_the_store_refuses_a_reserved_key(tmp_path):
+    with Store.open(tmp_path / "p.sqlite", create=True) as store:
+        for key in RESERVED_KEYS:
+            with pytest.raises(InputError, match="already used by"):
+                store.add_label("Source", shortcut=key.lower())
+            with pytest.raises(InputError, match="already used by"):
+                store.update_label("Claim", shortcut=key)
+        assert "Source" not in {lb.name for lb in store.labels()}
+        assert store.label("Claim").shortcut == "1"

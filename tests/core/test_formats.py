@@ -297,7 +297,7 @@ def test_import_creates_unknown_labels(store, tmp_path):
     report = import_json(store, data)
     assert report.labels_created == ["Quotation"]
     assert store.label("Quotation").color == "#56B4E9"
-    assert "new labels: Quotation" in report.summary()
+    assert "1 new label" in report.summary() and "1 new label: Quotation" in report.summary(verbose=True)
 
 
 def test_frozen_version_1_set_still_imports(store, validator):

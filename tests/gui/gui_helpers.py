@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from annotator.core.formats.qdpx import export_qdpx
+from annotator.core.store import Store
 from annotator.gui import actions as A
 from annotator.gui.dialogs.agreement import AgreementDialog
 
@@ -91,3 +95,28 @@ def require_script_font(script: str, package: str = "fonts-noto-core") -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message + " (CI=true: .ci/run installs it)")
     pytest.skip(message)
+
+
+def code_system(path: Path, codes: int) -> Path:
+    """A REFI-QDA project as MAXQDA writes one for a code system of ``codes`` codes, each coding one passage of an
+    interview, with a PDF source and a case that annotator leaves out (so the import has a summary to show)."""
+    source = path.with_suffix(".sqlite")
+    with Store.open(source, create=True) as s:
+        text = "".join(f"Passage {n}. " for n in range(codes))
+        doc, _ = s.add_document(text, "Interview")
+        for n in range(codes):
+            s.add_label(f"Code {n:03d}")
+            start = text.index(f"Passage {n}.")
+            s.add_annotation(doc.id, f"Code {n:03d}", start, start + len(f"Passage {n}"), "alice")
+        export_qdpx(s, str(path))
+    with zipfile.ZipFile(path) as zf:
+        files = {name: zf.read(name) for name in zf.namelist()}
+    qde = files["project.qde"].decode("utf-8")
+    guid = "00000000-0000-4000-8000-0000000000{:02d}"
+    qde = qde.replace("<Sources>", f'<Sources><PDFSource guid="{guid.format(1)}" name="scan.pdf"/>', 1)
+    qde = qde.replace("</Project>", f'<Cases><Case guid="{guid.format(2)}" name="Interview A"/></Cases></Project>')
+    files["project.qde"] = qde.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return path

@@ -5,10 +5,11 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from annotator.gui import actions as A
 from annotator.gui.controllers import files as file_actions
+from annotator.gui.dialogs.import_summary import ImportSummaryDialog
 
 from gui_helpers import tag
 
@@ -50,7 +51,7 @@ def test_what_was_left_out_is_shown_in_one_summary(window, tmp_path, monkeypatch
     (folder / "a.ann").write_text(f"T1\tActor {start} {start + 7}\tWitkoff\nE1\tMeet:T1\nA1\tNeg E1\n",
                                   encoding="utf-8")
     shown = []
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, message: shown.append(message))
+    monkeypatch.setattr(ImportSummaryDialog, "exec", lambda self: shown.append(self.text()) or 1)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(folder / "a.ann"), ""))
     window.actions[A.IMPORT_OTHER].trigger()
     (message,) = shown

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from annotator.core.errors import InputError
 from annotator.core.model import Label
+from annotator.core.scheme import RESERVED_KEYS
 from annotator.gui import actions as A
 from annotator.gui.dialogs.note_dialog import NoteDialog
 from annotator.gui.commands.scheme import AddLabel, EditLabel, ImportScheme
@@ -18,6 +19,13 @@ def test_key_owner_knows_every_single_key_action(qapp):
     assert A.key_owner("n") == "Write note"
     assert A.key_owner("N") == "Write note"
     assert A.key_owner("7") is None and A.key_owner("") is None
+
+
+def test_every_single_key_window_shortcut_is_reserved_in_core(qapp):
+    """Issue 20, D5: core's list of reserved keys is exactly the window's plain one-key shortcuts."""
+    assert A.single_keys() == RESERVED_KEYS
+    for key, action in A.single_keys().items():
+        assert A.key_owner(key.lower()) == action
 
 
 @pytest.mark.parametrize("make", [
@@ -48,7 +56,8 @@ def test_the_scheme_editor_says_which_action_has_the_key(window, monkeypatch, er
 def test_a_scheme_with_n_made_elsewhere_keeps_n_for_notes(window, monkeypatch, qtbot):
     """A project whose label was given N outside the window (the CLI): N still writes a note."""
     store = window.session.store
-    store.update_label("Claim", shortcut="n")
+    with store.transaction():  # an older version let the CLI give a label N; the store now refuses it
+        store.db.conn.execute("UPDATE labels SET shortcut = 'n' WHERE name = 'Claim'")
     window.session.labels_changed.emit()
     claim = next(a for a in window.label_bar.label_actions if a.objectName() == "label.Claim")
     assert claim.shortcut().isEmpty() and "unavailable: used by Write note" in claim.toolTip()

@@ -545,3 +545,15 @@ def test_scheme_file_written_by_the_dialog_reads_back(window, editor, monkeypatc
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     editor.buttons["export"].click()
     assert read_scheme_file(target) == window.session.store.labels()
+
+
+def test_importing_a_code_system_counts_its_labels(window, editor, tmp_path, monkeypatch):
+    """Issue 20, D6: a scheme of 300 new labels is counted in the message, five named, not all 300."""
+    scheme = tmp_path / "codes.json"
+    scheme.write_text(json.dumps({"format": "annotator.label-scheme", "version": 1, "labels": [
+        {"name": f"Code {n:03d}", "color": "#56B4E9"} for n in range(300)]}), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(scheme), "Label scheme (*.json)"))
+    editor.buttons["import"].click()
+    assert editor.message.text() == ("Imported codes.json: 300 new labels (Code 000, Code 001, Code 002, Code 003, "
+                                     "Code 004, … +295).")
+    assert len(window.session.store.labels()) == 304

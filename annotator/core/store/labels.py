@@ -6,6 +6,7 @@ import re
 
 from annotator.core.errors import InputError, NotFoundError
 from annotator.core.model import Annotation, Annotator, Label, Link
+from annotator.core.scheme import check_label_key
 from annotator.core.store.base import PALETTE, StoreBase
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -43,6 +44,7 @@ class LabelsMixin(StoreBase):
         shortcut = (shortcut or "").strip()
         if len(shortcut) > 1:
             raise InputError("A label's key is a single character, such as 5.")
+        check_label_key(shortcut, name)
         clash = self._read("SELECT name FROM labels WHERE shortcut = ?", [shortcut]) if shortcut else []
         if clash:
             raise InputError(f"The key {shortcut} already belongs to {clash[0][0]}.")
@@ -116,6 +118,7 @@ class LabelsMixin(StoreBase):
             shortcut = shortcut.strip()
             if len(shortcut) > 1:
                 raise InputError("A label's key is a single character, such as 5.")
+            check_label_key(shortcut, fields.get("name", name))
             clash = self._read("SELECT name FROM labels WHERE shortcut = ? AND name != ? AND shortcut != ''",
                                [shortcut, name])
             if shortcut and clash:

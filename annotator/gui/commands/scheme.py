@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, Label, Link
-from annotator.gui.actions import key_owner
+from annotator.core.scheme import check_label_key
 from annotator.gui.commands.annotations import StoreCommand
 
 _Snapshot = tuple[Label, list[Annotation], list[Link]]
@@ -66,11 +66,9 @@ def _arrange(store, order: list[str]) -> None:
 
 
 def check_free_key(key: str | None, label: str) -> None:
-    """Refuse a label key that a menu action already uses (both would silently stop working)."""
-    owner = key_owner(key or "")
-    if owner:
-        raise InputError(f"The key {key.strip().upper()} is already used by {owner}; "
-                         f"choose another key for {label}.")
+    """Refuse a label key that a menu action already uses (both would silently stop working): core's check,
+    before the command is built, so the refusal never reaches the undo stack."""
+    check_label_key(key, label)
 
 
 class SchemeCommand(StoreCommand):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.core.errors import AnnotatorError, CancelledError, InputError
 from annotator.core.fileio import atomic_writer
@@ -29,6 +29,7 @@ from annotator.core.store import Store
 from annotator.gui.background import Progress, run_in_background, run_in_process
 from annotator.gui.commands.imports import ImportSet
 from annotator.gui.dialogs.file_dialogs import open_file, save_file, save_file_and_type
+from annotator.gui.dialogs.import_summary import ImportSummaryDialog
 from annotator.gui.settings import remember_folder, start_folder
 from annotator.gui.window.status import Opener, Status
 
@@ -166,7 +167,7 @@ class Files:
         self.status.show(report.summary().split("\n", 1)[0] + (" Edit > Undo takes it back." if undoable else ""),
                          8000)
         if report.not_imported:  # what was left out, and why: worth more than a status line
-            QMessageBox.information(self.parent, "Import", report.summary())
+            ImportSummaryDialog(report, self.parent).exec()
 
     def export_set(self, fmt: str) -> None:
         """File > Export as JSON/CSV: every annotation of the project, written atomically in the background.
@@ -257,5 +258,4 @@ class Files:
         message = f"{count} annotation{'s' if count != 1 else ''} exported to {path}."
         self.status.show(message, 6000)
         if left_out is not None and left_out.not_imported:
-            lines = "\n".join(f"  {n} × {reason}" for reason, n in left_out.not_imported.items())
-            QMessageBox.information(self.parent, "Export", f"{message}\nNot written:\n{lines}")
+            ImportSummaryDialog(left_out, self.parent, "Export", message, "Not written").exec()

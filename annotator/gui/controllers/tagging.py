@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMenu
 from annotator.core.model import Annotation
 from annotator.gui.commands.annotations import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote
 from annotator.gui.controllers.crosssource import CrossSource, is_suggestion
+from annotator.gui.dialogs.label_picker import LabelPicker
 from annotator.gui.dialogs.note_dialog import NoteDialog
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.span_sync import SpanSync
@@ -39,6 +40,13 @@ class Tagging:
         """A span was selected: it is the one Set bounds moves."""
         if ann_id and not is_suggestion(ann_id):
             self.bounds_target = ann_id
+
+    def pick_label(self) -> None:
+        """Edit > Tag with label… (Ctrl+K) or the label bar's More labels: any label, found by typing part of its
+        name, then applied as its key would be."""
+        picker = LabelPicker(self.session.store.labels(), self.status.dialog_parent)
+        if picker.exec() == LabelPicker.DialogCode.Accepted and picker.chosen():
+            self.apply_label(picker.chosen())
 
     def apply_label(self, label: str) -> None:
         """A label key or button: tag the text selection, or relabel the selected span."""

@@ -52,6 +52,8 @@ COLOR, NAME, KEY, DESCRIPTION, COUNT = range(5)
 HEADERS = ("Colour", "Name", "Key", "Description", "Annotations")
 #: The editable columns and the EditLabel argument each one sets.
 EDITABLE = {NAME: "new_name", KEY: "shortcut", DESCRIPTION: "description"}
+#: An imported scheme's new labels named in the message at most (a code system of 300 is counted, not listed).
+NAMED = 5
 
 
 def swatch(color: str, size: int = 14) -> QIcon:
@@ -468,7 +470,9 @@ class SchemeEditor(QDialog):
         if self.session.perform(command):
             parts = []
             if command.added:
-                parts.append(f"{_plural(len(command.added), 'new label')} ({', '.join(command.added)})")
+                named = ", ".join(command.added[:NAMED]) + (f", … +{len(command.added) - NAMED}"
+                                                             if len(command.added) > NAMED else "")
+                parts.append(f"{_plural(len(command.added), 'new label')} ({named})")
             if command.updated:
                 parts.append(f"{len(command.updated)} updated")
             self._show_info(f"Imported {name}: " + ", ".join(parts) + ".")

@@ -1,15 +1,16 @@
-"""The label bar: one button per label with its key, and who is annotating.
+"""The label bar: one row of label buttons with their keys, "More labels… (N)", and who is annotating.
 
-The buttons sit in a :class:`FlowLayout` inside the tool bar: when the window
-is too narrow for every label (a long scheme on a 1024-pixel screen) they wrap
-onto a second row instead of hiding behind an overflow menu.
+The row never grows the window: a code system of 300 codes shows the keyed
+labels first, then as many others as fit, and the rest behind the overflow
+button, which opens the type-to-filter picker (Edit > Tag with label…, Ctrl+K).
+Every label keeps its key whether its button is shown or not.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QToolBar, QToolButton, QWidget, QWidgetItem
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from annotator.core.model import Label
 from annotator.gui.actions import key_owner
@@ -21,92 +22,67 @@ def color_icon(color: str, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
-class FlowLayout(QLayout):
-    """Items left to right, wrapping onto new rows; its height follows its width."""
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 2):
-        super().__init__(parent)
-        self._items: list[QWidgetItem] = []
-        self.setSpacing(spacing)
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item) -> None:  # noqa: N802 (Qt override)
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int):  # noqa: N802
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int):  # noqa: N802
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802
-        return True
-
-    def heightForWidth(self, width: int) -> int:  # noqa: N802
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:  # noqa: N802
-        super().setGeometry(rect)
-        height = self._arrange(rect, move=True)
-        owner = self.parentWidget()
-        if isinstance(owner, _Buttons):
-            owner.fit(height)
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        width = sum(i.sizeHint().width() + self.spacing() for i in self._items)
-        height = max((i.sizeHint().height() for i in self._items), default=0)
-        return QSize(width, height)
-
-    def minimumSize(self) -> QSize:  # noqa: N802
-        widest = max((i.minimumSize().width() for i in self._items), default=0)
-        return QSize(widest, max((i.sizeHint().height() for i in self._items), default=0))
-
-    def _arrange(self, rect: QRect, move: bool) -> int:
-        x, y, row = rect.x(), rect.y(), 0
-        for item in self._items:
-            size = item.sizeHint()
-            if x > rect.x() and x + size.width() > rect.right() + 1:
-                x, y, row = rect.x(), y + row + self.spacing(), 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), size))
-            x += size.width() + self.spacing()
-            row = max(row, size.height())
-        return y + row - rect.y()
-
-
 class _Buttons(QWidget):
-    """The label buttons; its minimum height is what its rows need at its current width."""
+    """The label buttons in one row, then "More labels… (N)" for those without room.
+
+    The row never asks for more than one button's height, nor for more width than the overflow button: the
+    buttons that do not fit are hidden (their keys still work) and counted on the overflow button, which opens
+    the type-to-filter picker. Buttons come keyed labels first, then the rest in scheme order.
+    """
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("label_buttons")
-        self.flow = FlowLayout(self)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.buttons: list[QToolButton] = []
+        self.more = QToolButton(self)
+        self.more.setObjectName("more_labels")
+        self.more.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.more.setToolTip("Every label, found by typing part of its name (Ctrl+K)")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def set_buttons(self, buttons: list[QToolButton]) -> None:
+        self.buttons = buttons
+        self.updateGeometry()
+        self.arrange()
+
+    def hidden_count(self) -> int:
+        """How many labels have no button on screen (the number the overflow button shows)."""
+        return sum(b.isHidden() for b in self.buttons)
+
+    def arrange(self) -> None:
+        """Place the buttons that fit the width, left to right; hide the rest behind the overflow button."""
+        spacing, width, height = 2, self.width(), self._row_height()
+        widths = [b.sizeHint().width() for b in self.buttons]
+        room = width
+        if sum(widths) + spacing * max(len(widths) - 1, 0) > width:
+            self.more.setText(f"More labels… ({len(self.buttons)})")  # its widest text: room is kept for it
+            room = width - self.more.sizeHint().width() - spacing
+        x, full = 0, False
+        for button, w in zip(self.buttons, widths):
+            full = full or x + w > room  # once one does not fit, the later ones go behind the overflow too
+            button.setVisible(not full)
+            if not full:
+                button.setGeometry(QRect(x, 0, w, height))
+                x += w + spacing
+        hidden = self.hidden_count()
+        self.more.setText(f"More labels… ({hidden})")
+        self.more.setVisible(hidden > 0)
+        self.more.setGeometry(QRect(x, 0, self.more.sizeHint().width(), height))
+
+    def _row_height(self) -> int:
+        return max([b.sizeHint().height() for b in self.buttons] + [self.more.sizeHint().height()])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
-        self.fit(self.flow.heightForWidth(self.width()))
-
-    def fit(self, height: int) -> None:
-        """Ask for the height the rows need (the tool bar then grows or shrinks to it)."""
-        if height != self.minimumHeight():
-            self.setMinimumHeight(height)
-            bar = self.parentWidget()
-            if bar is not None and bar.layout() is not None:  # the tool bar caches its items' sizes
-                bar.layout().invalidate()
-                bar.updateGeometry()
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return self.flow.minimumSize()
+        self.arrange()
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(self.flow.sizeHint().width(), max(self.minimumHeight(), self.flow.sizeHint().height()))
+        """Room for the keyed labels and the overflow button: what the bar would like, never what it needs."""
+        keyed = [b.sizeHint().width() + 2 for b in self.buttons if b.property("keyed")]
+        return QSize(sum(keyed) + self.more.sizeHint().width(), self._row_height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.more.sizeHint().width(), self._row_height())
 
 
 class LabelBar(QToolBar):
@@ -114,6 +90,8 @@ class LabelBar(QToolBar):
 
     #: A label button or its key was used; argument: label name.
     label_triggered = Signal(str)
+    #: "More labels…" was clicked: the window opens the label picker.
+    more_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Labels", parent)
@@ -122,6 +100,7 @@ class LabelBar(QToolBar):
         self.label_actions: list[QAction] = []
         self.buttons: list[QToolButton] = []
         self.panel = _Buttons(self)
+        self.panel.more.clicked.connect(self.more_requested.emit)
         self.user_label = QLabel(self)
         self.user_label.setObjectName("user_label")
         self.addWidget(self.panel)
@@ -134,7 +113,7 @@ class LabelBar(QToolBar):
             window.removeAction(action)
             action.deleteLater()
         for button in self.buttons:
-            self.panel.flow.removeWidget(button)
+            button.hide()
             button.deleteLater()
         self.label_actions, self.buttons = [], []
         for label in labels:
@@ -159,11 +138,14 @@ class LabelBar(QToolBar):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setAutoRaise(True)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            self.panel.flow.addWidget(button)
+            button.setProperty("keyed", bool(label.shortcut))
             self.label_actions.append(action)
             self.buttons.append(button)
-        self.panel.setMinimumHeight(0)
-        self.panel.updateGeometry()
+        self.panel.set_buttons(sorted(self.buttons, key=lambda b: not b.property("keyed")))  # stable: keyed first
+
+    def hidden_labels(self) -> int:
+        """How many labels are behind "More labels…" (no button on screen)."""
+        return self.panel.hidden_count()
 
     def button_for(self, action: QAction) -> QToolButton | None:
         return next((b for b in self.buttons if b.defaultAction() is action), None)

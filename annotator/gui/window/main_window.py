@@ -51,7 +51,7 @@ from annotator.gui.window.overlays import Overlays
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.project_guard import ProjectGuard
 from annotator.gui.window.span_sync import SpanSync
-from annotator.gui.window.status import Opener, Status
+from annotator.gui.window.status import Opener, Status, label_counts_text
 from annotator.gui.window_fit import restore_geometry
 
 RESTORE_BACKUP = "file.restore_backup"
@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         self._fill(edit_menu, A.UNDO, A.REDO, None)
         self.tag_menu = edit_menu.addMenu("&Tag selection as")
+        self._fill(edit_menu, A.PICK_LABEL)
         self.relabel_menu = edit_menu.addMenu("&Change label to")
         self._fill(edit_menu, A.DELETE_SPAN, A.EDIT_NOTE, A.SET_BOUNDS, A.TAG_ALL, A.NEXT_SPAN, A.PREVIOUS_SPAN,
                    None, A.FIND, A.FIND_NEXT, A.FIND_PREVIOUS, A.CORPUS_SEARCH, None, A.LABEL_SCHEME)
@@ -244,6 +245,7 @@ class MainWindow(QMainWindow):
         self._on(A.EDIT_NOTE, t.edit_note)
         self._on(A.SET_BOUNDS, t.set_bounds_to_selection)
         self._on(A.TAG_ALL, lambda: k.tag_all())
+        self._on(A.PICK_LABEL, t.pick_label)
         self._on(A.NEXT_SPAN, lambda: self.pane_state.view().next_span())
         self._on(A.PREVIOUS_SPAN, lambda: self.pane_state.view().previous_span())
         self._on(A.FIND, k.find)
@@ -252,6 +254,7 @@ class MainWindow(QMainWindow):
         self._on(A.CORPUS_SEARCH, k.search.focus_query)
         self._on(A.LABEL_SCHEME, self.edit_scheme)
         self.label_bar.label_triggered.connect(self.apply_label)
+        self.label_bar.more_requested.connect(self.tagging.pick_label)
         k.find_bar.tag_all_requested.connect(k.tag_all)
         k.library.open_requested.connect(k.open_document)
         k.library.edit_requested.connect(k.edit_document)
@@ -471,7 +474,7 @@ class MainWindow(QMainWindow):
         shown = self.pane_state.shown()
         counts: Counter = self.sync.counts_on_screen()
         parts = [f"{len(shown)} document{'s' if len(shown) != 1 else ''}"]
-        parts += [f"{name} {counts.get(name, 0)}" for name in self.colors]
+        parts += [text for text in (label_counts_text(list(self.colors), counts),) if text]
         if self.guard.message is not None:
             parts.append("NOT SAVING: the project file went away")
         else:
@@ -600,6 +603,7 @@ class MainWindow(QMainWindow):
     def _disable_tagging(self) -> None:
         self.relabel_menu.setEnabled(False)
         self.label_bar.setEnabled(False)
+        self.actions[A.PICK_LABEL].setEnabled(False)
         for action in self.label_bar.label_actions:
             action.setEnabled(False)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
@@ -10,6 +10,23 @@ from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 #: once the new one is open. True if it opened. The application (:mod:`annotator.gui.app`) provides it, so
 #: nothing under ``annotator.gui`` imports the module that starts the application.
 Opener = Callable[[str, bool], bool]
+
+#: The status line names at most this many labels; a longer scheme shows those most used on screen.
+STATUS_LABELS = 6
+
+
+def label_counts_text(names: Sequence[str], counts: Mapping[str, int], cap: int = STATUS_LABELS) -> str:
+    """The status line's label counts: every label of a short scheme (``Claim 5 · Actor 3 · Figure 0``); of a
+    longer one, the labels on screen, most used first, at most ``cap``, and how many labels are not named
+    (``Claim 5 · Actor 3 · … +297 labels``), so a code system of 300 codes does not fill the status bar."""
+    if len(names) <= cap:
+        return " · ".join(f"{name} {counts.get(name, 0)}" for name in names)
+    order = {name: i for i, name in enumerate(names)}
+    used = sorted((name for name in names if counts.get(name, 0) > 0), key=lambda n: (-counts[n], order[n]))[:cap]
+    if not used:
+        return f"{len(names)} labels, none on screen"
+    rest = len(names) - len(used)
+    return " · ".join([f"{name} {counts[name]}" for name in used] + [f"… +{rest} labels"])
 
 
 class Status:

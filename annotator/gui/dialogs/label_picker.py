@@ -1,0 +1,84 @@
+"""Tag with label… (Ctrl+K, or the label bar's "More labels…"): type a few letters, Enter tags with the label.
+
+A code system of hundreds of labels does not fit a bar of buttons; this finds any of them by a part of its name
+(or of its description) in a list that scrolls.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from annotator.core.model import Label
+from annotator.gui.panels.label_bar import color_icon
+
+_MOVES = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
+
+
+class LabelPicker(QDialog):
+    """A filter line over the labels; Enter (or a double click) picks the selected one: :meth:`chosen`."""
+
+    def __init__(self, labels: list[Label], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("label_picker")
+        self.setWindowTitle("Tag with label")
+        self._chosen: str | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Type part of a label's name; Enter tags the selection with it.", self))
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("label_filter")
+        self.filter.setPlaceholderText(f"Filter {len(labels)} labels")
+        self.filter.setClearButtonEnabled(True)
+        layout.addWidget(self.filter)
+        self.list = QListWidget(self)
+        self.list.setObjectName("label_choices")
+        for label in labels:
+            item = QListWidgetItem(color_icon(label.color), f"{label.name}  ({label.shortcut})" if label.shortcut
+                                   else label.name, self.list)
+            item.setData(Qt.ItemDataRole.UserRole, label.name)
+            item.setData(Qt.ItemDataRole.UserRole + 1, f"{label.name}\n{label.description}".casefold())
+            if label.description:
+                item.setToolTip(label.description)
+        layout.addWidget(self.list, 1)
+        self.filter.textChanged.connect(self.apply_filter)
+        self.filter.returnPressed.connect(self.pick)
+        self.list.itemActivated.connect(lambda _item: self.pick())
+        self.filter.installEventFilter(self)
+        self.resize(360, 420)
+        self.apply_filter("")
+
+    def apply_filter(self, text: str) -> None:
+        """Show the labels whose name or description holds ``text`` (any case); select the first shown."""
+        wanted = text.strip().casefold()
+        first = None
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            hidden = bool(wanted) and wanted not in item.data(Qt.ItemDataRole.UserRole + 1)
+            item.setHidden(hidden)
+            if not hidden and first is None:
+                first = item
+        self.list.setCurrentItem(first)
+
+    def shown(self) -> list[str]:
+        """The names of the labels the filter leaves in the list, in order."""
+        return [self.list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.list.count())
+                if not self.list.item(r).isHidden()]
+
+    def pick(self) -> None:
+        """Take the selected label and close (nothing happens when the filter left no label)."""
+        item = self.list.currentItem()
+        if item is None or item.isHidden():
+            return
+        self._chosen = item.data(Qt.ItemDataRole.UserRole)
+        self.accept()
+
+    def chosen(self) -> str | None:
+        """The label picked, or None if the picker was cancelled."""
+        return self._chosen
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        """Up, Down, Page Up and Page Down in the filter line move through the list."""
+        if watched is self.filter and event.type() == event.Type.KeyPress and event.key() in _MOVES:
+            QCoreApplication.sendEvent(self.list, event)
+            return True
+        return super().eventFilter(watched, event)
