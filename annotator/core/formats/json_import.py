@@ -26,18 +26,18 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-import ijson
-
 from annotator.core.errors import InputError, NotFoundError, SpanError
 from annotator.core.formats import BATCH
 from annotator.core.formats.import_report import SUMMARY_LINES, ImportReport  # noqa: F401 (re-exported)
 from annotator.core.jsonfile import MAX_DEPTH, load_versioned
+from annotator.core.lazy import lazy_module
 from annotator.core.model import EXCHANGED_FIELDS, STATUSES
 from annotator.core.store import Store
 from annotator.core.store.files import refuse_open_project
 from annotator.core.text import document_id, normalize
 from annotator.core.timeutil import now
 
+ijson = lazy_module("ijson")
 FORMAT = "annotator.annotation-set"
 VERSION = 1
 #: Annotations validated, looked up in the project and inserted together. Not the exports' :data:`BATCH`: here

@@ -18,8 +18,6 @@ from dataclasses import fields
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
-from sqlite_utils import Database
-
 from annotator.core import migrations as mig
 from annotator.core.errors import (
     AnnotatorError,
@@ -33,6 +31,7 @@ from annotator.core.errors import (
 )
 from annotator.core.model import ANNOTATION_FIELDS, Document, Label
 from annotator.core.scheme import default_scheme
+from annotator.core.sqlite_db import Database
 from annotator.core.store.files import SQLITE_MAGIC, FileGuard  # noqa: F401 (SQLITE_MAGIC re-exported)
 from annotator.core.timeutil import now
 

@@ -8,7 +8,8 @@ the last change, so tagging never waits for it.
 
 from __future__ import annotations
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from functools import lru_cache
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.lazy import lazy_module
 from annotator.core.report import gather
 from annotator.core.report.charts import DARK, LIGHT, activity_chart, agreement_chart, labels_chart, quiet_glyphs
 from annotator.core.report.data import ReportData
@@ -25,12 +27,20 @@ from annotator.gui.commands.annotations import short_quote
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Milliseconds between the last change and the redraw.
 REDRAW_DELAY_MS = 400
+#: matplotlib's Qt backend, imported when the dock first shows a chart (the window starts without matplotlib).
+backend_qtagg = lazy_module("matplotlib.backends.backend_qtagg")
 
 
-class _Canvas(FigureCanvasQTAgg):
-    def draw(self) -> None:
-        with quiet_glyphs():
-            super().draw()
+@lru_cache(maxsize=1)
+def _canvas_class() -> type:
+    """The chart canvas class, built on first use (it derives from matplotlib's ``FigureCanvasQTAgg``)."""
+
+    class _Canvas(backend_qtagg.FigureCanvasQTAgg):
+        def draw(self) -> None:
+            with quiet_glyphs():
+                super().draw()
+
+    return _Canvas
 
 
 class ChartView(QWidget):
@@ -42,13 +52,13 @@ class ChartView(QWidget):
         self.setAccessibleName(name.replace("_", " "))
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self.canvas: _Canvas | None = None
+        self.canvas = None
 
     def show_figure(self, figure, description: str) -> None:
         if self.canvas is not None:
             self._layout.removeWidget(self.canvas)
             self.canvas.deleteLater()
-        self.canvas = _Canvas(figure)
+        self.canvas = _canvas_class()(figure)
         self.canvas.setMinimumSize(160, 100)
         self.canvas.setAccessibleName(self.accessibleName())
         self.canvas.setAccessibleDescription(description)
