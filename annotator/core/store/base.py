@@ -142,14 +142,14 @@ class StoreBase:
         conn = cls._connect(path, readonly)
         try:
             cls._check_project(conn, path)
-            store = cls(Database(conn), path, readonly, guard)
+            store = cls(Database(conn, execute_plugins=False), path, readonly, guard)
             if not readonly:
                 store._configure()
                 guard.attach_wal()
                 if mig.migrations.pending(store.db):
                     store.check_files()  # never upgrade a file that is not the one opened
                     mig.migrations.apply(store.db)
-            elif mig.migrations.pending(Database(conn)):
+            elif mig.migrations.pending(Database(conn, execute_plugins=False)):
                 raise ReadOnlyProjectError(
                     f"The project {path.name} was made by an older annotator and needs upgrading, "
                     "but it is read-only."
@@ -178,7 +178,7 @@ class StoreBase:
         conn = None
         try:
             conn = cls._connect(path, False)
-            store = cls(Database(conn), path, False, guard)
+            store = cls(Database(conn, execute_plugins=False), path, False, guard)
             store.created = True
             store._configure()
             mig.migrations.apply(store.db)
