@@ -9,10 +9,10 @@ created on first start with the sample corpus from ``seeds/``.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import ctypes.util
 import getpass
+import logging
 import os
 import sys
 import threading
@@ -227,24 +227,24 @@ def run(project: str | None = None, user: str | None = None) -> int:
     window = open_window(project, store_settings, user)
     if window is None:
         return 2
-    return leave(store_settings, app.exec())
+    return leave(app, store_settings, app.exec())
 
 
-def leave(store_settings: QSettings, code: int) -> int:
+def leave(app: QApplication, store_settings: QSettings, code: int) -> int:
     """Once the event loop has ended: close every project, write the settings, and end the process at once.
 
     Python's own teardown (freeing every module, Qt wrapper and widget one by one) took 0.3–1.5 s after a
     session that had loaded the charts and the language model; everything that matters is done here instead:
-    projects closed (WAL checkpointed), settings written, exit handlers run (PySide6's shuts Qt down, which
-    hands the clipboard to the clipboard manager). While another thread still runs, the ordinary exit waits
-    for it.
+    projects closed (WAL checkpointed), settings written, logs flushed, Qt shut down (it hands the clipboard
+    to the clipboard manager). While another thread still runs, the ordinary exit waits for it.
     """
     for window in _WINDOWS:
         window.session.store.close()
     store_settings.sync()
     if threading.active_count() > 1:
         return code
-    atexit._run_exitfuncs()  # noqa: SLF001 - what the teardown would run first: Qt's shutdown, logging, temp files
+    logging.shutdown()
+    app.shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, OSError, ValueError):  # no stream, a closed pipe
             stream.flush()
