@@ -236,13 +236,13 @@ def leave(app: QApplication, store_settings: QSettings, code: int) -> int:
     Python's own teardown (freeing every module, Qt wrapper and widget one by one) took 0.3–1.5 s after a
     session that had loaded the charts and the language model; everything that matters is done here instead:
     projects closed (WAL checkpointed), settings written, logs flushed, Qt shut down (it hands the clipboard
-    to the clipboard manager). While another thread still runs, the ordinary exit waits for it.
+    to the clipboard manager). While another (non-daemon) thread still runs, the ordinary exit is taken.
     """
     for window in _WINDOWS:
         window.session.store.close()
     store_settings.sync()
-    if threading.active_count() > 1:
-        return code
+    if any(not t.daemon and t is not threading.main_thread() for t in threading.enumerate()):
+        return code  # the ordinary exit waits for that thread
     logging.shutdown()
     app.shutdown()
     for stream in (sys.stdout, sys.stderr):
