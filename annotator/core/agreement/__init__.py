@@ -171,6 +171,7 @@ __all__ = [
 ]
 
 np = lazy_module("numpy")
+
 #: ``progress(done, total)``, as the long operations of :mod:`annotator.core` take it.
 Progress = Callable[[int, "int | None"], None]
 #: The longest continuum the report takes (code points): its sums of squares stay exact 64-bit integers.

@@ -39,6 +39,7 @@ from annotator.core.text import document_id, normalize
 from annotator.core.timeutil import now
 
 ijson = lazy_module("ijson")
+
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 #: annotator's own terms (status, link type, documents), as the ``an:`` prefix.
 TERMS = "urn:annotator:terms:"
