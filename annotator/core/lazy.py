@@ -4,7 +4,7 @@
 (``np.array(...)``), but numpy is imported only when an attribute is first asked for. matplotlib alone takes
 0.5–1 s to import; numpy, rapidfuzz and ijson tens of milliseconds each; none is needed to show the window.
 Only the packages listed in ``tests/core/test_architecture.py`` (``HEAVY``) are loaded this way; the test
-checks every call.
+checks every call. ``lazy_pattern`` does the same for a long regular expression: compiled when first used.
 """
 
 from __future__ import annotations

@@ -38,7 +38,6 @@ from annotator.core.text import document_id, normalize
 from annotator.core.timeutil import now
 
 ijson = lazy_module("ijson")
-
 FORMAT = "annotator.annotation-set"
 VERSION = 1
 #: Annotations validated, looked up in the project and inserted together. Not the exports' :data:`BATCH`: here
