@@ -29,7 +29,7 @@ def model_loads(monkeypatch):
     language._identifier.cache_clear()
 
 
-def test_adding_a_document_detects_its_language_off_the_gui_thread(window, tmp_path, monkeypatch, model_loads):
+def test_adding_a_document_detects_its_language_off_the_gui_thread(model_loads, window, tmp_path, monkeypatch):
     assert model_loads == []  # the first start (seeds ship their language) did not load the model
     monkeypatch.setattr(AddDocumentsDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
     path = tmp_path / "readout.md"
@@ -41,7 +41,7 @@ def test_adding_a_document_detects_its_language_off_the_gui_thread(window, tmp_p
     assert len(model_loads) == 1 and model_loads[0] is not threading.main_thread()
 
 
-def test_pasted_text_is_detected_off_the_gui_thread_too(window, monkeypatch, model_loads):
+def test_pasted_text_is_detected_off_the_gui_thread_too(model_loads, window, monkeypatch):
     monkeypatch.setattr(AddDocumentsDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
     QApplication.clipboard().setText("Der Gesandte traf sich am Dienstag mit dem Präsidenten in Moskau.")
     window.actions[A.PASTE_DOCUMENT].trigger()
