@@ -7,10 +7,8 @@ older annotator can tell that a project is newer than it understands.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
 from annotator.core.language import detect_language
+from annotator.core.sqlite_db import Database, Migrations
 
 MIGRATION_SET = "annotator"
 migrations = Migrations(MIGRATION_SET)

@@ -18,8 +18,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
-from anyascii import anyascii
-from rapidfuzz.fuzz import ratio
+from annotator.core.lazy import lazy_module
+
+_anyascii = lazy_module("anyascii")
+fuzz = lazy_module("rapidfuzz.fuzz")
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
 _VOWELS = str.maketrans("", "", "aeiouwyh'’ʼ-")
@@ -33,7 +35,7 @@ _THRESHOLD = 80
 
 def latin(text: str) -> str:
     """``"Стив Уиткофф"`` -> ``"stiv uitkoff"``: Latin letters, lower case."""
-    return anyascii(text).lower()
+    return _anyascii.anyascii(text).lower()
 
 
 @lru_cache(maxsize=100_000)
@@ -62,8 +64,8 @@ def words(name: str) -> list[str]:
 def same_word(a: str, b: str) -> bool:
     ka, kb = word_keys(a), word_keys(b)
     if ka & kb:
-        return max(len(k) for k in ka & kb) >= 2 or ratio(latin(a), latin(b)) >= 70
-    return any(len(x) >= _MIN_FUZZY and len(y) >= _MIN_FUZZY and ratio(x, y) >= _THRESHOLD for x in ka for y in kb)
+        return max(len(k) for k in ka & kb) >= 2 or fuzz.ratio(latin(a), latin(b)) >= 70
+    return any(len(x) >= _MIN_FUZZY and len(y) >= _MIN_FUZZY and fuzz.ratio(x, y) >= _THRESHOLD for x in ka for y in kb)
 
 
 def same_name(a: str, b: str) -> bool:
@@ -113,7 +115,7 @@ class Spellings:
         new = [t for t in terms if t not in self._seen and "\n" not in t]
         if not new:
             return
-        latins = anyascii("\n".join(new)).lower().split("\n")
+        latins = _anyascii.anyascii("\n".join(new)).lower().split("\n")
         if len(latins) != len(new):  # a character transliterated to a line break: one by one, then
             latins = [latin(t) for t in new]
         for term, lat in zip(new, latins):

@@ -75,6 +75,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from annotator.core import numwords
+from annotator.core.lazy import lazy_pattern
 
 __all__ = [
     "NumberReading", "read_number", "find_figures", "figure_readings", "values_differ", "compatible", "compare",
@@ -202,7 +203,7 @@ def _digits(name: str) -> str:
     )
 
 
-_FIGURE = re.compile(
+_FIGURE = lazy_pattern(
     rf"""
     (?:(?<![\w.,])(?P<cur>(?:US|A|C|NZ|HK)?\$|[€£¥₴₽₹]){_NUMSEP}?(?=[0-9]))?
     (?:
@@ -219,7 +220,7 @@ _FIGURE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
-_QUALIFIER_TAIL = re.compile(
+_QUALIFIER_TAIL = lazy_pattern(
     rf"{_BEGIN}(?P<q>{_alt(_SP.join(map(re.escape, q.split())) for q in _QUALIFIERS)}){_SP}$",
     re.IGNORECASE,
 )

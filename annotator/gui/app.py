@@ -9,10 +9,13 @@ created on first start with the sample corpus from ``seeds/``.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes.util
 import getpass
+import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -224,4 +227,25 @@ def run(project: str | None = None, user: str | None = None) -> int:
     window = open_window(project, store_settings, user)
     if window is None:
         return 2
-    return app.exec()
+    return leave(app, store_settings, app.exec())
+
+
+def leave(app: QApplication, store_settings: QSettings, code: int) -> int:
+    """Once the event loop has ended: close every project, write the settings, and end the process at once.
+
+    Python's own teardown (freeing every module, Qt wrapper and widget one by one) took 0.3–1.5 s after a
+    session that had loaded the charts and the language model; everything that matters is done here instead:
+    projects closed (WAL checkpointed), settings written, logs flushed, Qt shut down (it hands the clipboard
+    to the clipboard manager). While another (non-daemon) thread still runs, the ordinary exit is taken.
+    """
+    for window in _WINDOWS:
+        window.session.store.close()
+    store_settings.sync()
+    if any(not t.daemon and t is not threading.main_thread() for t in threading.enumerate()):
+        return code  # the ordinary exit waits for that thread
+    logging.shutdown()
+    app.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # no stream, a closed pipe
+            stream.flush()
+    os._exit(code)

@@ -6,8 +6,10 @@ circle between modules (break the circle instead: move what both need to a modul
 hides from the reader what a module depends on. Two exceptions only:
 
 - a heavy or optional third-party package, loaded when first needed so that starting the window or a command
-  does not pay for it: py3langid, docx (python-docx), pypdf, matplotlib, text_to_num, numpy (the store's
-  filter of a bulk import's ids; see :data:`HEAVY`);
+  does not pay for it: py3langid, docx (python-docx), pypdf, matplotlib, text_to_num, numpy, rapidfuzz,
+  anyascii, ijson (see :data:`HEAVY`). Where a module uses one throughout, it names it once at its top with
+  ``annotator.core.lazy.lazy_module("numpy")`` instead, which imports it on first attribute access; only
+  the packages of :data:`HEAVY` may be named so (checked below);
 - ``annotator/cli.py``, which loads a command's module when that command runs, so that ``annotator --help``
   and every other command stay fast.
 """
@@ -31,7 +33,8 @@ MAX_FUNCTION_LINES = 60
 #: their own branch), ``(file, function)``. Remove an entry when its function is split; empty it, then delete it.
 LONG_FUNCTIONS_TO_SPLIT: frozenset[tuple[str, str]] = frozenset()
 #: Third-party packages that may be imported inside a function (heavy or optional; see the module docstring).
-HEAVY = frozenset({"py3langid", "docx", "pypdf", "matplotlib", "text_to_num", "numpy"})
+HEAVY = frozenset({"py3langid", "docx", "pypdf", "matplotlib", "text_to_num", "numpy", "rapidfuzz", "anyascii",
+                   "ijson"})
 #: Where the CLI loads a command's module on demand.
 CLI = "annotator/cli.py"
 
@@ -126,6 +129,25 @@ def test_core_imports_inside_functions_only_heavy_or_optional_packages():
         if module.split(".")[0] not in HEAVY
     ]
     assert offenders == []
+
+
+def lazy_modules(path: Path) -> list[tuple[str, int]]:
+    """``(module, line)`` for each module ``path`` names in a ``lazy_module(...)`` call."""
+    return [
+        (arg.value if isinstance(arg, ast.Constant) else ast.unparse(arg), node.lineno)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "lazy_module"
+        for arg in node.args
+    ]
+
+
+def test_only_heavy_packages_are_loaded_lazily():
+    """``lazy_module`` is the module-level form of the first exception above: heavy packages only, named
+    by a literal (so that this test and a reader can see what a module depends on)."""
+    found = [(str(path.relative_to(ROOT)), module, line) for path in sources() for module, line in lazy_modules(path)]
+    assert found, "lazy_module is used (numpy, matplotlib, ijson...)"
+    assert [f"{path}:{line} lazy_module({module})" for path, module, line in found
+            if module.split(".")[0] not in HEAVY] == []
 
 
 def function_lengths(path: Path) -> dict[str, int]:

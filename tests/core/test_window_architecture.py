@@ -52,6 +52,10 @@ def test_no_controller_panel_or_dialog_holds_the_window():
     assert found == []
 
 
+#: Documented functions of the standard library whose names start with an underscore.
+PUBLIC_UNDERSCORED = frozenset({"os._exit"})
+
+
 class _PrivateCalls(ast.NodeVisitor):
     def __init__(self, path: Path):
         self.path = path
@@ -70,7 +74,7 @@ class _PrivateCalls(ast.NodeVisitor):
             owner = func.value
             own = (isinstance(owner, ast.Name) and owner.id in ("self", "cls")) or (
                 isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super")
-            if not own and not self.constructor:
+            if not own and not self.constructor and ast.unparse(func) not in PUBLIC_UNDERSCORED:
                 self.found.append(f"{where(self.path, node)} {ast.unparse(func)}")
         self.generic_visit(node)
 

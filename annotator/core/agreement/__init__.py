@@ -153,8 +153,6 @@ from __future__ import annotations
 from itertools import accumulate, combinations
 from typing import Callable, Iterable, Sequence
 
-import numpy as np
-
 from annotator.core.agreement.common import (
     OUTSIDE, TOKEN_PATTERN, _get_end, _get_start, _get_who_label_doc,
 )
@@ -164,12 +162,15 @@ from annotator.core.agreement.tokens import (
 )
 from annotator.core.errors import InputError, NotFoundError
 from annotator.core.gcpause import gc_paused
+from annotator.core.lazy import lazy_module
 from annotator.core.model import Annotation
 
 __all__ = [
     "agreement_report", "explain", "unitizing_alpha", "max_overlap_matching", "report_steps", "TOKEN_PATTERN",
     "OUTSIDE",
 ]
+
+np = lazy_module("numpy")
 
 #: ``progress(done, total)``, as the long operations of :mod:`annotator.core` take it.
 Progress = Callable[[int, "int | None"], None]

@@ -1,9 +1,13 @@
 """Constants and array helpers shared by the agreement modules."""
 
+from __future__ import annotations
+
 import re
 from operator import attrgetter
 
-import numpy as np
+from annotator.core.lazy import lazy_module
+
+np = lazy_module("numpy")
 
 #: The token rule of FORMATS.md.
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")

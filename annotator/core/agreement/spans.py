@@ -17,9 +17,10 @@ from itertools import accumulate, chain
 from operator import le, lt
 from typing import Sequence
 
-import numpy as np
-
 from annotator.core.agreement.common import _components, _merged
+from annotator.core.lazy import lazy_module
+
+np = lazy_module("numpy")
 
 #: Up to this many (label, length) pairs, lengths are counted with a histogram rather than by sorting.
 _COUNTING_LIMIT = 1 << 20

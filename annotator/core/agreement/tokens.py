@@ -16,18 +16,18 @@ from itertools import accumulate, chain, compress, repeat
 from operator import and_, le, sub
 from typing import Callable, Iterable
 
-import numpy as np
-
 from annotator.core.agreement.common import OUTSIDE, _components
+from annotator.core.lazy import lazy_module
+
+np = lazy_module("numpy")
 
 #: Characters are classified by the token rule's own classes: ``\s`` (0), ``\w`` (1), anything else (2).
 _SPACE, _WORD, _OTHER = 0, 1, 2
 _CLASS_OF = re.compile(r"(\s)|(\w)|.", re.DOTALL)
 #: Characters turned into code points at a time (bounds the memory of a long corpus).
 _CHUNK = 1 << 22
-_ASCII = np.array(
-    [_SPACE if m.group(1) else _WORD if m.group(2) else _OTHER for m in _CLASS_OF.finditer(bytes(range(128)).decode())],
-    dtype=np.uint8,
+_ASCII = tuple(  # the class of each ASCII character (not a numpy array: numpy loads on first use)
+    [_SPACE if m.group(1) else _WORD if m.group(2) else _OTHER for m in _CLASS_OF.finditer(bytes(range(128)).decode())]
 )
 
 

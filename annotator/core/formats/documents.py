@@ -35,7 +35,10 @@ _READERS: dict[str, Callable[[bytes, str], importers.Extracted]] = {
 
 @dataclass(frozen=True)
 class Article:
-    """An article read from a file, ready to add: its text and the metadata the file suggests."""
+    """An article read from a file, ready to add: its text and the metadata the file suggests.
+
+    ``language`` None: detected when the article is added (the window detects it beforehand, off its thread).
+    """
 
     path: Path
     text: str
@@ -43,6 +46,7 @@ class Article:
     source: str = ""
     published: str | None = None
     url: str | None = None
+    language: str | None = None
 
 
 def _supported() -> str:
@@ -138,13 +142,16 @@ def add_documents(
     with store.transaction():
         for article in articles:
             doc, created = store.add_document(article.text, title or article.title, source or article.source,
-                                              published or article.published, article.url)
+                                              published or article.published, article.url, article.language)
             items.append(AddedDocument(doc, created))
     return AddedDocuments(tuple(items))
 
 
 def import_seeds(store: Store, folder: Path | None = None) -> list[Document]:
-    """Add the sample corpus (``seeds/`` with its ``metadata.json``) to ``store``; returns the documents."""
+    """Add the sample corpus (``seeds/`` with its ``metadata.json``) to ``store``; returns the documents.
+
+    Each entry may give its ``language``, so the first start need not load the language model to detect it.
+    """
     folder = folder or seeds_dir()
     try:
         meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
@@ -156,7 +163,7 @@ def import_seeds(store: Store, folder: Path | None = None) -> list[Document]:
             article = read_article(folder / item["file"])
             doc, _ = store.add_document(
                 article.text, item.get("title") or article.title, item.get("source", ""),
-                item.get("published"), item.get("url"),
+                item.get("published"), item.get("url"), item.get("language"),
             )
             docs.append(doc)
         store.set_meta("seeded", "1")

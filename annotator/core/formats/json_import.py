@@ -26,8 +26,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-import ijson
-
 from annotator.core.errors import InputError
 from annotator.core.formats import BATCH
 from annotator.core.formats.import_report import SUMMARY_LINES, ImportReport  # noqa: F401 (re-exported)
@@ -40,10 +38,12 @@ from annotator.core.formats.set_records import (  # noqa: F401 (reanchor re-expo
     require,
 )
 from annotator.core.jsonfile import MAX_DEPTH, load_versioned
+from annotator.core.lazy import lazy_module
 from annotator.core.model import EXCHANGED_FIELDS
 from annotator.core.store import Store
 from annotator.core.store.files import refuse_open_project
 
+ijson = lazy_module("ijson")
 FORMAT = "annotator.annotation-set"
 #: The version written; every older one is read too (version 1 carries no review fields).
 VERSION = 2

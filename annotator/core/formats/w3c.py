@@ -26,18 +26,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-import ijson
-
 from annotator import __version__
 from annotator.core.errors import InputError, NotFoundError
 from annotator.core.formats import BATCH
 from annotator.core.formats.interop import Present, Progress, as_uuid, check_cancel, guid_of, stable_id
 from annotator.core.formats.json_import import ImportReport, import_records
 from annotator.core.formats.json_set import Selection
+from annotator.core.lazy import lazy_module
 from annotator.core.model import STATUSES
 from annotator.core.store import Store
 from annotator.core.text import document_id, normalize
 from annotator.core.timeutil import now
+
+ijson = lazy_module("ijson")
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 #: annotator's own terms (status, link type, documents), as the ``an:`` prefix.

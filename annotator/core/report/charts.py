@@ -16,12 +16,17 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import matplotlib
-import matplotlib.dates
-from matplotlib.figure import Figure
-
+from annotator.core.lazy import lazy_module
 from annotator.core.report.data import LabelTally, ReportData
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: Imported when the first chart is drawn: matplotlib takes 0.5–1 s to import, and the window starts without it.
+matplotlib = lazy_module("matplotlib", "matplotlib.dates", "matplotlib.figure")
 
 #: At most this many documents (or actors, sources) are drawn on one chart; the caption says how many are left out.
 MAX_GROUPS = 30
@@ -31,14 +36,12 @@ MAX_ACTORS = 20
 FALLBACKS = ("Noto Sans", "Noto Sans Arabic", "Noto Sans CJK JP", "Noto Sans CJK SC", "Droid Sans Fallback")
 
 
+@lru_cache(maxsize=1)
 def _fonts() -> list[str]:
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return ["DejaVu Sans", *(name for name in FALLBACKS if name in installed)]
-
-
-FONT = _fonts()
 
 
 @contextlib.contextmanager
@@ -66,7 +69,7 @@ DARK = ChartStyle("#17181a", "#f0f0f0", "#44474d", "#56B4E9",
 
 def _rc(style: ChartStyle) -> dict:
     return {
-        "font.family": FONT, "font.size": 9, "axes.facecolor": style.background, "figure.facecolor": style.background,
+        "font.family": _fonts(), "font.size": 9, "axes.facecolor": style.background, "figure.facecolor": style.background,
         "axes.edgecolor": style.foreground, "axes.labelcolor": style.foreground, "text.color": style.foreground,
         "xtick.color": style.foreground, "ytick.color": style.foreground, "grid.color": style.grid,
         "legend.frameon": False, "svg.fonttype": "none", "svg.hashsalt": "annotator",  # text as <text>: selectable, shaped by the viewer
@@ -76,7 +79,7 @@ def _rc(style: ChartStyle) -> dict:
 
 def _figure(style: ChartStyle, width: float = 7.0, height: float = 3.2) -> Figure:
     with matplotlib.rc_context(_rc(style)):
-        fig = Figure(figsize=(width, height), layout="constrained")
+        fig = matplotlib.figure.Figure(figsize=(width, height), layout="constrained")
         fig.add_subplot()
     fig._annotator_style = style  # noqa: SLF001 - read back by to_svg to draw with the same rc
     return fig

@@ -18,8 +18,6 @@ from dataclasses import fields
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
-from sqlite_utils import Database
-
 from annotator.core import migrations as mig
 from annotator.core.errors import (
     AnnotatorError,
@@ -33,6 +31,7 @@ from annotator.core.errors import (
 )
 from annotator.core.model import ANNOTATION_FIELDS, Document, Label
 from annotator.core.scheme import default_scheme
+from annotator.core.sqlite_db import Database
 from annotator.core.store.files import SQLITE_MAGIC, FileGuard  # noqa: F401 (SQLITE_MAGIC re-exported)
 from annotator.core.timeutil import now
 
@@ -146,14 +145,14 @@ class StoreBase:
         conn = cls._connect(path, readonly)
         try:
             cls._check_project(conn, path)
-            store = cls(Database(conn), path, readonly, guard)
+            store = cls(Database(conn, execute_plugins=False), path, readonly, guard)
             if not readonly:
                 store._configure()
                 guard.attach_wal()
                 if mig.migrations.pending(store.db):
                     store.check_files()  # never upgrade a file that is not the one opened
                     mig.migrations.apply(store.db)
-            elif mig.migrations.pending(Database(conn)):
+            elif mig.migrations.pending(Database(conn, execute_plugins=False)):
                 raise ReadOnlyProjectError(
                     f"The project {path.name} was made by an older annotator and needs upgrading, "
                     "but it is read-only."
@@ -182,7 +181,7 @@ class StoreBase:
         conn = None
         try:
             conn = cls._connect(path, False)
-            store = cls(Database(conn), path, False, guard)
+            store = cls(Database(conn, execute_plugins=False), path, False, guard)
             store.created = True
             store._configure()
             mig.migrations.apply(store.db)

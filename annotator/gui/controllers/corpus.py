@@ -6,12 +6,14 @@ window connects actions and signals to the slots here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.formats.documents import SUPPORTED_SUFFIXES, Article, read_article
+from annotator.core.language import detect_language
 from annotator.core.occurrences import whole_word_occurrences
 from annotator.core.text import normalize, title_from_text
 from annotator.gui.dialogs.file_dialogs import open_files
@@ -55,6 +57,26 @@ def read_in_background(parent, paths: list[str]) -> tuple[list[Article], list[st
         return None
     except BackgroundJobError as exc:  # a reader's bug: keep what was read, name the failure
         return articles, [*errors, str(exc)]
+
+
+def with_languages(parent, articles: list[Article]) -> list[Article] | None:
+    """The articles with their language detected in a worker thread; None if the analyst cancelled.
+
+    The language model's first load takes a second or two: never on the GUI thread.
+    """
+
+    def work(progress) -> list[Article]:
+        found = []
+        for n, article in enumerate(articles):
+            progress(n, len(articles))
+            found.append(article if article.language is not None else
+                         replace(article, language=detect_language(article.text)))
+        return found
+
+    try:
+        return run_in_background(parent, "Adding documents", work, text="Detecting the languages…")
+    except CancelledError:
+        return None
 
 
 class Corpus:
@@ -101,6 +123,10 @@ class Corpus:
             return
         chosen = [Article(article.path, article.text, meta["title"], meta["source"], meta["published"], meta["url"])
                   for article, meta in dialog.entries()]
+        chosen = with_languages(self.parent, chosen)
+        if chosen is None:
+            self.status.show("Adding documents cancelled; nothing was added.", 5000)
+            return
         command = AddDocuments(self.session, chosen)
         if not self.session.perform(command):
             return

@@ -8,7 +8,8 @@ the last change, so tagging never waits for it.
 
 from __future__ import annotations
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from functools import lru_cache
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.lazy import lazy_module
 from annotator.core.report import gather
 from annotator.core.report.charts import (
     DARK, LIGHT, MAX_LABELLED_BARS, activity_chart, agreement_chart, labels_bar_count, labels_chart, quiet_glyphs,
@@ -27,6 +29,8 @@ from annotator.gui.commands.annotations import short_quote
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Milliseconds between the last change and the redraw.
 REDRAW_DELAY_MS = 400
+#: matplotlib's Qt backend, imported when the dock first shows a chart (the window starts without matplotlib).
+backend_qtagg = lazy_module("matplotlib.backends.backend_qtagg")
 
 
 #: The Labels chart writes each bar's count beside it only while a bar is at least this tall (pixels)...
@@ -35,20 +39,27 @@ BAR_TEXT_PX = 12
 CHART_FRAME_PX = 70
 
 
-class _Canvas(FigureCanvasQTAgg):
-    """A figure in the window; a bar the chart described (``figure.annotator_tips``) says what it counts on hover."""
+@lru_cache(maxsize=1)
+def _canvas_class() -> type:
+    """The chart canvas class, built on first use (it derives from matplotlib's ``FigureCanvasQTAgg``)."""
 
-    def __init__(self, figure):
-        super().__init__(figure)
-        self.mpl_connect("motion_notify_event", self._hover)
+    class _Canvas(backend_qtagg.FigureCanvasQTAgg):
+        """A figure in the window; a bar the chart described (``figure.annotator_tips``) says what it counts on
+        hover."""
 
-    def draw(self) -> None:
-        with quiet_glyphs():
-            super().draw()
+        def __init__(self, figure):
+            super().__init__(figure)
+            self.mpl_connect("motion_notify_event", self._hover)
 
-    def _hover(self, event) -> None:
-        tips = getattr(self.figure, "annotator_tips", ())
-        self.setToolTip(next((text for bar, text in tips if bar.contains(event)[0]), ""))
+        def draw(self) -> None:
+            with quiet_glyphs():
+                super().draw()
+
+        def _hover(self, event) -> None:
+            tips = getattr(self.figure, "annotator_tips", ())
+            self.setToolTip(next((text for bar, text in tips if bar.contains(event)[0]), ""))
+
+    return _Canvas
 
 
 class ChartView(QWidget):
@@ -63,13 +74,13 @@ class ChartView(QWidget):
         self.setAccessibleName(name.replace("_", " "))
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self.canvas: _Canvas | None = None
+        self.canvas = None
 
     def show_figure(self, figure, description: str) -> None:
         if self.canvas is not None:
             self._layout.removeWidget(self.canvas)
             self.canvas.deleteLater()
-        self.canvas = _Canvas(figure)
+        self.canvas = _canvas_class()(figure)
         self.canvas.setMinimumSize(160, 100)
         self.canvas.setAccessibleName(self.accessibleName())
         self.canvas.setAccessibleDescription(description)
