@@ -32,7 +32,8 @@ from urllib.parse import quote as urlquote
 from annotator.core import migrations as mig
 from annotator.core.errors import InputError, NotAProjectError, ProjectError, ProjectLockedError
 from annotator.core.paths import home
-from annotator.core.store.files import refuse_open_project
+from annotator.core.store.files import held_for, refuse_open_project
+from annotator.core.store.wal import damage_sentence, inspect_wal, keep_damaged_copy
 
 #: How many rolling backups of each project are kept unless the settings say otherwise.
 DEFAULT_KEEP = 10
@@ -64,13 +65,15 @@ class CheckReport:
     path: Path
     lines: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: The sentence about a damaged write-ahead log (edits SQLite cannot replay), or None.
+    log: str | None = None
 
     @property
     def healthy(self) -> bool:
-        return not self.problems
+        return not self.problems and self.log is None
 
     def text(self) -> str:
-        verdict = "healthy" if self.healthy else "DAMAGED: " + " ".join(self.problems)
+        verdict = "healthy" if self.healthy else "DAMAGED: " + " ".join([*self.problems, *filter(None, [self.log])])
         return "\n".join([*self.lines, f"{self.path.name}: {verdict}"])
 
 
@@ -83,6 +86,12 @@ def check_project(path: str | os.PathLike) -> CheckReport:
     if path.stat().st_size == 0:
         report.problems.append("The file is empty (0 bytes), so it holds no project.")
         return report
+    log = inspect_wal(path, index=held_for(path) is None)  # -shm is read only where no SQLite lock can be lost
+    if log is not None:
+        try:
+            report.log = damage_sentence(path, log, keep_damaged_copy(path))
+        except OSError as exc:
+            report.log = damage_sentence(path, log, None, exc)
     try:
         with open_readonly(path) as conn:
             _check(conn, report)
@@ -154,6 +163,8 @@ def _vacuum_into(conn: sqlite3.Connection, target: Path) -> None:
 
 
 def _healthy_project(path: Path, what: str) -> CheckReport:
+    """The check of ``path``; raises when the file is damaged (a damaged log alone does not stop a copy of what
+    SQLite can still read)."""
     report = check_project(path)
     if not report.healthy:
         raise NotAProjectError(f"{path} cannot be {what}: {report.problems[0]}")

@@ -34,6 +34,7 @@ from annotator.core.errors import (
 from annotator.core.model import ANNOTATION_FIELDS, Document, Label
 from annotator.core.scheme import default_scheme
 from annotator.core.store.files import SQLITE_MAGIC, FileGuard  # noqa: F401 (SQLITE_MAGIC re-exported)
+from annotator.core.store.wal import keep_damaged_log
 from annotator.core.timeutil import now
 
 #: Colours given to new labels, in order, after the four defaults (Okabe–Ito palette).
@@ -99,6 +100,8 @@ class StoreBase:
         self.readonly = readonly
         #: True when :meth:`open` created this project file (see :meth:`discard`).
         self.created = False
+        #: A sentence for the analyst when this open found the write-ahead log damaged (and kept a copy of it).
+        self.damaged_log: str | None = None
         self._guard = guard
         #: The texts read last, by document id (a document's id is its text's hash, so an entry never goes
         #: stale): tagging in a long document does not read its text from the project again for each tag.
@@ -139,22 +142,31 @@ class StoreBase:
 
     @classmethod
     def _open_existing(cls, path: Path, guard: FileGuard, readonly: bool) -> StoreBase:
+        """Open an existing project; read-only when asked (``mode=ro``: the -wal is never checkpointed nor deleted)
+        or when the file cannot be written; an older project opened read-only is refused. A damaged write-ahead log
+        is first copied beside the project (:attr:`damaged_log` says so)."""
         readonly = readonly or not _writable(path)
+        # Only the first store of this process on the file looks: later ones would find SQLite's locks on -shm.
+        damaged_log = None if guard.held.refs > 1 else keep_damaged_log(path)
         conn = cls._connect(path, readonly)
         try:
             cls._check_project(conn, path)
-            store = cls(Database(conn), path, readonly, guard)
-            if not readonly:
-                store._configure()
-                guard.attach_wal()
-                if mig.migrations.pending(store.db):
-                    store.check_files()  # never upgrade a file that is not the one opened
-                    mig.migrations.apply(store.db)
-            elif mig.migrations.pending(Database(conn)):
+            if readonly and mig.migrations.pending(Database(conn)):
                 raise ReadOnlyProjectError(
                     f"The project {path.name} was made by an older annotator and needs upgrading, "
                     "but it is read-only."
                 )
+            store = cls(Database(conn), path, readonly, guard)
+            store.damaged_log = damaged_log
+            if not readonly:
+                store._configure()
+                if damaged_log:  # the copy is kept: let SQLite write what it can replay and start a fresh log
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                guard.attach_wal()
+                if mig.migrations.pending(store.db):
+                    store.check_files()  # never upgrade a file that is not the one opened
+                    mig.migrations.apply(store.db)
             return store
         except sqlite3.Error as exc:
             conn.close()
