@@ -158,15 +158,17 @@ def _vacuum_into(conn: sqlite3.Connection, target: Path) -> None:
     except OSError as exc:
         raise InputError(f"{target} cannot be written ({exc.strerror}).") from None
     finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        # A copy that failed part-way (a full disk) leaves SQLite's rollback journal of it too (issue 20, D12).
+        for leftover in (tmp, Path(f"{tmp}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def _healthy_project(path: Path, what: str) -> CheckReport:
     """The check of ``path``; raises when the file is damaged (a damaged log alone does not stop a copy of what
     SQLite can still read)."""
     report = check_project(path)
-    if not report.healthy:
+    if report.problems:
         raise NotAProjectError(f"{path} cannot be {what}: {report.problems[0]}")
     return report
 

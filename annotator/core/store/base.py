@@ -82,6 +82,9 @@ def _translate(exc: sqlite3.Error, path: Path) -> AnnotatorError:
         )
     if "readonly" in msg or "read-only" in msg:
         return ReadOnlyProjectError(f"The project {path.name} is read-only; nothing was changed.")
+    if "disk is full" in msg:
+        return ProjectError(f"The disk holding the project {path.name} is full: this change was not saved, and "
+                            "everything saved before it is kept; free some space and try again.")
     if "not a database" in msg or "malformed" in msg:
         return NotAProjectError(f"{path} is not an annotator project (the file is damaged or not SQLite).")
     return ProjectError(f"The project {path.name} could not be used: {exc}.")
@@ -288,7 +291,7 @@ class StoreBase:
         if problem:
             raise ProjectDetachedError(
                 f"The project file {self.path.name} was {problem} while it was open, so annotator has stopped "
-                "saving to it; save a copy of what the window shows to keep your work."
+                "saving to it."
             )
 
     def save_copy(self, target: str | os.PathLike) -> Path:

@@ -221,7 +221,7 @@ class FileGuard:
                 if key_of(os.stat(self.path)) != self.key:
                     return "replaced by another file"
             except FileNotFoundError:
-                return "deleted"
+                return "moved or deleted"  # a rename and an unlink look the same from here
             if os.fstat(held.fd).st_nlink == 0:
                 return "deleted"
             if held.wal_fd is not None:
