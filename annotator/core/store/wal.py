@@ -17,12 +17,16 @@ that is normal, not damage.
 from __future__ import annotations
 
 import contextlib
+import filecmp
+import io
 import os
+import shutil
 import struct
 from glob import escape as glob_escape
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 MAGIC = (0x377F0682, 0x377F0683)
 VERSION = 3007000
@@ -93,30 +97,43 @@ def wal_path(project: str | os.PathLike) -> Path:
 
 
 def _checksum(data: bytes, big_endian: bool, s0: int, s1: int) -> tuple[int, int]:
-    """SQLite's WAL checksum of ``data`` (a multiple of 8 bytes), carried on from ``(s0, s1)``.
+    """SQLite's WAL checksum of ``data`` (here: the 24 bytes of the header before its checksum), from ``(s0, s1)``."""
+    for x0, x1 in struct.iter_unpack(">2I" if big_endian else "<2I", data):
+        s0 = (s0 + x0 + s1) & _MASK
+        s1 = (s1 + x1 + s0) & _MASK
+    return s0, s1
 
-    Each step is linear, ``(s0, s1) <- (s0 + s1 + x0, s0 + 2*s1 + x0 + x1)``, so the whole run is one sum of
-    precomputed powers of that step times the words: numpy does it at once (uint64 wraps modulo 2**64, a multiple
-    of 2**32, so the low 32 bits come out right).
+
+def _frame_sums(chunk: bytes, frame: int, big_endian: bool) -> tuple[tuple[int, ...], list[int], list[int]]:
+    """For each whole frame in ``chunk``: what its checksum adds to the one it carries on from.
+
+    Each step of SQLite's checksum is linear, ``(s0, s1) <- (s0 + s1 + x0, s0 + 2*s1 + x0 + x1)``, so over a frame
+    (its first 8 bytes, then its page) it is ``M**n (s0, s1) + (d0, d1)``, where ``(d0, d1)`` depends on the frame
+    alone: numpy computes it for many frames at once (uint64 wraps modulo 2**64, a multiple of 2**32, so the low
+    32 bits come out right). Returns the entries of ``M**n`` and the lists of ``d0`` and ``d1``.
     """
     import numpy as np  # heavy: loaded only when a log has frames to read
 
-    words = np.frombuffer(data, dtype=">u4" if big_endian else "<u4").astype(np.uint64)
-    x0, x1 = words[0::2], words[1::2]
-    p00, p01, p10, p11 = _powers(len(x0))
-    c1 = x0 + x1
-    d0 = int((p00 * x0).sum()) + int((p01 * c1).sum())
-    d1 = int((p10 * x0).sum()) + int((p11 * c1).sum())
-    m00, m01, m10, m11 = (int(p[0]) for p in _step_powers(len(x0)))
-    return (m00 * s0 + m01 * s1 + d0) & _MASK, (m10 * s0 + m11 * s1 + d1) & _MASK
+    count = len(chunk) // frame
+    raw = np.frombuffer(chunk, dtype=np.uint8, count=count * frame).reshape(count, frame)
+    payload = np.ascontiguousarray(np.concatenate([raw[:, :8], raw[:, FRAME_HEADER:]], axis=1))
+    words = payload.view(">u4" if big_endian else "<u4").astype(np.uint64)
+    x0, x1 = words[:, 0::2], words[:, 1::2]
+    both = x0 + x1
+    p00, p01, p10, p11 = (row[1:] for row in _step_powers(x0.shape[1]))
+    d0 = ((x0 * p00).sum(axis=1) + (both * p01).sum(axis=1)) & np.uint64(_MASK)
+    d1 = ((x0 * p10).sum(axis=1) + (both * p11).sum(axis=1)) & np.uint64(_MASK)
+    step = tuple(int(row[0]) for row in _step_powers(x0.shape[1]))
+    return step, d0.tolist(), d1.tolist()
 
 
 _POWERS: dict[int, tuple] = {}
 
 
 def _step_powers(n: int) -> tuple:
-    """The entries of M**n, M**(n-1), ..., M**0 (M = [[1, 1], [1, 2]], modulo 2**32), as four numpy arrays."""
-    import numpy as np  # heavy: see _checksum
+    """The entries of M**n, M**(n-1), ..., M**0 (M = [[1, 1], [1, 2]], modulo 2**32), as four numpy arrays:
+    entry ``1 + k`` weighs the ``k``-th word pair in the checksum after all ``n`` pairs."""
+    import numpy as np  # heavy: see _frame_sums
 
     if n not in _POWERS:
         rows = np.zeros((4, n + 1), dtype=np.uint64)
@@ -129,22 +146,13 @@ def _step_powers(n: int) -> tuple:
     return _POWERS[n]
 
 
-def _powers(n: int) -> tuple:
-    """M**(n-1-k) for the k-th word pair: the weight of pair k in the checksum after all n pairs."""
-    return tuple(row[1:] for row in _step_powers(n))
-
-
 def read_wal(project: str | os.PathLike, index: bool = True) -> WalState:
     """What the write-ahead log beside ``project`` holds (a missing or empty log is healthy and empty).
 
-    With ``index`` the ``-shm`` beside it is read too. Never pass it in a process that has the project open:
-    SQLite locks ``-shm`` with POSIX locks, and closing any descriptor of that file drops them all.
+    Read a few frames at a time: a log may be as large as the biggest transaction. With ``index`` the ``-shm``
+    beside it is read too. Never pass it in a process that has the project open: SQLite locks ``-shm`` with
+    POSIX locks, and closing any descriptor of that file drops them all.
     """
-    try:
-        with open(wal_path(project), "rb") as fh:  # the -wal, never the project file (its locks, see files.py)
-            data = fh.read()
-    except FileNotFoundError:
-        return WalState(0)
     shm = None
     if index:
         try:
@@ -152,11 +160,22 @@ def read_wal(project: str | os.PathLike, index: bool = True) -> WalState:
                 shm = fh.read(2 * _INDEX_HEADER)
         except OSError:
             shm = None
-    return parse_wal(data, shm)
+    try:
+        with open(wal_path(project), "rb") as fh:  # the -wal, never the project file (its locks, see files.py)
+            return _scan(fh, os.fstat(fh.fileno()).st_size, shm)
+    except FileNotFoundError:
+        return WalState(0)
+
+
+def parse_wal(data: bytes, shm: bytes | None = None) -> WalState:
+    """What the write-ahead log ``data`` holds (see :class:`WalState`); ``shm``: the start of its ``-shm``."""
+    return _scan(io.BytesIO(data), len(data), shm)
 
 
 #: The wal-index header in ``-shm``: two identical copies of 48 bytes, in the machine's byte order.
 _INDEX_HEADER = 48
+#: How many bytes of frames are checked at once.
+_CHUNK = 1 << 20
 
 
 def _indexed(shm: bytes | None, salts: bytes) -> int | None:
@@ -169,50 +188,70 @@ def _indexed(shm: bytes | None, salts: bytes) -> int | None:
     return struct.unpack_from("=I", shm, 16)[0]
 
 
-def parse_wal(data: bytes, shm: bytes | None = None) -> WalState:
-    """What the write-ahead log ``data`` holds (see :class:`WalState`); ``shm``: the start of its ``-shm``."""
-    size = len(data)
+def _scan(fh: BinaryIO, size: int, shm: bytes | None) -> WalState:
     if size == 0:
         return WalState(0)
+    head = fh.read(HEADER)
     if size >= HEADER:
-        magic, version, page_size, _seq, salt1, salt2, c0, c1 = struct.unpack(">8I", data[:HEADER])
+        magic, version, page_size, _seq, salt1, salt2, c0, c1 = struct.unpack(">8I", head)
     if (size < HEADER or magic not in MAGIC or version != VERSION or page_size < 512 or page_size > 65536
-            or page_size & (page_size - 1) or _checksum(data[:24], bool(magic & 1), 0, 0) != (c0, c1)):
+            or page_size & (page_size - 1) or _checksum(head[:24], bool(magic & 1), 0, 0) != (c0, c1)):
         return WalState(size, header_ok=False, tail_bytes=size, indexed=_indexed(shm, b""))
     frame = FRAME_HEADER + page_size
-    s = (c0, c1)
-    committed = valid = 0
-    offset = commit_end = HEADER
-    while offset + frame <= size:
-        pgno, commit, f1, f2, k0, k1 = struct.unpack_from(">6I", data, offset)
-        if pgno == 0 or (f1, f2) != (salt1, salt2):
-            break
-        s = _checksum(data[offset:offset + 8] + data[offset + FRAME_HEADER:offset + frame], bool(magic & 1), *s)
-        if s != (k0, k1):
-            break
-        valid += 1
-        offset += frame
-        if commit:
-            committed, commit_end = valid, offset
-    damaged, commits = _ours_after(data, offset, frame, (salt1, salt2))
+    valid, committed, commit_end = _valid_frames(fh, frame, (salt1, salt2), (c0, c1), bool(magic & 1))
+    offset = HEADER + valid * frame
+    damaged, commits = _ours_after(fh, size, offset, frame, (salt1, salt2))
     return WalState(size, committed=committed, unfinished=valid - committed, damaged=damaged,
-                    damaged_commits=commits, tail_bytes=size - commit_end, indexed=_indexed(shm, data[16:24]))
+                    damaged_commits=commits, tail_bytes=size - commit_end, indexed=_indexed(shm, head[16:24]))
 
 
-def _ours_after(data: bytes, offset: int, frame: int, salts: tuple[int, int]) -> tuple[int, int]:
+def _valid_frames(fh: BinaryIO, frame: int, salts: tuple[int, int], sums: tuple[int, int],
+                  big_endian: bool) -> tuple[int, int, int]:
+    """Walk the frames after the header while their salts and checksums hold: how many are valid, how many of
+    those end with the last commit frame, and the offset just after that commit frame."""
+    s0, s1 = sums
+    valid = committed = 0
+    commit_end = HEADER
+    per_chunk = max(1, _CHUNK // frame)
+    while True:
+        chunk = fh.read(per_chunk * frame)
+        count = len(chunk) // frame
+        if count == 0:
+            return valid, committed, commit_end
+        (m00, m01, m10, m11), d0, d1 = _frame_sums(chunk, frame, big_endian)
+        for i in range(count):
+            pgno, commit, f1, f2, k0, k1 = struct.unpack_from(">6I", chunk, i * frame)
+            s0, s1 = (m00 * s0 + m01 * s1 + d0[i]) & _MASK, (m10 * s0 + m11 * s1 + d1[i]) & _MASK
+            if pgno == 0 or (f1, f2) != salts or (s0, s1) != (k0, k1):
+                return valid, committed, commit_end
+            valid += 1
+            if commit:
+                committed, commit_end = valid, HEADER + valid * frame
+        if count < per_chunk:
+            return valid, committed, commit_end
+
+
+def _ours_after(fh: BinaryIO, size: int, offset: int, frame: int, salts: tuple[int, int]) -> tuple[int, int]:
     """How many frames from ``offset`` on carry this log's salts, and how many of them are whole commit frames.
 
-    A cut-off last frame counts when it carries them, or when it is too short to tell.
+    A cut-off last frame counts when it carries them, or when it is too short to tell. SQLite writes a log from
+    its start, so the first frames of other salts (left from before the log was restarted) end the search; one
+    is passed over, in case the damage hit that frame's salts.
     """
-    count = commits = 0
-    while offset < len(data):
-        if len(data) - offset < 16:
+    count = commits = foreign = 0
+    while offset < size and foreign < 2:
+        fh.seek(offset)
+        head = fh.read(16)
+        if len(head) < 16:
             count += 1
         else:
-            _pgno, commit, f1, f2 = struct.unpack_from(">4I", data, offset)
+            _pgno, commit, f1, f2 = struct.unpack(">4I", head)
             if (f1, f2) == salts:
                 count += 1
-                commits += bool(commit) and offset + frame <= len(data)  # a cut-off commit may never have been
+                foreign = 0
+                commits += bool(commit) and offset + frame <= size  # a cut-off commit may never have been made
+            else:
+                foreign += 1
         offset += frame
     return count, commits
 
@@ -233,16 +272,16 @@ def inspect_wal(project: str | os.PathLike, index: bool = True) -> WalState | No
     return state
 
 
-def _earlier_copy(source: Path, data: bytes | None = None) -> Path | None:
+def _earlier_copy(source: Path) -> Path | None:
     """A copy of the log ``source`` kept earlier with exactly its bytes, if there is one."""
     try:
-        data = source.read_bytes() if data is None else data
+        size = source.stat().st_size
         earlier = sorted(source.parent.glob(f"{glob_escape(source.name)}.damaged-*"))
     except OSError:
         return None
     for path in earlier:
         with contextlib.suppress(OSError):
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
+            if path.stat().st_size == size and filecmp.cmp(path, source, shallow=False):
                 return path
     return None
 
@@ -251,8 +290,7 @@ def keep_damaged_copy(project: str | os.PathLike) -> Path:
     """Copy the log beside the project as ``NAME-wal.damaged-YYYYMMDD-HHMMSS``; an identical copy kept earlier is
     reused (each command that meets the log would otherwise add one)."""
     source = wal_path(project)
-    data = source.read_bytes()
-    earlier = _earlier_copy(source, data)
+    earlier = _earlier_copy(source)
     if earlier is not None:
         return earlier
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
@@ -261,7 +299,12 @@ def keep_damaged_copy(project: str | os.PathLike) -> Path:
     while target.exists():
         n += 1
         target = source.with_name(f"{source.name}.damaged-{stamp}-{n}")
-    target.write_bytes(data)
+    try:
+        shutil.copyfile(source, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            target.unlink()  # no half copy on a full disk
+        raise
     return target
 
 
