@@ -139,7 +139,7 @@ class FileGuard:
             if held is not None:
                 if held.detached:
                     raise ProjectDetachedError(
-                        f"The project {path.name} is open in this window but its files were {held.detached}; "
+                        f"The project {path.name} is already open here but its files were {held.detached}; "
                         "save a copy of it first."
                     )
                 held.refs += 1
