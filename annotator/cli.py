@@ -612,7 +612,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 0
     if not args.output:
         raise InputError("Name the backup file with -o FILE (or use --list).")
-    c = backup_project(args.project, args.output, force=args.force)
+    c = backup_project(args.project, args.output, force=args.force,
+                       warn=lambda sentence: print(f"annotator: {sentence}", file=sys.stderr))
     print(f"backed up {c['documents']} documents, {c['annotations']} annotations and {c['links']} links "
           f"to {args.output}")
     return 0

@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -173,11 +173,14 @@ def _healthy_project(path: Path, what: str) -> CheckReport:
     return report
 
 
-def backup_project(project: str | os.PathLike, target: str | os.PathLike, force: bool = False) -> dict[str, int]:
+def backup_project(project: str | os.PathLike, target: str | os.PathLike, force: bool = False,
+                   warn: Callable[[str], None] | None = None) -> dict[str, int]:
     """Write a backup of ``project`` to ``target`` with ``VACUUM INTO``; returns its counts.
 
     Consistent while another connection writes; refuses an existing ``target``
     unless ``force``, and a damaged project (its copy would be damaged too).
+    A damaged write-ahead log does not stop it (the backup holds what SQLite
+    can read): ``warn`` is told the sentence about it, and a copy of the log is kept.
     """
     project, target = Path(project).expanduser().resolve(), Path(target).expanduser()
     if target.exists() and not force:
@@ -185,7 +188,9 @@ def backup_project(project: str | os.PathLike, target: str | os.PathLike, force:
     if target.resolve() == project:
         raise InputError("A backup cannot be written over the project itself.")
     refuse_open_project(target, "written over with a backup")
-    _healthy_project(project, "backed up")
+    report = _healthy_project(project, "backed up")
+    if report.log and warn is not None:
+        warn(report.log)
     with open_readonly(project) as conn:
         _vacuum_into(conn, target)
     with open_readonly(target) as conn:
