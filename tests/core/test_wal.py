@@ -9,13 +9,17 @@ could drop it keeps a copy first.
 from __future__ import annotations
 
 import hashlib
+import resource
 import shutil
+import signal
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from crash_harness import kill_apply, make_project, write_edits
+from test_cli import source_env
 
 from annotator.cli import main
 from annotator.core.store import Store
@@ -208,3 +212,29 @@ def test_a_backup_of_a_project_with_a_damaged_log_keeps_what_can_be_read_and_say
     (copy,) = tmp_path.glob("p.sqlite-wal.damaged-*")
     assert err.startswith("annotator: In p.sqlite, the write-ahead log holds ") and str(copy) in err
     assert out.startswith("backed up 1 documents, ") and _sha(wal) == before
+
+
+def test_a_damaged_log_that_cannot_be_copied_is_left_alone_and_the_project_only_read(tmp_path):
+    """A full disk (a file-size limit on the child process) leaves no room for the copy: nothing may drop the log."""
+    project, wal, _ = _killed(tmp_path)
+    _damage(wal, "flip")
+    before = _sha(wal)
+    assert wal.stat().st_size > 1_000_000
+    with Store.open(project, readonly=True) as store:
+        doc = store.documents()[0].id
+    for stale in tmp_path.glob("p.sqlite-wal.damaged-*"):
+        stale.unlink()  # the copy that open kept: this test is about a disk with no room for one
+
+    def full_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+
+    done = subprocess.run([sys.executable, "-m", "annotator", "apply", str(project),
+                           str(write_edits(tmp_path / "more.jsonl", doc, 2, seed=9))],
+                          capture_output=True, text=True, preexec_fn=full_disk, timeout=120,
+                          env=source_env(ANNOTATOR_HOME=str(tmp_path / "home")))
+    assert done.returncode == 2 and done.stdout == ""
+    first, second = done.stderr.splitlines()
+    assert "no copy of the log could be kept (File too large), so the project is only read" in first
+    assert second == "annotator: Line 1: The project p.sqlite is read-only; nothing was changed."
+    assert _sha(wal) == before and not list(tmp_path.glob("p.sqlite-wal.damaged-*"))

@@ -33,7 +33,7 @@ from annotator.core import migrations as mig
 from annotator.core.errors import InputError, NotAProjectError, ProjectError, ProjectLockedError
 from annotator.core.paths import home
 from annotator.core.store.files import held_for, refuse_open_project
-from annotator.core.store.wal import damage_sentence, inspect_wal, keep_damaged_copy
+from annotator.core.store.wal import keep_damaged_log
 
 #: How many rolling backups of each project are kept unless the settings say otherwise.
 DEFAULT_KEEP = 10
@@ -86,12 +86,8 @@ def check_project(path: str | os.PathLike) -> CheckReport:
     if path.stat().st_size == 0:
         report.problems.append("The file is empty (0 bytes), so it holds no project.")
         return report
-    log = inspect_wal(path, index=held_for(path) is None)  # -shm is read only where no SQLite lock can be lost
-    if log is not None:
-        try:
-            report.log = damage_sentence(path, log, keep_damaged_copy(path))
-        except OSError as exc:
-            report.log = damage_sentence(path, log, None, exc)
+    damaged = keep_damaged_log(path, index=held_for(path) is None)  # -shm only where no SQLite lock can be lost
+    report.log = damaged.sentence if damaged is not None else None
     try:
         with open_readonly(path) as conn:
             _check(conn, report)

@@ -148,9 +148,11 @@ class StoreBase:
         """Open an existing project; read-only when asked (``mode=ro``: the -wal is never checkpointed nor deleted)
         or when the file cannot be written; an older project opened read-only is refused. A damaged write-ahead log
         is first copied beside the project (:attr:`damaged_log` says so)."""
-        readonly = readonly or not _writable(path)
         # Only the first store of this process on the file looks: later ones would find SQLite's locks on -shm.
-        damaged_log = None if guard.held.refs > 1 else keep_damaged_log(path)
+        damaged = None if guard.held.refs > 1 else keep_damaged_log(path)
+        # A damaged log of which no copy could be kept (a full disk) is left as it is: the project is only read.
+        readonly = readonly or not _writable(path) or (damaged is not None and not damaged.kept)
+        damaged_log = damaged.sentence if damaged is not None else None
         conn = cls._connect(path, readonly)
         try:
             cls._check_project(conn, path)

@@ -316,13 +316,22 @@ def damage_sentence(project: Path, state: WalState, copy: Path | None, error: OS
     except OSError:
         since = "recent edits may be lost"
     kept = (f"a copy of the log was kept at {copy}" if copy is not None
-            else f"no copy of the log could be kept ({error.strerror if error else 'unknown reason'})")
+            else f"no copy of the log could be kept ({error.strerror if error else 'unknown reason'}), so the "
+                 "project is only read until one can be")
     return f"In {project.name}, {state.describe()}: {since}; {kept}."
 
 
-def keep_damaged_log(project: str | os.PathLike, index: bool = True) -> str | None:
+@dataclass(frozen=True)
+class DamagedLog:
+    """What an open found: the sentence for the analyst, and whether a copy of the log could be kept."""
+
+    sentence: str
+    kept: bool
+
+
+def keep_damaged_log(project: str | os.PathLike, index: bool = True) -> DamagedLog | None:
     """Before a project is opened: when the log beside ``project`` is damaged, copy it beside the project and
-    return the sentence that says so; None for a healthy log. ``index``: see :func:`read_wal`.
+    say so; None for a healthy log. ``index``: see :func:`read_wal`.
 
     Any open looks, not only a read-write one (which makes SQLite drop what it cannot replay): the first
     connection after a crash rebuilds the index, and with it the proof that a cut-short log lost commits.
@@ -332,6 +341,6 @@ def keep_damaged_log(project: str | os.PathLike, index: bool = True) -> str | No
     if state is None:
         return None
     try:
-        return damage_sentence(project, state, keep_damaged_copy(project))
+        return DamagedLog(damage_sentence(project, state, keep_damaged_copy(project)), True)
     except OSError as exc:
-        return damage_sentence(project, state, None, exc)
+        return DamagedLog(damage_sentence(project, state, None, exc), False)
