@@ -2,8 +2,8 @@
 
 SQLite replays a log only up to its last commit frame whose checksums hold; everything after it is ignored, and
 the next connection that writes deletes the log, so edits after a damaged frame are lost for good. This module
-reads the log itself, so that ``check`` can say when that is about to happen and a read-write open can keep a
-copy of the log first (:func:`keep_damaged_copy`).
+reads the log itself, so that ``check`` can say when that is about to happen and every open can keep a copy of
+the log first (:func:`keep_damaged_log`).
 
 The format (SQLite's "WAL file format"): a 32-byte header — magic ``0x377f0682`` or ``0x377f0683`` (its low bit:
 checksums over big-endian words), the version 3007000, the page size, the checkpoint sequence, two salts and a
@@ -12,6 +12,11 @@ for a commit frame and 0 otherwise, the two salts, a checksum) and one page. Che
 words and carry on from frame to frame; a frame counts only while its salts are the header's and its checksum
 holds. Frames after the valid ones that carry other salts are left over from before the log was last restarted:
 that is normal, not damage.
+
+A log that merely ends in part of a frame is either cut short (commits lost) or a transaction that failed
+half-written on a full disk (nothing lost). The shared-memory index a crashed writer leaves beside the log
+(``-shm``) records its last commit and tells which; the first connection that opens the project rebuilds that
+index, so every open looks before SQLite does, and a copy kept earlier remembers the verdict.
 """
 
 from __future__ import annotations
@@ -22,9 +27,9 @@ import io
 import os
 import shutil
 import struct
-from glob import escape as glob_escape
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import BinaryIO
 
