@@ -206,8 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             if stdout is None or stdout.error is None:
                 raise
             # Standard output is full, gone or closed (``> /dev/full``, ``| head``): what it received is cut off.
-            print(f"annotator: could not write to standard output ({stdout.error.strerror}): what it received is "
-                  f"incomplete, and {args.command} failed.", file=sys.stderr)
+            reason = stdout.error.strerror or stdout.error
+            print(f"annotator: could not write to standard output ({reason}): what it received is incomplete, and "
+                  f"{args.command} failed.", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
             print("annotator: interrupted; nothing was changed by the interrupted operation.", file=sys.stderr)
