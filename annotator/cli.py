@@ -181,7 +181,8 @@ def _durability_parsers(sub) -> None:
     p.add_argument("-o", "--output", metavar="PROJECT", required=True, help="project file to write")
     p.add_argument("--force", action="store_true", help="replace PROJECT if it exists (not while it is open)")
 
-    p = sub.add_parser("check", help="check a project's integrity, foreign keys and schema version (never writes)")
+    p = sub.add_parser("check", help="check a project's integrity, foreign keys, schema version and write-ahead log "
+                                     "(never writes the project)")
     p.add_argument("project", help="project file")
 
 
