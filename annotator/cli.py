@@ -10,16 +10,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import io
 import json
-import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from annotator import __version__
-from annotator.core.errors import AnnotatorError, InputError
+from annotator.cli_output import output, silence_stdout, watched_stdout
+from annotator.core.errors import AnnotatorError, InputError, ReadOnlyProjectError
 from annotator.core.fileio import atomic_writer
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -185,7 +184,8 @@ def _durability_parsers(sub) -> None:
     p.add_argument("-o", "--output", metavar="PROJECT", required=True, help="project file to write")
     p.add_argument("--force", action="store_true", help="replace PROJECT if it exists (not while it is open)")
 
-    p = sub.add_parser("check", help="check a project's integrity, foreign keys and schema version (never writes)")
+    p = sub.add_parser("check", help="check a project's integrity, foreign keys, schema version and write-ahead log "
+                                     "(never writes the project)")
     p.add_argument("project", help="project file")
 
 
@@ -198,28 +198,44 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["gui"])
-    try:
-        return COMMANDS[args.command](args)
-    except AnnotatorError as exc:
-        print(f"annotator: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except BrokenPipeError:
-        # The reader went away (``annotator export ... | head``): not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    except KeyboardInterrupt:
-        print("annotator: interrupted; nothing was changed by the interrupted operation.", file=sys.stderr)
-        return 130
+    with watched_stdout() as stdout:
+        try:
+            code = COMMANDS[args.command](args)
+            sys.stdout.flush()  # here, not at exit: standard output that cannot be written is reported
+            return code
+        except AnnotatorError as exc:
+            print(f"annotator: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except OSError:
+            if stdout is None or stdout.error is None:
+                raise
+            # Standard output is full, gone or closed (``> /dev/full``, ``| head``): what it received is cut off.
+            reason = stdout.error.strerror or stdout.error
+            print(f"annotator: could not write to standard output ({reason}): what it received is incomplete, and "
+                  f"{args.command} failed.", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("annotator: interrupted; nothing was changed by the interrupted operation.", file=sys.stderr)
+            return 130
 
 
 # ---------------------------------------------------------------------- helpers
 @contextlib.contextmanager
-def _project(path: str, create: bool) -> Iterator:
-    """Open a project; a file that this very command created is removed again if the command fails."""
+def _project(path: str, create: bool, readonly: bool = False) -> Iterator:
+    """Open a project; a file that this very command created is removed again if the command fails.
+
+    Commands that only read open it ``readonly``: SQLite then never checkpoints nor deletes its write-ahead log.
+    """
     from annotator.core.store import Store
 
-    store = Store.open(path, create=create)
+    try:
+        store = Store.open(path, create=create, readonly=readonly)
+    except ReadOnlyProjectError:  # an older project: upgraded once (a write), then read
+        if not readonly:
+            raise
+        store = Store.open(path, create=create)
+    if store.damaged_log:
+        print(f"annotator: {store.damaged_log}", file=sys.stderr)
     try:
         yield store
     except BaseException:
@@ -365,7 +381,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         what = "a .qdpx file" if args.format == "qdpx" else "a folder"
         raise InputError(f"-f {args.format} writes {what}: give it with -o.")
     left_out = None
-    with _project(args.project, create=False) as store:
+    with _project(args.project, create=False, readonly=True) as store:
         docs = list(dict.fromkeys(store.find_document(ref).id for ref in args.doc)) if args.doc else None
         selection = Selection(documents=docs, annotator=args.annotator, status=args.status)
         if args.format == "qdpx":
@@ -377,7 +393,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
             count, left_out = export_brat(store, args.output, selection)
         else:
-            with _output(args.output) as out:
+            with output(args.output) as out:
                 if args.format == "json":
                     count = export_json(store, out, selection, include_text=not args.no_text)
                 elif args.format == "w3c":
@@ -393,23 +409,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     for reason, n in (left_out.not_imported.items() if left_out else ()):
         print(f"not written: {n} × {reason}", file=sys.stderr)
     return 0
-
-
-@contextlib.contextmanager
-def _output(path: str | None) -> Iterator:
-    """Stream to standard output (``path`` None or ``-``), or to a temporary file that replaces ``path`` on success."""
-    if path is None or path == "-":
-        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False) \
-            if hasattr(sys.stdout, "buffer") else sys.stdout
-        try:
-            yield out
-        finally:
-            out.flush()
-            if out is not sys.stdout:
-                out.detach()
-        return
-    with atomic_writer(path) as fh:
-        yield fh
 
 
 def _compared(store, names: list[str]) -> list[str]:
@@ -429,7 +428,7 @@ def _compared(store, names: list[str]) -> list[str]:
 def cmd_agreement(args: argparse.Namespace) -> int:
     from annotator.core.agreement import agreement_report
 
-    with _project(args.project, create=False) as store:
+    with _project(args.project, create=False, readonly=True) as store:
         names = _compared(store, args.annotators)
         doc = store.find_document(args.doc).id if args.doc else None
         anns = [a for a in store.iter_annotations(document=doc) if a.annotator in names]
@@ -468,7 +467,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     if args.accept_agreed and not (args.reviewer or "").strip():
         raise InputError("--accept-agreed needs --reviewer NAME.")
-    with _project(args.project, create=False) as store:
+    with _project(args.project, create=False, readonly=not args.accept_agreed) as store:
         names = _compared(store, args.annotators)
         doc = store.find_document(args.doc).id if args.doc else None
         groups = categorize_many({n: store.annotations(annotator=n, document=doc) for n in names})
@@ -499,7 +498,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from annotator.core.suggest import suggest_in_project
 
     kinds = tuple(args.label) if args.label else ("Figure", "Actor", "Claim")
-    with _project(args.project, create=False) as store:
+    with _project(args.project, create=False, readonly=True) as store:
         docs = [store.find_document(args.doc)] if args.doc else store.documents()
         found = [s for d in docs for s in suggest_in_project(store, d.id, kinds)]
         titles = {d.id: d.title for d in docs}
@@ -516,14 +515,14 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 def cmd_discrepancies(args: argparse.Namespace) -> int:
     from annotator.core.crosssource import discrepancies, write_discrepancies_csv
 
-    with _project(args.project, create=False) as store:
+    with _project(args.project, create=False, readonly=True) as store:
         items = discrepancies(store)
         titles = {d.id: d.title for d in store.documents()}
     if args.json:
         print(json.dumps([d.to_json(titles) for d in items], indent=2, ensure_ascii=False))
         return 0
     if args.output or args.csv:
-        with _output(args.output) as out:
+        with output(args.output) as out:
             write_discrepancies_csv(items, titles, out)
         return 0
     for d in items:
@@ -557,14 +556,14 @@ def cmd_scheme(args: argparse.Namespace) -> int:
             added, updated = store.import_scheme(labels)
         print(f"{len(added)} label{'s' if len(added) != 1 else ''} added, {len(updated)} updated.")
         return 0
-    with _project(args.project, create=False) as store, _output(args.export) as out:
+    with _project(args.project, create=False, readonly=True) as store, output(args.export) as out:
         write_scheme(store, out)
     return 0
 
 
 @command("documents")
 def cmd_documents(args: argparse.Namespace) -> int:
-    with _project(args.project, create=False) as store:
+    with _project(args.project, create=False, readonly=True) as store:
         counts = store.annotation_counts_by_document()
         for d in store.documents():
             print(f"{d.id}\t{d.source}\t{d.published or ''}\t{d.length}\t{counts.get(d.id, 0)}\t{d.title}")
@@ -573,7 +572,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 @command("labels")
 def cmd_labels(args: argparse.Namespace) -> int:
-    with _project(args.project, create=False) as store:
+    with _project(args.project, create=False, readonly=True) as store:
         counts = store.label_counts()
         for lb in store.labels():
             print(f"{lb.shortcut or '-'}\t{lb.color}\t{counts.get(lb.name, 0)}\t{lb.name}")
@@ -601,9 +600,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
         # The unwritten acknowledgement stays in stdout's buffer: send it nowhere, so that the exit does not fail
         # on it again; the error names the last line committed.
         with contextlib.suppress(OSError, ValueError):  # a stdout without a descriptor has nothing to drop
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            os.close(devnull)
+            silence_stdout()
         raise
     finally:
         if source is not sys.stdin.buffer:
@@ -628,7 +625,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 0
     if not args.output:
         raise InputError("Name the backup file with -o FILE (or use --list).")
-    c = backup_project(args.project, args.output, force=args.force)
+    c = backup_project(args.project, args.output, force=args.force,
+                       warn=lambda sentence: print(f"annotator: {sentence}", file=sys.stderr))
     print(f"backed up {c['documents']} documents, {c['annotations']} annotations and {c['links']} links "
           f"to {args.output}")
     return 0
@@ -662,7 +660,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     kind = Path(args.output).suffix.lower()
     if kind not in (".html", ".htm", ".pdf"):
         raise InputError(f"{args.output}: a report is written as .html or .pdf; give a file name ending in one.")
-    with _project(args.project, create=False) as store:
+    with _project(args.project, create=False, readonly=True) as store:
         docs = list(dict.fromkeys(store.find_document(ref).id for ref in args.doc)) if args.doc else None
         data, blocks = build_report(store, docs, args.pair)
     title = report_title(data)

@@ -208,6 +208,9 @@ def open_window(project, store_settings: QSettings, user: str | None = None) -> 
     first_start = store_settings.value("window_state") is None
     window.show()
     keep_on_screen(window)  # now that the window manager's frame is known
+    if store.damaged_log:
+        window.statusBar().showMessage(store.damaged_log, 30000)
+        durability.tell_damaged_log(window, store.damaged_log)
     if first_start:
         first_layout(window)
     # Modules, classes, Qt wrappers and the window's own objects live as long as the app: take them out of

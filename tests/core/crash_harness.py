@@ -75,6 +75,17 @@ def check(project: Path, acked: list[str], tally: Tally) -> set[str]:
 
 def kill_apply_trial(project: Path, edits: Path, kill_after: int, tally: Tally) -> list[str]:
     """Run ``apply``, SIGKILL it once ``kill_after`` acks were read, and check what survived."""
+    acked = kill_apply(project, edits, kill_after)
+    tally.trials += 1
+    check(project, acked, tally)
+    return acked
+
+
+def kill_apply(project: Path, edits: Path, kill_after: int) -> list[str]:
+    """Run ``apply`` and SIGKILL it once ``kill_after`` acks were read; returns every acknowledged id.
+
+    The project is left as the kill left it: its ``-wal`` and ``-shm`` beside it, nothing opened since.
+    """
     proc = spawn("apply", project, edits)
     acked = []
     try:
@@ -89,10 +100,7 @@ def kill_apply_trial(project: Path, edits: Path, kill_after: int, tally: Tally) 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    acked += [json.loads(line)["id"] for line in rest.decode().splitlines() if line.strip()]
-    tally.trials += 1
-    check(project, acked, tally)
-    return acked
+    return acked + [json.loads(line)["id"] for line in rest.decode().splitlines() if line.strip()]
 
 
 def kill_import_trial(project: Path, set_file: Path, delay: float, expected: int, tally: Tally) -> int:

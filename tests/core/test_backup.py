@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import resource
+import signal
 import sqlite3
+import subprocess
+import sys
 
 import pytest
+from test_cli import source_env
 
 from annotator.cli import main
 from annotator.core.store import backup
@@ -195,3 +200,28 @@ def test_dash_output_writes_to_standard_output(tmp_path, capsys, project, monkey
     code, out, _ = run(capsys, "discrepancies", project, "-o", "-")
     assert code == 0 and out.startswith("kind,")
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_a_backup_onto_a_full_disk_leaves_nothing_behind(tmp_path):
+    """Issue 20, D12: VACUUM INTO a temporary file failed part-way and left its rollback journal behind.
+
+    The disk fills up as a file-size limit on the child process (no root needed): past it every write fails.
+    The project is larger than SQLite's page cache, so the copy spills pages (and starts its journal) first.
+    """
+    big = tmp_path / "big.sqlite"
+    with Store.open(big) as store:
+        store.add_document("".join(f"Sentence {i} reads {i * 7919 % 100003} points.\n" for i in range(120_000)), "Big")
+    assert big.stat().st_size > 4_000_000
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+
+    done = subprocess.run([sys.executable, "-m", "annotator", "backup", str(big), "-o", str(out / "b.sqlite")],
+                          capture_output=True, text=True, preexec_fn=small_disk, timeout=120,
+                          env=source_env(ANNOTATOR_HOME=str(tmp_path / "home")))
+    assert done.returncode == 2 and done.stderr.startswith("annotator: The copy b.sqlite could not be written")
+    assert sorted(p.name for p in out.iterdir()) == []

@@ -22,6 +22,7 @@ from annotator.core.fileio import atomic_writer
 from annotator.core.formats.project_set import is_project_file
 from annotator.core.store import Store
 from annotator.core.store import files as guarded
+from annotator.core.store.base import _translate
 
 DOC = "Officials said at least six people were killed and 28 points were discussed."
 
@@ -212,3 +213,22 @@ def test_reopening_after_another_process_wrote(store, doc, project_path):
     assert seen_by_another_process(project_path) == 2
     with sqlite3.connect(project_path) as conn:
         assert conn.execute("SELECT count(*) FROM annotations WHERE id = ?", [mine.id]).fetchone()[0] == 1
+
+
+def test_a_moved_project_is_called_moved_or_deleted_and_the_message_fits_the_cli(store, doc, project_path, tmp_path):
+    """Issue 20, D12: a project renamed away while open was said to be "deleted", with advice about "the window"."""
+    store.add_annotation(doc.id, "Figure", 15, 34, "tester")
+    project_path.rename(tmp_path / "elsewhere.sqlite")
+    with pytest.raises(ProjectDetachedError) as caught:
+        store.add_annotation(doc.id, "Figure", 51, 60, "tester")
+    message = str(caught.value)
+    assert message == (f"The project file {project_path.name} was moved or deleted while it was open, so annotator "
+                       "has stopped saving to it.")
+    assert "window" not in message
+
+
+def test_a_full_disk_says_that_this_change_was_not_saved_and_earlier_ones_are_kept(project_path):
+    """Issue 20, D12: the sentence an apply line or an import ends with when the disk fills up."""
+    message = str(_translate(sqlite3.OperationalError("database or disk is full"), project_path))
+    assert message == (f"The disk holding the project {project_path.name} is full: this change was not saved, and "
+                       "everything saved before it is kept; free some space and try again.")

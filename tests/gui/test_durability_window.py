@@ -280,3 +280,26 @@ def test_an_edit_on_a_project_locked_past_the_timeout_offers_a_retry(window, mon
         holder.execute("ROLLBACK")
         holder.close()
     assert store.has_annotation(ann.id) and errors == []
+
+
+# --------------------------------------------------- a damaged write-ahead log (issue 20, D10)
+def test_the_window_meeting_a_damaged_log_keeps_a_copy_and_says_where(qtbot, tmp_path, errors):
+    project = tmp_path / "p.sqlite"
+    _project_with_a_document(project)
+    killed = ("import os, sys; from annotator.core.store import Store; s = Store.open(sys.argv[1]); "
+              "d = s.documents()[0].id; [s.add_annotation(d, 'Claim', 0, 5, 'script') for _ in range(30)]; os._exit(9)")
+    subprocess.run([sys.executable, "-c", killed, str(project)], check=False, timeout=120)
+    wal = Path(f"{project}-wal")
+    damaged = wal.read_bytes()[: wal.stat().st_size // 2]  # cut short after the kill: commits at its end are lost
+    wal.write_bytes(damaged)
+    try:
+        window = _open(qtbot, project)
+        (copy,) = tmp_path.glob("p.sqlite-wal.damaged-*")
+        assert copy.read_bytes() == damaged
+        box = window.findChild(QMessageBox, "damaged_log_box")
+        assert box is not None and box.isVisible()
+        assert "past its last valid commit" in box.text() and str(copy) in box.text()
+        assert str(copy) in window.statusBar().currentMessage()
+    finally:
+        _close_all()
+    assert errors == []

@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,7 +32,8 @@ from urllib.parse import quote as urlquote
 from annotator.core import migrations as mig
 from annotator.core.errors import InputError, NotAProjectError, ProjectError, ProjectLockedError
 from annotator.core.paths import home
-from annotator.core.store.files import refuse_open_project
+from annotator.core.store.files import held_for, refuse_open_project
+from annotator.core.store.wal import keep_damaged_log
 
 #: How many rolling backups of each project are kept unless the settings say otherwise.
 DEFAULT_KEEP = 10
@@ -64,13 +65,15 @@ class CheckReport:
     path: Path
     lines: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: The sentence about a damaged write-ahead log (edits SQLite cannot replay), or None.
+    log: str | None = None
 
     @property
     def healthy(self) -> bool:
-        return not self.problems
+        return not self.problems and self.log is None
 
     def text(self) -> str:
-        verdict = "healthy" if self.healthy else "DAMAGED: " + " ".join(self.problems)
+        verdict = "healthy" if self.healthy else "DAMAGED: " + " ".join([*self.problems, *filter(None, [self.log])])
         return "\n".join([*self.lines, f"{self.path.name}: {verdict}"])
 
 
@@ -83,6 +86,8 @@ def check_project(path: str | os.PathLike) -> CheckReport:
     if path.stat().st_size == 0:
         report.problems.append("The file is empty (0 bytes), so it holds no project.")
         return report
+    damaged = keep_damaged_log(path, index=held_for(path) is None)  # -shm only where no SQLite lock can be lost
+    report.log = damaged.sentence if damaged is not None else None
     try:
         with open_readonly(path) as conn:
             _check(conn, report)
@@ -149,22 +154,29 @@ def _vacuum_into(conn: sqlite3.Connection, target: Path) -> None:
     except OSError as exc:
         raise InputError(f"{target} cannot be written ({exc.strerror}).") from None
     finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        # A copy that failed part-way (a full disk) leaves SQLite's rollback journal of it too (issue 20, D12).
+        for leftover in (tmp, Path(f"{tmp}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def _healthy_project(path: Path, what: str) -> CheckReport:
+    """The check of ``path``; raises when the file is damaged (a damaged log alone does not stop a copy of what
+    SQLite can still read)."""
     report = check_project(path)
-    if not report.healthy:
+    if report.problems:
         raise NotAProjectError(f"{path} cannot be {what}: {report.problems[0]}")
     return report
 
 
-def backup_project(project: str | os.PathLike, target: str | os.PathLike, force: bool = False) -> dict[str, int]:
+def backup_project(project: str | os.PathLike, target: str | os.PathLike, force: bool = False,
+                   warn: Callable[[str], None] | None = None) -> dict[str, int]:
     """Write a backup of ``project`` to ``target`` with ``VACUUM INTO``; returns its counts.
 
     Consistent while another connection writes; refuses an existing ``target``
     unless ``force``, and a damaged project (its copy would be damaged too).
+    A damaged write-ahead log does not stop it (the backup holds what SQLite
+    can read): ``warn`` is told the sentence about it, and a copy of the log is kept.
     """
     project, target = Path(project).expanduser().resolve(), Path(target).expanduser()
     if target.exists() and not force:
@@ -172,7 +184,9 @@ def backup_project(project: str | os.PathLike, target: str | os.PathLike, force:
     if target.resolve() == project:
         raise InputError("A backup cannot be written over the project itself.")
     refuse_open_project(target, "written over with a backup")
-    _healthy_project(project, "backed up")
+    report = _healthy_project(project, "backed up")
+    if report.log and warn is not None:
+        warn(report.log)
     with open_readonly(project) as conn:
         _vacuum_into(conn, target)
     with open_readonly(target) as conn:

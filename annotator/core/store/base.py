@@ -33,6 +33,7 @@ from annotator.core.model import ANNOTATION_FIELDS, Document, Label
 from annotator.core.scheme import default_scheme
 from annotator.core.sqlite_db import Database
 from annotator.core.store.files import SQLITE_MAGIC, FileGuard  # noqa: F401 (SQLITE_MAGIC re-exported)
+from annotator.core.store.wal import keep_damaged_log
 from annotator.core.timeutil import now
 
 #: Colours given to new labels, in order, after the four defaults (Okabe–Ito palette).
@@ -80,6 +81,9 @@ def _translate(exc: sqlite3.Error, path: Path) -> AnnotatorError:
         )
     if "readonly" in msg or "read-only" in msg:
         return ReadOnlyProjectError(f"The project {path.name} is read-only; nothing was changed.")
+    if "disk is full" in msg:
+        return ProjectError(f"The disk holding the project {path.name} is full: this change was not saved, and "
+                            "everything saved before it is kept; free some space and try again.")
     if "not a database" in msg or "malformed" in msg:
         return NotAProjectError(f"{path} is not an annotator project (the file is damaged or not SQLite).")
     return ProjectError(f"The project {path.name} could not be used: {exc}.")
@@ -98,6 +102,8 @@ class StoreBase:
         self.readonly = readonly
         #: True when :meth:`open` created this project file (see :meth:`discard`).
         self.created = False
+        #: A sentence for the analyst when this open found the write-ahead log damaged (and kept a copy of it).
+        self.damaged_log: str | None = None
         self._guard = guard
         #: The texts read last, by document id (a document's id is its text's hash, so an entry never goes
         #: stale): tagging in a long document does not read its text from the project again for each tag.
@@ -141,22 +147,33 @@ class StoreBase:
 
     @classmethod
     def _open_existing(cls, path: Path, guard: FileGuard, readonly: bool) -> StoreBase:
-        readonly = readonly or not _writable(path)
+        """Open an existing project; read-only when asked (``mode=ro``: the -wal is never checkpointed nor deleted)
+        or when the file cannot be written; an older project opened read-only is refused. A damaged write-ahead log
+        is first copied beside the project (:attr:`damaged_log` says so)."""
+        # Only the first store of this process on the file looks: later ones would find SQLite's locks on -shm.
+        damaged = None if guard.held.refs > 1 else keep_damaged_log(path)
+        # A damaged log of which no copy could be kept (a full disk) is left as it is: the project is only read.
+        readonly = readonly or not _writable(path) or (damaged is not None and not damaged.kept)
+        damaged_log = damaged.sentence if damaged is not None else None
         conn = cls._connect(path, readonly)
         try:
             cls._check_project(conn, path)
-            store = cls(Database(conn, execute_plugins=False), path, readonly, guard)
-            if not readonly:
-                store._configure()
-                guard.attach_wal()
-                if mig.migrations.pending(store.db):
-                    store.check_files()  # never upgrade a file that is not the one opened
-                    mig.migrations.apply(store.db)
-            elif mig.migrations.pending(Database(conn, execute_plugins=False)):
+            if readonly and mig.migrations.pending(Database(conn, execute_plugins=False)):
                 raise ReadOnlyProjectError(
                     f"The project {path.name} was made by an older annotator and needs upgrading, "
                     "but it is read-only."
                 )
+            store = cls(Database(conn, execute_plugins=False), path, readonly, guard)
+            store.damaged_log = damaged_log
+            if not readonly:
+                store._configure()
+                if damaged_log:  # the copy is kept: let SQLite write what it can replay and start a fresh log
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                guard.attach_wal()
+                if mig.migrations.pending(store.db):
+                    store.check_files()  # never upgrade a file that is not the one opened
+                    mig.migrations.apply(store.db)
             return store
         except sqlite3.Error as exc:
             conn.close()
@@ -278,7 +295,7 @@ class StoreBase:
         if problem:
             raise ProjectDetachedError(
                 f"The project file {self.path.name} was {problem} while it was open, so annotator has stopped "
-                "saving to it; save a copy of what the window shows to keep your work."
+                "saving to it."
             )
 
     def save_copy(self, target: str | os.PathLike) -> Path:

@@ -139,7 +139,7 @@ class FileGuard:
             if held is not None:
                 if held.detached:
                     raise ProjectDetachedError(
-                        f"The project {path.name} is open in this window but its files were {held.detached}; "
+                        f"The project {path.name} is already open here but its files were {held.detached}; "
                         "save a copy of it first."
                     )
                 held.refs += 1
@@ -221,7 +221,7 @@ class FileGuard:
                 if key_of(os.stat(self.path)) != self.key:
                     return "replaced by another file"
             except FileNotFoundError:
-                return "deleted"
+                return "moved or deleted"  # a rename and an unlink look the same from here
             if os.fstat(held.fd).st_nlink == 0:
                 return "deleted"
             if held.wal_fd is not None:

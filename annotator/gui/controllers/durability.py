@@ -14,6 +14,9 @@
   opened in its own window; the open project is never overwritten.
 * :func:`offer_backup` is what the window says when a project cannot be opened
   although backups of it exist: one sentence, and the latest backup offered.
+* :func:`tell_damaged_log`: a project whose write-ahead log was damaged (cut
+  short, bytes flipped) opens with what SQLite can replay; the store kept a
+  copy of the log beside it first, and the window says where.
 """
 
 from __future__ import annotations
@@ -202,6 +205,18 @@ def restore_from_backup(session, parent, open_project: Opener) -> Path | None:
         return None
     open_project(target, False)
     return Path(target)
+
+
+def tell_damaged_log(parent, message: str) -> QMessageBox:
+    """The project's write-ahead log was damaged (issue 20, D10): say what may be lost and where its copy was kept.
+
+    The store kept the copy before SQLite could drop the log's unreadable frames; the box is window-modal and does
+    not block, and the status bar repeats the sentence.
+    """
+    box = QMessageBox(QMessageBox.Icon.Warning, "annotator", message, parent=parent)
+    box.setObjectName("damaged_log_box")
+    box.open()
+    return box
 
 
 def offer_backup(project: Path, message: str) -> Path | None:

@@ -67,7 +67,8 @@ class ProjectGuard(QObject):
 
     def offer_copy(self) -> None:
         """Ask whether to save what the window sees to a new project file, and open it if saved."""
-        box = QMessageBox(QMessageBox.Icon.Critical, "annotator", self.message or "", parent=self.parent)
+        text = f"{self.message or ''} Save a copy of what the window shows to keep your work."
+        box = QMessageBox(QMessageBox.Icon.Critical, "annotator", text, parent=self.parent)
         box.setObjectName("detached_box")
         save = box.addButton("Save a copy…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
