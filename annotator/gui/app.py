@@ -27,9 +27,10 @@ from annotator.core import paths
 from annotator.core.gcpause import keep_long_lived
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.documents import import_seeds
-from annotator.core.store import Store
+from annotator.core.store import Store, needs_upgrade
 from annotator.core.store.backup import DEFAULT_KEEP, auto_backup
 from annotator.gui import check_pyside
+from annotator.gui.background import run_in_background
 from annotator.gui.controllers import durability
 from annotator.gui.session import ProjectSession
 from annotator.gui.settings import settings
@@ -120,13 +121,26 @@ def check_display(env: dict | None = None, platform: str = sys.platform, find=ct
 
 def open_store(project: str | os.PathLike | None) -> Store:
     """Open ``project``, or the default project (created with the sample corpus on first start)."""
+    path = Path(project) if project is not None else paths.default_project()
+    if needs_upgrade(path):
+        upgrade(path)
     if project is not None:
         return Store.open(project, create=True)
-    path = paths.default_project()
     store = Store.open(path, create=True)
     if store.meta("seeded") is None and not store.readonly and not store.documents():
         import_seeds(store)
     return store
+
+
+def upgrade(path: Path) -> None:
+    """Upgrade a project written by an older annotator off the GUI thread: a migration may take a while (0007
+    detects every document's language, loading the language model first), and the window must not freeze."""
+
+    def job(progress) -> None:
+        Store.open(path, create=False).close()
+
+    run_in_background(None, "Upgrading the project", job,
+                      text=f"Upgrading {path.name} for this version of annotator…")
 
 
 def application() -> QApplication:

@@ -7,7 +7,7 @@ import sqlite3
 from sqlite_utils import Database
 
 from annotator.core import migrations as mig
-from annotator.core.store import Store
+from annotator.core.store import Store, needs_upgrade
 
 
 def make_v1_project(path):
@@ -70,3 +70,20 @@ def test_read_only_old_project_is_refused_with_a_message(tmp_path):
     with pytest.raises(ReadOnlyProjectError, match="needs upgrading"):
         Store.open(path, readonly=True)
     assert path.read_bytes() == before
+
+
+def test_needs_upgrade_reads_the_schema_number_from_the_header_alone(tmp_path):
+    old = tmp_path / "old.sqlite"
+    make_v1_project(old)
+    current = tmp_path / "current.sqlite"
+    Store.open(current).close()
+    foreign = tmp_path / "foreign.sqlite"
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database", encoding="utf-8")
+    assert needs_upgrade(old)
+    assert not needs_upgrade(current)
+    assert not needs_upgrade(foreign) and not needs_upgrade(text) and not needs_upgrade(tmp_path / "missing.sqlite")
+    with Store.open(old):
+        pass
+    assert not needs_upgrade(old)

@@ -7,9 +7,12 @@ import threading
 import pytest
 from py3langid.langid import LanguageIdentifier
 from PySide6.QtWidgets import QApplication, QDialog
+from sqlite_utils import Database
 
 from annotator.core import language
+from annotator.core import migrations as mig
 from annotator.gui import actions as A
+from annotator.gui import app as gui_app
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
 
 
@@ -47,3 +50,28 @@ def test_pasted_text_is_detected_off_the_gui_thread_too(model_loads, window, mon
     window.actions[A.PASTE_DOCUMENT].trigger()
     assert window.session.store.documents()[-1].language == "de"
     assert len(model_loads) == 1 and model_loads[0] is not threading.main_thread()
+
+
+def test_opening_an_older_project_upgrades_it_off_the_gui_thread(model_loads, qtbot, annotator_home, tmp_path):
+    """Migration 0007 detects every document's language: opening a project made before it must not load the
+    model on the GUI thread (the window would freeze while it loads)."""
+    path = tmp_path / "old.sqlite"
+    db = Database(path)
+    mig.migrations.apply(db, stop_before="0007_languages")
+    text = "Трамп отправит спецпосланника Стива Уиткоффа в Москву, чтобы обсудить мирный план по Украине."
+    db.execute("INSERT INTO documents VALUES ('sha256:r', 'R', '', NULL, NULL, ?, '2025-11-25T00:00:00Z', 0)",
+               [len(text)])
+    db.execute("INSERT INTO document_texts VALUES ('sha256:r', ?)", [text])
+    db.conn.commit()
+    db.close()
+    gui_app.application()
+    win = gui_app.open_window(str(path), gui_app.settings(), user="tester")
+    assert win is not None
+    qtbot.addWidget(win)
+    try:
+        assert win.session.store.document("sha256:r").language == "ru"
+        assert len(model_loads) == 1 and model_loads[0] is not threading.main_thread()
+    finally:
+        win.close()
+        win.session.store.close()
+        gui_app._WINDOWS.clear()

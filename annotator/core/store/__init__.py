@@ -12,7 +12,7 @@ transactions, metadata).
 """
 
 from annotator.core.store.annotations import AnnotationsMixin
-from annotator.core.store.base import PALETTE, SQLITE_MAGIC, StoreBase
+from annotator.core.store.base import PALETTE, SQLITE_MAGIC, StoreBase, needs_upgrade
 from annotator.core.store.changes import ChangesMixin
 from annotator.core.store.display import DisplayMixin
 from annotator.core.store.documents import DocumentsMixin
@@ -27,4 +27,4 @@ class Store(DocumentsMixin, LabelsMixin, AnnotationsMixin, LinksMixin, SearchMix
     """One open project file. Use :meth:`Store.open`; close with :meth:`close` or a ``with`` block."""
 
 
-__all__ = ["PALETTE", "SQLITE_MAGIC", "Hit", "Store", "StoreBase"]
+__all__ = ["PALETTE", "SQLITE_MAGIC", "Hit", "Store", "StoreBase", "needs_upgrade"]

@@ -32,7 +32,7 @@ from annotator.core.errors import (
 from annotator.core.model import ANNOTATION_FIELDS, Document, Label
 from annotator.core.scheme import default_scheme
 from annotator.core.sqlite_db import Database
-from annotator.core.store.files import SQLITE_MAGIC, FileGuard  # noqa: F401 (SQLITE_MAGIC re-exported)
+from annotator.core.store.files import SQLITE_MAGIC, FileGuard, read_header
 from annotator.core.store.wal import keep_damaged_log
 from annotator.core.timeutil import now
 
@@ -71,6 +71,20 @@ def _writable(path: Path) -> bool:
         and os.access(folder, os.W_OK)
         and bool(folder.stat().st_mode & stat.S_IWUSR)
     )
+
+
+def needs_upgrade(path: str | os.PathLike) -> bool:
+    """Whether opening the project at ``path`` would run migrations (it was written by an older annotator).
+
+    Read from the file's header alone, with no SQLite connection, so that a damaged write-ahead log is left for
+    the open itself to find (see :mod:`annotator.core.store.wal`). The main file's schema number can only lag
+    the one in its log: True may mean a project already upgraded in its log (opening it then changes nothing),
+    never the reverse. A file that is not an annotator project gives False; opening it says what it is.
+    """
+    header = read_header(path, 64)
+    if len(header) < 64 or header[:16] != SQLITE_MAGIC:
+        return False
+    return 0 < int.from_bytes(header[60:64], "big") < mig.SCHEMA_VERSION
 
 
 def _translate(exc: sqlite3.Error, path: Path) -> AnnotatorError:

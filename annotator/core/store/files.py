@@ -101,17 +101,17 @@ def _is_sidecar_of_held(path: Path) -> bool:
     return False
 
 
-def read_header(path: str | os.PathLike) -> bytes:
-    """The first 16 bytes of ``path`` (b"" if it cannot be read), without disturbing an open project's locks."""
+def read_header(path: str | os.PathLike, size: int = 16) -> bytes:
+    """The first ``size`` bytes of ``path`` (b"" if it cannot be read), without disturbing an open project's locks."""
     held = held_for(path)
     if held is not None:
-        return _read_at(held.fd, 16)
+        return _read_at(held.fd, size)
     try:
         fd = os.open(path, os.O_RDONLY | _O_CLOEXEC | _O_BINARY)
     except OSError:
         return b""
     try:
-        return _read_at(fd, 16)
+        return _read_at(fd, size)
     finally:
         os.close(fd)  # safe: no SQLite connection of this process has this file open (it is not held)
 
