@@ -8,9 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from builders import code_system_qdpx
 
 from annotator.cli import main
-from annotator.core.formats.qdpx import export_qdpx
 from annotator.core.store import Store
 from test_interop_qdpx import BOARD, BOARD_QUOTES, qualcoder_qdpx
 
@@ -130,23 +130,9 @@ def test_the_import_summary_says_what_was_re_anchored_and_what_was_left_out(proj
     assert "Not imported:\n  1 × project memo (annotator has no project memo)" in out
 
 
-def code_system(path: Path, codes: int) -> Path:
-    """A REFI-QDA project of one document coded with ``codes`` codes, each used once (as a MAXQDA code system)."""
-    source = path.with_suffix(".sqlite")
-    with Store.open(source, create=True) as s:
-        text = "".join(f"Passage {n}. " for n in range(codes))
-        doc, _ = s.add_document(text, "Interview")
-        for n in range(codes):
-            s.add_label(f"Code {n:03d}")
-            start = text.index(f"Passage {n}.")
-            s.add_annotation(doc.id, f"Code {n:03d}", start, start + len(f"Passage {n}"), "alice")
-        export_qdpx(s, str(path))
-    return path
-
-
 def test_a_code_system_of_300_codes_is_counted_not_listed(capsys, tmp_path):
     """Issue 20, D6: 300 new labels make "300 new labels"; --verbose names them."""
-    qdpx_file = code_system(tmp_path / "maxqda.qdpx", 300)
+    qdpx_file = code_system_qdpx(tmp_path / "maxqda.qdpx", 300)
     code, out, err = run(capsys, "import", tmp_path / "a.sqlite", qdpx_file)
     assert (code, err) == (0, "")
     assert "300 new labels" in out and "Code 000" not in out and len(out) < 200

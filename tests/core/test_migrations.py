@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from builders import project_before
 from sqlite_utils import Database
 
 from annotator.core import migrations as mig
@@ -43,13 +44,9 @@ def test_version_1_project_is_upgraded_and_keeps_its_annotations(tmp_path):
 
 
 def test_upgrade_to_0007_detects_languages_and_keeps_rejections_with_their_text(tmp_path):
-    path = tmp_path / "old.sqlite"
-    db = Database(path)
-    mig.migrations.apply(db, stop_before="0007_languages")
     text = "Трамп отправит спецпосланника Стива Уиткоффа в Москву, чтобы обсудить мирный план по Украине."
-    db.execute("INSERT INTO documents VALUES ('sha256:r', 'R', '', NULL, NULL, ?, '2025-11-25T00:00:00Z', 0)",
-               [len(text)])
-    db.execute("INSERT INTO document_texts VALUES ('sha256:r', ?)", [text])
+    path = project_before(tmp_path / "old.sqlite", "0007_languages", {"sha256:r": text})
+    db = Database(path)
     db.execute("INSERT INTO rejected_suggestions VALUES ('sha256:r', 'Actor', 0, 5)")
     db.conn.commit()
     db.close()

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.gui import app as gui_app
+from annotator.gui.views.document_view import DocumentView
 
 
 @pytest.fixture
@@ -35,3 +36,14 @@ def no_blocking_questions(monkeypatch):
     """A yes/no question the test did not expect answers Yes instead of blocking the run (tests that care patch
     ``QMessageBox.question`` themselves)."""
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+
+
+@pytest.fixture
+def view(qtbot):
+    """A document view of its own (520 x 360), shown: the text widget without a window around it."""
+    widget = DocumentView()
+    widget.resize(520, 360)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

@@ -8,12 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from builders import code_system_qdpx
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from annotator.core.formats.qdpx import export_qdpx
-from annotator.core.store import Store
 from annotator.gui import actions as A
+from annotator.gui import app as gui_app
 from annotator.gui.dialogs.agreement import AgreementDialog
 
 
@@ -100,15 +100,7 @@ def require_script_font(script: str, package: str = "fonts-noto-core") -> None:
 def code_system(path: Path, codes: int) -> Path:
     """A REFI-QDA project as MAXQDA writes one for a code system of ``codes`` codes, each coding one passage of an
     interview, with a PDF source and a case that annotator leaves out (so the import has a summary to show)."""
-    source = path.with_suffix(".sqlite")
-    with Store.open(source, create=True) as s:
-        text = "".join(f"Passage {n}. " for n in range(codes))
-        doc, _ = s.add_document(text, "Interview")
-        for n in range(codes):
-            s.add_label(f"Code {n:03d}")
-            start = text.index(f"Passage {n}.")
-            s.add_annotation(doc.id, f"Code {n:03d}", start, start + len(f"Passage {n}"), "alice")
-        export_qdpx(s, str(path))
+    code_system_qdpx(path, codes)
     with zipfile.ZipFile(path) as zf:
         files = {name: zf.read(name) for name in zf.namelist()}
     qde = files["project.qde"].decode("utf-8")
@@ -120,3 +112,19 @@ def code_system(path: Path, codes: int) -> Path:
         for name, data in files.items():
             zf.writestr(name, data)
     return path
+
+
+def open_project_window(qtbot, path):
+    """A main window on the project at ``path`` (as ``annotator PATH`` opens it); close it with close_windows()."""
+    window = gui_app.open_window(str(path), gui_app.settings(), user="tester")
+    assert window is not None
+    qtbot.addWidget(window)
+    return window
+
+
+def close_windows() -> None:
+    """Close every window open_window opened, and their projects."""
+    for window in list(gui_app._WINDOWS):
+        window.close()
+        window.session.store.close()
+    gui_app._WINDOWS.clear()

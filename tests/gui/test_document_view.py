@@ -33,16 +33,6 @@ def have_fonts() -> bool:
 needs_fonts = pytest.mark.skipif("not have_fonts()", reason="no fonts installed: Qt would draw empty boxes")
 
 
-@pytest.fixture
-def view(qtbot):
-    widget = DocumentView()
-    widget.resize(520, 360)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def point_at(view: DocumentView, offset: int, dx: int = 2) -> QPoint:
     """A viewport point inside the character at code-point ``offset`` (left-to-right text)."""
     cursor = QTextCursor(view.document())

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gui_helpers import colleague_set, tag
+from gui_helpers import close_windows, colleague_set, open_project_window, tag
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
 from annotator.core.store import backup
@@ -165,28 +165,16 @@ def test_a_read_only_project_shows_a_banner_disables_editing_and_still_exports(q
 
 
 # ------------------------------------------------------------ backups
-def _open(qtbot, project):
-    window = gui_app.open_window(str(project), gui_app.settings(), user="tester")
-    assert window is not None
-    qtbot.addWidget(window)
-    return window
-
-
-def _close_all():
-    for window in list(gui_app._WINDOWS):
-        window.close()
-        window.session.store.close()
-    gui_app._WINDOWS.clear()
 
 
 def test_file_restore_from_backup_lists_backups_and_opens_the_chosen_one(qtbot, tmp_path, monkeypatch, errors):
     project = tmp_path / "p.sqlite"
     _project_with_a_document(project)
     try:
-        window = _open(qtbot, project)  # first open: a backup with one annotation
+        window = open_project_window(qtbot, project)  # first open: a backup with one annotation
         tag(window, 0, "Vladimir Putin", "Actor")
-        _close_all()
-        window = _open(qtbot, project)  # opened after a change: a second backup, with two
+        close_windows()
+        window = open_project_window(qtbot, project)  # opened after a change: a second backup, with two
         shown = {}
 
         def exec_dialog(dialog):
@@ -206,7 +194,7 @@ def test_file_restore_from_backup_lists_backups_and_opens_the_chosen_one(qtbot, 
         assert window.session.store.annotation_count() == 2  # the open project is untouched
         assert errors == []
     finally:
-        _close_all()
+        close_windows()
 
 
 def test_a_damaged_project_says_so_and_offers_the_latest_backup(qtbot, tmp_path, monkeypatch):
@@ -224,10 +212,10 @@ def test_a_damaged_project_says_so_and_offers_the_latest_backup(qtbot, tmp_path,
     monkeypatch.setattr(QMessageBox, "question", question)
     monkeypatch.setattr(QMessageBox, "critical", lambda *a: pytest.fail(f"critical: {a}"))
     try:
-        window = _open(qtbot, project)
+        window = open_project_window(qtbot, project)
         assert window.session.store.annotation_count() == 1
     finally:
-        _close_all()
+        close_windows()
     (text,) = asked
     assert "is not an annotator project" in text and "The latest backup is from" in text
     assert "1 documents, 1 annotations, 0 links" in text
@@ -293,7 +281,7 @@ def test_the_window_meeting_a_damaged_log_keeps_a_copy_and_says_where(qtbot, tmp
     damaged = wal.read_bytes()[: wal.stat().st_size // 2]  # cut short after the kill: commits at its end are lost
     wal.write_bytes(damaged)
     try:
-        window = _open(qtbot, project)
+        window = open_project_window(qtbot, project)
         (copy,) = tmp_path.glob("p.sqlite-wal.damaged-*")
         assert copy.read_bytes() == damaged
         box = window.findChild(QMessageBox, "damaged_log_box")
@@ -301,5 +289,5 @@ def test_the_window_meeting_a_damaged_log_keeps_a_copy_and_says_where(qtbot, tmp
         assert "past its last valid commit" in box.text() and str(copy) in box.text()
         assert str(copy) in window.statusBar().currentMessage()
     finally:
-        _close_all()
+        close_windows()
     assert errors == []

@@ -5,12 +5,11 @@ from __future__ import annotations
 import threading
 
 import pytest
+from builders import project_before
 from py3langid.langid import LanguageIdentifier
 from PySide6.QtWidgets import QApplication, QDialog
-from sqlite_utils import Database
 
 from annotator.core import language
-from annotator.core import migrations as mig
 from annotator.gui import actions as A
 from annotator.gui import app as gui_app
 from annotator.gui.dialogs.add_documents import AddDocumentsDialog
@@ -55,15 +54,8 @@ def test_pasted_text_is_detected_off_the_gui_thread_too(model_loads, window, mon
 def test_opening_an_older_project_upgrades_it_off_the_gui_thread(model_loads, qtbot, annotator_home, tmp_path):
     """Migration 0007 detects every document's language: opening a project made before it must not load the
     model on the GUI thread (the window would freeze while it loads)."""
-    path = tmp_path / "old.sqlite"
-    db = Database(path)
-    mig.migrations.apply(db, stop_before="0007_languages")
     text = "Трамп отправит спецпосланника Стива Уиткоффа в Москву, чтобы обсудить мирный план по Украине."
-    db.execute("INSERT INTO documents VALUES ('sha256:r', 'R', '', NULL, NULL, ?, '2025-11-25T00:00:00Z', 0)",
-               [len(text)])
-    db.execute("INSERT INTO document_texts VALUES ('sha256:r', ?)", [text])
-    db.conn.commit()
-    db.close()
+    path = project_before(tmp_path / "old.sqlite", "0007_languages", {"sha256:r": text})
     gui_app.application()
     win = gui_app.open_window(str(path), gui_app.settings(), user="tester")
     assert win is not None

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
+from gui_helpers import close_windows, open_project_window
+
 from annotator.core.store import Store
 from annotator.gui import app as gui_app
 from annotator.gui.controllers.recent import KEEP, RECENT, recent_projects, remember_project
 
 
-def _open(qtbot, path):
-    window = gui_app.open_window(str(path), gui_app.settings(), user="tester")
-    assert window is not None
-    qtbot.addWidget(window)
-    return window
-
-
-def _close_all():
-    for window in list(gui_app._WINDOWS):
-        window.close()
-        window.session.store.close()
-    gui_app._WINDOWS.clear()
 
 
 def _entries(window) -> list[tuple[str, bool]]:
@@ -33,11 +23,11 @@ def test_open_recent_lists_the_last_projects_and_opens_one_in_place_of_the_windo
         Store.open(path).close()
     try:
         for path in paths:  # each opened once, in turn: gone last, so newest
-            _close_all()
-            _open(qtbot, path)
+            close_windows()
+            open_project_window(qtbot, path)
         paths[2].unlink()
-        _close_all()
-        window = _open(qtbot, paths[0])
+        close_windows()
+        window = open_project_window(qtbot, paths[0])
         file_menu = window.menuBar().actions()[0].menu()
         assert window.recent.menu.menuAction() in file_menu.actions()
         # This window's own project is not offered; the one whose file is gone is greyed out.
@@ -60,7 +50,7 @@ def test_open_recent_lists_the_last_projects_and_opens_one_in_place_of_the_windo
         assert _entries(opened) == [("&Clear list", False)]
         assert recent_projects(gui_app.settings()) == [str(paths[1].resolve())]
     finally:
-        _close_all()
+        close_windows()
 
 
 def test_the_recent_list_keeps_the_last_eight_without_duplicates(annotator_home, tmp_path):

@@ -29,16 +29,6 @@ ALT = Qt.KeyboardModifier.AltModifier
 NONE = Qt.KeyboardModifier.NoModifier
 
 
-@pytest.fixture
-def view(qtbot):
-    widget = DocumentView()
-    widget.resize(520, 360)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def require_fonts() -> None:
     for system in (QFontDatabase.WritingSystem.Arabic, QFontDatabase.WritingSystem.Hebrew):
         if not QFontDatabase.families(system):
