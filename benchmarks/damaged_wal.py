@@ -26,24 +26,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "core"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crash_harness import kill_apply, make_project, write_edits  # noqa: E402
+from crash_harness import damage_wal, kill_apply, make_project, write_edits  # noqa: E402
 
 from annotator.cli import main as cli  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
 
 DAMAGES = ("none", "half", "flip", "header")
-
-
-def damage(wal: Path, how: str) -> None:
-    data = bytearray(wal.read_bytes())
-    if how == "half":
-        data = data[: len(data) // 2]
-    elif how == "flip":
-        for at in range(len(data) // 3, len(data) // 3 + 8):
-            data[at] ^= 0xFF
-    elif how == "header":
-        data[10] ^= 0x01
-    wal.write_bytes(bytes(data))
 
 
 def quiet(*args: str) -> tuple[int, str]:
@@ -61,7 +49,7 @@ def one(folder: Path, killed: Path, how: str, acked: list[str], tally: Counter) 
     for suffix in ("", "-wal", "-shm"):
         shutil.copyfile(f"{killed}{suffix}", f"{project}{suffix}")
     wal = Path(f"{project}-wal")
-    damage(wal, how)
+    damage_wal(wal, how)
     damaged = wal.read_bytes()
     for reader in (["documents", str(project)], ["export", str(project), "-f", "json"]):
         quiet(*reader)

@@ -152,3 +152,19 @@ def write_set(path: Path, doc: str, count: int) -> Path:
                                                        "end": end, "quote": TEXT[start:end], "annotator": "bulk"}))
         fh.write("]}")
     return path
+
+
+def damage_wal(wal: Path, how: str) -> bytes:
+    """Damage a write-ahead log as a fault run found them: ``half`` (cut to half its size), ``flip`` (eight bytes
+    inverted a third of the way in) or ``header`` (a byte of the page size); ``none`` leaves it as it is. Returns
+    the log's bytes afterwards."""
+    data = bytearray(wal.read_bytes())
+    if how == "half":
+        data = data[: len(data) // 2]
+    elif how == "flip":
+        for at in range(len(data) // 3, len(data) // 3 + 8):
+            data[at] ^= 0xFF
+    elif how == "header":
+        data[10] ^= 0x01
+    wal.write_bytes(bytes(data))
+    return bytes(data)

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from crash_harness import kill_apply, make_project, write_edits
+from crash_harness import damage_wal, kill_apply, make_project, write_edits
 from test_cli import source_env
 
 from annotator.cli import main
@@ -50,19 +50,6 @@ def _killed(tmp_path: Path, name: str = "p.sqlite") -> tuple[Path, Path, list[st
     wal = Path(f"{project}-wal")
     assert len(acked) >= 40 and wal.stat().st_size > 0
     return project, wal, acked
-
-
-def _damage(wal: Path, how: str) -> bytes:
-    data = bytearray(wal.read_bytes())
-    if how == "half":
-        data = data[: len(data) // 2]
-    elif how == "flip":
-        for at in range(len(data) // 3, len(data) // 3 + 8):
-            data[at] ^= 0xFF
-    else:  # "header": a byte of the page size
-        data[10] ^= 0x01
-    wal.write_bytes(bytes(data))
-    return bytes(data)
 
 
 def _sha(path: Path) -> str:
@@ -122,7 +109,7 @@ def test_a_transaction_that_failed_half_written_is_not_called_lost(tmp_path):
 @pytest.mark.parametrize("how", ["half", "flip", "header"])
 def test_check_says_when_the_log_is_damaged_and_keeps_a_copy(tmp_path, capsys, how):
     project, wal, _ = _killed(tmp_path)
-    damaged = _damage(wal, how)
+    damaged = damage_wal(wal, how)
     assert main(["check", str(project)]) == 2
     out = capsys.readouterr().out
     verdict = out.splitlines()[-1]
@@ -154,7 +141,7 @@ READING = [
 def test_commands_that_only_read_leave_a_damaged_log_as_it_was(tmp_path, capsys, how):
     """Each says where the copy is, also after the first reader's connection rebuilt the index (the proof)."""
     project, wal, _ = _killed(tmp_path)
-    _damage(wal, how)
+    damage_wal(wal, how)
     before = _sha(wal)
     for command in [*READING, ["report", "-o", str(tmp_path / "r.html")]]:
         main([command[0], str(project), *command[1:]])
@@ -179,7 +166,7 @@ def test_commands_that_only_read_leave_an_intact_log_of_a_killed_apply_as_it_was
 # --------------------------------------------------------- opening to write
 def test_an_open_to_write_keeps_a_copy_of_a_damaged_log_before_sqlite_drops_it(tmp_path):
     project, wal, _ = _killed(tmp_path)
-    damaged = _damage(wal, "half")
+    damaged = damage_wal(wal, "half")
     with Store.open(project) as store:
         (copy,) = tmp_path.glob("p.sqlite-wal.damaged-*")
         assert store.damaged_log is not None and str(copy) in store.damaged_log
@@ -192,7 +179,7 @@ def test_an_open_to_write_keeps_a_copy_of_a_damaged_log_before_sqlite_drops_it(t
 
 def test_a_cli_command_that_writes_says_where_the_copy_of_a_damaged_log_is(tmp_path, capsys):
     project, wal, _ = _killed(tmp_path)
-    _damage(wal, "flip")
+    damage_wal(wal, "flip")
     doc = Store.open(project, readonly=True)
     doc_id = doc.documents()[0].id
     doc.close()
@@ -205,7 +192,7 @@ def test_a_cli_command_that_writes_says_where_the_copy_of_a_damaged_log_is(tmp_p
 
 def test_a_backup_of_a_project_with_a_damaged_log_keeps_what_can_be_read_and_says_so(tmp_path, capsys):
     project, wal, _ = _killed(tmp_path)
-    _damage(wal, "flip")
+    damage_wal(wal, "flip")
     before = _sha(wal)
     assert main(["backup", str(project), "-o", str(tmp_path / "b.sqlite")]) == 0
     out, err = capsys.readouterr()
@@ -217,7 +204,7 @@ def test_a_backup_of_a_project_with_a_damaged_log_keeps_what_can_be_read_and_say
 def test_a_damaged_log_that_cannot_be_copied_is_left_alone_and_the_project_only_read(tmp_path):
     """A full disk (a file-size limit on the child process) leaves no room for the copy: nothing may drop the log."""
     project, wal, _ = _killed(tmp_path)
-    _damage(wal, "flip")
+    damage_wal(wal, "flip")
     before = _sha(wal)
     assert wal.stat().st_size > 1_000_000
     with Store.open(project, readonly=True) as store:
