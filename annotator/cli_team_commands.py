@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Iterator
 
-import psycopg
-
-from annotator.core.errors import InputError, TeamError
-from annotator.core.team.connect import check_url, connect
+from annotator.core.errors import InputError
+from annotator.core.team.connect import check_url, server
 from annotator.core.team.members import add_member, join_url, remove_member, set_blind
 from annotator.core.team.schema import init_team
-
-
-@contextlib.contextmanager
-def _server(url: str) -> Iterator[psycopg.Connection]:
-    conn = connect(url)
-    try:
-        yield conn
-    except psycopg.OperationalError as exc:  # the server went away mid-command
-        raise TeamError(f"lost the connection to the team server ({str(exc).strip().splitlines()[0]}).") from None
-    finally:
-        conn.close()
 
 
 def run_team(args: argparse.Namespace) -> int:
@@ -31,7 +16,7 @@ def run_team(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    with _server(args.url) as conn:
+    with server(args.url) as conn:
         result = init_team(conn)
     if not result.applied:
         print(f"database {result.database} is already set up for annotator; nothing changed.")
@@ -48,7 +33,7 @@ def _add(args: argparse.Namespace) -> int:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise InputError("--password-stdin read an empty line: give the password on standard input.")
-    with _server(args.url) as conn:
+    with server(args.url) as conn:
         added = add_member(conn, args.name, args.lead, password)
         url = join_url(conn, args.name, params)
         where = (conn.info.host if not conn.info.host.startswith("/") else "localhost", conn.info.port,
@@ -67,7 +52,7 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    with _server(args.url) as conn:
+    with server(args.url) as conn:
         remove_member(conn, args.name)
         db = conn.info.dbname
     print(f"removed {args.name} from database {db}: their rows stay; they can no longer log in or write.")
@@ -75,7 +60,7 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _blind(args: argparse.Namespace) -> int:
-    with _server(args.url) as conn:
+    with server(args.url) as conn:
         set_blind(conn, args.state == "on", args.doc)
     what = f"document {args.doc}" if args.doc else "the whole project"
     print(f"blind coding {args.state} for {what}.")

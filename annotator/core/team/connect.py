@@ -11,7 +11,9 @@ is sent, and checked again once connected (a service file may name the host).
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -73,6 +75,19 @@ def connect(url: str) -> psycopg.Connection:
         raise InputError(f"{host} is not this machine and the connection to it is not encrypted: "
                          "add sslmode=verify-full (and sslrootcert=FILE) to the URL or the service file.")
     return conn
+
+
+@contextlib.contextmanager
+def server(url: str) -> Iterator[psycopg.Connection]:
+    """:func:`connect`, closed at the end; the server going away midway is one sentence (exit 2)."""
+    conn = connect(url)
+    try:
+        yield conn
+    except psycopg.OperationalError as exc:
+        raise TeamError(f"lost the connection to the team server ({_reason(exc)}); what the command was doing "
+                        "was rolled back.") from None
+    finally:
+        conn.close()
 
 
 def _reason(exc: Exception) -> str:
