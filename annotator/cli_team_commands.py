@@ -43,7 +43,7 @@ def _add(args: argparse.Namespace) -> int:
     print(f"{verb} {added.name} as a {role} of database {where[2]}.")
     if added.password:
         print(f"password (shown once, not stored by annotator): {added.password}")
-    elif added.outcome == "updated" and password is None:
+    elif password is None:
         print("password unchanged.")
     print(f"to join: annotator team join PROJECT {url}")
     print(f"the member puts the password in ~/.pgpass (a line {where[0]}:{where[1]}:{where[2]}:{added.name}:PASSWORD, "

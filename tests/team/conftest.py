@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL cluster for the team-server tests: one per session, a fresh database per test.
 
 Debian's ``initdb`` and ``pg_ctl`` (package ``postgresql``) run on a temporary directory; the server listens on a
-Unix socket in that directory and on 127.0.0.1 at a free port. As root (CI) the cluster runs as the unprivileged
+Unix socket in that directory and on 127.0.0.1 at a free port (and on 127.0.0.2, which annotator's
+rules treat as another machine: the address the TLS rule is tested with). As root (CI) the cluster runs as the unprivileged
 user ``nobody``, as PostgreSQL requires. Without PostgreSQL the tests skip, except under ``CI=true`` (``.ci/run``
 installs it), where they fail.
 
@@ -101,9 +102,9 @@ def _start(tmp: Path) -> Cluster:
                     "--locale=C.UTF-8", "--auth=trust"], capture=True, cwd=tmp)
     hba = data / "pg_hba.conf"
     hba.write_text("local all postgres trust\nlocal all all scram-sha-256\n"
-                   "host all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n")
+                   "host all all 127.0.0.0/8 scram-sha-256\nhost all all ::1/128 scram-sha-256\n")
     port = _free_port()
-    options = f"-k {tmp} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    options = f"-k {tmp} -p {port} -c listen_addresses=127.0.0.1,127.0.0.2 -c fsync=off -c full_page_writes=off"
     _run([*run_as, str(pg / "pg_ctl"), "-D", str(data), "-l", str(tmp / "log"), "-o", options, "-w",
                     "start"], capture=True, cwd=tmp)
     return Cluster(pg, tmp, port)

@@ -118,8 +118,9 @@ def test_remove_keeps_the_rows_and_ends_logins_and_writes(capsys, team):
         code, out, err = run(capsys, "team", "remove", team.url(lead.name) + f"&password={lead.password}",
                              alice.name)
         assert (code, err) == (0, "") and "their rows stay" in out
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            session.execute("UPDATE annotator.annotations SET note = 'late' ")
+        for statement in ("UPDATE annotator.annotations SET note = 'late'", "SELECT * FROM annotator.annotations"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                session.execute(statement)
     denied = psql(alice_url, "SELECT 1", alice.password)
     assert denied.returncode != 0 and "not permitted to log in" in denied.stderr
     with psycopg.connect(team.cluster.superuser(team.name)) as conn:
@@ -155,6 +156,39 @@ def test_loopback_tcp_and_socket_connect(team_db):
         conn.execute("CREATE ROLE tcp_user LOGIN PASSWORD 'pw'")
     with connect(team_db.tcp_url("tcp_user") + "?password=pw") as conn:
         assert conn.execute("SELECT current_user").fetchone() == ("tcp_user",)
+
+
+def test_a_service_file_naming_another_machine_without_tls_is_refused_once_connected(team_db, tmp_path,
+                                                                                    monkeypatch):
+    """127.0.0.2 is not one of the loopback names annotator trusts: it stands for another machine here."""
+    with connect(team_db.url()) as conn:
+        conn.execute("CREATE ROLE svc_user LOGIN PASSWORD 'pw'")
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[desk]\nhost=127.0.0.2\nport={team_db.cluster.port}\ndbname={team_db.name}\n"
+                        "user=svc_user\npassword=pw\nsslmode=prefer\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    with pytest.raises(InputError, match="^127.0.0.2 is not this machine and the connection to it is not encrypted"):
+        connect("service=desk")
+    with pytest.raises(InputError, match="^127.0.0.2 is not this machine, and sslmode=prefer"):
+        connect(f"postgresql://svc_user:pw@127.0.0.2:{team_db.cluster.port}/{team_db.name}?sslmode=prefer")
+    with connect(f"postgresql://svc_user:pw@127.0.0.1:{team_db.cluster.port}/{team_db.name}") as conn:
+        assert conn.execute("SELECT current_user").fetchone() == ("svc_user",)
+
+
+def test_a_name_the_server_has_for_something_else_is_refused_and_a_removed_member_restored(capsys, team):
+    with connect(team.url()) as conn:
+        conn.execute(f"CREATE ROLE {team.member('other')} NOLOGIN")
+        alice = add_member(conn, team.member("alice"), False, None)
+    code, out, err = run(capsys, "team", "add", team.url(), team.member("other"))
+    assert code == 2 and out == "" and err.strip() == (
+        f"annotator: the server refused: a role named {team.member('other')} already exists on this server and is "
+        "not one of this project's members; choose another name.")
+    assert run(capsys, "team", "remove", team.url(), alice.name)[0] == 0
+    code, out, _ = run(capsys, "team", "add", team.url(), alice.name, "--lead")
+    assert code == 0 and out.startswith(f"restored {alice.name} as a lead") and "password unchanged." in out
+    assert team.cluster.psql(team.url(alice.name), "SELECT 1", alice.password).returncode == 0
+    code, out, _ = run(capsys, "team", "add", team.url(), "Bad Name")
+    assert code == 2
 
 
 def test_an_unreachable_server_is_one_sentence_and_exit_2(capsys, tmp_path):

@@ -69,7 +69,7 @@ def connect(url: str) -> psycopg.Connection:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="annotator")
     except psycopg.OperationalError as exc:
         raise TeamError(f"cannot reach the team server: {_reason(exc)}.") from None
-    host = conn.info.host
+    host = conn.info.hostaddr or conn.info.host
     if not host.startswith("/") and host not in LOOPBACK and conn.pgconn.ssl_in_use is not True:
         conn.close()
         raise InputError(f"{host} is not this machine and the connection to it is not encrypted: "
