@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -12,6 +15,8 @@ from annotator.core.errors import InputError, TeamError
 from annotator.core.team.connect import check_url, connect
 from annotator.core.team.members import add_member
 from annotator.core.team.schema import applied_migrations, role_names
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -194,7 +199,7 @@ def test_a_name_the_server_has_for_something_else_is_refused_and_a_removed_membe
 def test_an_unreachable_server_is_one_sentence_and_exit_2(capsys, tmp_path):
     code, out, err = run(capsys, "team", "init", f"postgresql://x@/db?host={tmp_path}&port=1")
     assert code == 2 and out == ""
-    assert err.startswith("annotator: cannot reach the team server: ") and err.count("\n") == 1
+    assert err.startswith(f"annotator: could not connect to the team server ({tmp_path} port 1): ") and err.count("\n") == 1
     with pytest.raises(TeamError):
         connect("postgresql://x@127.0.0.1:1/db")
 
@@ -205,3 +210,28 @@ def test_a_database_without_the_schema_is_not_set_up(capsys, team_db):
     code, _, err = run(capsys, "team", "blind", team_db.url(), "on")
     assert code == 2
     assert err.strip() == f"annotator: database {team_db.name} is not set up for annotator: run annotator team init first."
+
+
+def test_the_command_line_loads_the_postgresql_driver_only_for_team_commands():
+    code = ("import sys; from annotator.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in sys.modules if m.startswith('psycopg')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr
+
+
+def test_the_databases_owner_with_createrole_sets_up_and_adds_members(capsys, team_db):
+    """The usual deployment: not a superuser, the database's owner with CREATEROLE (a managed PostgreSQL's admin)."""
+    admin = team_db.member("admin")
+    with connect(team_db.url()) as conn:
+        conn.execute(f"CREATE ROLE {admin} LOGIN CREATEROLE PASSWORD 'admin-pw'")
+        conn.execute(f"ALTER DATABASE {team_db.name} OWNER TO {admin}")
+    url = team_db.tcp_url(admin) + "?password=admin-pw"
+    assert run(capsys, "team", "init", url)[0] == 0
+    code, out, err = run(capsys, "team", "add", url, team_db.member("lea"), "--lead")
+    assert (code, err) == (0, "")
+    password = next(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("password"))
+    lead_url = team_db.tcp_url(team_db.member("lea")) + f"?password={password}"
+    assert run(capsys, "team", "add", lead_url, team_db.member("alice"))[0] == 0
+    assert run(capsys, "team", "blind", lead_url, "on")[0] == 0
+    with pytest.raises(TeamError, match="^could not connect to the team server .*password authentication failed"):
+        connect(team_db.tcp_url(admin) + "?password=wrong")

@@ -64,11 +64,13 @@ def connect(url: str) -> psycopg.Connection:
     Raises :class:`InputError` for a URL the rules refuse and :class:`TeamError` (exit 2) when the server is out
     of reach or refuses the login.
     """
-    check_url(url)
+    params = check_url(url)
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="annotator")
     except psycopg.OperationalError as exc:
-        raise TeamError(f"cannot reach the team server: {_reason(exc)}.") from None
+        where = params.get("host") or params.get("service") or "the default socket"
+        where += f" port {params['port']}" if "port" in params else ""
+        raise TeamError(f"could not connect to the team server ({where}): {_reason(exc)}.") from None
     host = conn.info.hostaddr or conn.info.host
     if not host.startswith("/") and host not in LOOPBACK and conn.pgconn.ssl_in_use is not True:
         conn.close()
@@ -93,10 +95,11 @@ def server(url: str) -> Iterator[psycopg.Connection]:
 def _reason(exc: Exception) -> str:
     """libpq's explanation, on one line, without its 'connection to server ... failed:' preamble."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    text = lines[-1] if lines else type(exc).__name__
-    if " failed: " in text:
-        text = text.split(" failed: ", 1)[1]
-    return text.rstrip(".")
+    failed = [line.rsplit(" failed: ", 1)[1] for line in lines if " failed: " in line]
+    text = failed[-1] if failed else lines[0] if lines else type(exc).__name__
+    for prefix in ("FATAL:", "ERROR:"):
+        text = text.removeprefix(prefix).strip()
+    return text.rstrip(".?")
 
 
 def refusal(exc: psycopg.Error) -> str:
