@@ -1,9 +1,9 @@
 """A throwaway PostgreSQL cluster for the team-server tests: one per session, a fresh database per test.
 
 Debian's ``initdb`` and ``pg_ctl`` (package ``postgresql``) run on a temporary directory; the server listens on a
-Unix socket in that directory and on 127.0.0.1 at a free port (and on 127.0.0.2, which annotator's
-rules treat as another machine: the address the TLS rule is tested with). As root (CI) the cluster runs as the unprivileged
-user ``nobody``, as PostgreSQL requires. Without PostgreSQL the tests skip, except under ``CI=true`` (``.ci/run``
+Unix socket in that directory and on 127.0.0.1 at a free port (and on 127.0.0.2, which annotator's rules treat as
+another machine: the address the TLS rule is tested with). As root (CI) the cluster runs as the unprivileged user
+``nobody``, as PostgreSQL requires. Without PostgreSQL the tests skip, except under ``CI=true`` (``.ci/run``
 installs it), where they fail.
 
 Authentication: the superuser ``postgres`` is trusted on the socket (the tests' set-up); every other role logs in

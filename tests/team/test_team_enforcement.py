@@ -82,7 +82,8 @@ def test_a_member_cannot_write_a_row_owned_by_a_colleague(crew):
     assert "row-level security" in crew.refused(crew.alice, insert)
     insert, mine = annotate(D1)
     crew.ok(crew.alice, insert)
-    crew.ok(crew.alice, f"UPDATE annotator.annotations SET owner = '{crew.bob.name}', note = 'moved' WHERE id = '{mine}'")
+    crew.ok(crew.alice,
+            f"UPDATE annotator.annotations SET owner = '{crew.bob.name}', note = 'moved' WHERE id = '{mine}'")
     assert crew.admin("SELECT owner, note FROM annotator.annotations") == [(crew.alice.name, "moved")]
     for table, extra in (("links", ""), ("reviews", ""), ("done", "")):
         assert crew.admin(f"SELECT count(*) FROM annotator.{table}") == [(0,)], extra

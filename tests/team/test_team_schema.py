@@ -199,7 +199,8 @@ def test_a_name_the_server_has_for_something_else_is_refused_and_a_removed_membe
 def test_an_unreachable_server_is_one_sentence_and_exit_2(capsys, tmp_path):
     code, out, err = run(capsys, "team", "init", f"postgresql://x@/db?host={tmp_path}&port=1")
     assert code == 2 and out == ""
-    assert err.startswith(f"annotator: could not connect to the team server ({tmp_path} port 1): ") and err.count("\n") == 1
+    assert err.startswith(f"annotator: could not connect to the team server ({tmp_path} port 1): ")
+    assert err.count("\n") == 1
     with pytest.raises(TeamError):
         connect("postgresql://x@127.0.0.1:1/db")
 
@@ -209,7 +210,8 @@ def test_a_database_without_the_schema_is_not_set_up(capsys, team_db):
         assert applied_migrations(conn) is None
     code, _, err = run(capsys, "team", "blind", team_db.url(), "on")
     assert code == 2
-    assert err.strip() == f"annotator: database {team_db.name} is not set up for annotator: run annotator team init first."
+    assert err.strip() == (f"annotator: database {team_db.name} is not set up for annotator: "
+                           "run annotator team init first.")
 
 
 def test_the_command_line_loads_the_postgresql_driver_only_for_team_commands():
