@@ -36,4 +36,5 @@ def team_parsers(sub) -> None:
     p.add_argument("url", metavar="URL", help=URL_HELP)
     p.add_argument("state", choices=("on", "off"), help="on: members see no colleague's annotations on a document "
                                                         "until they mark it done")
-    p.add_argument("--doc", metavar="DOC", help="one document's id (sha256:…) instead of the whole project")
+    p.add_argument("--doc", metavar="DOC",
+                   help="one document (its id, an id prefix or its title) instead of the whole project")

@@ -61,7 +61,7 @@ def _remove(args: argparse.Namespace) -> int:
 
 def _blind(args: argparse.Namespace) -> int:
     with server(args.url) as conn:
-        set_blind(conn, args.state == "on", args.doc)
-    what = f"document {args.doc}" if args.doc else "the whole project"
+        key = set_blind(conn, args.state == "on", args.doc)
+    what = f"document {key}" if key else "the whole project"
     print(f"blind coding {args.state} for {what}.")
     return 0

@@ -115,9 +115,15 @@ def test_blind_documents_hide_colleagues_annotations_until_the_member_is_done(ca
         for doc in (D1, D2):
             crew.ok(who, annotate(doc, who.name)[0])
     count = "SELECT count(*) FROM annotator.annotations WHERE document = '{}'"
-    assert main(["team", "blind", crew.db.url(crew.lead.name) + f"&password={crew.lead.password}", "on",
-                 "--doc", D1]) == 0
-    assert "blind coding on for document" in capsys.readouterr().out
+    lead_url = crew.db.url(crew.lead.name) + f"&password={crew.lead.password}"
+    for ref, message in (("Three", "the team server has no document 'Three' (give its id, an id prefix or its title)."),
+                         ("sha256:", f"'sha256:' names more than one document on the team server ({D1}, {D2}…): "
+                                     "give more of the id.")):
+        assert main(["team", "blind", lead_url, "on", "--doc", ref]) == 2
+        assert capsys.readouterr().err == f"annotator: {message}\n"
+    assert crew.admin("SELECT count(*) FROM annotator.blind") == [(0,)]
+    assert main(["team", "blind", lead_url, "on", "--doc", "One"]) == 0
+    assert capsys.readouterr().out == f"blind coding on for document {D1}.\n"
     assert crew.ok(crew.alice, count.format(D1)) == "1"  # her own only
     bobs = crew.ok(crew.bob, f"SELECT id FROM annotator.annotations WHERE document = '{D1}'")
     crew.ok(crew.bob, f"INSERT INTO annotator.links (id, document, type, source, target, created) VALUES "

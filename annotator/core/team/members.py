@@ -67,18 +67,31 @@ def remove_member(conn: psycopg.Connection, name: str) -> None:
         raise TeamError(f"the server refused: {refusal(exc)}.") from None
 
 
-def set_blind(conn: psycopg.Connection, blind: bool, document: str | None = None) -> None:
-    """Make the whole project (``document`` None) or one document blind, or not."""
+def find_document(conn: psycopg.Connection, ref: str) -> str:
+    """The id of the one document that ``ref`` names on the server: its id, an id prefix or its title."""
+    found = [r[0] for r in conn.execute(
+        "SELECT id FROM annotator.documents WHERE NOT deleted AND (starts_with(id, %s) OR starts_with(id, "
+        "'sha256:' || %s) OR title = %s) ORDER BY id = %s DESC, id LIMIT 3", (ref, ref, ref, ref))]
+    if not found:
+        raise TeamError(f"the team server has no document {ref!r} (give its id, an id prefix or its title).")
+    if len(found) > 1 and found[0] != ref:
+        raise TeamError(f"{ref!r} names more than one document on the team server ({found[0]}, {found[1]}…): "
+                        "give more of the id.")
+    return found[0]
+
+
+def set_blind(conn: psycopg.Connection, blind: bool, document: str | None = None) -> str:
+    """Make the whole project (``document`` None) or one document (id, id prefix or title) blind, or not; return
+    the document's id ('' for the project)."""
     require_schema(conn)
-    key = document or ""
     try:
         with conn.transaction():
-            if key and conn.execute("SELECT 1 FROM annotator.documents WHERE id = %s", (key,)).fetchone() is None:
-                raise TeamError(f"the team server has no document {key}.")
+            key = find_document(conn, document) if document else ""
             conn.execute("INSERT INTO annotator.blind (document, blind) VALUES (%s, %s) ON CONFLICT (document) "
                          "DO UPDATE SET blind = EXCLUDED.blind, deleted = false", (key, blind))
     except psycopg.errors.InsufficientPrivilege:
         raise TeamError("the server refused: only a lead of this project can switch blind coding.") from None
+    return key
 
 
 def join_url(conn: psycopg.Connection, name: str, params: dict[str, str]) -> str:
