@@ -147,6 +147,16 @@ def test_a_remote_host_without_tls_is_refused_before_connecting(capsys, url):
     assert code == 2 and out == "" and err.count("\n") == 1 and "unencrypted" in err
 
 
+def test_the_rule_reads_libpqs_environment_too(monkeypatch):
+    monkeypatch.setenv("PGHOST", "db.example.org")
+    with pytest.raises(InputError, match="^db.example.org is not this machine"):
+        check_url("dbname=news")
+    monkeypatch.setenv("PGSSLMODE", "verify-full")
+    check_url("dbname=news")
+    with pytest.raises(InputError, match="sslmode=allow"):
+        check_url("dbname=news sslmode=allow")
+
+
 @pytest.mark.parametrize("url", ["postgresql://alice@db.example.org/news?sslmode=verify-full",
                                  "postgresql://alice@localhost/news", "postgresql://alice@127.0.0.1:5433/news",
                                  "postgresql://alice@[::1]/news", "host=/run/postgresql dbname=news",
