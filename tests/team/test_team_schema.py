@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import psycopg
@@ -14,7 +15,8 @@ from annotator.cli import main
 from annotator.core.errors import InputError, TeamError
 from annotator.core.team.connect import check_url, connect
 from annotator.core.team.members import add_member
-from annotator.core.team.schema import applied_migrations, role_names
+from annotator.core.team import schema as schema_module
+from annotator.core.team.schema import applied_migrations, init_team, role_names
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -247,3 +249,19 @@ def test_the_databases_owner_with_createrole_sets_up_and_adds_members(capsys, te
     assert run(capsys, "team", "blind", lead_url, "on")[0] == 0
     with pytest.raises(TeamError, match="^could not connect to the team server .*password authentication failed"):
         connect(team_db.tcp_url(admin) + "?password=wrong")
+
+
+def test_two_inits_at_once_set_the_database_up_once(team_db):
+    first, second = connect(team_db.url()), connect(team_db.url())
+    with first.transaction():  # the first holds the set-up lock until it commits
+        first.execute("SELECT pg_advisory_xact_lock(%s)", (schema_module.INIT_LOCK,))
+        results = []
+        waiter = threading.Thread(target=lambda: results.append(init_team(second)))
+        waiter.start()
+        waiter.join(0.5)
+        assert waiter.is_alive()  # waiting for the lock, not failing
+        results.append(init_team(first))
+    waiter.join(30)
+    assert sorted(r.applied for r in results) == [(), ("0001_schema",)]
+    first.close()
+    second.close()

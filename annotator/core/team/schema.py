@@ -21,7 +21,7 @@ SCHEMA = "annotator"
 #: ``(name, SQL)`` in order; the SQL's ``{member}`` and ``{lead}`` are the project's group roles.
 MIGRATIONS: tuple[tuple[str, str], ...] = (("0001_schema", schema_0001.SCRIPT),)
 #: Taken for the whole of ``team init`` so that two runs at once cannot both create the schema.
-_INIT_LOCK = 0x616E6E6F  # "anno"
+INIT_LOCK = 0x616E6E6F  # "anno"
 #: PostgreSQL truncates identifiers to this many bytes.
 _NAMEDATALEN = 63
 
@@ -91,7 +91,7 @@ def init_team(conn: psycopg.Connection) -> InitResult:
     database = conn.info.dbname
     try:
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_INIT_LOCK,))
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (INIT_LOCK,))
             done = applied_migrations(conn)
             roles = role_names(database) if done is None else require_schema(conn)
             if done is None:
