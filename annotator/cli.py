@@ -18,6 +18,7 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.cli_output import output, silence_stdout, watched_stdout
+from annotator.cli_team import team_parsers
 from annotator.core.errors import AnnotatorError, InputError, ReadOnlyProjectError
 from annotator.core.fileio import atomic_writer
 
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     _scheme_parsers(sub)
     _durability_parsers(sub)
     _report_parser(sub)
+    team_parsers(sub)
     return parser
 
 
@@ -677,3 +679,11 @@ def cmd_report(args: argparse.Namespace) -> int:
           f"({data.annotation_count} annotations kept, {len(data.figures)} linked pairs) written to {args.output} "
           f"({what})", file=sys.stderr)
     return 0
+
+
+@command("team")
+def cmd_team(args: argparse.Namespace) -> int:
+    """The team server's commands load the PostgreSQL driver, so only when they run."""
+    from annotator.cli_team_commands import run_team
+
+    return run_team(args)

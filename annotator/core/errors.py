@@ -59,3 +59,8 @@ class ProjectDetachedError(ProjectError):
     The store stops writing (nothing more is committed) but can still be read, so what it sees can be saved to a
     new file (:meth:`~annotator.core.store.base.StoreBase.save_copy`).
     """
+
+
+class TeamError(AnnotatorError):
+    """The team server (PostgreSQL) is out of reach, refuses the connection or the operation, or its database is
+    not annotator's (or is newer than this annotator); see ``annotator.core.team``."""

@@ -1,0 +1,11 @@
+"""The team server: a PostgreSQL database that a team's local projects share (issue 21, docs/team.md).
+
+The only package of annotator that speaks PostgreSQL (psycopg 3; an import-linter contract holds it):
+
+- :mod:`.connect` opens a connection under annotator's rules (TLS off the loopback, credentials from libpq);
+- :mod:`.schema` creates annotator's schema, its group roles and row-level-security policies (numbered
+  migrations, :func:`~.schema.init_team`) and checks a database's schema before any other command uses it;
+- :mod:`.members` adds and removes members and switches blind coding (all through the server, which checks
+  that the caller is a lead);
+- :mod:`.changes` is the pull rule: rows in the server's commit order, never by wall clock.
+"""
