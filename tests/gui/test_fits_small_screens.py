@@ -239,5 +239,5 @@ def test_every_dialog_fits(window, qtbot, tmp_path, monkeypatch, screen_size):
             report[name] = found
 
     opened = open_every_dialog(window, qtbot, monkeypatch, measure)
-    assert len(opened) == 8 and backups == [1], (opened, backups)
+    assert len(opened) == 8 and len(backups) == 1 and backups[0] >= 1, (opened, backups)
     assert not report, "\n".join(f"{name}: {found}" for name, found in report.items())
