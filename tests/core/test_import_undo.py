@@ -168,3 +168,35 @@ def test_another_connection_undoes_and_redoes_through_the_import_record(tmp_path
     store.close()
     del store
     assert not record.exists()
+
+
+def test_a_cancel_inside_a_long_statement_stops_it_and_changes_nothing(tmp_path, monkeypatch):
+    """Progress is also reported inside a statement (every PROGRESS_EVERY SQLite instructions), so Cancel stops
+    even a statement over a million rows; the whole undo is rolled back."""
+    monkeypatch.setattr(imports, "PROGRESS_EVERY", 500)
+    store = Store.open(tmp_path / "mine.sqlite")
+    ft, _ = import_seeds(store)
+    anns = [{"id": f"x{i:05d}", "document": ft.id, "label": "Claim", "start": i, "end": i + 3, "annotator": "bob"}
+            for i in range(400)]
+    report = import_json(store, {"format": "annotator.annotation-set", "version": 1, "documents": [{"id": ft.id}],
+                                 "annotations": anns})
+    after = snapshot(store)
+    batch = store.adopt_import(report.rows)
+    calls: list[tuple[int, int]] = []
+    store.undo_import(batch, progress=lambda done, total: calls.append((done, total)))
+    assert len(calls) > 14  # more than one call a statement: reported inside them too
+    store.redo_import(batch)
+    assert snapshot(store) == after
+    calls.clear()
+
+    def cancel_inside(done, total):
+        calls.append((done, total))
+        if len(calls) >= 2 and calls[-2][0] == done:  # a second call in one statement: from inside it
+            raise CancelledError("Cancelled; nothing was changed.")
+
+    with pytest.raises(CancelledError):
+        store.undo_import(batch, progress=cancel_inside)
+    assert snapshot(store) == after
+    store.undo_import(batch)
+    store.redo_import(batch)
+    assert snapshot(store) == after

@@ -42,8 +42,12 @@ _KEYS = dict(IMPORTED_TABLES)
 BULK_MIN = 5000
 BULK_INDEX_FRACTION = 0.25
 
-#: ``progress(done, total)``: called between the statements of an undo or redo; raising stops it (rolled back).
+#: ``progress(done, total)``: called between the statements of an undo or redo, and every
+#: :data:`PROGRESS_EVERY` SQLite instructions inside one; raising stops it (all of it rolled back).
 StepProgress = Callable[[int, int], None]
+#: How many SQLite virtual-machine instructions run between two progress calls inside a statement (a few
+#: milliseconds' work), so that Cancel stops even a statement over a million rows.
+PROGRESS_EVERY = 200_000
 
 
 def _remove_record(path: str) -> None:
@@ -98,7 +102,7 @@ class ImportsMixin(StoreBase):
         """
         conn = self.db.conn
         step = _Steps(progress, 2 * len(IMPORTED_TABLES) - 1)
-        with self.transaction():
+        with self.transaction(), step.inside(conn):
             for table, key in IMPORTED_TABLES:
                 step()
                 conn.execute(f"INSERT INTO undo.undone_{table} SELECT ?, * FROM main.{table} WHERE {self._of(key)}",
@@ -118,7 +122,7 @@ class ImportsMixin(StoreBase):
         """Put back the rows :meth:`undo_import` took out of import ``batch`` (``progress`` as there)."""
         conn = self.db.conn
         step = _Steps(progress, len(IMPORTED_TABLES))
-        with self.transaction():
+        with self.transaction(), step.inside(conn):
             for table, _ in IMPORTED_TABLES:
                 step()
                 columns = ", ".join(f'"{row[1]}"' for row in conn.execute(f"PRAGMA main.table_info({table})"))
@@ -184,10 +188,36 @@ class ImportsMixin(StoreBase):
 
 
 class _Steps:
-    """Counts the statements of an undo or redo for ``progress``."""
+    """Counts the statements of an undo or redo for ``progress``, and calls it inside long ones too."""
 
     def __init__(self, progress: StepProgress | None, total: int):
         self.progress, self.total, self.done = progress, total, 0
+        self.stopped: BaseException | None = None
+
+    @contextlib.contextmanager
+    def inside(self, conn: sqlite3.Connection) -> Iterator[None]:
+        """Inside the transaction: a statement ``progress`` stops (Cancel) is interrupted, and what ``progress``
+        raised comes out in place of SQLite's "interrupted" (the transaction then rolls back)."""
+        if self.progress is None:
+            yield
+            return
+        conn.set_progress_handler(self._handler, PROGRESS_EVERY)
+        try:
+            yield
+        except sqlite3.OperationalError:
+            if self.stopped is not None:
+                raise self.stopped from None
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
+
+    def _handler(self) -> int:
+        try:
+            self.progress(max(self.done - 1, 0), self.total)
+        except Exception as exc:  # noqa: BLE001 (handed on by inside(), once SQLite has stopped)
+            self.stopped = exc
+            return 1
+        return 0
 
     def __call__(self) -> None:
         if self.progress is not None:
