@@ -141,13 +141,15 @@ def _srgb(lightness: float, a: float, b: float) -> tuple[float, float, float] | 
     """The sRGB channels (0–1) of a CIELAB colour, or None if it lies outside sRGB."""
     fy = (lightness + 16.0) / 116.0
     fx, fz = fy + a / 500.0, fy - b / 200.0
-    x, y, z = (w * (f ** 3 if f ** 3 > 0.008856 else (f - 16.0 / 116.0) / 7.787) for w, f in zip(_WHITE, (fx, fy, fz)))
+    x, y, z = (w * (f ** 3 if f ** 3 > 0.008856 else (f - 16.0 / 116.0) / 7.787)
+               for w, f in zip(_WHITE, (fx, fy, fz)))
     linear = (3.2406 * x - 1.5372 * y - 0.4986 * z, -0.9689 * x + 1.8758 * y + 0.0415 * z,
               0.0557 * x - 0.2040 * y + 1.0570 * z)
     if any(c < -1e-9 or c > 1.0 + 1e-9 for c in linear):
         return None
-    return tuple(12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055 for c in  # type: ignore[return-value]
-                 (min(max(c, 0.0), 1.0) for c in linear))
+    red, green, blue = (12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
+                        for c in (min(max(c, 0.0), 1.0) for c in linear))
+    return red, green, blue
 
 
 def _lab(color: str) -> tuple[float, float, float]:
