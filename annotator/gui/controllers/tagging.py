@@ -60,17 +60,24 @@ class Tagging:
             relabel_menu.aboutToShow.connect(self.refresh_label_menus)
         self.label_menus = (tag_menu, relabel_menu, label_actions)
         names = self.menu_labels()
-        by_name = {action.objectName().removeprefix("label."): action for action in label_actions}
         tag_menu.clear()
         relabel_menu.clear()
+        self._fill_tag_menu(tag_menu, names, label_actions)
         for name in names:
-            tag_menu.addAction(by_name[name])
             relabel_menu.addAction(name).triggered.connect(lambda _=False, n=name: self.relabel_selected(n))
-        if len(names) < len(by_name):
-            tag_menu.addSeparator()
-            tag_menu.addAction(OTHER_TAG).triggered.connect(lambda _=False: self.pick_label())
+        if len(names) < len(label_actions):
             relabel_menu.addSeparator()
             relabel_menu.addAction(OTHER_RELABEL).triggered.connect(lambda _=False: self.pick_relabel())
+
+    def _fill_tag_menu(self, menu: QMenu, names: list[str], label_actions: list) -> None:
+        """The label bar's actions of the labels ``names``, then "Other label…" if some are left out."""
+        by_name = {action.objectName().removeprefix("label."): action for action in label_actions}
+        for name in names:
+            if name in by_name:
+                menu.addAction(by_name[name])
+        if len(names) < len(by_name):
+            menu.addSeparator()
+            menu.addAction(OTHER_TAG).triggered.connect(lambda _=False: self.pick_label())
 
     def refresh_label_menus(self) -> None:
         """A label menu opens: relist its labels if the most used may have changed (only past MENU_LABELS)."""
@@ -185,13 +192,8 @@ class Tagging:
         start, end = view.selection_range()
         names = self.menu_labels()
         if start != end:
-            tag = menu.addMenu(f"Tag '{short_quote(view.text()[start:end], 30)}' as")
-            by_name = {action.objectName().removeprefix("label."): action for action in label_actions}
-            for name in names:
-                tag.addAction(by_name[name])
-            if len(names) < len(by_name):
-                tag.addSeparator()
-                tag.addAction(OTHER_TAG).triggered.connect(lambda _=False: self.pick_label())
+            self._fill_tag_menu(menu.addMenu(f"Tag '{short_quote(view.text()[start:end], 30)}' as"), names,
+                                label_actions)
         for ann_id in view.span_ids_at(offset) if offset is not None and offset >= 0 else []:
             ann = self.sync.annotation(ann_id)
             if ann is not None:
