@@ -15,7 +15,10 @@ labels from here.
 
 from __future__ import annotations
 
+import functools
+import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from annotator.core.errors import InputError
@@ -52,6 +55,112 @@ def check_label_key(key: str | None, label: str) -> None:
     if owner:
         raise InputError(f"The key {(key or '').strip().upper()} is already used by {owner} in the window; "
                          f"choose another key for {label}.")
+
+
+#: Colours given to new labels, in order (the Okabe–Ito palette); past them, :func:`next_label_color` makes more.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+#: No colour made past the palette is closer than this to a colour a label already has (CIE76 ΔE in CIELAB;
+#: about 2.3 is the smallest difference people notice side by side).
+MIN_COLOR_DISTANCE = 6.0
+
+_GOLDEN_ANGLE = 137.50776405003785
+#: The made colours' lightness and chroma ranges (CIELAB): mid-tones, which stay legible under the window's
+#: translucent fill and as underlines in both the light and the dark theme.
+_LIGHTNESS = (38.0, 74.0)
+_CHROMA = (22.0, 58.0)
+#: How many colours past the palette there are to choose from (more than any code system needs).
+_CANDIDATES = 6_000
+
+
+def next_label_color(used: Iterable[str]) -> str:
+    """The colour a new label takes when the labels have the colours ``used`` (``#RRGGBB``, any case).
+
+    First the palette's colours in order, each while no label has it; past them, hues spread by the golden
+    angle (lightness and chroma spread alongside), the first of them no closer than
+    :data:`MIN_COLOR_DISTANCE` to any colour in use. The same ``used`` always gives the same colour.
+    """
+    taken = {color.upper() for color in used if _COLOR.fullmatch(color)}
+    for color in PALETTE:
+        if color not in taken:
+            return color
+    near = _Neighbourhood(_lab(color) for color in taken)
+    for color, lab in _candidates():
+        if color not in taken and not near.within(lab, MIN_COLOR_DISTANCE):
+            return color
+    # Past about 700 labels the mid-tones are full: still a colour no label has, if no longer far from all.
+    return next((color for color, _ in _candidates() if color not in taken), _candidates()[0][0])
+
+
+class _Neighbourhood:
+    """CIELAB points in cubes of :data:`MIN_COLOR_DISTANCE`, so a nearness test looks at 27 cubes, not all."""
+
+    def __init__(self, points: Iterable[tuple[float, float, float]]) -> None:
+        self.cubes: dict[tuple[int, ...], list[tuple[float, float, float]]] = {}
+        for point in points:
+            self.cubes.setdefault(self._cube(point), []).append(point)
+
+    @staticmethod
+    def _cube(point: tuple[float, float, float]) -> tuple[int, ...]:
+        return tuple(math.floor(v / MIN_COLOR_DISTANCE) for v in point)
+
+    def within(self, point: tuple[float, float, float], distance: float) -> bool:
+        x, y, z = self._cube(point)
+        return any(math.dist(point, other) < distance
+                   for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1)
+                   for other in self.cubes.get((x + dx, y + dy, z + dz), ()))
+
+
+@functools.cache
+def _candidates() -> tuple[tuple[str, tuple[float, float, float]], ...]:
+    """The colours past the palette in the order they are offered, each with its CIELAB coordinates."""
+    out = []
+    for index in range(_CANDIDATES):
+        color = _candidate(index)
+        out.append((color, _lab(color)))
+    return tuple(out)
+
+
+def _candidate(index: int) -> str:
+    """The ``index``-th colour past the palette: a golden-angle hue, lightness and chroma from a low-discrepancy
+    sequence (the plastic number's), its chroma lowered until it lies in sRGB."""
+    hue = math.radians((20.0 + index * _GOLDEN_ANGLE) % 360.0)
+    lightness = _LIGHTNESS[0] + (_LIGHTNESS[1] - _LIGHTNESS[0]) * ((0.5 + index * 0.7548776662466927) % 1.0)
+    chroma = _CHROMA[0] + (_CHROMA[1] - _CHROMA[0]) * ((0.5 + index * 0.5698402909980532) % 1.0)
+    rgb = _srgb(lightness, chroma * math.cos(hue), chroma * math.sin(hue))
+    while rgb is None:
+        chroma -= 1.0
+        rgb = _srgb(lightness, chroma * math.cos(hue), chroma * math.sin(hue))
+    return "#{:02X}{:02X}{:02X}".format(*(round(c * 255) for c in rgb))
+
+
+_WHITE = (0.95047, 1.0, 1.08883)  # D65
+
+
+def _srgb(lightness: float, a: float, b: float) -> tuple[float, float, float] | None:
+    """The sRGB channels (0–1) of a CIELAB colour, or None if it lies outside sRGB."""
+    fy = (lightness + 16.0) / 116.0
+    fx, fz = fy + a / 500.0, fy - b / 200.0
+    x, y, z = (w * (f ** 3 if f ** 3 > 0.008856 else (f - 16.0 / 116.0) / 7.787)
+               for w, f in zip(_WHITE, (fx, fy, fz)))
+    linear = (3.2406 * x - 1.5372 * y - 0.4986 * z, -0.9689 * x + 1.8758 * y + 0.0415 * z,
+              0.0557 * x - 0.2040 * y + 1.0570 * z)
+    if any(c < -1e-9 or c > 1.0 + 1e-9 for c in linear):
+        return None
+    red, green, blue = (12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
+                        for c in (min(max(c, 0.0), 1.0) for c in linear))
+    return red, green, blue
+
+
+def _lab(color: str) -> tuple[float, float, float]:
+    """The CIELAB coordinates of ``#RRGGBB`` (D65 white)."""
+    channels = [int(color[i:i + 2], 16) / 255.0 for i in (1, 3, 5)]
+    r, g, bl = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    xyz = (0.4124 * r + 0.3576 * g + 0.1805 * bl, 0.2126 * r + 0.7152 * g + 0.0722 * bl,
+           0.0193 * r + 0.1192 * g + 0.9505 * bl)
+    fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16.0 / 116.0
+                  for t in (v / w for v, w in zip(xyz, _WHITE)))
+    return 116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)
 
 
 def default_scheme() -> list[Label]:

@@ -206,8 +206,9 @@ def create_actions(parent: QWidget) -> dict[str, QAction]:
 
 
 def shortcut_rows(label_actions: list[QAction]) -> list[tuple[str, str]]:
-    """(keys, description) for the F1 help, in menu order, label keys first."""
-    rows = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text().replace("&", "")) for a in label_actions]
+    """(keys, description) for the F1 help, in menu order, label keys first (only labels that have a key)."""
+    rows = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text().replace("&", ""))
+            for a in label_actions if not a.shortcut().isEmpty()]
     for spec in SPECS:
         text = spec.text.replace("&", "").rstrip("…")
         keys = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in spec.shortcuts)

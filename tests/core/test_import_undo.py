@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from annotator.core.errors import InputError
+from annotator.core.errors import CancelledError, InputError
 from annotator.core.formats.documents import import_seeds
 from annotator.core.formats.json_set import export_json, import_json, import_json_file
 from annotator.core.store import Store, imports
@@ -124,3 +124,79 @@ def test_a_big_import_undoes_and_redoes_on_the_bulk_path_with_its_indexes_intact
     store.db.conn.execute("INSERT INTO annotation_search (annotation_search, rank) VALUES ('integrity-check', 1)")
     assert store.db.conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall() == schema
     assert store.db.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_another_connection_undoes_and_redoes_through_the_import_record(tmp_path, monkeypatch):
+    """A background job's own connection attaches the window's import record and undoes or redoes there, in one
+    transaction over both databases: a cancel midway leaves the project and the record exactly as they were."""
+    monkeypatch.setattr(imports, "BULK_MIN", 50)
+    store = Store.open(tmp_path / "mine.sqlite")
+    ft, _ = import_seeds(store)
+    text = store.document_text(ft.id)
+    anns = [{"id": f"x{i:05d}", "document": ft.id, "label": "Place", "start": i, "end": i + 9,
+             "quote": text[i:i + 9], "annotator": "bob"} for i in range(300)]
+    before = snapshot(store)
+    assert store.import_record() is None and store.import_counts(1) == {}
+    report = import_json(store, {"format": "annotator.annotation-set", "version": 1, "documents": [{"id": ft.id}],
+                                 "annotations": anns})
+    after = snapshot(store)
+    batch = store.adopt_import(report.rows)
+    record = store.import_record()
+    assert record is not None and record.exists() and record.parent != (tmp_path / "mine.sqlite").parent
+
+    def stop_at(step):
+        def progress(done, total):
+            seen.append((done, total))
+            if done == step:
+                raise CancelledError("Cancelled; nothing was changed.")
+        return progress
+
+    for run, expected in (("undo_import", before), ("redo_import", after)):
+        with Store.open(tmp_path / "mine.sqlite", create=False) as worker:
+            worker.attach_import_record(record)
+            seen: list[tuple[int, int]] = []
+            with pytest.raises(CancelledError):
+                getattr(worker, run)(batch, progress=stop_at(5))
+            assert seen[-1][0] == 5
+            assert snapshot(store) == (after if run == "undo_import" else before)
+            getattr(worker, run)(batch, progress=lambda done, total: seen.append((done, total)))
+            assert seen[-1][0] == seen[-1][1]
+        assert snapshot(store) == expected
+        assert store.import_counts(batch)["annotations"] == 300
+    store.undo_import(batch)  # the window's own connection still can
+    assert snapshot(store) == before
+    store.close()
+    del store
+    assert not record.exists()
+
+
+def test_a_cancel_inside_a_long_statement_stops_it_and_changes_nothing(tmp_path, monkeypatch):
+    """Progress is also reported inside a statement (every PROGRESS_EVERY SQLite instructions), so Cancel stops
+    even a statement over a million rows; the whole undo is rolled back."""
+    monkeypatch.setattr(imports, "PROGRESS_EVERY", 500)
+    store = Store.open(tmp_path / "mine.sqlite")
+    ft, _ = import_seeds(store)
+    anns = [{"id": f"x{i:05d}", "document": ft.id, "label": "Claim", "start": i, "end": i + 3, "annotator": "bob"}
+            for i in range(400)]
+    report = import_json(store, {"format": "annotator.annotation-set", "version": 1, "documents": [{"id": ft.id}],
+                                 "annotations": anns})
+    after = snapshot(store)
+    batch = store.adopt_import(report.rows)
+    calls: list[tuple[int, int]] = []
+    store.undo_import(batch, progress=lambda done, total: calls.append((done, total)))
+    assert len(calls) > 14  # more than one call a statement: reported inside them too
+    store.redo_import(batch)
+    assert snapshot(store) == after
+    calls.clear()
+
+    def cancel_inside(done, total):
+        calls.append((done, total))
+        if len(calls) >= 2 and calls[-2][0] == done:  # a second call in one statement: from inside it
+            raise CancelledError("Cancelled; nothing was changed.")
+
+    with pytest.raises(CancelledError):
+        store.undo_import(batch, progress=cancel_inside)
+    assert snapshot(store) == after
+    store.undo_import(batch)
+    store.redo_import(batch)
+    assert snapshot(store) == after

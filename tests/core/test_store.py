@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 import stat
@@ -17,6 +18,7 @@ from annotator.core.errors import (
     ReadOnlyProjectError,
     SpanError,
 )
+from annotator.core import scheme
 from annotator.core.model import Annotation
 from annotator.core.store import Store
 from annotator.core.text import document_id
@@ -181,6 +183,30 @@ def test_next_color_follows_the_okabe_ito_palette(store):
     assert store.next_color() == "#D55E00"
     assert store.add_label("Own colour", color="#123456").color == "#123456"
     assert store.next_color() == "#D55E00"
+
+
+def test_three_hundred_labels_have_three_hundred_colours_far_apart(store):
+    """Past the palette's 8 colours new labels still get distinct colours, none too close to another (issue 20)."""
+    for number in range(300 - len(store.labels())):
+        store.add_label(f"Code {number:03}")
+    labels = store.labels()
+    colors = [label.color for label in labels]
+    assert len(colors) == 300 and len(set(colors)) == 300
+    assert colors[:8] == ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+    labs = [scheme._lab(color) for color in colors]
+    closest = min(math.dist(a, b) for i, a in enumerate(labs) for b in labs[i + 1:])
+    assert closest >= scheme.MIN_COLOR_DISTANCE
+
+
+def test_a_made_colour_keeps_away_from_colours_chosen_by_hand(store):
+    for color in scheme.PALETTE[4:]:
+        store.add_label(f"Palette {color}", color=color)
+    made = scheme._candidates()[0][0]
+    store.add_label("Close by hand", color="#{:06X}".format(int(made[1:], 16) + 0x010101))
+    color = store.add_label("Made").color
+    assert color != made
+    assert math.dist(scheme._lab(color), scheme._lab(made)) >= scheme.MIN_COLOR_DISTANCE
+    assert scheme.next_label_color([label.color for label in store.labels()]) == store.next_color()
 
 
 def test_add_label_refuses_duplicates_and_blank_names(store):

@@ -1,7 +1,8 @@
 """Issue 20, D6: a real code system (a MAXQDA project of 300 codes) must not break the window.
 
 The import's summary keeps to a laptop's height, the label bar to one row (the rest behind "More labels…", a
-type-to-filter picker), the status line to a few labels; hiding the label bar gives its room back.
+type-to-filter picker), the status line to a few labels; hiding the label bar gives its room back. The label
+menus list the keyed and most used labels, then "Other label…" (the picker); F1 lists only keyed labels.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from annotator.gui import actions as A
 from annotator.gui.dialogs.import_summary import ImportSummaryDialog
+from annotator.gui.controllers.tagging import MENU_LABELS
 from annotator.gui.dialogs.label_picker import LabelPicker
 from annotator.gui.window.status import label_counts_text
 
-from gui_helpers import code_system
+from gui_helpers import code_system, tag
 
 LAPTOP = (1280, 800)
 
@@ -149,3 +151,78 @@ def test_more_labels_opens_the_picker_and_escape_changes_nothing(imported, monke
     qtbot.mouseClick(window.label_bar.panel.more, Qt.MouseButton.LeftButton)
     assert len(opened) == 1 and len(opened[0].shown()) == 100 and opened[0].chosen() is None
     assert window.session.store.annotations() == before
+
+
+def labels_listed(menu) -> list[str]:
+    return [a.text() for a in menu.actions() if not a.isSeparator() and a.menu() is None]
+
+
+def test_the_label_menus_list_the_keyed_and_most_used_then_other_label(imported, qtbot):
+    """Edit > Tag selection as and Change label to: 300 codes make no 300-entry menu (issue 20)."""
+    window, _ = imported
+    store = window.session.store
+    interview = next(d.id for d in store.documents() if d.title == "Interview")
+    text = store.document_text(interview)
+    start = text.index("Passage 0.")
+    for n in (3, 4, 5):  # Code 007 becomes the most used code
+        store.add_annotation(interview, "Code 007", start + n, start + n + 1, "alice")
+    window.tag_menu.aboutToShow.emit()
+    tags, relabels = labels_listed(window.tag_menu), labels_listed(window.relabel_menu)
+    assert len(tags) <= MENU_LABELS + 1 and len(relabels) <= MENU_LABELS + 1
+    assert tags[:5] == ["1 Claim", "2 Actor", "3 Figure", "4 Plan point", "Code 007"]
+    assert relabels[:5] == ["Claim", "Actor", "Figure", "Plan point", "Code 007"]
+    assert tags[-1] == "Other label…\tCtrl+K" and relabels[-1] == "Other label…"
+    rows = A.shortcut_rows(window.label_bar.label_actions)
+    assert rows[:4] == [("1", "1 Claim"), ("2", "2 Actor"), ("3", "3 Figure"), ("4", "4 Plan point")]
+    assert not any(name.startswith("Code ") for _, name in rows)  # F1: only labels that have a key
+
+
+def test_other_label_in_the_tag_menu_tags_through_the_picker(imported, monkeypatch, qtbot):
+    window, _ = imported
+    view = window.panes[0].view
+    start = view.text().index("Steve Witkoff")
+    window.pane_state.set_active(0)
+    view.set_selection(start, start + len("Steve Witkoff"))
+    opened = pick_by_typing(monkeypatch, qtbot, "code 123")
+    other = next(a for a in window.tag_menu.actions() if a.text().startswith("Other label…"))
+    other.trigger()
+    assert len(opened) == 1 and opened[0].windowTitle() == "Tag with label"
+    ann = window.session.store.annotation(view.selected_span())
+    assert (ann.label, ann.quote) == ("Code 123", "Steve Witkoff")
+
+
+def test_other_label_relabels_the_selected_span_in_one_undo_step(imported, monkeypatch, qtbot):
+    window, _ = imported
+    tag(window, 0, "Steve Witkoff", "Actor")
+    view = window.panes[0].view
+    ann = window.session.store.annotation(view.selected_span())
+    undo = window.session.undo_stack
+    steps = undo.count()
+    opened = pick_by_typing(monkeypatch, qtbot, "code 250")
+    window.relabel_menu.aboutToShow.emit()
+    next(a for a in window.relabel_menu.actions() if a.text() == "Other label…").trigger()
+    assert len(opened) == 1 and opened[0].windowTitle() == "Change label"
+    assert window.session.store.annotation(ann.id).label == "Code 250"
+    assert undo.count() == steps + 1
+    undo.undo()
+    assert window.session.store.annotation(ann.id) == ann
+
+
+def test_the_span_context_menu_is_capped_and_relabels_through_the_picker(imported, monkeypatch, qtbot):
+    window, _ = imported
+    tag(window, 0, "Steve Witkoff", "Actor")
+    view = window.panes[0].view
+    ann = window.session.store.annotation(view.selected_span())
+    view.set_selection(ann.start, ann.end)
+    view.context_menu_requested.emit(ann.start + 1, view.mapToGlobal(view.rect().center()))
+    menu = window.context_menu
+    tag_sub = next(a.menu() for a in menu.actions() if a.menu() and a.text().startswith("Tag "))
+    span_sub = next(a.menu() for a in menu.actions() if a.menu() and a.text().startswith("Actor: "))
+    assert len(labels_listed(tag_sub)) <= MENU_LABELS + 1 and labels_listed(tag_sub)[-1].startswith("Other label…")
+    relabels = [t for t in labels_listed(span_sub) if t.startswith("Change label to")]
+    assert len(relabels) <= MENU_LABELS + 1 and relabels[-1] == "Change label to Other label…"
+    opened = pick_by_typing(monkeypatch, qtbot, "code 299")
+    next(a for a in span_sub.actions() if a.text() == "Change label to Other label…").trigger()
+    menu.close()
+    assert len(opened) == 1
+    assert window.session.store.annotation(ann.id).label == "Code 299"

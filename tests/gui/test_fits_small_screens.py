@@ -2,7 +2,7 @@
 
 The window is opened on the seeds with spans by three annotators, a linked figure pair and a search run, so
 every dock has rows. Each dock the window has (enumerated, not listed here) is raised in turn, each tab of a
-tabbed dock shown; each dialog is opened by its menu action as a person would (``QDialog.exec`` is patched to
+tabbed dock shown; each dialog is opened by its menu action as a person would (File > Restore from backup with a backup taken) (``QDialog.exec`` is patched to
 show it and measure it instead of blocking). The screen the test pretends to have is the size under test
 (``QScreen.availableGeometry`` is patched: offscreen Qt has one 800 × 800 screen).
 
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QTableView, QTabWidget,
 )
 
+from annotator.core.store.backup import auto_backup
 from annotator.gui import actions as A
 from annotator.gui.panels.reports_dock import ChartView
 
@@ -214,6 +215,8 @@ def open_every_dialog(window, qtbot, monkeypatch, measure) -> list[str]:
     QGuiApplication.clipboard().setText("A long article pasted from the clipboard. " * 40)
     window.actions[A.PASTE_DOCUMENT].trigger()
     window.corpus.edit_document(window.pane_document(0))
+    assert auto_backup(window.session.store) is not None  # File > Restore from backup then has one to list
+    window.actions["file.restore_backup"].trigger()
     return opened
 
 
@@ -221,6 +224,7 @@ def test_every_dialog_fits(window, qtbot, tmp_path, monkeypatch, screen_size):
     populate(window, tmp_path, monkeypatch)
     window.resize(*screen_size)
     report = {}
+    backups: list[int] = []
 
     def measure(dialog):
         found = problems_in(dialog)
@@ -228,10 +232,12 @@ def test_every_dialog_fits(window, qtbot, tmp_path, monkeypatch, screen_size):
         if frame.width() > screen_size[0] or frame.height() > screen_size[1]:
             found.append(f"frame {frame.width()}x{frame.height()} larger than the screen")
         name = dialog.windowTitle()
+        if name == "Restore from backup":
+            backups.append(dialog.list.count())
         dialog.grab().save(str(tmp_path / f"{screen_size[0]}x{screen_size[1]}-{name}.png"))
         if found:
             report[name] = found
 
     opened = open_every_dialog(window, qtbot, monkeypatch, measure)
-    assert len(opened) == 7, opened
+    assert len(opened) == 8 and len(backups) == 1 and backups[0] >= 1, (opened, backups)
     assert not report, "\n".join(f"{name}: {found}" for name, found in report.items())

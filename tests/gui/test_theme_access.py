@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from annotator.core.scheme import default_scheme
+from annotator.core.scheme import default_scheme, next_label_color
 from annotator.gui import actions as A
 from annotator.gui import app as gui_app
 from annotator.gui import theme
@@ -29,7 +29,10 @@ def test_wcag_formulas():
 @pytest.mark.parametrize("name", ["light", "dark"])
 def test_text_over_every_label_fill_meets_wcag_aa(name):
     text, page = theme.PAGE[name]
-    colors = set(PALETTE) | {lb.color for lb in default_scheme()}
+    made: list[str] = []
+    for _ in range(300):  # a big imported code system's colours past the palette (issue 20)
+        made.append(next_label_color(made))
+    colors = set(PALETTE) | {lb.color for lb in default_scheme()} | set(made)
     for color in sorted(colors):
         fill = theme.blend(color, FILL_ALPHA, page)
         # Overlaps stack fills: two spans of the same colour under one word must still read.

@@ -30,14 +30,12 @@ from annotator.core.errors import (
     ReadOnlyProjectError,
 )
 from annotator.core.model import ANNOTATION_FIELDS, Document, Label
-from annotator.core.scheme import default_scheme
+from annotator.core.scheme import PALETTE, default_scheme  # noqa: F401 (PALETTE re-exported)
 from annotator.core.sqlite_db import Database
 from annotator.core.store.files import SQLITE_MAGIC, FileGuard, read_header
 from annotator.core.store.wal import keep_damaged_log
 from annotator.core.timeutil import now
 
-#: Colours given to new labels, in order, after the four defaults (Okabe–Ito palette).
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
 #: Column names that are SQL keywords, quoted wherever a query names them.
 _KEYWORDS = frozenset({"end"})

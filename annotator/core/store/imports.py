@@ -3,18 +3,25 @@
 An import runs in one transaction (often on a connection of its own, in a background job), so the rows it adds
 are exactly those whose rowid lies past each table's largest rowid when it began
 (:meth:`ImportsMixin.recording_added_rows`). The window then *adopts* the import
-(:meth:`~ImportsMixin.adopt_import`): the keys of those rows go into a table of its own connection's temporary
-schema, so the record follows the rows by key, not by rowid, and is never written to the project file (the undo
-history lives as long as the window). :meth:`~ImportsMixin.undo_import` moves the rows to temporary tables and
-deletes them, :meth:`~ImportsMixin.redo_import` puts them back; each is one transaction of a few set-wise
-statements, whatever the number of rows (nothing is held in Python).
+(:meth:`~ImportsMixin.adopt_import`): the keys of those rows go into the *import record*, a scratch database
+file attached to the store's connection as ``undo``, so the record follows the rows by key, not by rowid, and is
+never written to the project file (the undo history lives as long as the window; the file is removed with the
+store). :meth:`~ImportsMixin.undo_import` moves the rows to the record's tables and deletes them,
+:meth:`~ImportsMixin.redo_import` puts them back; each is one transaction of a few set-wise statements, whatever
+the number of rows (nothing is held in Python). Because the record is a file, a background job's own connection
+can attach it too (:meth:`~ImportsMixin.import_record`, :meth:`~ImportsMixin.attach_import_record`) and undo or
+redo a big import off the window's thread, still in one transaction over both databases.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
-from collections.abc import Iterator
+import tempfile
+import weakref
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.store.base import StoreBase, _translate
@@ -34,6 +41,19 @@ _KEYS = dict(IMPORTED_TABLES)
 #: annotations are at least this fraction of the table (the thresholds of the import, ``json_import.BULK_MIN``).
 BULK_MIN = 5000
 BULK_INDEX_FRACTION = 0.25
+
+#: ``progress(done, total)``: called between the statements of an undo or redo, and every
+#: :data:`PROGRESS_EVERY` SQLite instructions inside one; raising stops it (all of it rolled back).
+StepProgress = Callable[[int, int], None]
+#: How many SQLite virtual-machine instructions run between two progress calls inside a statement (a few
+#: milliseconds' work), so that Cancel stops even a statement over a million rows.
+PROGRESS_EVERY = 200_000
+
+
+def _remove_record(path: str) -> None:
+    for name in (path, path + "-journal"):
+        with contextlib.suppress(OSError):
+            os.remove(name)
 
 
 class ImportsMixin(StoreBase):
@@ -61,53 +81,72 @@ class ImportsMixin(StoreBase):
         number to undo and redo it by. Call it right after the import, before any other change."""
         conn = self.db.conn
         try:
+            self._create_import_tables()
             with self.db.atomic():
-                self._create_import_tables()
-                batch = conn.execute("SELECT COALESCE(MAX(batch), 0) + 1 FROM temp.import_keys").fetchone()[0]
+                batch = conn.execute("SELECT COALESCE(MAX(batch), 0) + 1 FROM undo.import_keys").fetchone()[0]
                 for table, (after, last) in added.items():
                     if table in _KEYS and table != "document_texts":  # texts go with their documents
                         conn.execute(
-                            f'INSERT INTO temp.import_keys (batch, tbl, key) SELECT ?, ?, "{_KEYS[table]}" '
+                            f'INSERT INTO undo.import_keys (batch, tbl, key) SELECT ?, ?, "{_KEYS[table]}" '
                             f"FROM main.{table} WHERE rowid > ? AND rowid <= ?", [batch, table, after, last])
                 # A row marks the batch even when the import added nothing.
-                conn.execute("INSERT OR IGNORE INTO temp.import_keys (batch, tbl, key) VALUES (?, '', '')", [batch])
+                conn.execute("INSERT OR IGNORE INTO undo.import_keys (batch, tbl, key) VALUES (?, '', '')", [batch])
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
         return batch
 
-    def undo_import(self, batch: int) -> None:
-        """Take out the rows import ``batch`` added (kept aside in temporary tables for :meth:`redo_import`)."""
+    def undo_import(self, batch: int, progress: StepProgress | None = None) -> None:
+        """Take out the rows import ``batch`` added (kept aside in the import record for :meth:`redo_import`).
+
+        ``progress(done, total)`` is called before each statement; an exception it raises (Cancel) rolls back.
+        """
         conn = self.db.conn
-        with self.transaction():
+        step = _Steps(progress, 2 * len(IMPORTED_TABLES) - 1)
+        with self.transaction(), step.inside(conn):
             for table, key in IMPORTED_TABLES:
-                conn.execute(f"INSERT INTO temp.undone_{table} SELECT ?, * FROM main.{table} WHERE {self._of(key)}",
+                step()
+                conn.execute(f"INSERT INTO undo.undone_{table} SELECT ?, * FROM main.{table} WHERE {self._of(key)}",
                              [batch, batch, "documents" if table == "document_texts" else table])
             try:
                 for table, key in reversed(IMPORTED_TABLES):
                     if table != "document_texts":  # deleted with their documents
+                        step()
                         with self._bulk(batch, table):
                             conn.execute(f"DELETE FROM main.{table} WHERE {self._of(key)}", [batch, table])
             except sqlite3.IntegrityError:
                 raise InputError("The import cannot be undone: work added since uses its labels, documents or "
                                  "annotators; nothing was changed.") from None
+            step.finish()
 
-    def redo_import(self, batch: int) -> None:
-        """Put back the rows :meth:`undo_import` took out of import ``batch``."""
+    def redo_import(self, batch: int, progress: StepProgress | None = None) -> None:
+        """Put back the rows :meth:`undo_import` took out of import ``batch`` (``progress`` as there)."""
         conn = self.db.conn
-        with self.transaction():
+        step = _Steps(progress, len(IMPORTED_TABLES))
+        with self.transaction(), step.inside(conn):
             for table, _ in IMPORTED_TABLES:
+                step()
                 columns = ", ".join(f'"{row[1]}"' for row in conn.execute(f"PRAGMA main.table_info({table})"))
                 with self._bulk(batch, table):
-                    conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM temp.undone_{table} "
+                    conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM undo.undone_{table} "
                                  "WHERE undone_batch = ?", [batch])
-                conn.execute(f"DELETE FROM temp.undone_{table} WHERE undone_batch = ?", [batch])
+                conn.execute(f"DELETE FROM undo.undone_{table} WHERE undone_batch = ?", [batch])
+            step.finish()
+
+    def import_record(self) -> Path | None:
+        """The import record's file (None before the first :meth:`adopt_import`), for a background job's own
+        connection to attach with :meth:`attach_import_record`."""
+        return getattr(self, "_import_record", None)
+
+    def attach_import_record(self, path: str | os.PathLike) -> None:
+        """Use the import record at ``path`` (another connection's :meth:`import_record`) on this connection."""
+        self._attach_record(Path(path))
 
     def _bulk(self, batch: int, table: str) -> contextlib.AbstractContextManager:
         """The annotations of a big import go on the store's bulk path (their indexes rebuilt once after, when
         they are a large part of the table), as the import itself did; anything else row by row."""
         if table != "annotations":
             return contextlib.nullcontext()
-        count = self._read("SELECT count(*) FROM temp.import_keys WHERE batch = ? AND tbl = 'annotations'",
+        count = self._read("SELECT count(*) FROM undo.import_keys WHERE batch = ? AND tbl = 'annotations'",
                            [batch])[0][0]
         if count < BULK_MIN:
             return contextlib.nullcontext()
@@ -115,20 +154,77 @@ class ImportsMixin(StoreBase):
 
     def import_counts(self, batch: int) -> dict[str, int]:
         """How many rows of each table import ``batch`` added (documents, labels, annotations, links…)."""
-        rows = self._read("SELECT tbl, count(*) FROM temp.import_keys WHERE batch = ? AND tbl != '' GROUP BY tbl",
+        if self.import_record() is None:
+            return {}
+        rows = self._read("SELECT tbl, count(*) FROM undo.import_keys WHERE batch = ? AND tbl != '' GROUP BY tbl",
                           [batch])
         return dict(rows)
 
     @staticmethod
     def _of(key: str) -> str:
         """The condition for a table's rows recorded in a batch (parameters: batch, table)."""
-        return f'"{key}" IN (SELECT key FROM temp.import_keys WHERE batch = ? AND tbl = ?)'
+        return f'"{key}" IN (SELECT key FROM undo.import_keys WHERE batch = ? AND tbl = ?)'
 
     def _create_import_tables(self) -> None:
+        """Attach the import record (a new scratch file, removed with the store) and create its tables."""
+        if self.import_record() is None:
+            fd, name = tempfile.mkstemp(prefix="annotator-undo-", suffix=".sqlite")
+            os.close(fd)
+            weakref.finalize(self, _remove_record, name)
+            self._attach_record(Path(name))
         conn = self.db.conn
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (batch INTEGER NOT NULL, tbl TEXT NOT NULL, "
-                     "key TEXT NOT NULL, PRIMARY KEY (batch, tbl, key)) WITHOUT ROWID")
-        for table, _ in IMPORTED_TABLES:
-            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS undone_{table} AS "
-                         f"SELECT 0 AS undone_batch, * FROM main.{table} WHERE 0")
+        with self.db.atomic():
+            conn.execute("CREATE TABLE IF NOT EXISTS undo.import_keys (batch INTEGER NOT NULL, tbl TEXT NOT NULL, "
+                         "key TEXT NOT NULL, PRIMARY KEY (batch, tbl, key)) WITHOUT ROWID")
+            for table, _ in IMPORTED_TABLES:
+                conn.execute(f"CREATE TABLE IF NOT EXISTS undo.undone_{table} AS "
+                             f"SELECT 0 AS undone_batch, * FROM main.{table} WHERE 0")
+
+    def _attach_record(self, path: Path) -> None:
+        conn = self.db.conn
+        conn.execute("ATTACH DATABASE ? AS undo", [str(path)])
+        conn.execute("PRAGMA undo.synchronous = OFF")  # scratch: gone with the window anyway
+        self._import_record = path
+
+
+class _Steps:
+    """Counts the statements of an undo or redo for ``progress``, and calls it inside long ones too."""
+
+    def __init__(self, progress: StepProgress | None, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+        self.stopped: BaseException | None = None
+
+    @contextlib.contextmanager
+    def inside(self, conn: sqlite3.Connection) -> Iterator[None]:
+        """Inside the transaction: a statement ``progress`` stops (Cancel) is interrupted, and what ``progress``
+        raised comes out in place of SQLite's "interrupted" (the transaction then rolls back)."""
+        if self.progress is None:
+            yield
+            return
+        conn.set_progress_handler(self._handler, PROGRESS_EVERY)
+        try:
+            yield
+        except sqlite3.OperationalError:
+            if self.stopped is not None:
+                raise self.stopped from None
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
+
+    def _handler(self) -> int:
+        try:
+            self.progress(max(self.done - 1, 0), self.total)
+        except Exception as exc:  # noqa: BLE001 (handed on by inside(), once SQLite has stopped)
+            self.stopped = exc
+            return 1
+        return 0
+
+    def __call__(self) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+        self.done += 1
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
 

@@ -6,8 +6,8 @@ import re
 
 from annotator.core.errors import InputError, NotFoundError
 from annotator.core.model import Annotation, Annotator, Label, Link
-from annotator.core.scheme import check_label_key
-from annotator.core.store.base import PALETTE, StoreBase
+from annotator.core.scheme import check_label_key, next_label_color
+from annotator.core.store.base import StoreBase
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -25,12 +25,8 @@ class LabelsMixin(StoreBase):
         return Label(*rows[0])
 
     def next_color(self) -> str:
-        """The first palette colour no label uses yet (the palette cycles when all are taken)."""
-        used = {label.color.upper() for label in self.labels()}
-        for color in PALETTE:
-            if color.upper() not in used:
-                return color
-        return PALETTE[len(used) % len(PALETTE)]
+        """The first palette colour no label uses yet; past the palette, a colour far from every label's."""
+        return next_label_color(label.color for label in self.labels())
 
     def add_label(self, name: str, color: str | None = None, shortcut: str = "", description: str = "") -> Label:
         """Create a label; it takes the next unused palette colour unless ``color`` is given."""

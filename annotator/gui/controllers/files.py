@@ -160,7 +160,8 @@ class Files:
             self.status.error(str(exc))
             return
         self._own_commit()  # the import's own connection committed: not another program
-        undoable = bool(report.rows) and self.session.perform(ImportSet(self.session, report, name))
+        step = ImportSet(self.session, report, name, self.status, self._own_commit)
+        undoable = bool(report.rows) and self.session.perform(step)
         if not undoable:  # nothing added (no step to undo), or the session said why it is not undoable
             self.session.announce_documents()
             self.session.announce_labels()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMenu
 
-from annotator.core.model import Annotation
+from annotator.core.model import Annotation, Label
 from annotator.gui.commands.annotations import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote
 from annotator.gui.controllers.crosssource import CrossSource, is_suggestion
 from annotator.gui.dialogs.label_picker import LabelPicker
@@ -21,6 +21,24 @@ from annotator.gui.dialogs.note_dialog import NoteDialog
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.span_sync import SpanSync
 from annotator.gui.window.status import Status
+
+
+#: A label menu lists every label up to this many; past it, the keyed labels and the most used up to this many,
+#: then "Other label…", which opens the type-to-filter picker (a code system of 300 labels is no menu).
+MENU_LABELS = 12
+OTHER_TAG = "Other label…\tCtrl+K"
+OTHER_RELABEL = "Other label…"
+
+
+def menu_labels(labels: list[Label], counts: dict[str, int], cap: int = MENU_LABELS) -> list[str]:
+    """The labels a label menu lists: all of them up to ``cap``; past it every keyed label, then the most used
+    (by ``counts``, scheme order among equals) while the menu has fewer than ``cap``."""
+    if len(labels) <= cap:
+        return [label.name for label in labels]
+    names = [label.name for label in labels if label.shortcut]
+    used = sorted((label for label in labels if not label.shortcut and counts.get(label.name)),
+                  key=lambda label: -counts[label.name])
+    return names + [label.name for label in used[:max(0, cap - len(names))]]
 
 
 class Tagging:
@@ -31,6 +49,45 @@ class Tagging:
         self.sync = sync
         self.cross = cross
         self.bounds_target: str | None = None  # the span "Set bounds to selection" moves: the last one selected
+        self.label_menus: tuple[QMenu, QMenu, list] | None = None  # Edit > Tag selection as, Change label to
+
+    def fill_label_menus(self, tag_menu: QMenu, relabel_menu: QMenu, label_actions: list) -> None:
+        """Edit > Tag selection as (the label bar's actions) and Change label to: the labels of
+        :func:`menu_labels`, then "Other label…" when some are left out. Refilled as either opens, so the most
+        used stay current."""
+        if self.label_menus is None or self.label_menus[:2] != (tag_menu, relabel_menu):
+            tag_menu.aboutToShow.connect(self.refresh_label_menus)
+            relabel_menu.aboutToShow.connect(self.refresh_label_menus)
+        self.label_menus = (tag_menu, relabel_menu, label_actions)
+        names = self.menu_labels()
+        tag_menu.clear()
+        relabel_menu.clear()
+        self._fill_tag_menu(tag_menu, names, label_actions)
+        for name in names:
+            relabel_menu.addAction(name).triggered.connect(lambda _=False, n=name: self.relabel_selected(n))
+        if len(names) < len(label_actions):
+            relabel_menu.addSeparator()
+            relabel_menu.addAction(OTHER_RELABEL).triggered.connect(lambda _=False: self.pick_relabel())
+
+    def _fill_tag_menu(self, menu: QMenu, names: list[str], label_actions: list) -> None:
+        """The label bar's actions of the labels ``names``, then "Other label…" if some are left out."""
+        by_name = {action.objectName().removeprefix("label."): action for action in label_actions}
+        for name in names:
+            if name in by_name:
+                menu.addAction(by_name[name])
+        if len(names) < len(by_name):
+            menu.addSeparator()
+            menu.addAction(OTHER_TAG).triggered.connect(lambda _=False: self.pick_label())
+
+    def refresh_label_menus(self) -> None:
+        """A label menu opens: relist its labels if the most used may have changed (only past MENU_LABELS)."""
+        if self.label_menus is not None and len(self.label_menus[2]) > MENU_LABELS:
+            self.fill_label_menus(*self.label_menus)
+
+    def menu_labels(self) -> list[str]:
+        """The labels the label menus list now (:func:`menu_labels` over the store's labels and counts)."""
+        labels = self.session.store.labels()
+        return menu_labels(labels, self.session.store.label_counts() if len(labels) > MENU_LABELS else {})
 
     def selected_annotation(self) -> Annotation | None:
         """The span selected in the active pane, if it is an annotation on screen."""
@@ -47,6 +104,16 @@ class Tagging:
         picker = LabelPicker(self.session.store.labels(), self.status.dialog_parent)
         if picker.exec() == LabelPicker.DialogCode.Accepted and picker.chosen():
             self.apply_label(picker.chosen())
+
+    def pick_relabel(self) -> None:
+        """Change label to > Other label…: the picker, then the selected span takes the label picked (one undo)."""
+        ann = self.selected_annotation()
+        if ann is None:
+            self.status.show("Click a span to select it, then change its label.", 4000)
+            return
+        picker = LabelPicker(self.session.store.labels(), self.status.dialog_parent, relabel=ann.label)
+        if picker.exec() == LabelPicker.DialogCode.Accepted and picker.chosen():
+            self.relabel_selected(picker.chosen())
 
     def apply_label(self, label: str) -> None:
         """A label key or button: tag the text selection, or relabel the selected span."""
@@ -123,27 +190,30 @@ class Tagging:
         view = self.panes.view(index)
         menu = QMenu(self.status.dialog_parent)
         start, end = view.selection_range()
+        names = self.menu_labels()
         if start != end:
-            tag = menu.addMenu(f"Tag '{short_quote(view.text()[start:end], 30)}' as")
-            for action in label_actions:
-                tag.addAction(action)
+            self._fill_tag_menu(menu.addMenu(f"Tag '{short_quote(view.text()[start:end], 30)}' as"), names,
+                                label_actions)
         for ann_id in view.span_ids_at(offset) if offset is not None and offset >= 0 else []:
             ann = self.sync.annotation(ann_id)
             if ann is not None:
-                self._span_menu(menu.addMenu(f"{ann.label}: '{short_quote(ann.quote, 30)}'"), view, ann)
+                self._span_menu(menu.addMenu(f"{ann.label}: '{short_quote(ann.quote, 30)}'"), view, ann, names)
         if menu.isEmpty():
             menu.addAction("Select text to tag it, or right-click a span").setEnabled(False)
         return menu
 
-    def _span_menu(self, sub: QMenu, view, ann: Annotation) -> None:
-        """A span's entries in the context menu: relabel, note, delete (each selects the span first)."""
+    def _span_menu(self, sub: QMenu, view, ann: Annotation, names: list[str]) -> None:
+        """A span's entries in the context menu: relabel (the labels ``names``, then "Other label…" if some are
+        left out), note, delete (each selects the span first)."""
         def on_span(do):
             return lambda _=False: (view.select_span(ann.id, scroll=False), do())
 
-        for name in self.sync.colors:
+        for name in names:
             act = sub.addAction(f"Change label to {name}")
             act.setEnabled(name != ann.label)
             act.triggered.connect(on_span(lambda n=name: self.relabel_selected(n)))
+        if len(names) < len(self.sync.colors):
+            sub.addAction(f"Change label to {OTHER_RELABEL}").triggered.connect(on_span(self.pick_relabel))
         sub.addSeparator()
         sub.addAction("Write note…").triggered.connect(on_span(self.edit_note))
         sub.addAction("Delete").triggered.connect(on_span(self.delete_selected_span))

@@ -1,4 +1,5 @@
-"""Tag with label… (Ctrl+K, or the label bar's "More labels…"): type a few letters, Enter tags with the label.
+"""Tag with label… (Ctrl+K, the label bar's "More labels…", a label menu's "Other label…"): type a few letters,
+Enter tags with the label (or, from Change label to, gives the selected span that label).
 
 A code system of hundreds of labels does not fit a bar of buttons; this finds any of them by a part of its name
 (or of its description) in a list that scrolls.
@@ -18,13 +19,15 @@ _MOVES = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown
 class LabelPicker(QDialog):
     """A filter line over the labels; Enter (or a double click) picks the selected one: :meth:`chosen`."""
 
-    def __init__(self, labels: list[Label], parent: QWidget | None = None):
+    def __init__(self, labels: list[Label], parent: QWidget | None = None, relabel: str | None = None):
+        """``relabel``: the label of the span to relabel (Change label to > Other label…), None to tag."""
         super().__init__(parent)
         self.setObjectName("label_picker")
-        self.setWindowTitle("Tag with label")
+        self.setWindowTitle("Tag with label" if relabel is None else "Change label")
         self._chosen: str | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Type part of a label's name; Enter tags the selection with it.", self))
+        layout.addWidget(QLabel("Type part of a label's name; Enter tags the selection with it." if relabel is None
+                                else f"Type part of a label's name; Enter changes {relabel} to it.", self))
         self.filter = QLineEdit(self)
         self.filter.setObjectName("label_filter")
         self.filter.setPlaceholderText(f"Filter {len(labels)} labels")

@@ -386,13 +386,7 @@ class MainWindow(QMainWindow):
         labels = self.session.store.labels()
         self.sync.set_labels(labels)
         self.label_bar.set_labels(labels)
-        self.tag_menu.clear()
-        self.relabel_menu.clear()
-        for action in self.label_bar.label_actions:
-            self.tag_menu.addAction(action)
-        for label in labels:
-            act = self.relabel_menu.addAction(label.name)
-            act.triggered.connect(lambda _=False, name=label.name: self.tagging.relabel_selected(name))
+        self.tagging.fill_label_menus(self.tag_menu, self.relabel_menu, self.label_bar.label_actions)
         self.sync.refresh_all()
         self._update_status()
 
