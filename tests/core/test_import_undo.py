@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 
 import pytest
 
-from annotator.core.errors import CancelledError, InputError
+from annotator.core.errors import AnnotatorError, CancelledError, InputError
 from annotator.core.formats.documents import import_seeds
 from annotator.core.formats.json_set import export_json, import_json, import_json_file
 from annotator.core.store import Store, imports
+from annotator.core.store.imports import _Steps
 
 
 def tag(store, doc, quote, label, who):
@@ -200,3 +202,17 @@ def test_a_cancel_inside_a_long_statement_stops_it_and_changes_nothing(tmp_path,
     store.undo_import(batch)
     store.redo_import(batch)
     assert snapshot(store) == after
+
+
+def test_a_stop_met_by_a_read_still_comes_out_as_the_stop():
+    """Cancel interrupts whatever statement runs: when that is one of the store's reads, the store has already
+    turned SQLite's "interrupted" into its own sentence; it must still come out as the cancel (seen: a big redo
+    cancelled while it counted the rows to put back showed "could not be used: interrupted")."""
+    conn = sqlite3.connect(":memory:")
+    steps = _Steps(lambda done, total: None, 1)
+    steps.stopped = CancelledError("Cancelled.")
+    with pytest.raises(CancelledError), steps.inside(conn):
+        raise AnnotatorError("The project project.sqlite could not be used: interrupted.")
+    other = _Steps(lambda done, total: None, 1)
+    with pytest.raises(AnnotatorError), other.inside(conn):
+        raise AnnotatorError("a real failure, with no stop asked for")

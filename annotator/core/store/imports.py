@@ -197,14 +197,16 @@ class _Steps:
     @contextlib.contextmanager
     def inside(self, conn: sqlite3.Connection) -> Iterator[None]:
         """Inside the transaction: a statement ``progress`` stops (Cancel) is interrupted, and what ``progress``
-        raised comes out in place of SQLite's "interrupted" (the transaction then rolls back)."""
+        raised comes out in place of the error that made (the transaction then rolls back)."""
         if self.progress is None:
             yield
             return
         conn.set_progress_handler(self._handler, PROGRESS_EVERY)
         try:
             yield
-        except sqlite3.OperationalError:
+        except Exception:
+            # Once progress stopped the statement, whatever came of it is the stop: SQLite's "interrupted", or
+            # the store's sentence for it when a read (_read) met the interruption first.
             if self.stopped is not None:
                 raise self.stopped from None
             raise
