@@ -52,3 +52,17 @@ def test_first_and_ordinary_start_load_no_heavy_package(tmp_path):
     assert sorted(first & set(HEAVY_AT_START)) == []
     again = start_window(home)  # an ordinary start on the seeded project
     assert sorted(again & set(HEAVY_AT_START)) == []
+
+
+def test_the_store_is_loaded_before_pyside6():
+    """PySide6's import hook reads the source of every module imported after PySide6 (looking for its own name):
+    the store, sqlite_utils and their dependencies load first, so it skips them (annotator/gui/__init__.py)."""
+    probe = "import sys, annotator.gui; print('ORDER', ' '.join(sys.modules))"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    order = next(line for line in done.stdout.splitlines() if line.startswith("ORDER ")).split()[1:]
+    first_qt = order.index("PySide6")
+    for name in ("sqlite_utils", "click", "dateutil", "annotator.core.store", "annotator.core.formats.documents"):
+        assert order.index(name) < first_qt, f"{name} is imported after PySide6"
