@@ -18,10 +18,13 @@ HEAVY_AT_START = ("matplotlib", "numpy", "pypdf", "docx", "py3langid", "rapidfuz
                   "text_to_num", "number_parser", "PIL")
 
 PROBE = r"""
-import sys
+import gc, sys
+import annotator.cli
+annotator.cli.pause_for_start()  # as annotator's gui command does
 from annotator.gui import app as gui_app
 qapp = gui_app.application()
 win = gui_app.open_window(None, gui_app.settings(), user="probe")
+assert gc.isenabled(), "the collector runs again once the window is built"
 assert all(pane.view.text() for pane in win.panes), "both seed articles are shown"
 while not (win.windowHandle() and win.windowHandle().isExposed()):
     qapp.processEvents()
