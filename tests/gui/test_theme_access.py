@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from annotator.core.scheme import default_scheme
 from annotator.gui import actions as A
@@ -159,3 +159,19 @@ def test_a_light_start_leaves_the_platform_palette_alone(qapp, tmp_path):
         assert QApplication.palette() == QApplication.style().standardPalette()
     finally:
         QApplication.setPalette(before)
+
+
+def test_widgets_are_named_at_the_event_loops_first_turn(qtbot, annotator_home):
+    """The window is built and painted first; its widgets get their names right after (issue 20)."""
+    gui_app.application()
+    win = gui_app.open_window(None, gui_app.settings(), user="tester")
+    qtbot.addWidget(win)
+    try:
+        search = win.findChild(QLineEdit, "search_query")
+        assert search.accessibleName() == ""  # not yet: building the window did not walk every widget
+        qtbot.waitUntil(lambda: search.accessibleName() != "")
+        assert search.accessibleName().startswith("Search: ")
+    finally:
+        win.close()
+        win.session.store.close()
+        gui_app._WINDOWS.clear()
