@@ -7,6 +7,7 @@ window docks them, puts their entries in its menus and connects them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QProgressDialog
@@ -15,14 +16,19 @@ from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.report import blocks_for, gather, report_title
 from annotator.core.report.html import render_html
 from annotator.core.fileio import atomic_writer
+from annotator.core.lazy import lazy_module
 from annotator.core.store import Store
 from annotator.gui.background import run_in_background
 from annotator.gui.dialogs.guide import FIRST_RUN_HINT, GuideDialog
 from annotator.gui.panels.reports_dock import ReportsDock
-from annotator.gui.report_pdf import write_pdf
 from annotator.gui.theme import ThemeController
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status
+
+if TYPE_CHECKING:  # PDF drawing (QtSvg, QPdfWriter), loaded on first use (docs/architecture.md, "Loaded on first use")
+    from annotator.gui import report_pdf
+else:
+    report_pdf = lazy_module("annotator.gui.report_pdf")
 
 ON_SCREEN, EVERYTHING = "The documents on screen", "Every document in the project"
 
@@ -58,7 +64,7 @@ class Reports:
                 raise CancelledError("The report was cancelled; nothing was written.")
 
         try:
-            return write_pdf(blocks, path, title, progress)
+            return report_pdf.write_pdf(blocks, path, title, progress)
         finally:
             dialog.reset()
             dialog.deleteLater()
