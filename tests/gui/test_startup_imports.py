@@ -18,7 +18,7 @@ HEAVY_AT_START = ("matplotlib", "numpy", "pypdf", "docx", "py3langid", "rapidfuz
                   "text_to_num", "number_parser", "PIL")
 #: Our modules not needed to show the window, loaded on first use (tests/core/test_architecture.py, DEFERRED).
 OURS_LATER = ("annotator.gui.report_pdf", "annotator.core.formats.detect", "annotator.core.formats.qdpx",
-              "annotator.core.formats.w3c", "annotator.core.formats.brat")
+              "annotator.core.formats.w3c", "annotator.core.formats.brat", "annotator.core.report")
 
 PROBE = r"""
 import gc, sys
