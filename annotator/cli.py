@@ -21,6 +21,7 @@ from annotator.cli_output import output, silence_stdout, watched_stdout
 from annotator.cli_team import team_parsers
 from annotator.core.errors import AnnotatorError, InputError, ReadOnlyProjectError
 from annotator.core.fileio import atomic_writer
+from annotator.core.gcpause import pause_for_start
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -250,6 +251,7 @@ def _project(path: str, create: bool, readonly: bool = False) -> Iterator:
 # --------------------------------------------------------------------- commands
 @command("gui")
 def cmd_gui(args: argparse.Namespace) -> int:
+    pause_for_start()  # the cyclic collector waits until the window is built (annotator/core/gcpause.py)
     from annotator.gui.app import run
 
     return run(args.project, user=args.user)

@@ -57,8 +57,9 @@ sys.exit(leave(qapp.exec()))
 ANNOTATOR = r"""
 import sys, time
 t0 = float(sys.argv[1])
-from PySide6.QtCore import QTimer
 import annotator.cli
+annotator.cli.pause_for_start()     # as annotator's gui command does before it imports the window
+from PySide6.QtCore import QTimer
 from annotator.gui import app as gui_app
 gui_app.check_pyside()
 qapp = gui_app.application()

@@ -1,4 +1,4 @@
-"""Pausing Python's cyclic garbage collector around bulk work that allocates no cycles."""
+"""Pausing Python's cyclic garbage collector around bulk work that allocates no cycles, and during the start."""
 
 from __future__ import annotations
 
@@ -33,3 +33,29 @@ def keep_long_lived() -> None:
     outlive their use, and span records hold none.
     """
     gc.freeze()
+
+
+#: Whether :func:`pause_for_start` turned the collector off (and :func:`resume_after_start` must turn it back on).
+_START = {"paused": False}
+
+
+def pause_for_start() -> None:
+    """Turn the cyclic collector off while the program starts, until :func:`resume_after_start`.
+
+    Importing ~300 modules and building the window allocate hundreds of thousands of objects (modules, classes,
+    functions, Qt wrappers) that all live as long as the program: the collector ran ~110 times during a start
+    (~20 ms) and freed next to nothing. With it off, the start leaves ~550 unreachable objects (tens of kB),
+    frozen with the rest by :func:`resume_after_start` and never freed: a small, one-time cost.
+    """
+    if gc.isenabled():
+        gc.disable()
+        _START["paused"] = True
+
+
+def resume_after_start() -> None:
+    """Once the first window is built: freeze what the start made (:func:`keep_long_lived`) and turn the collector
+    back on if :func:`pause_for_start` turned it off (a collector turned off by anyone else stays off)."""
+    keep_long_lived()
+    if _START["paused"]:
+        _START["paused"] = False
+        gc.enable()

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import QAbstractButton, QDockWidget, QLineEdit, QWidget
 
@@ -91,4 +91,6 @@ def install(window) -> None:
     for side, pane in zip(("Left", "Right"), window.panes):
         pane.view.setAccessibleName(f"{side} document")
         pane.view.setStyleSheet(FOCUS_FRAME)
-    ensure_names(window)
+    # Naming walks every widget of the window (~10 ms of a start): done at the event loop's first turn, after the
+    # window is built and shown, before anything can ask for a name (issue 20: paint first).
+    QTimer.singleShot(0, window, lambda: ensure_names(window))

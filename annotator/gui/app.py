@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from annotator import __version__
 from annotator.core import paths
-from annotator.core.gcpause import keep_long_lived
+from annotator.core.gcpause import resume_after_start
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.documents import import_seeds
 from annotator.core.store import Store, needs_upgrade
@@ -228,8 +228,9 @@ def open_window(project, store_settings: QSettings, user: str | None = None) -> 
     if first_start:
         first_layout(window)
     # Modules, classes, Qt wrappers and the window's own objects live as long as the app: take them out of
-    # the cyclic collector's sight, so a full collection later (during an import, say) has far less to walk.
-    keep_long_lived()
+    # the cyclic collector's sight, so a full collection later (during an import, say) has far less to walk; and
+    # the collector, paused for the start (``annotator``'s gui command), runs again.
+    resume_after_start()
     return window
 
 

@@ -130,7 +130,9 @@ class ThemeController(QObject):
         self.settings = settings
         value = str(settings.value(SETTING, "system"))
         self.choice = value if value in dict(CHOICES) else "system"
-        self._light_style = QApplication.style().name() if QApplication.instance() else ""
+        # The light style's name, read when the dark theme first replaces it: not here, since the first Python
+        # access to the application's QStyle builds its wrapper type with all its enums (~10 ms of every start).
+        self._light_style: str | None = None
         self.actions: dict[str, QAction] = {}
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_changed)
         self.apply()
@@ -168,10 +170,13 @@ class ThemeController(QObject):
         app = QApplication.instance()
         if app is None:
             return
-        theme = resolve(self.choice)
-        if theme == "dark":
+        if resolve(self.choice) == "dark":
+            if self._light_style is None:
+                self._light_style = app.style().name()
             app.setStyle(QStyleFactory.create("Fusion"))
             app.setPalette(dark_palette())
+        elif self._light_style is None and current() == "light":
+            return  # light already (the start, as a rule): the platform's palette and style stay as they are
         else:
             if self._light_style and app.style().name() != self._light_style:
                 app.setStyle(QStyleFactory.create(self._light_style))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from annotator.core.scheme import default_scheme, next_label_color
 from annotator.gui import actions as A
@@ -134,6 +135,45 @@ def test_empty_project_shows_the_first_run_hint(qtbot, annotator_home, tmp_path)
     try:
         view = win.panes[0].view
         assert view.text() == "" and "File > Add documents" in view.placeholderText()
+    finally:
+        win.close()
+        win.session.store.close()
+        gui_app._WINDOWS.clear()
+
+
+def test_a_light_start_leaves_the_platform_palette_alone(qapp, tmp_path):
+    """At a light start the theme changes nothing: the platform's palette stays (and the start does not pay for
+    the application's QStyle wrapper, issue 20); switching to dark and back still restores the style's own."""
+    before = QPalette(QApplication.palette())
+    platform = QPalette(before)
+    platform.setColor(QPalette.ColorRole.Window, QColor("#f4f1ea"))  # a light palette the platform might give
+    QApplication.setPalette(platform)
+    try:
+        controller = theme.ThemeController(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+        controller.choice = "light"
+        controller.apply()
+        assert QApplication.palette().color(QPalette.ColorRole.Window) == QColor("#f4f1ea")
+        controller.choice = "dark"
+        controller.apply()
+        assert theme.current() == "dark"
+        controller.choice = "light"
+        controller.apply()
+        assert theme.current() == "light"
+        assert QApplication.palette() == QApplication.style().standardPalette()
+    finally:
+        QApplication.setPalette(before)
+
+
+def test_widgets_are_named_at_the_event_loops_first_turn(qtbot, annotator_home):
+    """The window is built and painted first; its widgets get their names right after (issue 20)."""
+    gui_app.application()
+    win = gui_app.open_window(None, gui_app.settings(), user="tester")
+    qtbot.addWidget(win)
+    try:
+        search = win.findChild(QLineEdit, "search_query")
+        assert search.accessibleName() == ""  # not yet: building the window did not walk every widget
+        qtbot.waitUntil(lambda: search.accessibleName() != "")
+        assert search.accessibleName().startswith("Search: ")
     finally:
         win.close()
         win.session.store.close()

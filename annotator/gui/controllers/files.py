@@ -11,20 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.core.errors import AnnotatorError, CancelledError, InputError
 from annotator.core.fileio import atomic_writer
-from annotator.core.formats.brat import export_brat
 from annotator.core.formats.csv_set import export_csv
-from annotator.core.formats.detect import detect_format, import_foreign
 from annotator.core.formats.json_import import import_json_file_into
 from annotator.core.formats.json_set import ImportReport, export_json, import_json, import_json_file
 from annotator.core.formats.project_set import read_project_set
-from annotator.core.formats.qdpx import export_qdpx
 from annotator.core.formats.scheme import read_scheme_file
-from annotator.core.formats.w3c import export_w3c
+from annotator.core.lazy import lazy_module
 from annotator.core.store import Store
 from annotator.gui.background import Progress, run_in_background, run_in_process
 from annotator.gui.commands.imports import ImportSet
@@ -32,6 +30,14 @@ from annotator.gui.dialogs.file_dialogs import open_file, save_file, save_file_a
 from annotator.gui.dialogs.import_summary import ImportSummaryDialog
 from annotator.gui.settings import remember_folder, start_folder
 from annotator.gui.window.status import Opener, Status
+
+if TYPE_CHECKING:  # the other tools' formats, loaded on first use (docs/architecture.md, "Loaded on first use")
+    from annotator.core.formats import brat, detect, qdpx, w3c
+else:
+    brat = lazy_module("annotator.core.formats.brat")
+    detect = lazy_module("annotator.core.formats.detect")
+    qdpx = lazy_module("annotator.core.formats.qdpx")
+    w3c = lazy_module("annotator.core.formats.w3c")
 
 #: JSON sets from this size (bytes) are imported in a child process rather than a thread (see import_set).
 CHILD_IMPORT_FROM = 4 << 20
@@ -216,7 +222,7 @@ class Files:
             return
         remember_folder(path)
         source = Path(path).parent if Path(path).name == "annotation.conf" else Path(path)
-        fmt = IMPORT_FILTERS.get(chosen) or detect_format(source)
+        fmt = IMPORT_FILTERS.get(chosen) or detect.detect_format(source)
         if fmt not in ("qdpx", "w3c", "brat"):
             self.status.error(f"{source.name} is not a REFI-QDA project, W3C Web Annotation file or brat standoff; "
                               "use File > Import annotations for annotator's own sets.")
@@ -226,7 +232,7 @@ class Files:
         def job(progress: Progress) -> ImportReport:
             with _open_again(project) as store:
                 progress(0, None, f"Importing {source.name}…")
-                return import_foreign(store, fmt, source, user=user, progress=progress)
+                return detect.import_foreign(store, fmt, source, user=user, progress=progress)
 
         self._import(job, source.name)
 
@@ -246,11 +252,11 @@ class Files:
         def job(progress: Progress) -> tuple[int, ImportReport | None]:
             with _open_again(project, readonly=True) as store:
                 if fmt == "qdpx":
-                    return export_qdpx(store, path, progress=progress), None
+                    return qdpx.export_qdpx(store, path, progress=progress), None
                 if fmt == "brat":
-                    return export_brat(store, path, progress=progress)
+                    return brat.export_brat(store, path, progress=progress)
                 with atomic_writer(path) as fh:
-                    return export_w3c(store, fh, progress=progress), None
+                    return w3c.export_w3c(store, fh, progress=progress), None
 
         done = self._export("Exporting", job, path)
         if done is None:

@@ -7,22 +7,30 @@ window docks them, puts their entries in its menus and connects them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QProgressDialog
 
 from annotator.core.errors import AnnotatorError, CancelledError
-from annotator.core.report import blocks_for, gather, report_title
-from annotator.core.report.html import render_html
 from annotator.core.fileio import atomic_writer
+from annotator.core.lazy import lazy_module
 from annotator.core.store import Store
 from annotator.gui.background import run_in_background
 from annotator.gui.dialogs.guide import FIRST_RUN_HINT, GuideDialog
 from annotator.gui.panels.reports_dock import ReportsDock
-from annotator.gui.report_pdf import write_pdf
 from annotator.gui.theme import ThemeController
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status
+
+if TYPE_CHECKING:  # the report and PDF drawing (QtSvg, QPdfWriter): loaded on first use (docs/architecture.md)
+    from annotator.core import report
+    from annotator.core.report import html
+    from annotator.gui import report_pdf
+else:
+    report = lazy_module("annotator.core.report")
+    html = lazy_module("annotator.core.report.html")
+    report_pdf = lazy_module("annotator.gui.report_pdf")
 
 ON_SCREEN, EVERYTHING = "The documents on screen", "Every document in the project"
 
@@ -58,7 +66,7 @@ class Reports:
                 raise CancelledError("The report was cancelled; nothing was written.")
 
         try:
-            return write_pdf(blocks, path, title, progress)
+            return report_pdf.write_pdf(blocks, path, title, progress)
         finally:
             dialog.reset()
             dialog.deleteLater()
@@ -91,19 +99,19 @@ class Reports:
             progress(0, None, "Gathering the report…")
             store = Store.open(project, create=False, readonly=True)
             try:
-                return gather(store, docs or None)
+                return report.gather(store, docs or None)
             finally:
                 store.close()
 
         try:
             data = run_in_background(self.parent, "Exporting report", job)
-            blocks = blocks_for(data)  # charts here: matplotlib's settings are shared with the Reports dock
+            blocks = report.blocks_for(data)  # charts here: matplotlib's settings are shared with the Reports dock
             if path.lower().endswith(".pdf"):
-                pages = self._write_pdf(blocks, path, report_title(data))
+                pages = self._write_pdf(blocks, path, report.report_title(data))
                 what = f"{pages} page{'s' if pages != 1 else ''}"
             else:
                 with atomic_writer(path) as fh:
-                    fh.write(render_html(blocks, report_title(data)))
+                    fh.write(html.render_html(blocks, report.report_title(data)))
                 what = "one page"
         except CancelledError:
             self.status.show("Report cancelled; nothing was written.", 6000)

@@ -9,6 +9,7 @@ the last change, so tagging never waits for it.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -18,13 +19,16 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.lazy import lazy_module
-from annotator.core.report import gather
-from annotator.core.report.charts import (
-    DARK, LIGHT, MAX_LABELLED_BARS, activity_chart, agreement_chart, labels_bar_count, labels_chart, quiet_glyphs,
-)
-from annotator.core.report.data import ReportData
 from annotator.gui import theme
 from annotator.gui.commands.annotations import short_quote
+
+if TYPE_CHECKING:  # the report's data and charts: loaded when the dock first draws (docs/architecture.md)
+    from annotator.core import report
+    from annotator.core.report import charts
+    from annotator.core.report.data import ReportData
+else:
+    report = lazy_module("annotator.core.report")
+    charts = lazy_module("annotator.core.report.charts")
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Milliseconds between the last change and the redraw.
@@ -52,7 +56,7 @@ def _canvas_class() -> type:
             self.mpl_connect("motion_notify_event", self._hover)
 
         def draw(self) -> None:
-            with quiet_glyphs():
+            with charts.quiet_glyphs():
                 super().draw()
 
         def _hover(self, event) -> None:
@@ -216,7 +220,7 @@ class ReportsDock(QDockWidget):
             self._timer.start()
 
     def chart_style(self):
-        return DARK if theme.current() == "dark" else LIGHT
+        return charts.DARK if theme.current() == "dark" else charts.LIGHT
 
     def _pair(self) -> list[str] | None:
         a, b = self.first.currentText(), self.second.currentText()
@@ -226,9 +230,9 @@ class ReportsDock(QDockWidget):
         store = self.session.store
         agreement = self.tabs.currentWidget() is self._agreement_page
         try:
-            self.data = gather(store, pair=self._pair(), with_spans=False, with_agreement=agreement)
+            self.data = report.gather(store, pair=self._pair(), with_spans=False, with_agreement=agreement)
         except AnnotatorError:
-            self.data = gather(store, with_spans=False, with_agreement=agreement)
+            self.data = report.gather(store, with_spans=False, with_agreement=agreement)
         self._with_agreement = agreement
         self._dirty = False
         self._fill_annotators()
@@ -236,11 +240,11 @@ class ReportsDock(QDockWidget):
         self._fill_matrix()
         self._fill_figures()
         d, style = self.data, self.chart_style()
-        self.activity_chart.show_figure(activity_chart(d, style),
+        self.activity_chart.show_figure(charts.activity_chart(d, style),
                                         f"Annotations per day for {len(d.activity)} annotators")
         if self._with_agreement:
             pair = " and ".join(d.agreement_pair) if d.agreement_pair else "nobody"
-            self.agreement_chart.show_figure(agreement_chart(d, style), f"Agreement per label between {pair}")
+            self.agreement_chart.show_figure(charts.agreement_chart(d, style), f"Agreement per label between {pair}")
 
     def _fill_annotators(self) -> None:
         names = sorted({a.id for a in self.session.store.annotators()})
@@ -254,8 +258,8 @@ class ReportsDock(QDockWidget):
 
     def _room_for_bar_text(self) -> bool:
         """Whether the Labels chart's slot is tall enough to write each bar's count beside it."""
-        bars = labels_bar_count(self.data, self.label_by.currentData())
-        return 0 < bars <= MAX_LABELLED_BARS and (self.labels_chart.height() - CHART_FRAME_PX) / bars >= BAR_TEXT_PX
+        bars = charts.labels_bar_count(self.data, self.label_by.currentData())
+        return 0 < bars <= charts.MAX_LABELLED_BARS and (self.labels_chart.height() - CHART_FRAME_PX) / bars >= BAR_TEXT_PX
 
     def _labels_resized(self) -> None:
         if self.data is not None and self._room_for_bar_text() != self._bar_text:
@@ -267,7 +271,7 @@ class ReportsDock(QDockWidget):
         by = self.label_by.currentData()
         counts = self.data.label_counts if by == "document" else self.data.source_counts
         self._bar_text = self._room_for_bar_text()
-        figure = labels_chart(self.data, by, self.chart_style(), bar_text=self._bar_text)
+        figure = charts.labels_chart(self.data, by, self.chart_style(), bar_text=self._bar_text)
         described = "; ".join(tip for _, tip in figure.annotator_tips if "no spans" not in tip)
         self.labels_chart.show_figure(figure, f"Spans kept per label for {len(counts)} {by}s: {described}")
 
