@@ -21,7 +21,7 @@ def team_parsers(sub) -> None:
                                         "nothing changes)")
     p.add_argument("url", metavar="URL", help=URL_HELP)
 
-    p = actions.add_parser("add", help="add a member (a PostgreSQL login); prints the password once and how to join")
+    p = actions.add_parser("add", help="add a member (a PostgreSQL login); prints the password once and the URL to connect with")
     p.add_argument("url", metavar="URL", help=URL_HELP)
     p.add_argument("name", metavar="NAME", help="the member's login name (lower-case letters, digits, _ . -)")
     p.add_argument("--lead", action="store_true", help="a lead: manages documents, the label scheme and members")

@@ -45,7 +45,7 @@ def _add(args: argparse.Namespace) -> int:
         print(f"password (shown once, not stored by annotator): {added.password}")
     elif password is None:
         print("password unchanged.")
-    print(f"to join: annotator team join PROJECT {url}")
+    print(f"connection URL for {added.name}: {url}")
     print(f"the member puts the password in ~/.pgpass (a line {where[0]}:{where[1]}:{where[2]}:{added.name}:PASSWORD, "
           "chmod 600) or in PGPASSWORD.")
     return 0

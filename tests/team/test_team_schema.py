@@ -78,7 +78,7 @@ def test_add_prints_the_password_once_and_how_to_join(capsys, team):
     assert (code, err) == (0, "")
     password = next(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("password"))
     assert len(password) >= 20
-    assert f"annotator team join PROJECT postgresql://{alice}@/{team.name}?host=" in out
+    assert f"connection URL for {alice}: postgresql://{alice}@/{team.name}?host=" in out
     assert "~/.pgpass" in out and "PGPASSWORD" in out
     done = team.cluster.psql(team.url(alice), "SELECT current_user", password)
     assert (done.returncode, done.stdout.strip()) == (0, alice)
