@@ -8,7 +8,7 @@ older annotator can tell that a project is newer than it understands.
 from __future__ import annotations
 
 from annotator.core.language import detect_language
-from annotator.core.sqlite_db import Database, Migrations
+from annotator.core.store.sqlite_db import Database, Migrations
 
 MIGRATION_SET = "annotator"
 migrations = Migrations(MIGRATION_SET)

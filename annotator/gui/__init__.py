@@ -4,11 +4,11 @@ Importing this package checks for the PySide6 build that corrupts the
 interpreter (see :func:`check_pyside`), so users get a sentence instead of a
 ``Fatal Python error`` minutes into their work.
 
-The project store (and sqlite_utils with its click, dateutil and pluggy) is imported *before* PySide6, on
-purpose: once PySide6 is loaded, its ``__feature__`` import hook reads the source of every module imported after
-it, looking for the word "PySide6" (for ``from __feature__ import snake_case``). Modules already loaded before
-PySide6 escape most of that reading: ~20 ms of every start of the window (docs/performance.md, "Starting and
-quitting"; tests/gui/test_startup_imports.py checks the order).
+The project store (and the SQLite toolkit under it, with click, dateutil and pluggy) is imported *before*
+PySide6, on purpose: once PySide6 is loaded, its ``__feature__`` import hook reads the source of every module
+imported after it, looking for the word "PySide6" (for ``from __feature__ import snake_case``). Modules already
+loaded before PySide6 escape most of that reading: ~20 ms of every start of the window (docs/performance.md,
+"Starting and quitting"; tests/gui/test_startup_imports.py checks the order).
 """
 
 import sys

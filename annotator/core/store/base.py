@@ -31,7 +31,7 @@ from annotator.core.errors import (
 )
 from annotator.core.model import ANNOTATION_FIELDS, Document, Label
 from annotator.core.scheme import PALETTE, default_scheme  # noqa: F401 (PALETTE re-exported)
-from annotator.core.sqlite_db import Database
+from annotator.core.store.sqlite_db import Database
 from annotator.core.store.files import SQLITE_MAGIC, FileGuard, read_header
 from annotator.core.store.wal import keep_damaged_log
 from annotator.core.timeutil import now
