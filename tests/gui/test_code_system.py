@@ -122,12 +122,18 @@ def pick_by_typing(monkeypatch, qtbot, typed: str, *moves: Qt.Key) -> list[Label
     return opened
 
 
-def test_ctrl_k_finds_a_label_by_typing_and_tags_with_it(imported, monkeypatch, qtbot):
-    window, _ = imported
+def select_witkoff(window):
+    """Select "Steve Witkoff" in the left pane, made active; its view and the selection's start."""
     view = window.panes[0].view
     start = view.text().index("Steve Witkoff")
     window.pane_state.set_active(0)
     view.set_selection(start, start + len("Steve Witkoff"))
+    return view, start
+
+
+def test_ctrl_k_finds_a_label_by_typing_and_tags_with_it(imported, monkeypatch, qtbot):
+    window, _ = imported
+    view, start = select_witkoff(window)
     opened = pick_by_typing(monkeypatch, qtbot, "code 04", Qt.Key.Key_Down)
     qtbot.keyClick(view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     (picker,) = opened
@@ -179,10 +185,7 @@ def test_the_label_menus_list_the_keyed_and_most_used_then_other_label(imported,
 
 def test_other_label_in_the_tag_menu_tags_through_the_picker(imported, monkeypatch, qtbot):
     window, _ = imported
-    view = window.panes[0].view
-    start = view.text().index("Steve Witkoff")
-    window.pane_state.set_active(0)
-    view.set_selection(start, start + len("Steve Witkoff"))
+    view, start = select_witkoff(window)
     opened = pick_by_typing(monkeypatch, qtbot, "code 123")
     other = next(a for a in window.tag_menu.actions() if a.text().startswith("Other label…"))
     other.trigger()
