@@ -689,3 +689,10 @@ def cmd_team(args: argparse.Namespace) -> int:
     from annotator.cli_team_commands import run_team
 
     return run_team(args)
+
+
+@command("sync")
+def cmd_sync(args: argparse.Namespace) -> int:
+    from annotator.cli_team_commands import run_team
+
+    return run_team(args)

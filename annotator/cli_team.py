@@ -11,10 +11,10 @@ URL_HELP = ("the team database: postgresql://USER@HOST/DB (or libpq key=value pa
 
 
 def team_parsers(sub) -> None:
-    """``team init``, ``team add``, ``team remove`` and ``team blind``."""
+    """``team init|add|remove|blind|join|status|done`` and ``sync``."""
     team = sub.add_parser("team", help="set up a team server (PostgreSQL) and manage its members (docs/team.md)",
-                          description="Set up annotator's schema on a team's PostgreSQL database and manage its "
-                                      "members and blind coding. Sync arrives in the next release.")
+                          description="Set up annotator's schema on a team's PostgreSQL database, manage its members "
+                                      "and blind coding, and join projects to it (then: annotator sync PROJECT).")
     actions = team.add_subparsers(dest="team_command", metavar="ACTION", required=True, prog="annotator team")
 
     p = actions.add_parser("init", help="create annotator's schema, roles and row-level security (run it again: "
@@ -38,3 +38,30 @@ def team_parsers(sub) -> None:
                                                         "until they mark it done")
     p.add_argument("--doc", metavar="DOC",
                    help="one document (its id, an id prefix or its title) instead of the whole project")
+
+    p = actions.add_parser("join", help="join a project to the team: the first sync pulls everything and pushes "
+                                        "your own work")
+    p.add_argument("project", metavar="PROJECT", help="the local project file (created if it does not exist)")
+    p.add_argument("url", metavar="URL", help=URL_HELP + "; the user is your member name")
+
+    p = actions.add_parser("status", help="the team server, the member, the last sync and the edits waiting "
+                                          "(reads only the project; add --server to ask the server too)")
+    p.add_argument("project", metavar="PROJECT", help="a joined project")
+    p.add_argument("--server", action="store_true", help="also connect: members, who is online, their counts")
+
+    p = actions.add_parser("done", help="mark a document done (blind coding: colleagues' annotations on it then "
+                                        "reach you)")
+    p.add_argument("project", metavar="PROJECT", help="a joined project")
+    p.add_argument("doc", metavar="DOC", help="the document: its id, an id prefix or its title")
+    p.add_argument("--undo", action="store_true", help="take the mark back")
+
+    p = sub.add_parser("sync", help="sync a joined project with its team server (push yours, pull colleagues')",
+                       description="Push the project's waiting edits to its team server and pull colleagues' "
+                                   "(docs/team.md). Exit 0 when done; exit 2, local work untouched, when the server "
+                                   "is out of reach.")
+    p.add_argument("project", metavar="PROJECT", help="a project joined with annotator team join")
+    p.add_argument("--watch", action="store_true", help="keep syncing live (LISTEN/NOTIFY) until interrupted")
+    p.add_argument("--poll", type=float, metavar="SECONDS",
+                   help="with --watch: ask the server every SECONDS instead of listening (servers without "
+                        "LISTEN/NOTIFY are detected and polled every 2 s anyway)")
+    p.set_defaults(team_command="sync")

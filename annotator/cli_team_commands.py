@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 
-from annotator.core.errors import InputError
+from annotator.cli import _project
+from annotator.core.errors import InputError, TeamError
 from annotator.core.team.connect import check_url, server
 from annotator.core.team.members import add_member, join_url, remove_member, set_blind
+from annotator.core.team.roster import roster
 from annotator.core.team.schema import init_team
+from annotator.core.team.sync import join, sync
+from annotator.core.team.watch import Event, Watcher
 
 
 def run_team(args: argparse.Namespace) -> int:
-    return {"init": _init, "add": _add, "remove": _remove, "blind": _blind}[args.team_command](args)
+    return {"init": _init, "add": _add, "remove": _remove, "blind": _blind, "join": _join, "status": _status,
+            "done": _done, "sync": _sync}[args.team_command](args)
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -64,4 +71,85 @@ def _blind(args: argparse.Namespace) -> int:
         key = set_blind(conn, args.state == "on", args.doc)
     what = f"document {key}" if key else "the whole project"
     print(f"blind coding {args.state} for {what}.")
+    return 0
+
+
+def _join(args: argparse.Namespace) -> int:
+    check_url(args.url)
+    with _project(args.project, create=True) as store, server(args.url) as conn:
+        result = join(store, conn, args.url)
+        print(f"{store.path.name} joined database {conn.info.dbname} as {conn.info.user}"
+              f"{' (lead)' if result.lead else ''}.")
+    for line in result.lines():
+        print(line)
+    return 0
+
+
+def _linked(store):
+    link = store.team()
+    if link is None:
+        raise InputError(f"{store.path.name} is not joined to a team: run annotator team join PROJECT URL first.")
+    return link
+
+
+def _sync(args: argparse.Namespace) -> int:
+    with _project(args.project, create=False) as store:
+        link = _linked(store)
+        if not args.watch:
+            with server(link.url) as conn:
+                result = sync(store, conn)
+            for line in result.lines():
+                print(line)
+            return 0
+        return _watch(store, link, args.poll)
+
+
+def _watch(store, link, poll: float | None) -> int:
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    print(f"syncing {store.path.name} with database {link.database} as {link.member}; Ctrl+C stops.", flush=True)
+
+    def report(event: Event) -> None:
+        if event.offline:
+            print(f"offline: {event.offline} {event.waiting} edits waiting; trying again.", flush=True)
+        else:
+            for line in event.result.lines():
+                print(line, flush=True)
+
+    try:
+        Watcher(store, link.url, report, poll=poll, stop=stopped.is_set).run()
+    except KeyboardInterrupt:
+        pass
+    print(f"stopped; {store.waiting_edits()} edits waiting.", flush=True)
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    with _project(args.project, create=False, readonly=True) as store:
+        link = _linked(store)
+        waiting = store.waiting_edits()
+    print(f"server: {link.url}")
+    print(f"member: {link.member}{' (lead)' if link.lead else ''} of database {link.database}")
+    print(f"last sync: {link.synced or 'never'}")
+    print(f"edits waiting: {waiting}")
+    if args.server:
+        with server(link.url) as conn:
+            for line in roster(conn).lines():
+                print(line)
+    return 0
+
+
+def _done(args: argparse.Namespace) -> int:
+    with _project(args.project, create=False) as store:
+        link = _linked(store)
+        doc = store.find_document(args.doc)
+        store.mark_done(doc.id, link.member, done=not args.undo)
+        verb = "no longer marked done" if args.undo else "marked done"
+        try:
+            with server(link.url) as conn:
+                result = sync(store, conn)
+        except TeamError as exc:
+            print(f"{doc.title}: {verb} here; the server is out of reach ({exc}), so the next sync sends it.")
+            return 0
+    print(f"{doc.title}: {verb}; " + " ".join(result.lines()))
     return 0

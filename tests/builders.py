@@ -33,8 +33,8 @@ def project_before(path: Path, migration: str, documents: dict[str, str]) -> Pat
     db = Database(path)
     mig.migrations.apply(db, stop_before=migration)
     for doc_id, text in documents.items():
-        db.execute("INSERT INTO documents VALUES (?, 'R', '', NULL, NULL, ?, '2025-11-25T00:00:00Z', 0)",
-                   [doc_id, len(text)])
+        db.execute("INSERT INTO documents (id, title, source, published, url, length, added, position) "
+                   "VALUES (?, 'R', '', NULL, NULL, ?, '2025-11-25T00:00:00Z', 0)", [doc_id, len(text)])
         db.execute("INSERT INTO document_texts VALUES (?, ?)", [doc_id, text])
     db.conn.commit()
     db.close()

@@ -7,6 +7,8 @@ older annotator can tell that a project is newer than it understands.
 
 from __future__ import annotations
 
+import uuid
+
 from annotator.core.language import detect_language
 from annotator.core.store.sqlite_db import Database, Migrations
 
@@ -227,6 +229,86 @@ def m0007_languages(db: Database) -> None:
         db.execute("UPDATE documents SET language = ? WHERE id = ?", [detect_language(sample), doc_id])
 
 
+#: Generates a random (version 4) UUID in SQL, for labels made while the project is joined to a team.
+_SQL_UUID = ("(SELECT lower(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-8' "
+             "|| substr(h, 18, 3) || '-' || substr(h, 21, 12)) FROM (SELECT hex(randomblob(16)) AS h))")
+#: A change is recorded for the team only in a joined project, and not while a pull applies colleagues' rows.
+_TEAM_GUARD = ("EXISTS (SELECT 1 FROM meta WHERE key = 'team.member') "
+               "AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'team.applying')")
+
+
+def _outbox_triggers(table: str, key: str) -> str:
+    """Triggers that record every insert, update and delete of ``table`` in ``team_outbox`` (by ``key``)."""
+    parts = []
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+        parts.append(
+            f"CREATE TRIGGER team_{table}_{event.lower()} AFTER {event} ON {table} "
+            f"WHEN {_TEAM_GUARD} AND {row}.{key} IS NOT NULL BEGIN "
+            f"INSERT INTO team_outbox (tbl, id) VALUES ('{table}', {row}.{key}) "
+            f"ON CONFLICT (tbl, id) DO UPDATE SET n = n + 1; END;")
+    return "\n".join(parts)
+
+
+@migrations(name="0008_team")
+def m0008_team(db: Database) -> None:
+    """Team sync (``annotator team join``, ``annotator sync``; docs/team.md).
+
+    * ``labels.uuid``: a label's identity on the team server (it survives a rename); every label gets one.
+    * ``team_outbox``: the rows changed since they were last pushed (table, id, and a counter that a push
+      compares before it forgets an entry, so an edit made during a push is pushed next time). Triggers fill it,
+      only in a joined project (``meta`` key ``team.member``) and not while a pull applies rows
+      (``team.applying``, set and cleared inside the pull's own transaction).
+    * ``team_reviews``, ``team_done``, ``team_blind``: the server's review decisions, documents marked done and
+      blind settings as last pulled (a decision is the reviewer's own row on the server; locally the latest one
+      is written on the annotation).
+    """
+    db.executescript(
+        """
+        ALTER TABLE labels ADD COLUMN uuid TEXT;
+        CREATE UNIQUE INDEX labels_uuid ON labels(uuid);
+        CREATE TABLE team_outbox (
+            tbl TEXT NOT NULL,
+            id TEXT NOT NULL,
+            n INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (tbl, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE team_reviews (
+            id TEXT PRIMARY KEY,
+            annotation TEXT NOT NULL,
+            document TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            status TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            xid INTEGER NOT NULL,
+            seq INTEGER NOT NULL
+        );
+        CREATE INDEX team_reviews_annotation ON team_reviews(annotation);
+        CREATE TABLE team_done (
+            id TEXT PRIMARY KEY,
+            document TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE team_blind (
+            document TEXT PRIMARY KEY,
+            blind INTEGER NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0
+        );
+        """
+    )
+    for (name,) in db.execute("SELECT name FROM labels").fetchall():
+        db.execute("UPDATE labels SET uuid = ? WHERE name = ?", [str(uuid.uuid4()), name])
+    db.executescript(
+        f"CREATE TRIGGER team_labels_uuid AFTER INSERT ON labels WHEN NEW.uuid IS NULL "
+        f"BEGIN UPDATE labels SET uuid = {_SQL_UUID} WHERE name = NEW.name; END;\n"
+        + "\n".join(_outbox_triggers(t, k) for t, k in (("documents", "id"), ("labels", "uuid"),
+                                                         ("annotations", "id"), ("links", "id")))
+        + "\nPRAGMA user_version = 8;\n"
+    )
+
+
 #: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

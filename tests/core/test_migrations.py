@@ -40,7 +40,7 @@ def test_version_1_project_is_upgraded_and_keeps_its_annotations(tmp_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == mig.SCHEMA_VERSION
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
     assert names[:5] == ["0001_initial", "0002_review", "0003_links_suggestions", "0004_search", "0005_view_indexes"]
-    assert names[-1] == "0007_languages"
+    assert names[-1] == "0008_team"
 
 
 def test_upgrade_to_0007_detects_languages_and_keeps_rejections_with_their_text(tmp_path):
@@ -84,3 +84,20 @@ def test_needs_upgrade_reads_the_schema_number_from_the_header_alone(tmp_path):
     with Store.open(old):
         pass
     assert not needs_upgrade(old)
+
+
+def test_upgrade_to_0008_gives_every_label_a_uuid_and_records_nothing_until_joined(tmp_path):
+    path = project_before(tmp_path / "old.sqlite", "0008_team", {"sha256:r": "Witkoff met Driscoll."})
+    db = Database(path)
+    db.execute("INSERT INTO labels (name, color) VALUES ('Actor', '#1f77b4'), ('Claim', '#ff7f0e')")
+    db.conn.commit()
+    db.close()
+    with Store.open(path) as store:
+        ids = [r[0] for r in store._read("SELECT uuid FROM labels")]
+        assert len(ids) == len(set(ids)) == 2 and all(len(i) == 36 for i in ids)
+        store.add_annotation("sha256:r", "Actor", 0, 7, "lea")
+        assert store.waiting_edits() == 0  # not joined: the outbox stays empty
+        store.set_meta("team.member", "lea")
+        store.add_annotation("sha256:r", "Actor", 12, 20, "lea")
+        store.add_label("Place")
+        assert store.waiting_edits() == 2

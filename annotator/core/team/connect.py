@@ -58,7 +58,7 @@ def check_url(url: str) -> dict[str, str]:
     return params
 
 
-def connect(url: str) -> psycopg.Connection:
+def connect(url: str, application: str = "annotator") -> psycopg.Connection:
     """A connection (autocommit: callers open their own transactions) to the team server at ``url``.
 
     Raises :class:`InputError` for a URL the rules refuse and :class:`TeamError` (exit 2) when the server is out
@@ -66,7 +66,7 @@ def connect(url: str) -> psycopg.Connection:
     """
     params = check_url(url)
     try:
-        conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="annotator")
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name=application)
     except psycopg.OperationalError as exc:
         where = params.get("host") or params.get("service") or "the default socket"
         where += f" port {params['port']}" if "port" in params else ""
@@ -86,10 +86,15 @@ def server(url: str) -> Iterator[psycopg.Connection]:
     try:
         yield conn
     except psycopg.OperationalError as exc:
-        raise TeamError(f"lost the connection to the team server ({_reason(exc)}); what the command was doing "
-                        "was rolled back.") from None
+        raise TeamError(server_lost(exc)) from None
     finally:
         conn.close()
+
+
+def server_lost(exc: Exception) -> str:
+    """The sentence for a connection lost midway."""
+    return (f"lost the connection to the team server ({_reason(exc)}); what the command was doing on the server "
+            "was rolled back, and local work is untouched.")
 
 
 def _reason(exc: Exception) -> str:

@@ -1,0 +1,276 @@
+"""Applying a pull: colleagues' rows written into the local project (see :mod:`annotator.core.store.team`).
+
+:class:`PullApplier` is used inside :meth:`TeamMixin.applying`'s transaction, table by table in the order a pull
+reads them (documents, labels, blind settings, documents marked done, annotations, links, review decisions). It
+never overwrites a row that waits in the outbox (the member's own edit, pushed next), and it tells what changed
+(:class:`Arrivals`) so that the window patches exactly those rows in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+
+from annotator.core.errors import InputError
+from annotator.core.language import normalize_language
+from annotator.core.scheme import next_label_color
+from annotator.core.timeutil import now
+
+def _language(value: str | None) -> str:
+    """A pulled document's language as stored here ('' when the server holds something that is not one)."""
+    try:
+        return normalize_language(value)
+    except InputError:
+        return ""
+
+
+#: Rows applied per statement batch.
+BATCH = 5000
+
+
+@dataclass
+class Arrivals:
+    """What a pull changed locally: per document the annotations added, changed and removed (the window patches
+    them in), counts per table and per colleague, and whether documents, labels or links changed."""
+
+    added: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    changed: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    removed: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_owner: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    documents_changed: bool = False
+    labels_changed: bool = False
+    links_changed: bool = False
+    refetch: set[str] = field(default_factory=set)  # documents to read again from the start ('' = all)
+
+    def documents(self) -> set[str]:
+        return set(self.added) | set(self.changed) | set(self.removed)
+
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+class PullApplier:
+    """Writes pulled rows into the project; one per pull, inside the pull's local transaction."""
+
+    def __init__(self, store, member: str):
+        self.store = store
+        self.conn = store.db.conn
+        self.member = member
+        self.arrivals = Arrivals()
+        self._pending: dict[str, set[str]] = {}
+        self._annotators: set[str] = set()
+
+    def pending(self, table: str) -> set[str]:
+        """Ids of ``table`` waiting in the outbox: the member's edits, which a pulled version must not undo."""
+        if table not in self._pending:
+            self._pending[table] = {r[0] for r in self.conn.execute("SELECT id FROM team_outbox WHERE tbl = ?",
+                                                                    [table])}
+        return self._pending[table]
+
+    def _annotator(self, owner: str) -> None:
+        if owner not in self._annotators:
+            self.conn.execute("INSERT OR IGNORE INTO annotators (id, name) VALUES (?, '')", [owner])
+            self._annotators.add(owner)
+
+    # ------------------------------------------------------------- lead tables
+    def documents(self, rows: Iterable[tuple]) -> None:
+        """``(id, title, source, published, url, language, text, position, deleted)``."""
+        pending = self.pending("documents")
+        for doc_id, title, source, published, url, language, text, position, deleted in rows:
+            if doc_id in pending:
+                continue
+            exists = self.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone()
+            if deleted:
+                if exists:
+                    self.conn.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+                    self._count("documents")
+                continue
+            if exists:
+                self.conn.execute("UPDATE documents SET title = ?, source = ?, published = ?, url = ?, language = ?, "
+                                  "position = ? WHERE id = ?",
+                                  [title, source, published, url, _language(language), position, doc_id])
+            else:
+                self.conn.execute("INSERT INTO documents (id, title, source, published, url, length, added, position, "
+                                  "language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                  [doc_id, title, source, published, url, len(text), now(), position,
+                                   _language(language)])
+                self.conn.execute("INSERT INTO document_texts (id, text) VALUES (?, ?)", [doc_id, text])
+            self._count("documents")
+
+    def labels(self, rows: Iterable[tuple]) -> None:
+        """``(id, name, color, shortcut, description, position, deleted)``: matched by id, else adopted by name."""
+        pending = self.pending("labels")
+        for label_id, name, color, shortcut, description, position, deleted in rows:
+            if label_id in pending:
+                continue
+            mine = self.conn.execute("SELECT name FROM labels WHERE uuid = ?", [label_id]).fetchone()
+            if deleted:
+                used = mine and self.conn.execute("SELECT 1 FROM annotations WHERE label = ? LIMIT 1",
+                                                  [mine[0]]).fetchone()
+                if mine and not used:
+                    self.conn.execute("DELETE FROM labels WHERE uuid = ?", [label_id])
+                    self._count("labels")
+                continue
+            if not mine and self.conn.execute("SELECT 1 FROM labels WHERE name = ?", [name]).fetchone():
+                self.conn.execute("UPDATE labels SET uuid = ? WHERE name = ?", [label_id, name])
+                mine = (name,)
+            if mine and mine[0] != name and self.conn.execute("SELECT 1 FROM labels WHERE name = ?",
+                                                              [name]).fetchone():
+                continue  # renamed to a name this project uses for another label: kept apart
+            shortcut = shortcut if not shortcut or not self.conn.execute(
+                "SELECT 1 FROM labels WHERE shortcut = ? AND name != ?", [shortcut, mine[0] if mine else name]
+            ).fetchone() else ""
+            if mine:
+                self.conn.execute("UPDATE labels SET name = ?, color = ?, shortcut = ?, description = ?, position = ? "
+                                  "WHERE uuid = ?", [name, color, shortcut, description, position, label_id])
+            else:
+                self.conn.execute("INSERT INTO labels (name, color, shortcut, description, position, uuid) "
+                                  "VALUES (?, ?, ?, ?, ?, ?)", [name, color, shortcut, description, position, label_id])
+            self._count("labels")
+
+    def blind(self, rows: Iterable[tuple]) -> None:
+        """``(document, blind, deleted)``; a document no longer blind is read again from the start."""
+        for document, blind, deleted in rows:
+            self.conn.execute("INSERT INTO team_blind (document, blind, deleted) VALUES (?, ?, ?) "
+                              "ON CONFLICT (document) DO UPDATE SET blind = excluded.blind, deleted = excluded.deleted",
+                              [document, int(blind), int(deleted)])
+            if deleted or not blind:
+                self.arrivals.refetch.add(document)
+            self._count("blind")
+
+    def done(self, rows: Iterable[tuple]) -> None:
+        """``(id, document, owner, deleted)``; the member's own mark makes colleagues' rows on it visible."""
+        pending = self.pending("done")
+        for row_id, document, owner, deleted in rows:
+            if row_id in pending:
+                continue
+            self.conn.execute("INSERT INTO team_done (id, document, owner, deleted) VALUES (?, ?, ?, ?) "
+                              "ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted",
+                              [row_id, document, owner, int(deleted)])
+            if owner == self.member and not deleted:
+                self.arrivals.refetch.add(document)
+            self._count("done")
+
+    # ------------------------------------------------------------- own tables
+    def annotations(self, rows: Iterable[tuple]) -> None:
+        """``(id, document, label, start, end, quote, note, origin, created, modified, owner, deleted)``."""
+        it = iter(rows)
+        while batch := list(islice(it, BATCH)):
+            self._annotation_batch(batch)
+
+    def _annotation_batch(self, batch: list[tuple]) -> None:
+        pending = self.pending("annotations")
+        batch = [r for r in batch if r[0] not in pending]
+        ids = [r[0] for r in batch]
+        known = dict(self._existing("SELECT id, document FROM annotations WHERE id IN ({})", ids))
+        docs = {r[0] for r in self._existing("SELECT id FROM documents WHERE id IN ({})",
+                                             list({r[1] for r in batch}))}
+        labels = {r[0] for r in self.conn.execute("SELECT name FROM labels")}
+        inserts, updates, deletes = [], [], []
+        for row in batch:
+            ann_id, document, label, owner, deleted = row[0], row[1], row[2], row[10], row[11]
+            if deleted:
+                if ann_id in known:
+                    deletes.append((ann_id,))
+                    self.arrivals.removed[known[ann_id]].append(ann_id)
+                continue
+            if document not in docs:
+                continue  # a document this project does not have (deleted here, or not pulled)
+            if label not in labels:
+                self.conn.execute("INSERT INTO labels (name, color) VALUES (?, ?)",
+                                  [label, next_label_color([r[0] for r in self.conn.execute(
+                                      "SELECT color FROM labels")])])
+                labels.add(label)
+            self._annotator(owner)
+            values = (*row[1:10], owner)
+            if ann_id in known:
+                updates.append((*values, ann_id))
+                self.arrivals.changed[document].append(ann_id)
+            else:
+                inserts.append((ann_id, *values))
+                self.arrivals.added[document].append(ann_id)
+            self.arrivals.by_owner[owner] += 1
+        self.conn.executemany("DELETE FROM annotations WHERE id = ?", deletes)
+        self.conn.executemany(
+            'UPDATE annotations SET document = ?, label = ?, start = ?, "end" = ?, quote = ?, note = ?, origin = ?, '
+            "created = ?, modified = ?, annotator = ? WHERE id = ?", updates)
+        self.conn.executemany(
+            'INSERT INTO annotations (id, document, label, start, "end", quote, note, origin, created, modified, '
+            "annotator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
+        self._count("annotations", len(inserts) + len(updates) + len(deletes))
+
+    def links(self, rows: Iterable[tuple]) -> None:
+        """``(id, document, type, source, target, note, created, owner, deleted)``."""
+        pending = self.pending("links")
+        for link_id, _doc, type_, source, target, note, created, owner, deleted in rows:
+            if link_id in pending:
+                continue
+            if deleted:
+                if self.conn.execute("DELETE FROM links WHERE id = ?", [link_id]).rowcount:
+                    self._count("links")
+                continue
+            ends = self._existing("SELECT id FROM annotations WHERE id IN ({})", [source, target])
+            if len({r[0] for r in ends}) < len({source, target}):
+                continue  # an end this project does not have
+            self._annotator(owner)
+            self.conn.execute("INSERT INTO links (id, type, source, target, annotator, note, created) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET type = excluded.type, "
+                              "note = excluded.note", [link_id, type_, source, target, owner, note, created])
+            self._count("links")
+
+    def reviews(self, rows: Iterable[tuple]) -> None:
+        """``(id, annotation, document, status, note, at, owner, deleted, xid, seq)``: the latest decision on an
+        annotation, in the server's order, is written on it; with none left it is pending again."""
+        touched: set[str] = set()
+        for row in rows:
+            self.conn.execute(
+                "INSERT INTO team_reviews (id, annotation, document, status, note, at, owner, deleted, xid, seq) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
+                "note = excluded.note, at = excluded.at, deleted = excluded.deleted, xid = excluded.xid, "
+                "seq = excluded.seq", [*row[:7], int(row[7]), int(row[8]), int(row[9])])
+            touched.add(row[1])
+            self._count("reviews")
+        pending = self.pending("annotations")
+        for ann_id in touched - pending:
+            self._decide(ann_id)
+
+    def _decide(self, ann_id: str) -> None:
+        latest = self.conn.execute("SELECT status, owner, at, note FROM team_reviews WHERE annotation = ? "
+                                   "AND NOT deleted ORDER BY xid DESC, seq DESC LIMIT 1", [ann_id]).fetchone()
+        status, reviewer, at, note = latest or ("pending", "", "", "")
+        if reviewer:
+            self._annotator(reviewer)
+        row = self.conn.execute("SELECT document FROM annotations WHERE id = ?", [ann_id]).fetchone()
+        if row and self.conn.execute(
+                "UPDATE annotations SET status = ?, reviewer = ?, reviewed = ?, review_note = ? WHERE id = ? "
+                "AND NOT (status = ? AND reviewer = ? AND reviewed = ? AND review_note = ?)",
+                [status, reviewer, at, note, ann_id, status, reviewer, at, note]).rowcount:
+            self.arrivals.changed[row[0]].append(ann_id)
+
+    # ------------------------------------------------------------------ helpers
+    def _existing(self, sql: str, ids: list[str]) -> list[tuple]:
+        out: list[tuple] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.extend(self.conn.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall())
+        return out
+
+    def _count(self, table: str, n: int = 1) -> None:
+        if not n:
+            return
+        self.arrivals.counts[table] += n
+        if table == "documents":
+            self.arrivals.documents_changed = True
+        elif table == "labels":
+            self.arrivals.labels_changed = True
+        elif table == "links":
+            self.arrivals.links_changed = True
+
+    def finish(self, horizon: int) -> Arrivals:
+        """Store the server's horizon with the rows (same transaction): the next pull starts there."""
+        self.conn.execute("INSERT INTO meta (key, value) VALUES ('team.horizon', ?) ON CONFLICT (key) DO UPDATE "
+                          "SET value = excluded.value", [str(horizon)])
+        return self.arrivals

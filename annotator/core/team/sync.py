@@ -1,0 +1,303 @@
+"""Syncing a local project with the team server: push the member's own changes, pull colleagues' (docs/team.md).
+
+* **Push** (:func:`push`): the rows waiting in the project's outbox, in one server transaction. A member pushes
+  their own annotations, links, review decisions (as their own ``reviews`` rows) and documents marked done; a
+  lead also documents and labels. Rows that are not the member's stay local and are said so; rows that need a
+  document or label the server does not have yet wait for it. Only after the server committed does the project
+  forget the entries it sent (an edit made meanwhile is sent next time). A push cut short at any moment is sent
+  again whole: rows are written by id with ``INSERT … ON CONFLICT (id) DO UPDATE``, and an unchanged row is not
+  written again, so a replay changes nothing.
+* **Pull** (:func:`pull`): the rows written since the last pull's horizon (:mod:`.changes`), applied in one local
+  transaction with the new horizon (:mod:`annotator.core.store.team`).
+* **Sync** (:func:`sync`): pull, then push. **Join** (:func:`join`): record the server in the project, then sync.
+
+Same member on two machines: each push writes whole rows; the version the server committed last wins and both
+machines converge on it by pulling. A local edit waiting in the outbox is never overwritten by a pull: the push
+that follows commits it after the pulled version.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+from annotator.core.errors import InputError, TeamError
+from annotator.core.store.team import Arrivals, Outgoing
+from annotator.core.team.connect import refusal
+from annotator.core.team.schema import require_schema
+from annotator.core.timeutil import now
+
+#: Columns a pull reads, per table, in the order :class:`~annotator.core.store.team_pull.PullApplier` takes them.
+PULLED = {
+    "documents": ("id", "title", "source", "published", "url", "language", "text", "position", "deleted"),
+    "labels": ("id::text", "name", "color", "shortcut", "description", "position", "deleted"),
+    "blind": ("document", "blind", "deleted"),
+    "done": ("id::text", "document", "owner::text", "deleted"),
+    "annotations": ("id::text", "document", "label", "start", '"end"', "quote", "note", "origin", "created",
+                    "modified", "owner::text", "deleted"),
+    "links": ("id::text", "document", "type", "source::text", "target::text", "note", "created", "owner::text",
+              "deleted"),
+    "reviews": ("id::text", "annotation::text", "document", "status", "note", "at", "owner::text", "deleted",
+                "xid::text::bigint", "seq"),
+}
+#: Column types for COPY, matching :data:`PULLED`.
+_TYPES = {"deleted": "bool", "blind": "bool", "position": "int4", "start": "int4", '"end"': "int4",
+          "xid::text::bigint": "int8", "seq": "int8"}
+#: Columns a push writes, per table (the local row's order in :class:`~annotator.core.store.team.Outgoing`).
+PUSHED = {
+    "documents": ("id", "title", "source", "published", "url", "language", "text", "position"),
+    "labels": ("id", "name", "color", "shortcut", "description", "position"),
+    "annotations": ("id", "document", "label", "start", "end", "quote", "note", "origin", "created", "modified"),
+    "reviews": ("id", "annotation", "document", "status", "note", "at"),
+    "links": ("id", "document", "type", "source", "target", "note", "created"),
+    "done": ("id", "document", "deleted"),
+}
+
+
+@dataclass
+class SyncResult:
+    """What one sync did: rows pushed and pulled, what stayed local and why, and what still waits."""
+
+    pushed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    arrivals: Arrivals = field(default_factory=Arrivals)
+    stayed_local: list[str] = field(default_factory=list)
+    waiting: int = 0
+    lead: bool = False
+
+    def lines(self) -> list[str]:
+        pushed = _counted(self.pushed)
+        pulled = _counted(self.arrivals.counts)
+        out = [f"pushed {pushed or 'nothing'}; pulled {pulled or 'nothing'}."]
+        out += self.stayed_local
+        if self.waiting:
+            out.append(f"{self.waiting} edit{'s' if self.waiting != 1 else ''} still waiting (see above).")
+        return out
+
+
+def _counted(counts: dict[str, int]) -> str:
+    names = {"documents": ("document", "documents"), "labels": ("label", "labels"),
+             "annotations": ("annotation", "annotations"), "links": ("link", "links"),
+             "reviews": ("review decision", "review decisions"), "done": ("document marked done",
+                                                                           "documents marked done"),
+             "blind": ("blind setting", "blind settings")}
+    return ", ".join(f"{n} {names[t][n != 1]}" for t, n in counts.items() if n and t in names)
+
+
+def stored_url(url: str) -> str:
+    """``url`` as the project records it: never with a password (credentials stay with libpq)."""
+    if "://" not in url:
+        parts = [p for p in url.split() if not p.startswith("password=")]
+        return " ".join(parts)
+    split = urlsplit(url)
+    if split.password is None:
+        return url
+    host = split.hostname or ""
+    netloc = (split.username or "") + "@" + (f"[{host}]" if ":" in host else host)
+    netloc += f":{split.port}" if split.port else ""
+    return urlunsplit((split.scheme, netloc, split.path, split.query, split.fragment))
+
+
+# --------------------------------------------------------------------- join
+def join(store, conn: psycopg.Connection, url: str) -> SyncResult:
+    """Join ``store`` to the team server of ``conn`` and run the first sync."""
+    require_schema(conn)
+    member, database = conn.info.user, conn.info.dbname
+    link = store.team()
+    if link is not None and (link.member, link.database) != (member, database):
+        raise InputError(f"{store.path.name} is already joined to database {link.database} as {link.member}; "
+                         "a project syncs with one team.")
+    others = store.join_team(stored_url(url), member, database) if link is None else {}
+    result = sync(store, conn)
+    for who, n in others.items():
+        result.stayed_local.insert(0, f"{n} annotation{'s' if n != 1 else ''} by {who} stayed local: they are "
+                                      f"{who}'s to publish (the team sees what {who} pushes).")
+    return result
+
+
+# --------------------------------------------------------------------- sync
+def sync(store, conn: psycopg.Connection) -> SyncResult:
+    """Pull colleagues' changes, then push the member's own; one server transaction each."""
+    link = store.team()
+    if link is None:
+        raise InputError(f"{store.path.name} is not joined to a team: run annotator team join PROJECT URL first.")
+    if conn.info.user != link.member or conn.info.dbname != link.database:
+        raise InputError(f"{store.path.name} syncs with database {link.database} as {link.member}, not as "
+                         f"{conn.info.user} on {conn.info.dbname}.")
+    roles = require_schema(conn)
+    result = SyncResult()
+    try:
+        result.lead = bool(conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')",
+                                        (roles.lead,)).fetchone()[0])
+        result.arrivals = pull(store, conn, link.member)
+        push(store, conn, link.member, result)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise TeamError(f"the server refused the sync ({refusal(exc)}): {link.member} may no longer be a member "
+                        "of this team; local work is untouched.") from None
+    store.set_team_state(synced=now(), lead=int(result.lead))
+    result.waiting = store.waiting_edits()
+    return result
+
+
+# --------------------------------------------------------------------- pull
+def pull(store, conn: psycopg.Connection, member: str) -> Arrivals:
+    """Apply the rows written on the server since the last pull, in one local transaction with the new horizon."""
+    since = store.team().horizon
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        horizon = int(str(conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())").fetchone()[0]))
+        if horizon <= since:
+            return Arrivals()
+        with store.applying(member) as applier:
+            for table in ("documents", "labels", "blind", "done"):
+                getattr(applier, table)(_rows(conn, table, since, horizon))
+            refetch = applier.arrivals.refetch
+            start = 0 if "" in refetch else since
+            for table in ("annotations", "links", "reviews"):
+                getattr(applier, table)(_rows(conn, table, start, horizon, sorted(refetch)))
+            return applier.finish(horizon)
+
+
+def _rows(conn: psycopg.Connection, table: str, since: int, horizon: int,
+          refetch: list[str] | None = None) -> Iterator[tuple]:
+    """The current versions of ``table``'s rows written in ``[since, horizon)`` (and every row of the documents
+    in ``refetch``), in the server's commit order, streamed with COPY."""
+    columns = PULLED[table]
+    where = "xid < %s::text::xid8 AND (xid >= %s::text::xid8"
+    params: list = [str(horizon), str(since)]
+    if refetch:
+        where += " OR document = ANY(%s)"
+        params.append(refetch)
+    query = sql.SQL("COPY (SELECT {} FROM annotator.{} WHERE " + where + ") ORDER BY xid, seq) TO STDOUT").format(
+        sql.SQL(", ").join(sql.SQL(c) for c in columns), sql.Identifier(table))
+    with conn.cursor() as cur, cur.copy(query, params) as copy:
+        copy.set_types([_TYPES.get(c, "text") for c in columns])
+        yield from copy.rows()
+
+
+# --------------------------------------------------------------------- push
+def push(store, conn: psycopg.Connection, member: str, result: SyncResult) -> None:
+    """Send the outbox in one server transaction; forget what the server took (or will never take)."""
+    out = store.outgoing(member)
+    if not len(out):
+        _seen(conn)
+        return
+    if out.labels:
+        _adopt_labels(store, conn, out)
+        out = store.outgoing(member)
+    waiting: set[tuple[str, str]] = set()
+    with conn.transaction():
+        docs, labels = _lead_rows(conn, out, result, waiting)
+        annotations = [r for r in out.annotations if r[1] in docs and r[2] in labels]
+        waiting.update(("annotations", r[0]) for r in out.annotations if r[1] not in docs or r[2] not in labels)
+        _upsert(conn, "annotations", annotations, result)
+        _tombstone(conn, "annotations", out.gone.get("annotations", []), result)
+        on_server = _ids(conn, "annotations", [r[1] for r in out.reviews] + [r[3] for r in out.links]
+                         + [r[4] for r in out.links])
+        _upsert(conn, "reviews", [r for r in out.reviews if r[1] in on_server], result)
+        _tombstone(conn, "reviews", out.withdrawn, result)
+        _upsert(conn, "links", [r for r in out.links if r[3] in on_server and r[4] in on_server], result)
+        waiting.update(("links", r[0]) for r in out.links if r[3] not in on_server or r[4] not in on_server)
+        _tombstone(conn, "links", out.gone.get("links", []), result)
+        _upsert(conn, "done", [r for r in out.done if r[1] in docs], result)
+        _seen(conn)
+    _report_local(out, on_server, waiting, result)
+    store.forget_pushed(e for e in out.entries if (e[0], e[1]) not in waiting)
+
+
+def _lead_rows(conn, out: Outgoing, result: SyncResult, waiting: set) -> tuple[set[str], set[str]]:
+    """Documents and labels: pushed by a lead; for a member, those the server lacks wait. Returns the documents
+    and label names the server has once this push commits."""
+    if result.lead:
+        _upsert(conn, "documents", out.documents, result)
+        _upsert(conn, "labels", out.labels, result)
+        _tombstone(conn, "documents", out.gone.get("documents", []), result)
+        _tombstone(conn, "labels", out.gone.get("labels", []), result)
+    referenced = {r[1] for r in out.annotations} | {r[1] for r in out.done} | {r[0] for r in out.documents}
+    docs = _ids(conn, "documents", sorted(referenced))
+    names = {r[0] for r in conn.execute("SELECT name FROM annotator.labels WHERE NOT deleted")}
+    if not result.lead:
+        missing_docs = [r for r in out.documents if r[0] not in docs]
+        missing_labels = [r for r in out.labels if r[1] not in names]
+        waiting.update(("documents", r[0]) for r in missing_docs)
+        waiting.update(("labels", r[0]) for r in missing_labels)
+        if missing_docs:
+            result.stayed_local.append(
+                f"{len(missing_docs)} document{'s' if len(missing_docs) != 1 else ''} stayed local: only a lead adds "
+                "documents to the team (your annotations on them wait until a lead adds the same text).")
+        if missing_labels:
+            result.stayed_local.append(
+                f"label{'s' if len(missing_labels) != 1 else ''} {', '.join(r[1] for r in missing_labels)} stayed "
+                "local: only a lead changes the team's label scheme (annotations with them wait).")
+    return docs, names
+
+
+def _adopt_labels(store, conn, out: Outgoing) -> None:
+    """Local labels that the server has under the same name but another id take the server's id."""
+    names = [r[1] for r in out.labels]
+    server = dict(conn.execute("SELECT name, id::text FROM annotator.labels WHERE name = ANY(%s)", (names,)))
+    pairs = [(r[1], server[r[1]]) for r in out.labels if r[1] in server and server[r[1]] != r[0]]
+    if pairs:
+        store.adopt_label_ids(pairs)
+
+
+def _report_local(out: Outgoing, on_server: set[str], waiting: set, result: SyncResult) -> None:
+    for who, n in sorted(out.others.items()):
+        result.stayed_local.append(f"{n} row{'s' if n != 1 else ''} by {who} stayed local: they are {who}'s to "
+                                   f"publish (the team sees what {who} pushes).")
+    held = sum(1 for t, _ in waiting if t in ("annotations", "links"))
+    if held:
+        result.stayed_local.append(f"{held} annotation{'s' if held != 1 else ''} or link{'s' if held != 1 else ''} "
+                                   "wait for a document, label or span the team does not have yet.")
+
+
+def _ids(conn, table: str, ids: list[str]) -> set[str]:
+    if not ids:
+        return set()
+    cast = "::text" if table != "documents" else ""
+    rows = conn.execute(sql.SQL("SELECT id{} FROM annotator.{} WHERE id{} = ANY(%s) AND NOT deleted").format(
+        sql.SQL(cast), sql.Identifier(table), sql.SQL(cast)), (list(set(ids)),))
+    return {r[0] for r in rows}
+
+
+def _upsert(conn, table: str, rows: list[tuple], result: SyncResult) -> None:
+    """Write ``rows`` by id through a temporary table (COPY); a row equal to the server's is not written again."""
+    if not rows:
+        return
+    columns = PUSHED[table]
+    cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    temp = sql.Identifier(f"incoming_{table}")
+    conn.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM annotator.{} WITH NO DATA").format(
+        temp, cols, sql.Identifier(table)))
+    with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(temp, cols)) as copy:
+        for row in rows:
+            copy.write_row(row)
+    updates = [c for c in columns if c != "id"] + ([] if "deleted" in columns else ["deleted"])
+    new = [sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) if c != "deleted" or "deleted" in columns
+           else sql.SQL("false") for c in updates]
+    query = sql.SQL("INSERT INTO annotator.{t} ({cols}) SELECT {cols} FROM {temp} ON CONFLICT (id) DO UPDATE SET "
+                    "({upd}) = ROW({new}) WHERE ({old}) IS DISTINCT FROM ({new})").format(
+        t=sql.Identifier(table), cols=cols, temp=temp,
+        upd=sql.SQL(", ").join(sql.Identifier(c) for c in updates), new=sql.SQL(", ").join(new),
+        old=sql.SQL(", ").join(sql.SQL("{}.{}").format(sql.Identifier(table), sql.Identifier(c)) for c in updates))
+    conn.execute(query)
+    result.pushed[table] += len(rows)
+
+
+def _tombstone(conn, table: str, ids: list[str], result: SyncResult) -> None:
+    """Mark ``ids`` deleted on the server (only the member's own rows match the row-level rules)."""
+    if not ids:
+        return
+    cast = "::text" if table != "documents" else ""
+    cur = conn.execute(sql.SQL("UPDATE annotator.{} SET deleted = true WHERE id{} = ANY(%s) AND NOT deleted").format(
+        sql.Identifier(table), sql.SQL(cast)), (list(ids),))
+    result.pushed[table] += cur.rowcount
+
+
+def _seen(conn) -> None:
+    conn.execute("INSERT INTO annotator.seen (owner, at) VALUES (current_user, now()) "
+                 "ON CONFLICT (owner) DO UPDATE SET at = now()")
