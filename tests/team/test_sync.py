@@ -51,3 +51,147 @@ def test_member_tags_reach_colleagues_and_deletes_are_tombstones(crew):
     assert gone.arrivals.removed[a] == [ann.id]
     with crew.store("bob") as store:
         assert not store.has_annotation(ann.id)
+
+
+def _joined(crew, *who):
+    with crew.store("lea") as store:
+        docs = seed_documents(store)
+    for w in ("lea", *who):
+        crew.join(w)
+    return docs
+
+
+def test_review_decisions_sync_as_the_reviewers_rows(crew):
+    a, _ = _joined(crew, "alice", "bob")
+    alice, bob = crew.name("alice"), crew.name("bob")
+    with crew.store("alice") as store:
+        ann = tag(store, a, "Zelensky", "Actor", alice)
+    crew.sync("alice")
+    crew.sync("bob")
+    with crew.store("bob") as store:
+        store.set_review(ann.id, "rejected", bob, "a person, but not an actor here")
+    assert crew.sync("bob").pushed["reviews"] == 1
+    assert crew.admin("SELECT owner::text, status FROM annotator.reviews") == [(bob, "rejected")]
+    crew.sync("alice")
+    with crew.store("alice") as store:
+        got = store.annotation(ann.id)
+        assert (got.status, got.reviewer, got.review_note) == ("rejected", bob, "a person, but not an actor here")
+    with crew.store("bob") as store:  # bob takes it back: a tombstone, and alice's annotation is pending again
+        store.set_review(ann.id, "pending", bob)
+    crew.sync("bob")
+    crew.sync("alice")
+    with crew.store("alice") as store:
+        assert store.annotation(ann.id).status == "pending"
+    assert crew.admin("SELECT deleted FROM annotator.reviews") == [(True,)]
+
+
+def test_a_colleagues_imported_set_stays_local_and_the_summary_says_why(crew):
+    with crew.store("alice") as store:
+        a, _ = seed_documents(store)
+        tag(store, a, "Witkoff", "Actor", crew.name("alice"))
+        tag(store, a, "Driscoll", "Actor", "carol")  # imported from carol's file: hers to publish
+    crew.join("lea")  # the lead has no documents yet
+    result = crew.join("alice")
+    text = "\n".join(result.lines())
+    assert "1 annotation by carol stayed local" in text
+    assert "2 documents stayed local: only a lead adds documents" in text
+    assert crew.admin("SELECT count(*) FROM annotator.annotations") == [(0,)]
+    assert result.waiting == 3  # two documents and alice's annotation wait for a lead
+    with crew.store("lea") as store:
+        seed_documents(store)
+    crew.sync("lea")
+    later = crew.sync("alice")
+    assert later.pushed["annotations"] == 1 and later.waiting == 0
+    assert crew.admin("SELECT owner::text FROM annotator.annotations") == [(crew.name("alice"),)]
+
+
+def test_same_member_on_two_machines_converges_on_the_last_commit(crew):
+    """The rule: each push writes whole rows; the version the server committed last wins, and both machines
+    converge on it by pulling. An edit still waiting in a machine's outbox is never overwritten by a pull."""
+    a, _ = _joined(crew, "alice")
+    alice = crew.name("alice")
+    with crew.store("alice", "-laptop") as store:
+        pass
+    crew.join("alice", "-laptop")
+    with crew.store("alice") as store:
+        ann = tag(store, a, "Witkoff", "Actor", alice, note="desk")
+    crew.sync("alice")
+    crew.sync("alice", "-laptop")
+    with crew.store("alice", "-laptop") as store:
+        store.update_annotation(ann.id, note="laptop")
+    with crew.store("alice") as store:
+        store.update_annotation(ann.id, note="desk, later", label="Claim")
+    crew.sync("alice")  # desk commits first
+    crew.sync("alice", "-laptop")  # the laptop's waiting edit commits last: it wins
+    crew.sync("alice")
+    with crew.store("alice") as desk, crew.store("alice", "-laptop") as laptop:
+        mine, theirs = desk.annotation(ann.id), laptop.annotation(ann.id)
+        assert (mine.note, mine.label) == (theirs.note, theirs.label) == ("laptop", "Actor")
+
+
+def test_a_repeated_sync_changes_nothing_and_writes_no_new_versions(crew):
+    a, _ = _joined(crew, "alice")
+    with crew.store("alice") as store:
+        tag(store, a, "Witkoff", "Actor", crew.name("alice"))
+    crew.sync("alice")
+    before = crew.admin("SELECT id, xid::text FROM annotator.annotations")
+    again = crew.sync("alice")
+    assert not any(again.pushed.values()) and again.arrivals.total() == 0
+    # a replayed push (the outbox refilled, as after a crash between the server's commit and the local one)
+    with crew.store("alice") as store:
+        store.db.conn.execute("INSERT INTO team_outbox (tbl, id) SELECT 'annotations', id FROM annotations")
+        store.db.conn.commit()
+    crew.sync("alice")
+    assert crew.admin("SELECT id, xid::text FROM annotator.annotations") == before
+
+
+def test_blind_document_hides_colleagues_until_done(crew):
+    a, b = _joined(crew, "alice", "bob")
+    alice, bob = crew.name("alice"), crew.name("bob")
+    assert crew.cli("team", "blind", crew.url("lea"), "on", "--doc", "Report A") == 0
+    crew.sync("alice")
+    crew.sync("bob")
+    with crew.store("alice") as store:
+        tag(store, a, "Witkoff", "Actor", alice)
+        tag(store, b, "Rubio", "Actor", alice)
+    crew.sync("alice")
+    crew.sync("bob")
+    with crew.store("bob") as store:
+        assert [x.quote for x in store.annotations()] == ["Rubio"]  # Report A is blind for bob
+    assert crew.cli("team", "done", crew.project("bob"), "Report A") == 0
+    with crew.store("bob") as store:
+        assert sorted(x.quote for x in store.annotations()) == ["Rubio", "Witkoff"]
+        assert store.done_documents()[a] == {bob}
+
+
+def test_a_leads_label_rename_reaches_members_with_their_annotations(crew):
+    a, _ = _joined(crew, "alice")
+    with crew.store("alice") as store:
+        ann = tag(store, a, "Witkoff", "Actor", crew.name("alice"))
+    crew.sync("alice")
+    crew.sync("lea")
+    with crew.store("lea") as store:
+        store.update_label("Actor", new_name="Person", color="#123456")
+    assert crew.sync("lea").pushed["labels"] == 1
+    crew.sync("alice")
+    with crew.store("alice") as store:
+        assert store.label("Person").color == "#123456"
+        assert store.annotation(ann.id).label == "Person"
+        assert "Actor" not in {x.name for x in store.labels()}
+
+
+def test_links_across_colleagues_annotations_sync(crew):
+    a, b = _joined(crew, "alice", "bob")
+    alice, bob = crew.name("alice"), crew.name("bob")
+    with crew.store("alice") as store:
+        six = tag(store, a, "at least six people", "Figure", alice)
+    crew.sync("alice")
+    crew.sync("bob")
+    with crew.store("bob") as store:
+        seven = tag(store, b, "Seven people", "Figure", bob)
+        link = store.add_link("contradicts", six.id, seven.id, bob, note="six or seven?")
+    assert crew.sync("bob").pushed["links"] == 1
+    crew.sync("alice")
+    with crew.store("alice") as store:
+        got = store.link(link.id)
+        assert (got.source, got.target, got.annotator, got.note) == (six.id, seven.id, bob, "six or seven?")

@@ -48,6 +48,16 @@ class Arrivals:
     def documents(self) -> set[str]:
         return set(self.added) | set(self.changed) | set(self.removed)
 
+    def absorb(self, later: Arrivals) -> None:
+        """Add what a later pull of the same sync brought."""
+        for mine, theirs in ((self.added, later.added), (self.changed, later.changed), (self.removed, later.removed),
+                             (self.counts, later.counts), (self.by_owner, later.by_owner)):
+            for key, value in theirs.items():
+                mine[key] += value
+        self.documents_changed |= later.documents_changed
+        self.labels_changed |= later.labels_changed
+        self.links_changed |= later.links_changed
+
     def total(self) -> int:
         return sum(self.counts.values())
 
@@ -89,9 +99,12 @@ class PullApplier:
                     self._count("documents")
                 continue
             if exists:
-                self.conn.execute("UPDATE documents SET title = ?, source = ?, published = ?, url = ?, language = ?, "
-                                  "position = ? WHERE id = ?",
-                                  [title, source, published, url, _language(language), position, doc_id])
+                if not self.conn.execute(
+                        "UPDATE documents SET title = ?, source = ?, published = ?, url = ?, language = ?, position = ? "
+                        "WHERE id = ? AND (title, source, published, url, language, position) IS NOT (?, ?, ?, ?, ?, ?)",
+                        [title, source, published, url, _language(language), position, doc_id,
+                         title, source, published, url, _language(language), position]).rowcount:
+                    continue
             else:
                 self.conn.execute("INSERT INTO documents (id, title, source, published, url, length, added, position, "
                                   "language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -124,8 +137,11 @@ class PullApplier:
                 "SELECT 1 FROM labels WHERE shortcut = ? AND name != ?", [shortcut, mine[0] if mine else name]
             ).fetchone() else ""
             if mine:
-                self.conn.execute("UPDATE labels SET name = ?, color = ?, shortcut = ?, description = ?, position = ? "
-                                  "WHERE uuid = ?", [name, color, shortcut, description, position, label_id])
+                values = [name, color, shortcut, description, position]
+                if not self.conn.execute("UPDATE labels SET name = ?, color = ?, shortcut = ?, description = ?, "
+                                         "position = ? WHERE uuid = ? AND (name, color, shortcut, description, "
+                                         "position) IS NOT (?, ?, ?, ?, ?)", [*values, label_id, *values]).rowcount:
+                    continue
             else:
                 self.conn.execute("INSERT INTO labels (name, color, shortcut, description, position, uuid) "
                                   "VALUES (?, ?, ?, ?, ?, ?)", [name, color, shortcut, description, position, label_id])
@@ -134,9 +150,12 @@ class PullApplier:
     def blind(self, rows: Iterable[tuple]) -> None:
         """``(document, blind, deleted)``; a document no longer blind is read again from the start."""
         for document, blind, deleted in rows:
-            self.conn.execute("INSERT INTO team_blind (document, blind, deleted) VALUES (?, ?, ?) "
-                              "ON CONFLICT (document) DO UPDATE SET blind = excluded.blind, deleted = excluded.deleted",
-                              [document, int(blind), int(deleted)])
+            if not self.conn.execute(
+                    "INSERT INTO team_blind (document, blind, deleted) VALUES (?, ?, ?) ON CONFLICT (document) DO UPDATE "
+                    "SET blind = excluded.blind, deleted = excluded.deleted "
+                    "WHERE (blind, deleted) IS NOT (excluded.blind, excluded.deleted)",
+                    [document, int(blind), int(deleted)]).rowcount:
+                continue
             if deleted or not blind:
                 self.arrivals.refetch.add(document)
             self._count("blind")
@@ -147,11 +166,13 @@ class PullApplier:
         for row_id, document, owner, deleted in rows:
             if row_id in pending:
                 continue
-            self.conn.execute("INSERT INTO team_done (id, document, owner, deleted) VALUES (?, ?, ?, ?) "
-                              "ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted",
-                              [row_id, document, owner, int(deleted)])
-            if owner == self.member and not deleted:
+            if owner == self.member and not deleted:  # marked here, now on the server: its rows are readable
                 self.arrivals.refetch.add(document)
+            if not self.conn.execute("INSERT INTO team_done (id, document, owner, deleted) VALUES (?, ?, ?, ?) "
+                                     "ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted "
+                                     "WHERE deleted IS NOT excluded.deleted",
+                                     [row_id, document, owner, int(deleted)]).rowcount:
+                continue
             self._count("done")
 
     # ------------------------------------------------------------- own tables
@@ -165,7 +186,9 @@ class PullApplier:
         pending = self.pending("annotations")
         batch = [r for r in batch if r[0] not in pending]
         ids = [r[0] for r in batch]
-        known = dict(self._existing("SELECT id, document FROM annotations WHERE id IN ({})", ids))
+        known = {r[0]: r[1:] for r in self._existing(
+            'SELECT id, document, label, start, "end", quote, note, origin, created, modified, annotator '
+            "FROM annotations WHERE id IN ({})", ids)}
         docs = {r[0] for r in self._existing("SELECT id FROM documents WHERE id IN ({})",
                                              list({r[1] for r in batch}))}
         labels = {r[0] for r in self.conn.execute("SELECT name FROM labels")}
@@ -175,7 +198,7 @@ class PullApplier:
             if deleted:
                 if ann_id in known:
                     deletes.append((ann_id,))
-                    self.arrivals.removed[known[ann_id]].append(ann_id)
+                    self.arrivals.removed[known[ann_id][0]].append(ann_id)
                 continue
             if document not in docs:
                 continue  # a document this project does not have (deleted here, or not pulled)
@@ -186,6 +209,8 @@ class PullApplier:
                 labels.add(label)
             self._annotator(owner)
             values = (*row[1:10], owner)
+            if known.get(ann_id) == values:
+                continue  # as here already (the member's own push coming back)
             if ann_id in known:
                 updates.append((*values, ann_id))
                 self.arrivals.changed[document].append(ann_id)
@@ -216,10 +241,11 @@ class PullApplier:
             if len({r[0] for r in ends}) < len({source, target}):
                 continue  # an end this project does not have
             self._annotator(owner)
-            self.conn.execute("INSERT INTO links (id, type, source, target, annotator, note, created) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET type = excluded.type, "
-                              "note = excluded.note", [link_id, type_, source, target, owner, note, created])
-            self._count("links")
+            if self.conn.execute("INSERT INTO links (id, type, source, target, annotator, note, created) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET type = excluded.type, "
+                                 "note = excluded.note WHERE (type, note) IS NOT (excluded.type, excluded.note)",
+                                 [link_id, type_, source, target, owner, note, created]).rowcount:
+                self._count("links")
 
     def reviews(self, rows: Iterable[tuple]) -> None:
         """``(id, annotation, document, status, note, at, owner, deleted, xid, seq)``: the latest decision on an
@@ -232,7 +258,6 @@ class PullApplier:
                 "note = excluded.note, at = excluded.at, deleted = excluded.deleted, xid = excluded.xid, "
                 "seq = excluded.seq", [*row[:7], int(row[7]), int(row[8]), int(row[9])])
             touched.add(row[1])
-            self._count("reviews")
         pending = self.pending("annotations")
         for ann_id in touched - pending:
             self._decide(ann_id)
@@ -249,6 +274,7 @@ class PullApplier:
                 "AND NOT (status = ? AND reviewer = ? AND reviewed = ? AND review_note = ?)",
                 [status, reviewer, at, note, ann_id, status, reviewer, at, note]).rowcount:
             self.arrivals.changed[row[0]].append(ann_id)
+            self._count("reviews")
 
     # ------------------------------------------------------------------ helpers
     def _existing(self, sql: str, ids: list[str]) -> list[tuple]:

@@ -135,6 +135,8 @@ def sync(store, conn: psycopg.Connection) -> SyncResult:
                                         (roles.lead,)).fetchone()[0])
         result.arrivals = pull(store, conn, link.member)
         push(store, conn, link.member, result)
+        if result.pushed.get("done"):  # a document marked done: colleagues' rows on it are now the member's to read
+            result.arrivals.absorb(pull(store, conn, link.member))
     except psycopg.errors.InsufficientPrivilege as exc:
         raise TeamError(f"the server refused the sync ({refusal(exc)}): {link.member} may no longer be a member "
                         "of this team; local work is untouched.") from None
