@@ -195,3 +195,31 @@ def test_links_across_colleagues_annotations_sync(crew):
     with crew.store("alice") as store:
         got = store.link(link.id)
         assert (got.source, got.target, got.annotator, got.note) == (six.id, seven.id, bob, "six or seven?")
+
+
+def test_ids_that_are_not_uuids_get_one_before_the_push_and_links_follow(crew):
+    a, _ = _joined(crew, "alice")
+    alice = crew.name("alice")
+    with crew.store("alice") as store:
+        one = tag(store, a, "Witkoff", "Actor", alice)
+        text = store.document_text(a)
+        start = text.index("Zelensky")
+        old = store.add_annotation(a, "Actor", start, start + 8, alice, id="T1")  # as a brat import names them
+        store.add_link("met", old.id, one.id, alice, id="R1")
+    result = crew.sync("alice")
+    assert result.pushed["annotations"] == 2 and result.pushed["links"] == 1 and result.waiting == 0
+    with crew.store("alice") as store:
+        assert not store.has_annotation("T1")
+        (link,) = store.links()
+        assert store.annotation(link.source).quote == "Zelensky" and link.target == one.id
+
+
+def test_a_row_written_by_another_client_with_a_wrong_quote_is_left_out(crew):
+    a, _ = _joined(crew, "alice", "bob")
+    done = crew.psql("alice", "INSERT INTO annotator.annotations (id, document, label, start, \"end\", quote, created, "
+                              f"modified) VALUES (gen_random_uuid(), '{a}', 'Actor', 0, 5, 'Putin', 'c', 'm')")
+    assert done.returncode == 0, done.stderr
+    result = crew.sync("bob")
+    assert result.arrivals.mismatched == 1 and "1 annotation from the server left out" in "\n".join(result.lines())
+    with crew.store("bob") as store:
+        assert store.annotations() == []

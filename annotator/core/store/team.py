@@ -214,6 +214,28 @@ class TeamMixin(StoreBase):
                           [*ids, member])
         out.done.extend((r[0], r[1], bool(r[2])) for r in rows)
 
+    def assign_uuids(self, member: str) -> int:
+        """Give the member's waiting annotations and links whose ids are not UUIDs (made by an older tool or an
+        import) a UUID derived from the old id, as the server requires; links follow their annotations."""
+        bad = {t: [i for (i,) in self._read("SELECT id FROM team_outbox WHERE tbl = ?", [t]) if not _is_uuid(i)]
+               for t in ("annotations", "links")}
+        if not bad["annotations"] and not bad["links"]:
+            return 0
+        with self.transaction():
+            conn = self.db.conn
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            for table in ("annotations", "links"):
+                for old in bad[table]:
+                    new = str(uuid.uuid5(REVIEW_NAMESPACE, f"{table}:{old}"))
+                    if not conn.execute(f"UPDATE {table} SET id = ? WHERE id = ? AND annotator = ?",
+                                        [new, old, member]).rowcount:
+                        continue
+                    if table == "annotations":
+                        conn.execute("UPDATE links SET source = ? WHERE source = ?", [new, old])
+                        conn.execute("UPDATE links SET target = ? WHERE target = ?", [new, old])
+                    conn.execute("DELETE FROM team_outbox WHERE tbl = ? AND id = ?", [table, old])
+        return sum(len(v) for v in bad.values())
+
     def forget_pushed(self, entries: Iterable[tuple[str, str, int]]) -> None:
         """Forget outbox entries the server committed (or that will never be pushed), unless changed since read."""
         with self.transaction():
@@ -243,6 +265,13 @@ class TeamMixin(StoreBase):
         """Apply a pull: one local transaction; :meth:`PullApplier.finish` stores the horizon with the rows."""
         with self._applying():
             yield PullApplier(self, member)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
 
 
 def _marks(ids: list) -> str:

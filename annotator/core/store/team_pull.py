@@ -44,6 +44,7 @@ class Arrivals:
     labels_changed: bool = False
     links_changed: bool = False
     refetch: set[str] = field(default_factory=set)  # documents to read again from the start ('' = all)
+    mismatched: int = 0  # annotations left out: their quote is not their document's text at their offsets
 
     def documents(self) -> set[str]:
         return set(self.added) | set(self.changed) | set(self.removed)
@@ -54,6 +55,7 @@ class Arrivals:
                              (self.counts, later.counts), (self.by_owner, later.by_owner)):
             for key, value in theirs.items():
                 mine[key] += value
+        self.mismatched += later.mismatched
         self.documents_changed |= later.documents_changed
         self.labels_changed |= later.labels_changed
         self.links_changed |= later.links_changed
@@ -72,6 +74,7 @@ class PullApplier:
         self.arrivals = Arrivals()
         self._pending: dict[str, set[str]] = {}
         self._annotators: set[str] = set()
+        self._texts: dict[str, str] = {}  # the texts annotations are checked against, read once per pull
 
     def pending(self, table: str) -> set[str]:
         """Ids of ``table`` waiting in the outbox: the member's edits, which a pulled version must not undo."""
@@ -192,6 +195,9 @@ class PullApplier:
         docs = {r[0] for r in self._existing("SELECT id FROM documents WHERE id IN ({})",
                                              list({r[1] for r in batch}))}
         labels = {r[0] for r in self.conn.execute("SELECT name FROM labels")}
+        texts = self._texts
+        for doc in docs - texts.keys():
+            texts[doc] = self.conn.execute("SELECT text FROM document_texts WHERE id = ?", [doc]).fetchone()[0]
         inserts, updates, deletes = [], [], []
         for row in batch:
             ann_id, document, label, owner, deleted = row[0], row[1], row[2], row[10], row[11]
@@ -202,6 +208,10 @@ class PullApplier:
                 continue
             if document not in docs:
                 continue  # a document this project does not have (deleted here, or not pulled)
+            start, end, quote = row[3], row[4], row[5]
+            if not (0 <= start < end <= len(texts[document]) and texts[document][start:end] == quote):
+                self.arrivals.mismatched += 1  # written by another client with a quote its text does not have
+                continue
             if label not in labels:
                 self.conn.execute("INSERT INTO labels (name, color) VALUES (?, ?)",
                                   [label, next_label_color([r[0] for r in self.conn.execute(

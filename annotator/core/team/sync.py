@@ -73,6 +73,10 @@ class SyncResult:
         pushed = _counted(self.pushed)
         pulled = _counted(self.arrivals.counts)
         out = [f"pushed {pushed or 'nothing'}; pulled {pulled or 'nothing'}."]
+        if self.arrivals.mismatched:
+            out.append(f"{self.arrivals.mismatched} annotation{'s' if self.arrivals.mismatched != 1 else ''} from "
+                       "the server left out: their quote is not their document's text at their offsets (written by "
+                       "another client).")
         out += self.stayed_local
         if self.waiting:
             out.append(f"{self.waiting} edit{'s' if self.waiting != 1 else ''} still waiting (see above).")
@@ -140,6 +144,9 @@ def sync(store, conn: psycopg.Connection) -> SyncResult:
     except psycopg.errors.InsufficientPrivilege as exc:
         raise TeamError(f"the server refused the sync ({refusal(exc)}): {link.member} may no longer be a member "
                         "of this team; local work is untouched.") from None
+    except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as exc:
+        raise TeamError(f"the server refused the push ({refusal(exc)}); nothing of it was written there, and "
+                        "local work is untouched.") from None
     store.set_team_state(synced=now(), lead=int(result.lead))
     result.waiting = store.waiting_edits()
     return result
@@ -184,6 +191,7 @@ def _rows(conn: psycopg.Connection, table: str, since: int, horizon: int,
 # --------------------------------------------------------------------- push
 def push(store, conn: psycopg.Connection, member: str, result: SyncResult) -> None:
     """Send the outbox in one server transaction; forget what the server took (or will never take)."""
+    store.assign_uuids(member)
     out = store.outgoing(member)
     if not len(out):
         _seen(conn)
