@@ -200,7 +200,8 @@ def open_window(project, store_settings: QSettings, user: str | None = None) -> 
         return None
     backup_error = take_rolling_backup(store, store_settings)
     try:
-        session = ProjectSession(store, resolve_user(store_settings, user))
+        team = store.team()  # a project joined to a team records its edits under the member's login
+        session = ProjectSession(store, team.member if team is not None else resolve_user(store_settings, user))
     except AnnotatorError as exc:
         store.close()
         QMessageBox.critical(None, "annotator", str(exc))
