@@ -78,7 +78,8 @@ def test_review_decisions_sync_as_the_reviewers_rows(crew):
         assert (got.status, got.reviewer, got.review_note) == ("rejected", bob, "a person, but not an actor here")
     with crew.store("bob") as store:  # bob takes it back: a tombstone, and alice's annotation is pending again
         store.set_review(ann.id, "pending", bob)
-    crew.sync("bob")
+    withdrawn = crew.sync("bob")
+    assert withdrawn.pushed["reviews"] == 1 and not withdrawn.stayed_local
     crew.sync("alice")
     with crew.store("alice") as store:
         assert store.annotation(ann.id).status == "pending"

@@ -64,7 +64,7 @@ class Outgoing:
     done: list[tuple] = field(default_factory=list)  # id, document, deleted
     gone: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # table -> ids deleted locally
     withdrawn: list[str] = field(default_factory=list)  # review ids of decisions the member took back
-    others: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # colleague -> their rows in outbox
+    others: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # colleague -> their ids
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -197,7 +197,7 @@ class TeamMixin(StoreBase):
             else:
                 out.withdrawn.append(review_id(ann_id, member))
                 if annotator != member:
-                    out.others[annotator] += 1
+                    out.others[annotator].append(ann_id)
 
     def _outgoing_links(self, out: Outgoing, ids: list[str], member: str) -> None:
         rows = self._read("SELECT k.id, a.document, k.type, k.source, k.target, k.note, k.created, k.annotator "
@@ -207,7 +207,7 @@ class TeamMixin(StoreBase):
             if row[7] == member:
                 out.links.append(row[:7])
             else:
-                out.others[row[7]] += 1
+                out.others[row[7]].append(row[0])
 
     def _outgoing_done(self, out: Outgoing, ids: list[str], member: str) -> None:
         rows = self._read(f"SELECT id, document, deleted FROM team_done WHERE id IN ({_marks(ids)}) AND owner = ?",

@@ -207,7 +207,7 @@ def push(store, conn: psycopg.Connection, member: str, result: SyncResult) -> No
         _upsert(conn, "annotations", annotations, result)
         _tombstone(conn, "annotations", out.gone.get("annotations", []), result)
         on_server = _ids(conn, "annotations", [r[1] for r in out.reviews] + [r[3] for r in out.links]
-                         + [r[4] for r in out.links])
+                         + [r[4] for r in out.links] + [i for ids in out.others.values() for i in ids])
         _upsert(conn, "reviews", [r for r in out.reviews if r[1] in on_server], result)
         _tombstone(conn, "reviews", out.withdrawn, result)
         _upsert(conn, "links", [r for r in out.links if r[3] in on_server and r[4] in on_server], result)
@@ -256,7 +256,10 @@ def _adopt_labels(store, conn, out: Outgoing) -> None:
 
 
 def _report_local(out: Outgoing, on_server: set[str], waiting: set, result: SyncResult) -> None:
-    for who, n in sorted(out.others.items()):
+    for who, ids in sorted(out.others.items()):
+        n = len([i for i in ids if i not in on_server])  # not a colleague's row pulled here and merely reviewed
+        if not n:
+            continue
         result.stayed_local.append(f"{n} row{'s' if n != 1 else ''} by {who} stayed local: they are {who}'s to "
                                    f"publish (the team sees what {who} pushes).")
     held = sum(1 for t, _ in waiting if t in ("annotations", "links"))
