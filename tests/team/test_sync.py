@@ -224,3 +224,19 @@ def test_a_row_written_by_another_client_with_a_wrong_quote_is_left_out(crew):
     assert result.arrivals.mismatched == 1 and "1 annotation from the server left out" in "\n".join(result.lines())
     with crew.store("bob") as store:
         assert store.annotations() == []
+
+
+def test_a_document_a_lead_removes_goes_unless_the_members_work_is_on_it(crew):
+    a, b = _joined(crew, "alice")
+    with crew.store("alice") as store:
+        tag(store, a, "Witkoff", "Actor", crew.name("alice"))
+    crew.sync("alice")
+    crew.sync("lea")
+    with crew.store("lea") as store:
+        store.delete_document(a)
+        store.delete_document(b)
+    assert crew.sync("lea").pushed["documents"] == 2
+    result = crew.sync("alice")
+    assert "Report A: a lead removed it from the team; it stays in this project" in "\n".join(result.lines())
+    with crew.store("alice") as store:
+        assert [d.title for d in store.documents()] == ["Report A"] and len(store.annotations()) == 1

@@ -45,6 +45,7 @@ class Arrivals:
     links_changed: bool = False
     refetch: set[str] = field(default_factory=set)  # documents to read again from the start ('' = all)
     mismatched: int = 0  # annotations left out: their quote is not their document's text at their offsets
+    kept_documents: list[str] = field(default_factory=list)  # removed by a lead, kept here for the member's work
 
     def documents(self) -> set[str]:
         return set(self.added) | set(self.changed) | set(self.removed)
@@ -56,6 +57,7 @@ class Arrivals:
             for key, value in theirs.items():
                 mine[key] += value
         self.mismatched += later.mismatched
+        self.kept_documents += later.kept_documents
         self.documents_changed |= later.documents_changed
         self.labels_changed |= later.labels_changed
         self.links_changed |= later.links_changed
@@ -97,7 +99,11 @@ class PullApplier:
                 continue
             exists = self.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone()
             if deleted:
-                if exists:
+                mine = exists and self.conn.execute("SELECT 1 FROM annotations WHERE document = ? AND annotator = ? "
+                                                    "LIMIT 1", [doc_id, self.member]).fetchone()
+                if mine:
+                    self.arrivals.kept_documents.append(title)  # removed by a lead, but the member's work is on it
+                elif exists:
                     self.conn.execute("DELETE FROM documents WHERE id = ?", [doc_id])
                     self._count("documents")
                 continue

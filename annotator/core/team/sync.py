@@ -77,6 +77,8 @@ class SyncResult:
             out.append(f"{self.arrivals.mismatched} annotation{'s' if self.arrivals.mismatched != 1 else ''} from "
                        "the server left out: their quote is not their document's text at their offsets (written by "
                        "another client).")
+        for title in self.arrivals.kept_documents:
+            out.append(f"{title}: a lead removed it from the team; it stays in this project, with your annotations.")
         out += self.stayed_local
         if self.waiting:
             out.append(f"{self.waiting} edit{'s' if self.waiting != 1 else ''} still waiting (see above).")
