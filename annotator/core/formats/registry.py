@@ -43,7 +43,7 @@ CARRIES_MEANING = {
     "links": "the links between annotations",
     "notes": "an annotation's note",
     "review decisions": "status, reviewer, when and why",
-    "documents' text": "the documents themselves, so that the file can be imported into a project without them",
+    "documents' text": "the documents' texts, so that a project that lacks them can import the file",
     "scheme": "the labels with their colours (and descriptions, where the format has a place for them)",
 }
 
@@ -241,17 +241,24 @@ def titles(formats: list[Format]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
+#: The lines around the formats table in README.md and docs/formats.md.
+TABLE_BEGIN = "<!-- the formats table: python -m annotator.core.formats.registry writes it -->"
+TABLE_END = "<!-- end of the formats table -->"
+
+
 def markdown_table() -> str:
-    """The formats table of README.md and docs/formats.md (tests/core/test_format_registry.py keeps both current)."""
-    head = ["Format", "`-f`", "Files", "Import", "Export", *CARRIES, "Read or written by"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    """The formats table of README.md and docs/formats.md, between :data:`TABLE_BEGIN` and :data:`TABLE_END`, and
+    the meaning of its columns (tests/core/test_format_registry.py keeps both files current)."""
+    head = ["Format", "`-f`", "Files", "Import", "Export", *(c[0].upper() + c[1:] for c in CARRIES), "Tools"]
+    lines = [TABLE_BEGIN, "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for f in FORMATS.values():
         files = "a folder" if f.folder else ", ".join(f"`{s}`" for s in f.suffixes)
         if f.folder and f.suffixes:
-            files += " (or " + ", ".join(f"one `{s}`" for s in f.suffixes) + ")"
+            files += " (import: or one " + " or ".join(f"`{s}`" for s in f.suffixes) + ")"
         cells = [f.title, f"`{f.name}`", files, "yes" if f.reader else "", "yes" if f.writer else "",
                  *("yes" if c in f.carries else "" for c in CARRIES), f.tools or "annotator"]
         lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "What a format carries:", "", *(f"- *{c}*: {CARRIES_MEANING[c]}" for c in CARRIES), "", TABLE_END]
     return "\n".join(lines) + "\n"
 
 
