@@ -8,7 +8,7 @@ bar; their shortcuts are the labels' own keys. A plain single key that an action
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -97,9 +97,9 @@ SPECS = (
     ActionSpec(EXPORT_JSON, "Export as &JSON…", ("Ctrl+E",), "Export every annotation as a JSON set"),
     ActionSpec(EXPORT_CSV, "Export as &CSV…", ("Ctrl+Shift+E",), "Export every annotation as CSV"),
     ActionSpec(IMPORT_OTHER, "Import from other &tools…", (), "Import " + registry.titles(
-        [replace(f, title=f"{f.title} ({f.tools})") for f in registry.readable() if f.other_tool])),
+        [f for f in registry.readable() if f.other_tool], lambda f: f"{f.title} ({f.tools})")),
     ActionSpec(EXPORT_OTHER, "E&xport as…", (), "Export every annotation as " + registry.titles(
-        [replace(f, title=f"{f.title} ({'a folder' if f.folder else f.suffixes[0]})") for f in registry.writable()])),
+        registry.writable(), lambda f: f"{f.title} ({'a folder' if f.folder else f.suffixes[0]})")),
     ActionSpec(EXPORT_REPORT, "Export &report…", ("Ctrl+Alt+E",),
                "Write a comparison report (HTML or PDF) to hand over: discrepancies, claims by actor, charts, quotes"),
     ActionSpec(CHANGE_USER, "Change annotator &name…", (), "Set the name recorded on your annotations"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import hashlib
 import io
 import json
@@ -296,7 +295,7 @@ def test_export_to_a_file_is_atomic(capsys, project, tmp_path, monkeypatch):
         out.write('{"format": "annotator.annotation-set", "annotations": [')
         raise InputError("the disk went away halfway through.")
 
-    monkeypatch.setitem(registry.FORMATS, "json", dataclasses.replace(registry.FORMATS["json"], writer=broken_export))
+    monkeypatch.setitem(registry.FORMATS, "json", registry.FORMATS["json"]._replace(writer=broken_export))
     code, out, err = run(capsys, "export", project, "-f", "json", "-o", target)
     assert "halfway" in assert_one_line_error(code, out, err)
     assert target.read_text(encoding="utf-8") == "previous export\n"

@@ -7,7 +7,6 @@ The window's side (its file dialogs) is checked in tests/gui/test_format_dialogs
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import re
 import subprocess

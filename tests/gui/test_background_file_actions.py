@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import threading
 from pathlib import Path
@@ -63,7 +62,7 @@ def spy_writer(monkeypatch, name: str) -> list[threading.Thread]:
         threads.append(threading.current_thread())
         return fmt.writer(*args)
 
-    monkeypatch.setitem(registry.FORMATS, name, dataclasses.replace(fmt, writer=recording))
+    monkeypatch.setitem(registry.FORMATS, name, fmt._replace(writer=recording))
     return threads
 
 
@@ -167,7 +166,7 @@ def hold_export(monkeypatch) -> threading.Event:
         progress(0, None)
         return fmt.writer(store, fh, selection, progress, options)
 
-    monkeypatch.setitem(registry.FORMATS, "json", dataclasses.replace(fmt, writer=held))
+    monkeypatch.setitem(registry.FORMATS, "json", fmt._replace(writer=held))
     return release
 
 

@@ -14,21 +14,28 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from annotator.core.formats.import_report import ImportReport
-from annotator.core.formats.interop import Progress, current_user
 from annotator.core.lazy import lazy_module
 
 if TYPE_CHECKING:  # the formats themselves, loaded on first use (docs/architecture.md, "Loaded on first use")
-    from annotator.core.formats import brat, csv_set, json_import, json_set, project_set, qdpx, w3c
+    from annotator.core.formats import brat, csv_set, interop, json_import, json_set, project_set, qdpx, w3c
+    from annotator.core.formats.interop import Progress
     from annotator.core.formats.json_set import Selection
     from annotator.core.store import Store
+
+    #: ``reader(store, path, request)``: the file at ``path`` imported into ``store`` (one transaction).
+    Reader = Callable[[Store, str | os.PathLike, "ImportRequest"], ImportReport]
+    #: ``writer(store, target, selection, progress, options)``: ``target`` is a text stream for a streamed format,
+    #: else the path of the file or folder to write (the writer makes it appear whole).
+    Writer = Callable[[Store, TextIO | str | os.PathLike, Selection | None, Progress | None, "ExportOptions"],
+                      "Written"]
 else:
     brat = lazy_module("annotator.core.formats.brat")
     csv_set = lazy_module("annotator.core.formats.csv_set")
+    interop = lazy_module("annotator.core.formats.interop")
     json_import = lazy_module("annotator.core.formats.json_import")
     json_set = lazy_module("annotator.core.formats.json_set")
     project_set = lazy_module("annotator.core.formats.project_set")
@@ -48,8 +55,9 @@ CARRIES_MEANING = {
 }
 
 
-@dataclass(frozen=True)
-class ImportRequest:
+# NamedTuples rather than dataclasses: the window imports this module as it starts, and building a dataclass costs
+# about a millisecond (docs/performance.md, "Starting and quitting").
+class ImportRequest(NamedTuple):
     """What an import is asked to do, whatever the format (each reader uses what its format needs)."""
 
     #: ``--as NAME``: every annotation filed under this annotator.
@@ -63,31 +71,21 @@ class ImportRequest:
     progress: Progress | None = None
 
 
-@dataclass(frozen=True)
-class ExportOptions:
+class ExportOptions(NamedTuple):
     """How to write: ``include_text`` (``--no-text`` clears it) and ``excel`` (``--excel``, CSV only)."""
 
     include_text: bool = True
     excel: bool = False
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     """What an export wrote: how many annotations, and what it left out and why (brat only, today)."""
 
     count: int
     left_out: ImportReport | None = None
 
 
-Reader = Callable[["Store", "str | os.PathLike", ImportRequest], ImportReport]
-#: ``writer(store, target, selection, progress, options)``: ``target`` is a text stream for a streamed format,
-#: else the path of the file or folder to write (the writer makes it appear whole).
-Writer = Callable[["Store", "TextIO | str | os.PathLike", "Selection | None", "Progress | None", ExportOptions],
-                  Written]
-
-
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     """One exchange format: the row of the formats table, and how to read and write it."""
 
     #: The ``-f`` name on the command line.
@@ -160,7 +158,7 @@ def _read_w3c(store: Store, path: str | os.PathLike, request: ImportRequest) -> 
 
 def _read_brat(store: Store, path: str | os.PathLike, request: ImportRequest) -> ImportReport:
     return brat.import_brat(store, path, annotator=request.annotator, as_annotator=request.as_annotator,
-                            default_annotator=request.user or current_user(), name=request.name or Path(path).name,
+                            default_annotator=request.user or interop.current_user(), name=request.name or Path(path).name,
                             progress=request.progress)
 
 
@@ -235,9 +233,9 @@ def by_suffix(path: str | os.PathLike, formats: list[Format]) -> Format | None:
     return found or next((f for f in formats if f.folder), None)
 
 
-def titles(formats: list[Format]) -> str:
-    """``A, B or C``: the formats' titles, for a help text or a message."""
-    names = [f.title for f in formats]
+def titles(formats: list[Format], name: Callable[[Format], str] = lambda f: f.title) -> str:
+    """``A, B or C``: the formats' titles (or what ``name`` says of each), for a help text or a message."""
+    names = [name(f) for f in formats]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 

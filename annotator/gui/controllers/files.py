@@ -9,7 +9,6 @@ project.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -258,12 +257,12 @@ class Files:
             self.status.error(f"{source.name} is not a {others} file; use File > Import annotations for annotator's "
                               "own sets.")
             return
-        project, request = self.session.store.path, ImportRequest(user=self.session.user)
+        project, user = self.session.store.path, self.session.user
 
         def job(progress: Progress) -> ImportReport:
             with _open_again(project) as store:
                 progress(0, None, f"Importing {source.name}…")
-                return fmt.read(store, source, dataclasses.replace(request, progress=progress))
+                return fmt.read(store, source, ImportRequest(user=user, progress=progress))
 
         self._import(job, source.name)
 
