@@ -55,8 +55,8 @@ CARRIES_MEANING = {
 }
 
 
-# NamedTuples rather than dataclasses: the window imports this module as it starts, and building a dataclass costs
-# about a millisecond (docs/performance.md, "Starting and quitting").
+# NamedTuples rather than dataclasses: the window imports this module as it starts, and building a dataclass class
+# costs about a millisecond (a NamedTuple a tenth of that).
 class ImportRequest(NamedTuple):
     """What an import is asked to do, whatever the format (each reader uses what its format needs)."""
 
@@ -72,7 +72,8 @@ class ImportRequest(NamedTuple):
 
 
 class ExportOptions(NamedTuple):
-    """How to write: ``include_text`` (``--no-text`` clears it) and ``excel`` (``--excel``, CSV only)."""
+    """How to write: ``include_text`` (``--no-text`` clears it) and ``excel`` (``--excel``), for the formats that take
+    them (:attr:`Format.options`)."""
 
     include_text: bool = True
     excel: bool = False
