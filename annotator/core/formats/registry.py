@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
-from annotator.core.formats.import_report import ImportReport
 from annotator.core.lazy import lazy_module
 
 if TYPE_CHECKING:  # the formats themselves, loaded on first use (docs/architecture.md, "Loaded on first use")
     from annotator.core.formats import brat, csv_set, interop, json_import, json_set, project_set, qdpx, w3c
+    from annotator.core.formats.import_report import ImportReport
     from annotator.core.formats.interop import Progress
     from annotator.core.formats.json_set import Selection
     from annotator.core.store import Store
@@ -159,8 +159,8 @@ def _read_w3c(store: Store, path: str | os.PathLike, request: ImportRequest) -> 
 
 def _read_brat(store: Store, path: str | os.PathLike, request: ImportRequest) -> ImportReport:
     return brat.import_brat(store, path, annotator=request.annotator, as_annotator=request.as_annotator,
-                            default_annotator=request.user or interop.current_user(), name=request.name or Path(path).name,
-                            progress=request.progress)
+                            default_annotator=request.user or interop.current_user(),
+                            name=request.name or Path(path).name, progress=request.progress)
 
 
 # ----------------------------------------------------------------------- writers

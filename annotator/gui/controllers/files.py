@@ -49,8 +49,8 @@ EXCEL_CSV = "CSV for Excel, UTF-8 with byte order mark (*.csv)"
 def import_type(fmt: Format) -> str:
     """A file dialog's file type for reading ``fmt``: ``W3C Web Annotation (*.jsonld *.json)``."""
     if fmt.folder and fmt.picks:
-        files = " or ".join(fmt.suffixes) or "file"
-        return f"{fmt.title}: one document's {files} or, for a whole folder, its {' or '.join(fmt.picks)} ({fmt.patterns})"
+        files, picks = " or ".join(fmt.suffixes) or "file", " or ".join(fmt.picks)
+        return f"{fmt.title}: one document's {files} or, for a whole folder, its {picks} ({fmt.patterns})"
     return f"{fmt.title} ({fmt.patterns})"
 
 
