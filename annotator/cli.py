@@ -21,6 +21,7 @@ from annotator.cli_output import output, silence_stdout, watched_stdout
 from annotator.cli_team import team_parsers
 from annotator.core.errors import AnnotatorError, InputError, ReadOnlyProjectError
 from annotator.core.fileio import atomic_writer
+from annotator.core.formats import registry
 from annotator.core.gcpause import pause_for_start
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -75,31 +76,44 @@ def _project_parsers(sub) -> None:
 
 
 def _exchange_parsers(sub) -> None:
-    """Importing and exporting annotations (docs/formats.md)."""
-    p = sub.add_parser("import", help="import annotations: a JSON set, a project, REFI-QDA, W3C Web Annotation or brat")
+    """Importing and exporting annotations: every format of the registry (core/formats/registry.py)."""
+    readers, writers = registry.readable(), registry.writable()
+    p = sub.add_parser("import", help=f"import annotations: {registry.titles(readers)}")
     p.add_argument("project", help="project file; created with the default labels if missing")
-    p.add_argument("set", metavar="FILE", help="SET.json, OTHER.sqlite, FILE.qdpx, FILE.jsonld, a brat folder or FILE.ann")
-    p.add_argument("-f", "--format", choices=IMPORT_FORMATS,
+    p.add_argument("set", metavar="FILE", help=", ".join(_import_hint(f) for f in readers))
+    p.add_argument("-f", "--format", choices=[f.name for f in readers],
                    help="read FILE as this format (default: detected from the file)")
     p.add_argument("--as", dest="as_annotator", metavar="NAME", help="import every annotation under this annotator")
     p.add_argument("--annotator", metavar="NAME",
-                   help="brat: the annotator of the spans (default: the folder's name in a folder-per-annotator "
-                        "layout, else your user name); REFI-QDA, W3C: for annotations that name nobody")
+                   help=f"{registry.titles(registry.taking('annotator', readers))}: the annotator of the annotations "
+                        "that name nobody (brat's default: the folder's name in a folder-per-annotator layout, else "
+                        "your user name)")
     p.add_argument("-v", "--verbose", action="store_true", help="name every new label (by default only counted)")
 
-    p = sub.add_parser("export", help="export annotations as JSON, CSV, REFI-QDA, W3C Web Annotation or brat")
+    p = sub.add_parser("export", help=f"export annotations: {registry.titles(writers)}")
     p.add_argument("project", help="project file")
-    p.add_argument("-f", "--format", choices=("json", "csv", "links-csv", "qdpx", "w3c", "brat"), required=True,
-                   help="output format: the JSON set, annotations as CSV, links as CSV, a REFI-QDA project "
-                        "(.qdpx), a W3C Web Annotation collection (.jsonld), or brat standoff (a folder)")
+    p.add_argument("-f", "--format", choices=[f.name for f in writers], required=True,
+                   help="output format: " + ", ".join(f"{f.name} ({_export_hint(f)})" for f in writers))
+    needs_o = registry.titles([f for f in writers if not f.streamed])
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="output file, or folder for brat (default: standard output; qdpx and brat need -o)")
+                   help=f"output file, or folder (default: standard output; {needs_o} need -o)")
     p.add_argument("--doc", action="append", metavar="ID", help="only this document (id, id prefix or title); repeatable")
     p.add_argument("--annotator", metavar="NAME", help="only this annotator's annotations")
     p.add_argument("--status", choices=("pending", "accepted", "rejected"), help="only annotations with this status")
-    p.add_argument("--no-text", action="store_true", help="JSON, W3C: leave the document texts out")
+    p.add_argument("--no-text", action="store_true",
+                   help=f"{registry.titles(registry.taking('include_text', writers))}: leave the document texts out")
     p.add_argument("--excel", action="store_true",
-                   help="csv: begin with a UTF-8 byte order mark, so that Excel shows every script right")
+                   help=f"{registry.titles(registry.taking('excel', writers))}: begin with a UTF-8 byte order mark, "
+                        "so that Excel shows every script right")
+
+
+def _import_hint(fmt: registry.Format) -> str:
+    files = " or ".join(f"FILE{s}" for s in fmt.suffixes)
+    return f"a folder ({fmt.title}) or {files}" if fmt.folder else f"{files} ({fmt.title})"
+
+
+def _export_hint(fmt: registry.Format) -> str:
+    return f"{fmt.title}, a folder" if fmt.folder else f"{fmt.title}, {fmt.suffixes[0]}"
 
 
 def _comparison_parsers(sub) -> None:
@@ -344,73 +358,46 @@ def _add_file(path: str, project: Callable, source: str, published: str | None, 
     return "present"
 
 
-IMPORT_FORMATS = ("json", "project", "qdpx", "w3c", "brat")
-
-
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
-    from annotator.core.formats.detect import detect_format, import_foreign
-    from annotator.core.formats.json_set import import_json, import_json_file
-    from annotator.core.formats.project_set import read_project_set
+    from annotator.core.formats.detect import detect_format
 
-    name = Path(args.set).name
-    fmt = args.format or detect_format(args.set)
-    if args.annotator is not None and fmt in ("json", "project"):
-        raise InputError("--annotator applies to REFI-QDA, W3C and brat imports; use --as NAME for this file.")
-    if fmt == "project":
-        if Path(args.set).resolve() == Path(args.project).resolve():
-            raise InputError("A project cannot import from itself.")
-        data = read_project_set(args.set)
-        with _project(args.project, create=True) as store:
-            report = import_json(store, data, as_annotator=args.as_annotator, name=name)
-    elif fmt == "json":
-        # Streamed from the file: a set of a million annotations is never all in memory.
-        with _project(args.project, create=True) as store:
-            report = import_json_file(store, args.set, as_annotator=args.as_annotator, name=name)
-    else:
-        with _project(args.project, create=True) as store:
-            report = import_foreign(store, fmt, args.set, as_annotator=args.as_annotator, annotator=args.annotator)
+    fmt = registry.FORMATS[args.format or detect_format(args.set)]
+    if args.annotator is not None and "annotator" not in fmt.options:
+        names = registry.titles(registry.taking("annotator", registry.readable()))
+        raise InputError(f"--annotator applies to {names} imports; use --as NAME for this file.")
+    request = registry.ImportRequest(as_annotator=args.as_annotator, annotator=args.annotator,
+                                     name=Path(args.set).name)
+    with _project(args.project, create=True) as store:
+        report = fmt.read(store, args.set, request)
     print(report.summary(verbose=args.verbose))
     return 0
 
 
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
-    from annotator.core.formats.csv_set import export_csv, export_links_csv
-    from annotator.core.formats.json_set import Selection, export_json
+    from annotator.core.formats.json_set import Selection
 
-    if args.excel and args.format != "csv":
-        raise InputError(f"--excel is for -f csv (the annotations as CSV), not -f {args.format}.")
-    if args.format in ("qdpx", "brat") and not args.output:
-        what = "a .qdpx file" if args.format == "qdpx" else "a folder"
+    fmt = registry.FORMATS[args.format]
+    if args.excel and "excel" not in fmt.options:
+        takes = " or ".join(f"-f {f.name} (the {f.title})" for f in registry.taking("excel", registry.writable()))
+        raise InputError(f"--excel is for {takes}, not -f {args.format}.")
+    if not fmt.streamed and not args.output:
+        what = "a folder" if fmt.folder else f"a {fmt.suffixes[0]} file"
         raise InputError(f"-f {args.format} writes {what}: give it with -o.")
-    left_out = None
+    options = registry.ExportOptions(include_text=not args.no_text, excel=args.excel)
     with _project(args.project, create=False, readonly=True) as store:
         docs = list(dict.fromkeys(store.find_document(ref).id for ref in args.doc)) if args.doc else None
         selection = Selection(documents=docs, annotator=args.annotator, status=args.status)
-        if args.format == "qdpx":
-            from annotator.core.formats.qdpx import export_qdpx
-
-            count = export_qdpx(store, args.output, selection)
-        elif args.format == "brat":
-            from annotator.core.formats.brat import export_brat
-
-            count, left_out = export_brat(store, args.output, selection)
-        else:
+        if fmt.streamed:
             with output(args.output) as out:
-                if args.format == "json":
-                    count = export_json(store, out, selection, include_text=not args.no_text)
-                elif args.format == "w3c":
-                    from annotator.core.formats.w3c import export_w3c
-
-                    count = export_w3c(store, out, selection, include_text=not args.no_text)
-                elif args.format == "links-csv":
-                    count = export_links_csv(store, out, selection)
-                else:
-                    count = export_csv(store, out, selection, excel=args.excel)
+                written = fmt.write(store, out, selection, options=options)
+        else:
+            written = fmt.write(store, args.output, selection, options=options)
+    count = written.count
     if args.output and args.output != "-":
         print(f"{count} annotation{'s' if count != 1 else ''} written to {args.output}", file=sys.stderr)
-    for reason, n in (left_out.not_imported.items() if left_out else ()):
+    for reason, n in (written.left_out.not_imported.items() if written.left_out else ()):
         print(f"not written: {n} × {reason}", file=sys.stderr)
     return 0
 

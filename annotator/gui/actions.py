@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from annotator.core.formats import registry
 from annotator.core.scheme import NOTE_KEY, reserved_key_owner
 
 
@@ -95,10 +96,10 @@ SPECS = (
                "Import every annotation of another project file (a colleague's)"),
     ActionSpec(EXPORT_JSON, "Export as &JSON…", ("Ctrl+E",), "Export every annotation as a JSON set"),
     ActionSpec(EXPORT_CSV, "Export as &CSV…", ("Ctrl+Shift+E",), "Export every annotation as CSV"),
-    ActionSpec(IMPORT_OTHER, "Import from other &tools…", (),
-               "Import a REFI-QDA project (MAXQDA, NVivo, ATLAS.ti, QualCoder), W3C Web Annotations or brat standoff"),
-    ActionSpec(EXPORT_OTHER, "E&xport as…", (),
-               "Export every annotation as REFI-QDA (.qdpx), W3C Web Annotation (.jsonld) or brat standoff"),
+    ActionSpec(IMPORT_OTHER, "Import from other &tools…", (), "Import " + registry.titles(
+        [f for f in registry.readable() if f.other_tool], lambda f: f"{f.title} ({f.tools})")),
+    ActionSpec(EXPORT_OTHER, "E&xport as…", (), "Export every annotation as " + registry.titles(
+        registry.writable(), lambda f: f"{f.title} ({'a folder' if f.folder else f.suffixes[0]})")),
     ActionSpec(EXPORT_REPORT, "Export &report…", ("Ctrl+Alt+E",),
                "Write a comparison report (HTML or PDF) to hand over: discrepancies, claims by actor, charts, quotes"),
     ActionSpec(CHANGE_USER, "Change annotator &name…", (), "Set the name recorded on your annotations"),

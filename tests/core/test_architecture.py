@@ -41,8 +41,11 @@ LONG_FUNCTIONS_TO_SPLIT: frozenset[tuple[str, str]] = frozenset()
 HEAVY = frozenset({"py3langid", "docx", "pypdf", "matplotlib", "text_to_num", "numpy", "rapidfuzz", "anyascii",
                    "ijson"})
 #: Our modules that a module may name with ``lazy_module`` (loaded on first use; not needed to show the window).
+#: The formats are named so by their registry (core/formats/registry.py), so that ``annotator --help`` loads none.
 DEFERRED = frozenset({"annotator.gui.report_pdf", "annotator.core.formats.brat", "annotator.core.formats.detect",
-                      "annotator.core.formats.qdpx", "annotator.core.formats.w3c", "annotator.core.report",
+                      "annotator.core.formats.qdpx", "annotator.core.formats.w3c", "annotator.core.formats.csv_set",
+                      "annotator.core.formats.interop", "annotator.core.formats.json_import",
+                      "annotator.core.formats.json_set", "annotator.core.formats.project_set", "annotator.core.report",
                       "annotator.core.report.charts", "annotator.core.report.html"})
 #: Where the CLI loads a command's module on demand.
 CLI = "annotator/cli.py"

@@ -18,6 +18,7 @@ import pytest
 from annotator import __version__
 from annotator.cli import COMMANDS, main
 from annotator.core.errors import InputError
+from annotator.core.formats import registry
 from annotator.core.store import Store
 from annotator.core.text import document_id
 
@@ -290,11 +291,11 @@ def test_export_to_a_file_is_atomic(capsys, project, tmp_path, monkeypatch):
     target = tmp_path / "set.json"
     target.write_text("previous export\n", encoding="utf-8")
 
-    def broken_export(store, out, selection=None, include_text=True):
+    def broken_export(store, out, selection, progress, options):
         out.write('{"format": "annotator.annotation-set", "annotations": [')
         raise InputError("the disk went away halfway through.")
 
-    monkeypatch.setattr("annotator.core.formats.json_set.export_json", broken_export)
+    monkeypatch.setitem(registry.FORMATS, "json", registry.FORMATS["json"]._replace(writer=broken_export))
     code, out, err = run(capsys, "export", project, "-f", "json", "-o", target)
     assert "halfway" in assert_one_line_error(code, out, err)
     assert target.read_text(encoding="utf-8") == "previous export\n"

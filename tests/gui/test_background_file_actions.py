@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from annotator.core.formats import registry
 from annotator.core.store import Store
 from annotator.gui import actions as A
 from annotator.gui.controllers import files as file_actions
@@ -50,6 +51,19 @@ def gate(monkeypatch, name: str) -> threading.Event:
 
     monkeypatch.setattr(file_actions, name, held)
     return release
+
+
+def spy_writer(monkeypatch, name: str) -> list[threading.Thread]:
+    """Record the thread each write of the registry's format ``name`` runs in."""
+    threads = []
+    fmt = registry.FORMATS[name]
+
+    def recording(*args):
+        threads.append(threading.current_thread())
+        return fmt.writer(*args)
+
+    monkeypatch.setitem(registry.FORMATS, name, fmt._replace(writer=recording))
+    return threads
 
 
 def cancel_soon(release: threading.Event) -> None:
@@ -131,7 +145,7 @@ def test_import_from_project_runs_in_the_background(window, tmp_path, monkeypatc
 
 def test_export_runs_in_the_background(window, tmp_path, monkeypatch, errors):
     tag(window, 0, "Steve Witkoff", "Actor")
-    threads = spy(monkeypatch, "export_csv")
+    threads = spy_writer(monkeypatch, "csv")
     out = tmp_path / "set.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     window.actions[A.EXPORT_CSV].trigger()
@@ -142,17 +156,17 @@ def test_export_runs_in_the_background(window, tmp_path, monkeypatch, errors):
 
 
 def hold_export(monkeypatch) -> threading.Event:
-    """``export_json`` writes half a file, then waits for the returned event before its first progress call."""
+    """The JSON writer writes half a file, then waits for the returned event before its first progress call."""
     release = threading.Event()
-    real = file_actions.export_json
+    fmt = registry.FORMATS["json"]
 
-    def held(store, fh, *, progress, **kwargs):
+    def held(store, fh, selection, progress, options):
         fh.write('{\n  "format": ')
         release.wait(2)
         progress(0, None)
-        return real(store, fh, progress=progress, **kwargs)
+        return fmt.writer(store, fh, selection, progress, options)
 
-    monkeypatch.setattr(file_actions, "export_json", held)
+    monkeypatch.setitem(registry.FORMATS, "json", fmt._replace(writer=held))
     return release
 
 

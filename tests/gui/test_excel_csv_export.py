@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from annotator.core.formats.csv_set import COLUMNS
 from annotator.gui import actions as A
-from annotator.gui.controllers.files import EXCEL_CSV
+from annotator.core.formats.registry import FORMATS
+from annotator.gui.controllers.files import EXCEL_CSV, export_type
 
 from gui_helpers import tag
 
@@ -23,10 +24,11 @@ def test_export_as_csv_for_excel(window, tmp_path, monkeypatch):
         offered.append(filters.split(";;"))
         return str(tmp_path / name), chosen
 
-    for name, chosen in (("excel.csv", EXCEL_CSV), ("plain.csv", "CSV (*.csv)")):
+    plain_csv = export_type(FORMATS["csv"])
+    for name, chosen in (("excel.csv", EXCEL_CSV), ("plain.csv", plain_csv)):
         monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
         window.actions[A.EXPORT_CSV].trigger()
-    assert offered == [["CSV (*.csv)", EXCEL_CSV]] * 2
+    assert offered == [[plain_csv, EXCEL_CSV]] * 2
     excel, plain = (tmp_path / "excel.csv").read_bytes(), (tmp_path / "plain.csv").read_bytes()
     assert excel.startswith(codecs.BOM_UTF8) and excel[len(codecs.BOM_UTF8):] == plain
     header, row = csv.reader(io.StringIO(excel.decode("utf-8-sig"), newline=""))

@@ -26,7 +26,7 @@ def test_export_then_import_back_changes_nothing(window, tmp_path, monkeypatch, 
     before = sorted((a.document, a.start, a.end, a.label, a.annotator) for a in store.iter_annotations())
     target = tmp_path / name
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(target), _filter(fmt, file_actions.EXPORT_FILTERS)))
+                        lambda *a, **k: (str(target), _filter(fmt, file_actions.export_filters())))
     window.actions[A.EXPORT_OTHER].trigger()
     assert target.exists()
     assert "2 annotations exported" in window.statusBar().currentMessage()

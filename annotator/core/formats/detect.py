@@ -1,4 +1,4 @@
-"""Which format a file to import is in, and the one call that imports any of the foreign ones."""
+"""Which format a file to import is in, and the one call that imports any of the other tools' formats."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import os
 import zipfile
 from pathlib import Path
 
-from annotator.core.formats.brat import import_brat
-from annotator.core.formats.interop import Progress, current_user
+from annotator.core.formats.interop import Progress
 from annotator.core.formats.json_import import ImportReport
 from annotator.core.formats.project_set import is_project_file
-from annotator.core.formats.qdpx import import_qdpx
-from annotator.core.formats.w3c import import_w3c
+from annotator.core.formats.registry import FORMATS, ImportRequest
 from annotator.core.store import Store
 
 #: Bytes read from the start of a JSON file to tell a W3C collection from a JSON set.
@@ -19,7 +17,8 @@ _SNIFF = 1 << 16
 
 
 def detect_format(path: str | os.PathLike) -> str:
-    """``json``, ``project``, ``qdpx``, ``w3c`` or ``brat``, from what ``path`` is and holds.
+    """``json``, ``project``, ``qdpx``, ``w3c`` or ``brat`` (names of :data:`~annotator.core.formats.registry.FORMATS`),
+    from what ``path`` is and holds.
 
     A folder or a ``.ann`` file is brat; a zip (or a ``.qdpx``) is REFI-QDA;
     an annotator project is ``project``; JSON whose start names the Web
@@ -54,14 +53,8 @@ def import_foreign(store: Store, fmt: str, path: str | os.PathLike, *, as_annota
     of REFI-QDA and W3C annotations that name none; ``user`` (default: the OS
     user) is brat's annotator outside a folder-per-annotator layout.
     """
-    name = Path(path).name
-    if fmt == "qdpx":
-        return import_qdpx(store, path, as_annotator=as_annotator, default_annotator=annotator or "unknown",
-                           name=name, progress=progress)
-    if fmt == "w3c":
-        return import_w3c(store, path, as_annotator=as_annotator, default_annotator=annotator or "unknown",
-                          name=name, progress=progress)
-    if fmt == "brat":
-        return import_brat(store, path, annotator=annotator, as_annotator=as_annotator,
-                           default_annotator=user or current_user(), name=name, progress=progress)
-    raise ValueError(f"not a foreign format: {fmt}")
+    found = FORMATS.get(fmt)
+    if found is None or not found.other_tool or found.reader is None:
+        raise ValueError(f"not a foreign format: {fmt}")
+    return found.read(store, path, ImportRequest(as_annotator=as_annotator, annotator=annotator, user=user,
+                                                 progress=progress))

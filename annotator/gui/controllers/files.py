@@ -17,10 +17,11 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.core.errors import AnnotatorError, CancelledError, InputError
 from annotator.core.fileio import atomic_writer
-from annotator.core.formats.csv_set import export_csv
+from annotator.core.formats import registry
 from annotator.core.formats.json_import import import_json_file_into
-from annotator.core.formats.json_set import ImportReport, export_json, import_json, import_json_file
+from annotator.core.formats.json_set import ImportReport, import_json, import_json_file
 from annotator.core.formats.project_set import read_project_set
+from annotator.core.formats.registry import FORMATS, ExportOptions, Format, ImportRequest, Written
 from annotator.core.formats.scheme import read_scheme_file
 from annotator.core.lazy import lazy_module
 from annotator.core.store import Store
@@ -31,34 +32,48 @@ from annotator.gui.dialogs.import_summary import ImportSummaryDialog
 from annotator.gui.settings import remember_folder, start_folder
 from annotator.gui.window.status import Opener, Status
 
-if TYPE_CHECKING:  # the other tools' formats, loaded on first use (docs/architecture.md, "Loaded on first use")
-    from annotator.core.formats import brat, detect, qdpx, w3c
+if TYPE_CHECKING:  # telling the other tools' formats apart, loaded on first use (docs/architecture.md)
+    from annotator.core.formats import detect
 else:
-    brat = lazy_module("annotator.core.formats.brat")
     detect = lazy_module("annotator.core.formats.detect")
-    qdpx = lazy_module("annotator.core.formats.qdpx")
-    w3c = lazy_module("annotator.core.formats.w3c")
 
 #: JSON sets from this size (bytes) are imported in a child process rather than a thread (see import_set).
 CHILD_IMPORT_FROM = 4 << 20
 
 
-#: File > Import from other tools: dialog filter -> format (None: detected from the file).
-IMPORT_FILTERS = {
-    "Files of other tools (*.qdpx *.jsonld *.json *.ann annotation.conf)": None,
-    "REFI-QDA project: MAXQDA, NVivo, ATLAS.ti, QualCoder (*.qdpx)": "qdpx",
-    "W3C Web Annotation (*.jsonld *.json)": "w3c",
-    "brat standoff, one document (*.ann)": "brat",
-    "brat standoff, the whole folder: pick its annotation.conf (annotation.conf)": "brat",
-}
-#: File > Export as…: dialog filter -> format.
-EXPORT_FILTERS = {
-    "REFI-QDA project (*.qdpx)": "qdpx",
-    "W3C Web Annotation (*.jsonld)": "w3c",
-    "brat standoff: a folder (*)": "brat",
-}
-#: File > Export as CSV: the file type that writes a UTF-8 byte order mark first, so Excel shows every script right.
+#: The file type of File > Export as CSV (and Export as…) that writes a UTF-8 byte order mark first, so that Excel
+#: shows every script right: the ``excel`` option of the formats that take it.
 EXCEL_CSV = "CSV for Excel, UTF-8 with byte order mark (*.csv)"
+
+
+def import_type(fmt: Format) -> str:
+    """A file dialog's file type for reading ``fmt``: ``W3C Web Annotation (*.jsonld *.json)``."""
+    if fmt.folder and fmt.picks:
+        files, picks = " or ".join(fmt.suffixes) or "file", " or ".join(fmt.picks)
+        return f"{fmt.title}: one document's {files} or, for a whole folder, its {picks} ({fmt.patterns})"
+    return f"{fmt.title} ({fmt.patterns})"
+
+
+def export_type(fmt: Format) -> str:
+    """A file dialog's file type for writing ``fmt``: ``REFI-QDA project (*.qdpx)``, ``brat standoff: a folder (*)``."""
+    return f"{fmt.title}: a folder (*)" if fmt.folder else f"{fmt.title} (*{fmt.suffixes[0]})"
+
+
+def import_filters() -> dict[str, str | None]:
+    """File > Import from other tools: file type -> format name (None: detected from the file), from the registry."""
+    others = [f for f in registry.readable() if f.other_tool]
+    every = f"Files of other tools ({' '.join(dict.fromkeys(p for f in others for p in f.patterns.split()))})"
+    return {every: None, **{import_type(f): f.name for f in others}}
+
+
+def export_filters() -> dict[str, str]:
+    """File > Export as…: file type -> format name, every format the registry writes (other tools' first)."""
+    filters: dict[str, str] = {}
+    for fmt in sorted(registry.writable(), key=lambda f: not f.other_tool):
+        filters[export_type(fmt)] = fmt.name
+        if "excel" in fmt.options:
+            filters[EXCEL_CSV] = fmt.name
+    return filters
 
 
 def _open_again(project: Path, readonly: bool = False) -> Store:
@@ -105,7 +120,7 @@ class Files:
 
     def import_set(self, ask_name: bool) -> None:
         """File > Import annotations (as…): a JSON annotation set, read and imported in the background."""
-        path = open_file(self.parent, "Import annotations", "Annotation set (*.json)")
+        path = open_file(self.parent, "Import annotations", import_type(FORMATS["json"]))
         if not path:
             return
         as_name = self._ask_import_name() if ask_name else None
@@ -131,7 +146,7 @@ class Files:
 
     def import_project(self) -> None:
         """File > Import from project: every annotation of another project file (a colleague's)."""
-        path = open_file(self.parent, "Import from project", "annotator project (*.sqlite);;All files (*)")
+        path = open_file(self.parent, "Import from project", f"{import_type(FORMATS['project'])};;All files (*)")
         if not path:
             return
         as_name = self._ask_import_name(optional=True)
@@ -176,29 +191,40 @@ class Files:
         if report.not_imported:  # what was left out, and why: worth more than a status line
             ImportSummaryDialog(report, self.parent).exec()
 
-    def export_set(self, fmt: str) -> None:
+    def export_set(self, name: str) -> None:
         """File > Export as JSON/CSV: every annotation of the project, written atomically in the background.
 
-        The CSV dialog's file types include *CSV for Excel* (:data:`EXCEL_CSV`: a UTF-8 byte order mark first).
-        Cancelling discards the temporary file: an existing file at the target is left as it was.
+        The dialog's file types include *CSV for Excel* (:data:`EXCEL_CSV`: a UTF-8 byte order mark first) for a
+        format that takes the ``excel`` option. Cancelling discards the temporary file: an existing file at the
+        target is left as it was.
         """
-        filters = {"json": "JSON annotation set (*.json)", "csv": f"CSV (*.csv);;{EXCEL_CSV}"}[fmt]
+        fmt = FORMATS[name]
+        filters = export_type(fmt) + (f";;{EXCEL_CSV}" if "excel" in fmt.options else "")
         project = Path(self.session.store.path)
-        path, chosen = save_file_and_type(self.parent, f"Export as {fmt.upper()}", filters,
-                                          project.with_suffix(f".{fmt}").name, fallback=project.parent)
-        if not path:
-            return
-        options = {"excel": True} if chosen == EXCEL_CSV else {}
-        export, project = (export_json if fmt == "json" else export_csv), self.session.store.path
+        path, chosen = save_file_and_type(self.parent, f"Export as {name.upper()}", filters,
+                                          project.with_suffix(fmt.suffixes[0]).name, fallback=project.parent)
+        if path:
+            self._export_to(fmt, path, ExportOptions(excel=chosen == EXCEL_CSV), f"Exporting as {name.upper()}")
 
-        def job(progress: Progress) -> int:
-            with _open_again(project, readonly=True) as store, atomic_writer(path) as fh:
-                return export(store, fh, progress=progress, **options)
+    def _export_to(self, fmt: Format, path: str, options: ExportOptions, title: str = "Exporting") -> None:
+        """Write every annotation as ``fmt`` to ``path`` in the background: a text format through a file that
+        appears whole or not at all, the others by their writer, which does the same."""
+        project = self.session.store.path
 
-        count = self._export(f"Exporting as {fmt.upper()}", job, path)
-        if count is None:
+        def job(progress: Progress) -> Written:
+            with _open_again(project, readonly=True) as store:
+                if not fmt.streamed:
+                    return fmt.write(store, path, progress=progress, options=options)
+                with atomic_writer(path) as fh:
+                    return fmt.write(store, fh, progress=progress, options=options)
+
+        done = self._export(title, job, path)
+        if done is None:
             return
-        self.status.show(f"{count} annotation{'s' if count != 1 else ''} exported to {path}.", 6000)
+        message = f"{done.count} annotation{'s' if done.count != 1 else ''} exported to {path}."
+        self.status.show(message, 6000)
+        if done.left_out is not None and done.left_out.not_imported:
+            ImportSummaryDialog(done.left_out, self.parent, "Export", message, "Not written").exec()
 
     def _export(self, title: str, job, path: str):
         """Run an export ``job`` in the background; its result, or None once the analyst heard why not."""
@@ -211,58 +237,51 @@ class Files:
         return None
 
     def import_other(self) -> None:
-        """File > Import from other tools: a REFI-QDA project, W3C Web Annotations or brat standoff, in the background.
+        """File > Import from other tools: the other tools' formats of the registry (REFI-QDA, W3C Web Annotation,
+        brat standoff), in the background.
 
         Picking a brat folder's ``annotation.conf`` imports the whole folder. brat
         spans outside a folder-per-annotator layout are filed under the window's user.
         """
+        filters = import_filters()
         path, chosen = QFileDialog.getOpenFileName(self.parent, "Import from other tools", str(start_folder()),
-                                                   ";;".join(IMPORT_FILTERS))
+                                                   ";;".join(filters))
         if not path:
             return
         remember_folder(path)
-        source = Path(path).parent if Path(path).name == "annotation.conf" else Path(path)
-        fmt = IMPORT_FILTERS.get(chosen) or detect.detect_format(source)
-        if fmt not in ("qdpx", "w3c", "brat"):
-            self.status.error(f"{source.name} is not a REFI-QDA project, W3C Web Annotation file or brat standoff; "
-                              "use File > Import annotations for annotator's own sets.")
+        picks = {pick for f in registry.readable() if f.folder for pick in f.picks}
+        source = Path(path).parent if Path(path).name in picks else Path(path)
+        fmt = FORMATS[filters.get(chosen) or detect.detect_format(source)]
+        if not fmt.other_tool:
+            others = registry.titles([f for f in registry.readable() if f.other_tool])
+            self.status.error(f"{source.name} is not a {others} file; use File > Import annotations for annotator's "
+                              "own sets.")
             return
         project, user = self.session.store.path, self.session.user
 
         def job(progress: Progress) -> ImportReport:
             with _open_again(project) as store:
                 progress(0, None, f"Importing {source.name}…")
-                return detect.import_foreign(store, fmt, source, user=user, progress=progress)
+                return fmt.read(store, source, ImportRequest(user=user, progress=progress))
 
         self._import(job, source.name)
 
     def export_other(self) -> None:
-        """File > Export as…: REFI-QDA, W3C Web Annotation or brat standoff (a folder), written in the background."""
+        """File > Export as…: every format of the registry (a folder for brat standoff), written in the background.
+
+        The file type picked decides; without one, the file's ending does (no known ending: a folder format). A
+        name ending like another format's file gets the picked format's ending (a folder: none).
+        """
+        writers, filters = registry.writable(), export_filters()
         project_path = Path(self.session.store.path)
-        default = str(start_folder(project_path.parent) / project_path.with_suffix(".qdpx").name)
-        path, chosen = QFileDialog.getSaveFileName(self.parent, "Export as", default, ";;".join(EXPORT_FILTERS))
+        first = FORMATS[next(iter(filters.values()))]  # the file type the dialog starts with
+        default = str(start_folder(project_path.parent) / project_path.with_suffix(first.suffixes[0]).name)
+        path, chosen = QFileDialog.getSaveFileName(self.parent, "Export as", default, ";;".join(filters))
         if not path:
             return
         remember_folder(path)
-        fmt = EXPORT_FILTERS.get(chosen) or {".qdpx": "qdpx", ".jsonld": "w3c"}.get(Path(path).suffix.lower(), "brat")
-        project = self.session.store.path
-        if fmt == "brat" and Path(path).suffix.lower() in (".qdpx", ".jsonld"):
-            path = str(Path(path).with_suffix(""))
-
-        def job(progress: Progress) -> tuple[int, ImportReport | None]:
-            with _open_again(project, readonly=True) as store:
-                if fmt == "qdpx":
-                    return qdpx.export_qdpx(store, path, progress=progress), None
-                if fmt == "brat":
-                    return brat.export_brat(store, path, progress=progress)
-                with atomic_writer(path) as fh:
-                    return w3c.export_w3c(store, fh, progress=progress), None
-
-        done = self._export("Exporting", job, path)
-        if done is None:
-            return
-        count, left_out = done
-        message = f"{count} annotation{'s' if count != 1 else ''} exported to {path}."
-        self.status.show(message, 6000)
-        if left_out is not None and left_out.not_imported:
-            ImportSummaryDialog(left_out, self.parent, "Export", message, "Not written").exec()
+        fmt = FORMATS[filters[chosen]] if chosen in filters else registry.by_suffix(path, writers) or first
+        suffix = Path(path).suffix.lower()
+        if suffix not in fmt.suffixes and any(suffix in f.suffixes for f in writers):
+            path = str(Path(path).with_suffix("" if fmt.folder else fmt.suffixes[0]))
+        self._export_to(fmt, path, ExportOptions(excel=chosen == EXCEL_CSV))
