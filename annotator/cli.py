@@ -396,7 +396,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             written = fmt.write(store, args.output, selection, options=options)
     count = written.count
     if args.output and args.output != "-":
-        print(f"{count} annotation{'s' if count != 1 else ''} written to {args.output}", file=sys.stderr)
+        print(f"{fmt.counted(count)} written to {args.output}", file=sys.stderr)
     for reason, n in (written.left_out.not_imported.items() if written.left_out else ()):
         print(f"not written: {n} × {reason}", file=sys.stderr)
     return 0

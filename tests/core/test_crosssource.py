@@ -144,6 +144,8 @@ def test_suggest_and_discrepancies_commands(seeded, capsys):
         "compatible", "en", "at least 6 people")
     assert main(["export", path, "-f", "links-csv"]) == 0
     assert capsys.readouterr().out.startswith("link_id,type,source_id")
+    assert main(["export", path, "-f", "links-csv", "-o", path + ".links.csv"]) == 0
+    assert capsys.readouterr().err.startswith("1 link written to")  # links counted as links, not annotations
 
 
 def test_anchor_mapping_follows_links(seeded):

@@ -112,6 +112,12 @@ class Format(NamedTuple):
     picks: tuple[str, ...] = ()
     #: Who reads or writes it besides annotator, for the formats table.
     tools: str = ""
+    #: What its writer counts, singular and plural: ``("annotation", "annotations")`` unless it writes links.
+    unit: tuple[str, str] = ("annotation", "annotations")
+
+    def counted(self, n: int) -> str:
+        """``n`` of what it writes: ``1 annotation``, ``3 links``."""
+        return f"{n} {self.unit[n != 1]}"
 
     @property
     def patterns(self) -> str:
@@ -198,7 +204,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("csv", "annotations as CSV", (".csv",), frozenset({"spans", "notes", "review decisions"}),
            writer=_write_csv, options=frozenset({"excel"}), tools="spreadsheets"),
     Format("links-csv", "links as CSV", (".csv",), frozenset({"links"}), writer=_write_links_csv,
-           tools="spreadsheets"),
+           tools="spreadsheets", unit=("link", "links")),
     Format("project", "annotator project", (".sqlite",), _ALL, _read_project),
     Format("qdpx", "REFI-QDA project", (".qdpx",), _ALL - {"review decisions"}, _read_qdpx, _write_qdpx,
            streamed=False, options=frozenset({"annotator"}), other_tool=True,

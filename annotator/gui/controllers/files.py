@@ -221,7 +221,7 @@ class Files:
         done = self._export(title, job, path)
         if done is None:
             return
-        message = f"{done.count} annotation{'s' if done.count != 1 else ''} exported to {path}."
+        message = f"{fmt.counted(done.count)} exported to {path}."
         self.status.show(message, 6000)
         if done.left_out is not None and done.left_out.not_imported:
             ImportSummaryDialog(done.left_out, self.parent, "Export", message, "Not written").exec()
