@@ -36,6 +36,10 @@ class Label:
     shortcut: str = ""
     description: str = ""
     position: int = 0
+    #: The name of the label this one sits under in the tree, "" at the top.
+    parent: str = ""
+    #: False for a category that only holds labels (REFI-QDA ``isCodable="false"``): nothing is tagged with it.
+    codable: bool = True
 
 
 @dataclass(frozen=True)
