@@ -11,6 +11,7 @@ import sqlite3
 import pytest
 from builders import project_before
 
+from annotator.cli import main
 from annotator.core.errors import InputError
 from annotator.core.formats.scheme import parse_scheme, write_scheme
 from annotator.core.model import Label
@@ -161,3 +162,19 @@ def test_a_scheme_with_a_broken_tree_is_refused(labels, message):
     raw = json.dumps({"format": "annotator.label-scheme", "version": 2, "labels": labels})
     with pytest.raises(InputError, match=message):
         parse_scheme(raw, "team.json")
+
+
+def test_cli_labels_json_prints_each_label_with_its_parent(tree, project_path, capsys):
+    store, doc = tree
+    store.add_annotation(doc, "Person", 0, 7, "alice")
+    store.update_label("Actor", codable=False, description="Who acts")
+    store.close()
+    assert main(["labels", str(project_path), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    printed = json.loads(out)
+    assert [lb["name"] for lb in printed] == ["Claim", "Actor", "Figure", "Plan point", "Person", "State", "Casualties"]
+    assert printed[1] == {"name": "Actor", "color": "#E69F00", "shortcut": "2", "description": "Who acts",
+                          "parent": "", "codable": False, "annotations": 0}
+    assert printed[4] == {"name": "Person", "color": printed[4]["color"], "shortcut": "", "description": "",
+                          "parent": "Actor", "codable": True, "annotations": 1}

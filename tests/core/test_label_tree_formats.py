@@ -1,0 +1,85 @@
+"""Every format keeps the label tree (issue 22): the JSON set (version 3; older sets still read), REFI-QDA
+(nested ``<Code>``, ``isCodable="false"``), brat (an indented ``annotation.conf``, ``!Name``) and W3C (annotator's
+own terms). A round trip through each gives back the same tree."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from annotator.core.errors import InputError
+from annotator.core.formats.json_set import export_json, import_json
+from annotator.core.store import Store
+
+TEXT = "Witkoff met Putin in Moscow; seven people died in Kyiv, the ministry said."
+
+
+def _at(quote: str) -> tuple[int, int]:
+    start = TEXT.index(quote)
+    return start, start + len(quote)
+
+
+@pytest.fixture
+def tree(store):
+    """QualCoder's lost tree: Actors (a category) > Person, State; Figure > Casualties; tagged in one document."""
+    store.add_label("Actors", codable=False, description="Who acts")
+    store.add_label("Person", parent="Actors")
+    store.add_label("State", parent="Actors")
+    store.add_label("Casualties", parent="Figure")
+    store.add_label("Leader", parent="Person")
+    doc, _ = store.add_document(TEXT, "Wire")
+    store.add_annotation(doc.id, "Person", *_at("Witkoff"), "alice")
+    store.add_annotation(doc.id, "Leader", *_at("Putin"), "alice")
+    store.add_annotation(doc.id, "Casualties", *_at("seven people"), "alice")
+    store.add_annotation(doc.id, "State", *_at("the ministry"), "bob")
+    return store
+
+
+def shape(store: Store) -> dict[str, tuple[str, bool]]:
+    """The tree: each label's parent and whether it tags."""
+    return {lb.name: (lb.parent, lb.codable) for lb in store.labels()}
+
+
+def spans(store: Store) -> set[tuple[str, int, int]]:
+    return {(a.label, a.start, a.end) for a in store.annotations()}
+
+
+def test_json_set_round_trip_keeps_the_tree(tree, tmp_path):
+    out = io.StringIO()
+    export_json(tree, out)
+    data = json.loads(out.getvalue())
+    assert data["version"] == 3
+    assert data["labels"][4] == {"name": "Actors", "color": tree.label("Actors").color, "shortcut": "",
+                                 "description": "Who acts", "parent": "", "codable": False}
+    data["labels"].reverse()  # a child named before its parent still finds it
+    with Store.open(tmp_path / "other.sqlite") as other:
+        import_json(other, data)
+        assert shape(other) == shape(tree)
+        assert spans(other) == spans(tree)
+
+
+def test_a_version_2_set_without_a_tree_still_reads(tree, tmp_path):
+    out = io.StringIO()
+    export_json(tree, out)
+    data = json.loads(out.getvalue())
+    data["version"] = 2
+    for label in data["labels"]:
+        del label["parent"], label["codable"]
+    with Store.open(tmp_path / "other.sqlite") as other:
+        import_json(other, data)
+        assert {lb.parent for lb in other.labels()} == {""}
+        assert spans(other) == spans(tree)
+
+
+def test_a_set_tagging_a_category_is_refused_and_changes_nothing(tree, tmp_path):
+    out = io.StringIO()
+    export_json(tree, out)
+    data = json.loads(out.getvalue())
+    data["annotations"][0]["label"] = "Actors"
+    with Store.open(tmp_path / "other.sqlite") as other:
+        before = shape(other)
+        with pytest.raises(InputError, match=r"is tagged Actors, a category that holds labels"):
+            import_json(other, data)
+        assert shape(other) == before and other.annotations() == []
