@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
+from xml.etree import ElementTree
 
 import pytest
 
 from annotator.core.errors import InputError
 from annotator.core.formats.json_set import export_json, import_json
+from annotator.core.formats.qdpx import NS, export_qdpx, import_qdpx
 from annotator.core.store import Store
 
+Q = f"{{{NS}}}"
 TEXT = "Witkoff met Putin in Moscow; seven people died in Kyiv, the ministry said."
 
 
@@ -83,3 +87,40 @@ def test_a_set_tagging_a_category_is_refused_and_changes_nothing(tree, tmp_path)
         with pytest.raises(InputError, match=r"is tagged Actors, a category that holds labels"):
             import_json(other, data)
         assert shape(other) == before and other.annotations() == []
+
+
+# ------------------------------------------------------------------ REFI-QDA
+def test_refi_qda_round_trip_keeps_nested_codes_and_categories(tree, tmp_path):
+    path = tmp_path / "tree.qdpx"
+    export_qdpx(tree, path)
+    with zipfile.ZipFile(path) as zf:
+        root = ElementTree.fromstring(zf.read("project.qde"))
+    codes = root.find(f"{Q}CodeBook/{Q}Codes")
+    actors = codes.find(f"{Q}Code[@name='Actors']")
+    assert actors.get("isCodable") == "false"
+    assert [c.get("name") for c in actors.findall(f"{Q}Code")] == ["Person", "State"]
+    assert [c.get("name") for c in actors.findall(f"{Q}Code/{Q}Code")] == ["Leader"]
+    assert [c.get("name") for c in codes.findall(f"{Q}Code[@name='Figure']/{Q}Code")] == ["Casualties"]
+    with Store.open(tmp_path / "other.sqlite") as other:
+        import_qdpx(other, path)
+        assert shape(other) == shape(tree)
+        assert spans(other) == spans(tree)
+
+
+def test_qualcoder_tree_comes_in_whole(store, tmp_path):
+    """The issue's QualCoder project: "Casualties" under "Figure", "Person"/"State" under a category "Actors"."""
+    g = [f"{n:08d}-0000-4000-8000-00000000000{n}" for n in range(1, 6)]
+    xml = (f'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="{NS}" name="q"><CodeBook><Codes>'
+           f'<Code guid="{g[0]}" name="Figure" isCodable="true">'
+           f'<Code guid="{g[1]}" name="Casualties" isCodable="true"/></Code>'
+           f'<Code guid="{g[2]}" name="Actors" isCodable="false"><Description>Who acts</Description>'
+           f'<Code guid="{g[3]}" name="Person" isCodable="true"/><Code guid="{g[4]}" name="State" isCodable="true"/>'
+           "</Code></Codes></CodeBook></Project>")
+    path = tmp_path / "qualcoder.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", xml)
+    import_qdpx(store, path)
+    assert {n: shape(store)[n] for n in ("Figure", "Casualties", "Actors", "Person", "State")} == {
+        "Figure": ("", True), "Casualties": ("Figure", True), "Actors": ("", False),
+        "Person": ("Actors", True), "State": ("Actors", True)}
+    assert store.label("Actors").description == "Who acts"
