@@ -197,6 +197,23 @@ def parse_scheme(raw: str, name: str = "the file") -> list[Label]:
     return labels
 
 
+def tree_order(labels: Iterable[Label]) -> list[tuple[Label, int]]:
+    """The labels depth-first, each with its depth (0 at the top): a parent, then the labels under it in scheme
+    order. A label whose parent is missing from ``labels`` counts as at the top."""
+    labels = list(labels)
+    names = {lb.name for lb in labels}
+    under: dict[str, list[Label]] = {}
+    for lb in labels:
+        under.setdefault(lb.parent if lb.parent in names else "", []).append(lb)
+    out: list[tuple[Label, int]] = []
+    stack = [(lb, 0) for lb in reversed(under.get("", []))]
+    while stack:
+        lb, depth = stack.pop()
+        out.append((lb, depth))
+        stack.extend((child, depth + 1) for child in reversed(under.get(lb.name, [])))
+    return out
+
+
 def check_tree(parents: dict[str, str], name: str) -> None:
     """Refuse a tree (each label's parent by name, "" at the top) with a parent missing or a label under itself."""
     for label, parent in parents.items():

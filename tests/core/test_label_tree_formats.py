@@ -12,6 +12,7 @@ from xml.etree import ElementTree
 import pytest
 
 from annotator.core.errors import InputError
+from annotator.core.formats.brat import export_brat, import_brat
 from annotator.core.formats.json_set import export_json, import_json
 from annotator.core.formats.qdpx import NS, export_qdpx, import_qdpx
 from annotator.core.store import Store
@@ -124,3 +125,30 @@ def test_qualcoder_tree_comes_in_whole(store, tmp_path):
         "Figure": ("", True), "Casualties": ("Figure", True), "Actors": ("", False),
         "Person": ("Actors", True), "State": ("Actors", True)}
     assert store.label("Actors").description == "Who acts"
+
+
+# ---------------------------------------------------------------------- brat
+def test_brat_round_trip_keeps_the_tree_in_an_indented_annotation_conf(tree, tmp_path):
+    export_brat(tree, tmp_path / "corpus")
+    conf = (tmp_path / "corpus" / "annotation.conf").read_text(encoding="utf-8")
+    entities = conf.split("[entities]\n")[1].split("\n\n")[0].splitlines()
+    assert entities == ["Claim", "Actor", "Figure", "\tCasualties", "Plan_point", "!Actors", "\tPerson", "\t\tLeader",
+                        "\tState"]
+    with Store.open(tmp_path / "other.sqlite") as other:
+        import_brat(other, tmp_path / "corpus")
+        assert shape(other) == shape(tree)
+        assert spans(other) == spans(tree)
+
+
+def test_brats_own_hierarchy_comes_in(store, tmp_path):
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "annotation.conf").write_text(
+        "[entities]\n!Actors\n\tPerson\n\t\tLeader\n\tState\nFigure\n\tCasualties\n[relations]\n", encoding="utf-8")
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "a.ann").write_text("T1\tLeader 12 17\tPutin\n", encoding="utf-8")
+    import_brat(store, folder)
+    assert {n: shape(store)[n] for n in ("Actors", "Person", "Leader", "State", "Casualties")} == {
+        "Actors": ("", False), "Person": ("Actors", True), "Leader": ("Person", True), "State": ("Actors", True),
+        "Casualties": ("Figure", True)}
+    assert spans(store) == {("Leader", 12, 17)}
