@@ -15,6 +15,7 @@ from annotator.core.errors import InputError
 from annotator.core.formats.brat import export_brat, import_brat
 from annotator.core.formats.json_set import export_json, import_json
 from annotator.core.formats.qdpx import NS, export_qdpx, import_qdpx
+from annotator.core.formats.w3c import export_w3c, import_w3c
 from annotator.core.store import Store
 
 Q = f"{{{NS}}}"
@@ -152,3 +153,19 @@ def test_brats_own_hierarchy_comes_in(store, tmp_path):
         "Actors": ("", False), "Person": ("Actors", True), "Leader": ("Person", True), "State": ("Actors", True),
         "Casualties": ("Figure", True)}
     assert spans(store) == {("Leader", 12, 17)}
+
+
+# ----------------------------------------------------------------------- W3C
+def test_w3c_round_trip_keeps_the_tree_in_our_own_terms(tree, tmp_path):
+    out = io.StringIO()
+    export_w3c(tree, out)
+    data = json.loads(out.getvalue())
+    by_name = {lb["name"]: lb for lb in data["an:labels"]}
+    assert by_name["Leader"]["an:parent"] == "Person" and "an:parent" not in by_name["Actors"]
+    assert by_name["Actors"]["an:codable"] is False and "an:codable" not in by_name["Person"]
+    path = tmp_path / "tree.jsonld"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    with Store.open(tmp_path / "other.sqlite") as other:
+        import_w3c(other, path)
+        assert shape(other) == shape(tree)
+        assert spans(other) == spans(tree)
