@@ -25,6 +25,10 @@ class LabelsMixin(StoreBase):
         rows = self._read(f"SELECT {_LABEL_COLUMNS} FROM labels ORDER BY position, name")
         return [_label(row) for row in rows]
 
+    def codable_labels(self) -> list[Label]:
+        """The labels spans may be tagged with, in scheme order (every label but the categories)."""
+        return [lb for lb in self.labels() if lb.codable]
+
     def label(self, name: str) -> Label:
         rows = self._read(f"SELECT {_LABEL_COLUMNS} FROM labels WHERE name = ?", [name])
         if not rows:
