@@ -12,6 +12,7 @@ import pytest
 from builders import project_before
 
 from annotator.cli import main
+from annotator.core.apply import ApplyError, apply_lines
 from annotator.core.errors import InputError
 from annotator.core.formats.scheme import parse_scheme, write_scheme
 from annotator.core.model import Label
@@ -178,3 +179,12 @@ def test_cli_labels_json_prints_each_label_with_its_parent(tree, project_path, c
                           "parent": "", "codable": False, "annotations": 0}
     assert printed[4] == {"name": "Person", "color": printed[4]["color"], "shortcut": "", "description": "",
                           "parent": "Actor", "codable": True, "annotations": 1}
+
+
+def test_apply_refuses_to_tag_with_a_category_in_one_sentence(tree):
+    store, doc = tree
+    store.update_label("Actor", codable=False)
+    edit = json.dumps({"op": "add", "document": doc, "start": 0, "end": 7, "label": "Actor"}) + "\n"
+    with pytest.raises(ApplyError, match=r"Actor is a category that holds labels; tag with one of the labels"):
+        apply_lines(store, io.BytesIO(edit.encode()), io.StringIO(), "script")
+    assert store.annotations() == []
