@@ -20,6 +20,7 @@ labels from here.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 import math
 import re
 from collections.abc import Iterable
@@ -193,6 +194,8 @@ def parse_scheme(raw: str, name: str = "the file") -> list[Label]:
     keys: dict[str, str] = {}
     for number, item in enumerate(items, start=1):
         labels.append(_label(item, number, name, names, keys))
+    if data["version"] < 2:  # no tree in the file: it says nothing of where a label sits
+        return [replace(lb, parent=None) for lb in labels]
     check_tree({lb.name: lb.parent for lb in labels}, name)
     return labels
 

@@ -144,10 +144,27 @@ def test_the_scheme_file_carries_the_tree_and_categories(tree, tmp_path):
             (lb.name, lb.parent, lb.codable) for lb in store.labels()}
 
 
-def test_a_version_1_scheme_still_reads_flat():
+def test_a_version_1_scheme_still_reads_and_leaves_the_tree_as_it_is(tree):
+    store, _ = tree
+    store.update_label("Actor", codable=False)
     raw = json.dumps({"format": "annotator.label-scheme", "version": 1,
-                      "labels": [{"name": "Claim", "color": "#0072B2", "shortcut": "1", "description": "d"}]})
-    assert parse_scheme(raw) == [Label("Claim", "#0072B2", "1", "d", 0, "", True)]
+                      "labels": [{"name": "Person", "color": "#0072B2", "shortcut": "7", "description": "d"},
+                                 {"name": "Actor", "color": "#E69F00"}, {"name": "Place", "color": "#000000"}]})
+    labels = parse_scheme(raw)
+    assert labels[0] == Label("Person", "#0072B2", "7", "d", 0, None, True)  # None: the file does not say
+    store.import_scheme(labels)
+    assert (store.label("Person").shortcut, store.label("Person").parent) == ("7", "Actor")
+    assert store.label("Actor").codable is False and store.label("Place").parent == ""
+
+
+def test_a_new_project_from_a_scheme_listing_children_first(tmp_path):
+    raw = json.dumps({"format": "annotator.label-scheme", "version": 2, "labels": [
+        {"name": "Leader", "color": "#000000", "parent": "Person"},
+        {"name": "Person", "color": "#0072B2", "parent": "Actors"},
+        {"name": "Actors", "color": "#E69F00", "codable": False}]})
+    with Store.open(tmp_path / "new.sqlite", scheme=parse_scheme(raw)) as store:
+        assert [(lb.name, lb.parent, lb.codable) for lb in store.labels()] == [
+            ("Leader", "Person", True), ("Person", "Actors", True), ("Actors", "", False)]
 
 
 @pytest.mark.parametrize(

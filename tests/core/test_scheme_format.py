@@ -21,7 +21,7 @@ from annotator.core.scheme import default_scheme
 
 
 def scheme(*labels, **top) -> str:
-    data = {"format": FORMAT, "version": 1, "labels": list(labels)}
+    data = {"format": FORMAT, "version": 2, "labels": list(labels)}
     data.update(top)
     return json.dumps(data)
 

@@ -4,8 +4,10 @@ answers undoable)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from annotator.gui.dialogs.scheme_editor import NAME, TOP, UNDER, SchemeEditor
 
@@ -126,3 +128,26 @@ def test_cancelling_the_question_deletes_nothing(window, editor, tree, monkeypat
     monkeypatch.setattr(QMessageBox, "exec", lambda box: box.button(QMessageBox.StandardButton.Cancel).click())
     editor.buttons["delete"].click()
     assert state(tree) == before and window.session.undo_stack.count() == 0
+
+
+def test_importing_a_scheme_that_rearranges_the_tree_undoes_exactly(window, editor, tree, monkeypatch, tmp_path):
+    stack = window.session.undo_stack
+    before = state(tree)
+    path = tmp_path / "tree.json"
+    path.write_text(json.dumps({"format": "annotator.label-scheme", "version": 2, "labels": [
+        {"name": "Person", "color": "#0072B2", "parent": "Agents"},
+        {"name": "Agents", "color": "#000000", "parent": "", "codable": False},
+        {"name": "Actor", "color": "#E69F00", "shortcut": "2", "parent": "Person"},
+    ]}), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    editor.buttons["import"].click()
+    placed = {lb.name: (lb.parent, lb.codable) for lb in tree.labels()}
+    assert placed["Person"] == ("Agents", True) and placed["Agents"] == ("", False)
+    assert placed["Actor"] == ("Person", True) and placed["Leader"] == ("Person", True)
+    assert stack.count() == 1
+    stack.undo()
+    assert state(tree) == before
+    stack.redo()
+    assert {lb.name: (lb.parent, lb.codable) for lb in tree.labels()} == placed
+    editor.buttons["import"].click()  # the same file again: nothing to change, nothing pushed
+    assert stack.count() == 1 and "nothing changed" in editor.message.text()

@@ -208,7 +208,8 @@ class LabelsMixin(StoreBase):
 
     def import_scheme(self, labels: list[Label]) -> tuple[list[str], list[str]]:
         """Merge a scheme: labels with a known name are updated (colour, key, description, parent, category),
-        others added; the scheme's tree wins for the labels it names.
+        others added; the scheme's tree wins for the labels it names. A label whose ``parent`` is None (a scheme
+        file of version 1) keeps its place and category.
 
         Returns ``(added, updated)`` names. One transaction.
         """
@@ -218,14 +219,14 @@ class LabelsMixin(StoreBase):
             # Parents are set once every label exists and the known ones left their old places, so a tree the
             # scheme turns around never holds a cycle midway.
             self.db.conn.executemany("UPDATE labels SET parent = NULL WHERE name = ?",
-                                     [(lb.name,) for lb in labels if lb.name in known])
+                                     [(lb.name,) for lb in labels if lb.name in known and lb.parent is not None])
             for lb in labels:
                 if lb.shortcut:  # the incoming scheme's keys win
                     self.db.conn.execute("UPDATE labels SET shortcut = '' WHERE shortcut = ? AND name != ?",
                                          [lb.shortcut, lb.name])
                 if lb.name in known:
                     self.update_label(lb.name, color=lb.color, shortcut=lb.shortcut, description=lb.description,
-                                      codable=lb.codable)
+                                      codable=None if lb.parent is None else lb.codable)
                     updated.append(lb.name)
                 else:
                     self.add_label(lb.name, lb.color, lb.shortcut, lb.description, codable=lb.codable)

@@ -78,6 +78,13 @@ def label_path(parents: dict[str, str], name: str) -> list[str]:
     return path
 
 
+def _same(current: Label, incoming: Label) -> bool:
+    """True when importing ``incoming`` (a scheme file's label) would not change ``current``; a label of a version
+    1 file (``parent`` None) says nothing of the tree."""
+    fields = ["shortcut", "description"] + (["parent", "codable"] if incoming.parent is not None else [])
+    return current.color.upper() == incoming.color and all(getattr(current, f) == getattr(incoming, f) for f in fields)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -534,12 +541,7 @@ class SchemeEditor(QDialog):
         if not labels:
             self._show_info(f"{name} has no labels; nothing changed.")
             return
-        same_fields = all(
-            lb.name in current
-            and (current[lb.name].color.upper(), current[lb.name].shortcut, current[lb.name].description)
-            == (lb.color, lb.shortcut, lb.description)
-            for lb in labels
-        )
+        same_fields = all(lb.name in current and _same(current[lb.name], lb) for lb in labels)
         if same_fields and merged_order(list(current), [lb.name for lb in labels]) == list(current):
             self._show_info(f"The labels in {name} are already this project's; nothing changed.")
             return
