@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import zipfile
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.core.errors import InputError
 from annotator.core.formats.brat import export_brat, import_brat
@@ -169,3 +173,53 @@ def test_w3c_round_trip_keeps_the_tree_in_our_own_terms(tree, tmp_path):
         import_w3c(other, path)
         assert shape(other) == shape(tree)
         assert spans(other) == spans(tree)
+
+
+# ------------------------------------------------------------- every format, any tree
+def _json_trip(store: Store, folder: Path, other: Store) -> None:
+    out = io.StringIO()
+    export_json(store, out)
+    import_json(other, json.loads(out.getvalue()))
+
+
+def _qdpx_trip(store: Store, folder: Path, other: Store) -> None:
+    export_qdpx(store, folder / "t.qdpx")
+    import_qdpx(other, folder / "t.qdpx")
+
+
+def _brat_trip(store: Store, folder: Path, other: Store) -> None:
+    export_brat(store, folder / "brat")
+    import_brat(other, folder / "brat")
+
+
+def _w3c_trip(store: Store, folder: Path, other: Store) -> None:
+    out = io.StringIO()
+    export_w3c(store, out)
+    (folder / "t.jsonld").write_text(out.getvalue(), encoding="utf-8")
+    import_w3c(other, folder / "t.jsonld")
+
+
+#: A tree as (parent index or None, codable) for labels L0, L1, …: a parent always comes earlier, so no cycles.
+trees = st.integers(1, 8).flatmap(lambda n: st.tuples(*(
+    st.tuples(st.one_of(st.none(), st.integers(0, i - 1)) if i else st.none(), st.booleans()) for i in range(n))))
+
+
+@settings(max_examples=15, deadline=None)
+@given(tree=trees, order=st.randoms(use_true_random=False))
+def test_any_tree_survives_a_round_trip_through_every_format(tree, order):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with Store.open(folder / "p.sqlite", scheme=[]) as store:
+            doc, _ = store.add_document(TEXT, "Wire")
+            for i, (parent, codable) in enumerate(tree):
+                store.add_label(f"L{i}", parent="" if parent is None else f"L{parent}", codable=codable)
+            names = [lb.name for lb in store.labels()]
+            order.shuffle(names)  # the scheme's order need not follow the tree
+            store.reorder_labels(names)
+            tagging = next(lb.name for lb in store.labels() if lb.codable) if any(c for _, c in tree) else None
+            if tagging:
+                store.add_annotation(doc.id, tagging, *_at("Putin"), "alice")
+            for trip in (_json_trip, _qdpx_trip, _brat_trip, _w3c_trip):
+                with Store.open(folder / f"{trip.__name__}.sqlite", scheme=[]) as other:
+                    trip(store, folder, other)
+                    assert shape(other) == shape(store), trip.__name__
