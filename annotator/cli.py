@@ -166,6 +166,8 @@ def _scheme_parsers(sub) -> None:
 
     p = sub.add_parser("labels", help="list a project's labels")
     p.add_argument("project", help="project file")
+    p.add_argument("--json", action="store_true",
+                   help="a JSON list: name, color, shortcut, description, parent, codable, annotations")
 
 
 def _report_parser(sub) -> None:
@@ -565,8 +567,14 @@ def cmd_documents(args: argparse.Namespace) -> int:
 def cmd_labels(args: argparse.Namespace) -> int:
     with _project(args.project, create=False, readonly=True) as store:
         counts = store.label_counts()
-        for lb in store.labels():
-            print(f"{lb.shortcut or '-'}\t{lb.color}\t{counts.get(lb.name, 0)}\t{lb.name}")
+        labels = store.labels()
+    if args.json:
+        print(json.dumps([{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description,
+                           "parent": lb.parent, "codable": lb.codable, "annotations": counts.get(lb.name, 0)}
+                          for lb in labels], indent=2, ensure_ascii=False))
+        return 0
+    for lb in labels:
+        print(f"{lb.shortcut or '-'}\t{lb.color}\t{counts.get(lb.name, 0)}\t{lb.name}")
     return 0
 
 

@@ -309,6 +309,26 @@ def m0008_team(db: Database) -> None:
     )
 
 
+@migrations(name="0009_label_tree")
+def m0009_label_tree(db: Database) -> None:
+    """Labels form a tree (issue 22).
+
+    * ``labels.parent``: the name of the label this one sits under, NULL at the top. It references
+      ``labels(name)`` ``ON UPDATE CASCADE`` (as ``annotations.label`` does), so a rename keeps the tree; the store
+      refuses cycles, and deleting a label that has children is refused until they are moved or deleted.
+    * ``labels.codable``: 0 for a category that only holds codes (REFI-QDA ``isCodable="false"``, brat's
+      ``!Name``): nothing can be tagged with it.
+    """
+    db.executescript(
+        """
+        ALTER TABLE labels ADD COLUMN parent TEXT REFERENCES labels(name) ON UPDATE CASCADE;
+        ALTER TABLE labels ADD COLUMN codable INTEGER NOT NULL DEFAULT 1;
+        CREATE INDEX labels_parent ON labels(parent);
+        PRAGMA user_version = 9;
+        """
+    )
+
+
 #: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

@@ -36,6 +36,11 @@ class Label:
     shortcut: str = ""
     description: str = ""
     position: int = 0
+    #: The name of the label this one sits under in the tree, "" at the top. None only in a label read from a
+    #: scheme file of version 1, which does not say where a label sits (importing it leaves the tree as it is).
+    parent: str | None = ""
+    #: False for a category that only holds labels (REFI-QDA ``isCodable="false"``): nothing is tagged with it.
+    codable: bool = True
 
 
 @dataclass(frozen=True)

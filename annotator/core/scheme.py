@@ -1,10 +1,14 @@
-"""What a label scheme is: the labels of a scheme file's text (``annotator.label-scheme``, version 1), and the
-scheme every new project starts with (``resources/labels.json``).
+"""What a label scheme is: the labels of a scheme file's text (``annotator.label-scheme``, version 2; version 1
+is read too), and the scheme every new project starts with (``resources/labels.json``).
 
 The file is the JSON object of ``resources/labels.json``::
 
-    {"format": "annotator.label-scheme", "version": 1,
-     "labels": [{"name": "Claim", "color": "#0072B2", "shortcut": "1", "description": "..."}]}
+    {"format": "annotator.label-scheme", "version": 2,
+     "labels": [{"name": "Claim", "color": "#0072B2", "shortcut": "1", "description": "...",
+                 "parent": "", "codable": true}]}
+
+Version 2 added ``parent`` (the name of the label this one sits under, "" at the top; it must be a label of the
+file, and no label may sit under itself) and ``codable`` (false for a category that only holds labels).
 
 :func:`parse_scheme` checks everything before anything is imported and raises
 :class:`InputError` with a message for analysts. Reading a scheme file a user
@@ -16,6 +20,7 @@ labels from here.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 import math
 import re
 from collections.abc import Iterable
@@ -27,7 +32,7 @@ from annotator.core.model import Label
 from annotator.core.paths import resources_dir
 
 FORMAT = "annotator.label-scheme"
-VERSION = 1
+VERSION = 2
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -189,7 +194,40 @@ def parse_scheme(raw: str, name: str = "the file") -> list[Label]:
     keys: dict[str, str] = {}
     for number, item in enumerate(items, start=1):
         labels.append(_label(item, number, name, names, keys))
+    if data["version"] < 2:  # no tree in the file: it says nothing of where a label sits
+        return [replace(lb, parent=None) for lb in labels]
+    check_tree({lb.name: lb.parent for lb in labels}, name)
     return labels
+
+
+def tree_order(labels: Iterable[Label]) -> list[tuple[Label, int]]:
+    """The labels depth-first, each with its depth (0 at the top): a parent, then the labels under it in scheme
+    order. A label whose parent is missing from ``labels`` counts as at the top."""
+    labels = list(labels)
+    names = {lb.name for lb in labels}
+    under: dict[str, list[Label]] = {}
+    for lb in labels:
+        under.setdefault(lb.parent if lb.parent in names else "", []).append(lb)
+    out: list[tuple[Label, int]] = []
+    stack = [(lb, 0) for lb in reversed(under.get("", []))]
+    while stack:
+        lb, depth = stack.pop()
+        out.append((lb, depth))
+        stack.extend((child, depth + 1) for child in reversed(under.get(lb.name, [])))
+    return out
+
+
+def check_tree(parents: dict[str, str], name: str) -> None:
+    """Refuse a tree (each label's parent by name, "" at the top) with a parent missing or a label under itself."""
+    for label, parent in parents.items():
+        if parent and parent not in parents:
+            raise InputError(f"In {name} the label {label!r} sits under {parent!r}, which is not a label there.")
+        seen = {label}
+        while parent:
+            if parent in seen:
+                raise InputError(f"In {name} the label {label!r} sits under itself (through {parent!r}).")
+            seen.add(parent)
+            parent = parents.get(parent, "")
 
 
 def _label(item: Any, number: int, name: str, names: set[str], keys: dict[str, str]) -> Label:
@@ -225,4 +263,11 @@ def _label(item: Any, number: int, name: str, names: set[str], keys: dict[str, s
         description = ""
     if not isinstance(description, str):
         raise InputError(f"{what} has a description that is not text.")
-    return Label(label_name, color.strip().upper(), shortcut, description.strip(), number - 1)
+    parent = item.get("parent") or ""
+    if not isinstance(parent, str):
+        raise InputError(f"{what} has a parent that is not a label's name.")
+    codable = item.get("codable", True)
+    if not isinstance(codable, bool):
+        raise InputError(f"{what} has \"codable\" that is neither true nor false.")
+    return Label(label_name, color.strip().upper(), shortcut, description.strip(), number - 1, parent.strip(),
+                 codable)

@@ -117,6 +117,8 @@ def test_every_format_read_carries_what_the_table_says(fmt, rich, store, tmp_pat
     labels' colours when the table says the format carries them."""
     for label in store.labels():  # colours no palette would give them
         store.update_label(label.name, color=f"#1{len(label.name):02d}4{len(label.name) % 10}6")
+    store.add_label("Kinds", "#123456", codable=False)  # a category holding a label that tags
+    store.set_label_parent("Quotation", "Kinds")
     source, colours = store.path, {label.name: label.color for label in store.labels()}
     store.close()
     path = exported(source, fmt, tmp_path) if fmt.writer else source
@@ -133,6 +135,8 @@ def test_every_format_read_carries_what_the_table_says(fmt, rich, store, tmp_pat
             "review decisions": any(a.reviewer for a in anns),
             "documents' text": len(other.documents()) == len(rich["docs"]),
             "scheme": all(other.label(a.label).color == colours[a.label] for a in anns if a.label not in known),
+            "label tree": any(lb.name == "Quotation" and lb.parent == "Kinds" for lb in other.labels())
+            and any(lb.name == "Kinds" and not lb.codable for lb in other.labels()),
         }
     assert set(CARRIES) == set(carried)
     assert {what for what, held in carried.items() if held} == set(fmt.carries)
@@ -154,7 +158,7 @@ def test_every_format_only_written_carries_what_the_table_says(fmt, rich, store,
             assert column in header, f"{fmt.name} carries {what}"
         elif what != "notes":  # the links' CSV has their note
             assert column not in header, f"{fmt.name} does not carry {what}"
-    assert "documents' text" not in fmt.carries and "scheme" not in fmt.carries
+    assert not {"documents' text", "scheme", "label tree"} & fmt.carries
 
 
 def test_a_format_written_at_a_path_needs_o(capsys, tmp_path):

@@ -29,6 +29,7 @@ from annotator.core.formats import BATCH
 from annotator.core.formats.interop import LineEnds, Present, Progress, check_cancel, document_record, stable_id
 from annotator.core.formats.json_import import ImportReport, import_records
 from annotator.core.formats.json_set import Selection
+from annotator.core.scheme import tree_order
 from annotator.core.store import Store
 
 #: A note's line breaks are written as U+2028 (brat notes are one line) and read back as line breaks.
@@ -112,7 +113,9 @@ def _write_corpus(store: Store, root: Path, selection: Selection, progress: Prog
     total = store.count_annotations(**filters) if progress else None
     labels = store.labels()
     types = sorted({brat_name(t) for t in store.link_types()})
-    conf = ["[entities]", *(brat_name(lb.name) for lb in labels), "", "[relations]",
+    # The tree by indentation with tabs; "!" marks a category that cannot be annotated (brat's own convention).
+    entities = ("\t" * depth + ("" if lb.codable else "!") + brat_name(lb.name) for lb, depth in tree_order(labels))
+    conf = ["[entities]", *entities, "", "[relations]",
             *(f"{t}\tArg1:<ENTITY>, Arg2:<ENTITY>" for t in types), "", "[events]", "", "[attributes]", ""]
     (root / "annotation.conf").write_text("\n".join(conf), encoding="utf-8")
     visual = ["[labels]", "", "[drawing]", *(f"{brat_name(lb.name)}\tbgColor:{lb.color}" for lb in labels
@@ -238,14 +241,20 @@ def _conf_labels(root: Path) -> list[dict]:
     if not conf.is_file():
         return []
     labels, section = [], ""
+    path: list[str] = []  # the labels above this line, one per tab of indentation
     for line in _read_text(conf).splitlines():
         stripped = line.strip()
         if stripped.startswith("[") and stripped.endswith("]"):
             section = stripped[1:-1].strip().lower()
         elif section == "entities" and stripped and not stripped.startswith("#"):
-            name = stripped.split()[0].lstrip("!")
+            depth = len(line) - len(line.lstrip("\t"))
+            raw = stripped.split()[0]
+            name = raw.lstrip("!")
             if name and name != "<ENTITY>":
-                labels.append({"name": our_name(name), "color": colors.get(name)})
+                del path[depth:]
+                labels.append({"name": our_name(name), "color": colors.get(name), "parent": path[-1] if path else "",
+                               "codable": not raw.startswith("!")})
+                path.append(our_name(name))
     return labels
 
 

@@ -45,8 +45,9 @@ from annotator.core.store.files import refuse_open_project
 
 ijson = lazy_module("ijson")
 FORMAT = "annotator.annotation-set"
-#: The version written; every older one is read too (version 1 carries no review fields).
-VERSION = 2
+#: The version written; every older one is read too (version 1 carries no review fields, versions 1 and 2 no
+#: label tree: ``parent`` and ``codable`` came with version 3).
+VERSION = 3
 #: Annotations validated, looked up in the project and inserted together. Not the exports' :data:`BATCH`: here
 #: each batch pays for a query of the ids already present and is sorted into primary-key order before its
 #: insert, so a larger batch buys fewer queries and better locality in the id index (see docs/performance.md);
@@ -256,7 +257,9 @@ class _AnnotationBatches:
                  report: ImportReport, name: str):
         self.store, self.texts, self.names, self.rename = store, texts, names, rename
         self.report, self.name = report, name
-        self.labels = {lb.name for lb in store.labels()}
+        labels = store.labels()
+        self.labels = {lb.name for lb in labels}
+        self.categories = {lb.name for lb in labels if not lb.codable}
         self.annotators: set[str] = set()
         self.pending: list[tuple[int, Any]] = []
 
@@ -285,6 +288,8 @@ class _AnnotationBatches:
             if not isinstance(annotator, str):
                 raise InputError(f"{what} has an annotator that is not text.")
             label = record["label"]
+            if label in self.categories:
+                raise InputError(f"{what} is tagged {label}, a category that holds labels; nothing is tagged with it.")
             if label not in self.labels:
                 self.store.ensure_label(label)
                 self.report.labels_created.append(label)

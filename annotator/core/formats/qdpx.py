@@ -23,7 +23,7 @@ import zlib
 from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, NamedTuple
 from xml.etree.ElementTree import ParseError
 
 import defusedxml
@@ -44,6 +44,7 @@ from annotator.core.formats.interop import (
 )
 from annotator.core.formats.json_import import ImportReport, import_records, reanchor
 from annotator.core.formats.json_set import Selection
+from annotator.core.model import Label
 from annotator.core.store import Store
 from annotator.core.text import normalize, title_from_text
 from annotator.core.timeutil import now
@@ -159,11 +160,7 @@ def _write_project(store: Store, out: IO[str], selection: Selection, progress: P
     codes = {lb.name: stable_id("code", lb.name) for lb in labels}
     if labels:
         out.write("<CodeBook><Codes>\n")
-        for lb in labels:
-            color = f" color={_a(lb.color)}" if _COLOR.match(lb.color or "") else ""
-            body = f"<Description>{_t(lb.description)}</Description>" if lb.description else ""
-            out.write(f'  <Code guid="{codes[lb.name]}" name={_a(lb.name)} isCodable="true"{color}'
-                      + (f">{body}</Code>\n" if body else "/>\n"))
+        _write_codes(out, labels, codes)
         out.write("</Codes></CodeBook>\n")
     doc_ids = selection.document_ids(store)
     count = 0
@@ -179,6 +176,31 @@ def _write_project(store: Store, out: IO[str], selection: Selection, progress: P
         first = False
     out.write("</Project>\n" if first else "</Links>\n</Project>\n")
     return count
+
+
+def _write_codes(out: IO[str], labels: list[Label], codes: dict[str, str]) -> None:
+    """The code book: each label a ``<Code>``, nested in its parent's; a category is ``isCodable="false"``."""
+    under: dict[str, list[Label]] = {}
+    for lb in labels:
+        under.setdefault(lb.parent, []).append(lb)
+    # Depth-first with an explicit stack of (label, depth, closing?): a deep tree needs no recursion.
+    stack: list[tuple[Label, int, bool]] = [(lb, 1, False) for lb in reversed(under.get("", []))]
+    while stack:
+        lb, depth, closing = stack.pop()
+        indent = "  " * depth
+        if closing:
+            out.write(f"{indent}</Code>\n")
+            continue
+        color = f" color={_a(lb.color)}" if _COLOR.match(lb.color or "") else ""
+        body = f"<Description>{_t(lb.description)}</Description>" if lb.description else ""
+        children = under.get(lb.name, [])
+        head = f'{indent}<Code guid="{codes[lb.name]}" name={_a(lb.name)} isCodable="{str(lb.codable).lower()}"{color}'
+        if not children:
+            out.write(head + (f">{body}</Code>\n" if body else "/>\n"))
+            continue
+        out.write(f"{head}>{body}\n")
+        stack.append((lb, depth, True))
+        stack.extend((child, depth + 1, False) for child in reversed(children))
 
 
 def _write_source(store: Store, out: IO[str], doc_id: str, selection: Selection, users: dict, codes: dict,
@@ -316,6 +338,17 @@ def _events(archive: _Archive, entry: str) -> Iterator[tuple[str, object, list[s
                              "which annotator never reads.") from None
 
 
+class _Code(NamedTuple):
+    """A ``<Code>`` of the code book: its names from the top down, colour, description, parent's GUID (None at
+    the top) and whether it may code (``isCodable``)."""
+
+    names: list[str]
+    color: str | None
+    description: str
+    parent: str | None
+    codable: bool
+
+
 class _Project:
     """What the first pass over ``project.qde`` finds: users, codes, sources and what is left out."""
 
@@ -323,20 +356,20 @@ class _Project:
                  progress: Progress | None):
         self.archive, self.entry, self.default_user, self.report = archive, entry, default_user, report
         self.users: dict[str, str] = {}
-        self.codes: dict[str, tuple[list[str], str | None, str]] = {}  # guid -> (path of names, colour, description)
+        self.codes: dict[str, _Code] = {}  # guid -> the code
         self.sources: dict[str, LineEnds] = {}  # guid -> text
         self.titles: dict[str, str] = {}
         self.breaks: dict[str, list[int]] = {}  # guid -> where its stored text breaks lines (when first needed)
         self.selections = 0
         self.link_items: list[tuple[str, str, str | None, str | None]] = []  # guid, name, origin, target
         self.linked: set[str | None] = set()  # the selections links join: only theirs are remembered
-        code_path: list[str] = []
+        code_path: list[tuple[str, str]] = []  # the open <Code>s: (name, GUID)
         source: dict | None = None
         for event, el, path in _events(archive, entry):
             tag = _local(el.tag)
             if event == "start":
                 if tag == "Code":
-                    code_path.append(el.get("name") or "Code")
+                    code_path.append((el.get("name") or "Code", as_uuid(el.get("guid")) or ""))
                 elif tag == "TextSource" and path[-2:-1] == ["Sources"]:
                     source = {"guid": el.get("guid"), "name": el.get("name"), "path": el.get("plainTextPath"),
                               "rich": el.get("richTextPath")}
@@ -346,8 +379,10 @@ class _Project:
                 self.users[as_uuid(el.get("guid")) or ""] = el.get("name") or el.get("id") or default_user
             elif tag == "Code":
                 desc = next((c.text or "" for c in el if _local(c.tag) == "Description"), "")
-                self.codes[as_uuid(el.get("guid")) or ""] = (list(code_path), el.get("color"), desc)
                 code_path.pop()
+                self.codes[as_uuid(el.get("guid")) or ""] = _Code(
+                    [n for n, _ in code_path] + [el.get("name") or "Code"], el.get("color"), desc,
+                    code_path[-1][1] if code_path else None, el.get("isCodable") != "false")
             elif tag == "PlainTextContent" and source is not None and parent == "TextSource":
                 source["content"] = el.text or ""
             elif tag == "PlainTextSelection":
@@ -397,10 +432,11 @@ class _Project:
     def _label_names(self) -> dict[str, str]:
         """Code GUID -> label name: its own name, or ``Parent/Child`` where names repeat."""
         counts: dict[str, int] = {}
-        for names, _, _ in self.codes.values():
-            counts[names[-1]] = counts.get(names[-1], 0) + 1
+        for code in self.codes.values():
+            counts[code.names[-1]] = counts.get(code.names[-1], 0) + 1
         labels, taken = {}, set()
-        for guid, (names, _, _) in self.codes.items():
+        for guid, code in self.codes.items():
+            names = code.names
             label = names[-1] if counts[names[-1]] == 1 else "/".join(names)
             base, n = label, 2
             while label in taken:
@@ -411,11 +447,13 @@ class _Project:
 
     def label_records(self) -> list[dict]:
         records = []
-        for guid, (_, color, desc) in self.codes.items():
+        for guid, code in self.codes.items():
+            color = code.color
             if color and _COLOR.match(color) and len(color) == 4:
                 color = "#" + "".join(c * 2 for c in color[1:])
             records.append({"name": self.labels[guid], "color": color if color and _COLOR.match(color) else None,
-                            "description": desc})
+                            "description": code.description, "parent": self.labels.get(code.parent or "", ""),
+                            "codable": code.codable})
         return records
 
     def document_records(self) -> list[dict]:

@@ -43,7 +43,7 @@ else:
     w3c = lazy_module("annotator.core.formats.w3c")
 
 #: What a format can carry, in the order the formats table lists them.
-CARRIES = ("spans", "links", "notes", "review decisions", "documents' text", "scheme")
+CARRIES = ("spans", "links", "notes", "review decisions", "documents' text", "scheme", "label tree")
 #: What each of :data:`CARRIES` means, for the table's legend.
 CARRIES_MEANING = {
     "spans": "the annotations: document, label, start, end, quote, annotator",
@@ -52,6 +52,7 @@ CARRIES_MEANING = {
     "review decisions": "status, reviewer, when and why",
     "documents' text": "the documents' texts, so that a project that lacks them can import the file",
     "scheme": "the labels with their colours (and descriptions, where the format has a place for them)",
+    "label tree": "each label's parent, and the categories that hold labels but tag nothing",
 }
 
 

@@ -1,4 +1,4 @@
-"""The label scheme file (``annotator.label-scheme``, version 1): sharing labels with a team.
+"""The label scheme file (``annotator.label-scheme``, version 2): sharing labels with a team.
 
 What the file holds and how its text is checked is :mod:`annotator.core.scheme`
 (:func:`parse_scheme`, re-exported here); this module reads a scheme file a
@@ -28,7 +28,8 @@ def scheme_text(scheme: dict) -> str:
     """The JSON text of a scheme object, one label per line (as in ``resources/labels.json``)."""
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     lines = [
-        "    " + dumps({key: item.get(key, "") for key in ("name", "color", "shortcut", "description")})
+        "    " + dumps({**{key: item.get(key, "") for key in ("name", "color", "shortcut", "description", "parent")},
+                       "codable": item.get("codable", True)})
         for item in scheme["labels"]
     ]
     labels = "[\n" + ",\n".join(lines) + "\n  ]" if lines else "[]"

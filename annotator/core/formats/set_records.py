@@ -70,17 +70,29 @@ def import_documents(store: Store, docs: list, report: ImportReport, name: str) 
 
 
 def import_labels(store: Store, labels: list, report: ImportReport) -> None:
-    """Create the labels the project lacks, with the set's colour and description."""
-    existing = {lb.name for lb in store.labels()}
+    """Create the labels the project lacks, with the set's colour, description and category flag, then place
+    them in the set's tree (``parent``); a known label the project keeps at the top moves under the parent the
+    set gives it, one the project placed already stays where it is."""
+    existing = {lb.name: lb for lb in store.labels()}
+    placed: list[tuple[str, str]] = []
     for item in labels:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
             raise InputError("A label in the set has no name.")
-        if item["name"] in existing:
+        parent = item.get("parent") or ""
+        if not isinstance(parent, str):
+            raise InputError(f"The label {item['name']!r} in the set has a parent that is not a label's name.")
+        known = existing.get(item["name"])
+        if parent and (known is None or not known.parent):
+            placed.append((item["name"], parent))
+        if known is not None:
             continue
         color = item.get("color") if isinstance(item.get("color"), str) else None
-        store.add_label(item["name"], color=color, description=item.get("description") or "")
-        existing.add(item["name"])
+        label = store.add_label(item["name"], color=color, description=item.get("description") or "",
+                                codable=item.get("codable") is not False)
+        existing[label.name] = label
         report.labels_created.append(item["name"])
+    for name, parent in placed:
+        store.set_label_parent(name, parent)
 
 
 def check_annotation(store: Store, item: dict, texts: dict[str, str], report: ImportReport, what: str) -> dict:

@@ -113,7 +113,10 @@ class _CollectionWriter:
         out.write(f'  "label": {dumps("Annotations exported from " + Path(store.path).name)},\n')
         out.write(f'  "created": {dumps(now())},\n')
         out.write(f'  "generator": {{"type": "Software", "name": {dumps("annotator " + __version__)}}},\n')
-        labels = [{"name": lb.name, "color": lb.color, "description": lb.description} for lb in store.labels()]
+        # The tree in our own terms: a label's parent by name (only below the top), a category that tags nothing.
+        labels = [{"name": lb.name, "color": lb.color, "description": lb.description,
+                   **({"an:parent": lb.parent} if lb.parent else {}), **({} if lb.codable else {"an:codable": False})}
+                  for lb in store.labels()]
         out.write(f'  "an:labels": {dumps(labels)},\n  "an:documents": [')
         for i, (doc_id, doc) in enumerate(self.docs.items()):
             record = {"id": doc_id, "source": self.uris[doc_id], "title": doc.title, "publisher": doc.source,
@@ -541,7 +544,9 @@ def import_w3c(store: Store, path: str | os.PathLike, *, as_annotator: str | Non
             raise InputError(f"The text of document {d['title']!r} in {name} does not match its id; "
                              "the file was altered.")
     annotations = _Annotations(reader, anchors, default_annotator, left_out, progress, as_annotator)
-    labels = [{"name": lb["name"], "color": lb.get("color"), "description": lb.get("description") or ""}
+    labels = [{"name": lb["name"], "color": lb.get("color"), "description": lb.get("description") or "",
+               "parent": lb.get("an:parent") if isinstance(lb.get("an:parent"), str) else "",
+               "codable": lb.get("an:codable") is not False}
               for lb in reader.labels if isinstance(lb.get("name"), str) and lb["name"].strip()]
     records = {"documents": docs, "labels": labels, "annotators": [], "annotations": iter(annotations),
                "links": annotations.links()}

@@ -156,7 +156,7 @@ class AnnotationsMixin(StoreBase):
         if text is not None and len(text) != self.document(document).length:
             text = None
         quote = self.check_span(document, start, end, text)
-        self.label(label)
+        self.tagging_label(label)
         if status not in STATUSES:
             raise InputError(f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.")
         stamp = now()
@@ -437,7 +437,7 @@ class AnnotationsMixin(StoreBase):
             raise InputError(f"An annotation has no field {sorted(unknown)[0]!r}.")
         ann = self.annotation(ann_id)
         if "label" in fields:
-            self.label(fields["label"])
+            self.tagging_label(fields["label"])
         if "status" in fields and fields["status"] not in STATUSES:
             raise InputError(f"Unknown status {fields['status']!r}; use one of {', '.join(STATUSES)}.")
         if "start" in fields or "end" in fields:

@@ -30,7 +30,7 @@ from annotator.core.errors import (
     ReadOnlyProjectError,
 )
 from annotator.core.model import ANNOTATION_FIELDS, Document, Label
-from annotator.core.scheme import PALETTE, default_scheme  # noqa: F401 (PALETTE re-exported)
+from annotator.core.scheme import PALETTE, default_scheme, tree_order  # noqa: F401 (PALETTE re-exported)
 from annotator.core.store.sqlite_db import Database
 from annotator.core.store.files import SQLITE_MAGIC, FileGuard, read_header
 from annotator.core.store.wal import keep_damaged_log
@@ -215,7 +215,8 @@ class StoreBase:
             store._configure()
             mig.migrations.apply(store.db)
             with store.db.atomic():
-                for label in scheme if scheme is not None else default_scheme():
+                # Parents first: a label's parent must exist when it is inserted (the positions keep the order).
+                for label, _ in tree_order(scheme if scheme is not None else default_scheme()):
                     store._insert_label(label)
                 store.db["meta"].insert({"key": "created", "value": now()})
             guard.attach_wal(created=True)  # the first writes made the -wal and -shm

@@ -6,30 +6,50 @@ import re
 
 from annotator.core.errors import InputError, NotFoundError
 from annotator.core.model import Annotation, Annotator, Label, Link
+from annotator.core.scheme import VERSION as SCHEME_VERSION
 from annotator.core.scheme import check_label_key, next_label_color
 from annotator.core.store.base import StoreBase
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+#: The columns a :class:`Label` is read from, in its fields' order (``parent`` is NULL at the top of the tree).
+_LABEL_COLUMNS = "name, color, shortcut, description, position, COALESCE(parent, ''), codable"
+
+
+def _label(row) -> Label:
+    return Label(*row[:6], codable=bool(row[6]))
 
 
 class LabelsMixin(StoreBase):
     # -------------------------------------------------------------------- labels
     def labels(self) -> list[Label]:
-        rows = self._read("SELECT name, color, shortcut, description, position FROM labels ORDER BY position, name")
-        return [Label(*row) for row in rows]
+        rows = self._read(f"SELECT {_LABEL_COLUMNS} FROM labels ORDER BY position, name")
+        return [_label(row) for row in rows]
+
+    def codable_labels(self) -> list[Label]:
+        """The labels spans may be tagged with, in scheme order (every label but the categories)."""
+        return [lb for lb in self.labels() if lb.codable]
 
     def label(self, name: str) -> Label:
-        rows = self._read("SELECT name, color, shortcut, description, position FROM labels WHERE name = ?", [name])
+        rows = self._read(f"SELECT {_LABEL_COLUMNS} FROM labels WHERE name = ?", [name])
         if not rows:
             raise NotFoundError(f"There is no label {name!r} in this project.")
-        return Label(*rows[0])
+        return _label(rows[0])
+
+    def tagging_label(self, name: str) -> Label:
+        """The label ``name`` if spans may be tagged with it; a category (not codable) is refused."""
+        label = self.label(name)
+        if not label.codable:
+            raise InputError(f"{name} is a category that holds labels; tag with one of the labels under it.")
+        return label
 
     def next_color(self) -> str:
         """The first palette colour no label uses yet; past the palette, a colour far from every label's."""
         return next_label_color(label.color for label in self.labels())
 
-    def add_label(self, name: str, color: str | None = None, shortcut: str = "", description: str = "") -> Label:
-        """Create a label; it takes the next unused palette colour unless ``color`` is given."""
+    def add_label(self, name: str, color: str | None = None, shortcut: str = "", description: str = "",
+                  parent: str = "", codable: bool = True) -> Label:
+        """Create a label (under ``parent``, which must exist); it takes the next unused palette colour unless
+        ``color`` is given. ``codable=False`` makes a category that only holds labels."""
         name = name.strip()
         if not name:
             raise InputError("A label needs a name.")
@@ -44,9 +64,12 @@ class LabelsMixin(StoreBase):
         clash = self._read("SELECT name FROM labels WHERE shortcut = ?", [shortcut]) if shortcut else []
         if clash:
             raise InputError(f"The key {shortcut} already belongs to {clash[0][0]}.")
+        parent = (parent or "").strip()
+        self.check_parent(name, parent)
         with self.transaction():
             position = self._read("SELECT COALESCE(MAX(position), -1) + 1 FROM labels")[0][0]
-            label = Label(name, (color or self.next_color()).upper(), shortcut, description, position)
+            label = Label(name, (color or self.next_color()).upper(), shortcut, description, position, parent,
+                          bool(codable))
             self._insert_label(label)
         return label
 
@@ -65,6 +88,8 @@ class LabelsMixin(StoreBase):
                 "shortcut": label.shortcut,
                 "description": label.description,
                 "position": label.position,
+                "parent": label.parent or None,
+                "codable": int(label.codable),
             }
         )
 
@@ -95,10 +120,20 @@ class LabelsMixin(StoreBase):
 
     # ------------------------------------------------------------ scheme editing
     def update_label(self, name: str, *, new_name: str | None = None, color: str | None = None,
-                     shortcut: str | None = None, description: str | None = None) -> Label:
-        """Rename, recolour, re-key or describe a label; a rename keeps every annotation (ON UPDATE CASCADE)."""
+                     shortcut: str | None = None, description: str | None = None, parent: str | None = None,
+                     codable: bool | None = None) -> Label:
+        """Rename, recolour, re-key, describe, move (``parent``: a label's name, "" for the top) or make a
+        category of a label (``codable=False``); a rename keeps every annotation and the tree (ON UPDATE CASCADE).
+        """
         label = self.label(name)
-        fields: dict[str, str] = {}
+        fields: dict[str, object] = {}
+        if parent is not None and parent.strip() != label.parent:
+            self.check_parent(name, parent.strip())
+            fields["parent"] = parent.strip() or None
+        if codable is not None and bool(codable) != label.codable:
+            if not codable and self.label_counts().get(name):
+                raise InputError(f"{name} tags spans, so it cannot become a category; move its spans first.")
+            fields["codable"] = int(bool(codable))
         if new_name is not None and new_name.strip() != name:
             new_name = new_name.strip()
             if not new_name:
@@ -141,6 +176,10 @@ class LabelsMixin(StoreBase):
     def delete_label(self, name: str) -> tuple[Label, list[Annotation], list[Link]]:
         """Delete a label with its annotations (and their links); returns them so :meth:`restore_label` can undo."""
         label = self.label(name)
+        held = self._read("SELECT name FROM labels WHERE parent = ? ORDER BY position, name", [name])
+        if held:
+            raise InputError(f"{name} holds other labels ({', '.join(r[0] for r in held)}); "
+                             "move them first or delete them with it.")
         anns = self.annotations(label=name)
         ids = {a.id for a in anns}
         links = [k for k in self.links() if k.source in ids or k.target in ids]
@@ -161,27 +200,38 @@ class LabelsMixin(StoreBase):
         """The label scheme as the JSON object of ``resources/labels.json`` (for sharing with a team)."""
         return {
             "format": "annotator.label-scheme",
-            "version": 1,
-            "labels": [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description}
+            "version": SCHEME_VERSION,
+            "labels": [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description,
+                        "parent": lb.parent, "codable": lb.codable}
                        for lb in self.labels()],
         }
 
     def import_scheme(self, labels: list[Label]) -> tuple[list[str], list[str]]:
-        """Merge a scheme: labels with a known name are updated (colour, key, description), others added.
+        """Merge a scheme: labels with a known name are updated (colour, key, description, parent, category),
+        others added; the scheme's tree wins for the labels it names. A label whose ``parent`` is None (a scheme
+        file of version 1) keeps its place and category.
 
         Returns ``(added, updated)`` names. One transaction.
         """
         added, updated = [], []
         with self.transaction():
             known = {lb.name for lb in self.labels()}
+            # Parents are set once every label exists and the known ones left their old places, so a tree the
+            # scheme turns around never holds a cycle midway.
+            self.db.conn.executemany("UPDATE labels SET parent = NULL WHERE name = ?",
+                                     [(lb.name,) for lb in labels if lb.name in known and lb.parent is not None])
             for lb in labels:
                 if lb.shortcut:  # the incoming scheme's keys win
                     self.db.conn.execute("UPDATE labels SET shortcut = '' WHERE shortcut = ? AND name != ?",
                                          [lb.shortcut, lb.name])
                 if lb.name in known:
-                    self.update_label(lb.name, color=lb.color, shortcut=lb.shortcut, description=lb.description)
+                    self.update_label(lb.name, color=lb.color, shortcut=lb.shortcut, description=lb.description,
+                                      codable=None if lb.parent is None else lb.codable)
                     updated.append(lb.name)
                 else:
-                    self.add_label(lb.name, lb.color, lb.shortcut, lb.description)
+                    self.add_label(lb.name, lb.color, lb.shortcut, lb.description, codable=lb.codable)
                     added.append(lb.name)
+            for lb in labels:
+                if lb.parent:
+                    self.update_label(lb.name, parent=lb.parent)
         return added, updated

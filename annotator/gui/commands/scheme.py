@@ -23,6 +23,7 @@ from __future__ import annotations
 from annotator.core.errors import InputError
 from annotator.core.model import Annotation, Label, Link
 from annotator.core.scheme import check_label_key
+from annotator.core.store.label_tree import CHILDREN_DELETE, CHILDREN_UP, LabelRemoval
 from annotator.gui.commands.annotations import StoreCommand
 
 _Snapshot = tuple[Label, list[Annotation], list[Link]]
@@ -127,16 +128,21 @@ class AddLabel(SchemeCommand):
 
 
 class EditLabel(SchemeCommand):
-    """Change any of a label's name, colour, key and description; undo puts the old values back."""
+    """Change any of a label's name, colour, key, description, parent (its place in the tree: moving a label is
+    one step) and whether it is a category; undo puts the old values back."""
 
-    FIELDS = ("color", "shortcut", "description")
+    FIELDS = ("color", "shortcut", "description", "parent", "codable")
 
     def __init__(self, session, name: str, *, new_name: str | None = None, color: str | None = None,
-                 shortcut: str | None = None, description: str | None = None):
+                 shortcut: str | None = None, description: str | None = None, parent: str | None = None,
+                 codable: bool | None = None):
         check_free_key(shortcut, name)
         self.old = session.store.label(name)
+        if parent is not None:
+            session.store.check_parent(name, parent.strip())  # refused before anything is pushed
         self.new_name = new_name.strip() if new_name is not None and new_name.strip() != name else None
-        self.changes = {k: v for k, v in (("color", color), ("shortcut", shortcut), ("description", description))
+        self.changes = {k: v for k, v in (("color", color), ("shortcut", shortcut), ("description", description),
+                                          ("parent", parent), ("codable", codable))
                         if v is not None}
         super().__init__(session, self._describe())
         self.new: Label | None = None
@@ -152,14 +158,17 @@ class EditLabel(SchemeCommand):
             return f"Set key of label '{name}' to {key}" if key else f"Remove key of label '{name}'"
         if self.new_name is None and list(changes) == ["description"]:
             return f"Describe label '{name}'"
+        if self.new_name is None and list(changes) == ["parent"]:
+            parent = changes["parent"].strip()
+            return f"Move label '{name}' under '{parent}'" if parent else f"Move label '{name}' to the top"
+        if self.new_name is None and list(changes) == ["codable"]:
+            return f"Make label '{name}' a {'label that tags' if changes['codable'] else 'category'}"
         return f"Edit label '{name}'" + (f" (now '{self.new_name}')" if self.new_name else "")
 
     def is_noop(self) -> bool:
         """True when applying would change nothing (the dialog then pushes nothing)."""
         old = self.old
-        return self.new_name is None and all(
-            (v.upper() if k == "color" else v.strip()) == getattr(old, k) for k, v in self.changes.items()
-        )
+        return self.new_name is None and all(_normal(k, v) == getattr(old, k) for k, v in self.changes.items())
 
     def _do(self) -> None:
         self.new = self.session.store.update_label(self.old.name, new_name=self.new_name, **self.changes)
@@ -174,6 +183,13 @@ class EditLabel(SchemeCommand):
         )
         documents = self._documents_of(label.name) if self.new_name else ()
         self._announce("Undo: " + self.text(), documents)
+
+
+def _normal(field: str, value):
+    """A field's value as the store keeps it."""
+    if field == "codable":
+        return bool(value)
+    return value.upper() if field == "color" else value.strip()
 
 
 class MoveLabel(SchemeCommand):
@@ -204,34 +220,40 @@ class MoveLabel(SchemeCommand):
 
 
 class DeleteLabel(SchemeCommand):
-    """Delete a label with its annotations and their links; undo restores all three exactly."""
+    """Delete a label with its annotations and their links; the labels under it move up to its parent
+    (``children="up"``) or go with it, with their annotations (``"delete"``). Undo restores it all exactly."""
 
-    def __init__(self, session, name: str):
-        self.count = session.store.label_counts().get(name, 0)
-        session.store.label(name)  # NotFoundError for an unknown label, before anything is pushed
+    def __init__(self, session, name: str, children: str = CHILDREN_UP):
+        store = session.store
+        store.label(name)  # NotFoundError for an unknown label, before anything is pushed
+        self.names = [name] + (store.descendants(name) if children == CHILDREN_DELETE else [])
+        counts = store.label_counts()
+        self.count = sum(counts.get(n, 0) for n in self.names)
         suffix = f" ({_plural(self.count, 'annotation')})" if self.count else ""
-        super().__init__(session, f"Delete label '{name}'{suffix}")
-        self.name = name
+        held = len(self.names) - 1
+        also = f" and {_plural(held, 'label')} under it" if held else ""
+        super().__init__(session, f"Delete label '{name}'{also}{suffix}")
+        self.name, self.children = name, children
         self.before: list[str] = []
-        self.snapshot: _Snapshot | None = None
+        self.removal: LabelRemoval | None = None
 
     def _do(self) -> None:
         store = self.session.store
         with store.transaction():
             self.before = [lb.name for lb in store.labels()]
-            snapshot = store.delete_label(self.name)
-            _arrange(store, [n for n in self.before if n != self.name])
-        self.snapshot = snapshot
-        _, anns, links = snapshot
-        self._announce(self.text(), {a.document for a in anns}, bool(links))
+            removal = store.delete_label_tree(self.name, self.children)
+            gone = {lb.name for lb in removal.labels}
+            _arrange(store, [n for n in self.before if n not in gone])
+        self.removal = removal
+        self._announce(self.text(), {a.document for a in removal.annotations}, bool(removal.links))
 
     def _undo(self) -> None:
         store = self.session.store
-        label, anns, links = self.snapshot
+        removal = self.removal
         with store.transaction():
-            store.restore_label(label, anns, links)
+            store.restore_label_tree(removal)
             _arrange(store, self.before)
-        self._announce("Undo: " + self.text(), {a.document for a in anns}, bool(links))
+        self._announce("Undo: " + self.text(), {a.document for a in removal.annotations}, bool(removal.links))
 
 
 class ImportScheme(SchemeCommand):
@@ -279,7 +301,12 @@ class ImportScheme(SchemeCommand):
         before = {lb.name: lb for lb in self.before}
         kept: list[_Snapshot] = []
         with store.transaction():
-            for name in self.added:
+            # Known labels the import moved go to the top first: none then sits under a label about to go, and
+            # putting them back below builds only the old (cycle-free) tree.
+            for lb in store.labels():
+                if lb.name in before and lb.parent != before[lb.name].parent:
+                    store.update_label(lb.name, parent="")
+            for name in sorted(self.added, key=lambda n: -len(store.label_path(n))):  # children first
                 snapshot = store.delete_label(name)
                 if snapshot[1]:
                     kept.append(snapshot)
@@ -291,7 +318,7 @@ class ImportScheme(SchemeCommand):
                     store.update_label(lb.name, shortcut="")
             for lb in current:
                 old = before[lb.name]
-                changes = {k: getattr(old, k) for k in ("color", "shortcut", "description")
+                changes = {k: getattr(old, k) for k in ("color", "shortcut", "description", "parent", "codable")
                            if getattr(old, k) != getattr(store.label(lb.name), k)}
                 if changes:
                     store.update_label(lb.name, **changes)

@@ -1,4 +1,5 @@
-"""Edit > Label scheme…: add, rename, recolour, re-key, describe, reorder and delete labels; share schemes.
+"""Edit > Label scheme…: add, rename, recolour, re-key, describe, reorder, place in the tree and delete labels;
+share schemes.
 
 Every change is a command of :mod:`annotator.gui.commands.scheme` run through
 ``session.perform``, so it lands on the window's undo stack (the dialog has
@@ -37,6 +38,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.fileio import atomic_writer
 from annotator.core.formats.scheme import read_scheme_file, write_scheme
 from annotator.core.model import Label
+from annotator.core.store.label_tree import CHILDREN_DELETE, CHILDREN_UP
 from annotator.gui.dialogs.file_dialogs import open_file, save_file
 from annotator.gui.commands.scheme import (
     AddLabel,
@@ -48,8 +50,10 @@ from annotator.gui.commands.scheme import (
 )
 from annotator.gui.window_fit import fit_dialog
 
-COLOR, NAME, KEY, DESCRIPTION, COUNT = range(5)
-HEADERS = ("Colour", "Name", "Key", "Description", "Annotations")
+COLOR, NAME, KEY, UNDER, DESCRIPTION, COUNT = range(6)
+HEADERS = ("Colour", "Name", "Key", "Under", "Description", "Annotations")
+#: The choice of "Place under…" that puts a label at the top of the tree.
+TOP = "(the top)"
 #: The editable columns and the EditLabel argument each one sets.
 EDITABLE = {NAME: "new_name", KEY: "shortcut", DESCRIPTION: "description"}
 #: An imported scheme's new labels named in the message at most (a code system of 300 is counted, not listed).
@@ -66,6 +70,21 @@ def swatch(color: str, size: int = 14) -> QIcon:
     return icon
 
 
+def label_path(parents: dict[str, str], name: str) -> list[str]:
+    """The names from the top of the tree down to ``name``, given each label's parent."""
+    path = [name]
+    while parents.get(path[0]) and len(path) <= len(parents):
+        path.insert(0, parents[path[0]])
+    return path
+
+
+def _same(current: Label, incoming: Label) -> bool:
+    """True when importing ``incoming`` (a scheme file's label) would not change ``current``; a label of a version
+    1 file (``parent`` None) says nothing of the tree."""
+    fields = ["shortcut", "description"] + (["parent", "codable"] if incoming.parent is not None else [])
+    return current.color.upper() == incoming.color and all(getattr(current, f) == getattr(incoming, f) for f in fields)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -79,6 +98,8 @@ class SchemeEditor(QDialog):
         ("color", "&Colour…", "Change the label's colour"),
         ("key", "&Key…", "Set the key that applies the label"),
         ("describe", "&Describe…", "Describe what the label is for"),
+        ("under", "&Place under…", "Put the label under another label, or at the top of the tree"),
+        ("category", "Cate&gory", "Make the label a category that holds labels but tags nothing (or a label again)"),
         ("up", "Move &up", "Move the label up (Alt+Up)"),
         ("down", "Move do&wn", "Move the label down (Alt+Down)"),
         ("delete", "De&lete…", "Delete the label and its annotations (Del)"),
@@ -139,7 +160,7 @@ class SchemeEditor(QDialog):
             button.setAutoDefault(False)  # Enter in the table must not add or delete anything
             self.buttons[key] = button
             side.addWidget(button)
-            if key in ("describe", "down", "delete"):
+            if key in ("category", "down", "delete"):
                 side.addSpacing(8)
         side.addStretch(1)
         self.buttons["up"].setShortcut(QKeySequence("Alt+Up"))
@@ -174,6 +195,8 @@ class SchemeEditor(QDialog):
         b["color"].clicked.connect(self.choose_color)
         b["key"].clicked.connect(self.set_key)
         b["describe"].clicked.connect(self.describe_label)
+        b["under"].clicked.connect(self.place_under)
+        b["category"].clicked.connect(self.toggle_category)
         b["up"].clicked.connect(lambda: self.move_label(-1))
         b["down"].clicked.connect(lambda: self.move_label(+1))
         b["delete"].clicked.connect(self.delete_label)
@@ -240,6 +263,7 @@ class SchemeEditor(QDialog):
             return
         name, row = self.current_name(), self.table.currentRow()
         writable = not store.readonly
+        parents = {lb.name: lb.parent for lb in labels}
         self._loading = True
         try:
             self.table.setRowCount(len(labels))
@@ -249,6 +273,7 @@ class SchemeEditor(QDialog):
                     COLOR: label.color,
                     NAME: label.name,
                     KEY: label.shortcut,
+                    UNDER: label.parent,
                     DESCRIPTION: label.description,
                     COUNT: str(count),
                 }
@@ -263,6 +288,9 @@ class SchemeEditor(QDialog):
                     if writable and column in EDITABLE:
                         flags |= Qt.ItemFlag.ItemIsEditable
                     item.setFlags(flags)
+                self._mark_category(self.table.item(r, NAME), label)
+                self.table.item(r, UNDER).setToolTip(
+                    " › ".join(label_path(parents, label.name)) + " — double-click to place it elsewhere")
                 colour = self.table.item(r, COLOR)
                 colour.setIcon(swatch(label.color))
                 colour.setToolTip(f"{label.color} — double-click to change")
@@ -278,6 +306,14 @@ class SchemeEditor(QDialog):
         elif labels:
             self.table.setCurrentCell(max(0, min(row, len(labels) - 1)), NAME)
         self._update_buttons()
+
+    @staticmethod
+    def _mark_category(item: QTableWidgetItem, label: Label) -> None:
+        """A category's name in italics, with a tooltip saying it tags nothing."""
+        font = item.font()
+        font.setItalic(not label.codable)
+        item.setFont(font)
+        item.setToolTip("" if label.codable else f"{label.name} is a category: it holds labels and tags nothing.")
 
     def _on_annotations_changed(self, _document: str) -> None:
         """Only the counts can change: update that column."""
@@ -298,7 +334,7 @@ class SchemeEditor(QDialog):
         writable = not self.session.store.readonly
         row, rows = self.table.currentRow(), self.table.rowCount()
         selected = writable and 0 <= row < rows
-        for key in ("rename", "color", "key", "describe", "delete"):
+        for key in ("rename", "color", "key", "describe", "under", "category", "delete"):
             self.buttons[key].setEnabled(selected)
         self.delete_action.setEnabled(selected)
         self.buttons["up"].setEnabled(selected and row > 0)
@@ -395,6 +431,27 @@ class SchemeEditor(QDialog):
     def _on_double_click(self, row: int, column: int) -> None:
         if column == COLOR and not self.session.store.readonly:
             self.choose_color()
+        elif column == UNDER and not self.session.store.readonly:
+            self.place_under()
+
+    def place_under(self) -> None:
+        """Choose the label's parent (or the top): one step on the undo stack."""
+        name = self.current_name()
+        if name is None:
+            return
+        store = self.session.store
+        label, below = store.label(name), set(store.descendants(name))
+        choices = [TOP] + [lb.name for lb in store.labels() if lb.name != name and lb.name not in below]
+        current = choices.index(label.parent) if label.parent in choices else 0
+        parent, ok = QInputDialog.getItem(self, "Place label", f"Put {name} under:", choices, current, False)
+        if ok:
+            self._edit(name, parent="" if parent == TOP else parent)
+
+    def toggle_category(self) -> None:
+        """Make the label a category (it holds labels, tags nothing), or a category a label again."""
+        name = self.current_name()
+        if name is not None:
+            self._edit(name, codable=not self.session.store.label(name).codable)
 
     def move_label(self, delta: int) -> None:
         name = self.current_name()
@@ -409,6 +466,11 @@ class SchemeEditor(QDialog):
         if name is None:
             return
         store = self.session.store
+        if store.children(name):
+            children = self.ask_children(name)
+            if children is not None:
+                self._perform(lambda: DeleteLabel(self.session, name, children))
+            return
         count = store.label_counts().get(name, 0)
         if count:
             ids = {a.id for a in store.iter_annotations(label=name)}
@@ -424,6 +486,29 @@ class SchemeEditor(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self._perform(lambda: DeleteLabel(self.session, name))
+
+    def ask_children(self, name: str) -> str | None:
+        """Deleting a label that holds others: they move up to its parent, or go with it (None: cancelled)."""
+        store = self.session.store
+        held, parent = store.descendants(name), store.label(name).parent
+        counts = store.label_counts()
+        own, theirs = counts.get(name, 0), sum(counts.get(n, 0) for n in held)
+        named = ", ".join(held[:NAMED]) + (f", … +{len(held) - NAMED}" if len(held) > NAMED else "")
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete label",
+                          f"{name} holds {_plural(len(held), 'label')} ({named}). Delete {name} with its "
+                          f"{_plural(own, 'annotation')}, and what becomes of the labels under it?\n\n"
+                          "You can bring everything back with Edit > Undo.", parent=self)
+        up = box.addButton(f"Move them under {parent}" if parent else "Move them to the top",
+                           QMessageBox.ButtonRole.AcceptRole)
+        up.setObjectName("children_up")
+        gone = box.addButton(f"Delete them too ({_plural(theirs, 'annotation')})",
+                             QMessageBox.ButtonRole.DestructiveRole)
+        gone.setObjectName("children_delete")
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(up)
+        box.exec()
+        clicked = box.clickedButton()
+        return CHILDREN_UP if clicked == up else CHILDREN_DELETE if clicked == gone else None
 
     # ---------------------------------------------------------------- sharing
     def export_scheme(self) -> None:
@@ -456,12 +541,7 @@ class SchemeEditor(QDialog):
         if not labels:
             self._show_info(f"{name} has no labels; nothing changed.")
             return
-        same_fields = all(
-            lb.name in current
-            and (current[lb.name].color.upper(), current[lb.name].shortcut, current[lb.name].description)
-            == (lb.color, lb.shortcut, lb.description)
-            for lb in labels
-        )
+        same_fields = all(lb.name in current and _same(current[lb.name], lb) for lb in labels)
         if same_fields and merged_order(list(current), [lb.name for lb in labels]) == list(current):
             self._show_info(f"The labels in {name} are already this project's; nothing changed.")
             return

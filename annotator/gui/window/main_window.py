@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
     def _reload_labels(self) -> None:
         labels = self.session.store.labels()
         self.sync.set_labels(labels)
-        self.label_bar.set_labels(labels)
+        self.label_bar.set_labels([lb for lb in labels if lb.codable])  # a category tags nothing
         self.tagging.fill_label_menus(self.tag_menu, self.relabel_menu, self.label_bar.label_actions)
         self.sync.refresh_all()
         self._update_status()
