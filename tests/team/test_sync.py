@@ -240,3 +240,26 @@ def test_a_document_a_lead_removes_goes_unless_the_members_work_is_on_it(crew):
     assert "Report A: a lead removed it from the team; it stays in this project" in "\n".join(result.lines())
     with crew.store("alice") as store:
         assert [d.title for d in store.documents()] == ["Report A"] and len(store.annotations()) == 1
+
+
+def test_a_leads_label_tree_reaches_members_children_before_parents_or_not(crew):
+    _joined(crew, "alice")
+    with crew.store("lea") as store:
+        store.add_label("Casualties")
+        store.add_label("Actors")
+        store.set_label_parent("Casualties", "Figure")
+        store.set_label_parent("Actor", "Actors")
+        store.update_label("Actors", codable=False)
+    pushed = crew.sync("lea")
+    assert pushed.pushed["labels"] >= 3
+    crew.sync("alice")
+    with crew.store("alice") as store:
+        tree = {x.name: x.parent for x in store.labels()}
+        assert tree["Casualties"] == "Figure" and tree["Actor"] == "Actors" and tree["Actors"] == ""
+        assert not store.label("Actors").codable
+    with crew.store("lea") as store:
+        store.update_label("Figure", new_name="Number")
+    crew.sync("lea")
+    crew.sync("alice")
+    with crew.store("alice") as store:
+        assert {x.name: x.parent for x in store.labels()}["Casualties"] == "Number"

@@ -57,7 +57,7 @@ class Outgoing:
 
     entries: list[tuple[str, str, int]] = field(default_factory=list)
     documents: list[tuple] = field(default_factory=list)  # id, title, source, published, url, language, text, position
-    labels: list[tuple] = field(default_factory=list)  # uuid, name, color, shortcut, description, position
+    labels: list[tuple] = field(default_factory=list)  # uuid, name, colour, key, description, position, parent, codable
     annotations: list[tuple] = field(default_factory=list)  # id, document, label, start, end, quote, note, ...
     reviews: list[tuple] = field(default_factory=list)  # id, annotation, document, status, note, at
     links: list[tuple] = field(default_factory=list)  # id, document, type, source, target, note, created
@@ -178,9 +178,9 @@ class TeamMixin(StoreBase):
         self._found(out, "documents", ids, rows)
 
     def _outgoing_labels(self, out: Outgoing, ids: list[str], member: str) -> None:
-        rows = self._read("SELECT uuid, name, color, shortcut, description, position FROM labels "
+        rows = self._read("SELECT uuid, name, color, shortcut, description, position, parent, codable FROM labels "
                           f"WHERE uuid IN ({_marks(ids)})", ids)
-        out.labels.extend(rows)
+        out.labels.extend((*r[:7], bool(r[7])) for r in rows)
         self._found(out, "labels", ids, rows)
 
     def _outgoing_annotations(self, out: Outgoing, ids: list[str], member: str) -> None:

@@ -123,37 +123,66 @@ class PullApplier:
             self._count("documents")
 
     def labels(self, rows: Iterable[tuple]) -> None:
-        """``(id, name, color, shortcut, description, position, deleted)``: matched by id, else adopted by name."""
+        """``(id, name, color, shortcut, description, position, parent, codable, deleted)``: matched by id, else
+        adopted by name. Parents are set once every label of the pull is in (a child may come before its parent)."""
         pending = self.pending("labels")
-        for label_id, name, color, shortcut, description, position, deleted in rows:
+        placed, gone = [], []
+        for label_id, name, color, shortcut, description, position, parent, codable, deleted in rows:
             if label_id in pending:
                 continue
-            mine = self.conn.execute("SELECT name FROM labels WHERE uuid = ?", [label_id]).fetchone()
             if deleted:
-                used = mine and self.conn.execute("SELECT 1 FROM annotations WHERE label = ? LIMIT 1",
-                                                  [mine[0]]).fetchone()
-                if mine and not used:
-                    self.conn.execute("DELETE FROM labels WHERE uuid = ?", [label_id])
-                    self._count("labels")
-                continue
-            if not mine and self.conn.execute("SELECT 1 FROM labels WHERE name = ?", [name]).fetchone():
-                self.conn.execute("UPDATE labels SET uuid = ? WHERE name = ?", [label_id, name])
-                mine = (name,)
-            if mine and mine[0] != name and self.conn.execute("SELECT 1 FROM labels WHERE name = ?",
-                                                              [name]).fetchone():
-                continue  # renamed to a name this project uses for another label: kept apart
-            shortcut = shortcut if not shortcut or not self.conn.execute(
-                "SELECT 1 FROM labels WHERE shortcut = ? AND name != ?", [shortcut, mine[0] if mine else name]
-            ).fetchone() else ""
-            if mine:
-                values = [name, color, shortcut, description, position]
-                if not self.conn.execute("UPDATE labels SET name = ?, color = ?, shortcut = ?, description = ?, "
-                                         "position = ? WHERE uuid = ? AND (name, color, shortcut, description, "
-                                         "position) IS NOT (?, ?, ?, ?, ?)", [*values, label_id, *values]).rowcount:
-                    continue
-            else:
-                self.conn.execute("INSERT INTO labels (name, color, shortcut, description, position, uuid) "
-                                  "VALUES (?, ?, ?, ?, ?, ?)", [name, color, shortcut, description, position, label_id])
+                gone.append(label_id)
+            elif self._label(label_id, name, color, shortcut, description, position, codable):
+                placed.append((label_id, parent))
+        for label_id, parent in placed:
+            self._place(label_id, parent)
+        for label_id in gone:
+            mine = self.conn.execute("SELECT name FROM labels WHERE uuid = ?", [label_id]).fetchone()
+            if mine and not self.conn.execute(
+                    "SELECT 1 FROM annotations WHERE label = ? UNION ALL SELECT 1 FROM labels WHERE parent = ? LIMIT 1",
+                    [mine[0], mine[0]]).fetchone():
+                self.conn.execute("DELETE FROM labels WHERE uuid = ?", [label_id])
+                self._count("labels")
+
+    def _label(self, label_id, name, color, shortcut, description, position, codable) -> bool:
+        """Insert or update one pulled label (not its parent); False when it cannot be (a name taken here)."""
+        mine = self.conn.execute("SELECT name FROM labels WHERE uuid = ?", [label_id]).fetchone()
+        if not mine and self.conn.execute("SELECT 1 FROM labels WHERE name = ?", [name]).fetchone():
+            self.conn.execute("UPDATE labels SET uuid = ? WHERE name = ?", [label_id, name])
+            mine = (name,)
+        if mine and mine[0] != name and self.conn.execute("SELECT 1 FROM labels WHERE name = ?", [name]).fetchone():
+            return False  # renamed to a name this project uses for another label: kept apart
+        if shortcut and self.conn.execute("SELECT 1 FROM labels WHERE shortcut = ? AND name != ?",
+                                          [shortcut, mine[0] if mine else name]).fetchone():
+            shortcut = ""  # the key is another label's here
+        values = [name, color, shortcut, description, position, int(codable)]
+        if not mine:
+            self.conn.execute("INSERT INTO labels (name, color, shortcut, description, position, codable, uuid) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)", [*values, label_id])
+            self._count("labels")
+        elif self.conn.execute("UPDATE labels SET name = ?, color = ?, shortcut = ?, description = ?, position = ?, "
+                               "codable = ? WHERE uuid = ? AND (name, color, shortcut, description, position, "
+                               "codable) IS NOT (?, ?, ?, ?, ?, ?)", [*values, label_id, *values]).rowcount:
+            self._count("labels")
+        return True
+
+    def _place(self, label_id: str, parent: str | None) -> None:
+        """Put a pulled label under ``parent`` (at the top when this project has no such label, or when it would
+        sit under itself: a tree written by another client may be broken)."""
+        (name,) = self.conn.execute("SELECT name FROM labels WHERE uuid = ?", [label_id]).fetchone()
+        up, seen = parent, {name}
+        while up is not None:
+            if up in seen:
+                parent = None
+                break
+            seen.add(up)
+            row = self.conn.execute("SELECT parent FROM labels WHERE name = ?", [up]).fetchone()
+            if row is None:
+                parent = None
+                break
+            up = row[0]
+        if self.conn.execute("UPDATE labels SET parent = ? WHERE uuid = ? AND parent IS NOT ?",
+                             [parent, label_id, parent]).rowcount:
             self._count("labels")
 
     def blind(self, rows: Iterable[tuple]) -> None:
