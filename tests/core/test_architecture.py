@@ -43,7 +43,8 @@ HEAVY = frozenset({"py3langid", "docx", "pypdf", "matplotlib", "text_to_num", "n
 #: Our modules that a module may name with ``lazy_module`` (loaded on first use; not needed to show the window).
 DEFERRED = frozenset({"annotator.gui.report_pdf", "annotator.core.formats.brat", "annotator.core.formats.detect",
                       "annotator.core.formats.qdpx", "annotator.core.formats.w3c", "annotator.core.report",
-                      "annotator.core.report.charts", "annotator.core.report.html"})
+                      "annotator.core.report.charts", "annotator.core.report.html",
+                      "annotator.gui.team_worker"})
 #: Where the CLI loads a command's module on demand.
 CLI = "annotator/cli.py"
 

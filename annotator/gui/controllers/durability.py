@@ -5,7 +5,9 @@
   another program (``annotator apply``, a second window) committed, the views
   re-read the project, and the undo history is cleared: undoing a step of ours
   could otherwise remove or overwrite that program's work (deleting a span it
-  linked to, restoring a label it changed).
+  linked to, restoring a label it changed). The window's own background
+  writers that announce what they changed (team sync: deltas) are told apart
+  by their write count (:meth:`ExternalChanges.add_own_writer`).
 * On a read-only project the window shows a banner (:func:`read_only_message`)
   and disables every editing action (:data:`EDITING`); reading and exporting
   still work.
@@ -22,6 +24,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -65,6 +68,8 @@ class ExternalChanges(QObject):
         self.timer.timeout.connect(self.poll)
         self.timer.start()
         self.stopped = False
+        self._own: list[Callable[[], int]] = []
+        self._generations: tuple[int, ...] = ()
         # Read by StoreCommand before each undo and redo (annotator.gui.commands.annotations).
         self.session.foreign_changes = self.changed_now
         self.session.retry_locked = self.ask_retry
@@ -89,6 +94,14 @@ class ExternalChanges(QObject):
         except AnnotatorError:
             return None
 
+    def add_own_writer(self, generation: Callable[[], int]) -> None:
+        """A connection of this window's own that announces its changes itself (the team sync's, as deltas):
+        ``generation()`` changes around each of its write transactions and is odd while one runs. A commit seen
+        while it changed is that writer's: the views are not re-read and the undo history stays. (Another
+        program's commit landing in the same instant is taken for the writer's: shown at the next re-read.)"""
+        self._own.append(generation)
+        self._generations = tuple(g() for g in self._own)
+
     def resync(self) -> None:
         """Forget commits made by this window's own background jobs (an import)."""
         self._version = self._read()
@@ -107,6 +120,10 @@ class ExternalChanges(QObject):
         if version is None or version == self._version:
             return False
         self._version = version
+        generations = tuple(g() for g in self._own)  # read after the version: a commit it saw has counted
+        if generations != self._generations or any(g % 2 for g in generations):
+            self._generations = generations
+            return False  # our own background writer committed, and announces what it changed
         # Inside QUndoStack.undo() the stack cannot be cleared; right after, it can.
         QTimer.singleShot(0, self._show_foreign_changes)
         return True

@@ -1,0 +1,206 @@
+"""The window's team sync off the GUI thread (issue 21, docs/team.md): no Qt here.
+
+:class:`TeamWorker` runs two daemon threads, each with its own connections (never the GUI's; see
+:mod:`annotator.gui.background`):
+
+* **sync**: a :class:`~annotator.core.team.watch.Watcher` over the worker's own :class:`CountedStore` of the
+  project, live through LISTEN/NOTIFY or polling; what it reports goes to :attr:`TeamWorker.events`;
+* **jobs**: the Team dock's server reads and writes (the roster after each sync that brought something and every
+  :data:`ROSTER_EVERY` seconds; blind coding on or off), each on a short connection of its own.
+
+The window drains :attr:`TeamWorker.events` on its own thread (:mod:`annotator.gui.controllers.team`). Stopping
+only sets a flag: the threads see it within a quarter of a second, or, when blocked on the network, whenever the
+network answers; as daemons they never hold up the end of the program.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.store import Store
+from annotator.core.team.connect import server
+from annotator.core.team.members import set_blind
+from annotator.core.team.roster import Roster, roster
+from annotator.core.team.watch import RETRY_EVERY, Event, Watcher
+
+#: How often the jobs thread reads the roster when nothing else asked for it (seconds).
+ROSTER_EVERY = 30.0
+#: How often both threads look at the stop flag while idle (seconds).
+TICK = 0.25
+#: What the window's connections are called on the server (the roster counts ``annotator…`` ones as online).
+APPLICATION = "annotator window"
+
+_log = logging.getLogger(__name__)
+
+
+class CountedStore(Store):
+    """The sync's own connection to the project. It counts its write transactions (:attr:`generation`: odd while
+    one runs, even between them) so that the window can tell the sync's commits, which it shows as deltas, from
+    another program's, which make it re-read everything; and it says when a sync finished (``on_synced``)."""
+
+    generation = 0
+    on_synced = None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        outer = not self.db.conn.in_transaction
+        if outer:
+            self.generation += 1
+        try:
+            with super().transaction() as store:
+                yield store
+        finally:
+            if outer:
+                self.generation += 1
+
+    def set_team_state(self, **values: str) -> None:
+        super().set_team_state(**values)
+        if "synced" in values and self.on_synced is not None:
+            self.on_synced(str(values["synced"]))
+
+
+@dataclass(frozen=True)
+class Synced:
+    """A sync finished (whether or not it moved anything): ``waiting`` edits are left, ``at`` is when."""
+
+    at: str
+    waiting: int
+    polling: bool
+
+
+@dataclass(frozen=True)
+class RosterRead:
+    roster: Roster
+
+
+@dataclass(frozen=True)
+class JobDone:
+    """A server job of the Team dock ended: ``message`` for the status bar, ``failed`` if refused or lost."""
+
+    message: str
+    failed: bool = False
+
+
+class TeamWorker:
+    """The project at ``path`` kept in sync with the team server at ``url`` (see the module docstring)."""
+
+    def __init__(self, path: str | Path, url: str):
+        self.path = Path(path)
+        self.url = url
+        #: What the threads tell the window, in order: Event, Synced, RosterRead, JobDone.
+        self.events: queue.Queue = queue.Queue()
+        self.store: CountedStore | None = None
+        self.watcher: Watcher | None = None
+        self._stop = threading.Event()
+        self._jobs: queue.Queue = queue.Queue()
+        self._threads: list[threading.Thread] = []
+
+    # ------------------------------------------------------------ the window's side
+    def start(self) -> None:
+        for name, target in (("team-sync", self._sync_loop), ("team-jobs", self._job_loop)):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, wait: float = 0.0) -> None:
+        """Ask both threads to end; wait at most ``wait`` seconds for them (they are daemons)."""
+        self._stop.set()
+        deadline = time.monotonic() + wait
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    def alive(self) -> bool:
+        return any(thread.is_alive() for thread in self._threads)
+
+    def generation(self) -> int:
+        """The sync connection's write count (see :class:`CountedStore`); 0 before it opened the project."""
+        store = self.store
+        return store.generation if store is not None else 0
+
+    def wake(self) -> None:
+        """Sync now: an edit was just saved (or the analyst wants the server tried again at once)."""
+        watcher = self.watcher
+        if watcher is not None:
+            watcher.wake()
+
+    def read_roster(self) -> None:
+        self._jobs.put(("roster",))
+
+    def set_blind(self, on: bool, document: str | None) -> None:
+        """Blind coding on or off for the project (``document`` None) or one document; a lead's server call."""
+        self._jobs.put(("blind", on, document))
+
+    # ------------------------------------------------------------ the sync thread
+    def _sync_loop(self) -> None:
+        try:
+            store = CountedStore.open(self.path, create=False)
+        except AnnotatorError as exc:
+            self.events.put(Event(offline=str(exc)))
+            return
+        store.on_synced = self._synced
+        self.store = store
+        self.watcher = Watcher(store, self.url, self.events.put, stop=self._stop.is_set, application=APPLICATION)
+        last = None
+        try:
+            while not self._stop.is_set():
+                try:
+                    self.watcher.run()
+                except AnnotatorError as exc:  # refused by the rules (the URL) or the project (locked, gone)
+                    if str(exc) != last:
+                        self.events.put(Event(offline=str(exc), waiting=self._waiting()))
+                    last = str(exc)
+                    self._stop.wait(RETRY_EVERY)
+        finally:
+            store.close()
+
+    def _synced(self, at: str) -> None:
+        watcher = self.watcher
+        self.events.put(Synced(at, self._waiting(), bool(watcher is not None and watcher.polling)))
+
+    def _waiting(self) -> int:
+        try:
+            return self.store.waiting_edits() if self.store is not None else 0
+        except AnnotatorError:
+            return 0
+
+    # ------------------------------------------------------------ the jobs thread
+    def _job_loop(self) -> None:
+        next_roster = time.monotonic() + ROSTER_EVERY
+        while not self._stop.is_set():
+            try:
+                job = self._jobs.get(timeout=TICK)
+            except queue.Empty:
+                if time.monotonic() < next_roster:
+                    continue
+                job = ("roster",)
+            if job[0] == "roster":
+                next_roster = time.monotonic() + ROSTER_EVERY
+                while not self._jobs.empty() and self._jobs.queue[0] == ("roster",):
+                    self._jobs.get_nowait()  # one read answers every request made meanwhile
+            self._run(job)
+
+    def _run(self, job: tuple) -> None:
+        try:
+            with server(self.url) as conn:
+                if job[0] == "roster":
+                    self.events.put(RosterRead(roster(conn)))
+                else:
+                    _, on, document = job
+                    set_blind(conn, on, document)
+                    where = "this document" if document else "the project"
+                    self.events.put(JobDone(f"Blind coding is {'on' if on else 'off'} for {where}."))
+        except AnnotatorError as exc:
+            if job[0] != "roster":  # the status bar already says when the server is out of reach
+                self.events.put(JobDone(str(exc), failed=True))
+        except Exception as exc:  # noqa: BLE001 (a driver error must not end the thread; the sync reports the server)
+            _log.warning("team job %s failed: %s", job[0], exc)
+            if job[0] != "roster":
+                self.events.put(JobDone(f"The team server did not do it: {exc}", failed=True))

@@ -1,0 +1,155 @@
+"""Team sync in the window against a real server: a colleague's tag patched in live, undo kept, status, dock, offline.
+
+Alice's project is open in a real main window; Bob (and Lea, the lead) sync their own projects from the test, as
+another machine would. Every wait is on an observable state (qtbot.waitUntil), never on a timing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from annotator.gui import app as gui_app
+from sync_helpers import make_crew, seed_documents, tag
+
+WAIT = 20000  # ms: generous for a loaded machine; every wait ends as soon as its state is reached
+
+
+@pytest.fixture
+def crew(team, tmp_path, monkeypatch):
+    crew = make_crew(team, tmp_path, monkeypatch)
+    with crew.store("lea") as store:
+        crew.docs = seed_documents(store)
+    for who in ("lea", "alice", "bob"):
+        crew.join(who)
+    return crew
+
+
+@pytest.fixture
+def open_window(qtbot, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    gui_app.application()
+    opened = []
+
+    def open_(path):
+        window = gui_app.open_window(str(path), gui_app.settings(), user="tester")
+        assert window is not None
+        qtbot.addWidget(window)
+        opened.append(window)
+        return window
+
+    yield open_
+    for window in opened:
+        window.close()
+        window.session.store.close()
+    gui_app._WINDOWS.clear()
+
+
+def team_text(window) -> str:
+    return window.findChild(QLabel, "team_status").text()
+
+
+def tag_in_window(window, pane: int, quote: str, label: str) -> str:
+    view = window.panes[pane].view
+    start = view.text().index(quote)
+    window.pane_state.set_active(pane)
+    view.set_selection(start, start + len(quote))
+    window.apply_label(label)
+    return view.selected_span()
+
+
+def synced_window(open_window, crew, qtbot, who="alice"):
+    window = open_window(crew.project(who))
+    qtbot.waitUntil(lambda: team_text(window) == "team: synced", timeout=WAIT)
+    return window
+
+
+def test_a_colleagues_tag_is_patched_in_and_the_undo_history_stays(crew, open_window, qtbot):
+    window = synced_window(open_window, crew, qtbot)
+    a = crew.docs[0]
+    assert window.pane_document(0) == a
+    assert window.session.user == crew.name("alice")  # a member's own rows carry their login
+    mine = [tag_in_window(window, 0, q, "Actor") for q in ("Witkoff", "Zelensky", "Driscoll")]
+    assert window.session.undo_stack.count() == 3
+    deltas, patched = [], []
+    window.session.annotations_changed.connect(lambda doc: deltas.append((doc, window.session.delta)))
+    window.sync.patched.connect(lambda delta, *_: patched.append(delta))
+    qtbot.waitUntil(lambda: window.session.store.waiting_edits() == 0, timeout=WAIT)  # pushed at once
+
+    with crew.store("bob") as store:
+        bobs = tag(store, a, "at least six people", "Figure", crew.name("bob")).id
+    crew.sync("bob")
+    qtbot.waitUntil(lambda: bobs in window.sync.spans, timeout=WAIT)
+
+    assert (a, deltas[-1][1]) == deltas[-1] and deltas[-1][1].added == (bobs,)  # the delta path, not a re-read
+    assert any(bobs in d.added for d in patched)
+    assert window.panes[0].view.has_span(bobs)
+    assert window.external.changed_now() is False  # the sync's commits are not "another program"
+    assert window.session.undo_stack.count() == 3
+    window.session.undo_stack.undo()
+    assert not window.session.store.has_annotation(mine[2]) and mine[2] not in window.sync.spans
+    assert window.session.store.has_annotation(bobs) and bobs in window.sync.spans
+    assert window.session.undo_stack.count() == 3 and window.session.undo_stack.index() == 2
+    qtbot.waitUntil(lambda: crew.admin("SELECT deleted FROM annotator.annotations WHERE id = %s",
+                                       (mine[2],)) == [(True,)], timeout=WAIT)  # the undo is pushed too
+    assert window.external.changed_now() is False and window.session.undo_stack.count() == 3
+
+
+def test_status_bar_and_team_dock_show_the_team(crew, open_window, qtbot):
+    window = synced_window(open_window, crew, qtbot)
+    label = window.findChild(QLabel, "team_status")
+    tip = label.toolTip()
+    assert crew.name("alice") in tip and crew.url("alice") in tip and "Last sync:" in tip
+    dock = window.team.dock
+    assert dock.toggleViewAction() in window.menuBar().actions()[2].menu().actions()  # View > Team
+    with crew.store("bob") as store:
+        tag(store, crew.docs[0], "Witkoff", "Actor", crew.name("bob"))
+        tag(store, crew.docs[0], "Kyiv", "Actor", crew.name("bob"))
+    crew.sync("bob")
+    bob = crew.name("bob")
+    qtbot.waitUntil(lambda: dock.arrivals.count() > 0, timeout=WAIT)
+    assert dock.arrivals.item(0).text().endswith(f"{bob}: 2 annotations in Report A")
+    qtbot.waitUntil(lambda: dock.member_row(bob).get("Annotations") == "2", timeout=WAIT)
+    assert dock.member_row(crew.name("alice"))["State"] == "online"
+    assert dock.member_row(crew.name("lea"))["Member"].endswith("(lead)")
+    assert not dock.blind_project.isVisible()  # alice is not a lead
+
+
+def test_offline_edits_wait_and_are_pushed_when_the_server_is_back(crew, open_window, qtbot):
+    window = synced_window(open_window, crew, qtbot)
+    alice = crew.name("alice")
+    crew.admin(f'ALTER ROLE "{alice}" NOLOGIN')
+    crew.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (alice,))
+    qtbot.waitUntil(lambda: team_text(window).startswith("offline"), timeout=WAIT)
+    assert team_text(window) == "offline — 0 edits waiting"
+    assert "Offline:" in window.findChild(QLabel, "team_status").toolTip()
+    ids = [tag_in_window(window, 0, q, "Actor") for q in ("Witkoff", "Driscoll")]
+    assert all(window.session.store.has_annotation(i) for i in ids)  # edits keep landing locally
+    assert team_text(window) == "offline — 2 edits waiting"
+    crew.admin(f'ALTER ROLE "{alice}" LOGIN')
+    qtbot.waitUntil(lambda: team_text(window) == "team: synced", timeout=WAIT)
+    on_server = crew.admin("SELECT id::text FROM annotator.annotations WHERE owner = %s AND NOT deleted", (alice,))
+    assert sorted(r[0] for r in on_server) == sorted(ids)
+
+
+def test_done_and_blind_coding_from_the_dock(crew, open_window, qtbot):
+    lea = synced_window(open_window, crew, qtbot, "lea")
+    dock = lea.team.dock
+    a = lea.pane_document(0)
+    assert dock.blind_project.isVisibleTo(dock) and dock.blind_document.isEnabled()
+    dock.blind_document.click()  # a lead: blind coding for the current document, through the server
+    qtbot.waitUntil(lambda: crew.admin("SELECT blind FROM annotator.blind WHERE document = %s", (a,)) == [(True,)],
+                    timeout=WAIT)
+    qtbot.waitUntil(lambda: lea.session.store.blind_documents().get(a) is True, timeout=WAIT)  # pulled back
+    assert dock.blind_document.isChecked()
+    dock.done_button.setFocus()
+    qtbot.keyClick(dock.done_button, " ")  # keyboard: Space on the focused button
+    assert dock.done_button.isChecked() and a in lea.session.store.done_documents(crew.name("lea"))
+    qtbot.waitUntil(lambda: crew.admin("SELECT count(*) FROM annotator.done WHERE document = %s AND owner = %s "
+                                       "AND NOT deleted", (a, crew.name("lea"))) == [(1,)], timeout=WAIT)
+
+
+def test_an_unjoined_project_gets_nothing_new(open_window, tmp_path):
+    window = open_window(tmp_path / "solo.annotator")
+    assert window.findChild(QLabel, "team_status") is None
+    assert window.team.docks() == [] and window.team.worker is None
