@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from annotator.gui import app as gui_app
+from annotator.gui import team_worker
 from sync_helpers import make_crew, seed_documents, tag
 
 WAIT = 20000  # ms: generous for a loaded machine; every wait ends as soon as its state is reached
@@ -70,11 +71,13 @@ def test_a_colleagues_tag_is_patched_in_and_the_undo_history_stays(crew, open_wi
     assert window.pane_document(0) == a
     assert window.session.user == crew.name("alice")  # a member's own rows carry their login
     mine = [tag_in_window(window, 0, q, "Actor") for q in ("Witkoff", "Zelensky", "Driscoll")]
+    assert team_text(window) == "team: syncing…"  # saved here, being pushed
     assert window.session.undo_stack.count() == 3
     deltas, patched = [], []
     window.session.annotations_changed.connect(lambda doc: deltas.append((doc, window.session.delta)))
     window.sync.patched.connect(lambda delta, *_: patched.append(delta))
     qtbot.waitUntil(lambda: window.session.store.waiting_edits() == 0, timeout=WAIT)  # pushed at once
+    qtbot.waitUntil(lambda: team_text(window) == "team: synced", timeout=WAIT)
 
     with crew.store("bob") as store:
         bobs = tag(store, a, "at least six people", "Figure", crew.name("bob")).id
@@ -102,6 +105,8 @@ def test_status_bar_and_team_dock_show_the_team(crew, open_window, qtbot):
     assert crew.name("alice") in tip and crew.url("alice") in tip and "Last sync:" in tip
     dock = window.team.dock
     assert dock.toggleViewAction() in window.menuBar().actions()[2].menu().actions()  # View > Team
+    tag_in_window(window, 0, "Zelensky", "Actor")  # her own tag comes back with the next pull: not an arrival
+    qtbot.waitUntil(lambda: window.session.store.waiting_edits() == 0, timeout=WAIT)
     with crew.store("bob") as store:
         tag(store, crew.docs[0], "Witkoff", "Actor", crew.name("bob"))
         tag(store, crew.docs[0], "Kyiv", "Actor", crew.name("bob"))
@@ -109,7 +114,10 @@ def test_status_bar_and_team_dock_show_the_team(crew, open_window, qtbot):
     bob = crew.name("bob")
     qtbot.waitUntil(lambda: dock.arrivals.count() > 0, timeout=WAIT)
     assert dock.arrivals.item(0).text().endswith(f"{bob}: 2 annotations in Report A")
+    assert [dock.arrivals.item(i).text() for i in range(dock.arrivals.count())
+            if crew.name("alice") in dock.arrivals.item(i).text()] == []
     qtbot.waitUntil(lambda: dock.member_row(bob).get("Annotations") == "2", timeout=WAIT)
+    qtbot.waitUntil(lambda: dock.member_row(crew.name("alice")).get("Annotations") == "1", timeout=WAIT)
     assert dock.member_row(crew.name("alice"))["State"] == "online"
     assert dock.member_row(crew.name("lea"))["Member"].endswith("(lead)")
     assert not dock.blind_project.isVisible()  # alice is not a lead
@@ -153,3 +161,12 @@ def test_an_unjoined_project_gets_nothing_new(open_window, tmp_path):
     window = open_window(tmp_path / "solo.annotator")
     assert window.findChild(QLabel, "team_status") is None
     assert window.team.docks() == [] and window.team.worker is None
+
+
+def test_the_status_bar_says_when_the_window_polls(crew, open_window, qtbot):
+    """A server without LISTEN/NOTIFY (CockroachDB, YugabyteDB): the watcher polls, and the status bar says so."""
+    window = synced_window(open_window, crew, qtbot)
+    window.team.handle(team_worker.Synced("2026-01-01T00:00:00Z", 0, polling=True))
+    assert team_text(window) == "team: polling every 2 s"
+    window.team.handle(team_worker.Synced("2026-01-01T00:00:00Z", 3, polling=False))
+    assert team_text(window) == "team: synced · 3 edits waiting"

@@ -43,6 +43,8 @@ else:
 
 #: How often the window takes what the sync reported (milliseconds).
 DRAIN_MS = 50
+#: Rows the "what arrived" list counts beside annotations (the roster counts done marks and review decisions).
+OTHER_ROWS = {"documents": "document", "labels": "label", "links": "link", "blind": "blind setting"}
 #: How long closing the window waits for the sync's threads (seconds); they are daemons and end on their own.
 STOP_WAIT = 0.3
 
@@ -197,7 +199,8 @@ class TeamSync(QObject):
                for i in (*arrivals.added.get(doc, ()), *arrivals.changed.get(doc, ()))}
         try:
             for row in store.span_rows_by_id(list(ids)):
-                per[(row.annotator, ids[row.id])] += 1
+                if row.annotator != self.link.member:  # a pull also brings back the member's own pushed rows
+                    per[(row.annotator, ids[row.id])] += 1
             titles = {d.id: d.title for d in store.documents()}
         except AnnotatorError:
             return [f"{plural(arrivals.total(), 'change')} arrived"]
@@ -205,10 +208,10 @@ class TeamSync(QObject):
         for doc, gone in arrivals.removed.items():
             if gone:
                 lines.append(f"{plural(len(gone), 'annotation')} removed in {titles.get(doc, doc[:15])}")
-        other = Counter({t: n for t, n in arrivals.counts.items() if t not in ("annotations", "reviews") and n})
+        other = Counter({t: n for t, n in arrivals.counts.items() if t in OTHER_ROWS and n})
         if other:
-            lines.append(", ".join(f"{plural(n, t.rstrip('s'))}" for t, n in other.items()) + " changed")
-        return lines or [f"{plural(arrivals.total(), 'change')} arrived"]
+            lines.append(", ".join(plural(n, OTHER_ROWS[t]) for t, n in other.items()) + " changed")
+        return lines
 
     # ------------------------------------------------------------------ shown
     def status_text(self) -> str:

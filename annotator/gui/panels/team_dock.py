@@ -38,7 +38,9 @@ class TeamDock(QDockWidget):
         self.members.verticalHeader().hide()
         self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.members.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.members.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.members.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.arrivals = QListWidget()
         self.arrivals.setObjectName("team_arrivals")
         self.done_button = self._button("Mark document &done", "team_done",
@@ -118,6 +120,8 @@ class TeamDock(QDockWidget):
 
     def arrived(self, lines: list[str]) -> None:
         """Put ``lines`` at the top of the "what arrived" list, with the time."""
+        if not lines:
+            return
         stamp = datetime.now().strftime("%H:%M:%S")
         for line in reversed(lines):
             self.arrivals.insertItem(0, f"{stamp}  {line}")
