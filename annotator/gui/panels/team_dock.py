@@ -43,13 +43,13 @@ class TeamDock(QDockWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.arrivals = QListWidget()
         self.arrivals.setObjectName("team_arrivals")
-        self.done_button = self._button("Mark document &done", "team_done",
+        self.done_button = self._button("Mark document done", "team_done",
                                         "You have finished the current document: with blind coding on, "
                                         "colleagues' annotations on it become visible to you")
-        self.blind_project = self._button("&Blind coding (project)", "team_blind_project",
+        self.blind_project = self._button("Blind coding (project)", "team_blind_project",
                                           "Leads: hide colleagues' annotations from each member until they mark "
                                           "a document done, on every document")
-        self.blind_document = self._button("Blind coding (this doc&ument)", "team_blind_document",
+        self.blind_document = self._button("Blind coding (this document)", "team_blind_document",
                                            "Leads: blind coding for the current document only")
         self.done_button.toggled.connect(self.done_toggled.emit)
         self.blind_project.toggled.connect(lambda on: self.blind_toggled.emit(on, False))
