@@ -84,7 +84,9 @@ def test_a_colleagues_tag_is_patched_in_and_the_undo_history_stays(crew, open_wi
     crew.sync("bob")
     qtbot.waitUntil(lambda: bobs in window.sync.spans, timeout=WAIT)
 
-    assert (a, deltas[-1][1]) == deltas[-1] and deltas[-1][1].added == (bobs,)  # the delta path, not a re-read
+    arrived = [(doc, delta) for doc, delta in deltas if delta is not None and bobs in delta.added]
+    assert [(doc, delta.added) for doc, delta in arrived] == [(a, (bobs,))]  # the delta path, not a re-read
+    assert all(delta is not None for _, delta in deltas)  # no announcement without a delta: nothing re-read whole
     assert any(bobs in d.added for d in patched)
     assert window.panes[0].view.has_span(bobs)
     assert window.external.changed_now() is False  # the sync's commits are not "another program"
@@ -170,3 +172,24 @@ def test_the_status_bar_says_when_the_window_polls(crew, open_window, qtbot):
     assert team_text(window) == "team: polling every 2 s"
     window.team.handle(team_worker.Synced("2026-01-01T00:00:00Z", 3, polling=False))
     assert team_text(window) == "team: synced · 3 edits waiting"
+
+
+def test_the_review_menu_holds_the_team_actions_and_the_server_refuses_a_member(crew, open_window, qtbot,
+                                                                                 monkeypatch):
+    """Every team entry of the Review menu works; a member's blind switch (hidden from members, triggered anyway as
+    a stray shortcut would) is refused by the server in one sentence, and nothing changes on it."""
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    window = synced_window(open_window, crew, qtbot)
+    review = window.menuBar().actions()[3].menu()
+    entries = {a.objectName(): a for a in review.actions()}
+    assert {"team.done", "team.blind_project", "team.blind_document"} <= set(entries)
+    assert not entries["team.blind_project"].isVisible() and entries["team.done"].isVisible()
+    entries["team.done"].trigger()
+    assert crew.docs[0] in window.session.store.done_documents(crew.name("alice"))
+    entries["team.blind_project"].setEnabled(True)
+    entries["team.blind_project"].trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
+    assert shown == ["the server refused: only a lead of this project can switch blind coding."]
+    assert crew.admin("SELECT count(*) FROM annotator.blind") == [(0,)]
+    assert not entries["team.blind_project"].isChecked()  # the switch shows the server's state again

@@ -98,6 +98,13 @@ class TeamSync(QObject):
     def docks(self) -> list:
         return [self.dock] if self.dock is not None else []
 
+    def fill_menu(self, menu) -> None:
+        """Add the blind-coding actions (the Team dock's buttons) to ``menu``, after a separator; none if not joined."""
+        if self.dock is not None:
+            menu.addSeparator()
+            for action in self.dock.actions_for_menu():
+                menu.addAction(action)
+
     # ------------------------------------------------------------------ the worker
     def start(self) -> None:
         if self.link is None or self.worker is not None or self.external.stopped:

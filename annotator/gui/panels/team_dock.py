@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QListWidget, QTableWidget, QTableWidgetItem,
+    QToolButton, QVBoxLayout, QWidget,
 )
 
 #: The "what arrived" list keeps this many lines.
@@ -43,26 +44,40 @@ class TeamDock(QDockWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.arrivals = QListWidget()
         self.arrivals.setObjectName("team_arrivals")
-        self.done_button = self._button("Mark document done", "team_done",
+        self.done_action = self._action("Mark document done", "team.done",
                                         "You have finished the current document: with blind coding on, "
                                         "colleagues' annotations on it become visible to you")
-        self.blind_project = self._button("Blind coding (project)", "team_blind_project",
-                                          "Leads: hide colleagues' annotations from each member until they mark "
-                                          "a document done, on every document")
-        self.blind_document = self._button("Blind coding (this document)", "team_blind_document",
-                                           "Leads: blind coding for the current document only")
-        self.done_button.toggled.connect(self.done_toggled.emit)
-        self.blind_project.toggled.connect(lambda on: self.blind_toggled.emit(on, False))
-        self.blind_document.toggled.connect(lambda on: self.blind_toggled.emit(on, True))
+        self.blind_project_action = self._action("Blind coding for the project", "team.blind_project",
+                                                 "Leads: hide colleagues' annotations from each member until they "
+                                                 "mark a document done, on every document")
+        self.blind_document_action = self._action("Blind coding for this document", "team.blind_document",
+                                                  "Leads: blind coding for the current document only")
+        self.done_button, self.blind_project, self.blind_document = (
+            self._button(a) for a in (self.done_action, self.blind_project_action, self.blind_document_action))
+        self.done_action.toggled.connect(self.done_toggled.emit)
+        self.blind_project_action.toggled.connect(lambda on: self.blind_toggled.emit(on, False))
+        self.blind_document_action.toggled.connect(lambda on: self.blind_toggled.emit(on, True))
         self._layout()
 
-    def _button(self, text: str, name: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setCheckable(True)
-        button.setToolTip(tip)
+    def _action(self, text: str, name: str, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setCheckable(True)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        return action
+
+    def _button(self, action: QAction) -> QToolButton:
+        """A button for ``action`` (the Review menu lists the same action), reached with Tab."""
+        button = QToolButton()
+        button.setObjectName(action.objectName().replace(".", "_"))
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         return button
+
+    def actions_for_menu(self) -> list[QAction]:
+        return [self.done_action, self.blind_project_action, self.blind_document_action]
 
     def _layout(self) -> None:
         body = QWidget()
@@ -88,15 +103,16 @@ class TeamDock(QDockWidget):
                   blind_document: bool) -> None:
         """What the buttons show for the current ``document`` (None: no document on screen)."""
         self.header.setText(header)
-        for button, checked, enabled, visible in (
-                (self.done_button, done, document is not None, True),
-                (self.blind_project, blind_project, True, lead),
-                (self.blind_document, blind_document, document is not None, lead)):
-            button.blockSignals(True)
-            button.setChecked(checked)
-            button.blockSignals(False)
-            button.setEnabled(enabled)
-            button.setVisible(visible)
+        for action, button, checked, enabled, visible in (
+                (self.done_action, self.done_button, done, document is not None, True),
+                (self.blind_project_action, self.blind_project, blind_project, True, lead),
+                (self.blind_document_action, self.blind_document, blind_document, document is not None, lead)):
+            action.blockSignals(True)
+            action.setChecked(checked)
+            action.blockSignals(False)
+            action.setEnabled(enabled)
+            action.setVisible(visible)
+            button.setVisible(visible)  # a tool button does not follow its action's visibility
 
     def show_roster(self, members, me: str) -> None:
         """``members``: :class:`~annotator.core.team.roster.Member` records, as the server counts them for ``me``."""

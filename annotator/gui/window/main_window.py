@@ -180,8 +180,10 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
         self._fill(view_menu, None, A.NEXT_AREA, A.PREVIOUS_AREA)
         view_menu.addMenu(self.reports.theme.menu(view_menu))
-        self._fill(bar.addMenu("&Review"), A.START_REVIEW, None, A.NEXT_ITEM, A.PREVIOUS_ITEM, None,
+        review_menu = bar.addMenu("&Review")
+        self._fill(review_menu, A.START_REVIEW, None, A.NEXT_ITEM, A.PREVIOUS_ITEM, None,
                    A.ACCEPT_SPAN, A.REJECT_SPAN, A.ACCEPT_AGREED, None, A.END_REVIEW)
+        self.team.fill_menu(review_menu)  # Mark document done, blind coding: a project joined to a team only
         for key in (A.PREVIOUS_ITEM, A.NEXT_ITEM, A.ACCEPT_SPAN, A.REJECT_SPAN, A.ACCEPT_AGREED):
             self.review_dock.add_button(a[key])
         self._fill(bar.addMenu("&Analyse"), A.LINK_SPANS, A.MARK_LINK_SOURCE, None, A.SUGGEST, A.SHOW_SUGGESTIONS,
