@@ -20,7 +20,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,24 +42,54 @@ _log = logging.getLogger(__name__)
 
 
 class CountedStore(Store):
-    """The sync's own connection to the project. It counts its write transactions (:attr:`generation`: odd while
-    one runs, even between them) so that the window can tell the sync's commits, which it shows as deltas, from
-    another program's, which make it re-read everything; and it says when a sync finished (``on_synced``)."""
+    """The sync's own connection to the project, which tells the window what it committed and what others did.
+
+    * :attr:`generation` counts its write transactions: odd while one runs, even between them. A commit the window
+      sees while it changed is the sync's, shown as deltas: no re-read, the undo history stays.
+    * :attr:`foreign` counts the commits of other programs it noticed (``PRAGMA data_version`` changed before or
+      during one of its transactions while the window's own row count, ``gui_changes()``, stayed the same): the
+      sync pushes an edit of ``annotator apply`` at once, and the window must still re-read for it. A commit of
+      the window's own background job (an import) is :meth:`forgive`-n. (A program committing in the same
+      instant as the window's own edit is taken for the window's: shown at the next re-read.)
+    * ``on_synced(at)`` is called when a sync finished, whether or not it moved anything.
+    """
 
     generation = 0
+    foreign = 0
     on_synced = None
+    gui_changes = None
+    _seen = None
+    _gui_seen = None
+    _forgiven = False
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
         outer = not self.db.conn.in_transaction
         if outer:
+            self.observe()
             self.generation += 1
         try:
             with super().transaction() as store:
                 yield store
         finally:
             if outer:
+                self.observe()  # a commit by another connection while ours ran
                 self.generation += 1
+
+    def observe(self) -> None:
+        """Count a commit of another program made since the last look (see the class docstring)."""
+        try:
+            version = self.data_version()
+        except AnnotatorError:
+            return
+        gui = self.gui_changes() if self.gui_changes is not None else 0
+        if self._seen is not None and version != self._seen and gui == self._gui_seen and not self._forgiven:
+            self.foreign += 1
+        self._seen, self._gui_seen, self._forgiven = version, gui, False
+
+    def forgive(self) -> None:
+        """The next commit noticed is the window's own (a background job's): not another program's."""
+        self._forgiven = True
 
     def set_team_state(self, **values: str) -> None:
         super().set_team_state(**values)
@@ -92,9 +122,10 @@ class JobDone:
 class TeamWorker:
     """The project at ``path`` kept in sync with the team server at ``url`` (see the module docstring)."""
 
-    def __init__(self, path: str | Path, url: str):
+    def __init__(self, path: str | Path, url: str, gui_changes: Callable[[], int] | None = None):
         self.path = Path(path)
         self.url = url
+        self.gui_changes = gui_changes
         #: What the threads tell the window, in order: Event, Synced, RosterRead, JobDone.
         self.events: queue.Queue = queue.Queue()
         self.store: CountedStore | None = None
@@ -125,6 +156,17 @@ class TeamWorker:
         store = self.store
         return store.generation if store is not None else 0
 
+    def foreign(self) -> int:
+        """Other programs' commits the sync noticed (see :class:`CountedStore`)."""
+        store = self.store
+        return store.foreign if store is not None else 0
+
+    def forgive(self) -> None:
+        """The window's own background job just committed: not another program's commit."""
+        store = self.store
+        if store is not None:
+            store.forgive()
+
     def wake(self) -> None:
         """Sync now: an edit was just saved (or the analyst wants the server tried again at once)."""
         watcher = self.watcher
@@ -146,6 +188,8 @@ class TeamWorker:
             self.events.put(Event(offline=str(exc)))
             return
         store.on_synced = self._synced
+        store.gui_changes = self.gui_changes
+        store.observe()  # the baseline: commits before this one are the window's business
         self.store = store
         self.watcher = Watcher(store, self.url, self.events.put, stop=self._stop.is_set, application=APPLICATION)
         last = None

@@ -6,10 +6,13 @@ another machine would. Every wait is on an observable state (qtbot.waitUntil), n
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from annotator.gui import app as gui_app
+from annotator.gui.commands import imports
 from annotator.gui import team_worker
 from sync_helpers import make_crew, seed_documents, tag
 
@@ -193,3 +196,44 @@ def test_the_review_menu_holds_the_team_actions_and_the_server_refuses_a_member(
     assert shown == ["the server refused: only a lead of this project can switch blind coding."]
     assert crew.admin("SELECT count(*) FROM annotator.blind") == [(0,)]
     assert not entries["team.blind_project"].isChecked()  # the switch shows the server's state again
+
+
+def test_another_programs_commit_is_still_shown_whole_while_the_window_syncs(crew, open_window, qtbot):
+    """The sync pushes another program's edit at once; the window must still take it for another program's (re-read,
+    undo history cleared), not for the sync's own commit."""
+    window = synced_window(open_window, crew, qtbot)
+    tag_in_window(window, 0, "Witkoff", "Actor")
+    qtbot.waitUntil(lambda: team_text(window) == "team: synced", timeout=WAIT)
+    with crew.store("alice") as store:  # as annotator apply would, on the open project
+        theirs = tag(store, crew.docs[0], "Kyiv", "Actor", crew.name("alice")).id
+    qtbot.waitUntil(lambda: window.session.undo_stack.count() == 0, timeout=WAIT)
+    assert theirs in window.sync.spans
+    qtbot.waitUntil(lambda: crew.admin("SELECT count(*) FROM annotator.annotations WHERE id = %s",
+                                       (theirs,)) == [(1,)], timeout=WAIT)  # and it was pushed
+
+
+def test_an_import_in_the_window_keeps_its_undo_step_while_it_is_pushed(crew, open_window, qtbot, monkeypatch):
+    window = synced_window(open_window, crew, qtbot)
+    doc, alice = crew.docs[0], crew.name("alice")
+    text = window.session.store.document_text(doc)
+    anns = [{"id": f"00000000-0000-4000-8000-00000000000{i}", "document": doc, "label": "Actor",
+             "start": text.index(q), "end": text.index(q) + len(q), "quote": q, "annotator": alice}
+            for i, q in enumerate(("Witkoff", "Kyiv"))]
+    path = crew.tmp / "set.json"
+    path.write_text(json.dumps({"format": "annotator.annotation-set", "version": 1, "documents": [{"id": doc}],
+                                "annotations": anns}), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.files.import_set(ask_name=False)
+    assert window.session.undo_stack.count() == 1
+    qtbot.waitUntil(lambda: crew.admin("SELECT count(*) FROM annotator.annotations WHERE owner = %s",
+                                       (alice,)) == [(2,)], timeout=WAIT)  # pushed by the sync
+    qtbot.waitUntil(lambda: team_text(window) == "team: synced", timeout=WAIT)
+    assert window.external.changed_now() is False
+    assert window.session.undo_stack.count() == 1
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 1)  # undone on a background job's connection, as a big one is
+    window.session.undo_stack.undo()
+    qtbot.waitUntil(lambda: crew.admin("SELECT count(*) FROM annotator.annotations WHERE owner = %s AND NOT deleted",
+                                       (alice,)) == [(0,)], timeout=WAIT)  # the undo pushed as tombstones
+    qtbot.waitUntil(lambda: team_text(window) == "team: synced", timeout=WAIT)
+    assert window.external.changed_now() is False  # the job's commit and the sync's are the window's own
+    assert window.session.undo_stack.count() == 1 and window.session.undo_stack.canRedo()

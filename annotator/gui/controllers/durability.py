@@ -24,7 +24,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -68,8 +67,9 @@ class ExternalChanges(QObject):
         self.timer.timeout.connect(self.poll)
         self.timer.start()
         self.stopped = False
-        self._own: list[Callable[[], int]] = []
+        self._own: list = []  # the window's own writers (add_own_writer)
         self._generations: tuple[int, ...] = ()
+        self._foreign: tuple[int, ...] = ()
         # Read by StoreCommand before each undo and redo (annotator.gui.commands.annotations).
         self.session.foreign_changes = self.changed_now
         self.session.retry_locked = self.ask_retry
@@ -94,17 +94,34 @@ class ExternalChanges(QObject):
         except AnnotatorError:
             return None
 
-    def add_own_writer(self, generation: Callable[[], int]) -> None:
-        """A connection of this window's own that announces its changes itself (the team sync's, as deltas):
-        ``generation()`` changes around each of its write transactions and is odd while one runs. A commit seen
-        while it changed is that writer's: the views are not re-read and the undo history stays. (Another
-        program's commit landing in the same instant is taken for the writer's: shown at the next re-read.)"""
-        self._own.append(generation)
-        self._generations = tuple(g() for g in self._own)
+    def add_own_writer(self, writer) -> None:
+        """A connection of this window's own that announces its changes itself (the team sync's, as deltas).
+
+        ``writer.generation()`` changes around each of its write transactions (odd while one runs);
+        ``writer.foreign()`` counts other programs' commits it noticed; ``writer.forgive()`` tells it that the next
+        commit it notices is the window's own background job's. A commit seen while the generation changed and
+        no other program's was noticed is the writer's: the views are not re-read and the undo history stays.
+        """
+        self._own.append(writer)
+        self._generations, self._foreign = self._writers()
+
+    def _writers(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return tuple(w.generation() for w in self._own), tuple(w.foreign() for w in self._own)
+
+    def _own_commit(self) -> bool:
+        """True when the commits since the last look were the window's own writers' alone."""
+        generations, foreign = self._writers()  # read after the version: a commit it saw has counted
+        wrote = generations != self._generations or any(g % 2 for g in generations)
+        other = foreign != self._foreign
+        self._generations, self._foreign = generations, foreign
+        return wrote and not other
 
     def resync(self) -> None:
         """Forget commits made by this window's own background jobs (an import)."""
         self._version = self._read()
+        for writer in self._own:
+            writer.forgive()
+        self._generations, self._foreign = self._writers()
 
     def poll(self) -> bool:
         """One idle look: True (and the views reloaded) when another program committed since the last."""
@@ -120,9 +137,7 @@ class ExternalChanges(QObject):
         if version is None or version == self._version:
             return False
         self._version = version
-        generations = tuple(g() for g in self._own)  # read after the version: a commit it saw has counted
-        if generations != self._generations or any(g % 2 for g in generations):
-            self._generations = generations
+        if self._own and self._own_commit():
             return False  # our own background writer committed, and announces what it changed
         # Inside QUndoStack.undo() the stack cannot be cleared; right after, it can.
         QTimer.singleShot(0, self._show_foreign_changes)

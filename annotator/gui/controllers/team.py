@@ -109,8 +109,8 @@ class TeamSync(QObject):
     def start(self) -> None:
         if self.link is None or self.worker is not None or self.external.stopped:
             return
-        self.worker = team_worker.TeamWorker(self.session.store.path, self.link.url)
-        self.external.add_own_writer(self.worker.generation)
+        self.worker = team_worker.TeamWorker(self.session.store.path, self.link.url, self.session.store.own_changes)
+        self.external.add_own_writer(self.worker)
         self.worker.start()
         self.timer.start()
 
