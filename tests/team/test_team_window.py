@@ -126,6 +126,10 @@ def test_status_bar_and_team_dock_show_the_team(crew, open_window, qtbot):
     assert dock.member_row(crew.name("alice"))["State"] == "online"
     assert dock.member_row(crew.name("lea"))["Member"].endswith("(lead)")
     assert not dock.blind_project.isVisible()  # alice is not a lead
+    worker = window.team.worker
+    window.close()  # the sync's threads end on their own (daemons: quitting never waits for the network)
+    qtbot.waitUntil(lambda: not worker.alive(), timeout=WAIT)
+    assert worker.store.own_changes() == -1  # the sync's own connection was closed by its thread
 
 
 def test_offline_edits_wait_and_are_pushed_when_the_server_is_back(crew, open_window, qtbot):
