@@ -32,6 +32,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "team")]
 
+import psycopg  # noqa: E402
+from conftest import Cluster, TeamDb, _start  # noqa: E402  (tests/team/conftest.py: the tests' throwaway cluster)
+from sync_helpers import make_crew, seed_documents  # noqa: E402
+
+from annotator.core.store import Store  # noqa: E402
+from annotator.core.team.connect import connect  # noqa: E402
+from annotator.core.team.schema import init_team  # noqa: E402
+from annotator.core.team.sync import sync  # noqa: E402
+from annotator.gui import app as gui_app  # noqa: E402
+
 TARGET_MEDIAN, TARGET_P99 = 1.0, 2.0
 
 
@@ -45,10 +55,6 @@ class _Env:
 
 def bob_loop(project: str, url: str) -> None:
     """The child: for each line ``N`` read, tag span N in bob's project, sync, print ``id start-time``."""
-    from annotator.core.store import Store
-    from annotator.core.team.connect import connect
-    from annotator.core.team.sync import sync
-
     with Store.open(project, create=False) as store, connect(url) as conn:
         member = store.team().member
         doc = store.documents()[0].id
@@ -62,13 +68,6 @@ def bob_loop(project: str, url: str) -> None:
 
 def start_crew(tmp: Path):
     """A cluster, a database set up for annotator, and lea, alice and bob joined with two documents."""
-    import psycopg
-    from conftest import Cluster, TeamDb, _start  # tests/team/conftest.py: the tests' throwaway cluster
-    from sync_helpers import make_crew, seed_documents
-
-    from annotator.core.team.connect import connect
-    from annotator.core.team.schema import init_team
-
     cluster = _start(tmp)
     db = TeamDb(cluster, "bench")
     with psycopg.connect(cluster.superuser(), autocommit=True) as conn:
@@ -91,8 +90,6 @@ def stop_cluster(cluster: Cluster, tmp: Path) -> None:
 
 def measure(samples: int = 50, verbose: bool = True) -> list[float]:
     """Latencies (seconds) of ``samples`` tags by bob reaching alice's window."""
-    from annotator.gui import app as gui_app
-
     tmp = Path(tempfile.mkdtemp(prefix="annotator-live-"))
     os.environ["ANNOTATOR_HOME"] = str(tmp / "home")
     cluster, crew = start_crew(tmp)

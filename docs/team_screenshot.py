@@ -23,11 +23,16 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests" / "team"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["ANNOTATOR_HOME"] = tempfile.mkdtemp(prefix="annotator-team-shot-")
 
+import psycopg  # noqa: E402
+from conftest import TeamDb, _start  # noqa: E402  (tests/team/conftest.py: the tests' throwaway cluster)
 from PySide6.QtCore import QPoint, QRect, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QImage, QPainter  # noqa: E402
+from sync_helpers import make_crew  # noqa: E402
 from team_live import _Env, stop_cluster  # noqa: E402
 
 from annotator.core.formats.documents import import_seeds  # noqa: E402
+from annotator.core.team.connect import connect  # noqa: E402
+from annotator.core.team.schema import init_team  # noqa: E402
 from annotator.gui import app as gui_app  # noqa: E402
 
 SIZE = (1280, 820)
@@ -51,13 +56,6 @@ def wait(qapp, condition, seconds: float = 30) -> None:
 
 
 def crew_with_seeds(tmp: Path):
-    import psycopg
-    from conftest import TeamDb, _start
-    from sync_helpers import make_crew
-
-    from annotator.core.team.connect import connect
-    from annotator.core.team.schema import init_team
-
     cluster = _start(tmp)
     db = TeamDb(cluster, "newsdesk")
     with psycopg.connect(cluster.superuser(), autocommit=True) as conn:
