@@ -133,6 +133,7 @@ class TeamWorker:
         self._stop = threading.Event()
         self._jobs: queue.Queue = queue.Queue()
         self._threads: list[threading.Thread] = []
+        self._next_look = 0.0
 
     # ------------------------------------------------------------ the window's side
     def start(self) -> None:
@@ -191,7 +192,7 @@ class TeamWorker:
         store.gui_changes = self.gui_changes
         store.observe()  # the baseline: commits before this one are the window's business
         self.store = store
-        self.watcher = Watcher(store, self.url, self.events.put, stop=self._stop.is_set, application=APPLICATION)
+        self.watcher = Watcher(store, self.url, self.events.put, stop=self._between_syncs, application=APPLICATION)
         last = None
         try:
             while not self._stop.is_set():
@@ -204,6 +205,18 @@ class TeamWorker:
                     self._stop.wait(RETRY_EVERY)
         finally:
             store.close()
+
+    def _between_syncs(self) -> bool:
+        """The watcher's ``stop()``, asked in this thread between syncs every 50–250 ms: True to end. Meanwhile it
+        looks for other programs' commits (at most every :data:`TICK`), so the window hears of one even when the
+        sync has nothing to push for it, or cannot (offline)."""
+        if self._stop.is_set():
+            return True
+        moment = time.monotonic()
+        if moment >= self._next_look and self.store is not None:
+            self._next_look = moment + TICK
+            self.store.observe()
+        return False
 
     def _synced(self, at: str) -> None:
         watcher = self.watcher

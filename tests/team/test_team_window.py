@@ -241,3 +241,25 @@ def test_an_import_in_the_window_keeps_its_undo_step_while_it_is_pushed(crew, op
     qtbot.waitUntil(lambda: team_text(window) == "team: synced", timeout=WAIT)
     assert window.external.changed_now() is False  # the job's commit and the sync's are the window's own
     assert window.session.undo_stack.count() == 1 and window.session.undo_stack.canRedo()
+
+
+def test_another_programs_commit_is_shown_once_when_the_sync_notices_it_later(crew, open_window, qtbot):
+    """Offline, another program's commit is shown by the window's own look; when the server is back and the sync
+    pushes it, that same commit is not taken for another program's a second time (no second re-read)."""
+    window = synced_window(open_window, crew, qtbot)
+    alice = crew.name("alice")
+    crew.admin(f'ALTER ROLE "{alice}" NOLOGIN')
+    crew.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (alice,))
+    qtbot.waitUntil(lambda: team_text(window).startswith("offline"), timeout=WAIT)
+    with crew.store("alice") as store:
+        theirs = tag(store, crew.docs[0], "Kyiv", "Actor", alice).id
+    qtbot.waitUntil(lambda: theirs in window.sync.spans, timeout=WAIT)  # re-read whole: another program's
+    assert "Another program changed this project" in window.statusBar().currentMessage()
+    window.statusBar().clearMessage()
+    crew.admin(f'ALTER ROLE "{alice}" LOGIN')
+    qtbot.waitUntil(lambda: crew.admin("SELECT count(*) FROM annotator.annotations WHERE id = %s",
+                                       (theirs,)) == [(1,)], timeout=WAIT)
+    qtbot.waitUntil(lambda: team_text(window) == "team: synced", timeout=WAIT)
+    assert window.external.changed_now() is False
+    qtbot.wait(0)
+    assert window.statusBar().currentMessage() == ""

@@ -7,7 +7,8 @@
   could otherwise remove or overwrite that program's work (deleting a span it
   linked to, restoring a label it changed). The window's own background
   writers that announce what they changed (team sync: deltas) are told apart
-  by their write count (:meth:`ExternalChanges.add_own_writer`).
+  by the writes they count and the other programs' commits they notice
+  (:meth:`ExternalChanges.add_own_writer`).
 * On a read-only project the window shows a banner (:func:`read_only_message`)
   and disables every editing action (:data:`EDITING`); reading and exporting
   still work.
@@ -99,8 +100,9 @@ class ExternalChanges(QObject):
 
         ``writer.generation()`` changes around each of its write transactions (odd while one runs);
         ``writer.foreign()`` counts other programs' commits it noticed; ``writer.forgive()`` tells it that the next
-        commit it notices is the window's own background job's. A commit seen while the generation changed and
-        no other program's was noticed is the writer's: the views are not re-read and the undo history stays.
+        commit it notices is not another program's (the window's own background job's, or one already shown). A
+        commit seen while the generation changed and no other program's was noticed is the writer's: the views are
+        not re-read and the undo history stays.
         """
         self._own.append(writer)
         self._generations, self._foreign = self._writers()
@@ -108,13 +110,22 @@ class ExternalChanges(QObject):
     def _writers(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
         return tuple(w.generation() for w in self._own), tuple(w.foreign() for w in self._own)
 
-    def _own_commit(self) -> bool:
-        """True when the commits since the last look were the window's own writers' alone."""
+    def _foreign_commit(self, moved: bool) -> bool:
+        """With own writers: True when another program committed. ``moved``: the version changed since the last look.
+
+        A writer that noticed another program's commit says so even when this connection's version moved earlier
+        and was taken for the writer's own commit (the writer looks a few times a second)."""
         generations, foreign = self._writers()  # read after the version: a commit it saw has counted
         wrote = generations != self._generations or any(g % 2 for g in generations)
         other = foreign != self._foreign
         self._generations, self._foreign = generations, foreign
-        return wrote and not other
+        if other:
+            return True
+        if moved and not wrote:  # another program's, shown now: the writers must not count it again later
+            for writer in self._own:
+                writer.forgive()
+            return True
+        return False
 
     def resync(self) -> None:
         """Forget commits made by this window's own background jobs (an import)."""
@@ -134,11 +145,14 @@ class ExternalChanges(QObject):
         if self.stopped:
             return False
         version = self._read()
-        if version is None or version == self._version:
+        if version is None:
             return False
-        self._version = version
-        if self._own and self._own_commit():
-            return False  # our own background writer committed, and announces what it changed
+        moved, self._version = version != self._version, version
+        if self._own:  # the window's own writers announce what they changed: only other programs' commits count
+            if not self._foreign_commit(moved):
+                return False
+        elif not moved:
+            return False
         # Inside QUndoStack.undo() the stack cannot be cleared; right after, it can.
         QTimer.singleShot(0, self._show_foreign_changes)
         return True
