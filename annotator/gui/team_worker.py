@@ -199,10 +199,16 @@ class TeamWorker:
                 try:
                     self.watcher.run()
                 except AnnotatorError as exc:  # refused by the rules (the URL) or the project (locked, gone)
-                    if str(exc) != last:
-                        self.events.put(Event(offline=str(exc), waiting=self._waiting()))
-                    last = str(exc)
-                    self._stop.wait(RETRY_EVERY)
+                    why = str(exc)
+                except Exception as exc:  # noqa: BLE001 (a driver's or our own error must not end live sync)
+                    _log.warning("team sync failed: %r", exc)
+                    why = f"the team sync stopped on an unexpected error ({exc}); it tries again in a moment."
+                else:
+                    continue
+                if why != last:
+                    self.events.put(Event(offline=why, waiting=self._waiting()))
+                last = why
+                self._stop.wait(RETRY_EVERY)
         finally:
             store.close()
 

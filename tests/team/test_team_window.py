@@ -11,6 +11,8 @@ import json
 import pytest
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
+from annotator.core.team.connect import connect
+from annotator.core.team.members import remove_member
 from annotator.gui import app as gui_app
 from annotator.gui.commands import imports
 from annotator.gui import team_worker
@@ -263,3 +265,14 @@ def test_another_programs_commit_is_shown_once_when_the_sync_notices_it_later(cr
     assert window.external.changed_now() is False
     qtbot.wait(0)
     assert window.statusBar().currentMessage() == ""
+
+
+def test_a_member_removed_by_a_lead_is_told_why_and_keeps_working_locally(crew, open_window, qtbot):
+    window = synced_window(open_window, crew, qtbot)
+    with connect(crew.url("lea")) as conn:
+        remove_member(conn, crew.name("alice"))
+    mine = tag_in_window(window, 0, "Witkoff", "Actor")
+    qtbot.waitUntil(lambda: team_text(window).startswith("offline"), timeout=WAIT)
+    assert team_text(window) == "offline — 1 edit waiting"
+    assert "ask a lead to add you" in window.findChild(QLabel, "team_status").toolTip()
+    assert window.session.store.has_annotation(mine) and window.session.undo_stack.count() == 1
