@@ -46,7 +46,7 @@ DEFERRED = frozenset({"annotator.gui.report_pdf", "annotator.core.formats.brat",
                       "annotator.core.formats.qdpx", "annotator.core.formats.w3c", "annotator.core.formats.csv_set",
                       "annotator.core.formats.interop", "annotator.core.formats.json_import",
                       "annotator.core.formats.json_set", "annotator.core.formats.project_set", "annotator.core.report",
-                      "annotator.core.report.charts", "annotator.core.report.html"})
+                      "annotator.core.report.charts", "annotator.core.report.html", "annotator.gui.team_worker"})
 #: Where the CLI loads a command's module on demand.
 CLI = "annotator/cli.py"
 

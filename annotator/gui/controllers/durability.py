@@ -5,7 +5,10 @@
   another program (``annotator apply``, a second window) committed, the views
   re-read the project, and the undo history is cleared: undoing a step of ours
   could otherwise remove or overwrite that program's work (deleting a span it
-  linked to, restoring a label it changed).
+  linked to, restoring a label it changed). The window's own background
+  writers that announce what they changed (team sync: deltas) are told apart
+  by the writes they count and the other programs' commits they notice
+  (:meth:`ExternalChanges.add_own_writer`).
 * On a read-only project the window shows a banner (:func:`read_only_message`)
   and disables every editing action (:data:`EDITING`); reading and exporting
   still work.
@@ -65,6 +68,9 @@ class ExternalChanges(QObject):
         self.timer.timeout.connect(self.poll)
         self.timer.start()
         self.stopped = False
+        self._own: list = []  # the window's own writers (add_own_writer)
+        self._generations: tuple[int, ...] = ()
+        self._foreign: tuple[int, ...] = ()
         # Read by StoreCommand before each undo and redo (annotator.gui.commands.annotations).
         self.session.foreign_changes = self.changed_now
         self.session.retry_locked = self.ask_retry
@@ -89,9 +95,44 @@ class ExternalChanges(QObject):
         except AnnotatorError:
             return None
 
+    def add_own_writer(self, writer) -> None:
+        """A connection of this window's own that announces its changes itself (the team sync's, as deltas).
+
+        ``writer.generation()`` changes around each of its write transactions (odd while one runs);
+        ``writer.foreign()`` counts other programs' commits it noticed; ``writer.forgive()`` tells it that the next
+        commit it notices is not another program's (the window's own background job's, or one already shown). A
+        commit seen while the generation changed and no other program's was noticed is the writer's: the views are
+        not re-read and the undo history stays.
+        """
+        self._own.append(writer)
+        self._generations, self._foreign = self._writers()
+
+    def _writers(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return tuple(w.generation() for w in self._own), tuple(w.foreign() for w in self._own)
+
+    def _foreign_commit(self, moved: bool) -> bool:
+        """With own writers: True when another program committed. ``moved``: the version changed since the last look.
+
+        A writer that noticed another program's commit says so even when this connection's version moved earlier
+        and was taken for the writer's own commit (the writer looks a few times a second)."""
+        generations, foreign = self._writers()  # read after the version: a commit it saw has counted
+        wrote = generations != self._generations or any(g % 2 for g in generations)
+        other = foreign != self._foreign
+        self._generations, self._foreign = generations, foreign
+        if other:
+            return True
+        if moved and not wrote:  # another program's, shown now: the writers must not count it again later
+            for writer in self._own:
+                writer.forgive()
+            return True
+        return False
+
     def resync(self) -> None:
         """Forget commits made by this window's own background jobs (an import)."""
         self._version = self._read()
+        for writer in self._own:
+            writer.forgive()
+        self._generations, self._foreign = self._writers()
 
     def poll(self) -> bool:
         """One idle look: True (and the views reloaded) when another program committed since the last."""
@@ -104,9 +145,14 @@ class ExternalChanges(QObject):
         if self.stopped:
             return False
         version = self._read()
-        if version is None or version == self._version:
+        if version is None:
             return False
-        self._version = version
+        moved, self._version = version != self._version, version
+        if self._own:  # the window's own writers announce what they changed: only other programs' commits count
+            if not self._foreign_commit(moved):
+                return False
+        elif not moved:
+            return False
         # Inside QUndoStack.undo() the stack cannot be cleared; right after, it can.
         QTimer.singleShot(0, self._show_foreign_changes)
         return True

@@ -37,6 +37,7 @@ from annotator.gui.controllers.recent import RecentProjects
 from annotator.gui.controllers.reports import Reports
 from annotator.gui.controllers.review import Review
 from annotator.gui.controllers.tagging import Tagging
+from annotator.gui.controllers.team import TeamSync
 from annotator.gui.dialogs.agreement import AgreementDialog
 from annotator.gui.dialogs.scheme_editor import SchemeEditor
 from annotator.gui.dialogs.shortcuts import ShortcutsDialog
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.overlays = Overlays(self)
         self.sync = SpanSync(s, self.pane_state, self.display, self.overlays, self.status, self)
         self.external = durability.ExternalChanges(s, self.pane_state, self.status)
+        self.team = TeamSync(s, self.pane_state, self.status, self.external)  # inert unless joined to a team
         self.corpus = Corpus(s, self.pane_state, self.status)
         self.cross = CrossSource(s, self.pane_state, self.status, self.display, self.overlays)
         self.review_dock = ReviewDock(s, self)
@@ -132,7 +134,7 @@ class MainWindow(QMainWindow):
         self.annotators_dock = AnnotatorsDock(self.session, self)
         self.addDockWidget(BOTTOM, self.dock)
         for dock in (self.annotators_dock, self.review_dock, self.reports.dock, *self.corpus.docks(),
-                     *self.cross.docks()):
+                     *self.cross.docks(), *self.team.docks()):
             self.addDockWidget(BOTTOM, dock)
             self.tabifyDockWidget(self.dock, dock)
         self.review_dock.hide()
@@ -174,12 +176,14 @@ class MainWindow(QMainWindow):
         self._fill(view_menu, A.FOCUS_LEFT, A.FOCUS_RIGHT, None, A.ZOOM_IN, A.ZOOM_OUT, A.ZOOM_RESET, None,
                    A.SYNC_SCROLL, None)
         for dock in (self.dock, *self.corpus.docks(), self.annotators_dock, *self.cross.docks(), self.label_bar,
-                     self.reports.dock):
+                     self.reports.dock, *self.team.docks()):
             view_menu.addAction(dock.toggleViewAction())
         self._fill(view_menu, None, A.NEXT_AREA, A.PREVIOUS_AREA)
         view_menu.addMenu(self.reports.theme.menu(view_menu))
-        self._fill(bar.addMenu("&Review"), A.START_REVIEW, None, A.NEXT_ITEM, A.PREVIOUS_ITEM, None,
+        review_menu = bar.addMenu("&Review")
+        self._fill(review_menu, A.START_REVIEW, None, A.NEXT_ITEM, A.PREVIOUS_ITEM, None,
                    A.ACCEPT_SPAN, A.REJECT_SPAN, A.ACCEPT_AGREED, None, A.END_REVIEW)
+        self.team.fill_menu(review_menu)  # Mark document done, blind coding: a project joined to a team only
         for key in (A.PREVIOUS_ITEM, A.NEXT_ITEM, A.ACCEPT_SPAN, A.REJECT_SPAN, A.ACCEPT_AGREED):
             self.review_dock.add_button(a[key])
         self._fill(bar.addMenu("&Analyse"), A.LINK_SPANS, A.MARK_LINK_SOURCE, None, A.SUGGEST, A.SHOW_SUGGESTIONS,
@@ -657,6 +661,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.guard.stop()
         self.external.stop()
+        self.team.stop()
         for pane in self.panes:
             pane.view.stop_loading()
         self.dock.stop()
