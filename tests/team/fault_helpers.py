@@ -57,11 +57,12 @@ class OwnCluster:
     bin: Path
     dir: Path
     port: int
+    settings: str = "-c fsync=off"  # the tests'; benchmarks/team.py keeps PostgreSQL's defaults
 
     @classmethod
-    def create(cls, bin_dir: Path, tmp: Path) -> OwnCluster:
+    def create(cls, bin_dir: Path, tmp: Path, settings: str = "-c fsync=off") -> OwnCluster:
         tmp.mkdir(parents=True, exist_ok=True)
-        cluster = cls(bin_dir, tmp, _free_port())
+        cluster = cls(bin_dir, tmp, _free_port(), settings)
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root
             user = pwd.getpwnam("nobody")
             os.chown(tmp, user.pw_uid, user.pw_gid)
@@ -81,7 +82,7 @@ class OwnCluster:
         return done
 
     def start(self) -> None:
-        options = f"-k {self.dir} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = f"-k {self.dir} -p {self.port} -c listen_addresses=127.0.0.1 {self.settings}"
         self._run("pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "log"), "-o", options, "-w", "start")
 
     def stop(self, mode: str = "fast") -> None:
