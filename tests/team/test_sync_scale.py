@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import uuid
 
+import pytest
+
+from annotator.core.store.team import REVIEW_NAMESPACE, done_id, review_id
 from annotator.core.store.team_pull import BULK_AFTER
 from fault_helpers import annotation_ids, bulk_tag, server_ids
 from sync_helpers import make_crew, seed_documents
@@ -89,3 +93,11 @@ def test_twenty_members_syncing_at_once_lose_and_double_nothing(team, tmp_path, 
         local = annotation_ids(crew.project(who))
         assert len(local) == len(ids) and sorted(local) == sorted(ids), who
 
+
+
+@pytest.mark.parametrize("name", ["", "ünïcode ✓ 𝛼", "a" * 1000, "00000000-0000-0000-0000-000000000000:lea"])
+def test_review_and_done_ids_are_the_uuid5_they_always_were(name):
+    """The ids a push names reviews and documents done by are computed without UUID objects (speed); they must
+    stay exactly uuid5 of the same names, or rows pushed before would be orphaned."""
+    assert review_id(name, "lea") == str(uuid.uuid5(REVIEW_NAMESPACE, f"review:{name}:lea"))
+    assert done_id(name, "lea") == str(uuid.uuid5(REVIEW_NAMESPACE, f"done:{name}:lea"))
