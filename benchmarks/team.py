@@ -17,8 +17,9 @@ harness of the tests).
 * **crowd**: ``--members`` members, each with ``--rows-each`` annotations waiting, run ``annotator sync`` as
   separate processes all at once, then once more (to pull what was committed after their first pull); then
   every project and the server must hold every row exactly once. Server CPU: the postmaster's own and its
-  children's CPU time (``/proc``, the reaped backends included); memory: the largest sum of the resident sets of
-  the server's processes, sampled every 50 ms (shared buffers count once per process that touched them).
+  children's CPU time (``/proc``, the reaped backends included); memory, sampled every 50 ms: the largest sum of
+  the server processes' private memory (resident minus shared pages, ``/proc/PID/statm``), and the largest sum
+  of their resident sets (which counts the shared buffers once per process that touched them).
 
 Usage: ``python benchmarks/team.py [--push 100000] [--join 1000000] [--members 20] [--rows-each 2000]
 [--runs 3] [--only push,join,crowd] [--profile DIR]``
@@ -211,6 +212,7 @@ class ServerWatch:
     def __init__(self, cluster: OwnCluster):
         self.postmaster = int((cluster.dir / "data" / "postmaster.pid").read_text().split()[0])
         self.peak_rss = 0
+        self.peak_private = 0
         self._stop = threading.Event()
         self.cpu0 = self.cpu()
         self.thread = threading.Thread(target=self._sample, daemon=True)
@@ -231,19 +233,23 @@ class ServerWatch:
         return total / ticks
 
     def _sample(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
         while not self._stop.wait(0.05):
-            rss = 0
+            rss = private = 0
             for pid in [self.postmaster, *self._children()]:
                 try:
-                    rss += int(_stat(pid)[23]) * os.sysconf("SC_PAGE_SIZE")
+                    resident, shared = (int(v) for v in Path(f"/proc/{pid}/statm").read_text().split()[1:3])
                 except OSError:
-                    pass
+                    continue
+                rss += resident * page
+                private += (resident - shared) * page
             self.peak_rss = max(self.peak_rss, rss)
+            self.peak_private = max(self.peak_private, private)
 
-    def stop(self) -> tuple[float, int]:
+    def stop(self) -> tuple[float, int, int]:
         self._stop.set()
         self.thread.join()
-        return self.cpu() - self.cpu0, self.peak_rss
+        return self.cpu() - self.cpu0, self.peak_rss, self.peak_private
 
 
 def _stat(pid: int) -> list[str]:
@@ -269,7 +275,7 @@ def bench_crowd(cluster: OwnCluster, tmp: Path, texts: list[str], members: int, 
             _, err = child.communicate()
             assert child.returncode == 0, err
         rounds.append(time.perf_counter() - start)
-    cpu, rss = watch.stop()
+    cpu, rss, private = watch.stop()
     total = members * each
     with team.superuser() as su:
         rows = su.execute("SELECT count(*), count(DISTINCT id) FROM annotator.annotations WHERE NOT deleted").fetchone()
@@ -281,8 +287,9 @@ def bench_crowd(cluster: OwnCluster, tmp: Path, texts: list[str], members: int, 
     print(f"{members} members syncing at once, {each:,} annotations each ({total:,}): first round "
           f"{rounds[0]:.1f} s, second round (everyone pulls the rest) {rounds[1]:.1f} s; server holds {rows[0]:,} "
           f"rows ({rows[1]:,} distinct); projects with a row lost, doubled or waiting: {lost_or_doubled}; "
-          f"server CPU {cpu:.1f} s over {sum(rounds):.1f} s; server memory peak {rss / 2**20:.0f} MiB (sum of "
-          "resident sets)", flush=True)
+          f"server CPU {cpu:.1f} s over {sum(rounds):.1f} s; server memory at its peak: {private / 2**20:.0f} MiB "
+          f"private to its processes, {rss / 2**20:.0f} MiB summing their resident sets (shared buffers counted once "
+          "per process that touched them)", flush=True)
     assert rows == (total, total) and lost_or_doubled == 0
 
 
