@@ -443,7 +443,7 @@ def test_sync_watch_as_a_child_shows_a_colleagues_push_and_stops_cleanly_on_a_si
     try:
         lines.until("Ctrl+C stops")
         ann_id = _colleague_tags(crew, a)
-        assert "pulled 1 annotation" in lines.until("pulled")
+        lines.until("pulled 1 annotation")  # the colleague's tag, said on standard output
         with crew.store("bob") as store:
             assert store.has_annotation(ann_id)
         child.send_signal(stop_with)
