@@ -8,6 +8,7 @@ never overwrites a row that waits in the outbox (the member's own edit, pushed n
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,10 @@ def _language(value: str | None) -> str:
 
 #: Rows applied per statement batch.
 BATCH = 5000
+#: A pull that has inserted this many annotations, and at least a quarter as many as the project held before it,
+#: loads the rest in bulk (:meth:`~annotator.core.store.annotations.AnnotationsMixin.bulk_annotation_load`: the
+#: search index and the secondary indexes are built once at the end): a new member's first pull, a big catch-up.
+BULK_AFTER = 20_000
 
 
 @dataclass
@@ -77,6 +82,7 @@ class PullApplier:
         self._pending: dict[str, set[str]] = {}
         self._annotators: set[str] = set()
         self._texts: dict[str, str] = {}  # the texts annotations are checked against, read once per pull
+        self._inserted = 0  # annotations this pull inserted
 
     def pending(self, table: str) -> set[str]:
         """Ids of ``table`` waiting in the outbox: the member's edits, which a pulled version must not undo."""
@@ -217,8 +223,20 @@ class PullApplier:
     def annotations(self, rows: Iterable[tuple]) -> None:
         """``(id, document, label, start, end, quote, note, origin, created, modified, owner, deleted)``."""
         it = iter(rows)
-        while batch := list(islice(it, BATCH)):
-            self._annotation_batch(batch)
+        with contextlib.ExitStack() as stack:
+            bulk = False
+            while batch := list(islice(it, BATCH)):
+                self._annotation_batch(batch)
+                if not bulk and self._worth_bulk():
+                    stack.enter_context(self.store.bulk_annotation_load())
+                    bulk = True
+
+    def _worth_bulk(self) -> bool:
+        """True once this pull inserted :data:`BULK_AFTER` annotations, and a quarter as many as the project held."""
+        if self._inserted < BULK_AFTER:
+            return False
+        total = self.conn.execute("SELECT COUNT(*) FROM annotations").fetchone()[0]
+        return self._inserted * 4 >= total - self._inserted
 
     def _annotation_batch(self, batch: list[tuple]) -> None:
         pending = self.pending("annotations")
@@ -270,6 +288,7 @@ class PullApplier:
         self.conn.executemany(
             'INSERT INTO annotations (id, document, label, start, "end", quote, note, origin, created, modified, '
             "annotator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
+        self._inserted += len(inserts)
         self._count("annotations", len(inserts) + len(updates) + len(deletes))
 
     def links(self, rows: Iterable[tuple]) -> None:
