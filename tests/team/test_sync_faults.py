@@ -33,7 +33,7 @@ from no_listen_proxy import NoListenProxy
 from sync_helpers import make_crew, seed_documents, tag
 
 #: Rows a member pushes (and a colleague pulls) in the tests that interrupt a sync.
-MANY = 20_000
+MANY = 5_000
 
 
 class OwnDb:
