@@ -195,17 +195,18 @@ class TeamMixin(StoreBase):
         self._found(out, "labels", ids, rows)
 
     def _outgoing_annotations(self, out: Outgoing, ids: list[str], member: str) -> None:
-        rows = self._read(f"SELECT {_ANN_PUSH}, a.annotator, a.status, a.reviewer, a.reviewed, a.review_note "
-                          f"FROM annotations a WHERE a.id IN ({_marks(ids)})", ids)
+        rows = self._read(f"SELECT {_ANN_PUSH}, a.annotator, a.status, a.reviewer, a.reviewed, a.review_note, "
+                          "r.id IS NOT NULL FROM annotations a LEFT JOIN team_reviews r ON r.annotation = a.id "
+                          f"AND r.owner = ? AND NOT r.deleted WHERE a.id IN ({_marks(ids)})", [member, *ids])
         self._found(out, "annotations", ids, rows)
         for row in rows:
             ann_id, document = row[0], row[1]
-            annotator, status, reviewer, reviewed, note = row[10:]
+            annotator, status, reviewer, reviewed, note, decided_before = row[10:]
             if annotator == member:
                 out.annotations.append(row[:10])
             if reviewer == member and status != "pending":
                 out.reviews.append((review_id(ann_id, member), ann_id, document, status, note, reviewed or now()))
-            else:
+            elif decided_before:  # the member's decision on the server, taken back here
                 out.withdrawn.append(review_id(ann_id, member))
                 if annotator != member:
                     out.others[annotator].append(ann_id)
@@ -246,6 +247,17 @@ class TeamMixin(StoreBase):
                         conn.execute("UPDATE links SET target = ? WHERE target = ?", [new, old])
                     conn.execute("DELETE FROM team_outbox WHERE tbl = ? AND id = ?", [table, old])
         return sum(len(v) for v in bad.values())
+
+    def remember_reviews(self, member: str, pushed: list[tuple], withdrawn: list[str]) -> None:
+        """Record the decisions a push sent (and took back) as the server now holds them, so that the next push
+        knows which decisions of the member's there are to take back; the pull that follows brings their order."""
+        with self.transaction():
+            self.db.conn.executemany(
+                "INSERT INTO team_reviews (id, annotation, document, owner, status, note, at, deleted, xid, seq) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0) ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
+                "note = excluded.note, at = excluded.at, deleted = 0",
+                [(r[0], r[1], r[2], member, r[3], r[4], r[5]) for r in pushed])
+            self.db.conn.executemany("UPDATE team_reviews SET deleted = 1 WHERE id = ?", [(i,) for i in withdrawn])
 
     def forget_pushed(self, entries: Iterable[tuple[str, str, int]]) -> None:
         """Forget outbox entries the server committed (or that will never be pushed), unless changed since read."""

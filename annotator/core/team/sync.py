@@ -218,6 +218,7 @@ def push(store, conn: psycopg.Connection, member: str, result: SyncResult) -> No
         _upsert(conn, "done", [r for r in out.done if r[1] in docs], result)
         _seen(conn)
     _report_local(out, on_server, waiting, result)
+    store.remember_reviews(member, [r for r in out.reviews if r[1] in on_server], out.withdrawn)
     store.forget_pushed(e for e in out.entries if (e[0], e[1]) not in waiting)
 
 
@@ -271,12 +272,25 @@ def _report_local(out: Outgoing, on_server: set[str], waiting: set, result: Sync
 
 
 def _ids(conn, table: str, ids: list[str]) -> set[str]:
+    """Those of ``ids`` the server has (not deleted)."""
+    if table == "documents":
+        ids, select, given = list(set(ids)), sql.SQL("id"), sql.SQL("%s")
+    else:
+        ids, select, given = [i for i in set(ids) if _is_uuid(i)], sql.SQL("id::text"), sql.SQL("%s::uuid[]")
     if not ids:
         return set()
-    cast = "::text" if table != "documents" else ""
-    rows = conn.execute(sql.SQL("SELECT id{} FROM annotator.{} WHERE id{} = ANY(%s) AND NOT deleted").format(
-        sql.SQL(cast), sql.Identifier(table), sql.SQL(cast)), (list(set(ids)),))
+    rows = conn.execute(sql.SQL("SELECT {} FROM annotator.{} WHERE id = ANY({}) AND NOT deleted").format(
+        select, sql.Identifier(table), given), (ids,))
     return {r[0] for r in rows}
+
+
+def _is_uuid(value: str) -> bool:
+    """A UUID in its canonical text form, as PostgreSQL's ``uuid::text`` writes it."""
+    return (len(value) == 36 and value[8] == value[13] == value[18] == value[23] == "-"
+            and set(value.replace("-", "")) <= _HEX)
+
+
+_HEX = frozenset("0123456789abcdef")
 
 
 def _upsert(conn, table: str, rows: list[tuple], result: SyncResult) -> None:
@@ -307,9 +321,14 @@ def _tombstone(conn, table: str, ids: list[str], result: SyncResult) -> None:
     """Mark ``ids`` deleted on the server (only the member's own rows match the row-level rules)."""
     if not ids:
         return
-    cast = "::text" if table != "documents" else ""
-    cur = conn.execute(sql.SQL("UPDATE annotator.{} SET deleted = true WHERE id{} = ANY(%s) AND NOT deleted").format(
-        sql.Identifier(table), sql.SQL(cast)), (list(ids),))
+    if table == "documents":
+        ids_sql = sql.SQL("%s")
+    else:  # uuid ids: only the well-formed can be on the server (compared as uuid, the primary key is used)
+        ids, ids_sql = [i for i in ids if _is_uuid(i)], sql.SQL("%s::uuid[]")
+    if not ids:
+        return
+    cur = conn.execute(sql.SQL("UPDATE annotator.{} SET deleted = true WHERE id = ANY({}) AND NOT deleted").format(
+        sql.Identifier(table), ids_sql), (list(ids),))
     result.pushed[table] += cur.rowcount
 
 
