@@ -27,7 +27,7 @@ import psycopg
 from psycopg import sql
 
 from annotator.core.errors import InputError, TeamError
-from annotator.core.store.team import Arrivals, Outgoing
+from annotator.core.store.team import Arrivals, Outgoing, is_uuid
 from annotator.core.team.connect import refusal
 from annotator.core.team.schema import require_schema
 from annotator.core.timeutil import now
@@ -276,7 +276,7 @@ def _ids(conn, table: str, ids: list[str]) -> set[str]:
     if table == "documents":
         ids, select, given = list(set(ids)), sql.SQL("id"), sql.SQL("%s")
     else:
-        ids, select, given = [i for i in set(ids) if _is_uuid(i)], sql.SQL("id::text"), sql.SQL("%s::uuid[]")
+        ids, select, given = [i for i in set(ids) if is_uuid(i)], sql.SQL("id::text"), sql.SQL("%s::uuid[]")
     if not ids:
         return set()
     rows = conn.execute(sql.SQL("SELECT {} FROM annotator.{} WHERE id = ANY({}) AND NOT deleted").format(
@@ -284,13 +284,6 @@ def _ids(conn, table: str, ids: list[str]) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _is_uuid(value: str) -> bool:
-    """A UUID in its canonical text form, as PostgreSQL's ``uuid::text`` writes it."""
-    return (len(value) == 36 and value[8] == value[13] == value[18] == value[23] == "-"
-            and set(value.replace("-", "")) <= _HEX)
-
-
-_HEX = frozenset("0123456789abcdef")
 
 
 def _upsert(conn, table: str, rows: list[tuple], result: SyncResult) -> None:
@@ -324,7 +317,7 @@ def _tombstone(conn, table: str, ids: list[str], result: SyncResult) -> None:
     if table == "documents":
         ids_sql = sql.SQL("%s")
     else:  # uuid ids: only the well-formed can be on the server (compared as uuid, the primary key is used)
-        ids, ids_sql = [i for i in ids if _is_uuid(i)], sql.SQL("%s::uuid[]")
+        ids, ids_sql = [i for i in ids if is_uuid(i)], sql.SQL("%s::uuid[]")
     if not ids:
         return
     cur = conn.execute(sql.SQL("UPDATE annotator.{} SET deleted = true WHERE id = ANY({}) AND NOT deleted").format(
