@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "team")]
 
 import psycopg  # noqa: E402
+import psycopg.sql  # noqa: E402
 from conftest import Cluster, TeamDb, _start  # noqa: E402  (tests/team/conftest.py: the tests' throwaway cluster)
 from sync_helpers import make_crew, seed_documents  # noqa: E402
 
@@ -66,17 +67,20 @@ def bob_loop(project: str, url: str) -> None:
             print(f"{ann.id} {started:.6f}", flush=True)
 
 
-def start_crew(tmp: Path):
-    """A cluster, a database set up for annotator, and lea, alice and bob joined with two documents."""
+def start_crew(tmp: Path, name: str = "bench", seed=seed_documents, plain_names: bool = False):
+    """A cluster, a database ``name`` set up for annotator, and lea, alice and bob joined once lea's project holds
+    what ``seed(store)`` puts in it. ``plain_names``: members named lea, alice, bob (one database on the cluster)."""
     cluster = _start(tmp)
-    db = TeamDb(cluster, "bench")
+    db = TeamDb(cluster, name)
     with psycopg.connect(cluster.superuser(), autocommit=True) as conn:
-        conn.execute("CREATE DATABASE bench TEMPLATE template0")
+        conn.execute(psycopg.sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(psycopg.sql.Identifier(name)))
     with connect(db.url()) as conn:
         init_team(conn)
+    if plain_names:
+        db.member = lambda who: who
     crew = make_crew(db, tmp, _Env())
     with crew.store("lea") as store:
-        seed_documents(store)
+        seed(store)
     for who in ("lea", "alice", "bob"):
         crew.join(who)
     return cluster, crew

@@ -23,16 +23,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests" / "team"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["ANNOTATOR_HOME"] = tempfile.mkdtemp(prefix="annotator-team-shot-")
 
-import psycopg  # noqa: E402
-from conftest import TeamDb, _start  # noqa: E402  (tests/team/conftest.py: the tests' throwaway cluster)
 from PySide6.QtCore import QPoint, QRect, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QImage, QPainter  # noqa: E402
-from sync_helpers import make_crew  # noqa: E402
-from team_live import _Env, stop_cluster  # noqa: E402
+from team_live import start_crew, stop_cluster  # noqa: E402
 
 from annotator.core.formats.documents import import_seeds  # noqa: E402
-from annotator.core.team.connect import connect  # noqa: E402
-from annotator.core.team.schema import init_team  # noqa: E402
 from annotator.gui import app as gui_app  # noqa: E402
 
 SIZE = (1280, 820)
@@ -55,25 +50,14 @@ def wait(qapp, condition, seconds: float = 30) -> None:
         time.sleep(0.005)
 
 
-def crew_with_seeds(tmp: Path):
-    cluster = _start(tmp)
-    db = TeamDb(cluster, "newsdesk")
-    with psycopg.connect(cluster.superuser(), autocommit=True) as conn:
-        conn.execute("CREATE DATABASE newsdesk TEMPLATE template0")
-    with connect(db.url()) as conn:
-        init_team(conn)
-    db.member = lambda who: who  # plain names on the screenshot (one database on this cluster)
-    crew = make_crew(db, tmp, _Env())
-    with crew.store("lea") as store:
-        import_seeds(store)
-        docs = [d.id for d in store.documents()]
-        text = store.document_text(docs[0])
-        for quote, label in (("Donald Trump", "Actor"), ("Steve Witkoff", "Actor"), ("28-point", "Figure")):
-            start = text.index(quote)
-            store.add_annotation(docs[0], label, start, start + len(quote), "lea")
-    for who in ("lea", "alice", "bob"):
-        crew.join(who)
-    return cluster, crew
+def seed_with_tags(store) -> None:
+    """The sample corpus, with three of lea's tags on the first article."""
+    import_seeds(store)
+    docs = [d.id for d in store.documents()]
+    text = store.document_text(docs[0])
+    for quote, label in (("Donald Trump", "Actor"), ("Steve Witkoff", "Actor"), ("28-point", "Figure")):
+        start = text.index(quote)
+        store.add_annotation(docs[0], label, start, start + len(quote), "lea")
 
 
 def open_member(crew, who: str):
@@ -109,7 +93,7 @@ def compose(windows, out: Path, caption: str) -> None:
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs") / "team-live.png"
     tmp = Path(tempfile.mkdtemp(prefix="annotator-team-pg-"))
-    cluster, crew = crew_with_seeds(tmp)
+    cluster, crew = start_crew(tmp, "newsdesk", seed_with_tags, plain_names=True)
     qapp = gui_app.application()
     try:
         bob, alice = open_member(crew, "bob"), open_member(crew, "alice")

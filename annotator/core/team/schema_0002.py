@@ -6,27 +6,18 @@ only the table's name (the rows themselves are read by the pull, under the row-l
 the PostgreSQL protocol without LISTEN/NOTIFY get polling instead (:mod:`annotator.core.team.watch`).
 """
 
+#: The synced tables whose writes are notified.
+NOTIFIED = ("documents", "labels", "blind", "annotations", "links", "reviews", "done")
+
 SCRIPT = """
 CREATE FUNCTION annotator.notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('annotator', TG_TABLE_NAME);
     RETURN NULL;
 END $$;
-CREATE TRIGGER notify AFTER INSERT OR UPDATE ON annotator.documents
+""" + "".join(f"""CREATE TRIGGER notify AFTER INSERT OR UPDATE ON annotator.{table}
     FOR EACH STATEMENT EXECUTE FUNCTION annotator.notify();
-CREATE TRIGGER notify AFTER INSERT OR UPDATE ON annotator.labels
-    FOR EACH STATEMENT EXECUTE FUNCTION annotator.notify();
-CREATE TRIGGER notify AFTER INSERT OR UPDATE ON annotator.blind
-    FOR EACH STATEMENT EXECUTE FUNCTION annotator.notify();
-CREATE TRIGGER notify AFTER INSERT OR UPDATE ON annotator.annotations
-    FOR EACH STATEMENT EXECUTE FUNCTION annotator.notify();
-CREATE TRIGGER notify AFTER INSERT OR UPDATE ON annotator.links
-    FOR EACH STATEMENT EXECUTE FUNCTION annotator.notify();
-CREATE TRIGGER notify AFTER INSERT OR UPDATE ON annotator.reviews
-    FOR EACH STATEMENT EXECUTE FUNCTION annotator.notify();
-CREATE TRIGGER notify AFTER INSERT OR UPDATE ON annotator.done
-    FOR EACH STATEMENT EXECUTE FUNCTION annotator.notify();
-CREATE INDEX annotations_xid ON annotator.annotations (xid, seq);
+""" for table in NOTIFIED) + """CREATE INDEX annotations_xid ON annotator.annotations (xid, seq);
 CREATE INDEX links_xid ON annotator.links (xid, seq);
 CREATE INDEX reviews_xid ON annotator.reviews (xid, seq);
 """
