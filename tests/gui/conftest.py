@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.gui import app as gui_app
+from annotator.gui.dialogs.scheme_editor import SchemeEditor
 from annotator.gui.views.document_view import DocumentView
 
 
@@ -47,3 +48,13 @@ def view(qtbot):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+@pytest.fixture
+def editor(window, qtbot):
+    """The label scheme editor of ``window``, shown."""
+    dialog = SchemeEditor(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog

@@ -48,15 +48,6 @@ DEFAULT = ["Claim", "Actor", "Figure", "Plan point"]
 # ----------------------------------------------------------------- helpers
 
 
-@pytest.fixture
-def editor(window, qtbot):
-    dialog = SchemeEditor(window.session, window)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
-
-
 def answer(monkeypatch, text: str, ok: bool = True) -> list[tuple]:
     """Patch QInputDialog.getText to answer ``text``; returns the prompts it was asked."""
     asked: list[tuple] = []

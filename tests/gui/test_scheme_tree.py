@@ -9,16 +9,7 @@ import json
 import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from annotator.gui.dialogs.scheme_editor import NAME, TOP, UNDER, SchemeEditor
-
-
-@pytest.fixture
-def editor(window, qtbot):
-    dialog = SchemeEditor(window.session, window)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
+from annotator.gui.dialogs.scheme_editor import NAME, TOP, UNDER
 
 
 @pytest.fixture
