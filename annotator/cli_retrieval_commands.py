@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 from typing import TextIO
@@ -56,7 +57,8 @@ def run_matrix(args: argparse.Namespace) -> int:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Line ends and runs of spaces as one space (the edges kept: the context shows where a word is cut)."""
+    return re.sub(r"\s+", " ", text)
 
 
 def write_segment_lines(found, out: TextIO) -> int:
