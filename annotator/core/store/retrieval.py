@@ -60,3 +60,10 @@ class RetrievalMixin(StoreBase):
         if where:
             sql += " WHERE " + " AND ".join(where)
         return self._read(sql + f" GROUP BY a.label, a.{by}", params)
+
+    def count_segments(self, labels: Iterable[str] | None = None, documents: Iterable[str] | None = None,
+                       annotator: str | None = None, status: str | None = None) -> int:
+        """How many rows :meth:`segment_row_batches` gives for the same choice."""
+        where, params = _chosen(labels, documents, annotator, status)
+        sql = "SELECT COUNT(*) FROM annotations a" + (" WHERE " + " AND ".join(where) if where else "")
+        return self._read(sql, params)[0][0]
