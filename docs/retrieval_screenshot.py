@@ -66,7 +66,7 @@ def main() -> None:
     win.resizeDocks([segments], [380], Qt.Orientation.Vertical)
     shoot(win, qapp, out / "segments.png")
     win.retrieval.show_matrix()
-    win.retrieval.matrix.children.setChecked(True)
+    win.retrieval.matrix.with_children.setChecked(True)
     win.resizeDocks([win.retrieval.matrix], [380], Qt.Orientation.Vertical)
     shoot(win, qapp, out / "matrix.png")
     win.close()

@@ -221,8 +221,9 @@ def write_segments(found: Iterable[Segment], out: TextIO, kind: str) -> int:
     if kind == "csv":
         writer = csv.writer(out)
         writer.writerow(SEGMENT_FIELDS)
+        escape = csv_set.escape_cell
         for n, seg in enumerate(found, 1):
-            writer.writerow([csv_set.escape_cell(v) if isinstance(v, str) else v for v in seg.values()])
+            writer.writerow([escape(v) if isinstance(v, str) else v for v in seg.values()])
         return n
     out.write("[")
     for n, seg in enumerate(found, 1):

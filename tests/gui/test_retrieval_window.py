@@ -109,7 +109,7 @@ def test_matrix_cell_click_opens_its_segments(window, qtbot):
     assert casualties == figure + 1 and grid.verticalHeaderItem(casualties).text().startswith("    ")
     left = matrix.table.columns.index(spans["six"].document)
     assert (grid.item(figure, left).text(), grid.item(casualties, left).text()) == ("1", "1")
-    matrix.children.setChecked(True)  # counts again, children rolled up
+    matrix.with_children.setChecked(True)  # counts again, children rolled up
     qtbot.waitUntil(lambda: matrix.table.with_children)
     assert grid.item(figure, left).text() == "2"
     click_cell(qtbot, grid, figure, left)

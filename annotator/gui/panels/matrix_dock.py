@@ -50,9 +50,9 @@ class MatrixDock(QDockWidget):
         self.by.setObjectName("matrix_by")
         self.by.addItem("Codes × documents", "document")
         self.by.addItem("Codes × annotators", "annotator")
-        self.children = QCheckBox("With children")
-        self.children.setObjectName("matrix_with_children")
-        self.children.setToolTip("A code's row counts the segments of the codes under it too")
+        self.with_children = QCheckBox("With children")
+        self.with_children.setObjectName("matrix_with_children")
+        self.with_children.setToolTip("A code's row counts the segments of the codes under it too")
         self.refresh = QPushButton("Refresh")
         self.refresh.setObjectName("matrix_refresh")
         self.export = QPushButton("Export CSV…")
@@ -73,7 +73,7 @@ class MatrixDock(QDockWidget):
         self.tabs.addTab(self._pairs_page(), "Co-occurrence")
         self.setWidget(self.tabs)
         self.by.currentIndexChanged.connect(self.refresh_requested)
-        self.children.toggled.connect(self.refresh_requested)
+        self.with_children.toggled.connect(self.refresh_requested)
         self.refresh.clicked.connect(self.refresh_requested)
         self.export.clicked.connect(lambda: self.export_requested.emit(False))
         self.pair_export.clicked.connect(lambda: self.export_requested.emit(True))
@@ -82,7 +82,7 @@ class MatrixDock(QDockWidget):
     def _matrix_page(self) -> QWidget:
         page = QWidget()
         top = QHBoxLayout()
-        for widget in (self.by, self.children, self.refresh):
+        for widget in (self.by, self.with_children, self.refresh):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.export)
@@ -107,7 +107,7 @@ class MatrixDock(QDockWidget):
 
     def choice(self) -> tuple[str, bool]:
         """``(by, with_children)``: what the matrix counts."""
-        return self.by.currentData(), self.children.isChecked()
+        return self.by.currentData(), self.with_children.isChecked()
 
     def show_matrix(self, table: Matrix) -> None:
         """Fill the matrix: a row per code, a column per document or annotator, the total last."""

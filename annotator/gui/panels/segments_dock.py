@@ -47,9 +47,9 @@ class SegmentsDock(QDockWidget):
         self.session = session
         self.stale = True
         self.code = self._combo("segments_code", "Every code")
-        self.children = QCheckBox("With children")
-        self.children.setObjectName("segments_with_children")
-        self.children.setToolTip("Also the segments of the codes under the chosen one, at any depth")
+        self.with_children = QCheckBox("With children")
+        self.with_children.setObjectName("segments_with_children")
+        self.with_children.setToolTip("Also the segments of the codes under the chosen one, at any depth")
         self.document = self._combo("segments_document", "Every document")
         self.annotator = self._combo("segments_annotator", "Everyone")
         self.status = self._combo("segments_status", "Any status")
@@ -94,7 +94,7 @@ class SegmentsDock(QDockWidget):
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
-        for widget in (self.code, self.children, self.document, self.annotator, self.status):
+        for widget in (self.code, self.with_children, self.document, self.annotator, self.status):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.export)
@@ -109,7 +109,7 @@ class SegmentsDock(QDockWidget):
     def _connect(self) -> None:
         for combo in (self.code, self.document, self.annotator, self.status):
             combo.currentIndexChanged.connect(self.reload)
-        self.children.toggled.connect(self.reload)
+        self.with_children.toggled.connect(self.reload)
         self.export.clicked.connect(self.export_requested)
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
@@ -139,18 +139,18 @@ class SegmentsDock(QDockWidget):
 
     def choice(self) -> dict:
         """The filters: ``label``, ``with_children``, ``document``, ``annotator``, ``status`` (None: any)."""
-        return {"label": self.code.currentData(), "with_children": self.children.isChecked(),
+        return {"label": self.code.currentData(), "with_children": self.with_children.isChecked(),
                 "document": self.document.currentData(), "annotator": self.annotator.currentData(),
                 "status": self.status.currentData()}
 
     def _set_choice(self, label, with_children, document, annotator, status) -> None:
-        widgets = (self.code, self.children, self.document, self.annotator, self.status)
+        widgets = (self.code, self.with_children, self.document, self.annotator, self.status)
         for widget in widgets:
             widget.blockSignals(True)
         for combo, value in ((self.code, label), (self.document, document), (self.annotator, annotator),
                              (self.status, status)):
             combo.setCurrentIndex(max(0, combo.findData(value)) if value is not None else 0)
-        self.children.setChecked(with_children)
+        self.with_children.setChecked(with_children)
         for widget in widgets:
             widget.blockSignals(False)
 
