@@ -37,7 +37,10 @@ def retrieval_parsers(sub) -> None:
     p.add_argument("--with-children", action="store_true",
                    help="a code's row counts the segments of the codes under it too")
     p.add_argument("--cooccurrence", action="store_true",
-                   help="the pairs of codes whose segments overlap in the same document, with counts")
+                   help="the pairs of codes whose segments overlap in the same document, with counts (segments of "
+                        "the same annotator)")
+    p.add_argument("--across-annotators", action="store_true",
+                   help="with --cooccurrence: pair any two segments, whoever made them")
     _output_options(p)
 
 

@@ -40,7 +40,7 @@ def run_segments(args: argparse.Namespace) -> int:
 def run_matrix(args: argparse.Namespace) -> int:
     with _project(args.project, create=False, readonly=True) as store:
         if args.cooccurrence:
-            pairs = cooccurrence(store)
+            pairs = cooccurrence(store, across_annotators=args.across_annotators)
             with output(args.output) as out:
                 if args.csv or args.json:
                     write_pairs(pairs, out, "csv" if args.csv else "json")

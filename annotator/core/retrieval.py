@@ -190,26 +190,28 @@ class Pair:
 
 
 def cooccurrence(store: Store, documents: Iterable[str] | None = None, annotator: str | None = None,
-                 status: str | None = None) -> list[Pair]:
+                 status: str | None = None, across_annotators: bool = False) -> list[Pair]:
     """Pairs of different codes whose segments share at least one character in the same document, most first.
 
+    Only segments of the same annotator are paired: one analyst coding a passage with both codes. With
+    ``across_annotators``, any two segments are (alice's Actor on the words bob coded Claim counts too).
     Swept in reading order, one document at a time: only the segments still open at an offset are held.
     """
     pairs: Counter = Counter()
     docs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    open_: list[tuple[int, str]] = []
+    open_: list[tuple[int, str, str]] = []
     doc_id = None
     for batch in store.segment_row_batches(None, documents, annotator, status):
-        for _id, doc, label, start, end, *_rest in batch:
+        for _id, doc, label, start, end, _quote, who, *_rest in batch:
             if doc != doc_id:
                 doc_id, open_ = doc, []
-            open_ = [(e, lb) for e, lb in open_ if e > start]
-            for _end, other in open_:
-                if other != label:
+            open_ = [seg for seg in open_ if seg[0] > start]
+            for _end, other, by in open_:
+                if other != label and (across_annotators or by == who):
                     key = (min(label, other), max(label, other))
                     pairs[key] += 1
                     docs[key].add(doc)
-            open_.append((end, label))
+            open_.append((end, label, who))
     found = [Pair(a, b, n, len(docs[a, b])) for (a, b), n in pairs.items()]
     return sorted(found, key=lambda p: (-p.segments, p.first, p.second))
 

@@ -173,20 +173,26 @@ def test_matrix_by_annotator(coded):
     assert table.count("Actor", "bob") == 1
 
 
-def test_cooccurrence_counts_overlapping_codes_in_one_document(coded):
+def overlapping(store, **options) -> dict:
+    return {(p.first, p.second): (p.segments, p.documents) for p in cooccurrence(store, **options)}
+
+
+def test_cooccurrence_counts_overlapping_codes_of_one_annotator_in_one_document(coded):
     store, d1, d2, a = coded
-    pairs = {(p.first, p.second): (p.segments, p.documents) for p in cooccurrence(store)}
-    # "seven" (Figure) lies inside "seven people 🇺🇦" (Casualties); nothing else overlaps.
-    assert pairs == {("Casualties", "Figure"): (1, 1)}
+    # bob's "seven" (Figure) lies inside alice's "seven people 🇺🇦" (Casualties): two analysts, not one.
+    assert overlapping(store) == {}
+    assert overlapping(store, across_annotators=True) == {("Casualties", "Figure"): (1, 1)}
     t2 = store.document_text(d2.id)
-    store.add_annotation(d2.id, "Figure", *span(t2, "seven"), "alice")  # inside "seven dead" (Dead)
-    store.add_annotation(d2.id, "Claim", *span(t2, "mayor counted"), "alice")  # overlaps "The mayor" (Actor)
-    store.add_annotation(d2.id, "Claim", *span(t2, "dead."), "alice")  # Dead again, and the same code twice
-    pairs = {(p.first, p.second): (p.segments, p.documents) for p in cooccurrence(store)}
-    assert pairs == {("Casualties", "Figure"): (1, 1), ("Dead", "Figure"): (1, 1), ("Actor", "Claim"): (1, 1),
-                     ("Claim", "Dead"): (1, 1)}
-    assert cooccurrence(store, documents=[d1.id])[0].first == "Casualties"
-    assert cooccurrence(store, annotator="bob") == []  # bob's segments overlap no other of bob's
+    store.add_annotation(d2.id, "Figure", *span(t2, "seven"), "bob")  # inside bob's "seven dead" (Dead)
+    store.add_annotation(d2.id, "Claim", *span(t2, "mayor counted"), "bob")  # overlaps bob's "The mayor" (Actor)
+    store.add_annotation(d2.id, "Claim", *span(t2, "dead."), "bob")  # Dead again
+    store.add_annotation(d2.id, "Claim", *span(t2, "counted seven"), "alice")  # over bob's Figure and Dead
+    assert overlapping(store) == {("Dead", "Figure"): (1, 1), ("Actor", "Claim"): (1, 1), ("Claim", "Dead"): (1, 1)}
+    assert overlapping(store, across_annotators=True) == {
+        ("Casualties", "Figure"): (1, 1), ("Dead", "Figure"): (1, 1), ("Actor", "Claim"): (1, 1),
+        ("Claim", "Dead"): (2, 1), ("Claim", "Figure"): (1, 1)}
+    assert cooccurrence(store, documents=[d1.id], across_annotators=True)[0].first == "Casualties"
+    assert cooccurrence(store, annotator="alice") == []  # alice's segments overlap none of hers
 
 
 def test_segments_written_as_csv_and_json(coded):
@@ -224,7 +230,7 @@ def test_matrix_and_pairs_written_as_csv_and_json(coded):
     dead = next(r for r in data["rows"] if r["label"] == "Dead")
     assert dead == {"code": "Figure › Casualties › Dead", "label": "Dead", "counts": {d1.id: 1, d2.id: 1}, "total": 2}
     out = io.StringIO()
-    write_pairs(cooccurrence(store), out, "json")
+    write_pairs(cooccurrence(store, across_annotators=True), out, "json")
     assert json.loads(out.getvalue()) == [{"first": "Casualties", "second": "Figure", "segments": 1, "documents": 1}]
 
 
@@ -279,8 +285,10 @@ def test_cli_matrix(project, capsys):
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["code", "alice", "bob", "total"] and ["Actor", "1", "1", "2"] in rows
     code, out, _ = run(capsys, "matrix", project, "--cooccurrence")
+    assert code == 0 and out == "no codes overlap\n"
+    code, out, _ = run(capsys, "matrix", project, "--cooccurrence", "--across-annotators")
     assert code == 0 and out == "Casualties + Figure: 1 overlapping, in 1 document\n"
-    code, out, _ = run(capsys, "matrix", project, "--cooccurrence", "--csv")
+    code, out, _ = run(capsys, "matrix", project, "--cooccurrence", "--across-annotators", "--csv")
     assert out.splitlines() == ["first,second,segments,documents", "Casualties,Figure,1,1"]
 
 

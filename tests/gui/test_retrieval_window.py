@@ -122,6 +122,23 @@ def test_matrix_cell_click_opens_its_segments(window, qtbot):
     assert [pairs.item(0, c).text() for c in range(4)] == ["Casualties", "Figure", "1", "1"]
 
 
+def test_cooccurrence_of_one_annotator_or_across(window, qtbot):
+    code_tree(window)
+    window.session.set_user("bob")
+    tag(window, 0, "Vladimir Putin", "Claim")  # over tester's Actor: bob's Claim, not the same analyst's
+    trigger(window, SHOW_MATRIX)
+    matrix = window.retrieval.matrix
+    qtbot.waitUntil(lambda: matrix.table is not None)
+    pairs = matrix.pair_table
+    assert [pairs.item(r, 0).text() + "+" + pairs.item(r, 1).text() for r in range(pairs.rowCount())] == [
+        "Casualties+Figure"]
+    matrix.tabs.setCurrentIndex(1)
+    qtbot.mouseClick(matrix.across, Qt.MouseButton.LeftButton, pos=matrix.across.rect().center())
+    qtbot.waitUntil(lambda: pairs.rowCount() == 2)
+    assert {pairs.item(r, 0).text() + "+" + pairs.item(r, 1).text() for r in range(2)} == {
+        "Casualties+Figure", "Actor+Claim"}
+
+
 def test_matrix_by_annotator_and_stale_counts(window, qtbot):
     code_tree(window)
     matrix = window.retrieval.matrix

@@ -97,7 +97,7 @@ class Retrieval(QObject):
 
     def count(self) -> None:
         """Compute the matrix and the co-occurring codes in the background, and show them."""
-        by, with_children = self.matrix.choice()
+        by, with_children, across = self.matrix.choice()
         path = self.session.store.path
 
         def job(progress):
@@ -105,7 +105,7 @@ class Retrieval(QObject):
                 progress(0, 2, "Counting segments per code…")
                 table = matrix(store, by, with_children)
                 progress(1, 2, "Finding codes that overlap…")
-                return table, cooccurrence(store)
+                return table, cooccurrence(store, across_annotators=across)
 
         try:
             table, pairs = run_in_background(self.status.dialog_parent, "Counting segments", job)

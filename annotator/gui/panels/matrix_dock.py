@@ -63,6 +63,10 @@ class MatrixDock(QDockWidget):
         self.pair_table = _table("cooccurrence_table")
         self.pair_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.pair_table.verticalHeader().hide()
+        self.across = QCheckBox("Across annotators")
+        self.across.setObjectName("cooccurrence_across")
+        self.across.setToolTip("Pair any two overlapping segments, whoever made them (by default only one "
+                               "annotator's segments are paired)")
         self.pair_export = QPushButton("Export CSV…")
         self.pair_export.setObjectName("cooccurrence_export")
         self.summary = QLabel()
@@ -74,6 +78,7 @@ class MatrixDock(QDockWidget):
         self.setWidget(self.tabs)
         self.by.currentIndexChanged.connect(self.refresh_requested)
         self.with_children.toggled.connect(self.refresh_requested)
+        self.across.toggled.connect(self.refresh_requested)
         self.refresh.clicked.connect(self.refresh_requested)
         self.export.clicked.connect(lambda: self.export_requested.emit(False))
         self.pair_export.clicked.connect(lambda: self.export_requested.emit(True))
@@ -99,15 +104,16 @@ class MatrixDock(QDockWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()
         top.addWidget(QLabel("Codes whose segments overlap in the same document"))
+        top.addWidget(self.across)
         top.addStretch(1)
         top.addWidget(self.pair_export)
         layout.addLayout(top)
         layout.addWidget(self.pair_table, 1)
         return page
 
-    def choice(self) -> tuple[str, bool]:
-        """``(by, with_children)``: what the matrix counts."""
-        return self.by.currentData(), self.with_children.isChecked()
+    def choice(self) -> tuple[str, bool, bool]:
+        """``(by, with_children, across_annotators)``: what the matrix and the co-occurrence count."""
+        return self.by.currentData(), self.with_children.isChecked(), self.across.isChecked()
 
     def show_matrix(self, table: Matrix) -> None:
         """Fill the matrix: a row per code, a column per document or annotator, the total last."""
