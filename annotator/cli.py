@@ -18,6 +18,7 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.cli_output import output, silence_stdout, watched_stdout
+from annotator.cli_retrieval import retrieval_parsers
 from annotator.cli_team import team_parsers
 from annotator.core.errors import AnnotatorError, InputError, ReadOnlyProjectError
 from annotator.core.fileio import atomic_writer
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     _scheme_parsers(sub)
     _durability_parsers(sub)
     _report_parser(sub)
+    retrieval_parsers(sub)
     team_parsers(sub)
     return parser
 
@@ -678,16 +680,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("segments")
+@command("matrix")
+def cmd_retrieval(args: argparse.Namespace) -> int:
+    from annotator.cli_retrieval_commands import run_retrieval
+
+    return run_retrieval(args)
+
+
 @command("team")
-def cmd_team(args: argparse.Namespace) -> int:
-    """The team server's commands load the PostgreSQL driver, so only when they run."""
-    from annotator.cli_team_commands import run_team
-
-    return run_team(args)
-
-
 @command("sync")
-def cmd_sync(args: argparse.Namespace) -> int:
+def cmd_team(args: argparse.Namespace) -> int:
+    """The team server's commands (and sync) load the PostgreSQL driver, so only when they run."""
     from annotator.cli_team_commands import run_team
 
     return run_team(args)

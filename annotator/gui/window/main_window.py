@@ -35,6 +35,7 @@ from annotator.gui.controllers.crosssource import CrossSource, is_suggestion
 from annotator.gui.controllers.files import Files
 from annotator.gui.controllers.recent import RecentProjects
 from annotator.gui.controllers.reports import Reports
+from annotator.gui.controllers.retrieval import Retrieval
 from annotator.gui.controllers.review import Review
 from annotator.gui.controllers.tagging import Tagging
 from annotator.gui.controllers.team import TeamSync
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.files = Files(s, self.status, self._open_project, self.external.resync)
         self.recent = RecentProjects(self.settings, s.store.path, self.status, self._open_project)
         self.reports = Reports(s, self.pane_state, self.status, self.settings)
+        self.retrieval = Retrieval(s, self.status)  # the Segments and Matrix docks (issue 22)
         self.tagging = Tagging(s, self.pane_state, self.status, self.sync, self.cross)
         self.guard = ProjectGuard(s, self, lambda path: self._open_project(str(path), True))
 
@@ -134,7 +136,7 @@ class MainWindow(QMainWindow):
         self.annotators_dock = AnnotatorsDock(self.session, self)
         self.addDockWidget(BOTTOM, self.dock)
         for dock in (self.annotators_dock, self.review_dock, self.reports.dock, *self.corpus.docks(),
-                     *self.cross.docks(), *self.team.docks()):
+                     *self.cross.docks(), *self.team.docks(), *self.retrieval.docks()):
             self.addDockWidget(BOTTOM, dock)
             self.tabifyDockWidget(self.dock, dock)
         self.review_dock.hide()
@@ -176,7 +178,7 @@ class MainWindow(QMainWindow):
         self._fill(view_menu, A.FOCUS_LEFT, A.FOCUS_RIGHT, None, A.ZOOM_IN, A.ZOOM_OUT, A.ZOOM_RESET, None,
                    A.SYNC_SCROLL, None)
         for dock in (self.dock, *self.corpus.docks(), self.annotators_dock, *self.cross.docks(), self.label_bar,
-                     self.reports.dock, *self.team.docks()):
+                     self.reports.dock, *self.team.docks(), *self.retrieval.docks()):
             view_menu.addAction(dock.toggleViewAction())
         self._fill(view_menu, None, A.NEXT_AREA, A.PREVIOUS_AREA)
         view_menu.addMenu(self.reports.theme.menu(view_menu))
@@ -186,9 +188,10 @@ class MainWindow(QMainWindow):
         self.team.fill_menu(review_menu)  # Mark document done, blind coding: a project joined to a team only
         for key in (A.PREVIOUS_ITEM, A.NEXT_ITEM, A.ACCEPT_SPAN, A.REJECT_SPAN, A.ACCEPT_AGREED):
             self.review_dock.add_button(a[key])
-        self._fill(bar.addMenu("&Analyse"), A.LINK_SPANS, A.MARK_LINK_SOURCE, None, A.SUGGEST, A.SHOW_SUGGESTIONS,
+        self._fill(analyse := bar.addMenu("&Analyse"), A.LINK_SPANS, A.MARK_LINK_SOURCE, None, A.SUGGEST, A.SHOW_SUGGESTIONS,
                    A.ACCEPT_SUGGESTION, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS, None, A.AGREEMENT, None,
                    A.REPORTS)
+        self.retrieval.fill_menu(analyse)
         self._fill(bar.addMenu("&Help"), A.USER_GUIDE, A.SHORTCUTS, A.ABOUT)
         accessibility.install(self)
 
@@ -315,6 +318,7 @@ class MainWindow(QMainWindow):
         c.discrepancies_dock.link_activated.connect(c.show_pair)
         c.discrepancies_dock.export_requested.connect(c.export_discrepancies)
         c.claims_dock.annotation_activated.connect(self.jump_to_annotation)
+        self.retrieval.segments.annotation_activated.connect(self.jump_to_annotation)
 
     def _connect_panes(self) -> None:
         for index, pane in enumerate(self.panes):
