@@ -30,6 +30,7 @@ from annotator.gui import accessibility
 from annotator.gui import actions as A
 from annotator.gui.commands.annotations import short_quote
 from annotator.gui.controllers import durability
+from annotator.gui.controllers.codes import Codes
 from annotator.gui.controllers.corpus import Corpus
 from annotator.gui.controllers.crosssource import CrossSource, is_suggestion
 from annotator.gui.controllers.files import Files
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self.recent = RecentProjects(self.settings, s.store.path, self.status, self._open_project)
         self.reports = Reports(s, self.pane_state, self.status, self.settings)
         self.tagging = Tagging(s, self.pane_state, self.status, self.sync, self.cross)
+        self.codes = Codes(s, self.status, self.sync, self.tagging)  # the Codes dock
         self.guard = ProjectGuard(s, self, lambda path: self._open_project(str(path), True))
 
     def _build_docks(self) -> None:
@@ -134,7 +136,7 @@ class MainWindow(QMainWindow):
         self.annotators_dock = AnnotatorsDock(self.session, self)
         self.addDockWidget(BOTTOM, self.dock)
         for dock in (self.annotators_dock, self.review_dock, self.reports.dock, *self.corpus.docks(),
-                     *self.cross.docks(), *self.team.docks()):
+                     *self.cross.docks(), *self.team.docks(), *self.codes.docks()):
             self.addDockWidget(BOTTOM, dock)
             self.tabifyDockWidget(self.dock, dock)
         self.review_dock.hide()
@@ -178,6 +180,7 @@ class MainWindow(QMainWindow):
         for dock in (self.dock, *self.corpus.docks(), self.annotators_dock, *self.cross.docks(), self.label_bar,
                      self.reports.dock, *self.team.docks()):
             view_menu.addAction(dock.toggleViewAction())
+        self.codes.fill_menu(view_menu)
         self._fill(view_menu, None, A.NEXT_AREA, A.PREVIOUS_AREA)
         view_menu.addMenu(self.reports.theme.menu(view_menu))
         review_menu = bar.addMenu("&Review")
