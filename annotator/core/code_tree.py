@@ -108,15 +108,6 @@ class CodeTree:
         """``"Figure › Casualties"``."""
         return PATH_SEPARATOR.join(self.path(name))
 
-    def descendants(self, name: str) -> list[str]:
-        """Every code under ``name``, at any depth, parents first."""
-        out, todo = [], list(self.nodes[name].children)
-        while todo:
-            node = todo.pop(0)
-            out.append(node.name)
-            todo.extend(node.children)
-        return out
-
     def depth(self) -> int:
         """How many levels the tree has (0 when empty)."""
         deepest = 0
