@@ -6,16 +6,18 @@ Enter asking for the segments, tagging the selection with the code selected; and
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QFont, QScreen
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton
 
+from annotator.core.store import Store
 from annotator.gui import actions as A
 from annotator.gui.dialogs.label_picker import LabelPicker
 from annotator.gui.views.code_tree_model import NAME, OWN
 
-from gui_helpers import tag
+from gui_helpers import close_windows, open_project_window, tag
+from test_fits_small_screens import problems_in
 
 
 @pytest.fixture
@@ -254,3 +256,57 @@ def test_ctrl_k_tags_with_a_code_found_by_its_path(window, tree, qtbot, monkeypa
     view.set_selection(start, start + len("Vladimir Putin"))
     window.actions[A.PICK_LABEL].trigger()
     assert [a.quote for a in window.session.store.annotations(label="Leader")] == ["Donald Trump", "Vladimir Putin"]
+
+
+# ---------------------------------------------------------------------- a thousand codes
+LAPTOP = (1280, 800)
+COLORS = ("#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def thousand_codes(path) -> list[str]:
+    """A project of 1,000 codes on three levels (10 × 9 × 10), one document with a span coded with a leaf; the
+    leaves' names. Each code is given a colour (picking 1,000 distinct colours one by one takes ~20 s)."""
+    store = Store.open(path)
+    leaves = []
+    with store.transaction():
+        doc, _ = store.add_document("Kyiv was hit overnight; officials counted seven people dead.", "Report", "Wire")
+        for i in range(10):
+            store.add_label(f"Theme {i}", COLORS[i % 4])
+            for j in range(9):
+                store.add_label(f"Theme {i}.{j}", COLORS[j % 4], parent=f"Theme {i}")
+                for k in range(10):
+                    leaves.append(f"Code {i}.{j}.{k}")
+                    store.add_label(leaves[-1], COLORS[k % 4], parent=f"Theme {i}.{j}")
+        store.add_annotation(doc.id, "Code 9.8.9", 0, 4, "tester")
+    store.close()
+    return leaves
+
+
+def test_a_thousand_codes_open_fit_a_laptop_screen_and_tag(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, *LAPTOP))
+    leaves = thousand_codes(tmp_path / "codes.annotator")
+    window = open_project_window(qtbot, tmp_path / "codes.annotator")
+    try:
+        window.resize(*LAPTOP)
+        qtbot.waitExposed(window)
+        dock = window.codes.dock
+        dock.show()
+        dock.raise_()
+        qtbot.waitUntil(lambda: not dock.dirty)
+        assert len(dock.shown()) == 1000 + 4 and dock.model.tree.depth() == 3
+        assert dock.counts("Theme 9") == (0, 1)
+        assert window.width() <= LAPTOP[0] and window.height() <= LAPTOP[1]
+        hint = window.minimumSizeHint()
+        assert hint.width() <= LAPTOP[0] and hint.height() <= LAPTOP[1]
+        assert window.rect().contains(QRect(dock.mapTo(window, QPoint(0, 0)), dock.size()))
+        assert problems_in(dock) == []
+        bar = window.label_bar
+        assert bar.height() < 1.5 * max(b.sizeHint().height() for b in bar.buttons) + 12  # one row
+        view = window.panes[0].view
+        window.pane_state.set_active(0)
+        view.set_selection(5, 8)
+        dock.select(leaves[0])
+        dock.tag_action.trigger()
+        assert dock.counts("Theme 0") == (0, 1) and dock.counts(leaves[0]) == (1, 1)
+    finally:
+        close_windows()
