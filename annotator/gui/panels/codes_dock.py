@@ -132,6 +132,9 @@ class CodesDock(QDockWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setRecursiveFilteringEnabled(True)  # a match keeps the codes above it
+        # The filter reads names only: a count that changes need not filter again (that re-read every code's name
+        # at each tag, 40 ms with 1,000 codes).
+        self.proxy.setDynamicSortFilter(False)
         self.proxy.setFilterRole(NAME_ROLE)
         self.proxy.setFilterKeyColumn(NAME)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -141,8 +144,12 @@ class CodesDock(QDockWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        # The count columns as wide as their titles (or seven digits): sized to their contents, each tag would
+        # measure every row (40 ms with 1,000 codes).
         for column in (OWN, ALL):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            digits = self.tree.fontMetrics().horizontalAdvance("0000000")
+            header.resizeSection(column, max(header.sectionSizeFromContents(column).width(), digits) + 8)
         self.filter = QLineEdit()
         self.filter.setObjectName("codes_filter")
         self.filter.setClearButtonEnabled(True)
