@@ -310,3 +310,15 @@ def test_a_thousand_codes_open_fit_a_laptop_screen_and_tag(qtbot, tmp_path, monk
         assert dock.counts("Theme 0") == (0, 1) and dock.counts(leaves[0]) == (1, 1)
     finally:
         close_windows()
+
+
+def test_a_dock_behind_another_tab_reads_nothing_until_it_is_shown(window, qtbot):
+    dock = window.codes.dock
+    window.dock.raise_()
+    qtbot.waitUntil(lambda: dock.visibleRegion().isEmpty())
+    window.session.store.add_label("Person", parent="Actor")
+    window.session.announce_labels()
+    assert dock.dirty and "Person" not in dock.model.tree.nodes
+    dock.raise_()
+    qtbot.waitUntil(lambda: not dock.dirty)
+    assert dock.model.tree.path("Person") == ["Actor", "Person"]

@@ -231,8 +231,12 @@ class CodesDock(QDockWidget):
     def labels_changed(self) -> None:
         """The scheme changed: read it now if the dock is shown, else when it is."""
         self.dirty = True
-        if self.isVisible():
+        if self.on_screen():
             self.reload()
+
+    def on_screen(self) -> bool:
+        """Shown, and not a tab behind another dock (such a dock is "visible" to Qt, with nothing of it seen)."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
 
     def _on_visibility(self, visible: bool) -> None:
         if visible and self.dirty:
