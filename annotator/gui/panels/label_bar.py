@@ -99,6 +99,7 @@ class LabelBar(QToolBar):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.label_actions: list[QAction] = []
         self.buttons: list[QToolButton] = []
+        self.shown: list[tuple[str, str, str, str]] = []  # what the buttons show, label by label
         self.panel = _Buttons(self)
         self.panel.more.clicked.connect(self.more_requested.emit)
         self.user_label = QLabel(self)
@@ -107,7 +108,12 @@ class LabelBar(QToolBar):
         self.addWidget(self.user_label)
 
     def set_labels(self, labels: list[Label]) -> None:
-        """Rebuild the buttons (and their window-wide shortcuts) from the scheme."""
+        """Rebuild the buttons (and their window-wide shortcuts) from the scheme; nothing to do when what the bar
+        shows did not change (a code moved in the tree: with 1,000 codes a rebuild takes ~0.2 s)."""
+        shown = [(lb.name, lb.color, lb.shortcut, lb.description) for lb in labels]
+        if shown == self.shown and self.buttons:
+            return
+        self.shown = shown
         window = self.parentWidget() or self
         for action in self.label_actions:
             window.removeAction(action)
