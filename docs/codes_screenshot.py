@@ -1,4 +1,5 @@
-"""Make ``docs/codes-tree.png``: the window at 1280 × 800 with the Codes dock showing a code tree and its counts.
+"""Make ``docs/codes-tree.png``: the window at 1280 × 800 with the Codes dock showing a code tree and its counts;
+and ``docs/codes-picker.png``: the Ctrl+K picker over the same tree, "fr" typed (each code with its path).
 
 The seed reports, a small code system as an analyst builds one (Figure › Casualties, Actor › Person and State, a
 category "Frames" holding two codes), a few passages tagged with the codes, and a code selected in the dock.
@@ -23,6 +24,7 @@ os.environ["ANNOTATOR_HOME"] = tempfile.mkdtemp(prefix="annotator-codes-shot-")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from annotator.gui import app as gui_app  # noqa: E402
+from annotator.gui.dialogs.label_picker import LabelPicker  # noqa: E402
 
 TREE = [  # (code, parent, codable)
     ("Casualties", "Figure", True), ("Person", "Actor", True), ("State", "Actor", True),
@@ -72,6 +74,13 @@ def main() -> int:
     path = out / "codes-tree.png"
     win.grab().save(str(path))
     print(f"wrote {path}")
+    picker = LabelPicker(store.labels(), win)
+    picker.show()
+    picker.filter.setText("fr")
+    settle(qapp)
+    picker.grab().save(str(out / "codes-picker.png"))
+    print(f"wrote {out / 'codes-picker.png'}")
+    picker.close()
     win.close()
     return 0
 

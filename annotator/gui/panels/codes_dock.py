@@ -86,11 +86,10 @@ class CodeTreeView(QTreeView):
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
         pressed, dragging = self._pressed, self._dragging
         self._end_drag()
-        if not dragging or pressed is None or not pressed[0].isValid():
-            super().mouseReleaseEvent(event)
-            return
-        parent, _ = self.drop_target(event.position().toPoint())
-        self.dropped.emit(pressed[0].data(NAME_ROLE), parent)
+        super().mouseReleaseEvent(event)  # the view's own press ends too
+        if dragging and pressed is not None and pressed[0].isValid():
+            parent, _ = self.drop_target(event.position().toPoint())
+            self.dropped.emit(pressed[0].data(NAME_ROLE), parent)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if self._dragging and event.key() == Qt.Key.Key_Escape:
