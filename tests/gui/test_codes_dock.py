@@ -333,3 +333,28 @@ def test_moving_a_code_keeps_the_label_bar_as_it_is(window, tree, qtbot):
     window.session.store.update_label("State", color="#000000")
     window.session.announce_labels()
     assert window.label_bar.buttons != buttons  # a new colour is shown
+
+
+def test_in_a_read_only_project_the_tree_reads_but_moves_and_tags_nothing(qtbot, tmp_path):
+    project = tmp_path / "ro.annotator"
+    store = Store.open(project)
+    store.add_label("Person", parent="Actor")
+    store.add_label("State", parent="Actor")
+    store.close()
+    project.chmod(0o444)
+    window = open_project_window(qtbot, project)
+    try:
+        assert window.session.store.readonly
+        dock = window.codes.dock
+        dock.show()
+        dock.raise_()
+        qtbot.waitUntil(lambda: not dock.dirty)
+        dock.tree.expandAll()
+        drag(dock, "State", center(dock, "Claim"))
+        assert window.session.store.label("State").parent == "Actor"
+        dock.select("State")
+        assert not dock.tag_action.isEnabled()
+        assert not dict((a.text(), a) for a in dock.context_menu("State").actions())[
+            "Move to the top of the tree"].isEnabled()
+    finally:
+        close_windows()
