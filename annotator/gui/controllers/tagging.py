@@ -101,7 +101,7 @@ class Tagging:
     def pick_label(self) -> None:
         """Edit > Tag with label… (Ctrl+K) or the label bar's More labels: any label, found by typing part of its
         name, then applied as its key would be."""
-        picker = LabelPicker(self.session.store.codable_labels(), self.status.dialog_parent)
+        picker = LabelPicker(self.session.store.labels(), self.status.dialog_parent)
         if picker.exec() == LabelPicker.DialogCode.Accepted and picker.chosen():
             self.apply_label(picker.chosen())
 
@@ -111,7 +111,7 @@ class Tagging:
         if ann is None:
             self.status.show("Click a span to select it, then change its label.", 4000)
             return
-        picker = LabelPicker(self.session.store.codable_labels(), self.status.dialog_parent, relabel=ann.label)
+        picker = LabelPicker(self.session.store.labels(), self.status.dialog_parent, relabel=ann.label)
         if picker.exec() == LabelPicker.DialogCode.Accepted and picker.chosen():
             self.relabel_selected(picker.chosen())
 

@@ -1,8 +1,9 @@
 """Tag with label… (Ctrl+K, the label bar's "More labels…", a label menu's "Other label…"): type a few letters,
 Enter tags with the label (or, from Change label to, gives the selected span that label).
 
-A code system of hundreds of labels does not fit a bar of buttons; this finds any of them by a part of its name
-(or of its description) in a list that scrolls.
+A code system of hundreds of labels does not fit a bar of buttons; this finds any of them by a part of its path
+(or of its description) in a list that scrolls. Each code is shown with its path in the tree ("Figure ›
+Casualties"), so typing a parent's name finds the codes under it; a category, which tags nothing, is not listed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from annotator.core.code_tree import label_paths
 from annotator.core.model import Label
 from annotator.gui.panels.label_bar import color_icon
 
@@ -20,14 +22,20 @@ class LabelPicker(QDialog):
     """A filter line over the labels; Enter (or a double click) picks the selected one: :meth:`chosen`."""
 
     def __init__(self, labels: list[Label], parent: QWidget | None = None, relabel: str | None = None):
-        """``relabel``: the label of the span to relabel (Change label to > Other label…), None to tag."""
+        """``labels``: the whole scheme (the tree gives the paths; categories are left out); ``relabel``: the
+        label of the span to relabel (Change label to > Other label…), None to tag."""
         super().__init__(parent)
+        paths = label_paths(labels)
+        labels = [lb for lb in labels if lb.codable]
         self.setObjectName("label_picker")
         self.setWindowTitle("Tag with label" if relabel is None else "Change label")
         self._chosen: str | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Type part of a label's name; Enter tags the selection with it." if relabel is None
-                                else f"Type part of a label's name; Enter changes {relabel} to it.", self))
+        hint = QLabel("Type part of a code's name or of the codes above it; Enter tags the selection with it."
+                      if relabel is None else
+                      f"Type part of a code's name or of the codes above it; Enter changes {relabel} to it.", self)
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         self.filter = QLineEdit(self)
         self.filter.setObjectName("label_filter")
         self.filter.setPlaceholderText(f"Filter {len(labels)} labels")
@@ -36,10 +44,11 @@ class LabelPicker(QDialog):
         self.list = QListWidget(self)
         self.list.setObjectName("label_choices")
         for label in labels:
-            item = QListWidgetItem(color_icon(label.color), f"{label.name}  ({label.shortcut})" if label.shortcut
-                                   else label.name, self.list)
+            path = paths[label.name]
+            item = QListWidgetItem(color_icon(label.color), f"{path}  ({label.shortcut})" if label.shortcut
+                                   else path, self.list)
             item.setData(Qt.ItemDataRole.UserRole, label.name)
-            item.setData(Qt.ItemDataRole.UserRole + 1, f"{label.name}\n{label.description}".casefold())
+            item.setData(Qt.ItemDataRole.UserRole + 1, f"{path}\n{label.description}".casefold())
             if label.description:
                 item.setToolTip(label.description)
         layout.addWidget(self.list, 1)
@@ -51,7 +60,7 @@ class LabelPicker(QDialog):
         self.apply_filter("")
 
     def apply_filter(self, text: str) -> None:
-        """Show the labels whose name or description holds ``text`` (any case); select the first shown."""
+        """Show the labels whose path or description holds ``text`` (any case); select the first shown."""
         wanted = text.strip().casefold()
         first = None
         for row in range(self.list.count()):

@@ -30,6 +30,7 @@ from annotator.gui import accessibility
 from annotator.gui import actions as A
 from annotator.gui.commands.annotations import short_quote
 from annotator.gui.controllers import durability
+from annotator.gui.controllers.codes import Codes
 from annotator.gui.controllers.corpus import Corpus
 from annotator.gui.controllers.crosssource import CrossSource, is_suggestion
 from annotator.gui.controllers.files import Files
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.reports = Reports(s, self.pane_state, self.status, self.settings)
         self.retrieval = Retrieval(s, self.status)  # the Segments and Matrix docks (issue 22)
         self.tagging = Tagging(s, self.pane_state, self.status, self.sync, self.cross)
+        self.codes = Codes(s, self.status, self.sync, self.tagging)  # the Codes dock
         self.guard = ProjectGuard(s, self, lambda path: self._open_project(str(path), True))
 
     def _build_docks(self) -> None:
@@ -136,7 +138,7 @@ class MainWindow(QMainWindow):
         self.annotators_dock = AnnotatorsDock(self.session, self)
         self.addDockWidget(BOTTOM, self.dock)
         for dock in (self.annotators_dock, self.review_dock, self.reports.dock, *self.corpus.docks(),
-                     *self.cross.docks(), *self.team.docks(), *self.retrieval.docks()):
+                     *self.cross.docks(), *self.team.docks(), *self.retrieval.docks(), *self.codes.docks()):
             self.addDockWidget(BOTTOM, dock)
             self.tabifyDockWidget(self.dock, dock)
         self.review_dock.hide()
@@ -180,6 +182,7 @@ class MainWindow(QMainWindow):
         for dock in (self.dock, *self.corpus.docks(), self.annotators_dock, *self.cross.docks(), self.label_bar,
                      self.reports.dock, *self.team.docks(), *self.retrieval.docks()):
             view_menu.addAction(dock.toggleViewAction())
+        self.codes.fill_menu(view_menu)
         self._fill(view_menu, None, A.NEXT_AREA, A.PREVIOUS_AREA)
         view_menu.addMenu(self.reports.theme.menu(view_menu))
         review_menu = bar.addMenu("&Review")
@@ -319,6 +322,7 @@ class MainWindow(QMainWindow):
         c.discrepancies_dock.export_requested.connect(c.export_discrepancies)
         c.claims_dock.annotation_activated.connect(self.jump_to_annotation)
         self.retrieval.segments.annotation_activated.connect(self.jump_to_annotation)
+        self.codes.dock.segments_requested.connect(self.retrieval.segments.show_segments)  # a code's segments
 
     def _connect_panes(self) -> None:
         for index, pane in enumerate(self.panes):

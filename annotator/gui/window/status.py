@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
@@ -22,7 +23,9 @@ def label_counts_text(names: Sequence[str], counts: Mapping[str, int], cap: int 
     if len(names) <= cap:
         return " · ".join(f"{name} {counts.get(name, 0)}" for name in names)
     order = {name: i for i, name in enumerate(names)}
-    used = sorted((name for name in names if counts.get(name, 0) > 0), key=lambda n: (-counts[n], order[n]))[:cap]
+    # The few most used, without sorting every label (this runs after each tag: ~1 ms a call with 1,000 codes).
+    used = [name for _, _, name in heapq.nsmallest(cap, ((-n, order[name], name) for name, n in counts.items()
+                                                          if n > 0 and name in order))]
     if not used:
         return f"{len(names)} labels, none on screen"
     rest = len(names) - len(used)
