@@ -3,15 +3,22 @@ and REFI-QDA (issue 22)."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
+import re
 import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
 
 import pytest
 from builders import project_before
 
 from annotator.core.errors import InputError, NotFoundError
 from annotator.core.formats.json_set import export_json, import_json
+from annotator.core.formats.qdpx import export_qdpx, import_qdpx
 from annotator.core.store import Store
 
 
@@ -168,3 +175,60 @@ def test_undoing_an_import_takes_out_every_memo_it_brought(project, tmp_path):
         assert other.memo("project") == "" and other.documents() == [] and other.search_memos("date") == []
         other.redo_import(batch)
         assert (other.memo("project"), other.memo("document", doc)) == ("Round 1.", "Check the date.")
+
+
+# ------------------------------------------------------------------------- REFI-QDA
+def test_refi_qda_carries_the_memos_of_the_project_sources_and_codes_both_ways(project, tmp_path):
+    store, doc = project
+    store.set_memo("document", doc, "Check the date <with the press office> & the wire.")
+    store.set_memo("label", "Official", "Named people only.\nNever groups.")
+    store.update_label("Official", description="A person in office")
+    store.set_memo("project", "", "Pilot coding, round 1.")
+    path = tmp_path / "memos.qdpx"
+    export_qdpx(store, path)
+    qde = zipfile.ZipFile(path).read("project.qde").decode()
+    assert "<Description>Pilot coding, round 1.</Description>\n</Project>" in qde
+    assert "<Description>Check the date &lt;with the press office&gt; &amp; the wire.</Description>" in qde
+    assert "<Description>A person in office</Description><NoteRef targetGUID=" in qde  # description kept apart
+    with Store.open(tmp_path / "other.sqlite", create=True) as other:
+        report = import_qdpx(other, path)
+        assert report.not_imported == {}
+        assert other.memo("project") == "Pilot coding, round 1."
+        assert other.memo("document", doc) == "Check the date <with the press office> & the wire."
+        assert (other.label("Official").memo, other.label("Official").description) == (
+            "Named people only.\nNever groups.", "A person in office")
+        assert [lb.name for lb in other.labels() if lb.memo] == ["Official"]
+
+
+def test_a_note_that_no_code_refers_to_is_counted_as_not_imported(project, tmp_path):
+    store, _ = project
+    store.set_memo("label", "Official", "Named people only.")
+    path = tmp_path / "memos.qdpx"
+    export_qdpx(store, path)
+    with zipfile.ZipFile(path) as zf:
+        entries = {name: zf.read(name) for name in zf.namelist()}
+    entries["project.qde"] = re.sub(rb'<NoteRef targetGUID="[^"]+"/>', b"", entries["project.qde"])
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    with Store.open(tmp_path / "other.sqlite", create=True) as other:
+        report = import_qdpx(other, path)
+        assert other.label("Official").memo == ""
+        assert report.not_imported == {
+            "project notes (annotator keeps memos on the project, documents and codes, and notes on annotations)": 1}
+
+
+VALIDATOR = Path("/work/shared/interop/validate_qde.py")
+
+
+@pytest.mark.skipif(not VALIDATOR.exists() or importlib.util.find_spec("xmlschema") is None,
+                    reason="the REFI-QDA schema and xmlschema are not here")
+def test_an_export_with_every_kind_of_memo_is_valid_refi_qda(project, tmp_path):
+    store, doc = project
+    store.set_memo("document", doc, "A source memo.")
+    store.set_memo("label", "Voices", "A code memo.")
+    store.set_memo("project", "", "A project memo.")
+    path = tmp_path / "memos.qdpx"
+    export_qdpx(store, path)
+    run = subprocess.run([sys.executable, str(VALIDATOR), str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
