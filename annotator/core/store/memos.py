@@ -35,10 +35,15 @@ class MemoHit:
 
     @property
     def whose(self) -> str:
-        """Whose memo, in words: "Memo on document Board minutes", "Memo on code Figure", "Project memo"."""
-        if self.kind == "project":
-            return "Project memo"
-        return f"Memo on {'document' if self.kind == 'document' else 'code'} {self.name}"
+        """Whose memo, in words (:func:`memo_title`)."""
+        return memo_title(self.kind, self.name)
+
+
+def memo_title(kind: str, name: str) -> str:
+    """Whose memo, in words: "Memo on document Board minutes", "Memo on code Figure", "Project memo"."""
+    if kind == "project":
+        return "Project memo"
+    return f"Memo on {'document' if kind == 'document' else 'code'} {name}"
 
 
 def clean_memo(text: str) -> str:

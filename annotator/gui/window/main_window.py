@@ -37,6 +37,7 @@ from annotator.gui.controllers.recent import RecentProjects
 from annotator.gui.controllers.reports import Reports
 from annotator.gui.controllers.review import Review
 from annotator.gui.controllers.tagging import Tagging
+from annotator.gui.controllers.memos import Memos
 from annotator.gui.controllers.team import TeamSync
 from annotator.gui.dialogs.agreement import AgreementDialog
 from annotator.gui.dialogs.scheme_editor import SchemeEditor
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.files = Files(s, self.status, self._open_project, self.external.resync)
         self.recent = RecentProjects(self.settings, s.store.path, self.status, self._open_project)
         self.reports = Reports(s, self.pane_state, self.status, self.settings)
+        self.memos = Memos(s, self.pane_state, self.status)
         self.tagging = Tagging(s, self.pane_state, self.status, self.sync, self.cross)
         self.guard = ProjectGuard(s, self, lambda path: self._open_project(str(path), True))
 
@@ -188,7 +190,7 @@ class MainWindow(QMainWindow):
             self.review_dock.add_button(a[key])
         self._fill(bar.addMenu("&Analyse"), A.LINK_SPANS, A.MARK_LINK_SOURCE, None, A.SUGGEST, A.SHOW_SUGGESTIONS,
                    A.ACCEPT_SUGGESTION, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS, None, A.AGREEMENT, None,
-                   A.REPORTS)
+                   A.REPORTS, None, A.PROJECT_MEMO, A.DOCUMENT_MEMO, A.CODE_MEMO)
         self._fill(bar.addMenu("&Help"), A.USER_GUIDE, A.SHORTCUTS, A.ABOUT)
         accessibility.install(self)
 
@@ -315,6 +317,7 @@ class MainWindow(QMainWindow):
         c.discrepancies_dock.link_activated.connect(c.show_pair)
         c.discrepancies_dock.export_requested.connect(c.export_discrepancies)
         c.claims_dock.annotation_activated.connect(self.jump_to_annotation)
+        self.memos.connect(self.actions, self.corpus.search)
 
     def _connect_panes(self) -> None:
         for index, pane in enumerate(self.panes):
