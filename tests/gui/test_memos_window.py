@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QInputDialog
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMenu, QToolButton
 
 from annotator.gui import actions as A
 from annotator.gui.dialogs.memo_dialog import MemoDialog
@@ -130,3 +131,17 @@ def test_the_search_finds_a_memo_says_whose_it_is_and_opens_it(window, typing):
     dock.table.doubleClicked.emit(dock.table.model().index(0, 2))
     assert typing.shown == [(f"Memo on document {title}", "Ask the desk about the zeppelin photo.")]
     assert store.memo("document", doc) == "Ask the desk about the zeppelin photo (done)."
+
+
+def test_a_label_buttons_context_menu_opens_its_memo(window, typing, qtbot):
+    button = window.findChild(QToolButton, "label_button.Figure")
+    typing.text = "Counts only."
+    center = button.rect().center()
+    QApplication.sendEvent(button, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, center,
+                                                     button.mapToGlobal(center)))
+    menu = window.label_bar.findChild(QMenu, "label_menu")
+    qtbot.waitExposed(menu)
+    [action] = menu.actions()
+    assert action.text() == "Memo on code Figure…"
+    QTest.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+    assert window.session.store.memo("label", "Figure") == "Counts only."

@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
         c.discrepancies_dock.export_requested.connect(c.export_discrepancies)
         c.claims_dock.annotation_activated.connect(self.jump_to_annotation)
         self.memos.connect(self.actions, self.corpus.search)
+        self.label_bar.memo_requested.connect(self.memos.edit_label_memo)
 
     def _connect_panes(self) -> None:
         for index, pane in enumerate(self.panes):
