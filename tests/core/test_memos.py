@@ -17,7 +17,7 @@ import pytest
 from builders import project_before
 
 from annotator.core.errors import InputError, NotFoundError
-from annotator.core.formats.json_set import export_json, import_json
+from annotator.core.formats.json_set import export_json, import_json, import_json_file
 from annotator.core.formats.qdpx import export_qdpx, import_qdpx
 from annotator.core.store import Store
 
@@ -232,3 +232,14 @@ def test_an_export_with_every_kind_of_memo_is_valid_refi_qda(project, tmp_path):
     export_qdpx(store, path)
     run = subprocess.run([sys.executable, str(VALIDATOR), str(path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_a_set_file_streamed_from_disk_carries_the_memos(project, tmp_path):
+    store, doc = project
+    store.set_memo("project", "", "Round 1.")
+    store.set_memo("document", doc, "Check the date.")
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps(export_set(store)), encoding="utf-8")
+    with Store.open(tmp_path / "other.sqlite", create=True) as other:
+        import_json_file(other, path)
+        assert (other.memo("project"), other.memo("document", doc)) == ("Round 1.", "Check the date.")
