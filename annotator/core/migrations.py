@@ -329,6 +329,68 @@ def m0009_label_tree(db: Database) -> None:
     )
 
 
+#: Keeps ``memo_search`` current: one row per memo that is not empty, of ``kind`` ``document`` (owner: the
+#: document's id), ``label`` (the label's name) or ``project`` (owner ''), for each table that holds memos.
+_MEMO_TRIGGERS = """
+        CREATE TRIGGER memo_documents_ai AFTER INSERT ON documents WHEN new.memo != '' BEGIN
+            INSERT INTO memo_search(kind, owner, memo) VALUES ('document', new.id, new.memo);
+        END;
+        CREATE TRIGGER memo_documents_au AFTER UPDATE OF memo ON documents BEGIN
+            DELETE FROM memo_search WHERE kind = 'document' AND owner = old.id;
+            INSERT INTO memo_search(kind, owner, memo) SELECT 'document', new.id, new.memo WHERE new.memo != '';
+        END;
+        CREATE TRIGGER memo_documents_ad AFTER DELETE ON documents WHEN old.memo != '' BEGIN
+            DELETE FROM memo_search WHERE kind = 'document' AND owner = old.id;
+        END;
+        CREATE TRIGGER memo_labels_ai AFTER INSERT ON labels WHEN new.memo != '' BEGIN
+            INSERT INTO memo_search(kind, owner, memo) VALUES ('label', new.name, new.memo);
+        END;
+        CREATE TRIGGER memo_labels_au AFTER UPDATE OF memo, name ON labels BEGIN
+            DELETE FROM memo_search WHERE kind = 'label' AND owner = old.name;
+            INSERT INTO memo_search(kind, owner, memo) SELECT 'label', new.name, new.memo WHERE new.memo != '';
+        END;
+        CREATE TRIGGER memo_labels_ad AFTER DELETE ON labels WHEN old.memo != '' BEGIN
+            DELETE FROM memo_search WHERE kind = 'label' AND owner = old.name;
+        END;
+        CREATE TRIGGER memo_meta_ai AFTER INSERT ON meta WHEN new.key = 'project.memo' AND new.value != '' BEGIN
+            INSERT INTO memo_search(kind, owner, memo) VALUES ('project', '', new.value);
+        END;
+        CREATE TRIGGER memo_meta_au AFTER UPDATE ON meta WHEN new.key = 'project.memo' OR old.key = 'project.memo' BEGIN
+            DELETE FROM memo_search WHERE kind = 'project';
+            INSERT INTO memo_search(kind, owner, memo) SELECT 'project', '', new.value
+                WHERE new.key = 'project.memo' AND new.value != '';
+        END;
+        CREATE TRIGGER memo_meta_ad AFTER DELETE ON meta WHEN old.key = 'project.memo' BEGIN
+            DELETE FROM memo_search WHERE kind = 'project';
+        END;
+"""
+
+
+@migrations(name="0010_memos")
+def m0010_memos(db: Database) -> None:
+    """Memos (issue 22): an analyst's running notes on a document, on a label (code) and on the project.
+
+    * ``documents.memo``, ``labels.memo``: the memo, '' when there is none.
+    * The project memo is the ``meta`` row ``project.memo`` (no row when there is none: an import that gives a project
+      its memo adds that row, which undoing the import takes out again).
+    * ``memo_search``: full-text search (FTS5) over every memo, with whose memo it is (``kind`` and ``owner``,
+      not indexed), kept current by triggers on the three tables.
+    """
+    db.executescript(
+        """
+        ALTER TABLE documents ADD COLUMN memo TEXT NOT NULL DEFAULT '';
+        ALTER TABLE labels ADD COLUMN memo TEXT NOT NULL DEFAULT '';
+        CREATE VIRTUAL TABLE memo_search USING fts5(kind UNINDEXED, owner UNINDEXED, memo);
+        """
+        + _MEMO_TRIGGERS
+        + """
+        INSERT INTO memo_search(kind, owner, memo) SELECT 'project', '', value FROM meta
+            WHERE key = 'project.memo' AND value != '';
+        PRAGMA user_version = 10;
+        """
+    )
+
+
 #: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

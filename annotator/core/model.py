@@ -26,6 +26,8 @@ class Document:
     added: str = ""
     #: ISO 639-1 code ("en", "ru", "ar"), "" when not known; see :mod:`annotator.core.language`.
     language: str = ""
+    #: The analyst's memo on the document, "" when there is none (exchanged from version 4 of the JSON set on).
+    memo: str = ""
     text: str | None = field(default=None, repr=False, compare=False)
 
 
@@ -41,6 +43,8 @@ class Label:
     parent: str | None = ""
     #: False for a category that only holds labels (REFI-QDA ``isCodable="false"``): nothing is tagged with it.
     codable: bool = True
+    #: The analyst's memo on the code, "" when there is none (exchanged from version 4 of the JSON set on).
+    memo: str = ""
 
 
 @dataclass(frozen=True)

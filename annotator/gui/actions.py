@@ -78,6 +78,9 @@ TAG_ALL = "edit.tag_all"
 PICK_LABEL = "edit.pick_label"
 CORPUS_SEARCH = "edit.corpus_search"
 REPORTS = "analyse.reports"
+PROJECT_MEMO = "analyse.project_memo"
+DOCUMENT_MEMO = "analyse.document_memo"
+CODE_MEMO = "analyse.code_memo"
 EXPORT_REPORT = "file.export_report"
 USER_GUIDE = "help.guide"
 SHORTCUTS = "help.shortcuts"
@@ -153,6 +156,10 @@ SPECS = (
                "The other pane follows by content (linked spans are anchors)"),
     ActionSpec(REPORTS, "&Reports", ("Ctrl+Alt+R",),
                "Charts and tables: labels per document and source, claims by actor, figures, activity, agreement"),
+    ActionSpec(PROJECT_MEMO, "&Project memo…", (), "Write the project's memo: aims, decisions, what to do next"),
+    ActionSpec(DOCUMENT_MEMO, "Memo on this &document…", (), "Write a memo on the document of the active pane"),
+    ActionSpec(CODE_MEMO, "Memo on a c&ode…", (),
+               "Write a memo on a label (code): how it is used, doubts, examples (the selected span's label first)"),
     ActionSpec(USER_GUIDE, "&User guide", ("Shift+F1",), "How to tag, link, review, exchange and report"),
     ActionSpec(SHORTCUTS, "&Keyboard shortcuts", ("F1",)),
     ActionSpec(ABOUT, "&About annotator", ()),

@@ -5,7 +5,7 @@ pushed through :meth:`ProjectSession.perform`; commands call Store methods and
 then announce the change through this session, the one way changes are told:
 :meth:`ProjectSession.announce` (annotations of a document),
 :meth:`~ProjectSession.announce_documents`, :meth:`~ProjectSession.announce_labels`,
-:meth:`~ProjectSession.announce_links`. Their ``*_changed`` signals tell views
+:meth:`~ProjectSession.announce_links`, :meth:`~ProjectSession.announce_memo`. Their ``*_changed`` signals tell views
 to repaint from the store; nothing else emits them.
 
 An edit of a few annotations also says *which* ones changed
@@ -46,6 +46,9 @@ class ProjectSession(QObject):
     labels_changed = Signal()
     #: Links between spans were added or removed.
     links_changed = Signal()
+    #: A memo was written; arguments: whose (``document``, ``label`` or ``project``) and its owner (a document's
+    #: id, a label's name, '' for the project).
+    memos_changed = Signal(str, str)
     #: An operation was refused or failed; argument: a message for the analyst.
     error = Signal(str)
     #: A change reached the project file (its commit returned); argument: a short description.
@@ -114,6 +117,10 @@ class ProjectSession(QObject):
     def announce_links(self) -> None:
         """Links were added, removed or edited: the cross-source docks and the highlights re-read."""
         self.links_changed.emit()
+
+    def announce_memo(self, kind: str, owner: str) -> None:
+        """The memo of a document, a label or the project (``kind``, ``owner``) was written."""
+        self.memos_changed.emit(kind, owner)
 
     def announce_everything(self, documents: list[str]) -> None:
         """Another connection changed the project in unknown ways: every view re-reads (``documents``: on screen)."""

@@ -124,10 +124,12 @@ def test_bad_files_exit_2_and_leave_the_project_unchanged(capsys, project, tmp_p
 def test_the_import_summary_says_what_was_re_anchored_and_what_was_left_out(project, tmp_path, capsys):
     path = qualcoder_qdpx(tmp_path / "qc_tool_demo.qdpx",
                           [(q, BOARD.index(q), BOARD.index(q) + len(q)) for q in BOARD_QUOTES])
+    with Store.open(project) as store:
+        store.set_memo("project", "", "Our own project memo.")
     code, out, err = run(capsys, "import", project, path)
     assert (code, err) == (0, "")
     assert "17 annotations imported; 13 re-anchored by quote;" in out
-    assert "Not imported:\n  1 × project memo (annotator has no project memo)" in out
+    assert "Not imported:\n  1 × project memo (the project has a memo of its own)" in out
 
 
 def test_a_code_system_of_300_codes_is_counted_not_listed(capsys, tmp_path):

@@ -119,6 +119,9 @@ def test_every_format_read_carries_what_the_table_says(fmt, rich, store, tmp_pat
         store.update_label(label.name, color=f"#1{len(label.name):02d}4{len(label.name) % 10}6")
     store.add_label("Kinds", "#123456", codable=False)  # a category holding a label that tags
     store.set_label_parent("Quotation", "Kinds")
+    store.set_memo("project", "", "Round 1.")
+    store.set_memo("document", rich["docs"][0].id, "Check the date.")
+    store.set_memo("label", "Kinds", "Kinds of quotation.")
     source, colours = store.path, {label.name: label.color for label in store.labels()}
     store.close()
     path = exported(source, fmt, tmp_path) if fmt.writer else source
@@ -137,6 +140,8 @@ def test_every_format_read_carries_what_the_table_says(fmt, rich, store, tmp_pat
             "scheme": all(other.label(a.label).color == colours[a.label] for a in anns if a.label not in known),
             "label tree": any(lb.name == "Quotation" and lb.parent == "Kinds" for lb in other.labels())
             and any(lb.name == "Kinds" and not lb.codable for lb in other.labels()),
+            "memos": other.memo("project") == "Round 1." and other.memo("label", "Kinds") == "Kinds of quotation."
+            and other.memo("document", rich["docs"][0].id) == "Check the date.",
         }
     assert set(CARRIES) == set(carried)
     assert {what for what, held in carried.items() if held} == set(fmt.carries)
@@ -158,7 +163,7 @@ def test_every_format_only_written_carries_what_the_table_says(fmt, rich, store,
             assert column in header, f"{fmt.name} carries {what}"
         elif what != "notes":  # the links' CSV has their note
             assert column not in header, f"{fmt.name} does not carry {what}"
-    assert not {"documents' text", "scheme", "label tree"} & fmt.carries
+    assert not {"documents' text", "scheme", "label tree", "memos"} & fmt.carries
 
 
 def test_a_format_written_at_a_path_needs_o(capsys, tmp_path):

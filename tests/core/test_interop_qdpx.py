@@ -258,10 +258,10 @@ def test_qualcoder_positions_counted_without_cr_are_re_anchored_by_the_quote_the
     assert f"17 annotations imported; {shifted} re-anchored" in report.summary()
     [doc] = store.documents()
     assert doc.title == "board_2017"
-    assert report.not_imported == {"project memo (annotator has no project memo)": 1}
-    assert "Not imported:\n  1 × project memo" in report.summary()
+    assert report.not_imported == {} and "Not imported" not in report.summary()
+    assert store.memo("project") == "The pilot study."  # the project's <Description> is its memo
     again = import_qdpx(store, tmp_path / "qc_tool_demo.qdpx")
-    assert (again.added, again.reanchored, again.skipped) == (0, 0, 17)
+    assert (again.added, again.reanchored, again.skipped, again.not_imported) == (0, 0, 17, {})
 
 
 def test_a_name_that_is_no_quote_near_the_positions_leaves_them_as_they_are(store, tmp_path):

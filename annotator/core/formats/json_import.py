@@ -1,4 +1,4 @@
-"""Importing the JSON annotation set (``annotator.annotation-set``, versions 1 and 2); see docs/formats.md.
+"""Importing the JSON annotation set (``annotator.annotation-set``, versions 1 to 4); see docs/formats.md.
 
 :func:`import_json_file` streams a set from a file with ijson: a first pass
 reads the small parts (format, version, labels, documents, annotators) and
@@ -34,6 +34,7 @@ from annotator.core.formats.set_records import (  # noqa: F401 (reanchor re-expo
     import_documents,
     import_labels,
     import_links,
+    import_project_memo,
     reanchor,
     require,
 )
@@ -46,8 +47,8 @@ from annotator.core.store.files import refuse_open_project
 ijson = lazy_module("ijson")
 FORMAT = "annotator.annotation-set"
 #: The version written; every older one is read too (version 1 carries no review fields, versions 1 and 2 no
-#: label tree: ``parent`` and ``codable`` came with version 3).
-VERSION = 3
+#: label tree: ``parent`` and ``codable`` came with version 3; memos, ``memo``, with version 4).
+VERSION = 4
 #: Annotations validated, looked up in the project and inserted together. Not the exports' :data:`BATCH`: here
 #: each batch pays for a query of the ids already present and is sorted into primary-key order before its
 #: insert, so a larger batch buys fewer queries and better locality in the id index (see docs/performance.md);
@@ -110,7 +111,7 @@ def import_json(
     annotations = data["annotations"]
     total = len(annotations) if isinstance(annotations, list) else None
     return _import(store, data["documents"], data.get("labels", []), data.get("annotators", []), annotations,
-                   data.get("links", []), as_annotator, name, progress, total)
+                   data.get("links", []), as_annotator, name, progress, total, data.get("memo", ""))
 
 
 def import_records(
@@ -133,7 +134,8 @@ def import_records(
     to the returned report, as are the annotations it re-anchored (``reanchored``).
     """
     report = _import(store, records["documents"], records.get("labels", []), records.get("annotators", []),
-                     records["annotations"], records.get("links", []), as_annotator, name, progress, total)
+                     records["annotations"], records.get("links", []), as_annotator, name, progress, total,
+                     records.get("memo", ""))
     if left_out is not None:
         report.skipped += left_out.skipped
         report.reanchored += left_out.reanchored
@@ -172,7 +174,8 @@ def import_json_file(
         links = set_file.items("links", spans["links"])
         try:
             return _import(store, head["documents"], head.get("labels", []), head.get("annotators", []),
-                           annotations, links, as_annotator, set_file.name, progress, spans["annotations"][1])
+                           annotations, links, as_annotator, set_file.name, progress, spans["annotations"][1],
+                           head.get("memo", ""))
         finally:
             annotations.close()
             links.close()
@@ -205,12 +208,14 @@ def _import(
     name: str,
     progress: Progress | None,
     total: int | None,
+    memo: Any = "",
 ) -> ImportReport:
     """The importer both entry points share: documents, labels, then annotations and links as they stream."""
     report = ImportReport()
     with store.transaction(), store.recording_added_rows(report.rows):
         texts = import_documents(store, documents, report, name)
         import_labels(store, labels, report)
+        import_project_memo(store, memo, report, name)
         names = {a.get("id"): a.get("name", "") for a in annotators if isinstance(a, dict)}
         rename = as_annotator.strip() if as_annotator else None
         if rename == "":

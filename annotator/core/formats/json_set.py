@@ -1,4 +1,4 @@
-"""The JSON annotation set (``annotator.annotation-set``, version 3); see docs/formats.md.
+"""The JSON annotation set (``annotator.annotation-set``, version 4); see docs/formats.md.
 
 Export streams: annotations are written in batches straight from an SQLite
 cursor, and the links and annotators are chosen in SQL, so memory does not
@@ -88,8 +88,9 @@ def export_json(
     out.write("{\n")
     out.write(f'  "format": {dumps(FORMAT)},\n  "version": {VERSION},\n')
     out.write(f'  "exported": {dumps(now())},\n  "generator": {dumps("annotator " + __version__)},\n')
+    out.write(f'  "memo": {dumps(store.memo("project"))},\n')
     labels = [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description,
-               "parent": lb.parent, "codable": lb.codable} for lb in store.labels()]
+               "parent": lb.parent, "codable": lb.codable, "memo": lb.memo} for lb in store.labels()]
     out.write(f'  "labels": {_dump_list(labels, dumps)},\n')
     out.write(f'  "documents": {_dump_list(_document_records(store, doc_ids, include_text), dumps)},\n')
     # Annotations stream from the cursor in batches; annotators and links are
@@ -115,6 +116,7 @@ def _document_records(store: Store, doc_ids: list[str], include_text: bool) -> l
             "published": doc.published,
             "url": doc.url,
             "length": doc.length,
+            "memo": doc.memo,
         }
         if include_text:
             record["text"] = store.document_text(doc.id)

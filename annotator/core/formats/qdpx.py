@@ -72,10 +72,12 @@ _UNUSED = {
     ("Variables", "Variable"): "variables (annotator has no variables)",
     ("Sets", "Set"): "sets (annotator has no sets)",
     ("Graphs", "Graph"): "graphs (annotator has no graphs)",
-    ("Notes", "Note"): "project notes (annotator keeps notes on annotations only)",
     ("TextSource", "Coding"): "codings of a whole source (annotator codes spans only)",
-    ("Project", "Description"): "project memo (annotator has no project memo)",
 }
+#: Where memos are: ``(element, parent)``.
+_MEMOS = {("Description", "Project"), ("Description", "TextSource"), ("Note", "Notes")}
+#: A ``<Note>`` no ``<Code>`` refers to (a code's memo is the note it refers to).
+_NOTE_LEFT_OUT = "project notes (annotator keeps memos on the project, documents and codes, and notes on annotations)"
 #: How far (code points, beyond one per line break before it) a selection's quote is looked for around its positions.
 REANCHOR_REACH = 256
 #: XML turns a line break or tab in an attribute into a space: a quote is compared with these read as spaces.
@@ -169,13 +171,34 @@ def _write_project(store: Store, out: IO[str], selection: Selection, progress: P
         for doc_id in doc_ids:
             count = _write_source(store, out, doc_id, selection, users, codes, count, progress, total)
         out.write("</Sources>\n")
+    _write_code_memos(out, labels)
     first = True
     for link in store.links_within(**filters):
         out.write(("<Links>\n" if first else "") + f'  <Link guid="{guid_of(link.id, "link")}" name={_a(link.type)} '
                   f'direction="OneWay" originGUID="{guid_of(link.source)}" targetGUID="{guid_of(link.target)}"/>\n')
         first = False
-    out.write("</Project>\n" if first else "</Links>\n</Project>\n")
+    memo = store.memo("project")
+    out.write(("" if first else "</Links>\n") + (f"<Description>{_t(memo)}</Description>\n" if memo else "")
+              + "</Project>\n")
     return count
+
+
+def _memo_note(label: str) -> str:
+    """The GUID of the ``<Note>`` that holds a label's memo."""
+    return stable_id("code-memo", label)
+
+
+def _write_code_memos(out: IO[str], labels: list[Label]) -> None:
+    """The labels' memos, each a ``<Note>`` that its ``<Code>`` refers to (``<NoteRef>``): a code's
+    ``<Description>`` is the label's description."""
+    memos = [lb for lb in labels if lb.memo]
+    if not memos:
+        return
+    out.write("<Notes>\n")
+    for lb in memos:
+        out.write(f'  <Note guid="{_memo_note(lb.name)}" name={_a("Memo on code " + lb.name)}>'
+                  f"<PlainTextContent>{_t(lb.memo)}</PlainTextContent></Note>\n")
+    out.write("</Notes>\n")
 
 
 def _write_codes(out: IO[str], labels: list[Label], codes: dict[str, str]) -> None:
@@ -192,7 +215,8 @@ def _write_codes(out: IO[str], labels: list[Label], codes: dict[str, str]) -> No
             out.write(f"{indent}</Code>\n")
             continue
         color = f" color={_a(lb.color)}" if _COLOR.match(lb.color or "") else ""
-        body = f"<Description>{_t(lb.description)}</Description>" if lb.description else ""
+        body = (f"<Description>{_t(lb.description)}</Description>" if lb.description else "") + (
+            f'<NoteRef targetGUID="{_memo_note(lb.name)}"/>' if lb.memo else "")
         children = under.get(lb.name, [])
         head = f'{indent}<Code guid="{codes[lb.name]}" name={_a(lb.name)} isCodable="{str(lb.codable).lower()}"{color}'
         if not children:
@@ -208,7 +232,8 @@ def _write_source(store: Store, out: IO[str], doc_id: str, selection: Selection,
     doc = store.document(doc_id)
     guid = guid_of(doc_id, "document")
     out.write(f'  <TextSource guid="{guid}" name={_a(doc.title)} plainTextPath="internal://{guid}.txt"'
-              f'{_when("creationDateTime", doc.added)}>\n')
+              f'{_when("creationDateTime", doc.added)}>\n' + (f"    <Description>{_t(doc.memo)}</Description>\n"
+                                                                 if doc.memo else ""))
     filters = dict(selection.filters(), documents=[doc_id])
     for rows in store.annotation_row_batches(**filters, size=BATCH, fields=_FIELDS):
         parts = []
@@ -340,13 +365,14 @@ def _events(archive: _Archive, entry: str) -> Iterator[tuple[str, object, list[s
 
 class _Code(NamedTuple):
     """A ``<Code>`` of the code book: its names from the top down, colour, description, parent's GUID (None at
-    the top) and whether it may code (``isCodable``)."""
+    the top), whether it may code (``isCodable``) and the GUIDs of the notes it refers to (its memo)."""
 
     names: list[str]
     color: str | None
     description: str
     parent: str | None
     codable: bool
+    notes: tuple[str, ...] = ()
 
 
 class _Project:
@@ -359,10 +385,13 @@ class _Project:
         self.codes: dict[str, _Code] = {}  # guid -> the code
         self.sources: dict[str, LineEnds] = {}  # guid -> text
         self.titles: dict[str, str] = {}
+        self.source_memos: dict[str, str] = {}
         self.breaks: dict[str, list[int]] = {}  # guid -> where its stored text breaks lines (when first needed)
         self.selections = 0
         self.link_items: list[tuple[str, str, str | None, str | None]] = []  # guid, name, origin, target
         self.linked: set[str | None] = set()  # the selections links join: only theirs are remembered
+        self.notes: dict[str, str] = {}  # guid -> the text of a <Note> under <Notes>
+        self.memo = ""  # the project's <Description>
         code_path: list[tuple[str, str]] = []  # the open <Code>s: (name, GUID)
         source: dict | None = None
         for event, el, path in _events(archive, entry):
@@ -378,13 +407,11 @@ class _Project:
             if tag == "User" and parent == "Users":
                 self.users[as_uuid(el.get("guid")) or ""] = el.get("name") or el.get("id") or default_user
             elif tag == "Code":
-                desc = next((c.text or "" for c in el if _local(c.tag) == "Description"), "")
-                code_path.pop()
-                self.codes[as_uuid(el.get("guid")) or ""] = _Code(
-                    [n for n, _ in code_path] + [el.get("name") or "Code"], el.get("color"), desc,
-                    code_path[-1][1] if code_path else None, el.get("isCodable") != "false")
+                self._add_code(el, code_path)
             elif tag == "PlainTextContent" and source is not None and parent == "TextSource":
                 source["content"] = el.text or ""
+            elif (tag, parent) in _MEMOS:
+                self._add_memo(tag, parent, el, source)
             elif tag == "PlainTextSelection":
                 self.selections += 1
                 check_cancel(progress, self.selections, None)
@@ -401,6 +428,31 @@ class _Project:
                 report.leave_out(_UNUSED[(parent, tag)])
                 el.clear()
         self.labels = self._label_names()
+        memos = {guid for code in self.codes.values() for guid in code.notes}
+        unreferenced = sum(1 for guid, note in self.notes.items() if guid not in memos and note.strip())
+        if unreferenced:
+            report.leave_out(_NOTE_LEFT_OUT, unreferenced)
+
+    def _add_code(self, el, code_path: list[tuple[str, str]]) -> None:
+        """A ``<Code>`` just read (``code_path``: the open ones, this one last), with its description and notes."""
+        desc = next((c.text or "" for c in el if _local(c.tag) == "Description"), "")
+        notes = tuple(as_uuid(c.get("targetGUID")) or "" for c in el if _local(c.tag) == "NoteRef")
+        code_path.pop()
+        self.codes[as_uuid(el.get("guid")) or ""] = _Code(
+            [n for n, _ in code_path] + [el.get("name") or "Code"], el.get("color"), desc,
+            code_path[-1][1] if code_path else None, el.get("isCodable") != "false", notes)
+
+    def _add_memo(self, tag: str, parent: str, el, source: dict | None) -> None:
+        """A memo just read: the project's or a source's ``<Description>``, or a ``<Note>`` (a code's memo when a
+        ``<Code>`` refers to it)."""
+        if tag == "Note":
+            self.notes[as_uuid(el.get("guid")) or ""] = next(
+                (c.text or "" for c in el if _local(c.tag) == "PlainTextContent"), "")
+            el.clear()
+        elif parent == "Project":
+            self.memo = el.text or ""
+        elif source is not None:
+            source["memo"] = el.text or ""
 
     def _add_source(self, source: dict) -> None:
         guid = as_uuid(source.get("guid"))
@@ -428,6 +480,7 @@ class _Project:
             return
         self.sources[guid] = text
         self.titles[guid] = source.get("name") or _title_from_path(where or source.get("rich") or "", text.text)
+        self.source_memos[guid] = source.get("memo") or ""
 
     def _label_names(self) -> dict[str, str]:
         """Code GUID -> label name: its own name, or ``Parent/Child`` where names repeat."""
@@ -453,11 +506,13 @@ class _Project:
                 color = "#" + "".join(c * 2 for c in color[1:])
             records.append({"name": self.labels[guid], "color": color if color and _COLOR.match(color) else None,
                             "description": code.description, "parent": self.labels.get(code.parent or "", ""),
-                            "codable": code.codable})
+                            "codable": code.codable,
+                            "memo": "\n\n".join(self.notes[g] for g in code.notes if self.notes.get(g))})
         return records
 
     def document_records(self) -> list[dict]:
-        return [document_record(t.text, self.titles[g]) for g, t in self.sources.items()]
+        return [dict(document_record(t.text, self.titles[g]), memo=self.source_memos[g])
+                for g, t in self.sources.items()]
 
     def annotations(self, ends: dict, links: list, present: Present, progress: Progress | None) -> Iterator[dict]:
         """Second pass: one annotation per Coding of each PlainTextSelection; links are gathered into ``links``."""
@@ -596,5 +651,5 @@ def import_qdpx(store: Store, path: str | os.PathLike, *, as_annotator: str | No
         links: list[dict] = []
         records = {"documents": project.document_records(), "labels": project.label_records(), "annotators": [],
                    "annotations": project.annotations(ends, links, Present(store, as_annotator), progress),
-                   "links": links}
+                   "links": links, "memo": project.memo}
         return import_records(store, records, as_annotator=as_annotator, name=name, left_out=left_out)

@@ -43,7 +43,7 @@ else:
     w3c = lazy_module("annotator.core.formats.w3c")
 
 #: What a format can carry, in the order the formats table lists them.
-CARRIES = ("spans", "links", "notes", "review decisions", "documents' text", "scheme", "label tree")
+CARRIES = ("spans", "links", "notes", "review decisions", "documents' text", "scheme", "label tree", "memos")
 #: What each of :data:`CARRIES` means, for the table's legend.
 CARRIES_MEANING = {
     "spans": "the annotations: document, label, start, end, quote, annotator",
@@ -53,6 +53,7 @@ CARRIES_MEANING = {
     "documents' text": "the documents' texts, so that a project that lacks them can import the file",
     "scheme": "the labels with their colours (and descriptions, where the format has a place for them)",
     "label tree": "each label's parent, and the categories that hold labels but tag nothing",
+    "memos": "the project memo and the memos on documents and labels (codes)",
 }
 
 
@@ -210,9 +211,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("qdpx", "REFI-QDA project", (".qdpx",), _ALL - {"review decisions"}, _read_qdpx, _write_qdpx,
            streamed=False, options=frozenset({"annotator"}), other_tool=True,
            tools="MAXQDA, NVivo, ATLAS.ti, QualCoder"),
-    Format("w3c", "W3C Web Annotation", (".jsonld", ".json"), _ALL, _read_w3c, _write_w3c,
+    Format("w3c", "W3C Web Annotation", (".jsonld", ".json"), _ALL - {"memos"}, _read_w3c, _write_w3c,
            options=frozenset({"annotator", "include_text"}), other_tool=True, tools="Hypothesis, Recogito"),
-    Format("brat", "brat standoff", (".ann",), _ALL - {"review decisions"}, _read_brat, _write_brat, folder=True,
+    Format("brat", "brat standoff", (".ann",), _ALL - {"review decisions", "memos"}, _read_brat, _write_brat, folder=True,
            streamed=False, options=frozenset({"annotator"}), other_tool=True, picks=("annotation.conf",),
            tools="brat, INCEpTION"),
 )}

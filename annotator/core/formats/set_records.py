@@ -13,10 +13,15 @@ from annotator.core.errors import InputError, NotFoundError, SpanError
 from annotator.core.formats.import_report import ImportReport
 from annotator.core.model import STATUSES
 from annotator.core.store import Store
+from annotator.core.store.memos import clean_memo
 from annotator.core.text import document_id, normalize
 from annotator.core.timeutil import now
 
 _LINK_FIELDS = {"id": str, "type": str, "source": str, "target": str}
+#: Why a memo of the file is not imported: an import gives memos only with the documents and labels it adds (and
+#: a project memo only to a project without one), so that undoing it takes every memo it brought out again.
+MEMO_KEPT = "memos on documents or codes the project already has (an import adds memos only with what it adds)"
+PROJECT_MEMO_KEPT = "project memo (the project has a memo of its own)"
 #: The review fields of an annotation (exchanged from version 2 of the set on), with their names in messages.
 REVIEW_FIELDS = {"reviewer": "reviewer", "reviewed": "review time", "review_note": "review note"}
 
@@ -48,8 +53,11 @@ def import_documents(store: Store, docs: list, report: ImportReport, name: str) 
         what = f"Document {i + 1} of {name}"
         require(item, {"id": str}, what)
         doc_id = item["id"]
+        memo = memo_of(item, what)
         try:
             texts[doc_id] = store.document_text(doc_id)
+            if memo and store.memo("document", doc_id) != memo:
+                report.leave_out(MEMO_KEPT)
             continue
         except NotFoundError:
             pass
@@ -64,6 +72,8 @@ def import_documents(store: Store, docs: list, report: ImportReport, name: str) 
         if document_id(text) != doc_id:
             raise InputError(f"The text of document {title!r} in {name} does not match its id; the file was altered.")
         store.add_document(text, title, item.get("source") or "", item.get("published"), item.get("url"))
+        if memo:
+            store.set_memo("document", doc_id, memo)
         texts[doc_id] = text
         report.documents_added += 1
     return texts
@@ -84,15 +94,40 @@ def import_labels(store: Store, labels: list, report: ImportReport) -> None:
         known = existing.get(item["name"])
         if parent and (known is None or not known.parent):
             placed.append((item["name"], parent))
+        memo = memo_of(item, f"The label {item['name']!r} in the set")
         if known is not None:
+            if memo and known.memo != memo:
+                report.leave_out(MEMO_KEPT)
             continue
         color = item.get("color") if isinstance(item.get("color"), str) else None
         label = store.add_label(item["name"], color=color, description=item.get("description") or "",
                                 codable=item.get("codable") is not False)
+        if memo:
+            store.set_memo("label", label.name, memo)
         existing[label.name] = label
         report.labels_created.append(item["name"])
     for name, parent in placed:
         store.set_label_parent(name, parent)
+
+
+def memo_of(item: dict, what: str) -> str:
+    """The memo ``item`` carries ('' when none: sets before version 4 carry none); it must be text."""
+    memo = item.get("memo") or ""
+    if not isinstance(memo, str):
+        raise InputError(f"{what} has a memo that is not text.")
+    return clean_memo(memo)
+
+
+def import_project_memo(store: Store, memo: Any, report: ImportReport, name: str) -> None:
+    """Give the project the file's memo when it has none; a different memo of its own is kept."""
+    memo = memo_of({"memo": memo}, f"{name}'s project")
+    if not memo:
+        return
+    own = store.memo("project")
+    if not own:
+        store.set_memo("project", "", memo)
+    elif own != memo:
+        report.leave_out(PROJECT_MEMO_KEPT)
 
 
 def check_annotation(store: Store, item: dict, texts: dict[str, str], report: ImportReport, what: str) -> dict:

@@ -7,8 +7,8 @@ Errors surface as :mod:`annotator.core.errors` exceptions with messages for
 analysts, and a failed operation leaves the file as it was.
 
 :class:`Store` is assembled from one mixin per kind of data (``documents``,
-``labels``, ``label_tree``, ``annotations``, ``links``, ``search``, ``display``, ``retrieval``, ``imports``, ``team``) over :class:`StoreBase` (opening,
-transactions, metadata).
+``labels``, ``label_tree``, ``annotations``, ``links``, ``search``, ``display``, ``retrieval``, ``imports``,
+``team``, ``memos``) over :class:`StoreBase` (opening, transactions, metadata).
 """
 
 from annotator.core.store.annotations import AnnotationsMixin
@@ -21,13 +21,14 @@ from annotator.core.store.label_tree import LabelTreeMixin
 from annotator.core.store.labels import LabelsMixin
 from annotator.core.store.retrieval import RetrievalMixin
 from annotator.core.store.links import LinksMixin
+from annotator.core.store.memos import MemoHit, MemosMixin
 from annotator.core.store.search import Hit, SearchMixin
 from annotator.core.store.team import TeamMixin
 
 
 class Store(DocumentsMixin, LabelsMixin, LabelTreeMixin, AnnotationsMixin, LinksMixin, SearchMixin, DisplayMixin, ChangesMixin,
-            RetrievalMixin, ImportsMixin, TeamMixin, StoreBase):
+            RetrievalMixin, ImportsMixin, TeamMixin, MemosMixin, StoreBase):
     """One open project file. Use :meth:`Store.open`; close with :meth:`close` or a ``with`` block."""
 
 
-__all__ = ["PALETTE", "SQLITE_MAGIC", "Hit", "Store", "StoreBase", "needs_upgrade"]
+__all__ = ["PALETTE", "SQLITE_MAGIC", "Hit", "MemoHit", "Store", "StoreBase", "needs_upgrade"]

@@ -168,7 +168,7 @@ class DocumentsMixin(StoreBase):
             d = snap.document
             self.db["documents"].insert({"id": d.id, "title": d.title, "source": d.source, "published": d.published,
                                          "url": d.url, "length": d.length, "added": d.added,
-                                         "language": d.language, "position": snap.position})
+                                         "language": d.language, "memo": d.memo, "position": snap.position})
             self.db["document_texts"].insert({"id": d.id, "text": snap.text})
             for annotator in {a.annotator for a in snap.annotations} | {k.annotator for k in snap.links}:
                 self.ensure_annotator(annotator)

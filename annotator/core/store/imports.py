@@ -35,6 +35,7 @@ IMPORTED_TABLES = (
     ("document_texts", "id"),
     ("annotations", "id"),
     ("links", "id"),
+    ("meta", "key"),  # the project memo an import gives a project without one (``project.memo``)
 )
 _KEYS = dict(IMPORTED_TABLES)
 #: From this many annotations an undo or redo takes the bulk path, and rebuilds the indexes when the import's

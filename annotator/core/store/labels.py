@@ -12,11 +12,11 @@ from annotator.core.store.base import StoreBase
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 #: The columns a :class:`Label` is read from, in its fields' order (``parent`` is NULL at the top of the tree).
-_LABEL_COLUMNS = "name, color, shortcut, description, position, COALESCE(parent, ''), codable"
+_LABEL_COLUMNS = "name, color, shortcut, description, position, COALESCE(parent, ''), codable, memo"
 
 
 def _label(row) -> Label:
-    return Label(*row[:6], codable=bool(row[6]))
+    return Label(*row[:6], codable=bool(row[6]), memo=row[7])
 
 
 class LabelsMixin(StoreBase):
@@ -90,6 +90,7 @@ class LabelsMixin(StoreBase):
                 "position": label.position,
                 "parent": label.parent or None,
                 "codable": int(label.codable),
+                "memo": label.memo,
             }
         )
 

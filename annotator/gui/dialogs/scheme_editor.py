@@ -39,7 +39,10 @@ from annotator.core.fileio import atomic_writer
 from annotator.core.formats.scheme import read_scheme_file, write_scheme
 from annotator.core.model import Label
 from annotator.core.store.label_tree import CHILDREN_DELETE, CHILDREN_UP
+from annotator.core.store.memos import memo_title
+from annotator.gui.commands.memos import EditMemo
 from annotator.gui.dialogs.file_dialogs import open_file, save_file
+from annotator.gui.dialogs.memo_dialog import MemoDialog
 from annotator.gui.commands.scheme import (
     AddLabel,
     DeleteLabel,
@@ -98,6 +101,7 @@ class SchemeEditor(QDialog):
         ("color", "&Colour…", "Change the label's colour"),
         ("key", "&Key…", "Set the key that applies the label"),
         ("describe", "&Describe…", "Describe what the label is for"),
+        ("memo", "&Memo…", "Write the label's memo: how it is used, doubts, examples (Ctrl+Enter saves)"),
         ("under", "&Place under…", "Put the label under another label, or at the top of the tree"),
         ("category", "Cate&gory", "Make the label a category that holds labels but tags nothing (or a label again)"),
         ("up", "Move &up", "Move the label up (Alt+Up)"),
@@ -195,6 +199,7 @@ class SchemeEditor(QDialog):
         b["color"].clicked.connect(self.choose_color)
         b["key"].clicked.connect(self.set_key)
         b["describe"].clicked.connect(self.describe_label)
+        b["memo"].clicked.connect(self.write_memo)
         b["under"].clicked.connect(self.place_under)
         b["category"].clicked.connect(self.toggle_category)
         b["up"].clicked.connect(lambda: self.move_label(-1))
@@ -334,7 +339,7 @@ class SchemeEditor(QDialog):
         writable = not self.session.store.readonly
         row, rows = self.table.currentRow(), self.table.rowCount()
         selected = writable and 0 <= row < rows
-        for key in ("rename", "color", "key", "describe", "under", "category", "delete"):
+        for key in ("rename", "color", "key", "describe", "memo", "under", "category", "delete"):
             self.buttons[key].setEnabled(selected)
         self.delete_action.setEnabled(selected)
         self.buttons["up"].setEnabled(selected and row > 0)
@@ -414,6 +419,16 @@ class SchemeEditor(QDialog):
                                         text=self.session.store.label(name).description)
         if ok:
             self._edit(name, description=text)
+
+    def write_memo(self) -> None:
+        """The selected label's memo, in the memo editor; saving it is one undoable step."""
+        name = self.current_name()
+        if name is None:
+            return
+        text, saved = MemoDialog.get_memo(self, memo_title("label", name), f"the code {name}",
+                                          self.session.store.memo("label", name))
+        if saved:
+            self._perform(lambda: EditMemo(self.session, "label", name, text, name))
 
     def _edit(self, name: str, **changes) -> None:
         new_name = (changes.get("new_name") or "").strip() or name

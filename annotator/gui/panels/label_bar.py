@@ -8,9 +8,9 @@ Every label keeps its key whether its button is shown or not.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from annotator.core.model import Label
 from annotator.gui.actions import key_owner
@@ -113,6 +113,8 @@ class LabelBar(QToolBar):
     label_triggered = Signal(str)
     #: "More labels…" was clicked: the window opens the label picker.
     more_requested = Signal()
+    #: "Memo on code …" was chosen in a label button's context menu; argument: label name.
+    memo_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Labels", parent)
@@ -166,9 +168,21 @@ class LabelBar(QToolBar):
             button.setAutoRaise(True)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.setProperty("keyed", bool(label.shortcut))
+            button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            button.customContextMenuRequested.connect(
+                lambda pos, name=label.name, b=button: self._label_menu(name, b.mapToGlobal(pos)))
             self.label_actions.append(action)
             self.buttons.append(button)
         self.panel.set_buttons(sorted(self.buttons, key=lambda b: not b.property("keyed")))  # stable: keyed first
+
+    def _label_menu(self, name: str, where: QPoint) -> None:
+        """A label button's context menu (it pops up and goes when closed): its memo."""
+        menu = QMenu(self)
+        menu.setObjectName("label_menu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        memo = menu.addAction(f"Memo on code {name}…")
+        memo.triggered.connect(lambda: self.memo_requested.emit(name))
+        menu.popup(where)
 
     def hidden_labels(self) -> int:
         """How many labels are behind "More labels…" (no button on screen)."""

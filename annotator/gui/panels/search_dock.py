@@ -1,4 +1,4 @@
-"""Corpus search (SQLite full-text search): every document's text, and annotation quotes and notes."""
+"""Corpus search (SQLite full-text search): every document's text, annotation quotes and notes, and memos."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ class SearchDock(QDockWidget):
     hit_activated = Signal(str, int, int)
     #: An annotation hit was activated: its id.
     annotation_activated = Signal(str)
+    #: A memo hit was activated: whose memo (``document``, ``label`` or ``project``) and its owner (a document's
+    #: id, a label's name, '' for the project).
+    memo_activated = Signal(str, str)
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__("Search", parent)
@@ -31,7 +34,7 @@ class SearchDock(QDockWidget):
         self.session = session
         self.query = QLineEdit()
         self.query.setObjectName("search_query")
-        self.query.setPlaceholderText("Search every document, and annotation quotes and notes…")
+        self.query.setPlaceholderText("Search every document, annotation quotes and notes, and memos…")
         self.query.setClearButtonEnabled(True)
         self.go = QPushButton("Search")
         self.other_scripts = QCheckBox("Match other scripts")
@@ -88,12 +91,13 @@ class SearchDock(QDockWidget):
         try:
             hits = store.search_documents(query, other_scripts=other)
             anns = store.search_annotations(query, other_scripts=other)
+            memos = store.search_memos(query)
         except AnnotatorError as exc:
             self.summary.setText(str(exc))
             self.table.setRowCount(0)
             return
         titles = {d.id: d.title for d in store.documents()}
-        self.table.setRowCount(len(hits) + len(anns))
+        self.table.setRowCount(len(hits) + len(anns) + len(memos))
         for r, h in enumerate(hits):
             context = f"…{' '.join(h.before.split())} [{h.match}] {' '.join(h.after.split())}…"
             self._row(r, ("text", h.title, context), ("text", h.document, h.start, h.end))
@@ -101,11 +105,15 @@ class SearchDock(QDockWidget):
             where = f"{a.label} ({a.annotator})"
             context = f"'{short_quote(a.quote, 60)}'" + (f" — note: {short_quote(a.note, 60)}" if a.note else "")
             self._row(r, (where, titles.get(a.document, ""), context), ("annotation", a.id))
+        for r, m in enumerate(memos, start=len(hits) + len(anns)):
+            context = f"…{' '.join(m.before.split())} [{m.match}] {' '.join(m.after.split())}…"
+            self._row(r, (m.whose, m.name if m.kind == "document" else "", context), ("memo", m.kind, m.owner))
         self.table.setColumnWidth(1, min(self.table.sizeHintForColumn(1), TITLE_WIDTH))
         documents = len({h.document for h in hits})
         self.summary.setText(f"{len(hits)} place{'s' if len(hits) != 1 else ''} in {documents} "
                              f"document{'s' if documents != 1 else ''}; {len(anns)} annotation"
-                             f"{'s' if len(anns) != 1 else ''}" + (" (first 200 shown)" if len(hits) >= 200 else ""))
+                             f"{'s' if len(anns) != 1 else ''}; {len(memos)} memo{'s' if len(memos) != 1 else ''}"
+                             + (" (first 200 shown)" if len(hits) >= 200 else ""))
 
     def _other_scripts_toggled(self, on: bool) -> None:
         """Remember the choice, and search again with it when there is a query."""
@@ -125,5 +133,7 @@ class SearchDock(QDockWidget):
             return
         if data[0] == "text":
             self.hit_activated.emit(data[1], data[2], data[3])
+        elif data[0] == "memo":
+            self.memo_activated.emit(data[1], data[2])
         else:
             self.annotation_activated.emit(data[1])

@@ -39,6 +39,7 @@ from annotator.gui.controllers.reports import Reports
 from annotator.gui.controllers.retrieval import Retrieval
 from annotator.gui.controllers.review import Review
 from annotator.gui.controllers.tagging import Tagging
+from annotator.gui.controllers.memos import Memos
 from annotator.gui.controllers.team import TeamSync
 from annotator.gui.dialogs.agreement import AgreementDialog
 from annotator.gui.dialogs.scheme_editor import SchemeEditor
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.recent = RecentProjects(self.settings, s.store.path, self.status, self._open_project)
         self.reports = Reports(s, self.pane_state, self.status, self.settings)
         self.retrieval = Retrieval(s, self.status)  # the Segments and Matrix docks (issue 22)
+        self.memos = Memos(s, self.pane_state, self.status)
         self.tagging = Tagging(s, self.pane_state, self.status, self.sync, self.cross)
         self.codes = Codes(s, self.status, self.sync, self.tagging)  # the Codes dock
         self.guard = ProjectGuard(s, self, lambda path: self._open_project(str(path), True))
@@ -193,7 +195,7 @@ class MainWindow(QMainWindow):
             self.review_dock.add_button(a[key])
         self._fill(analyse := bar.addMenu("&Analyse"), A.LINK_SPANS, A.MARK_LINK_SOURCE, None, A.SUGGEST, A.SHOW_SUGGESTIONS,
                    A.ACCEPT_SUGGESTION, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS, None, A.AGREEMENT, None,
-                   A.REPORTS)
+                   A.REPORTS, None, A.PROJECT_MEMO, A.DOCUMENT_MEMO, A.CODE_MEMO)
         self.retrieval.fill_menu(analyse)
         self._fill(bar.addMenu("&Help"), A.USER_GUIDE, A.SHORTCUTS, A.ABOUT)
         accessibility.install(self)
@@ -323,6 +325,8 @@ class MainWindow(QMainWindow):
         c.claims_dock.annotation_activated.connect(self.jump_to_annotation)
         self.retrieval.segments.annotation_activated.connect(self.jump_to_annotation)
         self.codes.dock.segments_requested.connect(self.retrieval.segments.show_segments)  # a code's segments
+        self.memos.connect(self.actions, self.corpus.search)
+        self.label_bar.memo_requested.connect(self.memos.edit_label_memo)
 
     def _connect_panes(self) -> None:
         for index, pane in enumerate(self.panes):
