@@ -263,3 +263,16 @@ def test_a_leads_label_tree_reaches_members_children_before_parents_or_not(crew)
     crew.sync("alice")
     with crew.store("alice") as store:
         assert {x.name: x.parent for x in store.labels()}["Casualties"] == "Number"
+
+
+def test_a_leads_memos_on_documents_and_codes_reach_members(crew):
+    a, _ = _joined(crew, "alice")
+    with crew.store("lea") as store:
+        store.set_memo("document", a, "Compare the death toll with AP's.")
+        store.set_memo("label", "Figure", "Numbers as reported, with their hedges.")
+    assert crew.sync("lea").pushed["labels"] == 1
+    crew.sync("alice")
+    with crew.store("alice") as store:
+        assert store.memo("document", a) == "Compare the death toll with AP's."
+        assert store.memo("label", "Figure") == "Numbers as reported, with their hedges."
+        assert [h.owner for h in store.search_memos("hedges")] == ["Figure"]

@@ -262,6 +262,6 @@ def test_two_inits_at_once_set_the_database_up_once(team_db):
         assert waiter.is_alive()  # waiting for the lock, not failing
         results.append(init_team(first))
     waiter.join(30)
-    assert sorted(r.applied for r in results) == [(), ("0001_schema", "0002_notify", "0003_label_tree")]
+    assert sorted(r.applied for r in results) == [(), ("0001_schema", "0002_notify", "0003_codes")]
     first.close()
     second.close()

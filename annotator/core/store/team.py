@@ -67,8 +67,8 @@ class Outgoing:
     """The rows a push sends, read from the outbox in one snapshot; ``entries`` are what it may then forget."""
 
     entries: list[tuple[str, str, int]] = field(default_factory=list)
-    documents: list[tuple] = field(default_factory=list)  # id, title, source, published, url, language, text, position
-    labels: list[tuple] = field(default_factory=list)  # uuid, name, colour, key, description, position, parent, codable
+    documents: list[tuple] = field(default_factory=list)  # id, title, … text, position, memo
+    labels: list[tuple] = field(default_factory=list)  # uuid, name, … parent, codable, memo
     annotations: list[tuple] = field(default_factory=list)  # id, document, label, start, end, quote, note, ...
     reviews: list[tuple] = field(default_factory=list)  # id, annotation, document, status, note, at
     links: list[tuple] = field(default_factory=list)  # id, document, type, source, target, note, created
@@ -183,15 +183,15 @@ class TeamMixin(StoreBase):
         out.gone[table].extend(i for i in ids if i not in present)
 
     def _outgoing_documents(self, out: Outgoing, ids: list[str], member: str) -> None:
-        rows = self._read("SELECT d.id, d.title, d.source, d.published, d.url, d.language, t.text, d.position "
-                          f"FROM documents d JOIN document_texts t ON t.id = d.id WHERE d.id IN ({_marks(ids)})", ids)
+        rows = self._read("SELECT d.id, d.title, d.source, d.published, d.url, d.language, t.text, d.position, "
+                          f"d.memo FROM documents d JOIN document_texts t ON t.id = d.id WHERE d.id IN ({_marks(ids)})", ids)
         out.documents.extend(rows)
         self._found(out, "documents", ids, rows)
 
     def _outgoing_labels(self, out: Outgoing, ids: list[str], member: str) -> None:
-        rows = self._read("SELECT uuid, name, color, shortcut, description, position, parent, codable FROM labels "
-                          f"WHERE uuid IN ({_marks(ids)})", ids)
-        out.labels.extend((*r[:7], bool(r[7])) for r in rows)
+        rows = self._read("SELECT uuid, name, color, shortcut, description, position, parent, codable, memo "
+                          f"FROM labels WHERE uuid IN ({_marks(ids)})", ids)
+        out.labels.extend((*r[:7], bool(r[7]), r[8]) for r in rows)
         self._found(out, "labels", ids, rows)
 
     def _outgoing_annotations(self, out: Outgoing, ids: list[str], member: str) -> None:

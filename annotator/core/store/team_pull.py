@@ -98,9 +98,9 @@ class PullApplier:
 
     # ------------------------------------------------------------- lead tables
     def documents(self, rows: Iterable[tuple]) -> None:
-        """``(id, title, source, published, url, language, text, position, deleted)``."""
+        """``(id, title, source, published, url, language, text, position, memo, deleted)``."""
         pending = self.pending("documents")
-        for doc_id, title, source, published, url, language, text, position, deleted in rows:
+        for doc_id, title, source, published, url, language, text, position, memo, deleted in rows:
             if doc_id in pending:
                 continue
             exists = self.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone()
@@ -113,32 +113,31 @@ class PullApplier:
                     self.conn.execute("DELETE FROM documents WHERE id = ?", [doc_id])
                     self._count("documents")
                 continue
+            values = [title, source, published, url, _language(language), position, memo]
             if exists:
                 if not self.conn.execute(
-                        "UPDATE documents SET title = ?, source = ?, published = ?, url = ?, language = ?, position = ? "
-                        "WHERE id = ? AND (title, source, published, url, language, position) IS NOT (?, ?, ?, ?, ?, ?)",
-                        [title, source, published, url, _language(language), position, doc_id,
-                         title, source, published, url, _language(language), position]).rowcount:
+                        "UPDATE documents SET title = ?, source = ?, published = ?, url = ?, language = ?, position = ?, "
+                        "memo = ? WHERE id = ? AND (title, source, published, url, language, position, memo) "
+                        "IS NOT (?, ?, ?, ?, ?, ?, ?)", [*values, doc_id, *values]).rowcount:
                     continue
             else:
-                self.conn.execute("INSERT INTO documents (id, title, source, published, url, length, added, position, "
-                                  "language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                  [doc_id, title, source, published, url, len(text), now(), position,
-                                   _language(language)])
+                self.conn.execute("INSERT INTO documents (title, source, published, url, language, position, memo, id, "
+                                  "length, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                  [*values, doc_id, len(text), now()])
                 self.conn.execute("INSERT INTO document_texts (id, text) VALUES (?, ?)", [doc_id, text])
             self._count("documents")
 
     def labels(self, rows: Iterable[tuple]) -> None:
-        """``(id, name, color, shortcut, description, position, parent, codable, deleted)``: matched by id, else
+        """``(id, name, color, shortcut, description, position, parent, codable, memo, deleted)``: matched by id, else
         adopted by name. Parents are set once every label of the pull is in (a child may come before its parent)."""
         pending = self.pending("labels")
         placed, gone = [], []
-        for label_id, name, color, shortcut, description, position, parent, codable, deleted in rows:
+        for label_id, name, color, shortcut, description, position, parent, codable, memo, deleted in rows:
             if label_id in pending:
                 continue
             if deleted:
                 gone.append(label_id)
-            elif self._label(label_id, name, color, shortcut, description, position, codable):
+            elif self._label(label_id, name, color, shortcut, description, position, codable, memo):
                 placed.append((label_id, parent))
         for label_id, parent in placed:
             self._place(label_id, parent)
@@ -150,7 +149,7 @@ class PullApplier:
                 self.conn.execute("DELETE FROM labels WHERE uuid = ?", [label_id])
                 self._count("labels")
 
-    def _label(self, label_id, name, color, shortcut, description, position, codable) -> bool:
+    def _label(self, label_id, name, color, shortcut, description, position, codable, memo) -> bool:
         """Insert or update one pulled label (not its parent); False when it cannot be (a name taken here)."""
         mine = self.conn.execute("SELECT name FROM labels WHERE uuid = ?", [label_id]).fetchone()
         if not mine and self.conn.execute("SELECT 1 FROM labels WHERE name = ?", [name]).fetchone():
@@ -161,14 +160,14 @@ class PullApplier:
         if shortcut and self.conn.execute("SELECT 1 FROM labels WHERE shortcut = ? AND name != ?",
                                           [shortcut, mine[0] if mine else name]).fetchone():
             shortcut = ""  # the key is another label's here
-        values = [name, color, shortcut, description, position, int(codable)]
+        values = [name, color, shortcut, description, position, int(codable), memo]
         if not mine:
-            self.conn.execute("INSERT INTO labels (name, color, shortcut, description, position, codable, uuid) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?)", [*values, label_id])
+            self.conn.execute("INSERT INTO labels (name, color, shortcut, description, position, codable, memo, uuid) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [*values, label_id])
             self._count("labels")
         elif self.conn.execute("UPDATE labels SET name = ?, color = ?, shortcut = ?, description = ?, position = ?, "
-                               "codable = ? WHERE uuid = ? AND (name, color, shortcut, description, position, "
-                               "codable) IS NOT (?, ?, ?, ?, ?, ?)", [*values, label_id, *values]).rowcount:
+                               "codable = ?, memo = ? WHERE uuid = ? AND (name, color, shortcut, description, position, "
+                               "codable, memo) IS NOT (?, ?, ?, ?, ?, ?, ?)", [*values, label_id, *values]).rowcount:
             self._count("labels")
         return True
 

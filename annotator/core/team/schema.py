@@ -20,7 +20,7 @@ from annotator.core.team.connect import refusal
 SCHEMA = "annotator"
 #: ``(name, SQL)`` in order; the SQL's ``{member}`` and ``{lead}`` are the project's group roles.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
-    ("0001_schema", schema_0001.SCRIPT), ("0002_notify", schema_0002.SCRIPT), ("0003_label_tree", schema_0003.SCRIPT))
+    ("0001_schema", schema_0001.SCRIPT), ("0002_notify", schema_0002.SCRIPT), ("0003_codes", schema_0003.SCRIPT))
 #: Taken for the whole of ``team init`` so that two runs at once cannot both create the schema.
 INIT_LOCK = 0x616E6E6F  # "anno"
 #: PostgreSQL truncates identifiers to this many bytes.

@@ -34,8 +34,9 @@ from annotator.core.timeutil import now
 
 #: Columns a pull reads, per table, in the order :class:`~annotator.core.store.team_pull.PullApplier` takes them.
 PULLED = {
-    "documents": ("id", "title", "source", "published", "url", "language", "text", "position", "deleted"),
-    "labels": ("id::text", "name", "color", "shortcut", "description", "position", "parent", "codable", "deleted"),
+    "documents": ("id", "title", "source", "published", "url", "language", "text", "position", "memo", "deleted"),
+    "labels": ("id::text", "name", "color", "shortcut", "description", "position", "parent", "codable", "memo",
+               "deleted"),
     "blind": ("document", "blind", "deleted"),
     "done": ("id::text", "document", "owner::text", "deleted"),
     "annotations": ("id::text", "document", "label", "start", '"end"', "quote", "note", "origin", "created",
@@ -50,8 +51,8 @@ _TYPES = {"deleted": "bool", "blind": "bool", "codable": "bool", "position": "in
           "xid::text::bigint": "int8", "seq": "int8"}
 #: Columns a push writes, per table (the local row's order in :class:`~annotator.core.store.team.Outgoing`).
 PUSHED = {
-    "documents": ("id", "title", "source", "published", "url", "language", "text", "position"),
-    "labels": ("id", "name", "color", "shortcut", "description", "position", "parent", "codable"),
+    "documents": ("id", "title", "source", "published", "url", "language", "text", "position", "memo"),
+    "labels": ("id", "name", "color", "shortcut", "description", "position", "parent", "codable", "memo"),
     "annotations": ("id", "document", "label", "start", "end", "quote", "note", "origin", "created", "modified"),
     "reviews": ("id", "annotation", "document", "status", "note", "at"),
     "links": ("id", "document", "type", "source", "target", "note", "created"),
