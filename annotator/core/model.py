@@ -43,6 +43,21 @@ class Label:
     codable: bool = True
 
 
+#: The kinds of attribute a label may declare: a flag (present or not), one of a list of choices, free text.
+ATTRIBUTE_TYPES = ("flag", "choice", "text")
+
+
+@dataclass(frozen=True)
+class AttributeDecl:
+    """An attribute a label's annotations may carry (``negated``: flag; ``certainty``: one of a list)."""
+
+    label: str
+    name: str
+    type: str = "text"
+    #: The allowed values of a ``choice`` attribute, in order; empty for the other types.
+    choices: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Annotator:
     id: str

@@ -1,0 +1,85 @@
+"""Attributes on spans: declarations per label, values on annotations, their rules (issue 22)."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.attributes import parse_filter
+from annotator.core.errors import InputError
+from annotator.core.model import AttributeDecl
+
+TEXT = "Officials said seven people died, and nobody denied it."
+
+
+def tagged(store):
+    """A project with Figure declaring certainty (a choice) and negated (a flag), and one Figure span."""
+    doc, _ = store.add_document(TEXT, "Report")
+    store.ensure_label("Figure")
+    store.set_label_attributes("Figure", [AttributeDecl("Figure", "certainty", "choice", ("reported", "confirmed")),
+                                          AttributeDecl("Figure", "negated", "flag"),
+                                          AttributeDecl("Figure", "comment", "text")])
+    ann = store.add_annotation(doc.id, "Figure", 15, 27, "alice")
+    return doc, ann
+
+
+def test_declarations_are_kept_in_order_and_follow_a_renamed_label(store):
+    tagged(store)
+    assert [(d.name, d.type, d.choices) for d in store.label_attributes("Figure")] == [
+        ("certainty", "choice", ("reported", "confirmed")), ("negated", "flag", ()), ("comment", "text", ())]
+    store.update_label("Figure", new_name="Number")
+    assert [d.label for d in store.label_attributes()] == ["Number"] * 3
+    assert store.attribute_names() == ["certainty", "negated", "comment"]
+
+
+def test_values_are_checked_against_the_declarations(store, project_path, digest):
+    _doc, ann = tagged(store)
+    old = store.set_annotation_attributes(ann.id, {"certainty": "reported", "negated": "yes", "comment": "a guess"})
+    assert old == {}
+    assert store.annotation_attributes(ann.id) == {"certainty": "reported", "comment": "a guess", "negated": "true"}
+    assert store.annotation(ann.id).modified >= ann.modified
+    before = digest(project_path)
+    for values, message in (({"certainty": "rumoured"}, "not a choice of certainty"),
+                            ({"negated": "perhaps"}, "is a flag"),
+                            ({"tense": "past"}, "declares no attribute 'tense'"),
+                            ({"comment": "two\nlines"}, "one line")):
+        with pytest.raises(InputError, match=message):
+            store.set_annotation_attributes(ann.id, values)
+    assert digest(project_path) == before
+    store.set_annotation_attributes(ann.id, {"certainty": "confirmed", "negated": "false"})
+    assert store.annotation_attributes(ann.id) == {"certainty": "confirmed"}
+
+
+def test_bad_declarations_are_refused_whole(store):
+    tagged(store)
+    for decls, message in (([AttributeDecl("Figure", "two words", "text")], "cannot name an attribute"),
+                           ([AttributeDecl("Figure", "kind", "number")], "not a kind of attribute"),
+                           ([AttributeDecl("Figure", "kind", "choice", ())], "at least one choice"),
+                           ([AttributeDecl("Figure", "kind", "text"), AttributeDecl("Figure", "kind", "flag")],
+                            "twice")):
+        with pytest.raises(InputError, match=message):
+            store.set_label_attributes("Figure", decls)
+    assert len(store.label_attributes("Figure")) == 3
+
+
+def test_values_go_with_their_annotation_and_stay_when_a_declaration_goes(store):
+    doc, ann = tagged(store)
+    store.set_annotation_attributes(ann.id, {"certainty": "reported"})
+    store.set_label_attributes("Figure", [])
+    assert store.annotation_attributes(ann.id) == {"certainty": "reported"}
+    assert store.annotations_with_attribute("certainty", "reported") == {ann.id}
+    store.delete_annotation(ann.id)
+    assert store.attributes_for([ann.id]) == {}
+
+
+def test_an_import_declares_what_it_brings_as_free_text(store):
+    doc, ann = tagged(store)
+    store.insert_attribute_rows([(ann.id, "source", "ministry"), (ann.id, "certainty", "reported")])
+    assert store.annotation_attributes(ann.id) == {"certainty": "reported", "source": "ministry"}
+    assert [(d.name, d.type) for d in store.label_attributes("Figure")][-1] == ("source", "text")
+
+
+def test_filter_text():
+    assert parse_filter("certainty=reported") == ("certainty", "reported")
+    assert parse_filter("negated") == ("negated", "true")
+    with pytest.raises(InputError, match="KEY=VALUE"):
+        parse_filter("=x")
