@@ -73,9 +73,11 @@ def test_values_go_with_their_annotation_and_stay_when_a_declaration_goes(store)
 
 def test_an_import_declares_what_it_brings_as_free_text(store):
     doc, ann = tagged(store)
-    store.insert_attribute_rows([(ann.id, "source", "ministry"), (ann.id, "certainty", "reported")])
+    store.insert_attribute_rows([(ann.id, "Figure", "source", "ministry"), (ann.id, "Figure", "certainty", "reported")])
     assert store.annotation_attributes(ann.id) == {"certainty": "reported", "source": "ministry"}
     assert [(d.name, d.type) for d in store.label_attributes("Figure")][-1] == ("source", "text")
+    with pytest.raises(InputError, match="not a choice of certainty"):
+        store.insert_attribute_rows([(ann.id, "Figure", "certainty", "rumoured")])
 
 
 def test_filter_text():

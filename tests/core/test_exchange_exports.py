@@ -36,10 +36,10 @@ def reference_export_json(store: Store, out, selection: Selection | None = None,
         return "[\n" + ",\n".join("    " + dumps(item) for item in items) + "\n  ]" if items else "[]"
 
     out.write("{\n")
-    out.write(f'  "format": {dumps("annotator.annotation-set")},\n  "version": 3,\n')
+    out.write(f'  "format": {dumps("annotator.annotation-set")},\n  "version": 4,\n')
     out.write(f'  "exported": {dumps("2000-01-01T00:00:00Z")},\n  "generator": {dumps("annotator x")},\n')
     labels = [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description,
-               "parent": lb.parent, "codable": lb.codable} for lb in store.labels()]
+               "parent": lb.parent, "codable": lb.codable, "attributes": []} for lb in store.labels()]
     out.write(f'  "labels": {dump_list(labels)},\n')
     docs = []
     for doc_id in doc_ids:

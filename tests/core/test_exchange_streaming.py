@@ -325,7 +325,7 @@ GOOD_HEAD = '{"format": "annotator.annotation-set", "version": 1, '
         "[1, 2, 3]",
         '"annotator.annotation-set"',
         '{"format": "annotator.label-scheme", "version": 1, "labels": []}',
-        '{"format": "annotator.annotation-set", "version": 4, "documents": [], "annotations": []}',
+        '{"format": "annotator.annotation-set", "version": 5, "documents": [], "annotations": []}',
         '{"format": "annotator.annotation-set", "version": "1", "documents": [], "annotations": []}',
         '{"format": "annotator.annotation-set", "version": true, "documents": [], "annotations": []}',
         '{"format": "annotator.annotation-set", "version": 1.0, "documents": [], "annotations": []}',

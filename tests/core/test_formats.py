@@ -100,7 +100,7 @@ def test_json_export_validates_against_the_schema(store, rich, validator):
     errors = sorted(validator.iter_errors(data), key=str)
     assert not errors, "\n".join(e.message for e in errors)
     assert data["format"] == "annotator.annotation-set"
-    assert data["version"] == 3
+    assert data["version"] == 4
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", data["exported"])
     assert data["generator"].startswith("annotator ")
     assert len(data["annotations"]) == 10
@@ -409,7 +409,7 @@ def test_unanchorable_quote_is_a_span_error_and_changes_nothing(store, rich, pro
         ("[1, 2, 3]", "not an annotator annotation set"),
         ('"annotator.annotation-set"', "not an annotator annotation set"),
         ('{"format": "annotator.label-scheme", "version": 1, "labels": []}', "not an annotator annotation set"),
-        ('{"format": "annotator.annotation-set", "version": 4, "documents": [], "annotations": []}', "newer"),
+        ('{"format": "annotator.annotation-set", "version": 5, "documents": [], "annotations": []}', "newer"),
         ('{"format": "annotator.annotation-set", "version": "1", "documents": [], "annotations": []}', "version"),
         ('{"format": "annotator.annotation-set", "version": true, "documents": [], "annotations": []}', "version"),
         ('{"format": "annotator.annotation-set", "version": 1, "annotations": []}', "documents"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from annotator.core.attributes import check_decls, check_values, choices_from, choices_text
+from annotator.core.attributes import check_decl, check_decls, check_value, check_values, choices_from, choices_text
 from annotator.core.errors import InputError
 from annotator.core.model import AttributeDecl
 from annotator.core.store.base import StoreBase
@@ -99,24 +99,30 @@ class AttributesMixin(StoreBase):
         self.db.conn.executemany("INSERT INTO annotation_attributes (annotation, key, value) VALUES (?, ?, ?)",
                                  [(ann_id, k, v) for k, v in values.items() if v])
 
-    def insert_attribute_rows(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        """Insert ``(annotation, name, value)`` rows read by an import, inside the import's transaction. A name
-        the annotation's label does not declare is declared as free text, so the scheme explains every value."""
-        rows = [(a, k.strip(), str(v)) for a, k, v in rows if str(v)]
+    def insert_attribute_rows(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        """Insert ``(annotation, label, name, value)`` rows read by an import, inside the import's transaction.
+
+        A value of a declared flag or choice is checked (one sentence for the first that does not fit); a name
+        the label does not declare is declared as free text, so the scheme explains every value.
+        """
+        rows = [(a, lb, k.strip() if isinstance(k, str) else k, v) for a, lb, k, v in rows]
         if not rows:
             return
+        decls = {(d.label, d.name): d for d in self.label_attributes()}
+        values = []
         with self.transaction():
+            for ann, label, key, value in rows:
+                decl = decls.get((label, key))
+                if decl is None:
+                    decl = decls[(label, key)] = check_decl(AttributeDecl(label, str(key), "text"))
+                    self.db.conn.execute(
+                        "INSERT INTO label_attributes (label, name, type, choices, position) VALUES (?, ?, 'text', "
+                        "'', (SELECT COUNT(*) FROM label_attributes WHERE label = ?))", [label, decl.name, label])
+                checked = check_value(decl, value)
+                if checked:
+                    values.append((ann, decl.name, checked))
             self.db.conn.executemany(
-                "INSERT OR REPLACE INTO annotation_attributes (annotation, key, value) VALUES (?, ?, ?)", rows)
-            missing = self._read(
-                "SELECT DISTINCT a.label, x.key FROM annotation_attributes x JOIN annotations a ON a.id = x.annotation "
-                "WHERE NOT EXISTS (SELECT 1 FROM label_attributes d WHERE d.label = a.label AND d.name = x.key) "
-                "ORDER BY a.label, x.key")
-            for label, key in missing:
-                check_decls([AttributeDecl(label, key, "text")])
-                self.db.conn.execute(
-                    "INSERT INTO label_attributes (label, name, type, choices, position) VALUES (?, ?, 'text', '', "
-                    "(SELECT COUNT(*) FROM label_attributes WHERE label = ?))", [label, key, label])
+                "INSERT OR REPLACE INTO annotation_attributes (annotation, key, value) VALUES (?, ?, ?)", values)
 
     def attribute_names(self) -> list[str]:
         """Every attribute name declared by some label, in scheme order, each once (the CSV's extra columns)."""

@@ -1,0 +1,93 @@
+"""Every format carries attributes on spans (issue 22): the JSON set (version 4, ``attributes`` on labels and
+annotations; older sets still read), CSV (one column per declared attribute), brat (``A`` lines and
+``annotation.conf``'s ``[attributes]``, both ways) and W3C (annotator's own terms)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from annotator.core.errors import InputError
+from annotator.core.formats.json_set import export_json, import_json
+from annotator.core.model import AttributeDecl
+from annotator.core.store import Store
+
+TEXT = "Officials said seven people died in Kyiv; the ministry denied that anyone was hurt."
+
+
+def _at(quote: str) -> tuple[int, int]:
+    start = TEXT.index(quote)
+    return start, start + len(quote)
+
+
+@pytest.fixture
+def attributed(store):
+    """Figure declares certainty (choice), negated (flag), source (text); two Figure spans carry some."""
+    store.set_label_attributes("Figure", [
+        AttributeDecl("Figure", "certainty", "choice", ("reported", "confirmed")),
+        AttributeDecl("Figure", "negated", "flag"),
+        AttributeDecl("Figure", "source", "text")])
+    doc, _ = store.add_document(TEXT, "Wire")
+    first = store.add_annotation(doc.id, "Figure", *_at("seven people"), "alice")
+    second = store.add_annotation(doc.id, "Figure", *_at("anyone"), "alice")
+    store.add_annotation(doc.id, "Actor", *_at("the ministry"), "bob")
+    store.set_annotation_attributes(first.id, {"certainty": "reported", "source": "a ministry official"})
+    store.set_annotation_attributes(second.id, {"certainty": "confirmed", "negated": "true"})
+    return store
+
+
+def carried(store: Store) -> dict[tuple[str, int, int], dict[str, str]]:
+    """Each span's attributes, by label and offsets."""
+    anns = store.annotations()
+    values = store.attributes_for(a.id for a in anns)
+    return {(a.label, a.start, a.end): values.get(a.id, {}) for a in anns}
+
+
+def declared(store: Store) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    return [(d.label, d.name, d.type, d.choices) for d in store.label_attributes()]
+
+
+def test_json_set_round_trip_keeps_declarations_and_values(attributed, tmp_path):
+    out = io.StringIO()
+    export_json(attributed, out)
+    data = json.loads(out.getvalue())
+    assert data["version"] == 4
+    figure = next(lb for lb in data["labels"] if lb["name"] == "Figure")
+    assert figure["attributes"][0] == {"name": "certainty", "type": "choice", "choices": ["reported", "confirmed"]}
+    by_quote = {a["quote"]: a for a in data["annotations"]}
+    assert by_quote["anyone"]["attributes"] == {"certainty": "confirmed", "negated": "true"}
+    assert "attributes" not in by_quote["the ministry"]
+    with Store.open(tmp_path / "other.sqlite") as other:
+        import_json(other, data)
+        assert carried(other) == carried(attributed)
+        assert declared(other) == declared(attributed)
+
+
+def test_a_version_3_set_without_attributes_still_reads(attributed, tmp_path):
+    out = io.StringIO()
+    export_json(attributed, out)
+    data = json.loads(out.getvalue())
+    data["version"] = 3
+    for item in data["labels"] + data["annotations"]:
+        item.pop("attributes", None)
+    with Store.open(tmp_path / "other.sqlite") as other:
+        import_json(other, data)
+        assert all(not v for v in carried(other).values())
+
+
+def test_a_set_with_a_value_that_is_not_a_choice_is_refused_whole(attributed, tmp_path, digest):
+    out = io.StringIO()
+    export_json(attributed, out)
+    data = json.loads(out.getvalue())
+    data["annotations"][-1]["attributes"] = {"certainty": "rumoured"}
+    path = tmp_path / "other.sqlite"
+    with Store.open(path) as other:
+        other.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        before = digest(path)
+        with pytest.raises(InputError, match="not a choice of certainty"):
+            import_json(other, data)
+        assert other.annotations() == [] and other.label_attributes() == []
+    assert digest(path) == before
