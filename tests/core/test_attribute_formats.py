@@ -11,6 +11,7 @@ import json
 import pytest
 
 from annotator.core.errors import InputError
+from annotator.core.formats.csv_set import COLUMNS, export_csv
 from annotator.core.formats.json_set import export_json, import_json
 from annotator.core.model import AttributeDecl
 from annotator.core.store import Store
@@ -91,3 +92,26 @@ def test_a_set_with_a_value_that_is_not_a_choice_is_refused_whole(attributed, tm
             import_json(other, data)
         assert other.annotations() == [] and other.label_attributes() == []
     assert digest(path) == before
+
+
+ATTRS = ("attribute:certainty", "attribute:negated", "attribute:source")
+
+
+def test_csv_has_one_column_per_declared_attribute_after_the_others(attributed):
+    out = io.StringIO(newline="")
+    export_csv(attributed, out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    header = list(rows[0])
+    assert header[:len(COLUMNS)] == list(COLUMNS)
+    assert header[len(COLUMNS):] == ["attribute:certainty", "attribute:negated", "attribute:source"]
+    by_quote = {r["quote"]: r for r in rows}
+    assert [by_quote["seven people"][k] for k in ATTRS] == [
+        "reported", "", "a ministry official"]
+    assert [by_quote["anyone"][k] for k in ATTRS] == ["confirmed", "true", ""]
+    assert [by_quote["the ministry"][k] for k in ATTRS] == ["", "", ""]
+
+
+def test_csv_without_declared_attributes_keeps_its_columns(store):
+    out = io.StringIO(newline="")
+    export_csv(store, out)
+    assert next(csv.reader(io.StringIO(out.getvalue(), newline=""))) == list(COLUMNS)
