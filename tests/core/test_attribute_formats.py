@@ -11,6 +11,7 @@ import json
 import pytest
 
 from annotator.core.errors import InputError
+from annotator.core.formats.brat import export_brat, import_brat
 from annotator.core.formats.csv_set import COLUMNS, export_csv
 from annotator.core.formats.json_set import export_json, import_json
 from annotator.core.model import AttributeDecl
@@ -115,3 +116,37 @@ def test_csv_without_declared_attributes_keeps_its_columns(store):
     out = io.StringIO(newline="")
     export_csv(store, out)
     assert next(csv.reader(io.StringIO(out.getvalue(), newline=""))) == list(COLUMNS)
+
+
+def test_brat_round_trip_writes_a_lines_and_the_conf_section(attributed, tmp_path):
+    export_brat(attributed, tmp_path / "corpus")
+    ann = next((tmp_path / "corpus" / "alice").glob("*.ann")).read_text(encoding="utf-8")
+    assert "\tnegated T2\n" in ann and "\tcertainty T1 reported\n" in ann
+    assert "\tsource T1 a_ministry_official\n" in ann
+    conf = (tmp_path / "corpus" / "annotation.conf").read_text(encoding="utf-8")
+    section = conf.split("[attributes]\n", 1)[1].splitlines()
+    assert section == ["certainty\tArg:Figure, Value:reported|confirmed", "negated\tArg:Figure",
+                       "#annotator:text source", "source\tArg:Figure, Value:a_ministry_official"]
+    with Store.open(tmp_path / "other.sqlite") as other:
+        import_brat(other, tmp_path / "corpus")
+        assert carried(other) == carried(attributed)
+        assert declared(other) == declared(attributed)
+
+
+def test_brats_own_attributes_come_in(store, tmp_path):
+    """A corpus written by brat: a binary and a multi-valued attribute, declared for two types."""
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "talks.txt").write_text(TEXT, encoding="utf-8")
+    start, end = _at("seven people")
+    (folder / "talks.ann").write_text(f"T1\tCasualty {start} {end}\tseven people\nA1\tNegated T1\n"
+                                      "M2\tCertainty T1 Reported\n", encoding="utf-8")
+    (folder / "annotation.conf").write_text("[entities]\nCasualty\nEvent_type\n[relations]\n[events]\n"
+                                            "[attributes]\nNegated\tArg:<ENTITY>\n"
+                                            "Certainty\tArg:Casualty|Event_type, Value:Reported|Denied\n",
+                                            encoding="utf-8")
+    import_brat(store, folder)
+    assert carried(store) == {("Casualty", start, end): {"Certainty": "Reported", "Negated": "true"}}
+    assert [(d.label, d.name, d.type) for d in store.label_attributes()][-4:] == [
+        ("Casualty", "Negated", "flag"), ("Casualty", "Certainty", "choice"),
+        ("Event type", "Negated", "flag"), ("Event type", "Certainty", "choice")]
