@@ -14,6 +14,7 @@ from annotator.core.errors import InputError
 from annotator.core.formats.brat import export_brat, import_brat
 from annotator.core.formats.csv_set import COLUMNS, export_csv
 from annotator.core.formats.json_set import export_json, import_json
+from annotator.core.formats.w3c import export_w3c, import_w3c
 from annotator.core.model import AttributeDecl
 from annotator.core.store import Store
 
@@ -150,3 +151,20 @@ def test_brats_own_attributes_come_in(store, tmp_path):
     assert [(d.label, d.name, d.type) for d in store.label_attributes()][-4:] == [
         ("Casualty", "Negated", "flag"), ("Casualty", "Certainty", "choice"),
         ("Event type", "Negated", "flag"), ("Event type", "Certainty", "choice")]
+
+
+def test_w3c_round_trip_carries_attributes_in_our_own_terms(attributed, tmp_path):
+    out = io.StringIO()
+    export_w3c(attributed, out)
+    data = json.loads(out.getvalue())
+    figure = next(lb for lb in data["an:labels"] if lb["name"] == "Figure")
+    assert figure["an:attributes"][1] == {"name": "negated", "type": "flag", "choices": []}
+    items = {i["target"]["selector"][1]["exact"]: i for i in data["first"]["items"]}
+    assert items["anyone"]["an:attributes"] == {"certainty": "confirmed", "negated": "true"}
+    assert "an:attributes" not in items["the ministry"]
+    path = tmp_path / "set.jsonld"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    with Store.open(tmp_path / "other.sqlite") as other:
+        import_w3c(other, path)
+        assert carried(other) == carried(attributed)
+        assert declared(other) == declared(attributed)
