@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.cli import main
 from annotator.core.attributes import parse_filter
 from annotator.core.errors import InputError
 from annotator.core.model import AttributeDecl
+from annotator.core.retrieval import segments
 
 TEXT = "Officials said seven people died, and nobody denied it."
 
@@ -85,3 +87,21 @@ def test_filter_text():
     assert parse_filter("negated") == ("negated", "true")
     with pytest.raises(InputError, match="KEY=VALUE"):
         parse_filter("=x")
+
+
+def test_segments_filter_on_attributes(store, capsys):
+    doc, ann = tagged(store)
+    other = store.add_annotation(doc.id, "Figure", 43, 49, "bob")
+    store.set_annotation_attributes(ann.id, {"certainty": "reported", "negated": "true"})
+    store.set_annotation_attributes(other.id, {"certainty": "reported"})
+    assert [s.id for s in segments(store, attributes=[("certainty", "reported")])] == [ann.id, other.id]
+    assert [s.id for s in segments(store, attributes=[("certainty", "reported"), ("negated", "true")])] == [ann.id]
+    assert store.count_segments(attributes=[parse_filter("negated")]) == 1
+    assert list(segments(store, attributes=[("certainty", "confirmed")])) == []
+    path = store.path
+    store.close()
+    assert main(["segments", str(path), "--attribute", "negated", "--csv"]) == 0
+    out = capsys.readouterr()
+    assert out.err == "1 segment\n" and "seven people" in out.out
+    assert main(["segments", str(path), "--attribute", "certianty=reported"]) == 2
+    assert capsys.readouterr().err.strip().endswith("No label declares an attribute 'certianty'; see the label scheme.")
