@@ -105,3 +105,13 @@ def test_segments_filter_on_attributes(store, capsys):
     assert out.err == "1 segment\n" and "seven people" in out.out
     assert main(["segments", str(path), "--attribute", "certianty=reported"]) == 2
     assert capsys.readouterr().err.strip().endswith("No label declares an attribute 'certianty'; see the label scheme.")
+
+
+def test_a_value_no_longer_declared_may_stay_but_not_change(store):
+    _doc, ann = tagged(store)
+    store.set_annotation_attributes(ann.id, {"certainty": "reported", "comment": "old"})
+    store.set_label_attributes("Figure", [AttributeDecl("Figure", "certainty", "choice", ("reported", "confirmed"))])
+    store.set_annotation_attributes(ann.id, {"certainty": "confirmed", "comment": "old"})
+    assert store.annotation_attributes(ann.id) == {"certainty": "confirmed", "comment": "old"}
+    with pytest.raises(InputError, match="declares no attribute 'comment'"):
+        store.set_annotation_attributes(ann.id, {"comment": "new"})

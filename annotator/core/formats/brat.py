@@ -312,7 +312,9 @@ class _Corpus:
         for ann, annotator, text in self.files:
             yield from self._file(ann, annotator, text)
 
-    def _file(self, ann: Path, annotator: str, text: LineEnds) -> Iterator[dict]:
+    def _lines(self, ann: Path, text: LineEnds) -> tuple[dict, dict, list, dict]:
+        """The spans, notes, relations and attributes of one ``.ann`` file, by their ids (what is left out is
+        counted in the report)."""
         spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
         notes: dict[str, list[str]] = {}
         relations: list[tuple[str, str, str, str]] = []
@@ -351,6 +353,10 @@ class _Corpus:
                     self.report.leave_out("R lines that are malformed")
             else:
                 self.report.leave_out("lines of kinds annotator does not know")
+        return spans, notes, relations, attributes
+
+    def _file(self, ann: Path, annotator: str, text: LineEnds) -> Iterator[dict]:
+        spans, notes, relations, attributes = self._lines(ann, text)
         ids: dict[str, str] = {}
         for tid, (label, frags) in spans.items():
             pieces = _join(text.text, frags)

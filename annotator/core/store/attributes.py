@@ -80,8 +80,13 @@ class AttributesMixin(StoreBase):
         """Give an annotation exactly these attributes (checked against its label's declarations; an empty value
         or a flag set to false leaves one out); stamps ``modified``. Returns the attributes it had (for undo)."""
         ann = self.annotation(ann_id)
-        checked = check_values(ann.label, self.label_attributes(ann.label), values)
         old = self.annotation_attributes(ann_id)
+        decls = self.label_attributes(ann.label)
+        declared = {d.name for d in decls}
+        # A value the span already carries of an attribute no longer declared may stay as it is.
+        kept = {k: v for k, v in values.items() if k not in declared and old.get(k) == v}
+        checked = check_values(ann.label, decls, {k: v for k, v in values.items() if k not in kept})
+        checked.update(kept)
         with self.transaction():
             self._write_attributes(ann_id, checked)
             self.db.conn.execute("UPDATE annotations SET modified = ? WHERE id = ?", [now(), ann_id])

@@ -1,0 +1,93 @@
+"""A span's attributes edited in the window (issue 22): Ctrl+Shift+A or the span's context menu opens a dialog of
+the attributes its label declares; the edit is one undoable step, and undoing a delete brings them back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDialogButtonBox, QLineEdit
+
+from annotator.core.model import AttributeDecl
+from annotator.gui import actions as A
+from annotator.gui.dialogs.attributes_dialog import AttributesDialog
+
+
+def select(view, needle: str) -> None:
+    start = view.text().index(needle)
+    view.set_selection(start, start + len(needle))
+
+
+def declare(window) -> None:
+    window.session.store.set_label_attributes("Actor", [
+        AttributeDecl("Actor", "certainty", "choice", ("reported", "confirmed")),
+        AttributeDecl("Actor", "negated", "flag"),
+        AttributeDecl("Actor", "source", "text")])
+
+
+def fill_dialog_then(answers: dict[str, object], done: list) -> None:
+    """When the attributes dialog is up: set its fields as ``answers`` say and press Save (real widgets)."""
+    def act():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AttributesDialog)
+        for name, value in answers.items():
+            field = dialog.findChild(QComboBox, f"attribute_{name}") or dialog.findChild(
+                QCheckBox, f"attribute_{name}") or dialog.findChild(QLineEdit, f"attribute_{name}")
+            if isinstance(field, QComboBox):
+                field.setCurrentText(value)
+            elif isinstance(field, QCheckBox):
+                field.setChecked(bool(value))
+            else:
+                field.setText(value)
+        done.append(dialog.values())
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    QTimer.singleShot(0, act)
+
+
+def test_ctrl_shift_a_edits_the_attributes_in_one_undoable_step(window, qtbot):
+    declare(window)
+    view = window.panes[1].view
+    view.setFocus()
+    select(view, "Sergey Lavrov")
+    window.apply_label("Actor")
+    store = window.session.store
+    ann = store.annotations()[0]
+    done: list = []
+    fill_dialog_then({"certainty": "reported", "negated": True, "source": "the Kremlin"}, done)
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert done, "the dialog did not open"
+    assert store.annotation_attributes(ann.id) == {"certainty": "reported", "negated": "true", "source": "the Kremlin"}
+    stack = window.session.undo_stack
+    assert "Edit attributes of 'Sergey Lavrov'" in stack.undoText()
+    stack.undo()
+    assert store.annotation_attributes(ann.id) == {}
+    stack.redo()
+    assert store.annotation_attributes(ann.id)["certainty"] == "reported"
+    window.actions[A.DELETE_SPAN].trigger()
+    assert store.annotations() == []
+    stack.undo()
+    assert store.annotation_attributes(ann.id) == {"certainty": "reported", "negated": "true", "source": "the Kremlin"}
+
+
+def test_the_span_menu_opens_the_attributes_and_a_cleared_field_drops_its_value(window, qtbot):
+    declare(window)
+    view = window.panes[0].view
+    select(view, "Steve Witkoff")
+    window.apply_label("Actor")
+    store = window.session.store
+    ann = store.annotations()[0]
+    store.set_annotation_attributes(ann.id, {"certainty": "confirmed", "negated": "true"})
+    menu = window.tagging.context_menu(0, ann.start + 1, window.label_bar.label_actions)
+    span_menu = next(a.menu() for a in menu.actions() if a.menu() and a.text().startswith("Actor:"))
+    entry = next(a for a in span_menu.actions() if a.text() == "Attributes…")
+    done: list = []
+    fill_dialog_then({"certainty": "—", "negated": False}, done)
+    entry.trigger()
+    assert done == [{}]
+    assert store.annotation_attributes(ann.id) == {}
+
+
+def test_a_label_without_attributes_says_where_to_declare_them(window, qtbot):
+    view = window.panes[0].view
+    select(view, "Steve Witkoff")
+    window.apply_label("Claim")
+    window.actions[A.EDIT_ATTRIBUTES].trigger()
+    assert "Claim declares no attributes; add them in the label scheme" in window.statusBar().currentMessage()
