@@ -4,10 +4,12 @@ the attributes its label declares; the edit is one undoable step, and undoing a 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDialogButtonBox, QLineEdit, QPushButton
 
 from annotator.core.model import AttributeDecl
 from annotator.gui import actions as A
+from annotator.gui.commands.scheme import DeleteLabel
+from annotator.gui.dialogs.attribute_declarations import CHOICES, KIND, NAME, AttributeDeclarations
 from annotator.gui.dialogs.attributes_dialog import AttributesDialog
 
 
@@ -91,3 +93,57 @@ def test_a_label_without_attributes_says_where_to_declare_them(window, qtbot):
     window.apply_label("Claim")
     window.actions[A.EDIT_ATTRIBUTES].trigger()
     assert "Claim declares no attributes; add them in the label scheme" in window.statusBar().currentMessage()
+
+
+def test_the_scheme_editor_declares_attributes_in_one_undoable_step(window, editor, qtbot):
+    store = window.session.store
+    editor.select("Figure")
+
+    def fill():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, AttributeDeclarations)
+        qtbot.mouseClick(dialog.findChild(QPushButton, "add_attribute"), Qt.MouseButton.LeftButton)
+        dialog.table.item(0, NAME).setText("certainty")
+        dialog.table.cellWidget(0, KIND).setCurrentIndex(1)  # one of a list
+        dialog.table.item(0, CHOICES).setText("reported, confirmed")
+        qtbot.mouseClick(dialog.findChild(QPushButton, "add_attribute"), Qt.MouseButton.LeftButton)
+        dialog.table.item(1, NAME).setText("negated")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+    QTimer.singleShot(0, fill)
+    qtbot.mouseClick(editor.buttons["attributes"], Qt.MouseButton.LeftButton)
+    assert store.label_attributes("Figure") == [
+        AttributeDecl("Figure", "certainty", "choice", ("reported", "confirmed")),
+        AttributeDecl("Figure", "negated", "flag")]
+    assert "Edit the attributes of 'Figure'" in editor.message.text()
+    window.session.undo_stack.undo()
+    assert store.label_attributes("Figure") == []
+
+
+def test_a_bad_declaration_is_one_sentence_and_nothing_changes(window, editor, qtbot, errors):
+    store = window.session.store
+    editor.select("Figure")
+
+    def fill():
+        dialog = QApplication.activeModalWidget()
+        dialog.add_row(AttributeDecl("Figure", "two words", "text"))
+        dialog.accept()
+
+    QTimer.singleShot(0, fill)
+    editor.edit_attributes()
+    assert store.label_attributes("Figure") == []
+    assert errors and "cannot name an attribute" in errors[-1]
+
+
+def test_undoing_a_label_delete_brings_back_its_attributes_and_their_values(window):
+    store = window.session.store
+    declare(window)
+    doc = store.documents()[0].id
+    start = store.document_text(doc).index("Steve Witkoff")
+    ann = store.add_annotation(doc, "Actor", start, start + len("Steve Witkoff"), "tester")
+    store.set_annotation_attributes(ann.id, {"certainty": "reported"})
+    window.session.perform(DeleteLabel(window.session, "Actor"))
+    assert store.label_attributes() == [] and store.attributes_for([ann.id]) == {}
+    window.session.undo_stack.undo()
+    assert [d.name for d in store.label_attributes("Actor")] == ["certainty", "negated", "source"]
+    assert store.annotation_attributes(ann.id) == {"certainty": "reported"}

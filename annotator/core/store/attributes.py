@@ -99,6 +99,14 @@ class AttributesMixin(StoreBase):
             self._write_attributes(ann_id, values)
             self.db.conn.execute("UPDATE annotations SET modified = ? WHERE id = ?", [modified, ann_id])
 
+    def put_attributes(self, values: dict[str, dict[str, str]]) -> None:
+        """Put back the attributes of annotations restored after a delete (undo), ``{id: {name: value}}``,
+        exactly as they were: nothing is checked and no ``modified`` stamp changes."""
+        with self.transaction():
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO annotation_attributes (annotation, key, value) VALUES (?, ?, ?)",
+                [(ann, k, v) for ann, pairs in values.items() for k, v in pairs.items()])
+
     def _write_attributes(self, ann_id: str, values: dict[str, str]) -> None:
         self.db.conn.execute("DELETE FROM annotation_attributes WHERE annotation = ?", [ann_id])
         self.db.conn.executemany("INSERT INTO annotation_attributes (annotation, key, value) VALUES (?, ?, ?)",
