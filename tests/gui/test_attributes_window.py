@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDialogButtonB
 
 from annotator.core.model import AttributeDecl
 from annotator.gui import actions as A
-from annotator.gui.commands.scheme import DeleteLabel
+from annotator.gui.commands.annotations import EditAttributes
+from annotator.gui.commands.scheme import DeleteLabel, EditLabelAttributes
 from annotator.gui.dialogs.attribute_declarations import CHOICES, KIND, NAME, AttributeDeclarations
 from annotator.gui.dialogs.attributes_dialog import AttributesDialog
 
@@ -147,3 +148,30 @@ def test_undoing_a_label_delete_brings_back_its_attributes_and_their_values(wind
     window.session.undo_stack.undo()
     assert [d.name for d in store.label_attributes("Actor")] == ["certainty", "negated", "source"]
     assert store.annotation_attributes(ann.id) == {"certainty": "reported"}
+
+
+def test_the_annotation_list_filters_on_an_attribute(window, qtbot):
+    store = window.session.store
+    dock = window.dock
+    assert not dock.attribute_filter.isVisibleTo(dock)  # nothing declared: no filter shown
+    window.session.perform(EditLabelAttributes(window.session, "Actor", [
+        AttributeDecl("Actor", "certainty", "choice", ("reported", "confirmed")),
+        AttributeDecl("Actor", "negated", "flag")]))
+    assert dock.attribute_filter.isVisibleTo(dock)
+    assert [dock.attribute_filter.itemText(i) for i in range(dock.attribute_filter.count())] == [
+        "All attributes", "certainty = reported", "certainty = confirmed", "negated"]
+    doc = store.documents()[0].id
+    text = store.document_text(doc)
+    anns = [store.add_annotation(doc, "Actor", text.index(q), text.index(q) + len(q), "tester")
+            for q in ("Steve Witkoff", "Vladimir Putin")]
+    window.session.perform(EditAttributes(window.session, anns[1], {"certainty": "reported"}))
+    window.session.perform(EditAttributes(window.session, anns[0], {"negated": "true"}))
+    dock.reload()
+    assert dock.visible_count() == 2
+    dock.attribute_filter.setCurrentIndex(dock.attribute_filter.findText("certainty = reported"))
+    assert dock.visible_count() == 1 and dock.model.ids == [anns[1].id]
+    dock.attribute_filter.setCurrentIndex(dock.attribute_filter.findText("negated"))
+    assert dock.model.ids == [anns[0].id]
+    window.session.undo_stack.undo()  # the flag goes: the span leaves the filtered list
+    dock.flush()
+    assert dock.visible_count() == 0
