@@ -29,20 +29,6 @@ class Document:
     text: str | None = field(default=None, repr=False, compare=False)
 
 
-@dataclass(frozen=True)
-class Label:
-    name: str
-    color: str
-    shortcut: str = ""
-    description: str = ""
-    position: int = 0
-    #: The name of the label this one sits under in the tree, "" at the top. None only in a label read from a
-    #: scheme file of version 1, which does not say where a label sits (importing it leaves the tree as it is).
-    parent: str | None = ""
-    #: False for a category that only holds labels (REFI-QDA ``isCodable="false"``): nothing is tagged with it.
-    codable: bool = True
-
-
 #: The kinds of attribute a label may declare: a flag (present or not), one of a list of choices, free text.
 ATTRIBUTE_TYPES = ("flag", "choice", "text")
 
@@ -56,6 +42,24 @@ class AttributeDecl:
     type: str = "text"
     #: The allowed values of a ``choice`` attribute, in order; empty for the other types.
     choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    color: str
+    shortcut: str = ""
+    description: str = ""
+    position: int = 0
+    #: The name of the label this one sits under in the tree, "" at the top. None only in a label read from a
+    #: scheme file of version 1, which does not say where a label sits (importing it leaves the tree as it is).
+    parent: str | None = ""
+    #: False for a category that only holds labels (REFI-QDA ``isCodable="false"``): nothing is tagged with it.
+    codable: bool = True
+    #: The attributes a label read from a scheme file (version 3 on) declares; None for a label read from the
+    #: store (which keeps them apart: ``Store.label_attributes``) or from an older scheme file (importing it
+    #: leaves the project's declarations as they are).
+    attributes: tuple[AttributeDecl, ...] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

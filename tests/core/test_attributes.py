@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 
 from annotator.cli import main
 from annotator.core.attributes import parse_filter
 from annotator.core.errors import InputError
+from annotator.core.formats.scheme import parse_scheme, write_scheme
 from annotator.core.model import AttributeDecl
 from annotator.core.retrieval import segments
+from annotator.core.store import Store
 
 TEXT = "Officials said seven people died, and nobody denied it."
 
@@ -115,3 +120,28 @@ def test_a_value_no_longer_declared_may_stay_but_not_change(store):
     assert store.annotation_attributes(ann.id) == {"certainty": "confirmed", "comment": "old"}
     with pytest.raises(InputError, match="declares no attribute 'comment'"):
         store.set_annotation_attributes(ann.id, {"comment": "new"})
+
+
+def test_the_scheme_file_carries_declarations_and_an_older_one_leaves_them(store, tmp_path):
+    tagged(store)
+    out = io.StringIO()
+    write_scheme(store, out)
+    data = json.loads(out.getvalue())
+    assert data["version"] == 3
+    figure = next(lb for lb in data["labels"] if lb["name"] == "Figure")
+    assert figure["attributes"][1] == {"name": "negated", "type": "flag", "choices": []}
+    fresh = Store.open(tmp_path / "team.sqlite", create=True, scheme=parse_scheme(out.getvalue()))
+    with fresh:
+        assert fresh.label_attributes() == store.label_attributes()
+        fresh.set_label_attributes("Figure", [])
+        fresh.import_scheme(parse_scheme(out.getvalue()))  # the scheme's attributes win for the labels it names
+        assert fresh.label_attributes() == store.label_attributes()
+        data["version"] = 2
+        for lb in data["labels"]:
+            del lb["attributes"]
+        fresh.import_scheme(parse_scheme(json.dumps(data)))  # version 2 says nothing of them: they stay
+        assert fresh.label_attributes() == store.label_attributes()
+    data["version"] = 3
+    data["labels"][0]["attributes"] = [{"name": "x", "type": "choice", "choices": []}]
+    with pytest.raises(InputError, match="needs at least one choice"):
+        parse_scheme(json.dumps(data))

@@ -3,13 +3,16 @@ the attributes its label declares; the edit is one undoable step, and undoing a 
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDialogButtonBox, QLineEdit, QPushButton
 
+from annotator.core.formats.scheme import parse_scheme
 from annotator.core.model import AttributeDecl
 from annotator.gui import actions as A
 from annotator.gui.commands.annotations import EditAttributes
-from annotator.gui.commands.scheme import DeleteLabel, EditLabelAttributes
+from annotator.gui.commands.scheme import DeleteLabel, EditLabelAttributes, ImportScheme
 from annotator.gui.dialogs.attribute_declarations import CHOICES, KIND, NAME, AttributeDeclarations
 from annotator.gui.dialogs.attributes_dialog import AttributesDialog
 
@@ -175,3 +178,15 @@ def test_the_annotation_list_filters_on_an_attribute(window, qtbot):
     window.session.undo_stack.undo()  # the flag goes: the span leaves the filtered list
     dock.flush()
     assert dock.visible_count() == 0
+
+
+def test_importing_a_scheme_replaces_a_labels_attributes_and_undo_puts_them_back(window, tmp_path):
+    store = window.session.store
+    declare(window)
+    scheme = store.scheme()
+    actor = next(lb for lb in scheme["labels"] if lb["name"] == "Actor")
+    actor["attributes"] = [{"name": "role", "type": "choice", "choices": ["envoy", "leader"]}]
+    window.session.perform(ImportScheme(window.session, parse_scheme(json.dumps(scheme))))
+    assert [d.name for d in store.label_attributes("Actor")] == ["role"]
+    window.session.undo_stack.undo()
+    assert [d.name for d in store.label_attributes("Actor")] == ["certainty", "negated", "source"]

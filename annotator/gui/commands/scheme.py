@@ -309,11 +309,14 @@ class ImportScheme(SchemeCommand):
         self.added: list[str] = []
         self.updated: list[str] = []
         self.kept: list[_Snapshot] = []
+        self.declared: dict[str, list[AttributeDecl]] = {}
 
     def _do(self) -> None:
         store = self.session.store
         with store.transaction():
             before = store.labels()
+            named = {lb.name for lb in self.labels if lb.attributes is not None}
+            self.declared = {lb.name: store.label_attributes(lb.name) for lb in before if lb.name in named}
             self.added, self.updated = store.import_scheme(self.labels)
             _arrange(store, merged_order([lb.name for lb in before], [lb.name for lb in self.labels]))
             for label, anns, links in self.kept:  # annotations made outside the stack on an added label
@@ -354,6 +357,8 @@ class ImportScheme(SchemeCommand):
                     store.update_label(lb.name, **changes)
             if [(lb.name, lb.position) for lb in store.labels()] != [(lb.name, lb.position) for lb in self.before]:
                 store.reorder_labels([lb.name for lb in self.before])
+            for name, decls in self.declared.items():  # the attributes the scheme replaced
+                store.set_label_attributes(name, decls)
         self.kept = kept
         documents = {a.document for _, anns, _ in kept for a in anns}
         self._announce("Undo: " + self.text(), documents, any(k for _, _, k in kept))
