@@ -96,3 +96,16 @@ def choices_text(choices: Iterable[str]) -> str:
 def choices_from(text: str) -> tuple[str, ...]:
     """Choices from the store's text (one per line)."""
     return tuple(c for c in text.split("\n") if c)
+
+
+def attribute_choices(decls: Iterable[AttributeDecl]) -> list[tuple[str, str]]:
+    """What a filter of spans by attribute offers: ``(text, "name=value")`` for every declared flag (``negated``)
+    and every choice (``certainty = reported``), each once, in scheme order (:func:`parse_filter` reads the
+    second back). Free text is not listed."""
+    entries: dict[str, str] = {}
+    for decl in decls:
+        if decl.type == "flag":
+            entries.setdefault(f"{decl.name}={FLAG_ON}", decl.name)
+        for choice in decl.choices:
+            entries.setdefault(f"{decl.name}={choice}", f"{decl.name} = {choice}")
+    return [(text, key) for key, text in entries.items()]

@@ -190,3 +190,23 @@ def test_importing_a_scheme_replaces_a_labels_attributes_and_undo_puts_them_back
     assert [d.name for d in store.label_attributes("Actor")] == ["role"]
     window.session.undo_stack.undo()
     assert [d.name for d in store.label_attributes("Actor")] == ["certainty", "negated", "source"]
+
+
+def test_the_segments_dock_filters_on_an_attribute(window, qtbot):
+    store = window.session.store
+    dock = window.retrieval.segments
+    assert not dock.attribute.isVisibleTo(dock)
+    declare(window)
+    window.session.announce_labels()
+    assert dock.attribute.isVisibleTo(dock)
+    doc = store.documents()[0].id
+    text = store.document_text(doc)
+    anns = [store.add_annotation(doc, "Actor", text.index(q), text.index(q) + len(q), "tester")
+            for q in ("Steve Witkoff", "Vladimir Putin")]
+    store.set_annotation_attributes(anns[1].id, {"certainty": "confirmed"})
+    dock.show_segments("Actor", False)
+    assert dock.table.rowCount() == 2
+    dock.attribute.setCurrentIndex(dock.attribute.findText("certainty = confirmed"))
+    assert dock.choice()["attribute"] == "certainty=confirmed"
+    assert dock.table.rowCount() == 1 and dock.count() == 1
+    assert "Vladimir Putin" in dock.table.item(0, 2).text()

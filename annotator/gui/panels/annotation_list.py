@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
 
-from annotator.core.attributes import FLAG_ON
+from annotator.core.attributes import attribute_choices, parse_filter
 from annotator.gui.views.annotation_model import ANNOTATION_ID_ROLE, AnnotationTableModel
 
 
@@ -69,8 +69,7 @@ class AnnotationListDock(QDockWidget):
         self.setWidget(body)
 
         self.label_filter.currentIndexChanged.connect(lambda _: self.model.set_label(self.label_filter.currentData()))
-        self.attribute_filter.currentIndexChanged.connect(
-            lambda _: self.model.set_attribute(self.attribute_filter.currentData()))
+        self.attribute_filter.currentIndexChanged.connect(lambda _: self.model.set_attribute(self.attribute()))
         self.text_filter.textChanged.connect(self.model.set_text)
         self.table.activated.connect(self._on_activated)
         self.table.doubleClicked.connect(self._on_activated)
@@ -107,23 +106,23 @@ class AnnotationListDock(QDockWidget):
     def _fill_attribute_filter(self) -> None:
         """Every flag and every choice some label declares (free text is found with the text filter's words)."""
         current = self.attribute_filter.currentData()
-        entries: dict[tuple[str, str], str] = {}
-        for decl in self.model.session.store.label_attributes():
-            if decl.type == "flag":
-                entries.setdefault((decl.name, FLAG_ON), decl.name)
-            for choice in decl.choices:
-                entries.setdefault((decl.name, choice), f"{decl.name} = {choice}")
+        entries = attribute_choices(self.model.session.store.label_attributes())
         self.attribute_filter.blockSignals(True)
         self.attribute_filter.clear()
         self.attribute_filter.addItem("All attributes", None)
-        for key, text in entries.items():
+        for text, key in entries:
             self.attribute_filter.addItem(text, key)
         index = self.attribute_filter.findData(current) if current else 0
         self.attribute_filter.setCurrentIndex(max(index, 0))
         self.attribute_filter.blockSignals(False)
         self.attribute_filter.setVisible(bool(entries))
-        if self.attribute_filter.currentData() != self.model.attribute:  # its declaration was removed
-            self.model.set_attribute(self.attribute_filter.currentData())
+        if self.attribute() != self.model.attribute:  # its declaration was removed
+            self.model.set_attribute(self.attribute())
+
+    def attribute(self) -> tuple[str, str] | None:
+        """The attribute filter's ``(name, value)``, or None for every span."""
+        chosen = self.attribute_filter.currentData()
+        return parse_filter(chosen) if chosen else None
 
     def apply_delta(self, added, changed, removed) -> None:
         """Follow one edit without reloading every row (see :meth:`AnnotationTableModel.apply_delta`).
