@@ -61,7 +61,7 @@ def reviews(store: Store) -> dict[str, tuple[str, str, str, str]]:
 
 def test_the_json_set_carries_every_decision_and_the_import_restores_it(decided, tmp_path):
     data = export_set(decided)
-    assert data["version"] == 3
+    assert data["version"] == 4
     assert not list(Draft202012Validator(_schema()).iter_errors(data))
     by_status = {a["status"]: a for a in data["annotations"] if a["status"] != "accepted"}
     rejected = by_status["rejected"]
