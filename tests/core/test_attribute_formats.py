@@ -13,7 +13,8 @@ import pytest
 from annotator.core.errors import InputError
 from annotator.core.formats.brat import export_brat, import_brat
 from annotator.core.formats.csv_set import COLUMNS, export_csv
-from annotator.core.formats.json_set import export_json, import_json
+from annotator.core.formats.json_set import export_json, import_json, import_json_file
+from annotator.core.formats.project_set import read_project_set
 from annotator.core.formats.w3c import export_w3c, import_w3c
 from annotator.core.model import AttributeDecl
 from annotator.core.store import Store
@@ -168,3 +169,21 @@ def test_w3c_round_trip_carries_attributes_in_our_own_terms(attributed, tmp_path
         import_w3c(other, path)
         assert carried(other) == carried(attributed)
         assert declared(other) == declared(attributed)
+
+
+def test_a_json_set_streamed_from_a_file_carries_attributes(attributed, tmp_path):
+    path = tmp_path / "set.json"
+    with open(path, "w", encoding="utf-8") as out:
+        export_json(attributed, out)
+    with Store.open(tmp_path / "other.sqlite") as other:
+        import_json_file(other, path)
+        assert carried(other) == carried(attributed)
+        assert declared(other) == declared(attributed)
+
+
+def test_the_project_format_carries_attributes(attributed, tmp_path):
+    source, expected = attributed.path, carried(attributed)
+    attributed.close()  # a project held open here is not read as another's
+    with Store.open(tmp_path / "other.sqlite") as other:
+        import_json(other, read_project_set(source, other))
+        assert carried(other) == expected
