@@ -187,3 +187,16 @@ def test_the_project_format_carries_attributes(attributed, tmp_path):
     with Store.open(tmp_path / "other.sqlite") as other:
         import_json(other, read_project_set(source, other))
         assert carried(other) == expected
+
+
+def test_undoing_and_redoing_an_import_takes_out_and_puts_back_its_attributes(attributed, tmp_path):
+    out = io.StringIO()
+    export_json(attributed, out)
+    with Store.open(tmp_path / "other.sqlite") as other:
+        report = import_json(other, json.loads(out.getvalue()))
+        batch = other.adopt_import(report.rows)
+        other.undo_import(batch)
+        assert other.annotations() == []
+        assert other.db.conn.execute("SELECT count(*) FROM annotation_attributes").fetchone()[0] == 0
+        other.redo_import(batch)
+        assert carried(other) == carried(attributed)
