@@ -145,3 +145,12 @@ def test_the_scheme_file_carries_declarations_and_an_older_one_leaves_them(store
     data["labels"][0]["attributes"] = [{"name": "x", "type": "choice", "choices": []}]
     with pytest.raises(InputError, match="needs at least one choice"):
         parse_scheme(json.dumps(data))
+
+
+def test_a_deleted_document_comes_back_with_its_spans_attributes(store):
+    doc, ann = tagged(store)
+    store.set_annotation_attributes(ann.id, {"certainty": "reported", "negated": "true"})
+    snapshot = store.delete_document(doc.id)
+    assert store.attributes_for([ann.id]) == {}
+    store.restore_document(snapshot)
+    assert store.annotation_attributes(ann.id) == {"certainty": "reported", "negated": "true"}
