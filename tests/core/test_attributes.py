@@ -8,6 +8,7 @@ import json
 import pytest
 
 from annotator.cli import main
+from annotator.core import decisions
 from annotator.core.attributes import parse_filter
 from annotator.core.errors import InputError
 from annotator.core.formats.scheme import parse_scheme, write_scheme
@@ -154,3 +155,15 @@ def test_a_deleted_document_comes_back_with_its_spans_attributes(store):
     assert store.attributes_for([ann.id]) == {}
     store.restore_document(snapshot)
     assert store.annotation_attributes(ann.id) == {"certainty": "reported", "negated": "true"}
+
+
+def test_accepting_a_colleagues_span_copies_its_attributes_and_undo_redo_follow(store):
+    _doc, ann = tagged(store)
+    store.set_annotation_attributes(ann.id, {"certainty": "reported"})
+    decision = decisions.accept(store, store.annotation(ann.id), [store.annotation(ann.id)], "bob")
+    (copy,) = decision.created
+    assert copy.annotator == "bob" and store.annotation_attributes(copy.id) == {"certainty": "reported"}
+    decisions.undo(store, decision)
+    assert not store.has_annotation(copy.id)
+    decisions.redo(store, decision)
+    assert store.annotation_attributes(copy.id) == {"certainty": "reported"}
