@@ -210,3 +210,15 @@ def test_the_segments_dock_filters_on_an_attribute(window, qtbot):
     assert dock.choice()["attribute"] == "certainty=confirmed"
     assert dock.table.rowCount() == 1 and dock.count() == 1
     assert "Vladimir Putin" in dock.table.item(0, 2).text()
+
+
+def test_a_spans_tooltip_shows_its_attributes_and_follows_an_edit(window, qtbot):
+    declare(window)
+    window.pane_state.set_active(1)
+    view = window.panes[1].view
+    select(view, "Sergey Lavrov")
+    window.apply_label("Actor")
+    ann = window.session.store.annotations()[0]
+    assert "certainty" not in view.tooltip_at(ann.start + 1)
+    window.session.perform(EditAttributes(window.session, ann, {"certainty": "reported", "negated": "true"}))
+    assert view.tooltip_at(ann.start + 1).endswith("\ncertainty: reported · negated")
