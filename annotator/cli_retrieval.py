@@ -23,6 +23,9 @@ def retrieval_parsers(sub) -> None:
                                                                "repeatable")
     p.add_argument("--annotator", metavar="A", help="only this annotator's segments")
     p.add_argument("--status", choices=STATUSES, help="only segments with this review status")
+    p.add_argument("--attribute", action="append", metavar="KEY=VALUE",
+                   help="only segments carrying this attribute value (certainty=reported; a flag alone: negated); "
+                        "repeatable: every one")
     p.add_argument("--context", type=int, default=0, metavar="N",
                    help="N characters (code points) of the text before and after each segment (default 0)")
     _output_options(p)

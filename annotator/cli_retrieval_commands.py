@@ -10,6 +10,7 @@ from typing import TextIO
 
 from annotator.cli import _project
 from annotator.cli_output import output
+from annotator.core.attributes import parse_filter
 from annotator.core.errors import InputError
 from annotator.core.retrieval import (
     Matrix, Pair, Segment, code_paths_of, cooccurrence, matrix, segments, write_matrix, write_pairs, write_segments,
@@ -27,7 +28,12 @@ def run_segments(args: argparse.Namespace) -> int:
         raise InputError(f"--context takes a number of characters, 0 or more, not {args.context}.")
     with _project(args.project, create=False, readonly=True) as store:
         docs = list(dict.fromkeys(store.find_document(ref).id for ref in args.doc)) if args.doc else None
-        found = segments(store, args.label, args.with_children, docs, args.annotator, args.status, args.context)
+        wanted = [parse_filter(text) for text in args.attribute or ()]
+        unknown = [key for key, _ in wanted if key not in store.attribute_names()]
+        if unknown:
+            raise InputError(f"No label declares an attribute {unknown[0]!r}; see the label scheme.")
+        found = segments(store, args.label, args.with_children, docs, args.annotator, args.status, args.context,
+                         attributes=wanted)
         with output(args.output) as out:
             if args.csv or args.json:
                 n = write_segments(found, out, "csv" if args.csv else "json")

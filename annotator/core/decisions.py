@@ -4,7 +4,7 @@ The **reviewed set** is the reviewer's own annotations with status
 ``accepted``; export it with ``--annotator REVIEWER --status accepted``.
 
 - *Accepting* a span marks it ``accepted`` (with reviewer and time). If it
-  belongs to someone else, an identical copy is added under the reviewer
+  belongs to someone else, an identical copy (attributes too) is added under the reviewer
   (unless the reviewer already has one, which is accepted instead). The other
   spans of the same review item that differ from it (a label or boundary
   conflict) are marked ``rejected`` with the reason "conflict resolved in
@@ -36,6 +36,8 @@ class Decision:
     before: list[Annotation] = field(default_factory=list)
     after: list[Annotation] = field(default_factory=list)
     created: list[Annotation] = field(default_factory=list)
+    #: The attributes the copies took from the spans they copy, ``{copy id: {name: value}}``.
+    attributes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def documents(self) -> set[str]:
@@ -63,6 +65,10 @@ def _accept_into(store: Store, chosen: Annotation, reviewer: str, when: str, dec
     )
     store.ensure_annotator(reviewer)
     store.restore_annotation(copy)
+    values = store.annotation_attributes(chosen.id)
+    if values:  # the copy is identical: its attributes too
+        decision.attributes[copy.id] = values
+        store.put_attributes({copy.id: values})
     decision.created.append(copy)
 
 
@@ -141,6 +147,7 @@ def redo(store: Store, decision: Decision) -> None:
             store.restore_review(ann)
         for copy in decision.created:
             store.restore_annotation(replace(copy))
+        store.put_attributes(decision.attributes)
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -391,6 +391,39 @@ def m0010_memos(db: Database) -> None:
     )
 
 
+@migrations(name="0011_attributes")
+def m0011_attributes(db: Database) -> None:
+    """Attributes on spans (issue 22): key–value pairs on an annotation, declared per label.
+
+    * ``label_attributes``: what a label's annotations may carry — a name, a type (``flag``, ``choice`` from
+      ``choices``, one per line, or free ``text``) and a position; it follows a renamed label (``ON UPDATE
+      CASCADE``) and goes with a deleted one.
+    * ``annotation_attributes``: one row per attribute an annotation carries (a flag is the value ``true``); it
+      goes with its annotation. Rows rather than a JSON column, so a filter on ``key = value`` uses an index
+      and exports read them in the annotations' own batches.
+    """
+    db.executescript(
+        """
+        CREATE TABLE label_attributes (
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            choices TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (label, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE annotation_attributes (
+            annotation TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (annotation, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX annotation_attributes_key_value ON annotation_attributes(key, value);
+        PRAGMA user_version = 11;
+        """
+    )
+
+
 #: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

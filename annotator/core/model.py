@@ -31,6 +31,21 @@ class Document:
     text: str | None = field(default=None, repr=False, compare=False)
 
 
+#: The kinds of attribute a label may declare: a flag (present or not), one of a list of choices, free text.
+ATTRIBUTE_TYPES = ("flag", "choice", "text")
+
+
+@dataclass(frozen=True)
+class AttributeDecl:
+    """An attribute a label's annotations may carry (``negated``: flag; ``certainty``: one of a list)."""
+
+    label: str
+    name: str
+    type: str = "text"
+    #: The allowed values of a ``choice`` attribute, in order; empty for the other types.
+    choices: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Label:
     name: str
@@ -45,6 +60,10 @@ class Label:
     codable: bool = True
     #: The analyst's memo on the code, "" when there is none (exchanged from version 4 of the JSON set on).
     memo: str = ""
+    #: The attributes a label read from a scheme file (version 3 on) declares; None for a label read from the
+    #: store (which keeps them apart: ``Store.label_attributes``) or from an older scheme file (importing it
+    #: leaves the project's declarations as they are).
+    attributes: tuple[AttributeDecl, ...] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -121,14 +121,16 @@ def chosen_labels(store: Store, labels: Iterable[str] | None, with_children: boo
 
 def segments(store: Store, labels: Iterable[str] | None = None, with_children: bool = False,
              documents: Iterable[str] | None = None, annotator: str | None = None, status: str | None = None,
-             context: int = 0, size: int = 1000) -> Iterator[Segment]:
-    """Every segment coded with one of ``labels`` (None: any code), in reading order; see the module docstring."""
+             context: int = 0, size: int = 1000, attributes: Iterable[tuple[str, str]] = ()) -> Iterator[Segment]:
+    """Every segment coded with one of ``labels`` (None: any code), in reading order; see the module docstring.
+    ``attributes``: only the segments carrying each of these ``(name, value)`` pairs (a set flag's value is
+    ``true``)."""
     names = chosen_labels(store, labels, with_children)
     paths = code_paths(store.labels())
     titles = {d.id: d.title for d in store.documents()}
     context = max(0, int(context))
     doc_id, text = None, ""
-    for batch in store.segment_row_batches(names, documents, annotator, status, size):
+    for batch in store.segment_row_batches(names, documents, annotator, status, size, attributes):
         for ann_id, doc, label, start, end, quote, who, state, note in batch:
             if context and doc != doc_id:
                 doc_id, text = doc, store.document_text(doc)

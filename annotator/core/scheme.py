@@ -1,14 +1,16 @@
-"""What a label scheme is: the labels of a scheme file's text (``annotator.label-scheme``, version 2; version 1
-is read too), and the scheme every new project starts with (``resources/labels.json``).
+"""What a label scheme is: the labels of a scheme file's text (``annotator.label-scheme``, version 3; versions 1
+and 2 are read too), and the scheme every new project starts with (``resources/labels.json``).
 
 The file is the JSON object of ``resources/labels.json``::
 
-    {"format": "annotator.label-scheme", "version": 2,
+    {"format": "annotator.label-scheme", "version": 3,
      "labels": [{"name": "Claim", "color": "#0072B2", "shortcut": "1", "description": "...",
-                 "parent": "", "codable": true}]}
+                 "parent": "", "codable": true,
+                 "attributes": [{"name": "certainty", "type": "choice", "choices": ["reported", "confirmed"]}]}]}
 
 Version 2 added ``parent`` (the name of the label this one sits under, "" at the top; it must be a label of the
-file, and no label may sit under itself) and ``codable`` (false for a category that only holds labels).
+file, and no label may sit under itself) and ``codable`` (false for a category that only holds labels); version 3
+``attributes``, what the label's spans may carry (:mod:`annotator.core.attributes`).
 
 :func:`parse_scheme` checks everything before anything is imported and raises
 :class:`InputError` with a message for analysts. Reading a scheme file a user
@@ -28,11 +30,12 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.jsonfile import load_versioned
-from annotator.core.model import Label
+from annotator.core.attributes import check_decls
+from annotator.core.model import AttributeDecl, Label
 from annotator.core.paths import resources_dir
 
 FORMAT = "annotator.label-scheme"
-VERSION = 2
+VERSION = 3
 
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -194,6 +197,8 @@ def parse_scheme(raw: str, name: str = "the file") -> list[Label]:
     keys: dict[str, str] = {}
     for number, item in enumerate(items, start=1):
         labels.append(_label(item, number, name, names, keys))
+    if data["version"] < 3:  # no attributes in the file: it says nothing of what a label declares
+        labels = [replace(lb, attributes=None) for lb in labels]
     if data["version"] < 2:  # no tree in the file: it says nothing of where a label sits
         return [replace(lb, parent=None) for lb in labels]
     check_tree({lb.name: lb.parent for lb in labels}, name)
@@ -270,4 +275,17 @@ def _label(item: Any, number: int, name: str, names: set[str], keys: dict[str, s
     if not isinstance(codable, bool):
         raise InputError(f"{what} has \"codable\" that is neither true nor false.")
     return Label(label_name, color.strip().upper(), shortcut, description.strip(), number - 1, parent.strip(),
-                 codable)
+                 codable, attributes=_declarations(item.get("attributes") or [], label_name, what))
+
+
+def _declarations(items: Any, label: str, what: str) -> tuple[AttributeDecl, ...]:
+    """A scheme label's ``attributes`` (``{"name", "type", "choices"}`` each), checked."""
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise InputError(f"{what} has attributes that are not a list of declarations.")
+    decls = []
+    for item in items:
+        choices = item.get("choices") or []
+        if not isinstance(item.get("name"), str) or not isinstance(choices, list):
+            raise InputError(f"{what} has an attribute without a name or with a bad list of choices.")
+        decls.append(AttributeDecl(label, item["name"], str(item.get("type") or "text"), tuple(map(str, choices))))
+    return tuple(check_decls(decls))

@@ -42,6 +42,7 @@ UNDO = "edit.undo"
 REDO = "edit.redo"
 DELETE_SPAN = "edit.delete_span"
 EDIT_NOTE = "edit.note"
+EDIT_ATTRIBUTES = "edit.attributes"
 NEXT_SPAN = "edit.next_span"
 PREVIOUS_SPAN = "edit.previous_span"
 SET_BOUNDS = "edit.set_bounds"
@@ -111,6 +112,8 @@ SPECS = (
     ActionSpec(REDO, "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
     ActionSpec(DELETE_SPAN, "&Delete span", ("Delete", "Backspace"), "Remove the selected span"),
     ActionSpec(EDIT_NOTE, "Write &note…", (NOTE_KEY,), "Write a note on the selected span"),
+    ActionSpec(EDIT_ATTRIBUTES, "Att&ributes…", ("Ctrl+Shift+A",),
+               "Set the selected span's attributes (those its label declares: certainty, negated …)"),
     ActionSpec(NEXT_SPAN, "Ne&xt span", ("Tab",), "Select the next span in reading order"),
     ActionSpec(PREVIOUS_SPAN, "Pre&vious span", ("Shift+Tab",), "Select the previous span in reading order"),
     ActionSpec(SET_BOUNDS, "Set span &bounds to selection", ("Ctrl+B",),

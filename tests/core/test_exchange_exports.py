@@ -40,7 +40,7 @@ def reference_export_json(store: Store, out, selection: Selection | None = None,
     out.write(f'  "exported": {dumps("2000-01-01T00:00:00Z")},\n  "generator": {dumps("annotator x")},\n')
     out.write(f'  "memo": {dumps(store.memo("project"))},\n')
     labels = [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description,
-               "parent": lb.parent, "codable": lb.codable, "memo": lb.memo} for lb in store.labels()]
+               "parent": lb.parent, "codable": lb.codable, "attributes": [], "memo": lb.memo} for lb in store.labels()]
     out.write(f'  "labels": {dump_list(labels)},\n')
     docs = []
     for doc_id in doc_ids:

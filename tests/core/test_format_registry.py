@@ -19,6 +19,7 @@ from annotator.cli import build_parser, main
 from annotator.core.formats import registry
 from annotator.core.formats.import_report import ImportReport
 from annotator.core.formats.registry import CARRIES, FORMATS, TABLE_BEGIN, TABLE_END, Format, Written
+from annotator.core.model import AttributeDecl
 from annotator.core.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,6 +123,7 @@ def test_every_format_read_carries_what_the_table_says(fmt, rich, store, tmp_pat
     store.set_memo("project", "", "Round 1.")
     store.set_memo("document", rich["docs"][0].id, "Check the date.")
     store.set_memo("label", "Kinds", "Kinds of quotation.")
+    declare_attributes(store, rich)
     source, colours = store.path, {label.name: label.color for label in store.labels()}
     store.close()
     path = exported(source, fmt, tmp_path) if fmt.writer else source
@@ -142,18 +144,28 @@ def test_every_format_read_carries_what_the_table_says(fmt, rich, store, tmp_pat
             and any(lb.name == "Kinds" and not lb.codable for lb in other.labels()),
             "memos": other.memo("project") == "Round 1." and other.memo("label", "Kinds") == "Kinds of quotation."
             and other.memo("document", rich["docs"][0].id) == "Check the date.",
+            "attributes": {d.name: d.type for d in other.label_attributes("Actor")} == {"certainty": "choice"}
+            and {"certainty": "reported"} in other.attributes_for(a.id for a in anns).values(),
         }
     assert set(CARRIES) == set(carried)
     assert {what for what, held in carried.items() if held} == set(fmt.carries)
 
 
+def declare_attributes(store: Store, rich: dict) -> None:
+    """Actor declares ``certainty`` (reported or confirmed); Steve Witkoff's span is ``reported``."""
+    store.set_label_attributes("Actor", [AttributeDecl("Actor", "certainty", "choice", ("reported", "confirmed"))])
+    store.set_annotation_attributes(rich["anns"][1].id, {"certainty": "reported"})
+
+
 #: A column of the CSV formats that holds each thing a format can carry.
-COLUMN = {"spans": "start", "links": "link_id", "review decisions": "reviewer", "notes": "note"}
+COLUMN = {"spans": "start", "links": "link_id", "review decisions": "reviewer", "notes": "note",
+          "attributes": "attribute:certainty"}
 
 
 @pytest.mark.parametrize("fmt", [f for f in FORMATS.values() if not f.reader], ids=lambda f: f.name)
 def test_every_format_only_written_carries_what_the_table_says(fmt, rich, store, tmp_path):
     assert fmt.suffixes == (".csv",), "a new export-only format needs its own check here"
+    declare_attributes(store, rich)
     source = store.path
     store.close()
     header, *rows = csv.reader(io.StringIO(exported(source, fmt, tmp_path).read_text(encoding="utf-8")))

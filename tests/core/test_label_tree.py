@@ -132,9 +132,9 @@ def test_the_scheme_file_carries_the_tree_and_categories(tree, tmp_path):
     out = io.StringIO()
     write_scheme(store, out)
     data = json.loads(out.getvalue())
-    assert data["version"] == 2
+    assert data["version"] == 3
     assert data["labels"][5] == {"name": "State", "color": store.label("State").color, "shortcut": "",
-                                 "description": "", "parent": "Actor", "codable": True}
+                                 "description": "", "parent": "Actor", "codable": True, "attributes": []}
     with Store.open(tmp_path / "other.sqlite") as other:
         for name in ("Casualties", "State", "Person"):
             other.add_label(name)  # known labels, flat: the scheme's tree wins

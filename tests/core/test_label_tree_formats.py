@@ -62,7 +62,8 @@ def test_json_set_round_trip_keeps_the_tree(tree, tmp_path):
     data = json.loads(out.getvalue())
     assert data["version"] == 4
     assert data["labels"][4] == {"name": "Actors", "color": tree.label("Actors").color, "shortcut": "",
-                                 "description": "Who acts", "parent": "", "codable": False, "memo": ""}
+                                 "description": "Who acts", "parent": "", "codable": False, "attributes": [],
+                                 "memo": ""}
     data["labels"].reverse()  # a child named before its parent still finds it
     with Store.open(tmp_path / "other.sqlite") as other:
         import_json(other, data)

@@ -71,7 +71,7 @@ def test_byte_order_mark_is_accepted(tmp_path):
         ("[]", r"team\.json is not an annotator label scheme"),
         (scheme(format="annotator.annotation-set"), "not an annotator label scheme"),
         (json.dumps({"version": 1, "labels": []}), "not an annotator label scheme"),
-        (scheme(version=3), r"newer annotator \(scheme version 3\); update annotator"),
+        (scheme(version=4), r"newer annotator \(scheme version 4\); update annotator"),
         (scheme(version="1"), 'no valid "version"'),
         (scheme(version=True), 'no valid "version"'),
         (scheme(version=0), 'no valid "version"'),

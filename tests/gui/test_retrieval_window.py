@@ -116,7 +116,7 @@ def test_matrix_cell_click_opens_its_segments(window, qtbot):
     dock = window.retrieval.segments
     assert dock.isVisible()
     assert dock.choice() == {"label": "Figure", "with_children": True, "document": spans["six"].document,
-                             "annotator": None, "status": None}
+                             "annotator": None, "status": None, "attribute": None}
     assert sorted(r[1] for r in rows(dock)) == ["Figure", "Figure › Casualties"]
     pairs = matrix.pair_table
     assert [pairs.item(0, c).text() for c in range(4)] == ["Casualties", "Figure", "1", "1"]

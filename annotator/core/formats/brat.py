@@ -11,8 +11,9 @@ Label and type names map spaces to ``_`` and back.
 
 Import reads brat's own corpora and INCEpTION's brat export: ``T`` spans
 (fragments separated only by line breaks or other white space join back into one span; other
-fragments become one annotation each, linked ``continues``), ``#`` notes and
-``R`` links; ``E``, ``A``, ``N``, ``M`` and ``*`` lines are counted as skipped.
+fragments become one annotation each, linked ``continues``), ``#`` notes,
+``R`` links and ``A``/``M`` attributes (:mod:`annotator.core.formats.brat_attributes`, with
+``annotation.conf``'s ``[attributes]``); ``E``, ``N`` and ``*`` lines are counted as skipped.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.errors import InputError
-from annotator.core.formats import BATCH
+from annotator.core.formats import BATCH, brat_attributes
 from annotator.core.formats.interop import LineEnds, Present, Progress, check_cancel, document_record, stable_id
 from annotator.core.formats.json_import import ImportReport, import_records
 from annotator.core.formats.json_set import Selection
@@ -42,8 +43,7 @@ _UNSAFE = re.compile(r"[^\w.-]+")
 _NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 #: What ends a line of a ``.ann`` file as brat reads it (Python's line ends): a span is split there, the break left out.
 _LINE_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
-_SKIPPED = {"E": "event lines (E)", "A": "attribute lines (A)", "M": "attribute lines (M)",
-            "N": "normalisation lines (N)", "*": "equivalence lines (*)"}
+_SKIPPED = {"E": "event lines (E)", "N": "normalisation lines (N)", "*": "equivalence lines (*)"}
 
 
 def brat_name(name: str) -> str:
@@ -116,8 +116,7 @@ def _write_corpus(store: Store, root: Path, selection: Selection, progress: Prog
     # The tree by indentation with tabs; "!" marks a category that cannot be annotated (brat's own convention).
     entities = ("\t" * depth + ("" if lb.codable else "!") + brat_name(lb.name) for lb, depth in tree_order(labels))
     conf = ["[entities]", *entities, "", "[relations]",
-            *(f"{t}\tArg1:<ENTITY>, Arg2:<ENTITY>" for t in types), "", "[events]", "", "[attributes]", ""]
-    (root / "annotation.conf").write_text("\n".join(conf), encoding="utf-8")
+            *(f"{t}\tArg1:<ENTITY>, Arg2:<ENTITY>" for t in types), "", "[events]", "", "[attributes]"]
     visual = ["[labels]", "", "[drawing]", *(f"{brat_name(lb.name)}\tbgColor:{lb.color}" for lb in labels
                                               if re.match(r"^#[0-9A-Fa-f]{6}$", lb.color or "")), ""]
     (root / "visual.conf").write_text("\n".join(visual), encoding="utf-8")
@@ -129,14 +128,18 @@ def _write_corpus(store: Store, root: Path, selection: Selection, progress: Prog
         while name in folders.values():
             name, n = f"{folder_name(a.id)}-{n}", n + 1
         folders[a.id] = name
+    decls = store.label_attributes()
+    declared = {(d.label, d.name): d for d in decls}
+    used: dict[str, set[str]] = {}  # the free-text values written, by attribute name (the conf lists them)
     for doc_id in selection.document_ids(store):
         doc = store.document(doc_id)
         text = store.document_text(doc_id)
         name = _file_name(doc.title, doc_id)
-        doc_file = _DocumentFile(text, left_out)
+        doc_file = _DocumentFile(text, left_out, declared, used)
         for rows in store.annotation_row_batches(**dict(filters, documents=[doc_id]), size=BATCH, fields=_FIELDS):
+            values = store.attributes_for(row[0] for row in rows)
             for row in rows:
-                count += doc_file.add(*row)
+                count += doc_file.add(*row, attributes=values.get(row[0], {}))
                 check_cancel(progress, count, total)
         for link in links:
             doc_file.link(link)
@@ -145,14 +148,19 @@ def _write_corpus(store: Store, root: Path, selection: Selection, progress: Prog
             folder.mkdir(exist_ok=True)
             (folder / f"{name}.txt").write_text(text, encoding="utf-8", newline="")
             (folder / f"{name}.ann").write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
+    conf += [*brat_attributes.conf_section(decls, brat_name, used), ""]
+    (root / "annotation.conf").write_text("\n".join(conf), encoding="utf-8")
     return count
 
 
 class _DocumentFile:
     """The ``.ann`` lines of one document, by annotator, numbered as brat numbers them."""
 
-    def __init__(self, text: str, left_out: ImportReport):
+    def __init__(self, text: str, left_out: ImportReport, declared: dict | None = None,
+                 used: dict[str, set[str]] | None = None):
         self.text, self.left_out = text, left_out
+        self.declared = declared if declared is not None else {}
+        self.used = used if used is not None else {}
         self.lines_of: dict[str, list[str]] = {}
         self.numbers: dict[tuple[str, str], int] = {}
         self.tids: dict[str, tuple[str, str]] = {}  # annotation id -> (annotator, T id)
@@ -162,8 +170,10 @@ class _DocumentFile:
         self.numbers[annotator, kind] = self.numbers.get((annotator, kind), 0) + 1
         return f"{kind}{self.numbers[annotator, kind]}"
 
-    def add(self, ann_id: str, label: str, start: int, end: int, annotator: str, note: str) -> int:
-        """Write one annotation (and its note); 1 if written, 0 if it is only line breaks, which brat cannot hold."""
+    def add(self, ann_id: str, label: str, start: int, end: int, annotator: str, note: str,
+            attributes: dict[str, str] | None = None) -> int:
+        """Write one annotation (its note, its attributes); 1 if written, 0 if it is only line breaks, which brat
+        cannot hold."""
         frags = fragments(self.text, start, end)
         if not frags:
             self.dropped.add(ann_id)
@@ -177,6 +187,11 @@ class _DocumentFile:
         if note:
             one_line = note.replace(NEWLINE, LINE_SEPARATOR)
             lines.append(f"{self.next_id(annotator, '#')}\tAnnotatorNotes {tid}\t{one_line}")
+        for key, value in (attributes or {}).items():
+            decl = self.declared.get((label, key))
+            if decl is None or decl.type == "text":
+                self.used.setdefault(key, set()).add(brat_attributes.value_out(value))
+            lines.append(brat_attributes.a_line(self.next_id(annotator, "A"), key, tid, decl, value))
         return 1
 
     def link(self, link) -> None:
@@ -240,12 +255,14 @@ def _conf_labels(root: Path) -> list[dict]:
     conf = root / "annotation.conf"
     if not conf.is_file():
         return []
-    labels, section = [], ""
+    labels, section, attributes = [], "", []
     path: list[str] = []  # the labels above this line, one per tab of indentation
     for line in _read_text(conf).splitlines():
         stripped = line.strip()
         if stripped.startswith("[") and stripped.endswith("]"):
             section = stripped[1:-1].strip().lower()
+        elif section == "attributes":
+            attributes.append(line)
         elif section == "entities" and stripped and not stripped.startswith("#"):
             depth = len(line) - len(line.lstrip("\t"))
             raw = stripped.split()[0]
@@ -255,6 +272,12 @@ def _conf_labels(root: Path) -> list[dict]:
                 labels.append({"name": our_name(name), "color": colors.get(name), "parent": path[-1] if path else "",
                                "codable": not raw.startswith("!")})
                 path.append(our_name(name))
+    codable = [lb["name"] for lb in labels if lb["codable"]]
+    for decl in brat_attributes.read_conf_section(attributes, our_name, codable):
+        for lb in labels:
+            if lb["name"] == decl.label:
+                lb.setdefault("attributes", []).append({"name": decl.name, "type": decl.type,
+                                                        "choices": list(decl.choices)})
     return labels
 
 
@@ -262,8 +285,9 @@ class _Corpus:
     """The documents of a brat folder (read first) and, lazily, their annotations and links."""
 
     def __init__(self, store: Store, pairs: list[tuple[Path, str]], report: ImportReport, progress: Progress | None,
-                 as_annotator: str | None = None):
+                 as_annotator: str | None = None, kinds: dict[tuple[str, str], str] | None = None):
         self.store, self.report, self.progress = store, report, progress
+        self.kinds = kinds or {}  # (label, attribute) -> its type, as annotation.conf and the project declare it
         self.files: list[tuple[Path, str, LineEnds]] = []
         self.documents: dict[str, dict] = {}
         for ann, annotator in pairs:
@@ -288,10 +312,13 @@ class _Corpus:
         for ann, annotator, text in self.files:
             yield from self._file(ann, annotator, text)
 
-    def _file(self, ann: Path, annotator: str, text: LineEnds) -> Iterator[dict]:
+    def _lines(self, ann: Path, text: LineEnds) -> tuple[dict, dict, list, dict]:
+        """The spans, notes, relations and attributes of one ``.ann`` file, by their ids (what is left out is
+        counted in the report)."""
         spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
         notes: dict[str, list[str]] = {}
         relations: list[tuple[str, str, str, str]] = []
+        attributes: dict[str, dict[str, str]] = {}
         for line in _read_text(ann).split("\n"):
             line = line.removesuffix("\r")
             if not line.strip():
@@ -312,6 +339,12 @@ class _Corpus:
                     notes.setdefault(ref[1], []).append(parts[2].replace(LINE_SEPARATOR, NEWLINE))
                 else:
                     self.report.leave_out("comment lines (#) that are not AnnotatorNotes")
+            elif kind in "AM":
+                parsed_a = brat_attributes.parse_a_line(line)
+                if parsed_a is None:
+                    self.report.leave_out("A lines that are malformed")
+                else:
+                    attributes.setdefault(parsed_a[1], {})[parsed_a[0]] = parsed_a[2]
             elif kind == "R":
                 match = re.match(r"^(R\S*)\t(\S+) \S+?:(\S+) \S+?:(\S+)", line)
                 if match:
@@ -320,10 +353,16 @@ class _Corpus:
                     self.report.leave_out("R lines that are malformed")
             else:
                 self.report.leave_out("lines of kinds annotator does not know")
+        return spans, notes, relations, attributes
+
+    def _file(self, ann: Path, annotator: str, text: LineEnds) -> Iterator[dict]:
+        spans, notes, relations, attributes = self._lines(ann, text)
         ids: dict[str, str] = {}
         for tid, (label, frags) in spans.items():
             pieces = _join(text.text, frags)
             note = "\n".join(notes.get(tid, []))
+            values = {k: brat_attributes.value_in(self.kinds.get((label, k)), v)
+                      for k, v in attributes.pop(tid, {}).items()}
             first = previous = None
             for n, (start, end) in enumerate(pieces):
                 ann_id = self.present.find(text.id, start, end, label, annotator)
@@ -332,7 +371,8 @@ class _Corpus:
                 else:
                     ann_id = stable_id("brat", text.id, annotator, tid, str(n), label, str(start), str(end))
                     yield {"id": ann_id, "document": text.id, "label": label, "start": start, "end": end,
-                           "quote": text.text[start:end], "annotator": annotator, "note": note, "status": "pending"}
+                           "quote": text.text[start:end], "annotator": annotator, "note": note, "status": "pending",
+                           "attributes": values}
                 if previous is not None:  # the pieces of one discontinuous span, each linked to the next
                     self._link(FRAGMENT_LINK, previous, ann_id, annotator, f"{text.id}/{tid}/{n}")
                 first = first or ann_id
@@ -340,6 +380,9 @@ class _Corpus:
                 self._done += 1
                 check_cancel(self.progress, self._done, None)
             ids[tid] = first
+        if attributes:
+            self.report.leave_out("attribute lines (A) of no span of their file (of events, say)",
+                                  sum(map(len, attributes.values())))
         for rid, rtype, src, dst in relations:
             if src not in ids or dst not in ids:
                 self.report.leave_out("R lines whose arguments are not spans of their file")
@@ -413,7 +456,10 @@ def import_brat(store: Store, path: str | os.PathLike, *, annotator: str | None 
     root = source if source.is_dir() else source.parent
     conf_root = root if (root / "annotation.conf").is_file() else root.parent
     left_out = ImportReport()
-    corpus = _Corpus(store, pairs, left_out, progress, as_annotator)
-    records = {"documents": list(corpus.documents.values()), "labels": _conf_labels(conf_root), "annotators": [],
+    labels = _conf_labels(conf_root)
+    kinds = {(d.label, d.name): d.type for d in store.label_attributes()}
+    kinds.update(((lb["name"], a["name"]), a["type"]) for lb in labels for a in lb.get("attributes", ()))
+    corpus = _Corpus(store, pairs, left_out, progress, as_annotator, kinds)
+    records = {"documents": list(corpus.documents.values()), "labels": labels, "annotators": [],
                "annotations": corpus.annotations(), "links": corpus.links}
     return import_records(store, records, as_annotator=as_annotator, name=name, left_out=left_out)

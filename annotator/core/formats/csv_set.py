@@ -4,7 +4,9 @@ UTF-8 (with a byte order mark for Excel: ``excel=True``, so that it reads Arabic
 and every other script as UTF-8), a header row, RFC 4180 quoting and CRLF row ends. Text cells that begin
 with ``=``, ``+``, ``-``, ``@``, TAB or CR get a leading ``'`` so spreadsheets
 never evaluate them (OWASP CSV injection); strip it with :func:`unescape_cell`
-to get the exact text back. Numbers are written as numbers.
+to get the exact text back. Numbers are written as numbers. After the fixed columns comes one column per
+attribute some label declares (:meth:`Store.attribute_names`, in scheme order), named ``attribute:NAME``,
+empty where a span does not carry it; a set flag reads ``true``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ _HEADER = {"id": ("annotation_id",), "document": ("document_id", "document_title
 #: The header, in the order of the rows of ``Store.annotation_row_batches(with_document=True)``.
 COLUMNS = tuple(name for field in EXCHANGED_FIELDS for name in _HEADER.get(field, (field,)))
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+#: An attribute's column is its name after this (so ``certainty`` is ``attribute:certainty``, and an attribute
+#: named ``source`` is not taken for the document's source).
+ATTRIBUTE_COLUMN = "attribute:"
 #: Written first for Excel (``excel=True``): without it Excel reads a CSV in the system's legacy code page.
 BOM = "\ufeff"
 
@@ -68,7 +73,8 @@ def export_csv(
     writer = csv.writer(out)  # excel dialect: RFC 4180 quoting, CRLF line ends
     if excel:
         out.write(BOM)
-    writer.writerow(COLUMNS)
+    names = store.attribute_names()
+    writer.writerow(COLUMNS + tuple(ATTRIBUTE_COLUMN + n for n in names))
     lines = _Lines()
     batch_writer = csv.writer(lines)
     rendered: dict[tuple[str, str, str], str] = {}
@@ -77,6 +83,8 @@ def export_csv(
     for cells, rows in batches:
         if cells not in rendered:
             rendered[cells] = _render(cells)
+        if names:
+            rows = _with_attributes(store, rows, names)
         batch_writer.writerows(rows)
         text = "".join(lines)
         lines.clear()
@@ -90,10 +98,19 @@ def export_csv(
     return count
 
 
+def _with_attributes(store: Store, rows: list[tuple], names: list[str]) -> list[tuple]:
+    """The rows with one cell per declared attribute appended (empty where the annotation does not carry it)."""
+    values = store.attributes_for(row[_ID] for row in rows)
+    empty: dict[str, str] = {}
+    return [row + tuple(escape_cell(values.get(row[_ID], empty).get(n, "")) for n in names) for row in rows]
+
+
 #: Stands for a row's three document cells in a batch's text (NUL: no text of a document is expected to hold it).
 _MARKER = "\x00"
 #: Where the document's cells (and so the marker) stand in a row.
 _AT = EXCHANGED_FIELDS.index("document")
+#: Where the annotation's id stands in a row (before the document's cells).
+_ID = EXCHANGED_FIELDS.index("id")
 
 
 class _Lines(list):

@@ -30,6 +30,7 @@ from annotator.core.errors import InputError
 from annotator.core.formats import BATCH
 from annotator.core.formats.import_report import SUMMARY_LINES, ImportReport  # noqa: F401 (re-exported)
 from annotator.core.formats.set_records import (  # noqa: F401 (reanchor re-exported)
+    attribute_rows,
     check_annotation,
     import_documents,
     import_labels,
@@ -47,7 +48,8 @@ from annotator.core.store.files import refuse_open_project
 ijson = lazy_module("ijson")
 FORMAT = "annotator.annotation-set"
 #: The version written; every older one is read too (version 1 carries no review fields, versions 1 and 2 no
-#: label tree: ``parent`` and ``codable`` came with version 3; memos, ``memo``, with version 4).
+#: label tree: ``parent`` and ``codable`` came with version 3; memos (``memo``) and attributes on spans
+#: (``attributes`` on labels and annotations) with version 4).
 VERSION = 4
 #: Annotations validated, looked up in the project and inserted together. Not the exports' :data:`BATCH`: here
 #: each batch pays for a query of the ids already present and is sorted into primary-key order before its
@@ -280,7 +282,7 @@ class _AnnotationBatches:
         present = self.store.existing_annotation_ids(
             item["id"] for _, item in batch if isinstance(item, dict) and isinstance(item.get("id"), str)
         )
-        rows = []
+        rows, attributes = [], []
         for index, item in batch:
             what = f"Annotation {index + 1} of {self.name}"
             require(item, _ANNOTATION_FIELDS, what)
@@ -305,8 +307,10 @@ class _AnnotationBatches:
                     self.store.ensure_annotator(person, "" if self.rename else self.names.get(person, ""))
                     self.annotators.add(person)
             rows.append(_row(record))
+            attributes.extend(attribute_rows(item, label, what))
         rows.sort(key=_row_id)  # in primary-key order: each batch touches the id index's pages in one pass
         self.store.insert_annotation_rows(rows)
+        self.store.insert_attribute_rows(attributes)
         self.report.added += len(rows)
 
 

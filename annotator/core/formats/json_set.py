@@ -29,9 +29,11 @@ from annotator.core.model import EXCHANGED_FIELDS, Annotation, Link
 from annotator.core.store import Store
 from annotator.core.timeutil import now
 
+_ID = EXCHANGED_FIELDS.index("id")
+
 __all__ = [
     "FORMAT", "VERSION", "ImportReport", "Selection", "export_json", "import_json", "import_json_file",
-    "link_record", "parse_set", "reanchor",
+    "label_records", "link_record", "parse_set", "reanchor",
 ]
 
 
@@ -89,8 +91,8 @@ def export_json(
     out.write(f'  "format": {dumps(FORMAT)},\n  "version": {VERSION},\n')
     out.write(f'  "exported": {dumps(now())},\n  "generator": {dumps("annotator " + __version__)},\n')
     out.write(f'  "memo": {dumps(store.memo("project"))},\n')
-    labels = [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description,
-               "parent": lb.parent, "codable": lb.codable, "memo": lb.memo} for lb in store.labels()]
+    memos = {lb.name: lb.memo for lb in store.labels()}
+    labels = [{**record, "memo": memos[record["name"]]} for record in label_records(store)]
     out.write(f'  "labels": {_dump_list(labels, dumps)},\n')
     out.write(f'  "documents": {_dump_list(_document_records(store, doc_ids, include_text), dumps)},\n')
     # Annotations stream from the cursor in batches; annotators and links are
@@ -132,13 +134,32 @@ def _write_annotations(store: Store, out: TextIO, filters: dict[str, Any], dumps
     count = 0
     # An annotation's keys are the exchanged fields' names, and the rows hold those fields in that order.
     for rows in store.annotation_row_batches(**filters, size=BATCH, fields=EXCHANGED_FIELDS):
-        records = [dumps(dict(zip(EXCHANGED_FIELDS, row))) for row in rows]
+        attributes = store.attributes_for(row[_ID] for row in rows)
+        records = [dumps(_annotation_record(row, attributes)) for row in rows]
         out.write((",\n    " if count else "\n    ") + ",\n    ".join(records))
         count += len(rows)
         if progress:
             progress(count, total)
     out.write("\n  ],\n" if count else "],\n")
     return count
+
+
+def _annotation_record(row: tuple, attributes: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """An annotation's keys: the exchanged fields, then ``attributes`` when it carries any."""
+    record = dict(zip(EXCHANGED_FIELDS, row))
+    if row[_ID] in attributes:
+        record["attributes"] = attributes[row[_ID]]
+    return record
+
+
+def label_records(store: Store) -> list[dict[str, Any]]:
+    """The ``labels`` of a set (and of a scheme file): each with its tree place and declared attributes."""
+    declared: dict[str, list[dict[str, Any]]] = {}
+    for d in store.label_attributes():
+        declared.setdefault(d.label, []).append({"name": d.name, "type": d.type, "choices": list(d.choices)})
+    return [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description,
+             "parent": lb.parent, "codable": lb.codable, "attributes": declared.get(lb.name, [])}
+            for lb in store.labels()]
 
 
 def _dump_list(items: list[dict], dumps) -> str:

@@ -43,7 +43,8 @@ else:
     w3c = lazy_module("annotator.core.formats.w3c")
 
 #: What a format can carry, in the order the formats table lists them.
-CARRIES = ("spans", "links", "notes", "review decisions", "documents' text", "scheme", "label tree", "memos")
+CARRIES = ("spans", "links", "notes", "review decisions", "documents' text", "scheme", "label tree", "memos",
+           "attributes")
 #: What each of :data:`CARRIES` means, for the table's legend.
 CARRIES_MEANING = {
     "spans": "the annotations: document, label, start, end, quote, annotator",
@@ -54,6 +55,7 @@ CARRIES_MEANING = {
     "scheme": "the labels with their colours (and descriptions, where the format has a place for them)",
     "label tree": "each label's parent, and the categories that hold labels but tag nothing",
     "memos": "the project memo and the memos on documents and labels (codes)",
+    "attributes": "attributes on spans (`certainty: reported`, `negated`) and what each label declares",
 }
 
 
@@ -203,12 +205,12 @@ _ALL = frozenset(CARRIES)
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("json", "JSON annotation set", (".json",), _ALL, _read_json, _write_json,
            options=frozenset({"include_text"})),
-    Format("csv", "annotations as CSV", (".csv",), frozenset({"spans", "notes", "review decisions"}),
+    Format("csv", "annotations as CSV", (".csv",), frozenset({"spans", "notes", "review decisions", "attributes"}),
            writer=_write_csv, options=frozenset({"excel"}), tools="spreadsheets"),
     Format("links-csv", "links as CSV", (".csv",), frozenset({"links"}), writer=_write_links_csv,
            tools="spreadsheets", unit=("link", "links")),
     Format("project", "annotator project", (".sqlite",), _ALL, _read_project),
-    Format("qdpx", "REFI-QDA project", (".qdpx",), _ALL - {"review decisions"}, _read_qdpx, _write_qdpx,
+    Format("qdpx", "REFI-QDA project", (".qdpx",), _ALL - {"review decisions", "attributes"}, _read_qdpx, _write_qdpx,
            streamed=False, options=frozenset({"annotator"}), other_tool=True,
            tools="MAXQDA, NVivo, ATLAS.ti, QualCoder"),
     Format("w3c", "W3C Web Annotation", (".jsonld", ".json"), _ALL - {"memos"}, _read_w3c, _write_w3c,

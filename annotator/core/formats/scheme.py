@@ -1,4 +1,4 @@
-"""The label scheme file (``annotator.label-scheme``, version 2): sharing labels with a team.
+"""The label scheme file (``annotator.label-scheme``, version 3): sharing labels with a team.
 
 What the file holds and how its text is checked is :mod:`annotator.core.scheme`
 (:func:`parse_scheme`, re-exported here); this module reads a scheme file a
@@ -29,7 +29,7 @@ def scheme_text(scheme: dict) -> str:
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     lines = [
         "    " + dumps({**{key: item.get(key, "") for key in ("name", "color", "shortcut", "description", "parent")},
-                       "codable": item.get("codable", True)})
+                       "codable": item.get("codable", True), "attributes": item.get("attributes", [])})
         for item in scheme["labels"]
     ]
     labels = "[\n" + ",\n".join(lines) + "\n  ]" if lines else "[]"

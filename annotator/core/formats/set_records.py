@@ -11,7 +11,7 @@ from typing import Any
 
 from annotator.core.errors import InputError, NotFoundError, SpanError
 from annotator.core.formats.import_report import ImportReport
-from annotator.core.model import STATUSES
+from annotator.core.model import STATUSES, AttributeDecl
 from annotator.core.store import Store
 from annotator.core.store.memos import clean_memo
 from annotator.core.text import document_id, normalize
@@ -108,6 +108,43 @@ def import_labels(store: Store, labels: list, report: ImportReport) -> None:
         report.labels_created.append(item["name"])
     for name, parent in placed:
         store.set_label_parent(name, parent)
+    for item in labels:
+        import_label_attributes(store, item["name"], item.get("attributes") or [])
+
+
+def import_label_attributes(store: Store, label: str, records: Any) -> None:
+    """Declare on ``label`` the attributes a set's label record lists (``{"name", "type", "choices"}``) that it
+    does not declare yet; the project's own declarations stay as they are."""
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise InputError(f"The attributes of the label {label!r} in the set are not a list of declarations.")
+    have = store.label_attributes(label)
+    names = {d.name for d in have}
+    new = []
+    for r in records:
+        choices = r.get("choices") or []
+        if not isinstance(r.get("name"), str) or not isinstance(choices, list):
+            raise InputError(f"An attribute of the label {label!r} in the set has no name or a bad list of choices.")
+        if r["name"] not in names:
+            new.append(AttributeDecl(label, r["name"], str(r.get("type") or "text"), tuple(map(str, choices))))
+    if new:
+        store.set_label_attributes(label, have + new)
+
+
+def attribute_rows(item: dict, label: str, what: str) -> list[tuple[str, str, str, str]]:
+    """An annotation record's ``attributes`` (``{name: value}``; a flag's value may be JSON ``true``) as the rows
+    ``Store.insert_attribute_rows`` takes."""
+    values = item.get("attributes") or {}
+    if not isinstance(values, dict):
+        raise InputError(f"{what} has attributes that are not a mapping of names to values.")
+    rows = []
+    for key, value in values.items():
+        if isinstance(value, bool):
+            value = "true" if value else ""
+        if not isinstance(value, str | int | float):
+            raise InputError(f"{what} has a value of {key} that is not text.")
+        if str(value):
+            rows.append((item["id"], label, key, str(value)))
+    return rows
 
 
 def memo_of(item: dict, what: str) -> str:

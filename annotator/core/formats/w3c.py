@@ -41,7 +41,8 @@ from annotator.core.timeutil import now
 ijson = lazy_module("ijson")
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-#: annotator's own terms (status, link type, documents), as the ``an:`` prefix.
+#: annotator's own terms (status, link type, documents, the label tree, attributes: ``an:attributes``, on a label
+#: the declarations, on an annotation ``{name: value}``), as the ``an:`` prefix.
 TERMS = "urn:annotator:terms:"
 #: Code points of context written on each side of a quote.
 CONTEXT_CHARS = 32
@@ -114,8 +115,12 @@ class _CollectionWriter:
         out.write(f'  "created": {dumps(now())},\n')
         out.write(f'  "generator": {{"type": "Software", "name": {dumps("annotator " + __version__)}}},\n')
         # The tree in our own terms: a label's parent by name (only below the top), a category that tags nothing.
+        declared: dict[str, list[dict]] = {}
+        for d in store.label_attributes():
+            declared.setdefault(d.label, []).append({"name": d.name, "type": d.type, "choices": list(d.choices)})
         labels = [{"name": lb.name, "color": lb.color, "description": lb.description,
-                   **({"an:parent": lb.parent} if lb.parent else {}), **({} if lb.codable else {"an:codable": False})}
+                   **({"an:parent": lb.parent} if lb.parent else {}), **({} if lb.codable else {"an:codable": False}),
+                   **({"an:attributes": declared[lb.name]} if lb.name in declared else {})}
                   for lb in store.labels()]
         out.write(f'  "an:labels": {dumps(labels)},\n  "an:documents": [')
         for i, (doc_id, doc) in enumerate(self.docs.items()):
@@ -136,6 +141,7 @@ class _CollectionWriter:
         count = 0
         for rows in self.store.annotation_row_batches(**filters, size=BATCH, fields=_FIELDS):
             items = []
+            values = self.store.attributes_for(row[0] for row in rows)
             for ann_id, doc_id, label, start, end, annotator, note, status, created, modified, *review in rows:
                 text = self.text_of(doc_id)
                 creator = creators.get(annotator) or creators.setdefault(annotator, dumps(_person(annotator, names)))
@@ -150,7 +156,8 @@ class _CollectionWriter:
                     f'"TextQuoteSelector", "exact": {string(text[start:end])}, '
                     f'"prefix": {string(text[max(0, start - CONTEXT_CHARS):start])}, '
                     f'"suffix": {string(text[end:end + CONTEXT_CHARS])}}}]}}, "an:document": {string(doc_id)}, '
-                    f'"an:status": {string(status)}{_review_terms(review)}}}')
+                    f'"an:status": {string(status)}{_review_terms(review)}'
+                    + (f', "an:attributes": {dumps(values[ann_id])}' if ann_id in values else "") + "}")
             self.out.write((",\n      " if count else "\n      ") + ",\n      ".join(items))
             count += len(rows)
             check_cancel(progress, count, total)
@@ -472,6 +479,8 @@ class _Annotations:
         modified = item.get("modified") if isinstance(item.get("modified"), str) else created
         annotator = _annotator(item.get("creator"), self.default)
         review = {key: item[term] for key, term in REVIEW_TERMS.items() if isinstance(item.get(term), str)}
+        # Checked as the JSON set's ``attributes`` are.
+        attributes = {"attributes": item["an:attributes"]} if "an:attributes" in item else {}
         text = self.anchors.text(doc_id)
         for tag in tags:
             ann_id = base if len(tags) == 1 else stable_id("w3c-tag", base, tag)
@@ -482,7 +491,7 @@ class _Annotations:
                 continue
             yield {"id": ann_id, "document": doc_id, "label": " ".join(tag.split()), "start": start, "end": end,
                    "quote": text[start:end], "annotator": annotator, "note": note, "status": status,
-                   "created": created, "modified": modified, **review}
+                   "created": created, "modified": modified, **review, **attributes}
 
     def _span_index(self, doc_id: str) -> dict[tuple[int, int], str]:
         if doc_id not in self._spans:
@@ -546,7 +555,7 @@ def import_w3c(store: Store, path: str | os.PathLike, *, as_annotator: str | Non
     annotations = _Annotations(reader, anchors, default_annotator, left_out, progress, as_annotator)
     labels = [{"name": lb["name"], "color": lb.get("color"), "description": lb.get("description") or "",
                "parent": lb.get("an:parent") if isinstance(lb.get("an:parent"), str) else "",
-               "codable": lb.get("an:codable") is not False}
+               "codable": lb.get("an:codable") is not False, "attributes": lb.get("an:attributes") or []}
               for lb in reader.labels if isinstance(lb.get("name"), str) and lb["name"].strip()]
     records = {"documents": docs, "labels": labels, "annotators": [], "annotations": iter(annotations),
                "links": annotations.links()}

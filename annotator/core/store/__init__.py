@@ -7,11 +7,12 @@ Errors surface as :mod:`annotator.core.errors` exceptions with messages for
 analysts, and a failed operation leaves the file as it was.
 
 :class:`Store` is assembled from one mixin per kind of data (``documents``,
-``labels``, ``label_tree``, ``annotations``, ``links``, ``search``, ``display``, ``retrieval``, ``imports``,
-``team``, ``memos``) over :class:`StoreBase` (opening, transactions, metadata).
+``labels``, ``label_tree``, ``annotations``, ``attributes``, ``links``, ``search``, ``display``, ``retrieval``,
+``imports``, ``team``, ``memos``) over :class:`StoreBase` (opening, transactions, metadata).
 """
 
 from annotator.core.store.annotations import AnnotationsMixin
+from annotator.core.store.attributes import AttributesMixin
 from annotator.core.store.base import PALETTE, SQLITE_MAGIC, StoreBase, needs_upgrade
 from annotator.core.store.changes import ChangesMixin
 from annotator.core.store.display import DisplayMixin
@@ -26,8 +27,8 @@ from annotator.core.store.search import Hit, SearchMixin
 from annotator.core.store.team import TeamMixin
 
 
-class Store(DocumentsMixin, LabelsMixin, LabelTreeMixin, AnnotationsMixin, LinksMixin, SearchMixin, DisplayMixin, ChangesMixin,
-            RetrievalMixin, ImportsMixin, TeamMixin, MemosMixin, StoreBase):
+class Store(DocumentsMixin, LabelsMixin, LabelTreeMixin, AnnotationsMixin, AttributesMixin, LinksMixin, SearchMixin,
+            DisplayMixin, ChangesMixin, RetrievalMixin, ImportsMixin, TeamMixin, MemosMixin, StoreBase):
     """One open project file. Use :meth:`Store.open`; close with :meth:`close` or a ``with`` block."""
 
 

@@ -73,13 +73,18 @@ class DisplayMixin:
         return out
 
     # --------------------------------------------------------- the annotation list
-    def _list_where(self, label: str | None, text: str, walk_order: bool = False) -> tuple[str, list]:
+    def _list_where(self, label: str | None, text: str, walk_order: bool = False,
+                    attribute: tuple[str, str] | None = None) -> tuple[str, list]:
         """The WHERE clause of the list; ``walk_order``: read in reading order (the index of that order walked,
-        the label tested on each row) rather than by the label's index, then sorted."""
+        the label tested on each row) rather than by the label's index, then sorted. ``attribute``: only the
+        annotations whose attribute ``name`` has ``value`` (``(name, value)``)."""
         clauses, params = [], []
         if label:
             clauses.append("+a.label = ?" if walk_order else "a.label = ?")
             params.append(label)
+        if attribute:
+            clauses.append("a.id IN (SELECT annotation FROM annotation_attributes WHERE key = ? AND value = ?)")
+            params.extend(attribute)
         if text:
             self._ensure_fold()
             # SQLite's lower() folds ASCII only, which is exact for a row of plain ASCII; only rows it misses
@@ -104,27 +109,29 @@ class DisplayMixin:
         return _LIST_DEFAULT
 
     def annotation_list_ids(self, label: str | None = None, text: str = "", column: int = -1,
-                            descending: bool = False) -> list[str]:
+                            descending: bool = False, attribute: tuple[str, str] | None = None) -> list[str]:
         """Ids of the annotations with ``label`` whose columns contain ``text`` (case-insensitive), sorted.
 
         ``column`` is an index into :data:`LIST_COLUMNS` (-1: document and reading order).
         """
-        where, params = self._list_where(label, text)
+        where, params = self._list_where(label, text, attribute=attribute)
         join = " JOIN documents d ON d.id = a.document" if (text or column == 0) else ""
         order = self._list_order(column, descending)
         return [row[0] for row in self._read(f"SELECT a.id FROM annotations a{join}{where} ORDER BY {order}", params)]
 
-    def annotation_list_count(self, label: str | None = None, text: str = "") -> int:
+    def annotation_list_count(self, label: str | None = None, text: str = "",
+                              attribute: tuple[str, str] | None = None) -> int:
         """How many annotations :meth:`annotation_list_ids` lists (a count over an index without ``text``)."""
-        where, params = self._list_where(label, text)
+        where, params = self._list_where(label, text, attribute=attribute)
         join = " JOIN documents d ON d.id = a.document" if text else ""
         return self._read(f"SELECT count(*) FROM annotations a{join}{where}", params)[0][0]
 
     def annotation_list_page(self, label: str | None = None, text: str = "", column: int = -1,
-                             descending: bool = False, offset: int = 0, limit: int = 100) -> list[tuple]:
+                             descending: bool = False, offset: int = 0, limit: int = 100,
+                             attribute: tuple[str, str] | None = None) -> list[tuple]:
         """Rows ``offset`` to ``offset + limit`` of the list in that order, each
         ``(id, document title, label, quote, annotator, note, status, document id)``."""
-        where, params = self._list_where(label, text, walk_order=column not in _LIST_SORT)
+        where, params = self._list_where(label, text, walk_order=column not in _LIST_SORT, attribute=attribute)
         order = self._list_order(column, descending)
         return self._list_select(column, text, where, order, [*params, max(0, limit), max(0, offset)],
                                  " LIMIT ? OFFSET ?")
@@ -162,12 +169,13 @@ class DisplayMixin:
         return clause, key_params
 
     def annotation_list_position(self, ann_id: str, label: str | None = None, text: str = "", column: int = -1,
-                                 descending: bool = False, within: int | None = None) -> int | None:
+                                 descending: bool = False, within: int | None = None,
+                                 attribute: tuple[str, str] | None = None) -> int | None:
         """The row of ``ann_id`` in that list, or None when it is not listed (or does not exist).
 
         With ``within``, a row at or after ``within`` gives ``within`` (the count stops there).
         """
-        where, params = self._list_where(label, text)
+        where, params = self._list_where(label, text, attribute=attribute)
         before = self._list_key_clause(ann_id, where, params, column, descending, after=False)
         if before is None:
             return None
@@ -179,13 +187,14 @@ class DisplayMixin:
         return self._read(f"SELECT count(*) FROM ({sql})", params)[0][0]
 
     def annotation_list_next(self, ann_id: str, label: str | None = None, text: str = "", column: int = -1,
-                             descending: bool = False, limit: int = 100, backwards: bool = False) -> list[tuple] | None:
+                             descending: bool = False, limit: int = 100, backwards: bool = False,
+                             attribute: tuple[str, str] | None = None) -> list[tuple] | None:
         """The ``limit`` rows listed right after ``ann_id`` (``backwards``: right before it, still in list
         order), as :meth:`annotation_list_page` gives them; None when ``ann_id`` is not listed.
 
         A page next to a known row, read by its sort key rather than by walking the rows before it (``OFFSET``).
         """
-        where, params = self._list_where(label, text, walk_order=column not in _LIST_SORT)
+        where, params = self._list_where(label, text, walk_order=column not in _LIST_SORT, attribute=attribute)
         near = self._list_key_clause(ann_id, where, params, column, descending, after=not backwards)
         if near is None:
             return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 from annotator.core.errors import InputError, NotFoundError
@@ -26,6 +26,8 @@ class DocumentSnapshot:
     annotations: list[Annotation]
     links: list[Link]
     rejected: list[tuple[str, int, int]]
+    #: The annotations' attributes, ``{id: {name: value}}``.
+    attributes: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 class DocumentsMixin(StoreBase):
@@ -159,9 +161,10 @@ class DocumentsMixin(StoreBase):
         ids = {a.id for a in anns}
         links = [k for k in self.links() if k.source in ids or k.target in ids]
         rejected = sorted(self.rejected_suggestions(doc_id))
+        attributes = self.attributes_for(ids)
         with self.transaction():
             self.db.conn.execute("DELETE FROM documents WHERE id = ?", [doc_id])
-        return DocumentSnapshot(doc, text, position, anns, links, rejected)
+        return DocumentSnapshot(doc, text, position, anns, links, rejected, attributes)
 
     def restore_document(self, snap: DocumentSnapshot) -> None:
         with self.transaction():
@@ -173,6 +176,7 @@ class DocumentsMixin(StoreBase):
             for annotator in {a.annotator for a in snap.annotations} | {k.annotator for k in snap.links}:
                 self.ensure_annotator(annotator)
             self._insert_annotations(snap.annotations)
+            self.put_attributes(snap.attributes)
             for link in snap.links:
                 self.db["links"].insert(link.__dict__)
             self.reject_suggestions(d.id, snap.rejected)

@@ -34,10 +34,15 @@ IMPORTED_TABLES = (
     ("documents", "id"),
     ("document_texts", "id"),
     ("annotations", "id"),
+    ("annotation_attributes", "annotation"),
     ("links", "id"),
     ("meta", "key"),  # the project memo an import gives a project without one (``project.memo``)
 )
 _KEYS = dict(IMPORTED_TABLES)
+#: Tables whose rows go with another table's (kept aside and put back with them; deleted by their cascade).
+_FOLLOWING = {"document_texts": "documents", "annotation_attributes": "annotations"}
+#: Tables without a rowid: what an import added to them is found through the table they follow.
+_WITHOUT_ROWID = {"annotation_attributes"}
 #: From this many annotations an undo or redo takes the bulk path, and rebuilds the indexes when the import's
 #: annotations are at least this fraction of the table (the thresholds of the import, ``json_import.BULK_MIN``).
 BULK_MIN = 5000
@@ -61,7 +66,7 @@ class ImportsMixin(StoreBase):
     def row_marks(self) -> dict[str, int]:
         """The largest rowid of each table an import writes (0 when empty)."""
         return {table: self._read(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")[0][0]
-                for table, _ in IMPORTED_TABLES}
+                for table, _ in IMPORTED_TABLES if table not in _WITHOUT_ROWID}
 
     def rows_added_since(self, marks: dict[str, int]) -> dict[str, tuple[int, int]]:
         """The rowid ranges ``(after, last]`` added to each table since :meth:`row_marks` gave ``marks``, inside
@@ -86,7 +91,7 @@ class ImportsMixin(StoreBase):
             with self.db.atomic():
                 batch = conn.execute("SELECT COALESCE(MAX(batch), 0) + 1 FROM undo.import_keys").fetchone()[0]
                 for table, (after, last) in added.items():
-                    if table in _KEYS and table != "document_texts":  # texts go with their documents
+                    if table in _KEYS and table not in _FOLLOWING:  # texts go with their documents
                         conn.execute(
                             f'INSERT INTO undo.import_keys (batch, tbl, key) SELECT ?, ?, "{_KEYS[table]}" '
                             f"FROM main.{table} WHERE rowid > ? AND rowid <= ?", [batch, table, after, last])
@@ -102,15 +107,15 @@ class ImportsMixin(StoreBase):
         ``progress(done, total)`` is called before each statement; an exception it raises (Cancel) rolls back.
         """
         conn = self.db.conn
-        step = _Steps(progress, 2 * len(IMPORTED_TABLES) - 1)
+        step = _Steps(progress, 2 * len(IMPORTED_TABLES) - len(_FOLLOWING))
         with self.transaction(), step.inside(conn):
             for table, key in IMPORTED_TABLES:
                 step()
                 conn.execute(f"INSERT INTO undo.undone_{table} SELECT ?, * FROM main.{table} WHERE {self._of(key)}",
-                             [batch, batch, "documents" if table == "document_texts" else table])
+                             [batch, batch, _FOLLOWING.get(table, table)])
             try:
                 for table, key in reversed(IMPORTED_TABLES):
-                    if table != "document_texts":  # deleted with their documents
+                    if table not in _FOLLOWING:  # deleted with their documents, their annotations
                         step()
                         with self._bulk(batch, table):
                             conn.execute(f"DELETE FROM main.{table} WHERE {self._of(key)}", [batch, table])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from annotator.core.attributes import choices_from, choices_text
 from annotator.core.errors import InputError, NotFoundError
 from annotator.core.model import Annotation, Annotator, Label, Link
 from annotator.core.scheme import VERSION as SCHEME_VERSION
@@ -93,6 +94,16 @@ class LabelsMixin(StoreBase):
                 "memo": label.memo,
             }
         )
+        self._declare(label)
+
+    def _declare(self, label: Label) -> None:
+        """The attributes a label read from a scheme file declares (nothing when the file does not say)."""
+        if label.attributes is None:
+            return
+        self.db.conn.execute("DELETE FROM label_attributes WHERE label = ?", [label.name])
+        self.db.conn.executemany(
+            "INSERT INTO label_attributes (label, name, type, choices, position) VALUES (?, ?, ?, ?, ?)",
+            [(label.name, d.name, d.type, choices_text(d.choices), i) for i, d in enumerate(label.attributes)])
 
     # ---------------------------------------------------------------- annotators
     def annotators(self) -> list[Annotator]:
@@ -198,18 +209,23 @@ class LabelsMixin(StoreBase):
                 self.db["links"].insert(link.__dict__)
 
     def scheme(self) -> dict:
-        """The label scheme as the JSON object of ``resources/labels.json`` (for sharing with a team)."""
+        """The label scheme as the JSON object of ``resources/labels.json`` (for sharing with a team), with the
+        attributes each label declares."""
+        declared: dict[str, list[dict]] = {}
+        for lb, name, kind, choices in self._read("SELECT label, name, type, choices FROM label_attributes "
+                                                  "ORDER BY label, position, name"):
+            declared.setdefault(lb, []).append({"name": name, "type": kind, "choices": list(choices_from(choices))})
         return {
             "format": "annotator.label-scheme",
             "version": SCHEME_VERSION,
             "labels": [{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description,
-                        "parent": lb.parent, "codable": lb.codable}
+                        "parent": lb.parent, "codable": lb.codable, "attributes": declared.get(lb.name, [])}
                        for lb in self.labels()],
         }
 
     def import_scheme(self, labels: list[Label]) -> tuple[list[str], list[str]]:
-        """Merge a scheme: labels with a known name are updated (colour, key, description, parent, category),
-        others added; the scheme's tree wins for the labels it names. A label whose ``parent`` is None (a scheme
+        """Merge a scheme: labels with a known name are updated (colour, key, description, parent, category,
+        attributes), others added; the scheme's tree and attributes win for the labels it names. A label whose ``parent`` is None (a scheme
         file of version 1) keeps its place and category.
 
         Returns ``(added, updated)`` names. One transaction.
@@ -235,4 +251,5 @@ class LabelsMixin(StoreBase):
             for lb in labels:
                 if lb.parent:
                     self.update_label(lb.name, parent=lb.parent)
+                self._declare(lb)  # the scheme's attributes win for the labels it names (version 3 on)
         return added, updated

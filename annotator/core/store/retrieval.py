@@ -20,9 +20,14 @@ MATRIX_BY = ("document", "annotator")
 
 
 def _chosen(labels: Iterable[str] | None, documents: Iterable[str] | None, annotator: str | None,
-            status: str | None) -> tuple[list[str], list]:
-    """WHERE terms and parameters on ``annotations a``: the selection of an export, and the labels (None: all)."""
+            status: str | None, attributes: Iterable[tuple[str, str]] = ()) -> tuple[list[str], list]:
+    """WHERE terms and parameters on ``annotations a``: the selection of an export, the labels (None: all), and
+    the attributes a segment must carry (``(name, value)`` pairs, every one)."""
     where, params = _selection_sql("a", documents, annotator, status)
+    for key, value in attributes or ():
+        where.append("EXISTS (SELECT 1 FROM annotation_attributes x WHERE x.annotation = a.id AND x.key = ? "
+                     "AND x.value = ?)")
+        params.extend((key, value))
     if labels is not None:
         names = list(labels)
         if len(names) > _IN_CHUNK:  # a whole tree is rarely this big; SQLite's json_each takes any number
@@ -37,12 +42,13 @@ def _chosen(labels: Iterable[str] | None, documents: Iterable[str] | None, annot
 class RetrievalMixin(StoreBase):
     def segment_row_batches(self, labels: Iterable[str] | None = None, documents: Iterable[str] | None = None,
                             annotator: str | None = None, status: str | None = None,
-                            size: int = 1000) -> Iterator[list[tuple]]:
+                            size: int = 1000, attributes: Iterable[tuple[str, str]] = ()) -> Iterator[list[tuple]]:
         """The annotations with one of ``labels`` (None: any) in reading order (documents in project order, then
         offsets), as lists of up to ``size`` tuples of :data:`SEGMENT_COLUMNS`; never all of them at once.
 
-        One query per document (on the reading index): no sort of every row before the first comes."""
-        where, params = _chosen(labels, None, annotator, status)
+        One query per document (on the reading index): no sort of every row before the first comes. ``attributes``:
+        only the annotations carrying each of these ``(name, value)`` pairs."""
+        where, params = _chosen(labels, None, annotator, status, attributes)
         columns = ", ".join(f'a."{c}"' for c in SEGMENT_COLUMNS)
         wanted = None if documents is None else set(documents)
         for (doc_id,) in self._read("SELECT id FROM documents ORDER BY position, added, id"):
@@ -62,8 +68,9 @@ class RetrievalMixin(StoreBase):
         return self._read(sql + f" GROUP BY a.label, a.{by}", params)
 
     def count_segments(self, labels: Iterable[str] | None = None, documents: Iterable[str] | None = None,
-                       annotator: str | None = None, status: str | None = None) -> int:
+                       annotator: str | None = None, status: str | None = None,
+                       attributes: Iterable[tuple[str, str]] = ()) -> int:
         """How many rows :meth:`segment_row_batches` gives for the same choice."""
-        where, params = _chosen(labels, documents, annotator, status)
+        where, params = _chosen(labels, documents, annotator, status, attributes)
         sql = "SELECT COUNT(*) FROM annotations a" + (" WHERE " + " AND ".join(where) if where else "")
         return self._read(sql, params)[0][0]

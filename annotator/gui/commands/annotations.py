@@ -102,10 +102,12 @@ class DeleteAnnotation(StoreCommand):
         super().__init__(session, f"Delete '{short_quote(annotation.quote)}' ({annotation.label})")
         self.annotation = annotation
         self.links = []
+        self.attributes: dict[str, str] = {}
 
     def _do(self) -> None:
         store = self.session.store
         self.links = [k for k in store.links() if self.annotation.id in (k.source, k.target)]
+        self.attributes = store.annotation_attributes(self.annotation.id)
         self.annotation = store.delete_annotation(self.annotation.id)
         self._changed(self.annotation.document, self.text(),
                       AnnotationDelta(self.annotation.document, removed=(self.annotation.id,)))
@@ -116,6 +118,8 @@ class DeleteAnnotation(StoreCommand):
         store = self.session.store
         with store.transaction():
             store.restore_annotation(self.annotation)
+            if self.attributes:
+                store.restore_annotation_attributes(self.annotation.id, self.attributes, self.annotation.modified)
             for k in self.links:
                 store.add_link(k.type, k.source, k.target, k.annotator, k.note, id=k.id, created=k.created)
         self._changed(self.annotation.document, "Undo: " + self.text(),
@@ -146,6 +150,30 @@ class EditAnnotation(StoreCommand):
         self.session.store.update_annotation(
             self.annotation.id, **{self.field: self.old, "modified": self.old_modified}
         )
+        self._changed(self.annotation.document, "Undo: " + self.text(), self._delta())
+
+    def _delta(self) -> AnnotationDelta:
+        return AnnotationDelta(self.annotation.document, changed=(self.annotation.id,))
+
+
+class EditAttributes(StoreCommand):
+    """Give a span exactly these attributes (``{name: value}``; checked against its label's declarations)."""
+
+    def __init__(self, session, annotation: Annotation, values: dict[str, str]):
+        super().__init__(session, f"Edit attributes of '{short_quote(annotation.quote)}'")
+        self.annotation = annotation
+        self.new = dict(values)
+        self.old: dict[str, str] | None = None
+
+    def _do(self) -> None:
+        old = self.session.store.set_annotation_attributes(self.annotation.id, self.new)
+        if self.old is None:
+            self.old = old
+        self._changed(self.annotation.document, self.text(), self._delta())
+
+    def _undo(self) -> None:
+        self.session.store.restore_annotation_attributes(self.annotation.id, self.old or {},
+                                                         self.annotation.modified)
         self._changed(self.annotation.document, "Undo: " + self.text(), self._delta())
 
     def _delta(self) -> AnnotationDelta:

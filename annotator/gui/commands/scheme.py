@@ -21,7 +21,7 @@ regardless).
 from __future__ import annotations
 
 from annotator.core.errors import InputError
-from annotator.core.model import Annotation, Label, Link
+from annotator.core.model import Annotation, AttributeDecl, Label, Link
 from annotator.core.scheme import check_label_key
 from annotator.core.store.label_tree import CHILDREN_DELETE, CHILDREN_UP, LabelRemoval
 from annotator.gui.commands.annotations import StoreCommand
@@ -236,11 +236,16 @@ class DeleteLabel(SchemeCommand):
         self.name, self.children = name, children
         self.before: list[str] = []
         self.removal: LabelRemoval | None = None
+        self.declared: list[AttributeDecl] = []  # the deleted labels' attributes and their spans' values (undo)
+        self.values: dict[str, dict[str, str]] = {}
 
     def _do(self) -> None:
         store = self.session.store
         with store.transaction():
             self.before = [lb.name for lb in store.labels()]
+            names = set(self.names)
+            self.declared = [d for d in store.label_attributes() if d.label in names]
+            self.values = store.attributes_for(a.id for n in self.names for a in store.iter_annotations(label=n))
             removal = store.delete_label_tree(self.name, self.children)
             gone = {lb.name for lb in removal.labels}
             _arrange(store, [n for n in self.before if n not in gone])
@@ -252,8 +257,33 @@ class DeleteLabel(SchemeCommand):
         removal = self.removal
         with store.transaction():
             store.restore_label_tree(removal)
+            store.import_label_attributes(self.declared)
+            store.put_attributes(self.values)
             _arrange(store, self.before)
         self._announce("Undo: " + self.text(), {a.document for a in removal.annotations}, bool(removal.links))
+
+
+class EditLabelAttributes(SchemeCommand):
+    """Make ``decls`` the attributes a label declares (the values its spans carry stay)."""
+
+    def __init__(self, session, name: str, decls: list[AttributeDecl]):
+        session.store.label(name)  # NotFoundError for an unknown label, before anything is pushed
+        super().__init__(session, f"Edit the attributes of '{name}'")
+        self.name, self.decls = name, list(decls)
+        self.old: list[AttributeDecl] | None = None
+
+    def is_noop(self) -> bool:
+        return self.session.store.label_attributes(self.name) == self.decls
+
+    def _do(self) -> None:
+        old = self.session.store.set_label_attributes(self.name, self.decls)
+        if self.old is None:
+            self.old = old
+        self._announce(self.text())
+
+    def _undo(self) -> None:
+        self.session.store.set_label_attributes(self.name, self.old or [])
+        self._announce("Undo: " + self.text())
 
 
 class ImportScheme(SchemeCommand):
@@ -279,11 +309,14 @@ class ImportScheme(SchemeCommand):
         self.added: list[str] = []
         self.updated: list[str] = []
         self.kept: list[_Snapshot] = []
+        self.declared: dict[str, list[AttributeDecl]] = {}
 
     def _do(self) -> None:
         store = self.session.store
         with store.transaction():
             before = store.labels()
+            named = {lb.name for lb in self.labels if lb.attributes is not None}
+            self.declared = {lb.name: store.label_attributes(lb.name) for lb in before if lb.name in named}
             self.added, self.updated = store.import_scheme(self.labels)
             _arrange(store, merged_order([lb.name for lb in before], [lb.name for lb in self.labels]))
             for label, anns, links in self.kept:  # annotations made outside the stack on an added label
@@ -324,6 +357,8 @@ class ImportScheme(SchemeCommand):
                     store.update_label(lb.name, **changes)
             if [(lb.name, lb.position) for lb in store.labels()] != [(lb.name, lb.position) for lb in self.before]:
                 store.reorder_labels([lb.name for lb in self.before])
+            for name, decls in self.declared.items():  # the attributes the scheme replaced
+                store.set_label_attributes(name, decls)
         self.kept = kept
         documents = {a.document for _, anns, _ in kept for a in anns}
         self._announce("Undo: " + self.text(), documents, any(k for _, _, k in kept))

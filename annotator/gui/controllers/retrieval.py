@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
+from annotator.core.attributes import parse_filter
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.fileio import atomic_writer
 from annotator.core.retrieval import cooccurrence, matrix, segments, write_matrix, write_pairs, write_segments
@@ -135,7 +136,7 @@ class Retrieval(QObject):
             with Store.open(project, readonly=True) as store, atomic_writer(path) as out:
                 found = segments(store, None if c["label"] is None else [c["label"]], c["with_children"],
                                  None if c["document"] is None else [c["document"]], c["annotator"], c["status"],
-                                 CONTEXT)
+                                 CONTEXT, attributes=[parse_filter(c["attribute"])] if c["attribute"] else [])
                 return write_segments(_counted(found, progress), out, kind)
 
         try:

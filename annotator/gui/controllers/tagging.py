@@ -14,8 +14,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMenu
 
 from annotator.core.model import Annotation, Label
-from annotator.gui.commands.annotations import AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, short_quote
+from annotator.gui.commands.annotations import (
+    AdjustBounds, CreateAnnotation, DeleteAnnotation, EditAnnotation, EditAttributes, short_quote,
+)
 from annotator.gui.controllers.crosssource import CrossSource, is_suggestion
+from annotator.gui.dialogs.attributes_dialog import AttributesDialog
 from annotator.gui.dialogs.label_picker import LabelPicker
 from annotator.gui.dialogs.note_dialog import NoteDialog
 from annotator.gui.window.pane_state import PaneState
@@ -170,6 +173,23 @@ class Tagging:
         if ok and note != ann.note:
             self.session.perform(EditAnnotation(self.session, ann, "note", note))
 
+    def edit_attributes(self) -> None:
+        """Edit > Attributes…: the selected span's attributes, in a dialog of those its label declares."""
+        ann = self.selected_annotation()
+        if ann is None:
+            self.status.show("Click a span to select it, then press Ctrl+Shift+A to set its attributes.", 4000)
+            return
+        store = self.session.store
+        decls, values = store.label_attributes(ann.label), store.annotation_attributes(ann.id)
+        if not decls and not values:
+            self.status.show(f"{ann.label} declares no attributes; add them in the label scheme (Ctrl+Alt+L).",
+                             5000)
+            return
+        new, ok = AttributesDialog.get_values(self.status.dialog_parent,
+                                              f"Attributes of {ann.label} '{short_quote(ann.quote)}':", decls, values)
+        if ok and new != values:
+            self.session.perform(EditAttributes(self.session, ann, new))
+
     def set_bounds_to_selection(self) -> None:
         """Edit > Set span bounds to selection: move the last selected span to the selected text."""
         ann = self.sync.annotation(self.bounds_target)
@@ -204,7 +224,7 @@ class Tagging:
 
     def _span_menu(self, sub: QMenu, view, ann: Annotation, names: list[str]) -> None:
         """A span's entries in the context menu: relabel (the labels ``names``, then "Other label…" if some are
-        left out), note, delete (each selects the span first)."""
+        left out), note, attributes, delete (each selects the span first)."""
         def on_span(do):
             return lambda _=False: (view.select_span(ann.id, scroll=False), do())
 
@@ -216,4 +236,5 @@ class Tagging:
             sub.addAction(f"Change label to {OTHER_RELABEL}").triggered.connect(on_span(self.pick_relabel))
         sub.addSeparator()
         sub.addAction("Write note…").triggered.connect(on_span(self.edit_note))
+        sub.addAction("Attributes…").triggered.connect(on_span(self.edit_attributes))
         sub.addAction("Delete").triggered.connect(on_span(self.delete_selected_span))

@@ -1,5 +1,5 @@
-"""Edit > Label scheme…: add, rename, recolour, re-key, describe, reorder, place in the tree and delete labels;
-share schemes.
+"""Edit > Label scheme…: add, rename, recolour, re-key, describe, reorder, place in the tree, declare attributes
+and delete labels; share schemes.
 
 Every change is a command of :mod:`annotator.gui.commands.scheme` run through
 ``session.perform``, so it lands on the window's undo stack (the dialog has
@@ -41,12 +41,14 @@ from annotator.core.model import Label
 from annotator.core.store.label_tree import CHILDREN_DELETE, CHILDREN_UP
 from annotator.core.store.memos import memo_title
 from annotator.gui.commands.memos import EditMemo
+from annotator.gui.dialogs.attribute_declarations import AttributeDeclarations
 from annotator.gui.dialogs.file_dialogs import open_file, save_file
 from annotator.gui.dialogs.memo_dialog import MemoDialog
 from annotator.gui.commands.scheme import (
     AddLabel,
     DeleteLabel,
     EditLabel,
+    EditLabelAttributes,
     ImportScheme,
     MoveLabel,
     merged_order,
@@ -104,6 +106,7 @@ class SchemeEditor(QDialog):
         ("memo", "&Memo…", "Write the label's memo: how it is used, doubts, examples (Ctrl+Enter saves)"),
         ("under", "&Place under…", "Put the label under another label, or at the top of the tree"),
         ("category", "Cate&gory", "Make the label a category that holds labels but tags nothing (or a label again)"),
+        ("attributes", "A&ttributes…", "The attributes this label's spans may carry (certainty, negated …)"),
         ("up", "Move &up", "Move the label up (Alt+Up)"),
         ("down", "Move do&wn", "Move the label down (Alt+Down)"),
         ("delete", "De&lete…", "Delete the label and its annotations (Del)"),
@@ -164,7 +167,7 @@ class SchemeEditor(QDialog):
             button.setAutoDefault(False)  # Enter in the table must not add or delete anything
             self.buttons[key] = button
             side.addWidget(button)
-            if key in ("category", "down", "delete"):
+            if key in ("attributes", "down", "delete"):
                 side.addSpacing(8)
         side.addStretch(1)
         self.buttons["up"].setShortcut(QKeySequence("Alt+Up"))
@@ -202,6 +205,7 @@ class SchemeEditor(QDialog):
         b["memo"].clicked.connect(self.write_memo)
         b["under"].clicked.connect(self.place_under)
         b["category"].clicked.connect(self.toggle_category)
+        b["attributes"].clicked.connect(self.edit_attributes)
         b["up"].clicked.connect(lambda: self.move_label(-1))
         b["down"].clicked.connect(lambda: self.move_label(+1))
         b["delete"].clicked.connect(self.delete_label)
@@ -339,7 +343,7 @@ class SchemeEditor(QDialog):
         writable = not self.session.store.readonly
         row, rows = self.table.currentRow(), self.table.rowCount()
         selected = writable and 0 <= row < rows
-        for key in ("rename", "color", "key", "describe", "memo", "under", "category", "delete"):
+        for key in ("rename", "color", "key", "describe", "memo", "under", "category", "attributes", "delete"):
             self.buttons[key].setEnabled(selected)
         self.delete_action.setEnabled(selected)
         self.buttons["up"].setEnabled(selected and row > 0)
@@ -467,6 +471,17 @@ class SchemeEditor(QDialog):
         name = self.current_name()
         if name is not None:
             self._edit(name, codable=not self.session.store.label(name).codable)
+
+    def edit_attributes(self) -> None:
+        """The attributes the label declares, in their dialog: one step on the undo stack."""
+        name = self.current_name()
+        if name is None:
+            return
+        dialog = AttributeDeclarations(name, self.session.store.label_attributes(name), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            decls = dialog.declarations()
+            self._perform(lambda: EditLabelAttributes(self.session, name, decls))
+        dialog.deleteLater()
 
     def move_label(self, delta: int) -> None:
         name = self.current_name()

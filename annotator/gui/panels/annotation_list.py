@@ -1,4 +1,4 @@
-"""The annotation list dock: every annotation, filterable by label and text; double-click jumps to it.
+"""The annotation list dock: every annotation, filterable by label, attribute and text; double-click jumps to it.
 
 The model (:mod:`annotator.gui.views.annotation_model`) filters and sorts in SQL and reads a page of rows as it scrolls into
 view, never the whole list, so the dock opens and follows edits quickly on a project of a million annotations.
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
 
+from annotator.core.attributes import attribute_choices, parse_filter
 from annotator.gui.views.annotation_model import ANNOTATION_ID_ROLE, AnnotationTableModel
 
 
@@ -29,6 +30,10 @@ class AnnotationListDock(QDockWidget):
 
         self.label_filter = QComboBox()
         self.label_filter.setObjectName("label_filter")
+        # Shown once some label declares an attribute: "negated", "certainty = reported" ...
+        self.attribute_filter = QComboBox()
+        self.attribute_filter.setObjectName("attribute_filter")
+        self.attribute_filter.setToolTip("Only the spans carrying this attribute value")
         self.text_filter = QLineEdit()
         self.text_filter.setObjectName("text_filter")
         self.text_filter.setPlaceholderText("Filter by quote, note, annotator, document…")
@@ -55,6 +60,7 @@ class AnnotationListDock(QDockWidget):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.label_filter)
+        top.addWidget(self.attribute_filter)
         top.addWidget(self.text_filter, 1)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -63,6 +69,7 @@ class AnnotationListDock(QDockWidget):
         self.setWidget(body)
 
         self.label_filter.currentIndexChanged.connect(lambda _: self.model.set_label(self.label_filter.currentData()))
+        self.attribute_filter.currentIndexChanged.connect(lambda _: self.model.set_attribute(self.attribute()))
         self.text_filter.textChanged.connect(self.model.set_text)
         self.table.activated.connect(self._on_activated)
         self.table.doubleClicked.connect(self._on_activated)
@@ -74,6 +81,7 @@ class AnnotationListDock(QDockWidget):
         self._follow_timer.setInterval(FOLLOW_DELAY_MS)
         self._follow_timer.timeout.connect(self._catch_up)
         self._fill_label_filter()
+        session.labels_changed.connect(self._fill_attribute_filter)  # a declaration added or removed
 
     def reload(self) -> None:
         """Refresh rows and the label filter from the store."""
@@ -93,6 +101,28 @@ class AnnotationListDock(QDockWidget):
         self.label_filter.blockSignals(False)
         if self.label_filter.currentData() != self.model.label:  # the filtered label was deleted
             self.model.set_label(self.label_filter.currentData())
+        self._fill_attribute_filter()
+
+    def _fill_attribute_filter(self) -> None:
+        """Every flag and every choice some label declares (free text is found with the text filter's words)."""
+        current = self.attribute_filter.currentData()
+        entries = attribute_choices(self.model.session.store.label_attributes())
+        self.attribute_filter.blockSignals(True)
+        self.attribute_filter.clear()
+        self.attribute_filter.addItem("All attributes", None)
+        for text, key in entries:
+            self.attribute_filter.addItem(text, key)
+        index = self.attribute_filter.findData(current) if current else 0
+        self.attribute_filter.setCurrentIndex(max(index, 0))
+        self.attribute_filter.blockSignals(False)
+        self.attribute_filter.setVisible(bool(entries))
+        if self.attribute() != self.model.attribute:  # its declaration was removed
+            self.model.set_attribute(self.attribute())
+
+    def attribute(self) -> tuple[str, str] | None:
+        """The attribute filter's ``(name, value)``, or None for every span."""
+        chosen = self.attribute_filter.currentData()
+        return parse_filter(chosen) if chosen else None
 
     def apply_delta(self, added, changed, removed) -> None:
         """Follow one edit without reloading every row (see :meth:`AnnotationTableModel.apply_delta`).

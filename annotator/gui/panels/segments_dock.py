@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from annotator.core.attributes import attribute_choices, parse_filter
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import STATUSES
 from annotator.core.retrieval import chosen_labels, segments, tree_order
@@ -55,6 +56,8 @@ class SegmentsDock(QDockWidget):
         self.status = self._combo("segments_status", "Any status")
         for status in STATUSES:
             self.status.addItem(status, status)
+        self.attribute = self._combo("segments_attribute", "Any attributes")
+        self.attribute.setToolTip("Only the segments carrying this attribute value (shown once a label declares one)")
         self.export = QPushButton("Export…")
         self.export.setObjectName("segments_export")
         self.export.setToolTip("Write every segment listed (not only those shown) as CSV or JSON")
@@ -94,7 +97,7 @@ class SegmentsDock(QDockWidget):
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
-        for widget in (self.code, self.with_children, self.document, self.annotator, self.status):
+        for widget in (self.code, self.with_children, self.document, self.annotator, self.status, self.attribute):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.export)
@@ -107,7 +110,7 @@ class SegmentsDock(QDockWidget):
         self.setWidget(body)
 
     def _connect(self) -> None:
-        for combo in (self.code, self.document, self.annotator, self.status):
+        for combo in (self.code, self.document, self.annotator, self.status, self.attribute):
             combo.currentIndexChanged.connect(self.reload)
         self.with_children.toggled.connect(self.reload)
         self.export.clicked.connect(self.export_requested)
@@ -128,6 +131,7 @@ class SegmentsDock(QDockWidget):
             (self.code, [("    " * depth + lb.name, lb.name) for lb, depth in tree_order(store.labels())]),
             (self.document, [(short_quote(d.title, 50), d.id) for d in store.documents()]),
             (self.annotator, [(a.id, a.id) for a in store.annotators()]),
+            (self.attribute, attribute_choices(store.label_attributes())),
         ):
             combo.blockSignals(True)
             while combo.count() > 1:
@@ -136,12 +140,20 @@ class SegmentsDock(QDockWidget):
                 combo.addItem(text, data)
             combo.blockSignals(False)
         self._set_choice(keep["label"], keep["with_children"], keep["document"], keep["annotator"], keep["status"])
+        self._set_attribute(keep["attribute"])
+        self.attribute.setVisible(self.attribute.count() > 1)
+
+    def _set_attribute(self, attribute: str | None) -> None:
+        self.attribute.blockSignals(True)
+        self.attribute.setCurrentIndex(max(0, self.attribute.findData(attribute)) if attribute else 0)
+        self.attribute.blockSignals(False)
 
     def choice(self) -> dict:
-        """The filters: ``label``, ``with_children``, ``document``, ``annotator``, ``status`` (None: any)."""
+        """The filters: ``label``, ``with_children``, ``document``, ``annotator``, ``status``, ``attribute``
+        (``name=value``) (None: any)."""
         return {"label": self.code.currentData(), "with_children": self.with_children.isChecked(),
                 "document": self.document.currentData(), "annotator": self.annotator.currentData(),
-                "status": self.status.currentData()}
+                "status": self.status.currentData(), "attribute": self.attribute.currentData()}
 
     def _set_choice(self, label, with_children, document, annotator, status) -> None:
         widgets = (self.code, self.with_children, self.document, self.annotator, self.status)
@@ -161,6 +173,7 @@ class SegmentsDock(QDockWidget):
         if self.code.findData(label) < 0 or self.document.findData(document) < 0:
             self.fill_choices()  # a code or document just added
         self._set_choice(label, with_children, document, annotator, status)
+        self._set_attribute(None)  # exactly the segments asked for (a matrix cell's)
         self.show()
         self.raise_()
         self.reload()
@@ -173,14 +186,14 @@ class SegmentsDock(QDockWidget):
         labels = None if c["label"] is None else [c["label"]]
         documents = None if c["document"] is None else [c["document"]]
         return segments(self.session.store, labels, c["with_children"], documents, c["annotator"], c["status"],
-                        context)
+                        context, attributes=[parse_filter(c["attribute"])] if c["attribute"] else [])
 
     def count(self) -> int:
         c = self.choice()
         store = self.session.store
         labels = None if c["label"] is None else chosen_labels(store, [c["label"]], c["with_children"])
         return store.count_segments(labels, None if c["document"] is None else [c["document"]], c["annotator"],
-                                    c["status"])
+                                    c["status"], [parse_filter(c["attribute"])] if c["attribute"] else [])
 
     def reload(self, *_) -> None:
         """Re-read the segments the filters choose (the first :data:`SHOWN`) and their number."""

@@ -41,6 +41,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self.session = session
         self.colors: dict[str, str] = {}
         self.label: str | None = None
+        self.attribute: tuple[str, str] | None = None  # (name, value): only spans carrying it
         self.text = ""
         self.column = -1  # -1: document and reading order
         self.descending = False
@@ -51,7 +52,8 @@ class AnnotationTableModel(QAbstractTableModel):
 
     # ----------------------------------------------------------------- loading
     def _query(self) -> dict:
-        return {"label": self.label, "text": self.text, "column": self.column, "descending": self.descending}
+        return {"label": self.label, "text": self.text, "column": self.column, "descending": self.descending,
+                "attribute": self.attribute}
 
     def reload(self) -> None:
         """Re-read the labels and the number of matching annotations; rows are read again when shown."""
@@ -63,7 +65,7 @@ class AnnotationTableModel(QAbstractTableModel):
             self._count, self._more = 0, True
             self._count, self._more = self._probe(PAGE)
         else:
-            self._count, self._more = store.annotation_list_count(self.label), False
+            self._count, self._more = store.annotation_list_count(self.label, attribute=self.attribute), False
         self.endResetModel()
 
     def _probe(self, rows: int) -> tuple[int, bool]:
@@ -110,10 +112,17 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def total_count(self) -> int:
         """How many annotations match the filters (with a text filter, counted in SQL, not just those fetched)."""
-        return self.session.store.annotation_list_count(self.label, self.text) if self.text else self._count
+        if not self.text:
+            return self._count
+        return self.session.store.annotation_list_count(self.label, self.text, attribute=self.attribute)
 
     def set_label(self, label: str | None) -> None:
         self.label = label or None
+        self.reload()
+
+    def set_attribute(self, attribute: tuple[str, str] | None) -> None:
+        """List only the spans whose attribute ``name`` is ``value`` (``(name, value)``), or every span (None)."""
+        self.attribute = attribute or None
         self.reload()
 
     def set_text(self, text: str) -> None:
@@ -192,7 +201,7 @@ class AnnotationTableModel(QAbstractTableModel):
     def _still_exact(self) -> bool:
         """After an edit touching a row the cache did not hold: is the list still the store's?"""
         if not self.text:
-            return self.session.store.annotation_list_count(self.label) == self._count
+            return self.session.store.annotation_list_count(self.label, attribute=self.attribute) == self._count
         # The rows fetched were all cached, so the missing row was not among them.
         return all(row in self._rows for row in range(self._count))
 

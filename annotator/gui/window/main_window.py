@@ -176,8 +176,8 @@ class MainWindow(QMainWindow):
         self.tag_menu = edit_menu.addMenu("&Tag selection as")
         self._fill(edit_menu, A.PICK_LABEL)
         self.relabel_menu = edit_menu.addMenu("&Change label to")
-        self._fill(edit_menu, A.DELETE_SPAN, A.EDIT_NOTE, A.SET_BOUNDS, A.TAG_ALL, A.NEXT_SPAN, A.PREVIOUS_SPAN,
-                   None, A.FIND, A.FIND_NEXT, A.FIND_PREVIOUS, A.CORPUS_SEARCH, None, A.LABEL_SCHEME)
+        self._fill(edit_menu, A.DELETE_SPAN, A.EDIT_NOTE, A.EDIT_ATTRIBUTES, A.SET_BOUNDS, A.TAG_ALL, A.NEXT_SPAN,
+                   A.PREVIOUS_SPAN, None, A.FIND, A.FIND_NEXT, A.FIND_PREVIOUS, A.CORPUS_SEARCH, None, A.LABEL_SCHEME)
         view_menu = bar.addMenu("&View")
         self._fill(view_menu, A.FOCUS_LEFT, A.FOCUS_RIGHT, None, A.ZOOM_IN, A.ZOOM_OUT, A.ZOOM_RESET, None,
                    A.SYNC_SCROLL, None)
@@ -255,6 +255,7 @@ class MainWindow(QMainWindow):
         t = self.tagging
         self._on(A.DELETE_SPAN, t.delete_selected_span)
         self._on(A.EDIT_NOTE, t.edit_note)
+        self._on(A.EDIT_ATTRIBUTES, t.edit_attributes)
         self._on(A.SET_BOUNDS, t.set_bounds_to_selection)
         self._on(A.TAG_ALL, lambda: k.tag_all())
         self._on(A.PICK_LABEL, t.pick_label)
@@ -385,7 +386,8 @@ class MainWindow(QMainWindow):
         self.actions[A.ACCEPT_SUGGESTION].setEnabled(writable and suggestion)
         for action in (A.LINK_SPANS, A.MARK_LINK_SOURCE, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS):
             self.actions[action].setEnabled(writable)
-        self.actions[A.EDIT_NOTE].setEnabled(writable and has_span)
+        for action in (A.EDIT_NOTE, A.EDIT_ATTRIBUTES):
+            self.actions[action].setEnabled(writable and has_span)
         self.relabel_menu.setEnabled(writable and has_span)
         for action in (A.ADD_DOCUMENTS, A.IMPORT_SET, A.IMPORT_SET_AS, A.IMPORT_PROJECT, A.IMPORT_OTHER, A.START_REVIEW):
             self.actions[action].setEnabled(writable)

@@ -17,6 +17,7 @@ from operator import itemgetter
 
 from PySide6.QtCore import QObject, Signal
 
+from annotator.core.attributes import FLAG_ON
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation, Label, SpanRow
 from annotator.gui.session import AnnotationDelta
@@ -158,7 +159,11 @@ class SpanSync(QObject):
 
     def _span_tooltip(self, ann_id: str) -> str:
         ann = self.annotation(ann_id)
-        return self.display.tooltip(ann) if ann is not None else ""
+        if ann is None:
+            return ""
+        values = self.session.store.annotation_attributes(ann_id)  # one small query, on hover only
+        shown = " · ".join(k if v == FLAG_ON else f"{k}: {v}" for k, v in values.items())
+        return self.display.tooltip(ann) + (f"\n{shown}" if shown else "")
 
     # ------------------------------------------------------------------ patching
     def patch(self, delta: AnnotationDelta) -> bool:
