@@ -424,6 +424,23 @@ def m0011_attributes(db: Database) -> None:
     )
 
 
+@migrations(name="0012_team_attributes")
+def m0012_team_attributes(db: Database) -> None:
+    """Attributes travel with team sync: a span's attribute changed, or a label's declarations, waits in the
+    outbox as a change of its annotation or label (triggers as those of ``0008_team``, same guard)."""
+    parts = []
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+        record = ("INSERT INTO team_outbox (tbl, id) {} ON CONFLICT (tbl, id) DO UPDATE SET n = n + 1;")
+        parts.append(f"CREATE TRIGGER team_annotation_attributes_{event.lower()} AFTER {event} ON annotation_attributes "
+                     f"WHEN {_TEAM_GUARD} BEGIN "
+                     + record.format(f"VALUES ('annotations', {row}.annotation)") + " END;")
+        parts.append(f"CREATE TRIGGER team_label_attributes_{event.lower()} AFTER {event} ON label_attributes "
+                     f"WHEN {_TEAM_GUARD} BEGIN "
+                     + record.format(f"SELECT 'labels', uuid FROM labels WHERE name = {row}.label AND uuid IS NOT NULL")
+                     + " END;")
+    db.executescript("\n".join(parts) + "\nPRAGMA user_version = 12;\n")
+
+
 #: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

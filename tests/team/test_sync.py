@@ -276,3 +276,30 @@ def test_a_leads_memos_on_documents_and_codes_reach_members(crew):
         assert store.memo("document", a) == "Compare the death toll with AP's."
         assert store.memo("label", "Figure") == "Numbers as reported, with their hedges."
         assert [h.owner for h in store.search_memos("hedges")] == ["Figure"]
+
+
+def test_attributes_on_spans_and_their_declarations_travel(crew):
+    from annotator.core.model import AttributeDecl
+
+    a, _ = _joined(crew, "alice")
+    with crew.store("lea") as store:
+        store.set_label_attributes("Figure", [AttributeDecl("Figure", "certainty", "choice", ("reported", "confirmed")),
+                                              AttributeDecl("Figure", "negated", "flag", ())])
+    crew.sync("lea")
+    crew.sync("alice")
+    with crew.store("alice") as store:
+        assert [(d.name, d.type, d.choices) for d in store.label_attributes("Figure")] == [
+            ("certainty", "choice", ("reported", "confirmed")), ("negated", "flag", ())]
+        six = tag(store, a, "at least six people", "Figure", crew.name("alice"))
+        store.set_annotation_attributes(six.id, {"certainty": "reported"})
+    assert crew.sync("alice").pushed["annotations"] == 1
+    assert crew.admin("SELECT attributes::text FROM annotator.annotations") == [('{"certainty": "reported"}',)]
+    crew.sync("lea")
+    with crew.store("lea") as store:
+        assert store.annotation_attributes(six.id) == {"certainty": "reported"}
+    with crew.store("alice") as store:
+        store.set_annotation_attributes(six.id, {"certainty": "confirmed", "negated": "true"})
+    crew.sync("alice")
+    crew.sync("lea")
+    with crew.store("lea") as store:
+        assert store.annotation_attributes(six.id) == {"certainty": "confirmed", "negated": "true"}

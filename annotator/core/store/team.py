@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -191,7 +192,10 @@ class TeamMixin(StoreBase):
     def _outgoing_labels(self, out: Outgoing, ids: list[str], member: str) -> None:
         rows = self._read("SELECT uuid, name, color, shortcut, description, position, parent, codable, memo "
                           f"FROM labels WHERE uuid IN ({_marks(ids)})", ids)
-        out.labels.extend((*r[:7], bool(r[7]), r[8]) for r in rows)
+        declared: dict[str, list[dict]] = defaultdict(list)
+        for d in self.label_attributes():
+            declared[d.label].append({"name": d.name, "type": d.type, "choices": list(d.choices)})
+        out.labels.extend((*r[:7], bool(r[7]), r[8], _json(declared.get(r[1], []))) for r in rows)
         self._found(out, "labels", ids, rows)
 
     def _outgoing_annotations(self, out: Outgoing, ids: list[str], member: str) -> None:
@@ -199,17 +203,19 @@ class TeamMixin(StoreBase):
                           "r.id IS NOT NULL FROM annotations a LEFT JOIN team_reviews r ON r.annotation = a.id "
                           f"AND r.owner = ? AND NOT r.deleted WHERE a.id IN ({_marks(ids)})", [member, *ids])
         self._found(out, "annotations", ids, rows)
+        attributes = self.attributes_for(r[0] for r in rows if r[10] == member)
         for row in rows:
             ann_id, document = row[0], row[1]
             annotator, status, reviewer, reviewed, note, decided_before = row[10:]
             if annotator == member:
-                out.annotations.append(row[:10])
+                out.annotations.append((*row[:10], _json(attributes.get(ann_id, {}))))
             if reviewer == member and status != "pending":
                 out.reviews.append((review_id(ann_id, member), ann_id, document, status, note, reviewed or now()))
-            elif decided_before:  # the member's decision on the server, taken back here
+                continue
+            if decided_before:  # the member's decision on the server, taken back here
                 out.withdrawn.append(review_id(ann_id, member))
-                if annotator != member:
-                    out.others[annotator].append(ann_id)
+            if annotator != member:
+                out.others[annotator].append(ann_id)
 
     def _outgoing_links(self, out: Outgoing, ids: list[str], member: str) -> None:
         rows = self._read("SELECT k.id, a.document, k.type, k.source, k.target, k.note, k.created, k.annotator "
@@ -288,6 +294,11 @@ class TeamMixin(StoreBase):
         """Apply a pull: one local transaction; :meth:`PullApplier.finish` stores the horizon with the rows."""
         with self._applying():
             yield PullApplier(self, member)
+
+
+def _json(value) -> str:
+    """Attributes as the server's jsonb columns take them (and give them back: keys in order)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def is_uuid(value: str) -> bool:

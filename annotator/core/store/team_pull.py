@@ -9,6 +9,7 @@ never overwrites a row that waits in the outbox (the member's own edit, pushed n
 from __future__ import annotations
 
 import contextlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,28 @@ from annotator.core.errors import InputError
 from annotator.core.language import normalize_language
 from annotator.core.scheme import next_label_color
 from annotator.core.timeutil import now
+
+def _attributes(text: str | None) -> dict[str, str]:
+    """A pulled annotation's attributes (jsonb as text): ``{name: value}``, empty for anything else."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _declarations(text: str | None) -> list[tuple[str, str, str]]:
+    """A pulled label's attribute declarations (jsonb as text): ``(name, type, choices one per line)`` each."""
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    out = []
+    for d in value if isinstance(value, list) else []:
+        if isinstance(d, dict) and isinstance(d.get("name"), str) and d.get("type") in ("flag", "choice", "text"):
+            out.append((d["name"], d["type"], "\n".join(str(c) for c in d.get("choices") or [])))
+    return out
+
 
 def _language(value: str | None) -> str:
     """A pulled document's language as stored here ('' when the server holds something that is not one)."""
@@ -128,17 +151,19 @@ class PullApplier:
             self._count("documents")
 
     def labels(self, rows: Iterable[tuple]) -> None:
-        """``(id, name, color, shortcut, description, position, parent, codable, memo, deleted)``: matched by id, else
-        adopted by name. Parents are set once every label of the pull is in (a child may come before its parent)."""
+        """``(id, name, color, shortcut, description, position, parent, codable, memo, deleted, attributes)``: matched
+        by id, else adopted by name. Parents are set once every label of the pull is in (a child may come before its
+        parent); declared attributes replace the label's."""
         pending = self.pending("labels")
         placed, gone = [], []
-        for label_id, name, color, shortcut, description, position, parent, codable, memo, deleted in rows:
+        for label_id, name, color, shortcut, description, position, parent, codable, memo, deleted, declared in rows:
             if label_id in pending:
                 continue
             if deleted:
                 gone.append(label_id)
             elif self._label(label_id, name, color, shortcut, description, position, codable, memo):
                 placed.append((label_id, parent))
+                self._declare(label_id, _declarations(declared))
         for label_id, parent in placed:
             self._place(label_id, parent)
         for label_id in gone:
@@ -170,6 +195,18 @@ class PullApplier:
                                "codable, memo) IS NOT (?, ?, ?, ?, ?, ?, ?)", [*values, label_id, *values]).rowcount:
             self._count("labels")
         return True
+
+    def _declare(self, label_id: str, declared: list[tuple[str, str, str]]) -> None:
+        """Make ``declared`` the attributes of the pulled label ``label_id`` declares, unless it already does."""
+        (name,) = self.conn.execute("SELECT name FROM labels WHERE uuid = ?", [label_id]).fetchone()
+        now_declared = self.conn.execute("SELECT name, type, choices FROM label_attributes WHERE label = ? "
+                                         "ORDER BY position, name", [name]).fetchall()
+        if [tuple(r) for r in now_declared] == declared:
+            return
+        self.conn.execute("DELETE FROM label_attributes WHERE label = ?", [name])
+        self.conn.executemany("INSERT INTO label_attributes (label, name, type, choices, position) "
+                              "VALUES (?, ?, ?, ?, ?)", [(name, *d, i) for i, d in enumerate(declared)])
+        self._count("labels")
 
     def _place(self, label_id: str, parent: str | None) -> None:
         """Put a pulled label under ``parent`` (at the top when this project has no such label, or when it would
@@ -220,7 +257,7 @@ class PullApplier:
 
     # ------------------------------------------------------------- own tables
     def annotations(self, rows: Iterable[tuple]) -> None:
-        """``(id, document, label, start, end, quote, note, origin, created, modified, owner, deleted)``."""
+        """``(id, document, label, start, end, quote, note, origin, created, modified, owner, deleted, attributes)``."""
         it = iter(rows)
         with contextlib.ExitStack() as stack:
             bulk = False
@@ -250,7 +287,8 @@ class PullApplier:
         texts = self._texts
         for doc in docs - texts.keys():
             texts[doc] = self.conn.execute("SELECT text FROM document_texts WHERE id = ?", [doc]).fetchone()[0]
-        inserts, updates, deletes = [], [], []
+        current = self.store.attributes_for(known)
+        inserts, updates, deletes, attribute_writes = [], [], [], []
         for row in batch:
             ann_id, document, label, owner, deleted = row[0], row[1], row[2], row[10], row[11]
             if deleted:
@@ -264,15 +302,13 @@ class PullApplier:
             if not (0 <= start < end <= len(texts[document]) and texts[document][start:end] == quote):
                 self.arrivals.mismatched += 1  # written by another client with a quote its text does not have
                 continue
-            if label not in labels:
-                self.conn.execute("INSERT INTO labels (name, color) VALUES (?, ?)",
-                                  [label, next_label_color([r[0] for r in self.conn.execute(
-                                      "SELECT color FROM labels")])])
-                labels.add(label)
+            self._ensure_label(label, labels)
             self._annotator(owner)
-            values = (*row[1:10], owner)
-            if known.get(ann_id) == values:
+            values, attributes = (*row[1:10], owner), _attributes(row[12])
+            if known.get(ann_id) == values and current.get(ann_id, {}) == attributes:
                 continue  # as here already (the member's own push coming back)
+            if current.get(ann_id, {}) != attributes:
+                attribute_writes.append((ann_id, attributes))
             if ann_id in known:
                 updates.append((*values, ann_id))
                 self.arrivals.changed[document].append(ann_id)
@@ -288,7 +324,21 @@ class PullApplier:
             'INSERT INTO annotations (id, document, label, start, "end", quote, note, origin, created, modified, '
             "annotator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
         self._inserted += len(inserts)
+        self._write_attributes(attribute_writes)
         self._count("annotations", len(inserts) + len(updates) + len(deletes))
+
+    def _ensure_label(self, label: str, labels: set[str]) -> None:
+        """A label a pulled annotation uses and this project lacks is made (in a colour of its own)."""
+        if label not in labels:
+            colors = [r[0] for r in self.conn.execute("SELECT color FROM labels")]
+            self.conn.execute("INSERT INTO labels (name, color) VALUES (?, ?)", [label, next_label_color(colors)])
+            labels.add(label)
+
+    def _write_attributes(self, writes: list[tuple[str, dict[str, str]]]) -> None:
+        """Replace pulled annotations' attributes (``{name: value}`` each)."""
+        self.conn.executemany("DELETE FROM annotation_attributes WHERE annotation = ?", [(a,) for a, _ in writes])
+        self.conn.executemany("INSERT INTO annotation_attributes (annotation, key, value) VALUES (?, ?, ?)",
+                              [(a, k, str(v)) for a, values in writes for k, v in values.items()])
 
     def links(self, rows: Iterable[tuple]) -> None:
         """``(id, document, type, source, target, note, created, owner, deleted)``."""

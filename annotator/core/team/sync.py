@@ -36,11 +36,11 @@ from annotator.core.timeutil import now
 PULLED = {
     "documents": ("id", "title", "source", "published", "url", "language", "text", "position", "memo", "deleted"),
     "labels": ("id::text", "name", "color", "shortcut", "description", "position", "parent", "codable", "memo",
-               "deleted"),
+               "deleted", "attributes::text"),
     "blind": ("document", "blind", "deleted"),
     "done": ("id::text", "document", "owner::text", "deleted"),
     "annotations": ("id::text", "document", "label", "start", '"end"', "quote", "note", "origin", "created",
-                    "modified", "owner::text", "deleted"),
+                    "modified", "owner::text", "deleted", "attributes::text"),
     "links": ("id::text", "document", "type", "source::text", "target::text", "note", "created", "owner::text",
               "deleted"),
     "reviews": ("id::text", "annotation::text", "document", "status", "note", "at", "owner::text", "deleted",
@@ -52,8 +52,10 @@ _TYPES = {"deleted": "bool", "blind": "bool", "codable": "bool", "position": "in
 #: Columns a push writes, per table (the local row's order in :class:`~annotator.core.store.team.Outgoing`).
 PUSHED = {
     "documents": ("id", "title", "source", "published", "url", "language", "text", "position", "memo"),
-    "labels": ("id", "name", "color", "shortcut", "description", "position", "parent", "codable", "memo"),
-    "annotations": ("id", "document", "label", "start", "end", "quote", "note", "origin", "created", "modified"),
+    "labels": ("id", "name", "color", "shortcut", "description", "position", "parent", "codable", "memo",
+               "attributes"),
+    "annotations": ("id", "document", "label", "start", "end", "quote", "note", "origin", "created", "modified",
+                    "attributes"),
     "reviews": ("id", "annotation", "document", "status", "note", "at"),
     "links": ("id", "document", "type", "source", "target", "note", "created"),
     "done": ("id", "document", "deleted"),
