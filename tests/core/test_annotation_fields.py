@@ -46,9 +46,10 @@ def test_the_shipped_json_schema_names_the_exchanged_fields():
     """The schema is a promise to other tools: exchanging another field means changing it (and ``version``)."""
     schema = json.loads((resources_dir() / "schemas" / "annotation-set.schema.json").read_text(encoding="utf-8"))
     annotation = schema["$defs"]["annotation"]
-    since_2, since_3, since_4 = schema["allOf"][:3]
+    since_2, since_3, memos_4, attributes_4 = schema["allOf"][:4]
     assert since_3["then"]["properties"]["labels"]["items"]["required"] == ["parent", "codable"]
-    assert since_4["then"]["properties"]["labels"]["items"]["required"] == ["attributes"]
+    assert memos_4["then"]["properties"]["labels"]["items"]["required"] == ["memo"]
+    assert attributes_4["then"]["properties"]["labels"]["items"]["required"] == ["attributes"]
     assert since_2["if"] == {"properties": {"version": {"minimum": 2}}}
     required_since_2 = since_2["then"]["properties"]["annotations"]["items"]["required"]
     # An annotation's attributes (version 4) are rows of their own in the store, not a field of Annotation.
