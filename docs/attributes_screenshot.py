@@ -10,7 +10,6 @@ Usage: ``python docs/attributes_screenshot.py [FOLDER]``. Offscreen by default; 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -22,10 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QColor, QPainter  # noqa: E402
-from screenshot import settle, tag_all  # noqa: E402
+from screenshot import settle, tagged_window  # noqa: E402
 
 from annotator.core.model import AttributeDecl  # noqa: E402
-from annotator.gui import app as gui_app  # noqa: E402
 from annotator.gui.dialogs.attributes_dialog import AttributesDialog  # noqa: E402
 
 DECLARED = [AttributeDecl("Figure", "certainty", "choice", ("reported", "confirmed")),
@@ -37,15 +35,7 @@ VALUES = {"at least six people": {"certainty": "reported", "source": "Ukrainian 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", default=str(Path(__file__).resolve().parent))
-    out = Path(parser.parse_args().folder)
-    qapp = gui_app.application()
-    win = gui_app.open_window(None, gui_app.settings(), user="alice")
-    win.resize(1280, 800)
-    win.show()
-    settle(qapp)
-    tag_all(win)
+    out, qapp, win = tagged_window(__doc__.splitlines()[0])
     store = win.session.store
     store.set_label_attributes("Figure", DECLARED)
     for ann in store.annotations(label="Figure"):

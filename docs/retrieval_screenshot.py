@@ -12,7 +12,6 @@ Usage: ``python docs/retrieval_screenshot.py [FOLDER]``. Offscreen by default; u
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -23,9 +22,8 @@ os.environ["ANNOTATOR_HOME"] = tempfile.mkdtemp(prefix="annotator-shot-")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from PySide6.QtCore import Qt  # noqa: E402
-from screenshot import settle, shoot, tag_all  # noqa: E402
+from screenshot import settle, shoot, tagged_window  # noqa: E402
 
-from annotator.gui import app as gui_app  # noqa: E402
 
 #: Codes placed under Figure, and the spans recoded with them: (code, quote).
 TREE = [("Casualties", "at least six people"), ("Casualties", "seven people"), ("Countries", "three dozen countries"),
@@ -50,15 +48,7 @@ def build_tree(win) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", default=str(Path(__file__).resolve().parent))
-    out = Path(parser.parse_args().folder)
-    qapp = gui_app.application()
-    win = gui_app.open_window(None, gui_app.settings(), user="alice")
-    win.resize(1280, 800)
-    win.show()
-    settle(qapp)
-    tag_all(win)
+    out, qapp, win = tagged_window(__doc__.splitlines()[0])
     build_tree(win)
     settle(qapp)
     segments = win.retrieval.segments

@@ -98,6 +98,21 @@ def tag_all(win) -> None:
     win.apply_label("Claim")
 
 
+def tagged_window(description: str):
+    """For the other screenshot scripts: the folder named on their command line (default: docs/), the application,
+    and alice's window, 1280 × 800, with the seeds tagged as the README's screenshot shows them."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("folder", nargs="?", default=str(Path(__file__).resolve().parent))
+    out = Path(parser.parse_args().folder)
+    qapp = gui_app.application()
+    win = gui_app.open_window(None, gui_app.settings(), user="alice")
+    win.resize(1280, 800)
+    win.show()
+    settle(qapp)
+    tag_all(win)
+    return out, qapp, win
+
+
 def link_sources(win):
     store = win.session.store
     figures = {a.quote: a for a in store.annotations(label="Figure")}
