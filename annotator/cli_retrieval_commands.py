@@ -46,20 +46,20 @@ def run_segments(args: argparse.Namespace) -> int:
 def run_matrix(args: argparse.Namespace) -> int:
     with _project(args.project, create=False, readonly=True) as store:
         if args.cooccurrence:
-            pairs = cooccurrence(store, across_annotators=args.across_annotators)
-            with output(args.output) as out:
-                if args.csv or args.json:
-                    write_pairs(pairs, out, "csv" if args.csv else "json")
-                else:
-                    write_pair_lines(pairs, out)
-            return 0
-        table = matrix(store, args.by, args.with_children)
+            _write(args, cooccurrence(store, across_annotators=args.across_annotators), write_pairs, write_pair_lines)
+        else:
+            _write(args, matrix(store, args.by, args.with_children), write_matrix, write_matrix_text)
+    return 0
+
+
+def _write(args: argparse.Namespace, data, structured, text) -> None:
+    """``data`` to ``-o`` (or standard output): ``structured(data, out, "csv"|"json")`` with --csv or --json,
+    else ``text(data, out)``."""
     with output(args.output) as out:
         if args.csv or args.json:
-            write_matrix(table, out, "csv" if args.csv else "json")
+            structured(data, out, "csv" if args.csv else "json")
         else:
-            write_matrix_text(table, out)
-    return 0
+            text(data, out)
 
 
 def _one_line(text: str) -> str:
