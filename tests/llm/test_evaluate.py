@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.cli import main
 from annotator.core.errors import InputError
 from annotator.core.llm.evaluate import ALL_LABELS, RULES, evaluate, gold_spans, matches, reviewed_documents, \
     rules_predictions
@@ -157,3 +158,16 @@ def test_the_rules_baseline_ignores_the_document_s_own_rejections(store):
     spans = [("Figure", s, s + len("at least six people")) for s in (first, second)]
     store.reject_suggestions(a.id, spans)  # rejected twice: learned, the pattern would stop being suggested
     assert set(spans) <= rules_predictions(store, [a.id])[a.id]
+
+
+def test_annotator_team_done_marks_a_document_reviewed_in_a_project_without_a_team(tmp_path, capsys):
+    path = tmp_path / "solo.sqlite"
+    with Store.open(path) as s:
+        a, _ = s.add_document(TEXT_A, "Report A")
+    assert main(["team", "done", str(path), "Report A"]) == 0
+    assert "Report A: marked done (reviewed)" in capsys.readouterr().out
+    with Store.open(path, create=False) as s:
+        assert reviewed_documents(s) == [a.id] and s.done_documents() == {a.id: {"tester"}}
+    assert main(["team", "done", str(path), "Report A", "--undo"]) == 0
+    with Store.open(path, create=False) as s:
+        assert reviewed_documents(s) == []
