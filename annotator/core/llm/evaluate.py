@@ -80,12 +80,13 @@ class Evaluation:
         head = ("suggester", "label", "tp", "fp", "fn", "precision", "recall", "F1")
         lines = [head]
         for name in self.scored:
-            for r in (r for r in self.rows if r.suggester == name):
+            rows = [r for r in self.rows if r.suggester == name]
+            for r in rows:
+                if r.label == ALL_LABELS and name == RULES:
+                    lines.extend((name, label, "", "", "", "no rules", "", "") for label in self.no_rules)
                 lines.append((name, r.label, str(r.tp), str(r.fp), str(r.fn),
                               _measure(r.precision, r.tp + r.fp), _measure(r.recall, r.tp + r.fn),
                               _measure(r.f1, 2 * r.tp + r.fp + r.fn)))
-            if name == RULES:
-                lines.extend((name, label, "", "", "", "no rules", "", "") for label in self.no_rules)
         widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
         out = ["  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths)))
                .rstrip() for line in lines]
