@@ -122,12 +122,11 @@ def gold_spans(store, doc_ids: Iterable[str], annotator: str | None = None) -> d
 def rules_predictions(store, doc_ids: Iterable[str]) -> dict[str, set[Span]]:
     """What :func:`annotator.core.suggest.suggest` finds in each document knowing nothing of its own tags: the
     existing annotations and what the project taught (:class:`Learned`) come from the OTHER documents only."""
-    doc_ids = list(doc_ids)
-    others = [a for a in store.iter_annotations() if a.status != "rejected"]
+    actors = [a for a in store.iter_annotations(label="Actor") if a.status != "rejected"]  # all suggest() reads
     out: dict[str, set[Span]] = {}
     for doc_id in doc_ids:
         doc = store.document(doc_id)
-        existing = [a for a in others if a.document != doc_id]
+        existing = [a for a in actors if a.document != doc_id]
         found = suggest(doc_id, store.document_text(doc_id), existing, language=doc.language or "en",
                         learned=Learned.from_store(store, without=doc_id))
         out[doc_id] = {(s.label, s.start, s.end) for s in found}
