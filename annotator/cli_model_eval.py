@@ -140,11 +140,18 @@ def run_pairs(args: argparse.Namespace, store, client) -> int:
             quote, doc = quotes[p.source]
             print(f"{p.relation:<11} {quote!r} ({titles[doc][:30]}) ~ {p.quote!r} ({titles[p.document][:30]} "
                   f"{p.start}-{p.end}): {p.reason}")
-        print(f"{len(result.pairs)} pair{'s' if len(result.pairs) != 1 else ''}; {result.summary.line()}",
-              file=sys.stderr)
+        print(pairs_line(result.summary), file=sys.stderr)
         for message in result.summary.messages:
             print(f"annotator: {message}", file=sys.stderr)
     if result.answers:
         n = len(result.answers)
         print(NOT_CACHED.format(n=n, s="s were" if n != 1 else " was"), file=sys.stderr)
     return 2 if result.summary.asked and result.summary.failed == result.summary.asked else 0
+
+
+def pairs_line(summary: Summary) -> str:
+    """The summary line of a pairs run: "1 pair from 2 requests (1 cached); 1 answer with an unknown relation …"."""
+    head = (f"{summary.kept} pair{'s' if summary.kept != 1 else ''} from {summary.asked} "
+            f"request{'s' if summary.asked != 1 else ''}" + (f" ({summary.cached} cached)" if summary.cached else ""))
+    rest = summary.line().partition("; ")[2].replace("with a label not asked for", "with an unknown relation")
+    return f"{head}; {rest}" if rest else head

@@ -9,10 +9,12 @@ from chat_server import ChatServer
 from llm_helpers import make_project
 
 from annotator.cli import main
+from annotator.cli_model_eval import pairs_line
 from annotator.core.formats.documents import import_seeds
 from annotator.core.llm.client import ChatClient
 from annotator.core.llm.endpoint import make_endpoint
 from annotator.core.llm.spans import cache_rows, span_request, suggest_spans
+from annotator.core.llm.types import Summary
 from annotator.core.store import Store
 
 
@@ -120,7 +122,7 @@ def test_pairs_are_printed_for_the_claims_and_figures_of_a_document(tmp_path, ca
     assert code == 0
     [line] = out.splitlines()
     assert line.startswith("contradicts 'at least six people'") and "'seven people'" in line
-    assert "1 pair;" in err and "not cached" in err
+    assert "1 pair from 1 request" in err and "not cached" in err
     with ChatServer("good") as server:
         code, out, err = run(capsys, "suggest", path, "--model", "test-model", "--endpoint", server.base_url,
                              "--pairs", "--json")
@@ -140,3 +142,9 @@ def test_evaluate_without_a_model_scores_the_rules_and_the_cache_sending_nothing
     assert code == 2 and "--pairs needs --model NAME" in err
     code, out, err = run(capsys, "suggest", path, "--model", "m", "--evaluate", "--pairs")
     assert code == 2 and "not both" in err
+
+
+def test_the_pairs_summary_counts_pairs_and_names_unknown_relations():
+    line = pairs_line(Summary(kept=0, asked=2, cached=1, unknown_label=1, not_in_text=2))
+    assert line == ("0 pairs from 2 requests (1 cached); 2 answers not in the text dropped; 1 answer with an unknown "
+                    "relation dropped")
