@@ -53,6 +53,10 @@ def run_evaluate(args: argparse.Namespace, store, client) -> int:
         print(f"annotator: {NO_REVIEWED}", file=sys.stderr)
         return 2
     labels = list(args.label) if args.label else [label.name for label in store.codable_labels()]
+    known = {label.name for label in store.labels()}
+    for name in labels:
+        if name not in known:
+            raise InputError(f"There is no label {name!r} in this project.")
     extra, summary = {}, Summary()
     if client is not None:
         live, summary = _ask_for_reviewed(store, client, docs, labels)

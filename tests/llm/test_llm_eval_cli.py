@@ -138,6 +138,8 @@ def test_evaluate_without_a_model_scores_the_rules_and_the_cache_sending_nothing
     code, out, err = run(capsys, "suggest", path, "--evaluate", "--label", "Figure")
     assert code == 0 and out.splitlines()[1].split()[:5] == ["rules", "Figure", "1", "0", "0"]
     assert "No model was asked" in err
+    code, out, err = run(capsys, "suggest", path, "--evaluate", "--label", "Figur")
+    assert code == 2 and out == "" and "There is no label 'Figur' in this project." in err
     code, out, err = run(capsys, "suggest", path, "--pairs")
     assert code == 2 and "--pairs needs --model NAME" in err
     code, out, err = run(capsys, "suggest", path, "--model", "m", "--evaluate", "--pairs")
