@@ -150,3 +150,10 @@ def test_the_pairs_summary_counts_pairs_and_names_unknown_relations():
     line = pairs_line(Summary(kept=0, asked=2, cached=1, unknown_label=1, not_in_text=2))
     assert line == ("0 pairs from 2 requests (1 cached); 2 answers not in the text dropped; 1 answer with an unknown "
                     "relation dropped")
+
+
+def test_a_remote_endpoint_needs_consent_for_evaluate_and_pairs_too(reviewed, capsys):
+    path, a, b = reviewed
+    for flag in ("--evaluate", "--pairs"):
+        code, out, err = run(capsys, "suggest", path, "--model", "m", "--endpoint", "http://api.example.com/v1", flag)
+        assert code == 2 and out == "" and "--allow-remote api.example.com" in err
