@@ -447,7 +447,9 @@ def m0013_model(db: Database) -> None:
 
     * ``model_answers``: the raw answers of a model, one per piece of a document asked about, under a key that
       names the document, model, prompt version, piece and labels (``annotator.core.llm.spans.cache_key``); the
-      answer is kept as the model gave it and anchored again when read. It goes with its document.
+      answer is kept as the model gave it and anchored again when read. It goes with its document. A span
+      answer also records its piece (``piece_start``, ``piece_end``) and the label names asked (``labels``, a JSON
+      list), so the evaluation finds every run of a model whatever labels and context size it was asked with.
     * ``model_hosts``: the remote hosts the analyst allowed model requests to for this project, and when.
     """
     db.executescript(
@@ -458,7 +460,10 @@ def m0013_model(db: Database) -> None:
             model TEXT NOT NULL,
             prompt_version TEXT NOT NULL,
             answer TEXT NOT NULL,
-            created TEXT NOT NULL
+            created TEXT NOT NULL,
+            piece_start INTEGER NOT NULL DEFAULT 0,
+            piece_end INTEGER NOT NULL DEFAULT 0,
+            labels TEXT NOT NULL DEFAULT '[]'
         ) WITHOUT ROWID;
         CREATE INDEX model_answers_document ON model_answers(document);
         CREATE INDEX model_answers_run ON model_answers(model, prompt_version);

@@ -96,9 +96,12 @@ def test_the_table_holds_the_rules_and_every_cached_model_on_the_reviewed_docume
         assert span_runs(store) == [("test-model", "spans-1"), ("zz-model", "spans-1")]
         evaluation = project_evaluation(store, labels=LABELS)
         figure_only = project_evaluation(store, labels=["Figure"])
-    # zz-model asked about Figure only: no complete answer for the three labels, listed with 0 documents
-    assert evaluation.scored == {RULES: 1, "test-model (spans-1)": 1, "zz-model (spans-1)": 0}
-    assert "zz-model (spans-1): 0 of 1 reviewed documents" in evaluation.table()
+    # zz-model was asked about Figure only: scored on Figure, its Actor and Claim rows count no document
+    assert evaluation.scored == {RULES: 1, "test-model (spans-1)": 1, "zz-model (spans-1)": 1}
+    assert row(evaluation, "zz-model (spans-1)", "Figure").documents == 1
+    zz_actor = row(evaluation, "zz-model (spans-1)", "Actor")
+    assert (zz_actor.documents, zz_actor.tp, zz_actor.fp, zz_actor.fn) == (0, 0, 0, 0)
+    assert "zz-model (spans-1): Actor on 0 of 1 of its documents" in evaluation.table()
     model = row(evaluation, "test-model (spans-1)", "Figure")
     assert (model.tp, model.fn) == (1, 0)
     claim = row(evaluation, "test-model (spans-1)", "Claim")
@@ -107,3 +110,17 @@ def test_the_table_holds_the_rules_and_every_cached_model_on_the_reviewed_docume
     assert total.tp + total.fn == 3  # the rejected Actor is no gold
     assert figure_only.scored == {RULES: 1, "test-model (spans-1)": 1,
                                   "zz-model (spans-1)": 1}
+
+
+def test_a_run_is_found_whatever_labels_and_context_it_was_asked_with(tmp_path):
+    """The cache records each answer's piece and labels: a run over an odd subset of labels and an odd context size
+    still scores, and an edited label description does not hide it."""
+    path, (a, b) = make_project(tmp_path / "p.sqlite")
+    with Store.open(path) as store, ChatServer("good") as server:
+        found, _ = run_and_cache(store, server, [a], labels=["Figure", "Claim"], context=3000)
+        figure = store.label("Figure")
+        store.update_label("Figure", description=figure.description + " (edited)")
+        got = model_predictions_from_cache(store, [a], "test-model", "spans-1", ["Figure"])
+        assert model_predictions_from_cache(store, [a], "test-model", "spans-1", ["Figure", "Actor"]) == {}
+    assert got[a] == {s for s in found if s[0] == "Figure"}
+

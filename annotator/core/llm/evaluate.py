@@ -19,6 +19,7 @@ fn, precision, recall and F1 (0 when undefined, "–" in :meth:`Evaluation.table
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -33,10 +34,6 @@ from annotator.core.suggest import KINDS, suggest
 RULES = "rules"
 ALL_LABELS = "all labels"
 MATCHES = ("overlap", "exact")
-
-#: The context sizes (tokens) a model's cached answers are looked for with, after the one named (the pieces, and
-#: so the cache keys, depend on it).
-CONTEXT_SIZES = (8192, 4096, 16384, 32768, 2048, 65536, 131072)
 
 Span = tuple[str, int, int]  # (label, start, end)
 
@@ -53,10 +50,11 @@ class Score:
     precision: float
     recall: float
     f1: float
+    documents: int = 0  # the reviewed documents this row was scored on
 
     def to_json(self) -> dict:
         return {"suggester": self.suggester, "label": self.label, "tp": self.tp, "fp": self.fp, "fn": self.fn,
-                "precision": self.precision, "recall": self.recall, "f1": self.f1}
+                "precision": self.precision, "recall": self.recall, "f1": self.f1, "documents": self.documents}
 
 
 @dataclass
@@ -93,6 +91,9 @@ class Evaluation:
         out.append(f"Matching: {self.match}; {self.documents} reviewed document{'s' if self.documents != 1 else ''}.")
         out.extend(f"{name}: {k} of {self.documents} reviewed documents (the others have no complete answer)."
                    for name, k in self.scored.items() if k < self.documents)
+        out.extend(f"{r.suggester}: {r.label} on {r.documents} of {self.scored[r.suggester]} of its documents (the "
+                   "model was not asked about it in the others)." for r in self.rows
+                   if r.label != ALL_LABELS and r.documents < self.scored.get(r.suggester, 0))
         if self.no_rules and RULES in self.scored:
             out.append(f"The rules' {ALL_LABELS!r} row counts {', '.join(KINDS)} only.")
         return "\n".join(out)
@@ -161,43 +162,57 @@ def spans_from_answers(doc: DocText, labels: list[LabelInfo], model: str, prompt
     return {(s.label, s.start, s.end) for s in kept}
 
 
-def model_predictions_from_cache(store, doc_ids: Iterable[str], model: str, prompt_version: str,
-                                 labels: Iterable[str] | None = None,
-                                 context_tokens: int | None = None) -> dict[str, set[Span]]:
-    """Per document, the spans ``model`` answered with ``prompt_version``, anchored again from the cache (nothing
-    is asked). A document is left out unless every piece of it has a cached answer from a run that asked about
-    ``labels`` (default: every codable label), about every codable label, or about each of ``labels`` alone, with
-    ``context_tokens`` or one of :data:`CONTEXT_SIZES`."""
-    infos = {label.name: LabelInfo(label.name, label.description) for label in store.labels()}
-    codable = [lab.name for lab in store.codable_labels()]
-    names = [n for n in (codable if labels is None else labels) if n in infos]
-    sizes = list(dict.fromkeys(([context_tokens] if context_tokens else []) + list(CONTEXT_SIZES)))
-    wholes = [[infos[n] for n in names]] + ([[infos[n] for n in codable]] if set(codable) > set(names) else [])
-    out: dict[str, set[Span]] = {}
+def model_run_from_cache(store, doc_ids: Iterable[str], model: str, prompt_version: str,
+                         labels: Iterable[str]) -> tuple[dict[str, set[Span]], dict[str, set[str]]]:
+    """The spans ``model`` answered with ``prompt_version``, anchored again from the cache (nothing is asked), and
+    per document the labels it was asked about for the WHOLE text: ``(document -> spans, document -> labels)``.
+
+    A label counts for a document when the pieces whose request named it cover the text from end to end, in one
+    run or several (any context size, any other labels asked with it); its spans come from those pieces only. A
+    document with no such label of ``labels`` is left out."""
+    wanted = set(labels)
+    predictions: dict[str, set[Span]] = {}
+    asked: dict[str, set[str]] = {}
     for doc_id in doc_ids:
+        rows = store.cached_pieces(doc_id, model, prompt_version)
+        if not rows:
+            continue
         doc = store.document(doc_id, with_text=True)
         text = DocText(doc.id, doc.title, doc.text or "", doc.language)
-        found = next((f for f in (_cached_run(store, text, asked, model, prompt_version, sizes) for asked in wholes)
-                      if f is not None), None)
-        if found is None and len(names) > 1:
-            alone = [_cached_run(store, text, [infos[n]], model, prompt_version, sizes) for n in names]
-            found = set().union(*alone) if all(f is not None for f in alone) else None
-        if found is not None:
-            out[doc_id] = found
-    return out
+        covered = {name for name in wanted if _covers(len(text.text), [(lo, hi) for lo, hi, names, _, _ in rows
+                                                                       if name in json.loads(names)])}
+        if not covered:
+            continue
+        found = []
+        for lo, hi, names, answer_text, when in rows:
+            infos = [LabelInfo(name, "") for name in json.loads(names) if name in covered]
+            answer, _ = from_cache({"k": (answer_text, when)}, "k")
+            if infos and answer is not None:
+                found += read_answer(answer, SpanRequest([text], infos), Piece(text, lo, hi, ""),
+                                     Provenance(model, prompt_version, when), Summary())
+        kept, _ = merge(found)
+        predictions[doc_id] = {(s.label, s.start, s.end) for s in kept}
+        asked[doc_id] = covered
+    return predictions, asked
 
 
-def _cached_run(store, doc: DocText, labels: list[LabelInfo], model: str, prompt_version: str,
-                sizes: list[int]) -> set[Span] | None:
-    for size in sizes:
-        keys = [cache_key(doc.id, model, prompt_version, lo, hi, labels)
-                for lo, hi in chunks(doc.text, max_chars_for(size))]
-        cached = store.cached_answers(keys)
-        if len(cached) == len(keys):
-            found = spans_from_answers(doc, labels, model, prompt_version, size, cached)
-            if found is not None:
-                return found
-    return None
+def model_predictions_from_cache(store, doc_ids: Iterable[str], model: str, prompt_version: str,
+                                 labels: Iterable[str] | None = None) -> dict[str, set[Span]]:
+    """Per document, the spans ``model`` answered with ``prompt_version`` from the cache (:func:`model_run_from_cache`),
+    for the documents whose every one of ``labels`` (default: every codable label) was asked about."""
+    names = [lab.name for lab in store.codable_labels()] if labels is None else list(labels)
+    predictions, asked = model_run_from_cache(store, doc_ids, model, prompt_version, names)
+    return {doc: spans for doc, spans in predictions.items() if asked[doc] >= set(names)}
+
+
+def _covers(length: int, pieces: list[tuple[int, int]]) -> bool:
+    """Whether the pieces ``[lo, hi)`` cover ``[0, length)`` (overlapping pieces allowed)."""
+    reached = 0
+    for lo, hi in sorted(pieces):
+        if lo > reached:
+            return False
+        reached = max(reached, hi)
+    return bool(pieces) and reached >= length
 
 
 def project_evaluation(store, *, labels: Iterable[str] | None = None, match: str = "overlap",
@@ -208,10 +223,14 @@ def project_evaluation(store, *, labels: Iterable[str] | None = None, match: str
     docs = reviewed_documents(store)
     names = list(labels) if labels is not None else [lab.name for lab in store.codable_labels()]
     predictions: dict[str, dict[str, set[Span]]] = {RULES: rules_predictions(store, docs)}
+    asked: dict[str, dict[str, set[str]]] = {}
     for model, version in span_runs(store, docs):
-        predictions[suggester(model, version)] = model_predictions_from_cache(store, docs, model, version, names)
-    predictions.update(extra or {})
-    return evaluate(gold_spans(store, docs, annotator), predictions, names, match)
+        name = suggester(model, version)
+        predictions[name], asked[name] = model_run_from_cache(store, docs, model, version, names)
+    for name, run in (extra or {}).items():
+        predictions[name] = run
+        asked.pop(name, None)
+    return evaluate(gold_spans(store, docs, annotator), predictions, names, match, asked)
 
 
 # ----------------------------------------------------------------- scoring
@@ -236,17 +255,19 @@ def matches(gold: Iterable[Span], predicted: Iterable[Span], match: str = "overl
     return len(used_gold)
 
 
-def score(suggester: str, label: str, tp: int, fp: int, fn: int) -> Score:
+def score(suggester: str, label: str, tp: int, fp: int, fn: int, documents: int = 0) -> Score:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
-    return Score(suggester, label, tp, fp, fn, precision, recall, f1)
+    return Score(suggester, label, tp, fp, fn, precision, recall, f1, documents)
 
 
 def evaluate(gold: dict[str, set[Span]], predictions: dict[str, dict[str, Iterable[Span]]], labels: Iterable[str],
-             match: str = "overlap") -> Evaluation:
+             match: str = "overlap", asked: dict[str, dict[str, set[str]]] | None = None) -> Evaluation:
     """Score each suggester of ``predictions`` (name -> document -> spans) against ``gold`` (document -> spans) for
-    ``labels``, on the gold documents it has predictions for (a document it has none for is left out)."""
+    ``labels``, on the gold documents it has predictions for (a document it has none for is left out). ``asked``
+    (name -> document -> labels) narrows a suggester's documents label by label: a label counts in a document only
+    when the suggester was asked about it there (a model run about some labels only)."""
     if match not in MATCHES:
         raise InputError(f"Unknown matching {match!r}; use one of {', '.join(MATCHES)}.")
     labels = list(dict.fromkeys(labels))
@@ -257,16 +278,18 @@ def evaluate(gold: dict[str, set[Span]], predictions: dict[str, dict[str, Iterab
         docs = [d for d in gold if d in predictions[name]]
         scored[name] = len(docs)
         known = [lab for lab in labels if name != RULES or lab in KINDS]
+        about = (asked or {}).get(name)
         totals = [0, 0, 0]
         for label in known:
             tp = fp = fn = 0
-            for doc in docs:
+            counted = [d for d in docs if about is None or label in about.get(d, ())]
+            for doc in counted:
                 g = {s for s in gold[doc] if s[0] == label}
                 p = {tuple(s) for s in predictions[name][doc] if s[0] == label}
                 hits = matches(g, p, match)
                 tp, fp, fn = tp + hits, fp + len(p) - hits, fn + len(g) - hits
-            rows.append(score(name, label, tp, fp, fn))
+            rows.append(score(name, label, tp, fp, fn, len(counted)))
             totals = [totals[0] + tp, totals[1] + fp, totals[2] + fn]
-        rows.append(score(name, ALL_LABELS, *totals))
+        rows.append(score(name, ALL_LABELS, *totals, len(docs)))
     no_rules = [lab for lab in labels if lab not in KINDS] if RULES in predictions else []
     return Evaluation(rows, match, len(gold), scored, no_rules)

@@ -114,13 +114,12 @@ def cache_keys(request: SpanRequest, endpoint: Endpoint) -> dict[str, str]:
     return {piece.key: piece.document.id for piece in pieces(request, endpoint)}
 
 
-def cache_rows(request: SpanRequest, endpoint: Endpoint,
-               answers: dict[str, tuple[str, str]]) -> list[tuple[str, str, str, str, str, str]]:
+def cache_rows(request: SpanRequest, endpoint: Endpoint, answers: dict[str, tuple[str, str]]) -> list[tuple]:
     """The rows of :meth:`~annotator.core.store.model_cache.ModelCacheMixin.save_answers` for a run's new
-    ``answers``: ``(key, document, model, prompt_version, answer, when)``."""
-    documents = cache_keys(request, endpoint)
-    return [(key, documents[key], endpoint.model, SPANS_PROMPT_VERSION, answer, when)
-            for key, (answer, when) in answers.items() if key in documents]
+    ``answers``: ``(key, document, model, prompt_version, answer, when, piece_start, piece_end, labels)``."""
+    asked = json.dumps(sorted(label.name for label in request.labels), ensure_ascii=False)
+    return [(piece.key, piece.document.id, endpoint.model, SPANS_PROMPT_VERSION, *answers[piece.key], piece.start,
+             piece.end, asked) for piece in pieces(request, endpoint) if piece.key in answers]
 
 
 def suggest_spans(request: SpanRequest, client: ChatClient, *, cached: dict[str, tuple[str, str]] | None = None,

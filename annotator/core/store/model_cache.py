@@ -15,6 +15,8 @@ from annotator.core.timeutil import now
 
 #: How many keys one query names (SQLite's limit on parameters is far above it).
 KEY_BATCH = 500
+#: What a row saved without its piece gets (answers that are not span answers: cross-source pairs).
+PIECE_DEFAULTS = (0, 0, "[]")
 
 
 class ModelCacheMixin(StoreBase):
@@ -30,21 +32,32 @@ class ModelCacheMixin(StoreBase):
                 out[key] = (answer, created)
         return out
 
-    def save_answers(self, rows: Iterable[tuple[str, str, str, str, str, str]]) -> int:
-        """Keep answers ``(key, document, model, prompt_version, answer, when)`` (one transaction; a key already
-        kept is replaced). Answers of documents no longer in the project are skipped. Returns how many were kept."""
-        rows = list(rows)
+    def save_answers(self, rows: Iterable[tuple]) -> int:
+        """Keep answers ``(key, document, model, prompt_version, answer, when[, piece_start, piece_end, labels])``
+        (one transaction; a key already kept is replaced); ``labels`` is a JSON list of the label names asked (span
+        answers: :func:`annotator.core.llm.spans.cache_rows`). Answers of documents no longer in the project are
+        skipped. Returns how many were kept."""
+        rows = [tuple(row) + PIECE_DEFAULTS[len(row) - 6:] for row in rows]
         if not rows:
             return 0
         with self.transaction():
             present = {r[0] for r in self._read("SELECT id FROM documents")}
             kept = [row for row in rows if row[1] in present]
             self.db.conn.executemany(
-                "INSERT INTO model_answers (key, document, model, prompt_version, answer, created) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET answer = excluded.answer, "
-                "created = excluded.created, model = excluded.model, prompt_version = excluded.prompt_version, "
-                "document = excluded.document", kept)
+                "INSERT INTO model_answers (key, document, model, prompt_version, answer, created, piece_start, "
+                "piece_end, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "answer = excluded.answer, created = excluded.created, model = excluded.model, "
+                "prompt_version = excluded.prompt_version, document = excluded.document, "
+                "piece_start = excluded.piece_start, piece_end = excluded.piece_end, labels = excluded.labels", kept)
         return len(kept)
+
+    def cached_pieces(self, document: str, model: str, prompt_version: str) -> list[tuple[int, int, str, str, str]]:
+        """The span answers of ``model`` with ``prompt_version`` about ``document``, each with its piece and the
+        labels asked: ``(piece_start, piece_end, labels JSON, answer JSON, when)``, in piece order."""
+        return [tuple(row) for row in self._read(
+            "SELECT piece_start, piece_end, labels, answer, created FROM model_answers WHERE document = ? "
+            "AND model = ? AND prompt_version = ? AND labels != '[]' ORDER BY piece_start, piece_end, key",
+            [document, model, prompt_version])]
 
     def model_runs(self, documents: Iterable[str] | None = None) -> list[tuple[str, str]]:
         """The (model, prompt version) pairs with cached answers (for ``documents`` only, when given), sorted."""
