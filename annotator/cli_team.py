@@ -50,8 +50,8 @@ def team_parsers(sub) -> None:
     p.add_argument("--server", action="store_true", help="also connect: members, who is online, their counts")
 
     p = actions.add_parser("done", help="mark a document done (blind coding: colleagues' annotations on it then "
-                                        "reach you)")
-    p.add_argument("project", metavar="PROJECT", help="a joined project")
+                                        "reach you; in any project: reviewed, the gold of suggest --evaluate)")
+    p.add_argument("project", metavar="PROJECT", help="a project (joined to a team or not)")
     p.add_argument("doc", metavar="DOC", help="the document: its id, an id prefix or its title")
     p.add_argument("--undo", action="store_true", help="take the mark back")
 

@@ -21,19 +21,20 @@ from annotator.core.store import Store
 
 SAME_AS = "same as"
 SAID_BY = "said by"
+CONTRADICTS = "contradicts"
 FIGURE, ACTOR, CLAIM = "Figure", "Actor", "Claim"
 
 
 @dataclass(frozen=True)
 class Discrepancy:
-    """One linked pair compared: two figures (numbers read) or two names of one actor.
+    """One linked pair compared: two figures (numbers read), two names of one actor, or two contradicting claims.
 
     ``verdict`` is the one rule every view shows (:func:`annotator.core.numbers.verdict`):
     ``"same"``, ``"compatible"`` (numbers that differ but can both be true), ``"differs"``;
     ``"unread"`` when no number could be read on one side. ``differs`` is ``verdict == "differs"``.
     """
 
-    kind: str  # "figure" or "actor"
+    kind: str  # "figure", "actor" or "claim"
     link: Link
     left: Annotation
     right: Annotation
@@ -104,8 +105,20 @@ def _actor_pair(link: Link, a: Annotation, b: Annotation, la: str, lb: str) -> D
                        la, lb)
 
 
+def _claim_pair(link: Link, a: Annotation, b: Annotation, la: str, lb: str) -> Discrepancy:
+    """Two claims linked as contradicting: the analyst's note, else the reason a model gave (kept in the origin
+    of the span accepting its pair created), else the link itself."""
+    why = link.note.strip()
+    for ann in (b, a):
+        if not why and ann.origin.startswith("model "):
+            why = ann.origin.partition(f": {CONTRADICTS}: ")[2].strip()
+    return Discrepancy("claim", link, a, b, a.quote, b.quote, True, why or "linked as contradicting", DIFFERS,
+                       la, lb)
+
+
 def discrepancies(store: Store) -> list[Discrepancy]:
-    """Every linked Figure pair with both readings, and every same-as Actor pair whose names differ.
+    """Every linked Figure pair with both readings, every same-as Actor pair whose names differ, and every Claim
+    pair linked as contradicting.
 
     Figure pairs are compared whatever the link type, each side read with the rules of its
     document's language. Actor pairs are listed only when their surface forms differ; a name
@@ -120,6 +133,8 @@ def discrepancies(store: Store) -> list[Discrepancy]:
             out.append(_figure_pair(link, a, b, la, lb))
         elif link.type == SAME_AS and a.label == ACTOR and b.label == ACTOR and a.quote != b.quote:
             out.append(_actor_pair(link, a, b, la, lb))
+        elif link.type == CONTRADICTS and a.label == CLAIM and b.label == CLAIM:
+            out.append(_claim_pair(link, a, b, la, lb))
     return out
 
 

@@ -37,13 +37,15 @@ class Learned:
     stop_words: frozenset[str] = frozenset()  # learned stop-list of the capitalisation rule
 
     @classmethod
-    def from_store(cls, store) -> Learned:
+    def from_store(cls, store, without: str | None = None) -> Learned:
+        """What the project taught; ``without``: as if document ``without`` had no tags and no rejections (the
+        evaluation's rules baseline for that document must not learn from its own gold tags)."""
         tagged: dict[str, set[str]] = {}
-        for label, quote in store.tagged_quotes(_MAX_QUOTE):
+        for label, quote in store.tagged_quotes(_MAX_QUOTE, without=without):
             quote = quote.strip()
             if quote:
                 tagged.setdefault(label, set()).add(quote)
-        return cls.from_history(tagged, store.rejected_patterns())
+        return cls.from_history(tagged, store.rejected_patterns(without=without))
 
     @classmethod
     def from_history(cls, tagged: dict[str, set[str]], rejected: dict[tuple[str, str], int]) -> Learned:

@@ -62,6 +62,25 @@ def test_linked_casualty_figures_are_flagged_as_different(seeded):
         "compatible", "differs", "same"}
 
 
+def test_claims_linked_as_contradicting_are_discrepancies_with_their_reason(seeded):
+    store, ft, wire = seeded
+    claim_ft = tag(store, ft, "tremendous progress", "Claim")
+    claim_wire = tag(store, wire, "making progress", "Claim")
+    store.add_link("same as", claim_ft.id, claim_wire.id, "alice")
+    assert [d for d in discrepancies(store) if d.kind == "claim"] == []  # agreeing claims are no discrepancy
+    store.add_link("contradicts", claim_ft.id, claim_wire.id, "alice", note="one says done, one says ongoing")
+    [d] = [d for d in discrepancies(store) if d.kind == "claim"]
+    assert (d.verdict, d.differs, d.explanation) == ("differs", True, "one says done, one says ongoing")
+    assert (d.left_value, d.right_value) == ("tremendous progress", "making progress")
+    text = store.document_text(wire)
+    start = text.index("progress")
+    by_model = store.add_annotation(wire, "Claim", start, start + len("progress"), "alice",
+                                    origin="model m, prompt pairs-1, 2026-12-07T00:00:00Z: contradicts: not the same")
+    store.add_link("contradicts", claim_ft.id, by_model.id, "alice")
+    assert {d.explanation for d in discrepancies(store) if d.kind == "claim"} == {
+        "one says done, one says ongoing", "not the same"}
+
+
 def test_same_as_actors_with_different_spellings_and_claims_by_actor(seeded):
     store, ft, wire = seeded
     sergei, sergey = tag(store, ft, "Sergei Lavrov", "Actor"), tag(store, wire, "Sergey Lavrov", "Actor")

@@ -133,20 +133,22 @@ class LinksMixin(StoreBase):
                     [(document, label, start, end, start, end, start, document) for label, start, end in spans],
                 )
 
-    def tagged_quotes(self, longest: int = 200) -> list[tuple[str, str]]:
-        """Distinct ``(label, quote)`` of the annotations not rejected in review, quotes up to ``longest``."""
+    def tagged_quotes(self, longest: int = 200, without: str | None = None) -> list[tuple[str, str]]:
+        """Distinct ``(label, quote)`` of the annotations not rejected in review, quotes up to ``longest``;
+        ``without``: leave that document's annotations out (an evaluation's baseline must not see its gold)."""
         return [tuple(r) for r in self._read(
-            "SELECT DISTINCT label, quote FROM annotations WHERE status != 'rejected' AND length(quote) <= ?",
-            [longest])]
+            "SELECT DISTINCT label, quote FROM annotations WHERE status != 'rejected' AND length(quote) <= ? "
+            "AND document IS NOT ?", [longest, without])]
 
-    def rejected_patterns(self) -> dict[tuple[str, str], int]:
-        """How often each ``(label, quote)`` was rejected as a suggestion, over every document.
+    def rejected_patterns(self, without: str | None = None) -> dict[tuple[str, str], int]:
+        """How often each ``(label, quote)`` was rejected as a suggestion, over every document (but ``without``).
 
         Quotes are compared with their spaces collapsed and case folded ("Top  Kremlin" = "top kremlin").
         """
         counts: dict[tuple[str, str], int] = {}
         for label, quote, n in self._read("SELECT label, quote, COUNT(*) FROM rejected_suggestions "
-                                          "WHERE quote != '' GROUP BY label, quote"):
+                                          "WHERE quote != '' AND document IS NOT ? GROUP BY label, quote",
+                                          [without]):
             key = (label, " ".join(quote.split()).casefold())
             counts[key] = counts.get(key, 0) + n
         return counts
