@@ -1,4 +1,4 @@
-"""Undoable edits of model suggestions: accept or reject many at once, mark a document reviewed.
+"""Undoable edits of model suggestions: accept or reject many at once, accept a pair, mark a document reviewed.
 
 Accepting a model suggestion creates the annotation with the suggestion's provenance in ``origin`` (model,
 prompt version, time, reason) and an empty note: the model's reason is not the analyst's note. Rejecting one
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from annotator.core.llm.types import ModelSuggestion
+from annotator.core.llm.pairs import accept_pair
+from annotator.core.llm.types import ModelSuggestion, PairSuggestion
 from annotator.core.model import Annotation
 from annotator.gui.commands.annotations import StoreCommand, short_quote
 
@@ -108,3 +109,44 @@ class MarkReviewed(StoreCommand):
         self.session.store.mark_done(self.document, self.session.user, reviewed)
         self.session.saved.emit(what)
         self.changed()
+
+
+class AcceptPair(StoreCommand):
+    """Accept a cross-source pair: the target span tagged with the source's label (unless it is so already) and
+    linked to the source with the relation's link type, in one transaction (:func:`accept_pair`); undo removes
+    the link and the tag it created."""
+
+    def __init__(self, session, pair: PairSuggestion, source_quote: str):
+        super().__init__(session, f"Link '{short_quote(source_quote, 25)}' {pair.link_type} "
+                                  f"'{short_quote(pair.quote, 25)}'")
+        self.pair = pair
+        self.annotation: Annotation | None = None  # the tag it created (None: the span was tagged already)
+        self.link = None
+
+    def _do(self) -> None:
+        store, pair = self.session.store, self.pair
+        if self.link is None:
+            tagged = any((a.start, a.end) == (pair.start, pair.end)
+                         for a in store.iter_annotations(document=pair.document, label=pair.label))
+            annotation_id, link_id = accept_pair(store, pair, self.session.user)
+            self.annotation = None if tagged else store.annotation(annotation_id)
+            self.link = store.link(link_id)
+        else:
+            with store.transaction():
+                if self.annotation is not None:
+                    store.restore_annotation(self.annotation)
+                store.restore_link(self.link)
+        self._announce(self.text())
+
+    def _undo(self) -> None:
+        store = self.session.store
+        with store.transaction():
+            store.delete_link(self.link.id)
+            if self.annotation is not None:
+                store.delete_annotation(self.annotation.id)
+        self._announce("Undo: " + self.text())
+
+    def _announce(self, what: str) -> None:
+        self.session.announce(self.pair.document)
+        self.session.announce_links()
+        self.session.saved.emit(what)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
 
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.llm.client import ChatClient
@@ -29,6 +30,8 @@ from annotator.gui.background import run_in_background
 from annotator.gui.commands.annotations import short_quote
 from annotator.gui.commands.model import AcceptModelSuggestions, RejectModelSuggestions
 from annotator.gui.controllers.crosssource import MODEL_PREFIX
+from annotator.gui.controllers.model_pairs import ModelPairs
+from annotator.gui.controllers.model_review import ModelReview
 from annotator.gui.dialogs.model_dialog import ModelDialog, ModelRun
 from annotator.gui.panels.model_dock import ModelDock
 from annotator.gui.views.document_view import SpanStyle
@@ -76,7 +79,9 @@ class ModelSuggestions(QObject):
         self.dock.hide()
         self.found: dict[str, ModelSuggestion] = {}  # id -> suggestion, every document of the runs so far
         self._hidden: dict[str, set[tuple[str, int, int]]] = {}  # document -> (label, start, end) not shown
-        self.extra: list = []  # more overlays' spans (the pairs), each with spans(doc, colors) and owns(id)
+        self.review = ModelReview(session, panes, status, self.dock)
+        self.pairs = ModelPairs(session, panes, status, self.dock, overlays)
+        self.extra = [self.pairs]  # more suggestions on screen: decorates, spans, owns, accept, reject
         overlays.add(self)
         # Connected before the window's own slot: the panes repaint from fresh lists.
         session.annotations_changed.connect(self._annotations_changed)
@@ -84,10 +89,20 @@ class ModelSuggestions(QObject):
         self.dock.accept_shown.connect(self.accept_shown)
         self.dock.reject_shown.connect(self.reject_shown)
 
+    def fill_menus(self, review_menu: QMenu, analyse_menu: QMenu, actions: dict[str, QAction]) -> None:
+        """Review > Mark document reviewed; Analyse > the model's entries, after a separator."""
+        review_menu.addSeparator()
+        review_menu.addAction(actions[A.MARK_REVIEWED])
+        analyse_menu.addSeparator()
+        for key in (A.MODEL_RUN, A.MODEL_DOCK, A.MODEL_PAIRS, A.MODEL_EVALUATION):
+            analyse_menu.addAction(actions[key])
+
     def connect(self, actions: dict[str, QAction]) -> None:
-        """Answer Analyse > Model suggestions… and the dock's shortcut."""
+        """Answer the model's menu entries (run, dock, pairs, evaluation, mark reviewed)."""
         actions[A.MODEL_RUN].triggered.connect(self.configure)
-        actions[A.MODEL_DOCK].triggered.connect(self.show_dock)
+        actions[A.MODEL_DOCK].triggered.connect(lambda: self.show_dock())
+        self.review.connect(actions)
+        self.pairs.connect(actions)
 
     def docks(self) -> list:
         return [self.dock]
