@@ -7,7 +7,7 @@ hides from the reader what a module depends on. Two exceptions only:
 
 - a heavy or optional third-party package, loaded when first needed so that starting the window or a command
   does not pay for it: py3langid, docx (python-docx), pypdf, matplotlib, text_to_num, numpy, rapidfuzz,
-  anyascii, ijson (see :data:`HEAVY`). Where a module uses one throughout, it names it once at its top with
+  anyascii, ijson, keyring (see :data:`HEAVY`). Where a module uses one throughout, it names it once at its top with
   ``annotator.core.lazy.lazy_module("numpy")`` instead, which imports it on first attribute access; only
   the packages of :data:`HEAVY` may be named so (checked below);
 - ``annotator/cli.py``, which loads a command's module when that command runs, so that ``annotator --help``
@@ -39,7 +39,7 @@ MAX_FUNCTION_LINES = 60
 LONG_FUNCTIONS_TO_SPLIT: frozenset[tuple[str, str]] = frozenset()
 #: Third-party packages that may be imported inside a function (heavy or optional; see the module docstring).
 HEAVY = frozenset({"py3langid", "docx", "pypdf", "matplotlib", "text_to_num", "numpy", "rapidfuzz", "anyascii",
-                   "ijson"})
+                   "ijson", "keyring"})
 #: Our modules that a module may name with ``lazy_module`` (loaded on first use; not needed to show the window).
 #: The formats are named so by their registry (core/formats/registry.py), so that ``annotator --help`` loads none.
 DEFERRED = frozenset({"annotator.gui.report_pdf", "annotator.core.formats.brat", "annotator.core.formats.detect",
