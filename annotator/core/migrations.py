@@ -441,6 +441,36 @@ def m0012_team_attributes(db: Database) -> None:
     db.executescript("\n".join(parts) + "\nPRAGMA user_version = 12;\n")
 
 
+@migrations(name="0013_model")
+def m0013_model(db: Database) -> None:
+    """Model suggestions (issue 23; docs/models.md), both local to this project file (team sync ignores them).
+
+    * ``model_answers``: the raw answers of a model, one per piece of a document asked about, under a key that
+      names the document, model, prompt version, piece and labels (``annotator.core.llm.spans.cache_key``); the
+      answer is kept as the model gave it and anchored again when read. It goes with its document.
+    * ``model_hosts``: the remote hosts the analyst allowed model requests to for this project, and when.
+    """
+    db.executescript(
+        """
+        CREATE TABLE model_answers (
+            key TEXT PRIMARY KEY,
+            document TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            created TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX model_answers_document ON model_answers(document);
+        CREATE INDEX model_answers_run ON model_answers(model, prompt_version);
+        CREATE TABLE model_hosts (
+            host TEXT PRIMARY KEY,
+            allowed TEXT NOT NULL
+        ) WITHOUT ROWID;
+        PRAGMA user_version = 13;
+        """
+    )
+
+
 #: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

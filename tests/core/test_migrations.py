@@ -40,7 +40,7 @@ def test_version_1_project_is_upgraded_and_keeps_its_annotations(tmp_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == mig.SCHEMA_VERSION
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
     assert names[:5] == ["0001_initial", "0002_review", "0003_links_suggestions", "0004_search", "0005_view_indexes"]
-    assert names[-1] == "0012_team_attributes"
+    assert names[-1] == "0013_model"
 
 
 def test_upgrade_to_0007_detects_languages_and_keeps_rejections_with_their_text(tmp_path):

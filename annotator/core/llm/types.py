@@ -102,6 +102,7 @@ class Summary:
     not_in_text: int = 0  # quotes not found in the text (dropped)
     ambiguous: int = 0  # quotes found several times with nothing to choose between them (dropped)
     unknown_label: int = 0  # answers naming a label that was not asked for (dropped)
+    invalid: int = 0  # answers without a usable quote (not text, empty, over 2,000 characters; dropped)
     merged: int = 0  # overlapping answers of one label merged into another
     failed: int = 0  # requests that failed (bad JSON, too large, timeout, ...)
     failures: dict[str, int] = field(default_factory=dict)  # ModelError.kind -> count
@@ -119,7 +120,8 @@ class Summary:
         parts = [f"{self.kept} suggestion{'s' if self.kept != 1 else ''} from {self.asked} "
                  f"request{'s' if self.asked != 1 else ''}" + (f" ({self.cached} cached)" if self.cached else "")]
         for count, what in ((self.not_in_text, "not in the text"), (self.ambiguous, "found more than once"),
-                            (self.unknown_label, "with a label not asked for")):
+                            (self.unknown_label, "with a label not asked for"),
+                            (self.invalid, "without a usable quote")):
             if count:
                 parts.append(f"{count} answer{'s' if count != 1 else ''} {what} dropped")
         if self.merged:
