@@ -25,7 +25,9 @@ model's message content (a ``str`` as is, anything else as JSON) or a :class:`Re
 * ``html`` — a 200 with an HTML page; ``not_found`` — 404 on /chat/completions; ``status:N`` — HTTP N.
 
 Requests whose system message carries ``pairs-1`` (cross-source pairs) go to ``pairs`` (a callable like
-``script``) when it is given; else they get ``{"pairs": []}``. Every request is recorded in :attr:`requests`.
+``script``) when it is given; else the ``good`` mode answers them with :func:`good_pairs` (a number before the same
+noun: the same number agrees, another contradicts) and the other modes with ``{"pairs": []}``. Every request is
+recorded in :attr:`requests`.
 """
 
 from __future__ import annotations
@@ -152,6 +154,53 @@ def completion(content: str, model: str) -> bytes:
                                     "message": {"role": "assistant", "content": content}}]}).encode("utf-8")
 
 
+# -- the "model" for cross-source pairs (prompt pairs-1) ----------------------------------------------------------
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+                "hundred": 100, "dozen": 12}
+COUNTED = re.compile(r"\b(\d+(?:[.,]\d+)*|" + "|".join(NUMBER_WORDS) + r")\s+([^\W\d_]+)", re.IGNORECASE)
+
+
+def pair_data_of(body: dict) -> dict:
+    """The data object of a pairs request (``statement``, ``statement_context``, ``passage``, ``passage_offset``)."""
+    for message in reversed(body.get("messages", [])):
+        content = message.get("content", "") if message.get("role") == "user" else ""
+        start = content.find('{"statement"')
+        if start >= 0:
+            return json.JSONDecoder().raw_decode(content[start:])[0]
+    return {}
+
+
+def _count(word: str) -> float:
+    word = word.lower()
+    return float(NUMBER_WORDS[word]) if word in NUMBER_WORDS else float(word.replace(",", ""))
+
+
+def good_pairs(body: dict) -> dict:
+    """A deterministic pairs "model": a number in the statement is looked for in the passage before the same noun
+    ("six people" / "seven people"): the same number agrees, another contradicts; a statement without a number
+    agrees with the passage repeating it word for word."""
+    data = pair_data_of(body)
+    statement, passage = str(data.get("statement", "")), str(data.get("passage", ""))
+    offset = int(data.get("passage_offset", 0))
+    counted = COUNTED.search(statement)
+    pairs = []
+    if counted:
+        value, noun = _count(counted.group(1)), counted.group(2).lower()
+        for found in COUNTED.finditer(passage):
+            if found.group(2).lower() == noun:
+                same = _count(found.group(1)) == value
+                pairs.append({"quote": found.group(0), "start": offset + found.start(),
+                              "relation": "agrees" if same else "contradicts",
+                              "reason": f"{found.group(0)!r} {'is' if same else 'is not'} {counted.group(0)!r}"})
+    elif statement and statement.lower() in passage.lower():
+        at = passage.lower().index(statement.lower())
+        pairs.append({"quote": passage[at:at + len(statement)], "start": offset + at, "relation": "agrees",
+                      "reason": "the same words"})
+    return {"pairs": pairs}
+
+
 # -- the server -------------------------------------------------------------------------------------------------
 
 class Handler(BaseHTTPRequestHandler):
@@ -188,7 +237,7 @@ class Handler(BaseHTTPRequestHandler):
         model = str(body.get("model", ""))
         behaviour: str | Callable[[dict], object] = script.behaviour
         if "pairs-1" in system_of(body):
-            behaviour = script.pairs or (lambda _body: {"pairs": []})
+            behaviour = script.pairs or (good_pairs if script.behaviour == "good" else lambda _body: {"pairs": []})
         if callable(behaviour):
             result = behaviour(body)
             if isinstance(result, Reply):
