@@ -22,8 +22,7 @@ from PySide6.QtWidgets import QMenu
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.llm.client import ChatClient
 from annotator.core.llm.endpoint import api_key, check_allowed
-from annotator.core.llm.prompt import SPANS_PROMPT_VERSION
-from annotator.core.llm.spans import cache_keys, span_request, suggest_spans
+from annotator.core.llm.spans import cache_keys, cache_rows, span_request, suggest_spans
 from annotator.core.llm.types import ModelSuggestion, Summary
 from annotator.gui import actions as A
 from annotator.gui.background import run_in_background
@@ -150,14 +149,12 @@ class ModelSuggestions(QObject):
         if result.summary.cancelled:
             self.status.show("Model run cancelled; nothing was changed.", 6000)
             return None
-        self._save_answers(result.answers, keys, endpoint.model)
+        self._save_answers(cache_rows(request, endpoint, result.answers))
         self._show_result(chosen.documents, result.suggestions, result.summary, endpoint.model)
         return result.summary
 
-    def _save_answers(self, answers: dict, keys: dict[str, str], model: str) -> None:
+    def _save_answers(self, rows: list) -> None:
         """The run's one write: the new raw answers, so the same run later answers from the cache."""
-        rows = [(key, keys[key], model, SPANS_PROMPT_VERSION, answer, when)
-                for key, (answer, when) in answers.items() if key in keys]
         if not rows or self.session.store.readonly:
             return
         try:

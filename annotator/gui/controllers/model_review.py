@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction
 
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.llm.evaluate import (
-    RULES, Evaluation, evaluate, gold_spans, model_predictions_from_cache, reviewed_documents, rules_predictions,
+    RULES, Evaluation, evaluate, gold_spans, reviewed_documents, rules_predictions,
 )
 from annotator.core.store import Store
 from annotator.gui import actions as A
@@ -40,8 +40,6 @@ def compute_evaluation(path: str, match: str) -> tuple[Evaluation, list[str], in
         docs = reviewed_documents(store)
         labels = [label.name for label in store.codable_labels()]
         predictions = {RULES: rules_predictions(store, docs)}
-        for model, version in store.model_runs(docs):
-            predictions[suggester_name(model, version)] = model_predictions_from_cache(store, docs, model, version)
         return evaluate(gold_spans(store, docs), predictions, labels, match), [titles[d] for d in docs], len(titles)
 
 
