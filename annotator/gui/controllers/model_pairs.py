@@ -12,6 +12,8 @@ Backspace hides a pair for this session.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
@@ -144,6 +146,7 @@ class ModelPairs(QObject):
         if summary.failed and summary.failed >= summary.asked:
             self.status.error(" ".join(summary.messages) or "Every request to the model failed.")
         self.sources[ann.id] = ann.quote
+        before = {p.document for p in self.found.values()}
         self.found = {sid: p for sid, p in self.found.items() if p.source != ann.id}
         for pair in result.pairs:
             self._count += 1
@@ -151,7 +154,7 @@ class ModelPairs(QObject):
         line = (f"'{short_quote(ann.quote, 50)}' in other reports, by {model}: "
                 f"{len(result.pairs)} pair{'s' if len(result.pairs) != 1 else ''}; {summary.line()}")
         self.status.show(line, 0)
-        self.refresh(line)
+        self.refresh(line, also=before)
         self.dock.show()
         self.dock.raise_()
         self.dock.tabs.setCurrentIndex(PAIRS_TAB)
@@ -174,12 +177,13 @@ class ModelPairs(QObject):
         return [(sid, p) for sid, p in self.found.items()
                 if (doc is None or p.document == doc) and p.source in self.sources and not self.linked(p)]
 
-    def refresh(self, summary: str | None = None) -> None:
-        """The dock's Pairs tab and the panes follow (a pair accepted, undone or hidden)."""
+    def refresh(self, summary: str | None = None, also: Iterable[str] = ()) -> None:
+        """The dock's Pairs tab and the panes follow (a pair accepted, undone or hidden; ``also``: documents whose
+        pairs are gone)."""
         if summary is None:
             summary = self.dock.pairs_summary.text()
         self.dock.set_pairs([(sid, p, self.sources[p.source]) for sid, p in self.visible()], summary)
-        for doc in sorted({p.document for p in self.found.values()}):
+        for doc in sorted({p.document for p in self.found.values()} | set(also)):
             self.overlays.changed.emit(doc)
 
     def decorates(self, doc: str) -> bool:
@@ -203,9 +207,10 @@ class ModelPairs(QObject):
 
     def reject(self, sid: str) -> bool:
         """Backspace on a pair: hidden (nothing is stored)."""
-        if self.found.pop(sid, None) is None:
+        pair = self.found.pop(sid, None)
+        if pair is None:
             return False
-        self.refresh()
+        self.refresh(also=[pair.document])
         return True
 
     def show_pair(self, sid: str) -> None:
