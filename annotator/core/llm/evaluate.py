@@ -24,11 +24,19 @@ from dataclasses import dataclass, field
 
 from annotator.core.errors import InputError
 from annotator.core.learning import Learned
+from annotator.core.llm.anchor import merge
+from annotator.core.llm.chunks import chunks, max_chars_for
+from annotator.core.llm.spans import DocText, LabelInfo, Piece, SpanRequest, cache_key, from_cache, read_answer
+from annotator.core.llm.types import Provenance, Summary
 from annotator.core.suggest import KINDS, suggest
 
 RULES = "rules"
 ALL_LABELS = "all labels"
 MATCHES = ("overlap", "exact")
+
+#: The context sizes (tokens) a model's cached answers are looked for with, after the one named (the pieces, and
+#: so the cache keys, depend on it).
+CONTEXT_SIZES = (8192, 4096, 16384, 32768, 2048, 65536, 131072)
 
 Span = tuple[str, int, int]  # (label, start, end)
 
@@ -123,6 +131,87 @@ def rules_predictions(store, doc_ids: Iterable[str]) -> dict[str, set[Span]]:
                         learned=Learned.from_store(store, without=doc_id))
         out[doc_id] = {(s.label, s.start, s.end) for s in found}
     return out
+
+
+# ----------------------------------------------------------------- the models, from their cached answers
+def suggester(model: str, prompt_version: str) -> str:
+    """A model's name in the table: ``"qwen2.5:7b (spans-1)"``."""
+    return f"{model} ({prompt_version})"
+
+
+def span_runs(store, doc_ids: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """The ``(model, prompt version)`` pairs with cached span answers (for ``doc_ids``), cross-source pairs aside."""
+    return [(m, v) for m, v in store.model_runs(doc_ids) if not v.startswith("pairs")]
+
+
+def spans_from_answers(doc: DocText, labels: list[LabelInfo], model: str, prompt_version: str,
+                       context_tokens: int, answers: dict[str, tuple[str, str]]) -> set[Span] | None:
+    """The anchored spans of ``doc`` from ``answers`` (key -> raw answer, when) of a run that asked about
+    ``labels`` with ``context_tokens``; None unless every piece of the document has a usable answer."""
+    found = []
+    request = SpanRequest([doc], labels)
+    for lo, hi in chunks(doc.text, max_chars_for(context_tokens)):
+        key = cache_key(doc.id, model, prompt_version, lo, hi, labels)
+        answer, when = from_cache(answers, key)
+        if answer is None:
+            return None
+        found += read_answer(answer, request, Piece(doc, lo, hi, key), Provenance(model, prompt_version, when),
+                             Summary())
+    kept, _ = merge(found)
+    return {(s.label, s.start, s.end) for s in kept}
+
+
+def model_predictions_from_cache(store, doc_ids: Iterable[str], model: str, prompt_version: str,
+                                 labels: Iterable[str] | None = None,
+                                 context_tokens: int | None = None) -> dict[str, set[Span]]:
+    """Per document, the spans ``model`` answered with ``prompt_version``, anchored again from the cache (nothing
+    is asked). A document is left out unless every piece of it has a cached answer from a run that asked about
+    ``labels`` (default: every codable label), about every codable label, or about each of ``labels`` alone, with
+    ``context_tokens`` or one of :data:`CONTEXT_SIZES`."""
+    infos = {label.name: LabelInfo(label.name, label.description) for label in store.labels()}
+    codable = [lab.name for lab in store.codable_labels()]
+    names = [n for n in (codable if labels is None else labels) if n in infos]
+    sizes = list(dict.fromkeys(([context_tokens] if context_tokens else []) + list(CONTEXT_SIZES)))
+    wholes = [[infos[n] for n in names]] + ([[infos[n] for n in codable]] if set(codable) > set(names) else [])
+    out: dict[str, set[Span]] = {}
+    for doc_id in doc_ids:
+        doc = store.document(doc_id, with_text=True)
+        text = DocText(doc.id, doc.title, doc.text or "", doc.language)
+        found = next((f for f in (_cached_run(store, text, asked, model, prompt_version, sizes) for asked in wholes)
+                      if f is not None), None)
+        if found is None and len(names) > 1:
+            alone = [_cached_run(store, text, [infos[n]], model, prompt_version, sizes) for n in names]
+            found = set().union(*alone) if all(f is not None for f in alone) else None
+        if found is not None:
+            out[doc_id] = found
+    return out
+
+
+def _cached_run(store, doc: DocText, labels: list[LabelInfo], model: str, prompt_version: str,
+                sizes: list[int]) -> set[Span] | None:
+    for size in sizes:
+        keys = [cache_key(doc.id, model, prompt_version, lo, hi, labels)
+                for lo, hi in chunks(doc.text, max_chars_for(size))]
+        cached = store.cached_answers(keys)
+        if len(cached) == len(keys):
+            found = spans_from_answers(doc, labels, model, prompt_version, size, cached)
+            if found is not None:
+                return found
+    return None
+
+
+def project_evaluation(store, *, labels: Iterable[str] | None = None, match: str = "overlap",
+                       annotator: str | None = None,
+                       extra: dict[str, dict[str, set[Span]]] | None = None) -> Evaluation:
+    """The whole table for the reviewed documents: the rules, every model and prompt version in the cache, and
+    ``extra`` suggesters (a run just made). ``annotator``: gold is that annotator's tags only."""
+    docs = reviewed_documents(store)
+    names = list(labels) if labels is not None else [lab.name for lab in store.codable_labels()]
+    predictions: dict[str, dict[str, set[Span]]] = {RULES: rules_predictions(store, docs)}
+    for model, version in span_runs(store, docs):
+        predictions[suggester(model, version)] = model_predictions_from_cache(store, docs, model, version, names)
+    predictions.update(extra or {})
+    return evaluate(gold_spans(store, docs, annotator), predictions, names, match)
 
 
 # ----------------------------------------------------------------- scoring
