@@ -14,9 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from annotator.core.errors import AnnotatorError, CancelledError
-from annotator.core.llm.evaluate import (
-    RULES, Evaluation, evaluate, gold_spans, reviewed_documents, rules_predictions,
-)
+from annotator.core.llm.evaluate import Evaluation, project_evaluation, reviewed_documents
 from annotator.core.store import Store
 from annotator.gui import actions as A
 from annotator.gui.background import run_in_background
@@ -28,19 +26,13 @@ from annotator.gui.window.status import Status
 EVALUATION_TAB = 2
 
 
-def suggester_name(model: str, prompt_version: str) -> str:
-    return f"{model} ({prompt_version})"
-
-
 def compute_evaluation(path: str, match: str) -> tuple[Evaluation, list[str], int]:
     """The evaluation of every suggester over the reviewed documents of the project at ``path``, the reviewed
     documents' titles and the number of documents (read-only; no network: models are scored from the cache)."""
     with Store.open(path, create=False, readonly=True) as store:
         titles = {d.id: d.title for d in store.documents()}
-        docs = reviewed_documents(store)
-        labels = [label.name for label in store.codable_labels()]
-        predictions = {RULES: rules_predictions(store, docs)}
-        return evaluate(gold_spans(store, docs), predictions, labels, match), [titles[d] for d in docs], len(titles)
+        reviewed = [titles[d] for d in reviewed_documents(store)]
+        return project_evaluation(store, match=match), reviewed, len(titles)
 
 
 class ModelReview(QObject):
