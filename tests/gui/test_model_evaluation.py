@@ -61,9 +61,9 @@ def test_the_evaluation_view_shows_evaluates_figures(window):
         tag(window, 0, quote, label)
     window.focus_pane(0)
     window.actions[A.MARK_REVIEWED].trigger()
+    labels = [label.name for label in store.codable_labels()]  # the dialog's default: every label
     with ChatServer("good") as server:
-        window.model.run(ModelRun(make_endpoint(server.base_url, "test-model"), window.pane_state.shown(),
-                                  ["Figure", "Actor", "Claim"]))
+        window.model.run(ModelRun(make_endpoint(server.base_url, "test-model"), window.pane_state.shown(), labels))
     # Computed again on its own (the reviewed mark changed it already), with the server gone: from the cache.
     dock.refresh_button.click()
     rows = table(dock)
