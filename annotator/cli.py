@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli_model_args import add_model_arguments, rules_kinds
 from annotator.cli_output import output, silence_stdout, watched_stdout
 from annotator.cli_retrieval import retrieval_parsers
 from annotator.cli_team import team_parsers
@@ -135,12 +136,12 @@ def _comparison_parsers(sub) -> None:
     p.add_argument("--accept-agreed", action="store_true", help="accept every agreed span into the reviewed set")
     p.add_argument("--reviewer", metavar="NAME", help="who decides (needed with --accept-agreed)")
 
-    p = sub.add_parser("suggest", help="suggest Figure, Actor and Claim spans (nothing is saved)")
+    p = sub.add_parser("suggest", help="suggest spans by rules (Figure, Actor, Claim) or by a model (nothing is saved)")
     p.add_argument("project", help="project file")
     p.add_argument("--doc", metavar="ID", help="only this document (id, id prefix or title)")
-    p.add_argument("--label", action="append", choices=("Figure", "Actor", "Claim"), help="only these kinds")
-    p.add_argument("--json", action="store_true",
-                   help="print a JSON list of {document, label, start, end, quote, reason}")
+    p.add_argument("--label", action="append", metavar="L", help="only this label (rules: Figure, Actor, Claim)")
+    p.add_argument("--json", action="store_true", help="print JSON (with --model: suggestions and a summary)")
+    add_model_arguments(p)
 
     p = sub.add_parser("discrepancies", help="linked figures whose numbers differ, actors named differently")
     p.add_argument("project", help="project file")
@@ -490,9 +491,11 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 @command("suggest")
 def cmd_suggest(args: argparse.Namespace) -> int:
+    if args.model or args.endpoint:  # a model instead of the rules (cli_model.py; docs/models.md)
+        from annotator.cli_model import cmd_model_suggest
+        return cmd_model_suggest(args)
     from annotator.core.suggest import suggest_in_project
-
-    kinds = tuple(args.label) if args.label else ("Figure", "Actor", "Claim")
+    kinds = rules_kinds(args.label)
     with _project(args.project, create=False, readonly=True) as store:
         docs = [store.find_document(args.doc)] if args.doc else store.documents()
         found = [s for d in docs for s in suggest_in_project(store, d.id, kinds)]

@@ -1,7 +1,7 @@
 """Precision, recall and F1 per label of each suggester against the tags of the documents the analyst reviewed.
 
 Pure, no network. **Gold** is every annotation that is not rejected in the documents marked done
-(:func:`reviewed_documents`: Review > Mark document done, ``annotator team done``). A **suggester** is the rules
+(:func:`reviewed_documents`: Review > Mark document reviewed, ``annotator team done``). A **suggester** is the rules
 (:data:`RULES`, the baseline: :func:`rules_predictions`, run for each document without that document's own tags)
 or one model and prompt version (:func:`model_predictions_from_cache`, from the cached raw answers, re-anchored).
 
