@@ -99,7 +99,7 @@ def test_run_shows_suggestions_in_both_panes_and_enter_accepts_with_provenance(w
     assert right.has_span(sid) and store.annotations() == []
 
 
-def test_bulk_accept_by_label_and_confidence_is_one_undo_step(window, monkeypatch):
+def test_bulk_accept_by_label_and_confidence_is_one_undo_step(window, qtbot, monkeypatch):
     store = window.session.store
     with ChatServer("good") as server:
         start_with(monkeypatch, server.base_url)
@@ -115,6 +115,13 @@ def test_bulk_accept_by_label_and_confidence_is_one_undo_step(window, monkeypatc
     dock.min_confidence.setValue(0.95)  # the scripted model gives actors 0.7: none passes
     assert dock.table.rowCount() == 0 and not dock.accept_button.isEnabled()
     dock.min_confidence.setValue(0.5)
+    # A double click on a row selects its span in the pane showing its document.
+    sid, first = actors[0]
+    cell = dock.table.visualRect(dock.table.model().index(0, 2)).center()
+    qtbot.mouseClick(dock.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)  # Qt's double click: a press
+    qtbot.mouseDClick(dock.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)  # on the row, then this
+    index = window.pane_state.index_of(first.document)
+    assert window.pane_state.active == index and window.panes[index].view.selected_span() == sid
     depth = window.session.undo_stack.count()
     dock.accept_button.click()
     accepted = store.annotations()
