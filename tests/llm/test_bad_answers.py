@@ -58,6 +58,7 @@ def test_failing_answers_in_the_engine(project, mode):
     before = snapshot(path)
     with ChatServer(mode, slow_seconds=30) as server:
         result = engine_run(path, ids, server.base_url)
+        assert len(server.chat_requests) == 2  # one request a piece: the client never retries
     summary = result.summary
     assert result.suggestions == [] and result.answers == {}
     assert (summary.asked, summary.failed, summary.failures) == (2, 2, {kind: 2})  # one failure does not stop a run

@@ -135,3 +135,19 @@ def test_chunks_cover_the_text_within_their_size(text, size):
         covered.update(range(lo, hi))
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
     assert [lo for lo, _ in pieces] == sorted(lo for lo, _ in pieces)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=WORLD.filter(bool), data=st.data())
+def test_merged_suggestions_are_slices_of_the_text_and_never_overlap_within_a_label(text, data):
+    spans = data.draw(st.lists(st.tuples(st.sampled_from(["Figure", "Actor"]), st.integers(0, len(text) - 1),
+                                         st.integers(1, 8)), max_size=12))
+    items = [suggestion(start, min(len(text), start + size), label=label, reason=f"r{n % 3}", confidence=n / 12,
+                        text=text) for n, (label, start, size) in enumerate(spans)]
+    kept, merged = merge(items)
+    assert len(kept) + merged == len(items)
+    for s in kept:
+        assert s.quote == text[s.start:s.end] and 0 <= s.start < s.end <= len(text)
+    for label in ("Figure", "Actor"):
+        ranges = sorted((s.start, s.end) for s in kept if s.label == label)
+        assert all(a[1] <= b[0] for a, b in zip(ranges, ranges[1:]))

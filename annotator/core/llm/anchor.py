@@ -49,7 +49,7 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)  # a few texts: the pieces of one document are anchored one after another
 def folded_window(text: str, lo: int, hi: int) -> tuple[str, tuple[int, ...]]:
     folded, origin = fold(text[lo:hi])
     return folded, tuple(lo + i for i in origin)

@@ -198,8 +198,8 @@ def parse_content(content: str, model: str) -> object:
     try:
         return json.loads(text)
     except ValueError:
-        raise ModelError(f"The model {model} answered something that is not JSON "
-                         f"({one_line(content, 60)!r}); its answer was skipped.", "bad_json") from None
+        raise ModelError(f"The model {model} answered something that is not JSON; its answer was skipped.",
+                         "bad_json") from None
 
 
 def server_message(data: bytes) -> str:
