@@ -491,7 +491,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 @command("suggest")
 def cmd_suggest(args: argparse.Namespace) -> int:
-    if args.model or args.endpoint:  # a model instead of the rules (cli_model.py; docs/models.md)
+    if args.model or args.endpoint or args.evaluate or args.pairs:  # a model, or its evaluation (docs/models.md)
         from annotator.cli_model import cmd_model_suggest
         return cmd_model_suggest(args)
     from annotator.core.suggest import suggest_in_project

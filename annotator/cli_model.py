@@ -14,6 +14,7 @@ import json
 import sys
 
 from annotator.cli import _project
+from annotator.cli_model_eval import run_model_eval
 from annotator.core.errors import InputError
 from annotator.core.llm.client import ChatClient
 from annotator.core.llm.endpoint import DEFAULT_BASE_URL, api_key, check_allowed, make_endpoint
@@ -22,6 +23,8 @@ from annotator.core.llm.types import Summary
 
 
 def cmd_model_suggest(args: argparse.Namespace) -> int:
+    if args.evaluate or args.pairs:  # cli_model_eval.py
+        return run_model_eval(args)
     if not args.model:
         raise InputError("--endpoint needs --model NAME: the model to ask at that endpoint.")
     endpoint = make_endpoint(args.endpoint or DEFAULT_BASE_URL, args.model, timeout=args.timeout,

@@ -14,7 +14,8 @@ RULE_KINDS = ("Figure", "Actor", "Claim")
 
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
-    """``--model``, ``--endpoint``, ``--allow-remote``, ``--timeout`` and ``--context`` of ``suggest``."""
+    """``--model``, ``--endpoint``, ``--allow-remote``, ``--timeout``, ``--context``, ``--evaluate``, ``--match``
+    and ``--pairs`` of ``suggest``."""
     group = p.add_argument_group("model suggestions (docs/models.md; nothing is sent without --model)")
     group.add_argument("--model", metavar="NAME", help="ask this model (e.g. qwen2.5:7b) instead of the rules")
     group.add_argument("--endpoint", metavar="URL",
@@ -25,6 +26,13 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
                        help="seconds to wait for each answer (default: 120)")
     group.add_argument("--context", type=int, default=8192, metavar="TOKENS",
                        help="the model's context size; documents are asked about in pieces that fit (default: 8192)")
+    group.add_argument("--evaluate", action="store_true", help="precision, recall and F1 per label on the documents "
+                       "marked reviewed: the rules, this model and every model in the cache (cli_model_eval.py)")
+    group.add_argument("--match", choices=("overlap", "exact"), default="overlap",
+                       help="with --evaluate: a suggestion is right when it overlaps a tag of its label by half "
+                            "(overlap, the default) or has its exact span")
+    group.add_argument("--pairs", action="store_true", help="cross-source pairs: the passages of the other reports "
+                       "that state the Claims and Figures of --doc (or of every document), and how they relate")
 
 
 def rules_kinds(labels: list[str] | None) -> tuple[str, ...]:

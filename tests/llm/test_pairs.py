@@ -6,7 +6,7 @@ import pytest
 from chat_server import ChatServer, good_pairs, pair_data_of
 
 from annotator.core.crosssource import discrepancies
-from annotator.core.errors import NotFoundError
+from annotator.core.errors import InputError, NotFoundError
 from annotator.core.formats.documents import import_seeds
 from annotator.core.llm.client import ChatClient
 from annotator.core.llm.endpoint import make_endpoint
@@ -70,8 +70,11 @@ def test_accepting_tags_links_and_feeds_the_discrepancies_in_one_step(seeded):
         assert (link.type, link.source, link.target, link.annotator) == ("contradicts", six.id, ann_id, "tester")
         [d] = discrepancies(store)
         assert (d.left.quote, d.right.quote, d.kind) == ("at least six people", "seven people", "figure")
-        # linked now: the same span is not offered again
+        # linked now: the same span is not offered again, and accepting the pair again changes nothing
         assert run(store, server, [six.id]).pairs == []
+        with pytest.raises(InputError, match="already linked"):
+            accept_pair(store, pair, "tester")
+        assert len(store.links()) == 1
 
 
 def test_accepting_reuses_a_tag_with_that_label_and_span_and_fails_whole(seeded):

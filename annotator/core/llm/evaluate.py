@@ -80,12 +80,13 @@ class Evaluation:
         head = ("suggester", "label", "tp", "fp", "fn", "precision", "recall", "F1")
         lines = [head]
         for name in self.scored:
-            for r in (r for r in self.rows if r.suggester == name):
+            rows = [r for r in self.rows if r.suggester == name]
+            for r in rows:
+                if r.label == ALL_LABELS and name == RULES:
+                    lines.extend((name, label, "", "", "", "no rules", "", "") for label in self.no_rules)
                 lines.append((name, r.label, str(r.tp), str(r.fp), str(r.fn),
                               _measure(r.precision, r.tp + r.fp), _measure(r.recall, r.tp + r.fn),
                               _measure(r.f1, 2 * r.tp + r.fp + r.fn)))
-            if name == RULES:
-                lines.extend((name, label, "", "", "", "no rules", "", "") for label in self.no_rules)
         widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
         out = ["  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths)))
                .rstrip() for line in lines]
@@ -121,12 +122,11 @@ def gold_spans(store, doc_ids: Iterable[str], annotator: str | None = None) -> d
 def rules_predictions(store, doc_ids: Iterable[str]) -> dict[str, set[Span]]:
     """What :func:`annotator.core.suggest.suggest` finds in each document knowing nothing of its own tags: the
     existing annotations and what the project taught (:class:`Learned`) come from the OTHER documents only."""
-    doc_ids = list(doc_ids)
-    others = [a for a in store.iter_annotations() if a.status != "rejected"]
+    actors = [a for a in store.iter_annotations(label="Actor") if a.status != "rejected"]  # all suggest() reads
     out: dict[str, set[Span]] = {}
     for doc_id in doc_ids:
         doc = store.document(doc_id)
-        existing = [a for a in others if a.document != doc_id]
+        existing = [a for a in actors if a.document != doc_id]
         found = suggest(doc_id, store.document_text(doc_id), existing, language=doc.language or "en",
                         learned=Learned.from_store(store, without=doc_id))
         out[doc_id] = {(s.label, s.start, s.end) for s in found}

@@ -254,6 +254,9 @@ def accept_pair(store, pair: PairSuggestion, user: str) -> tuple[str, str]:
         same = [a for a in store.iter_annotations(document=pair.document, label=pair.label)
                 if (a.start, a.end) == (pair.start, pair.end)]
         same.sort(key=lambda a: a.status == "rejected")
+        if same and any(link.type == pair.link_type and link.source == pair.source
+                        for a in same for link in store.links_of(a.id) if link.target == a.id):
+            raise InputError(f"{pair.quote!r} is already linked to that {pair.label} as {pair.link_type!r}.")
         target = same[0] if same else store.add_annotation(pair.document, pair.label, pair.start, pair.end, user,
                                                            origin=pair.origin)
         link = store.add_link(pair.link_type, pair.source, target.id, user)
