@@ -70,7 +70,7 @@ class ModelPairs(QObject):
         self._count = 0
         dock.pair_activated.connect(self.show_pair)
         dock.pair_accept_requested.connect(self.accept)
-        session.links_changed.connect(self.refresh)
+        session.links_changed.connect(lambda: self.found and self.refresh())
         session.annotations_changed.connect(lambda _doc: self.found and self.refresh())
 
     def connect(self, actions: dict[str, QAction]) -> None:
