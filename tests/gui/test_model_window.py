@@ -194,6 +194,7 @@ def test_a_remote_host_without_consent_is_sent_nothing(window, errors):
         assert dialog.host_line.text() == f"Documents will be sent to {host}."
         assert dialog.consent.text() == f"Allow sending this project's documents to {host}"
         assert not dialog.start_button.isEnabled() and not dialog.list_button.isEnabled()
+        assert dialog.message.text().startswith(f"Nothing is sent to {host} until you allow it")
         dialog.start()
         assert dialog.result() != ModelDialog.DialogCode.Accepted
         # The controller refuses too (a run started any other way): one sentence, nothing sent.

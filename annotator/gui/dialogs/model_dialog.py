@@ -194,6 +194,9 @@ class ModelDialog(QDialog):
                 self.endpoint()
             except AnnotatorError as exc:
                 return str(exc)
+            return ""
+        if not base.is_local and not self.consent.isChecked():
+            return f"Nothing is sent to {base.host} until you allow it above (or use a model on this computer)."
         if not self.model.currentText().strip():
             return "Name the model to ask (List models shows what the endpoint offers)."
         if not _checked(self.documents):
