@@ -22,9 +22,13 @@ def table(dock) -> list[list[str]]:
     return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
 
 
+def measure(value: float, denominator: int) -> str:
+    return f"{value:.2f}" if denominator else "–"  # undefined, as the CLI's table shows it
+
+
 def expected(evaluation) -> list[list[str]]:
-    return [[s.suggester, s.label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.tp), str(s.fp),
-             str(s.fn)] for s in evaluation.rows]
+    return [[s.suggester, s.label, measure(s.precision, s.tp + s.fp), measure(s.recall, s.tp + s.fn),
+             measure(s.f1, 2 * s.tp + s.fp + s.fn), str(s.tp), str(s.fp), str(s.fn)] for s in evaluation.rows]
 
 
 def test_mark_document_reviewed_works_without_a_team_and_undoes(window):

@@ -26,7 +26,7 @@ PAIR_COLUMNS = ["Source", "Target", "Relation", "Reason"]
 EVALUATION_COLUMNS = ["Suggester", "Label", "P", "R", "F1", "tp", "fp", "fn"]
 
 
-def _table(name: str, headers: list[str], stretch: int) -> QTableWidget:
+def _table(name: str, headers: list[str], stretch: int | None) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(headers)
@@ -36,7 +36,8 @@ def _table(name: str, headers: list[str], stretch: int) -> QTableWidget:
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(22)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    if stretch is not None:
+        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -48,8 +49,9 @@ def _fill_row(table: QTableWidget, row: int, values: list[str], tip: str = "") -
         table.setItem(row, column, item)
 
 
-def _figure(value) -> str:
-    return f"{value:.2f}" if isinstance(value, float) else "—"
+def _figure(value: float, denominator: int) -> str:
+    """A measure to two decimals; "–" when undefined (nothing to divide by), as the CLI's table shows it."""
+    return f"{value:.2f}" if denominator else "–"
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
@@ -145,7 +147,7 @@ class ModelDock(QDockWidget):
         self.match.addItems(MATCH_MODES)
         self.match.setToolTip("overlap: a suggestion overlapping a tag of its label counts; exact: same bounds only")
         self.refresh_button = _button("Refresh", "evaluation_refresh", "Compute the figures again (no network)")
-        self.evaluation_table = _table("evaluation_table", EVALUATION_COLUMNS, 0)
+        self.evaluation_table = _table("evaluation_table", EVALUATION_COLUMNS, None)
         row = QHBoxLayout()
         row.addWidget(QLabel("Match:"))
         row.addWidget(self.match)
@@ -235,7 +237,8 @@ class ModelDock(QDockWidget):
         self.evaluation_table.setRowCount(len(rows))
         for row, score in enumerate(rows):
             _fill_row(self.evaluation_table, row, [
-                score.suggester, score.label, _figure(score.precision), _figure(score.recall), _figure(score.f1),
+                score.suggester, score.label, _figure(score.precision, score.tp + score.fp),
+                _figure(score.recall, score.tp + score.fn), _figure(score.f1, 2 * score.tp + score.fp + score.fn),
                 str(score.tp), str(score.fp), str(score.fn)])
             for column in range(2, 8):
                 self.evaluation_table.item(row, column).setTextAlignment(
