@@ -83,6 +83,11 @@ PROJECT_MEMO = "analyse.project_memo"
 DOCUMENT_MEMO = "analyse.document_memo"
 CODE_MEMO = "analyse.code_memo"
 EXPORT_REPORT = "file.export_report"
+MODEL_RUN = "analyse.model_run"
+MODEL_DOCK = "analyse.model_dock"
+MODEL_PAIRS = "analyse.model_pairs"
+MODEL_EVALUATION = "analyse.model_evaluation"
+MARK_REVIEWED = "review.mark_reviewed"
 USER_GUIDE = "help.guide"
 SHORTCUTS = "help.shortcuts"
 ABOUT = "help.about"
@@ -163,6 +168,16 @@ SPECS = (
     ActionSpec(DOCUMENT_MEMO, "Memo on this &document…", (), "Write a memo on the document of the active pane"),
     ActionSpec(CODE_MEMO, "Memo on a c&ode…", (),
                "Write a memo on a label (code): how it is used, doubts, examples (the selected span's label first)"),
+    ActionSpec(MODEL_RUN, "Model su&ggestions…", ("Ctrl+Alt+G",),
+               "Ask a language model for spans in the chosen documents (nothing is sent before Start)"),
+    ActionSpec(MODEL_DOCK, "Model suggestions &dock", ("Ctrl+Alt+M",),
+               "The model's suggestions: filter by label and confidence, accept or reject the shown ones"),
+    ActionSpec(MODEL_PAIRS, "Find the same statement in other &reports", ("Ctrl+Alt+P",),
+               "Ask the model which spans in the other reports state the selected Claim or Figure"),
+    ActionSpec(MODEL_EVALUATION, "Model e&valuation", ("Ctrl+Alt+V",),
+               "Precision, recall and F1 per label of each model and the rules, over the reviewed documents"),
+    ActionSpec(MARK_REVIEWED, "Mark document re&viewed", ("Ctrl+Alt+D",),
+               "Mark the active pane's document reviewed by you: the model evaluation counts it"),
     ActionSpec(USER_GUIDE, "&User guide", ("Shift+F1",), "How to tag, link, review, exchange and report"),
     ActionSpec(SHORTCUTS, "&Keyboard shortcuts", ("F1",)),
     ActionSpec(ABOUT, "&About annotator", ()),
@@ -173,7 +188,7 @@ TEXT_KEY_ACTIONS = {EDIT_NOTE, DELETE_SPAN}
 #: Tab / Shift+Tab are handled by the document view itself; the menu entries only show the key.
 VIEW_HANDLED = {NEXT_SPAN, PREVIOUS_SPAN, ACCEPT_SUGGESTION}
 #: Toggles, shown with a check mark.
-CHECKABLE = {SHOW_SUGGESTIONS, SYNC_SCROLL}
+CHECKABLE = {SHOW_SUGGESTIONS, SYNC_SCROLL, MARK_REVIEWED}
 
 
 def key_owner(key: str) -> str | None:

@@ -104,10 +104,12 @@ class Progress:
 class BackgroundRun:
     """One job in its worker thread with its progress dialog; see :func:`run_in_background`."""
 
-    def __init__(self, parent: QWidget | None, title: str, job: Callable[[Progress], T], text: str):
+    def __init__(self, parent: QWidget | None, title: str, job: Callable[[Progress], T], text: str,
+                 on_cancel: Callable[[], None] | None = None):
         self.title = title
         self.progress = Progress()
         self._job = job
+        self._on_cancel = on_cancel
         self._result: T | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name=f"annotator: {title}", daemon=True)
@@ -125,7 +127,15 @@ class BackgroundRun:
     def cancel(self) -> None:
         """What the Cancel button does: the job stops at its next progress call."""
         self.dialog.cancel()
+        self._cancel_job()
+
+    def _cancel_job(self) -> None:
+        """Tell the job to stop, once: its next progress call raises; ``on_cancel`` interrupts a wait it is in."""
+        if self.progress.cancelled:
+            return
         self.progress.cancel()
+        if self._on_cancel is not None:
+            self._on_cancel()
 
     def run(self) -> T:
         """Start the job, keep the GUI responsive until it ends, and return its value (or raise)."""
@@ -136,8 +146,8 @@ class BackgroundRun:
             self._thread.start()
             while self._thread.is_alive():
                 QCoreApplication.processEvents(_ALL if self.dialog.isVisible() else _NO_INPUT, EVENT_SLICE_MS)
-                if self.dialog.wasCanceled() and not self.progress.cancelled:
-                    self.progress.cancel()
+                if self.dialog.wasCanceled():
+                    self._cancel_job()
                 if self.progress.cancelled:
                     self._show_cancelling(time.perf_counter() - started)
                 else:
@@ -195,7 +205,7 @@ _running: list[BackgroundRun] = []
 
 
 def run_in_background(parent: QWidget | None, title: str, job: Callable[[Progress], T], *,
-                      text: str | None = None) -> T:
+                      text: str | None = None, on_cancel: Callable[[], None] | None = None) -> T:
     """Run ``job(progress)`` in a worker thread and return its value; the GUI keeps running meanwhile.
 
     ``title`` names the operation ("Importing annotations"); ``text`` is the
@@ -204,9 +214,12 @@ def run_in_background(parent: QWidget | None, title: str, job: Callable[[Progres
     it at a progress call), re-raises the job's :class:`AnnotatorError`, and
     turns any other exception into a one-line :class:`BackgroundJobError`.
     A job that completes although Cancel was pressed returns its value: its
-    work happened, and the caller should report it.
+    work happened, and the caller should report it. ``on_cancel`` is called
+    once, on the GUI thread, when Cancel is pressed: for a job that may be
+    waiting where it makes no progress call (a network request), it
+    interrupts the wait (the model client's ``abort``).
     """
-    return BackgroundRun(parent, title, job, text or f"{title}…").run()
+    return BackgroundRun(parent, title, job, text or f"{title}…", on_cancel).run()
 
 
 def running() -> bool:

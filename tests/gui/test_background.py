@@ -108,6 +108,27 @@ def test_cancel_running_is_the_same_as_the_button(parent):
         run_in_background(parent, "Exporting as JSON", job)
 
 
+def test_cancel_calls_on_cancel_once_to_interrupt_a_wait(parent):
+    """A job blocked where it makes no progress call (a network request) is woken by ``on_cancel``."""
+    woken, calls = threading.Event(), []
+
+    def interrupt():
+        calls.append(threading.get_ident())
+        woken.set()
+
+    def job(progress):
+        progress(0, 1)
+        woken.wait(30)  # a request that would otherwise keep the analyst waiting
+        progress(1, 1)
+        return "finished"
+
+    later(100, lambda: progress_dialog(parent).findChild(QPushButton).click())
+    later(150, cancel_running)  # pressed again (the application quitting): on_cancel still runs once
+    with pytest.raises(CancelledError):
+        run_in_background(parent, "Asking the model", job, on_cancel=interrupt)
+    assert calls == [threading.get_ident()]  # on the GUI thread, once
+
+
 def poll(ms: int, ready, then) -> QTimer:
     """Every ``ms`` ms, call ``then()`` once ``ready()`` holds (and stop); the timer is returned to be kept alive."""
     timer = QTimer()

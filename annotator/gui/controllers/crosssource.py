@@ -30,6 +30,9 @@ from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status
 
 SUGGESTION_PREFIX = "suggest|"
+#: The model's span suggestions and cross-source pairs (annotator.gui.controllers.model): suggestions too.
+MODEL_PREFIX = "model|"
+PAIR_PREFIX = "pair|"
 KINDS = ("Figure", "Actor", "Claim")
 
 
@@ -38,7 +41,8 @@ def suggestion_id(s: Suggestion) -> str:
 
 
 def is_suggestion(span_id: str | None) -> bool:
-    return bool(span_id) and span_id.startswith(SUGGESTION_PREFIX)
+    """Whether ``span_id`` is a suggestion on screen (the rules suggester's or a model's), not an annotation."""
+    return bool(span_id) and span_id.startswith((SUGGESTION_PREFIX, MODEL_PREFIX, PAIR_PREFIX))
 
 
 def default_link_type(source, target, types: list[str]) -> str:

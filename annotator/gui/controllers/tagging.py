@@ -11,6 +11,8 @@ transaction) and puts on the undo stack; the command then announces an
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QMenu
 
 from annotator.core.model import Annotation, Label
@@ -24,6 +26,9 @@ from annotator.gui.dialogs.note_dialog import NoteDialog
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.span_sync import SpanSync
 from annotator.gui.window.status import Status
+
+if TYPE_CHECKING:
+    from annotator.gui.controllers.model import ModelSuggestions
 
 
 #: A label menu lists every label up to this many; past it, the keyed labels and the most used up to this many,
@@ -45,12 +50,14 @@ def menu_labels(labels: list[Label], counts: dict[str, int], cap: int = MENU_LAB
 
 
 class Tagging:
-    def __init__(self, session, panes: PaneState, status: Status, sync: SpanSync, cross: CrossSource):
+    def __init__(self, session, panes: PaneState, status: Status, sync: SpanSync, cross: CrossSource,
+                 model: ModelSuggestions | None = None):
         self.session = session
         self.panes = panes
         self.status = status
         self.sync = sync
         self.cross = cross
+        self.model = model  # the model's suggestions and pairs; the rules suggester's are the cross-source's
         self.bounds_target: str | None = None  # the span "Set bounds to selection" moves: the last one selected
         self.label_menus: tuple[QMenu, QMenu, list] | None = None  # Edit > Tag selection as, Change label to
 
@@ -92,6 +99,10 @@ class Tagging:
         labels = self.session.store.codable_labels()
         return menu_labels(labels, self.session.store.label_counts() if len(labels) > MENU_LABELS else {})
 
+    def suggester(self, span_id: str | None) -> CrossSource | ModelSuggestions:
+        """Who answers for the suggestion ``span_id``: the model controller for its own, else the cross-source."""
+        return self.model if self.model is not None and self.model.owns(span_id) else self.cross
+
     def selected_annotation(self) -> Annotation | None:
         """The span selected in the active pane, if it is an annotation on screen."""
         return self.sync.annotation(self.panes.selected_span())
@@ -127,7 +138,7 @@ class Tagging:
             return
         start, end = view.selection_range()
         if start == end and is_suggestion(view.selected_span()):
-            self.cross.accept(self.panes.active, view.selected_span(), label)
+            self.suggester(view.selected_span()).accept(self.panes.active, view.selected_span(), label)
             return
         if start == end:
             if self.selected_annotation() is not None:
@@ -149,12 +160,12 @@ class Tagging:
     def activate_span(self, index: int, span_id: str | None) -> None:
         """Enter on a span: accept it if it is a suggestion."""
         if is_suggestion(span_id):
-            self.cross.accept(index, span_id)
+            self.suggester(span_id).accept(index, span_id)
 
     def delete_selected_span(self) -> None:
         selected = self.panes.selected_span()
         if is_suggestion(selected):
-            self.cross.reject(self.panes.active, selected)
+            self.suggester(selected).reject(self.panes.active, selected)
             return
         ann = self.selected_annotation()
         if ann is None:

@@ -40,6 +40,7 @@ from annotator.gui.controllers.retrieval import Retrieval
 from annotator.gui.controllers.review import Review
 from annotator.gui.controllers.tagging import Tagging
 from annotator.gui.controllers.memos import Memos
+from annotator.gui.controllers.model import ModelSuggestions
 from annotator.gui.controllers.team import TeamSync
 from annotator.gui.dialogs.agreement import AgreementDialog
 from annotator.gui.dialogs.scheme_editor import SchemeEditor
@@ -113,7 +114,8 @@ class MainWindow(QMainWindow):
         self.reports = Reports(s, self.pane_state, self.status, self.settings)
         self.retrieval = Retrieval(s, self.status)  # the Segments and Matrix docks (issue 22)
         self.memos = Memos(s, self.pane_state, self.status)
-        self.tagging = Tagging(s, self.pane_state, self.status, self.sync, self.cross)
+        self.model = ModelSuggestions(s, self.pane_state, self.status, self.display, self.overlays)  # issue 23
+        self.tagging = Tagging(s, self.pane_state, self.status, self.sync, self.cross, self.model)
         self.codes = Codes(s, self.status, self.sync, self.tagging)  # the Codes dock
         self.guard = ProjectGuard(s, self, lambda path: self._open_project(str(path), True))
 
@@ -140,7 +142,8 @@ class MainWindow(QMainWindow):
         self.annotators_dock = AnnotatorsDock(self.session, self)
         self.addDockWidget(BOTTOM, self.dock)
         for dock in (self.annotators_dock, self.review_dock, self.reports.dock, *self.corpus.docks(),
-                     *self.cross.docks(), *self.team.docks(), *self.retrieval.docks(), *self.codes.docks()):
+                     *self.cross.docks(), *self.team.docks(), *self.retrieval.docks(), *self.codes.docks(),
+                     *self.model.docks()):
             self.addDockWidget(BOTTOM, dock)
             self.tabifyDockWidget(self.dock, dock)
         self.review_dock.hide()
@@ -182,7 +185,7 @@ class MainWindow(QMainWindow):
         self._fill(view_menu, A.FOCUS_LEFT, A.FOCUS_RIGHT, None, A.ZOOM_IN, A.ZOOM_OUT, A.ZOOM_RESET, None,
                    A.SYNC_SCROLL, None)
         for dock in (self.dock, *self.corpus.docks(), self.annotators_dock, *self.cross.docks(), self.label_bar,
-                     self.reports.dock, *self.team.docks(), *self.retrieval.docks()):
+                     self.reports.dock, *self.team.docks(), *self.retrieval.docks(), *self.model.docks()):
             view_menu.addAction(dock.toggleViewAction())
         self.codes.fill_menu(view_menu)
         self._fill(view_menu, None, A.NEXT_AREA, A.PREVIOUS_AREA)
@@ -197,6 +200,7 @@ class MainWindow(QMainWindow):
                    A.ACCEPT_SUGGESTION, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS, None, A.AGREEMENT, None,
                    A.REPORTS, None, A.PROJECT_MEMO, A.DOCUMENT_MEMO, A.CODE_MEMO)
         self.retrieval.fill_menu(analyse)
+        self.model.fill_menus(review_menu, analyse, a)  # issue 23: model suggestions, pairs, evaluation
         self._fill(bar.addMenu("&Help"), A.USER_GUIDE, A.SHORTCUTS, A.ABOUT)
         accessibility.install(self)
 
@@ -327,6 +331,7 @@ class MainWindow(QMainWindow):
         self.retrieval.segments.annotation_activated.connect(self.jump_to_annotation)
         self.codes.dock.segments_requested.connect(self.retrieval.segments.show_segments)  # a code's segments
         self.memos.connect(self.actions, self.corpus.search)
+        self.model.connect(self.actions)
         self.label_bar.memo_requested.connect(self.memos.edit_label_memo)
 
     def _connect_panes(self) -> None:
