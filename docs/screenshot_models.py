@@ -43,7 +43,7 @@ def main() -> None:
     win.show()
     settle(qapp)
     with ChatServer("good") as server:
-        endpoint = make_endpoint(server.base_url, "llama3.1:8b")
+        endpoint = make_endpoint(server.base_url, "scripted-test-model")  # not a real model: say so on screen
         summary = win.model.run(ModelRun(endpoint, win.pane_state.shown(), LABELS))
     print(f"model run: {summary.line()}")
     left = win.panes[0].document_id
