@@ -46,7 +46,9 @@ DEFERRED = frozenset({"annotator.gui.report_pdf", "annotator.core.formats.brat",
                       "annotator.core.formats.qdpx", "annotator.core.formats.w3c", "annotator.core.formats.csv_set",
                       "annotator.core.formats.interop", "annotator.core.formats.json_import",
                       "annotator.core.formats.json_set", "annotator.core.formats.project_set", "annotator.core.report",
-                      "annotator.core.report.charts", "annotator.core.report.html", "annotator.gui.team_worker"})
+                      "annotator.core.report.charts", "annotator.core.report.html", "annotator.gui.team_worker",
+                      "annotator.core.llm.client", "annotator.core.llm.spans", "annotator.core.llm.pairs",
+                      "annotator.core.llm.evaluate"})
 #: Where the CLI loads a command's module on demand.
 CLI = "annotator/cli.py"
 

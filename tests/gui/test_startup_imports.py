@@ -15,11 +15,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 #: Packages the window must not import to start (benchmarks/startup.py shows what each costs).
 HEAVY_AT_START = ("matplotlib", "numpy", "pypdf", "docx", "py3langid", "rapidfuzz", "anyascii", "ijson",
-                  "text_to_num", "number_parser", "PIL", "psycopg")
+                  "text_to_num", "number_parser", "PIL", "psycopg", "http", "ssl")
 #: Our modules not needed to show the window, loaded on first use (tests/core/test_architecture.py, DEFERRED).
 OURS_LATER = ("annotator.gui.report_pdf", "annotator.core.formats.detect", "annotator.core.formats.qdpx",
               "annotator.core.formats.w3c", "annotator.core.formats.brat", "annotator.core.report",
-              "annotator.gui.team_worker", "annotator.core.team")  # team sync: a joined project only
+              "annotator.gui.team_worker", "annotator.core.team",  # team sync: a joined project only
+              # a model is asked only when the analyst starts a run (docs/models.md)
+              "annotator.core.llm.client", "annotator.core.llm.spans", "annotator.core.llm.pairs",
+              "annotator.core.llm.evaluate")
 
 PROBE = r"""
 import gc, sys

@@ -14,15 +14,18 @@ import json
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import CancelledError, InputError
 from annotator.core.llm.anchor import AMBIGUOUS, anchor_quote, merge
 from annotator.core.llm.chunks import chunks, max_chars_for
-from annotator.core.llm.client import ChatClient
 from annotator.core.llm.endpoint import Endpoint
 from annotator.core.llm.prompt import SPANS_PROMPT_VERSION, spans_messages
 from annotator.core.llm.types import ModelError, ModelSuggestion, Provenance, Summary
 from annotator.core.timeutil import now
+
+if TYPE_CHECKING:  # the client (and http.client) loads only where a client is made
+    from annotator.core.llm.client import ChatClient
 
 #: The longest quote taken from an answer (longer ones are dropped as unusable).
 MAX_QUOTE_CHARS = 2000

@@ -9,11 +9,17 @@ transaction however many suggestions and documents it covers.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from annotator.core.llm.pairs import accept_pair
+from annotator.core.lazy import lazy_module
 from annotator.core.llm.types import ModelSuggestion, PairSuggestion
 from annotator.core.model import Annotation
 from annotator.gui.commands.annotations import StoreCommand, short_quote
+
+if TYPE_CHECKING:  # import-linter reads this import: the contracts still see the dependency
+    from annotator.core.llm import pairs as llm_pairs
+else:
+    llm_pairs = lazy_module("annotator.core.llm.pairs")
 
 
 def _what(suggestions: Sequence[ModelSuggestion], label: str | None) -> str:
@@ -128,7 +134,7 @@ class AcceptPair(StoreCommand):
         if self.link is None:
             tagged = any((a.start, a.end) == (pair.start, pair.end)
                          for a in store.iter_annotations(document=pair.document, label=pair.label))
-            annotation_id, link_id = accept_pair(store, pair, self.session.user)
+            annotation_id, link_id = llm_pairs.accept_pair(store, pair, self.session.user)
             self.annotation = None if tagged else store.annotation(annotation_id)
             self.link = store.link(link_id)
         else:

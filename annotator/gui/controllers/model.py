@@ -15,14 +15,15 @@ undoable step each). Cross-source pairs (ids ``pair|…``) and the evaluation ar
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+from annotator.core.lazy import lazy_module
 from annotator.core.errors import AnnotatorError, CancelledError
-from annotator.core.llm.client import ChatClient
 from annotator.core.llm.endpoint import api_key, check_allowed
-from annotator.core.llm.spans import cache_keys, cache_rows, span_request, suggest_spans
 from annotator.core.llm.types import ModelSuggestion, Summary
 from annotator.gui import actions as A
 from annotator.gui.background import run_in_background
@@ -38,6 +39,13 @@ from annotator.gui.views.span_display import SpanDisplay
 from annotator.gui.window.overlays import Overlays
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status
+
+if TYPE_CHECKING:  # import-linter reads these imports: the contracts still see the dependency
+    from annotator.core.llm import client as llm_client
+    from annotator.core.llm import spans as llm_spans
+else:
+    llm_client = lazy_module("annotator.core.llm.client")
+    llm_spans = lazy_module("annotator.core.llm.spans")
 
 
 def model_suggestion_id(s: ModelSuggestion) -> str:
@@ -57,7 +65,7 @@ def failure_text(summary: Summary) -> str:
 def run_job(request, client, cached: dict, model: str):
     """The background job of a span run: :func:`suggest_spans` reporting chunks done of the total."""
     def job(progress):
-        return suggest_spans(request, client, cached=cached,
+        return llm_spans.suggest_spans(request, client, cached=cached,
                              progress=lambda done, total: progress(done, total, f"Asking {model}: chunk {done} "
                                                                                  f"of {total}…"),
                              cancelled=lambda: progress.cancelled)
@@ -127,13 +135,13 @@ class ModelSuggestions(QObject):
         store, endpoint = self.session.store, chosen.endpoint
         try:
             check_allowed(endpoint, store.model_hosts_allowed())  # nothing leaves without consent
-            request = span_request(store, chosen.documents, chosen.labels)
-            keys = cache_keys(request, endpoint)
+            request = llm_spans.span_request(store, chosen.documents, chosen.labels)
+            keys = llm_spans.cache_keys(request, endpoint)
             cached = store.cached_answers(keys)
         except AnnotatorError as exc:
             self.status.error(str(exc))
             return None
-        client = ChatClient(endpoint, api_key(endpoint))
+        client = llm_client.ChatClient(endpoint, api_key(endpoint))
         try:
             result = run_in_background(self.status.dialog_parent, "Model suggestions",
                                        run_job(request, client, cached, endpoint.model),
@@ -149,7 +157,7 @@ class ModelSuggestions(QObject):
         if result.summary.cancelled:
             self.status.show("Model run cancelled; nothing was changed.", 6000)
             return None
-        self._save_answers(cache_rows(request, endpoint, result.answers))
+        self._save_answers(llm_spans.cache_rows(request, endpoint, result.answers))
         self._show_result(chosen.documents, result.suggestions, result.summary, endpoint.model)
         return result.summary
 

@@ -12,15 +12,16 @@ Backspace hides a pair for this session.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
+from annotator.core.lazy import lazy_module
 from annotator.core.errors import AnnotatorError, CancelledError
-from annotator.core.llm.client import ChatClient
 from annotator.core.llm.endpoint import Endpoint, api_key, check_allowed, make_endpoint
-from annotator.core.llm.pairs import PAIRS_PROMPT_VERSION, pair_cache_keys, pair_request, suggest_pairs
 from annotator.core.llm.types import PairSuggestion
 from annotator.gui import actions as A
 from annotator.gui.background import run_in_background
@@ -34,6 +35,13 @@ from annotator.gui.views.document_view import SpanStyle
 from annotator.gui.window.overlays import Overlays
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status
+
+if TYPE_CHECKING:  # import-linter reads these imports: the contracts still see the dependency
+    from annotator.core.llm import client as llm_client
+    from annotator.core.llm import pairs as llm_pairs
+else:
+    llm_client = lazy_module("annotator.core.llm.client")
+    llm_pairs = lazy_module("annotator.core.llm.pairs")
 
 PAIRS_TAB = 1
 #: The labels a pair is asked for; another label is asked about too, after saying so.
@@ -95,8 +103,8 @@ class ModelPairs(QObject):
         others = [d.id for d in store.documents() if d.id != ann.document]
         try:
             check_allowed(endpoint, store.model_hosts_allowed())
-            request = pair_request(store, [ann.id], others)
-            keys = pair_cache_keys(request, endpoint)
+            request = llm_pairs.pair_request(store, [ann.id], others)
+            keys = llm_pairs.pair_cache_keys(request, endpoint)
             cached = store.cached_answers(keys)
         except AnnotatorError as exc:
             self.status.error(str(exc))
@@ -109,10 +117,10 @@ class ModelPairs(QObject):
         return True
 
     def _ask(self, request, endpoint: Endpoint, cached: dict):
-        client = ChatClient(endpoint, api_key(endpoint))
+        client = llm_client.ChatClient(endpoint, api_key(endpoint))
 
         def job(progress):
-            return suggest_pairs(request, client, cached=cached,
+            return llm_pairs.suggest_pairs(request, client, cached=cached,
                                  progress=lambda done, total: progress(done, total, f"Asking {endpoint.model}: "
                                                                                      f"passage {done} of {total}…"),
                                  cancelled=lambda: progress.cancelled)
@@ -133,7 +141,7 @@ class ModelPairs(QObject):
         return result
 
     def _save(self, answers: dict, keys: dict[str, str], model: str) -> None:
-        rows = [(key, keys[key], model, PAIRS_PROMPT_VERSION, answer, when)
+        rows = [(key, keys[key], model, llm_pairs.PAIRS_PROMPT_VERSION, answer, when)
                 for key, (answer, when) in answers.items() if key in keys]
         if rows and not self.session.store.readonly:
             try:

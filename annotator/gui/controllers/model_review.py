@@ -10,11 +10,13 @@ read-only connection of its own, when the Evaluation tab is shown, the match mod
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
+from annotator.core.lazy import lazy_module
 from annotator.core.errors import AnnotatorError, CancelledError
-from annotator.core.llm.evaluate import Evaluation, project_evaluation, reviewed_documents
 from annotator.core.store import Store
 from annotator.gui import actions as A
 from annotator.gui.background import run_in_background
@@ -23,16 +25,21 @@ from annotator.gui.panels.model_dock import ModelDock
 from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status
 
+if TYPE_CHECKING:  # import-linter reads these imports: the contracts still see the dependency
+    from annotator.core.llm import evaluate as llm_evaluate
+else:
+    llm_evaluate = lazy_module("annotator.core.llm.evaluate")
+
 EVALUATION_TAB = 2
 
 
-def compute_evaluation(path: str, match: str) -> tuple[Evaluation, list[str], int]:
+def compute_evaluation(path: str, match: str) -> tuple[llm_evaluate.Evaluation, list[str], int]:
     """The evaluation of every suggester over the reviewed documents of the project at ``path``, the reviewed
     documents' titles and the number of documents (read-only; no network: models are scored from the cache)."""
     with Store.open(path, create=False, readonly=True) as store:
         titles = {d.id: d.title for d in store.documents()}
-        reviewed = [titles[d] for d in reviewed_documents(store)]
-        return project_evaluation(store, match=match), reviewed, len(titles)
+        reviewed = [titles[d] for d in llm_evaluate.reviewed_documents(store)]
+        return llm_evaluate.project_evaluation(store, match=match), reviewed, len(titles)
 
 
 class ModelReview(QObject):
@@ -45,7 +52,7 @@ class ModelReview(QObject):
         self.status = status
         self.dock = dock
         self.action: QAction | None = None
-        self.evaluation: Evaluation | None = None
+        self.evaluation: llm_evaluate.Evaluation | None = None
         dock.evaluation_requested.connect(self.compute)
         dock.tabs.currentChanged.connect(lambda tab: tab == EVALUATION_TAB and self.dock.isVisible() and
                                          self.compute())
@@ -102,7 +109,7 @@ class ModelReview(QObject):
             self.compute()
         self.dock.evaluation_table.setFocus()
 
-    def compute(self, match: str | None = None) -> Evaluation | None:
+    def compute(self, match: str | None = None) -> llm_evaluate.Evaluation | None:
         match = match or self.dock.match.currentText()
         path = str(self.session.store.path)
         try:
