@@ -5,10 +5,12 @@ Usage::
     python benchmarks/model_suggest.py --endpoint http://localhost:11434/v1 --model qwen2.5:7b [--project P]
         [--allow-remote HOST] [--label L ...] [--timeout S] [--context TOKENS]
 
-Without ``--project`` the sample corpus (seeds/) is used in a throwaway project. Every piece is asked (the cache is
-neither read nor written; the project is opened read-only). When the project has documents marked reviewed, the
-model's suggestions on them are scored against their tags (every annotation not rejected) with
-``annotator.core.llm.evaluate``, the rules suggester in the same table as the baseline. Try it without a model
+Without ``--project`` the sample corpus (seeds/) is used in a throwaway project, with the gold tags of
+benchmarks/data/sample_gold.json (one analyst's reading of the two reports; benchmarks/sample_gold.py) and both
+documents marked reviewed. Every piece is asked (the cache is neither read nor written; a ``--project`` is opened
+read-only). When the project has documents marked reviewed, the model's suggestions on them are scored against
+their tags (every annotation not rejected) with ``annotator.core.llm.evaluate``, the rules suggester in the same
+table as the baseline. Try it without a model
 server with the scripted test server: ``python tests/llm/chat_server.py --port 8011`` and
 ``--endpoint http://127.0.0.1:8011/v1 --model test-model``.
 """
@@ -29,6 +31,7 @@ from annotator.core.llm.evaluate import evaluate, gold_spans, reviewed_documents
 from annotator.core.llm.prompt import SPANS_PROMPT_VERSION
 from annotator.core.llm.spans import span_request, suggest_spans
 from annotator.core.store import Store
+from sample_gold import tag_sample_gold
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -88,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         with Store.open(Path(folder) / "sample.sqlite") as store:
             import_seeds(store)
+            tag_sample_gold(store)
             run(store, args)
     return 0
 
