@@ -98,9 +98,9 @@ def tag_all(win) -> None:
     win.apply_label("Claim")
 
 
-def tagged_window(description: str):
+def seed_window(description: str):
     """For the other screenshot scripts: the folder named on their command line (default: docs/), the application,
-    and alice's window, 1280 × 800, with the seeds tagged as the README's screenshot shows them."""
+    and alice's window, 1280 × 800, showing the two seeds."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("folder", nargs="?", default=str(Path(__file__).resolve().parent))
     out = Path(parser.parse_args().folder)
@@ -109,6 +109,12 @@ def tagged_window(description: str):
     win.resize(1280, 800)
     win.show()
     settle(qapp)
+    return out, qapp, win
+
+
+def tagged_window(description: str):
+    """:func:`seed_window`, with the seeds tagged as the README's screenshot shows them."""
+    out, qapp, win = seed_window(description)
     tag_all(win)
     return out, qapp, win
 

@@ -10,7 +10,6 @@ Usage: ``python docs/screenshot_models.py [FOLDER]``. Offscreen by default; unde
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -23,10 +22,9 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "tests" / "llm")]
 
 from PySide6.QtCore import Qt  # noqa: E402
 from chat_server import ChatServer  # noqa: E402
-from screenshot import settle, shoot  # noqa: E402
+from screenshot import seed_window, shoot  # noqa: E402
 
 from annotator.core.llm.endpoint import make_endpoint  # noqa: E402
-from annotator.gui import app as gui_app  # noqa: E402
 from annotator.gui.dialogs.model_dialog import ModelRun  # noqa: E402
 
 LABELS = ["Figure", "Actor", "Claim"]
@@ -34,14 +32,7 @@ ACCEPT = "Steve Witkoff"  # the suggestion accepted in the left pane
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", default=str(HERE))
-    out = Path(parser.parse_args().folder)
-    qapp = gui_app.application()
-    win = gui_app.open_window(None, gui_app.settings(), user="alice")
-    win.resize(1280, 800)
-    win.show()
-    settle(qapp)
+    out, qapp, win = seed_window(__doc__.splitlines()[0])
     with ChatServer("good") as server:
         endpoint = make_endpoint(server.base_url, "scripted-test-model")  # not a real model: say so on screen
         summary = win.model.run(ModelRun(endpoint, win.pane_state.shown(), LABELS))

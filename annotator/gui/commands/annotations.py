@@ -9,7 +9,7 @@ stack's first ``redo()`` call after a push is then skipped. Later failures
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
@@ -394,21 +394,21 @@ class EditDocument(StoreCommand):
         self.session.saved.emit("Undo: " + self.text())
 
 
-class TagAll(StoreCommand):
-    """Tag every given occurrence ``(document, start, end)`` with one label, as one undoable step."""
+class AddAnnotations(StoreCommand):
+    """Add several annotations (of any documents) as one undoable step and one transaction: ``make(store)`` creates
+    them the first time; redo restores the very same rows (same ids), undo deletes them."""
 
-    def __init__(self, session, phrase: str, label: str, places: list[tuple[str, int, int]]):
-        super().__init__(session, f"Tag {len(places)} occurrence{'s' if len(places) != 1 else ''} of "
-                                  f"'{short_quote(phrase)}' as {label}")
-        self.label = label
-        self.places = places
+    def __init__(self, session, text: str, make: Callable[[object], list[Annotation]], documents: Iterable[str]):
+        super().__init__(session, text)
+        self.make = make
+        self.documents = sorted(set(documents))
         self.created: list[Annotation] = []
 
     def _do(self) -> None:
         store = self.session.store
         with store.transaction():
             if not self.created:
-                self.created = [store.add_annotation(d, self.label, a, b, self.session.user) for d, a, b in self.places]
+                self.created = self.make(store)
             else:
                 for ann in self.created:
                     store.restore_annotation(ann)
@@ -422,9 +422,21 @@ class TagAll(StoreCommand):
         self._each_document("Undo: " + self.text())
 
     def _each_document(self, what: str) -> None:
-        for document in sorted({d for d, _, _ in self.places}):
+        for document in self.documents:
             self.session.announce(document)
         self.session.saved.emit(what)
+
+
+class TagAll(AddAnnotations):
+    """Tag every given occurrence ``(document, start, end)`` with one label, as one undoable step."""
+
+    def __init__(self, session, phrase: str, label: str, places: list[tuple[str, int, int]]):
+        super().__init__(session, f"Tag {len(places)} occurrence{'s' if len(places) != 1 else ''} of "
+                                  f"'{short_quote(phrase)}' as {label}",
+                         lambda store: [store.add_annotation(d, label, a, b, session.user) for d, a, b in places],
+                         (d for d, _, _ in places))
+        self.label = label
+        self.places = places
 
 
 class EditLinkNote(StoreCommand):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from annotator.core.lazy import lazy_module
 from annotator.core.llm.types import ModelSuggestion, PairSuggestion
 from annotator.core.model import Annotation
-from annotator.gui.commands.annotations import StoreCommand, short_quote
+from annotator.gui.commands.annotations import AddAnnotations, StoreCommand, short_quote
 
 if TYPE_CHECKING:  # import-linter reads this import: the contracts still see the dependency
     from annotator.core.llm import pairs as llm_pairs
@@ -31,38 +31,17 @@ def _what(suggestions: Sequence[ModelSuggestion], label: str | None) -> str:
     return f"{len(suggestions)}{kind} model suggestions"
 
 
-class AcceptModelSuggestions(StoreCommand):
+class AcceptModelSuggestions(AddAnnotations):
     """Turn model suggestions (of any documents) into annotations, with their provenance in ``origin``."""
 
     def __init__(self, session, suggestions: Sequence[ModelSuggestion], label: str | None = None):
-        super().__init__(session, f"Accept {_what(suggestions, label)}")
-        self.suggestions = list(suggestions)
+        suggestions = list(suggestions)
+        super().__init__(session, f"Accept {_what(suggestions, label)}",
+                         lambda store: [store.add_annotation(s.document, label or s.label, s.start, s.end,
+                                                             session.user, "", origin=s.origin) for s in suggestions],
+                         (s.document for s in suggestions))
+        self.suggestions = suggestions
         self.label = label
-        self.created: list[Annotation] = []
-
-    def _do(self) -> None:
-        store = self.session.store
-        with store.transaction():
-            if not self.created:
-                self.created = [store.add_annotation(s.document, self.label or s.label, s.start, s.end,
-                                                     self.session.user, "", origin=s.origin)
-                                for s in self.suggestions]
-            else:
-                for a in self.created:
-                    store.restore_annotation(a)
-        self._each_document(self.text())
-
-    def _undo(self) -> None:
-        store = self.session.store
-        with store.transaction():
-            for a in self.created:
-                store.delete_annotation(a.id)
-        self._each_document("Undo: " + self.text())
-
-    def _each_document(self, what: str) -> None:
-        for document in sorted({s.document for s in self.suggestions}):
-            self.session.announce(document)
-        self.session.saved.emit(what)
 
 
 class RejectModelSuggestions(StoreCommand):

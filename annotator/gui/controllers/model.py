@@ -22,14 +22,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from annotator.core.lazy import lazy_module
-from annotator.core.errors import AnnotatorError, CancelledError
-from annotator.core.llm.endpoint import api_key, check_allowed
+from annotator.core.errors import AnnotatorError
+from annotator.core.llm.endpoint import check_allowed
 from annotator.core.llm.types import ModelSuggestion, Summary
 from annotator.gui import actions as A
-from annotator.gui.background import run_in_background
 from annotator.gui.commands.annotations import short_quote
 from annotator.gui.commands.model import AcceptModelSuggestions, RejectModelSuggestions
 from annotator.gui.controllers.crosssource import MODEL_PREFIX
+from annotator.gui.controllers.model_ask import ask_in_background, cache_answers
 from annotator.gui.controllers.model_pairs import ModelPairs
 from annotator.gui.controllers.model_review import ModelReview
 from annotator.gui.dialogs.model_dialog import ModelDialog, ModelRun
@@ -41,10 +41,8 @@ from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status
 
 if TYPE_CHECKING:  # import-linter reads these imports: the contracts still see the dependency
-    from annotator.core.llm import client as llm_client
     from annotator.core.llm import spans as llm_spans
 else:
-    llm_client = lazy_module("annotator.core.llm.client")
     llm_spans = lazy_module("annotator.core.llm.spans")
 
 
@@ -141,34 +139,14 @@ class ModelSuggestions(QObject):
         except AnnotatorError as exc:
             self.status.error(str(exc))
             return None
-        client = llm_client.ChatClient(endpoint, api_key(endpoint))
-        try:
-            result = run_in_background(self.status.dialog_parent, "Model suggestions",
-                                       run_job(request, client, cached, endpoint.model),
-                                       text=f"Asking {endpoint.model} at {endpoint.host}…", on_cancel=client.abort)
-        except CancelledError:
-            self.status.show("Model run cancelled; nothing was changed.", 6000)
+        result = ask_in_background(self.status, "Model suggestions", endpoint,
+                                   lambda client: run_job(request, client, cached, endpoint.model),
+                                   f"Asking {endpoint.model} at {endpoint.host}…")
+        if result is None:
             return None
-        except AnnotatorError as exc:
-            self.status.error(str(exc))
-            return None
-        finally:
-            client.close()
-        if result.summary.cancelled:
-            self.status.show("Model run cancelled; nothing was changed.", 6000)
-            return None
-        self._save_answers(llm_spans.cache_rows(request, endpoint, result.answers))
+        cache_answers(self.session, self.status, llm_spans.cache_rows(request, endpoint, result.answers))
         self._show_result(chosen.documents, result.suggestions, result.summary, endpoint.model)
         return result.summary
-
-    def _save_answers(self, rows: list) -> None:
-        """The run's one write: the new raw answers, so the same run later answers from the cache."""
-        if not rows or self.session.store.readonly:
-            return
-        try:
-            self.session.store.save_answers(rows)
-        except AnnotatorError as exc:
-            self.status.show(f"The answers were not cached: {exc}", 8000)
 
     def _show_result(self, documents: list[str], suggestions: list[ModelSuggestion], summary: Summary,
                      model: str) -> None:

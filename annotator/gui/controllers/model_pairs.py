@@ -20,14 +20,14 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from annotator.core.lazy import lazy_module
-from annotator.core.errors import AnnotatorError, CancelledError
-from annotator.core.llm.endpoint import Endpoint, api_key, check_allowed, make_endpoint
+from annotator.core.errors import AnnotatorError
+from annotator.core.llm.endpoint import Endpoint, check_allowed, make_endpoint
 from annotator.core.llm.types import PairSuggestion
 from annotator.gui import actions as A
-from annotator.gui.background import run_in_background
 from annotator.gui.commands.annotations import short_quote
 from annotator.gui.commands.model import AcceptPair
 from annotator.gui.controllers.crosssource import PAIR_PREFIX
+from annotator.gui.controllers.model_ask import ask_in_background, cache_answers
 from annotator.gui.dialogs.model_dialog import BASE_URL_KEY, CONTEXT_KEY, NAME_KEY, TIMEOUT_KEY
 from annotator.gui.panels.model_dock import ModelDock
 from annotator.gui.settings import settings
@@ -37,10 +37,8 @@ from annotator.gui.window.pane_state import PaneState
 from annotator.gui.window.status import Status
 
 if TYPE_CHECKING:  # import-linter reads these imports: the contracts still see the dependency
-    from annotator.core.llm import client as llm_client
     from annotator.core.llm import pairs as llm_pairs
 else:
-    llm_client = lazy_module("annotator.core.llm.client")
     llm_pairs = lazy_module("annotator.core.llm.pairs")
 
 PAIRS_TAB = 1
@@ -117,37 +115,16 @@ class ModelPairs(QObject):
         return True
 
     def _ask(self, request, endpoint: Endpoint, cached: dict):
-        client = llm_client.ChatClient(endpoint, api_key(endpoint))
-
-        def job(progress):
-            return llm_pairs.suggest_pairs(request, client, cached=cached,
-                                 progress=lambda done, total: progress(done, total, f"Asking {endpoint.model}: "
-                                                                                     f"passage {done} of {total}…"),
-                                 cancelled=lambda: progress.cancelled)
-        try:
-            result = run_in_background(self.status.dialog_parent, "Same statement in other reports", job,
-                                       on_cancel=client.abort)
-        except CancelledError:
-            self.status.show("Cancelled; nothing was changed.", 6000)
-            return None
-        except AnnotatorError as exc:
-            self.status.error(str(exc))
-            return None
-        finally:
-            client.close()
-        if result.summary.cancelled:
-            self.status.show("Cancelled; nothing was changed.", 6000)
-            return None
-        return result
+        def job(client):
+            return lambda progress: llm_pairs.suggest_pairs(
+                request, client, cached=cached, cancelled=lambda: progress.cancelled,
+                progress=lambda done, total: progress(done, total, f"Asking {endpoint.model}: passage {done} of "
+                                                                   f"{total}…"))
+        return ask_in_background(self.status, "Same statement in other reports", endpoint, job)
 
     def _save(self, answers: dict, keys: dict[str, str], model: str) -> None:
-        rows = [(key, keys[key], model, llm_pairs.PAIRS_PROMPT_VERSION, answer, when)
-                for key, (answer, when) in answers.items() if key in keys]
-        if rows and not self.session.store.readonly:
-            try:
-                self.session.store.save_answers(rows)
-            except AnnotatorError as exc:
-                self.status.show(f"The answers were not cached: {exc}", 8000)
+        cache_answers(self.session, self.status, [(key, keys[key], model, llm_pairs.PAIRS_PROMPT_VERSION, answer, when)
+                                                  for key, (answer, when) in answers.items() if key in keys])
 
     def _show(self, ann, result, model: str) -> None:
         summary = result.summary

@@ -4,27 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QDockWidget, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidgetItem,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from annotator.core.crosssource import VERDICT_MARKS, Discrepancy, claims_by_actor, discrepancies
 from annotator.gui.commands.annotations import short_quote
+from annotator.gui.panels.tables import row_table
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _table(name: str, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(22)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 def _body(*widgets, row: list[QWidget] | None = None) -> QWidget:
@@ -59,7 +47,7 @@ class LinksDock(QDockWidget):
         super().__init__("Links", parent)
         self.setObjectName("links_dock")
         self.session = session
-        self.table = _table("link_table", ["Type", "From", "To", "Annotator", "Note"])
+        self.table = row_table("link_table", ["Type", "From", "To", "Annotator", "Note"])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.delete_button = QPushButton("Delete link")
         self.delete_button.setObjectName("delete_link")
@@ -131,7 +119,7 @@ class DiscrepanciesDock(QDockWidget):
         self.session = session
         self.items: list[Discrepancy] = []
         self.pane_documents = lambda: (None, None)
-        self.table = _table("discrepancy_table", self.HEADERS)
+        self.table = row_table("discrepancy_table", self.HEADERS)
         self.table.horizontalHeader().setSectionResizeMode(len(self.HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel()
         self.summary.setObjectName("discrepancy_summary")

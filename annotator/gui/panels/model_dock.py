@@ -12,33 +12,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDockWidget, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+    QComboBox, QDockWidget, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
     QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from annotator.core.llm.types import ModelSuggestion, PairSuggestion
 from annotator.gui.commands.annotations import short_quote
+from annotator.gui.panels.tables import row_table
 
 ALL_LABELS = "All labels"
 MATCH_MODES = ("overlap", "exact")
 SUGGESTION_COLUMNS = ["Document", "Label", "Quote", "Confidence", "Reason"]
 PAIR_COLUMNS = ["Source", "Target", "Relation", "Reason"]
 EVALUATION_COLUMNS = ["Suggester", "Label", "P", "R", "F1", "tp", "fp", "fn"]
-
-
-def _table(name: str, headers: list[str], stretch: int | None) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(22)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch is not None:
-        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 def _fill_row(table: QTableWidget, row: int, values: list[str], tip: str = "") -> None:
@@ -106,7 +92,7 @@ class ModelDock(QDockWidget):
                                      "Accept every suggestion the filter shows, as one undoable step")
         self.reject_button = _button("Reject shown", "model_reject_shown",
                                      "Reject every suggestion the filter shows, as one undoable step")
-        self.table = _table("model_table", SUGGESTION_COLUMNS, 4)
+        self.table = row_table("model_table", SUGGESTION_COLUMNS, 4)
         filters = QHBoxLayout()
         for widget in (QLabel("Label:"), self.label_filter, QLabel("Confidence at least:"), self.min_confidence):
             filters.addWidget(widget)
@@ -126,7 +112,7 @@ class ModelDock(QDockWidget):
                                     "other reports.")
         self.pairs_summary.setObjectName("pairs_summary")
         self.pairs_summary.setWordWrap(True)
-        self.pair_table = _table("pair_table", PAIR_COLUMNS, 3)
+        self.pair_table = row_table("pair_table", PAIR_COLUMNS, 3)
         self.pair_accept_button = _button("Accept pair", "pair_accept",
                                           "Tag the target span and link it to the source (one undoable step)")
         row = QHBoxLayout()
@@ -147,7 +133,7 @@ class ModelDock(QDockWidget):
         self.match.addItems(MATCH_MODES)
         self.match.setToolTip("overlap: a suggestion overlapping a tag of its label counts; exact: same bounds only")
         self.refresh_button = _button("Refresh", "evaluation_refresh", "Compute the figures again (no network)")
-        self.evaluation_table = _table("evaluation_table", EVALUATION_COLUMNS, None)
+        self.evaluation_table = row_table("evaluation_table", EVALUATION_COLUMNS, None)
         row = QHBoxLayout()
         row.addWidget(QLabel("Match:"))
         row.addWidget(self.match)
