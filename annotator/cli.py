@@ -20,6 +20,7 @@ from annotator import __version__
 from annotator.cli_durability import durability_parsers
 from annotator.cli_model_args import add_model_arguments, rules_kinds
 from annotator.cli_output import output, watched_stdout
+from annotator.cli_progress import Progress
 from annotator.cli_retrieval import retrieval_parsers
 from annotator.cli_team import team_parsers
 from annotator.core.errors import AnnotatorError, InputError, ReadOnlyProjectError
@@ -346,9 +347,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.annotator is not None and "annotator" not in fmt.options:
         names = registry.titles(registry.taking("annotator", registry.readable()))
         raise InputError(f"--annotator applies to {names} imports; use --as NAME for this file.")
-    request = registry.ImportRequest(as_annotator=args.as_annotator, annotator=args.annotator,
-                                     name=Path(args.set).name)
-    with _project(args.project, create=True) as store:
+    # One transaction: Ctrl+C (or any failure) rolls it back, and a project this import created is removed.
+    with Progress(f"Importing {Path(args.set).name}") as progress, _project(args.project, create=True) as store:
+        request = registry.ImportRequest(as_annotator=args.as_annotator, annotator=args.annotator,
+                                         name=Path(args.set).name, progress=progress)
         report = fmt.read(store, args.set, request)
     print(report.summary(verbose=args.verbose))
     return 0
@@ -366,14 +368,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         what = "a folder" if fmt.folder else f"a {fmt.suffixes[0]} file"
         raise InputError(f"-f {args.format} writes {what}: give it with -o.")
     options = registry.ExportOptions(include_text=not args.no_text, excel=args.excel)
-    with _project(args.project, create=False, readonly=True) as store:
+    # -o FILE appears whole or not at all (Ctrl+C included): written to a temporary file, renamed at the end.
+    with _project(args.project, create=False, readonly=True) as store, Progress(f"Exporting {fmt.title}") as progress:
         docs = list(dict.fromkeys(store.find_document(ref).id for ref in args.doc)) if args.doc else None
         selection = Selection(documents=docs, annotator=args.annotator, status=args.status)
         if fmt.streamed:
             with output(args.output) as out:
-                written = fmt.write(store, out, selection, options=options)
+                written = fmt.write(store, out, selection, progress=progress, options=options)
         else:
-            written = fmt.write(store, args.output, selection, options=options)
+            written = fmt.write(store, args.output, selection, progress=progress, options=options)
     count = written.count
     if args.output and args.output != "-":
         print(f"{fmt.counted(count)} written to {args.output}", file=sys.stderr)

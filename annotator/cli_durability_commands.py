@@ -34,9 +34,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise InputError(f"{args.edits} cannot be read ({exc.strerror}).") from None
     try:
-        with _project(args.project, create=False) as store:
+        with _project(args.project, create=False) as store, Progress("Applying edits (lines read)") as progress:
             store.set_busy_timeout(args.wait)
-            count = apply_lines(store, source, sys.stdout, args.user)
+            count = apply_lines(store, source, sys.stdout, args.user, on_line=progress)
     except AcknowledgementError:
         # The unwritten acknowledgement stays in stdout's buffer: send it nowhere, so that the exit does not fail
         # on it again; the error names the last line committed.
