@@ -126,6 +126,9 @@ def main() -> None:
         raise SystemExit("The sqlite3 shell is needed for the baselines (apt install sqlite3).")
     print(f"sqlite3 shell {subprocess.run([SQLITE, '--version'], capture_output=True, text=True).stdout.split()[0]},"
           f" Python's sqlite3 {sqlite3.sqlite_version}; load average {os.getloadavg()[0]:.1f}", flush=True)
+    starts = [timed([sys.executable, "-m", "annotator", "--version"])[0] for _ in range(5)]
+    print(f"the command line's own start (annotator --version): {statistics.median(starts):.2f} s, in every row "
+          "below", flush=True)
     with tempfile.TemporaryDirectory(dir=args.scratch) as tmp:
         for n in args.sizes:
             run_size(n, args.pairs, Path(tmp))
