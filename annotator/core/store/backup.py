@@ -118,12 +118,13 @@ class _Ticker:
         self.conn.set_progress_handler(self._tick, _TICK_EVERY)
         try:
             return self.conn.execute(sql, params or []).fetchall()
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as exc:
             if self.error is not None:
                 raise self.error from None
-            # Ctrl+C reached Python as the handler was called, before its first line: SQLite stopped and Python
-            # dropped the KeyboardInterrupt (nothing else interrupts this connection).
-            raise KeyboardInterrupt from None
+            if str(exc) == "interrupted":
+                # Ctrl+C reached Python as the handler was called, before its first line: SQLite stopped and
+                # Python dropped the KeyboardInterrupt (nothing else interrupts this connection).
+                raise KeyboardInterrupt from None
             raise
         finally:
             self.conn.set_progress_handler(None, 0)
