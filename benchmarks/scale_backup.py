@@ -13,7 +13,8 @@ of the pairs, their ratio and the peak RSS of our process (``os.wait4``):
 The projects are those of ``benchmarks/generate.py`` (``exchange_project``), copied to a scratch folder first
 (nothing is written to the cache). Usage::
 
-    python benchmarks/scale_backup.py [--sizes 100000 1000000] [--pairs 3] [--scratch DIR]
+    python benchmarks/scale_backup.py [--sizes 100000 1000000] [--pairs 3] [--only backup check full discrepancies]
+        [--scratch DIR]
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import exchange_project  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+ROWS = ("backup", "check", "full", "discrepancies")
 SQLITE = shutil.which("sqlite3")
 JOIN = ("SELECT l.id, l.type, a.label, a.quote, a.document, b.label, b.quote, b.document FROM links l "
         "JOIN annotations a ON a.id = l.source JOIN annotations b ON b.id = l.target ORDER BY l.created, l.id")
@@ -90,7 +92,7 @@ def compare(name: str, ours: list[str], base: list[str], pairs: int, before=None
     return row
 
 
-def run_size(n: int, pairs: int, scratch: Path) -> list[dict]:
+def run_size(n: int, pairs: int, scratch: Path, only: list[str]) -> list[dict]:
     project = scratch / f"p{n}.sqlite"
     shutil.copyfile(exchange_project(n), project)
     linked = linked_copy(project, scratch / f"linked{n}.sqlite")
@@ -102,24 +104,26 @@ def run_size(n: int, pairs: int, scratch: Path) -> list[dict]:
 
     py = [sys.executable, "-m", "annotator"]
     print(f"-- {n:,} annotations ({project.stat().st_size / 1e6:.0f} MB), {pairs} alternated pairs", flush=True)
-    rows = [
-        compare(f"backup -o ({n:,})", [*py, "backup", str(project), "-o", str(out)],
-                [SQLITE, str(project), f"VACUUM INTO '{vac}'"], pairs, clear),
-        compare(f"check ({n:,})", [*py, "check", str(project)],
-                [SQLITE, str(project), "PRAGMA quick_check; PRAGMA foreign_key_check"], pairs),
-        compare(f"check --full ({n:,})", [*py, "check", "--full", str(project)],
-                [SQLITE, str(project), "PRAGMA integrity_check; PRAGMA foreign_key_check"], pairs),
-        compare(f"discrepancies, 10k links ({n:,})", [*py, "discrepancies", str(linked)],
-                [SQLITE, str(linked), JOIN], pairs),
-    ]
+    rows = {
+        "backup": lambda: compare(f"backup -o ({n:,})", [*py, "backup", str(project), "-o", str(out)],
+                                  [SQLITE, str(project), f"VACUUM INTO '{vac}'"], pairs, clear),
+        "check": lambda: compare(f"check ({n:,})", [*py, "check", str(project)],
+                                 [SQLITE, str(project), "PRAGMA quick_check; PRAGMA foreign_key_check"], pairs),
+        "full": lambda: compare(f"check --full ({n:,})", [*py, "check", "--full", str(project)],
+                                [SQLITE, str(project), "PRAGMA integrity_check; PRAGMA foreign_key_check"], pairs),
+        "discrepancies": lambda: compare(f"discrepancies, 10k links ({n:,})", [*py, "discrepancies", str(linked)],
+                                         [SQLITE, str(linked), JOIN], pairs),
+    }
+    done = [rows[name]() for name in only]
     clear()
-    return rows
+    return done
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--only", nargs="+", choices=ROWS, default=list(ROWS), help="only these rows")
     parser.add_argument("--scratch", type=Path, help="folder for the copies (default: a temporary folder)")
     args = parser.parse_args()
     if SQLITE is None:
@@ -131,7 +135,7 @@ def main() -> None:
           "below", flush=True)
     with tempfile.TemporaryDirectory(dir=args.scratch) as tmp:
         for n in args.sizes:
-            run_size(n, args.pairs, Path(tmp))
+            run_size(n, args.pairs, Path(tmp), args.only)
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
