@@ -1,6 +1,6 @@
 """Issue 24: Ctrl+C stops a long command cleanly, tested on real subprocesses sent SIGINT part-way.
 
-``export -o FILE`` leaves no file and no temporary file; ``import`` leaves the project as it was (its one
+``export -o FILE`` and ``segments -o FILE`` leave no file and no temporary file; ``import`` leaves the project as it was (its one
 transaction rolled back); ``apply`` keeps exactly the edits it acknowledged. Each child shows every progress step (the progress module's display thresholds set to
 zero, and the format's batch or reporting interval to one item, by the command line the test runs): its progress
 lines then fill the pipe, so the child is still part-way when the test, having read the first line, interrupts it.
@@ -24,8 +24,9 @@ from annotator.core.store import Store
 
 SPANS = 20_000
 SHOW_EVERY_STEP = ("import sys, annotator.cli_progress as p, annotator.core.formats.csv_set as c, "
-                   "annotator.core.formats.json_import as j; p.QUIET_S = 0; p.LINE_EVERY_S = 0; c.BATCH = 1; "
-                   "j.PROGRESS_EVERY = 1; from annotator.cli import main; sys.exit(main(sys.argv[1:]))")
+                   "annotator.core.formats.json_import as j, annotator.cli_retrieval_commands as r; "
+                   "p.QUIET_S = 0; p.LINE_EVERY_S = 0; c.BATCH = 1; j.PROGRESS_EVERY = 1; r.PROGRESS_EVERY = 1; "
+                   "from annotator.cli import main; sys.exit(main(sys.argv[1:]))")
 
 
 @pytest.fixture
@@ -75,6 +76,14 @@ def test_ctrl_c_during_an_export_leaves_no_file(tmp_path, many):
     out.mkdir()
     interrupted(tmp_path, "export", str(many), "-f", "csv", "-o", str(out / "all.csv"))
     assert sorted(p.name for p in out.iterdir()) == []  # neither the file nor its temporary file
+
+
+def test_ctrl_c_while_listing_segments_leaves_no_file(tmp_path, many):
+    out = tmp_path / "out"
+    out.mkdir()
+    interrupted(tmp_path, "segments", str(many), "--csv", "-o", str(out / "segments.csv"),
+                progress="Listing segments: 1")
+    assert sorted(p.name for p in out.iterdir()) == []
 
 
 def test_ctrl_c_during_an_import_leaves_the_project_unchanged(tmp_path, many, capsys):
