@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli_durability import durability_parsers
 from annotator.cli_model_args import add_model_arguments, rules_kinds
-from annotator.cli_output import output, silence_stdout, watched_stdout
+from annotator.cli_output import output, watched_stdout
+from annotator.cli_progress import Progress
 from annotator.cli_retrieval import retrieval_parsers
 from annotator.cli_team import team_parsers
 from annotator.core.errors import AnnotatorError, InputError, ReadOnlyProjectError
@@ -55,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     _exchange_parsers(sub)
     _comparison_parsers(sub)
     _scheme_parsers(sub)
-    _durability_parsers(sub)
+    durability_parsers(sub)
     _report_parser(sub)
     retrieval_parsers(sub)
     team_parsers(sub)
@@ -183,32 +185,6 @@ def _report_parser(sub) -> None:
                    help="only this document (id, id prefix or title); repeatable (default: every document)")
     p.add_argument("--pair", nargs=2, metavar=("A", "B"),
                    help="the two annotators whose agreement per label is shown (default: the two most active)")
-
-
-def _durability_parsers(sub) -> None:
-    """Scripted edits, backups, restores and checks (docs/durability.md)."""
-    p = sub.add_parser("apply", help="apply scripted edits, one JSON object a line, each acknowledged after its commit")
-    p.add_argument("project", help="project file")
-    p.add_argument("edits", metavar="FILE|-", help="JSON lines file of edits, or - for standard input")
-    p.add_argument("--user", metavar="NAME", default="script",
-                   help="annotator for edits that name none (default: script)")
-    p.add_argument("--wait", metavar="SECONDS", type=float, default=30.0,
-                   help="how long each edit waits while another program writes (default: 30)")
-
-    p = sub.add_parser("backup", help="write a consistent copy of a project (safe while it is open elsewhere)")
-    p.add_argument("project", help="project file")
-    p.add_argument("-o", "--output", metavar="FILE", help="the backup file to write")
-    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    p.add_argument("--list", action="store_true", help="list the project's automatic backups instead")
-
-    p = sub.add_parser("restore", help="put a backup in place as a project (never over a file without --force)")
-    p.add_argument("backup", help="backup file (from annotator backup, or an automatic one)")
-    p.add_argument("-o", "--output", metavar="PROJECT", required=True, help="project file to write")
-    p.add_argument("--force", action="store_true", help="replace PROJECT if it exists (not while it is open)")
-
-    p = sub.add_parser("check", help="check a project's integrity, foreign keys, schema version and write-ahead log "
-                                     "(never writes the project)")
-    p.add_argument("project", help="project file")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -371,9 +347,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.annotator is not None and "annotator" not in fmt.options:
         names = registry.titles(registry.taking("annotator", registry.readable()))
         raise InputError(f"--annotator applies to {names} imports; use --as NAME for this file.")
-    request = registry.ImportRequest(as_annotator=args.as_annotator, annotator=args.annotator,
-                                     name=Path(args.set).name)
-    with _project(args.project, create=True) as store:
+    # One transaction: Ctrl+C (or any failure) rolls it back, and a project this import created is removed.
+    with Progress(f"Importing {Path(args.set).name}") as progress, _project(args.project, create=True) as store:
+        request = registry.ImportRequest(as_annotator=args.as_annotator, annotator=args.annotator,
+                                         name=Path(args.set).name, progress=progress)
         report = fmt.read(store, args.set, request)
     print(report.summary(verbose=args.verbose))
     return 0
@@ -391,14 +368,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         what = "a folder" if fmt.folder else f"a {fmt.suffixes[0]} file"
         raise InputError(f"-f {args.format} writes {what}: give it with -o.")
     options = registry.ExportOptions(include_text=not args.no_text, excel=args.excel)
-    with _project(args.project, create=False, readonly=True) as store:
+    # -o FILE appears whole or not at all (Ctrl+C included): written to a temporary file, renamed at the end.
+    with _project(args.project, create=False, readonly=True) as store, Progress(f"Exporting {fmt.title}") as progress:
         docs = list(dict.fromkeys(store.find_document(ref).id for ref in args.doc)) if args.doc else None
         selection = Selection(documents=docs, annotator=args.annotator, status=args.status)
         if fmt.streamed:
             with output(args.output) as out:
-                written = fmt.write(store, out, selection, options=options)
+                written = fmt.write(store, out, selection, progress=progress, options=options)
         else:
-            written = fmt.write(store, args.output, selection, options=options)
+            written = fmt.write(store, args.output, selection, progress=progress, options=options)
     count = written.count
     if args.output and args.output != "-":
         print(f"{fmt.counted(count)} written to {args.output}", file=sys.stderr)
@@ -585,74 +563,13 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------ durability (issue 13)
 @command("apply")
-def cmd_apply(args: argparse.Namespace) -> int:
-    """Each line in its own transaction, acknowledged on stdout (flushed) after its commit."""
-    from annotator.core.apply import AcknowledgementError, apply_lines
-
-    if args.edits == "-":
-        source = sys.stdin.buffer
-    else:
-        try:
-            source = open(args.edits, "rb")  # noqa: SIM115 -- closed below
-        except OSError as exc:
-            raise InputError(f"{args.edits} cannot be read ({exc.strerror}).") from None
-    try:
-        with _project(args.project, create=False) as store:
-            store.set_busy_timeout(args.wait)
-            count = apply_lines(store, source, sys.stdout, args.user)
-    except AcknowledgementError:
-        # The unwritten acknowledgement stays in stdout's buffer: send it nowhere, so that the exit does not fail
-        # on it again; the error names the last line committed.
-        with contextlib.suppress(OSError, ValueError):  # a stdout without a descriptor has nothing to drop
-            silence_stdout()
-        raise
-    finally:
-        if source is not sys.stdin.buffer:
-            source.close()
-    print(f"{count} edit{'s' if count != 1 else ''} applied.", file=sys.stderr)
-    return 0
-
-
 @command("backup")
-def cmd_backup(args: argparse.Namespace) -> int:
-    from annotator.core.store.backup import backup_folder, backup_project, list_backups
-
-    if args.list:
-        backups = list_backups(args.project)
-        for b in backups:
-            c = b.counts
-            print(f"{b.taken:%Y-%m-%d %H:%M:%S} UTC\t{c['documents']} documents\t{c['annotations']} annotations\t"
-                  f"{c['links']} links\t{b.path}")
-        if not backups:
-            print(f"no automatic backups of {Path(args.project).name} (they go to {backup_folder(args.project)})",
-                  file=sys.stderr)
-        return 0
-    if not args.output:
-        raise InputError("Name the backup file with -o FILE (or use --list).")
-    c = backup_project(args.project, args.output, force=args.force,
-                       warn=lambda sentence: print(f"annotator: {sentence}", file=sys.stderr))
-    print(f"backed up {c['documents']} documents, {c['annotations']} annotations and {c['links']} links "
-          f"to {args.output}")
-    return 0
-
-
 @command("restore")
-def cmd_restore(args: argparse.Namespace) -> int:
-    from annotator.core.store.backup import restore_backup
-
-    c = restore_backup(args.backup, args.output, force=args.force)
-    print(f"restored {c['documents']} documents, {c['annotations']} annotations and {c['links']} links "
-          f"to {args.output}")
-    return 0
-
-
 @command("check")
-def cmd_check(args: argparse.Namespace) -> int:
-    from annotator.core.store.backup import check_project
+def cmd_durability(args: argparse.Namespace) -> int:
+    from annotator.cli_durability_commands import run_durability
 
-    report = check_project(args.project)
-    print(report.text())
-    return 0 if report.healthy else 2
+    return run_durability(args)
 
 
 @command("report")

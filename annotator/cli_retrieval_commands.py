@@ -6,15 +6,21 @@ import argparse
 import re
 import shutil
 import sys
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from annotator.cli import _project
 from annotator.cli_output import output
+from annotator.cli_progress import Progress
 from annotator.core.attributes import parse_filter
 from annotator.core.errors import InputError
 from annotator.core.retrieval import (
     Matrix, Pair, Segment, code_paths_of, cooccurrence, matrix, segments, write_matrix, write_pairs, write_segments,
 )
+
+
+#: Segments written between two reports of ``segments``' progress (shown after 2 s: annotator.cli_progress).
+PROGRESS_EVERY = 1000
 
 
 def run_retrieval(args: argparse.Namespace) -> int:
@@ -34,7 +40,8 @@ def run_segments(args: argparse.Namespace) -> int:
             raise InputError(f"No label declares an attribute {unknown[0]!r}; see the label scheme.")
         found = segments(store, args.label, args.with_children, docs, args.annotator, args.status, args.context,
                          attributes=wanted)
-        with output(args.output) as out:
+        with Progress("Listing segments") as progress, output(args.output) as out:
+            found = _reported(found, progress)
             if args.csv or args.json:
                 n = write_segments(found, out, "csv" if args.csv else "json")
             else:
@@ -46,10 +53,22 @@ def run_segments(args: argparse.Namespace) -> int:
 def run_matrix(args: argparse.Namespace) -> int:
     with _project(args.project, create=False, readonly=True) as store:
         if args.cooccurrence:
-            _write(args, cooccurrence(store, across_annotators=args.across_annotators), write_pairs, write_pair_lines)
+            with Progress("Finding codes that co-occur (segments swept)") as progress:
+                pairs = cooccurrence(store, across_annotators=args.across_annotators, progress=progress)
+            _write(args, pairs, write_pairs, write_pair_lines)
         else:
             _write(args, matrix(store, args.by, args.with_children), write_matrix, write_matrix_text)
     return 0
+
+
+def _reported(found: Iterable[Segment], progress: Progress) -> Iterator[Segment]:
+    """``found``, telling ``progress`` how many were written every :data:`PROGRESS_EVERY` segments."""
+    n = 0
+    for n, seg in enumerate(found, 1):
+        if n % PROGRESS_EVERY == 0:
+            progress(n)
+        yield seg
+    progress(n)
 
 
 def _write(args: argparse.Namespace, data, structured, text) -> None:

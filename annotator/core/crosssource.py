@@ -75,14 +75,9 @@ VERDICT_MARKS = {SAME: "= same", COMPATIBLE: "≈ compatible", DIFFERS: "≠ dif
 
 
 def _pairs(store: Store, types: set[str] | None = None):
-    by_id: dict[str, Annotation] = {}
-    for link in store.links():
-        if types is not None and link.type not in types:
-            continue
-        for ann_id in (link.source, link.target):
-            if ann_id not in by_id:
-                by_id[ann_id] = store.annotation(ann_id)
-        yield link, by_id[link.source], by_id[link.target]
+    for link, a, b in store.linked_pairs():
+        if types is None or link.type in types:
+            yield link, a, b
 
 
 def _figure_pair(link: Link, a: Annotation, b: Annotation, la: str, lb: str) -> Discrepancy:

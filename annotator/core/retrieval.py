@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
@@ -192,18 +192,24 @@ class Pair:
 
 
 def cooccurrence(store: Store, documents: Iterable[str] | None = None, annotator: str | None = None,
-                 status: str | None = None, across_annotators: bool = False) -> list[Pair]:
+                 status: str | None = None, across_annotators: bool = False,
+                 progress: Callable[[int, int | None], None] | None = None) -> list[Pair]:
     """Pairs of different codes whose segments share at least one character in the same document, most first.
 
     Only segments of the same annotator are paired: one analyst coding a passage with both codes. With
     ``across_annotators``, any two segments are (alice's Actor on the words bob coded Claim counts too).
     Swept in reading order, one document at a time: only the segments still open at an offset are held.
+    ``progress(segments swept, None)`` after each batch read; it may raise to stop.
     """
     pairs: Counter = Counter()
     docs: dict[tuple[str, str], set[str]] = defaultdict(set)
     open_: list[tuple[int, str, str]] = []
     doc_id = None
+    swept = 0
     for batch in store.segment_row_batches(None, documents, annotator, status):
+        if progress is not None:
+            progress(swept, None)
+        swept += len(batch)
         for _id, doc, label, start, end, _quote, who, *_rest in batch:
             if doc != doc_id:
                 doc_id, open_ = doc, []
@@ -214,6 +220,8 @@ def cooccurrence(store: Store, documents: Iterable[str] | None = None, annotator
                     pairs[key] += 1
                     docs[key].add(doc)
             open_.append((end, label, who))
+    if progress is not None:
+        progress(swept, None)
     found = [Pair(a, b, n, len(docs[a, b])) for (a, b), n in pairs.items()]
     return sorted(found, key=lambda p: (-p.segments, p.first, p.second))
 

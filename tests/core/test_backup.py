@@ -128,7 +128,7 @@ def test_check_reports_damage_and_never_writes(tmp_path, capsys, digest, make, w
 def test_check_finds_broken_pages_and_foreign_keys(tmp_path, capsys, project, digest):
     code, out, _ = run(capsys, "check", project)
     assert code == 0
-    assert out.splitlines() == ["integrity: ok", f"schema: version {SCHEMA_VERSION} (current)", "foreign keys: ok",
+    assert out.splitlines() == ["integrity: ok (quick check)", f"schema: version {SCHEMA_VERSION} (current)", "foreign keys: ok",
                                 "contents: 1 documents, 2 annotations, 1 links", "p.sqlite: healthy"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "p.sqlite"]  # nothing left beside it
     conn = sqlite3.connect(project)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from gui_helpers import close_windows, colleague_set, open_project_window, tag
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
 from annotator.core.store import backup
@@ -19,6 +20,7 @@ from annotator.core.store import Store
 from annotator.core.text import document_id
 from annotator.gui import actions as A
 from annotator.gui import app as gui_app
+from annotator.gui import background
 from annotator.gui.controllers import durability
 
 
@@ -192,6 +194,43 @@ def test_file_restore_from_backup_lists_backups_and_opens_the_chosen_one(qtbot, 
         restored = gui_app._WINDOWS[-1]
         assert Path(restored.session.store.path) == target and restored.session.store.annotation_count() == 1
         assert window.session.store.annotation_count() == 2  # the open project is untouched
+        assert errors == []
+    finally:
+        close_windows()
+
+
+def test_file_restore_from_backup_runs_behind_the_progress_dialog(qtbot, tmp_path, monkeypatch, errors):
+    """Issue 24: the restore (check and copy) runs in a worker thread with the imports' progress dialog, so the
+    window keeps painting meanwhile; before, it ran on the GUI thread."""
+    project = tmp_path / "p.sqlite"
+    _project_with_a_document(project)
+    big = tmp_path / "big.sqlite"
+    text = "".join(f"Sentence {i} counts {i * 7919 % 100003} boats. " for i in range(60_000))
+    with Store.open(big) as store:
+        doc, _ = store.add_document(text, "Long")
+        for i in range(300):
+            store.add_annotation(doc.id, "Figure", 40 * i, 40 * i + 8, "alice", note="n" * 500)
+    folder = backup.backup_folder(project)
+    folder.mkdir(parents=True)
+    backup.backup_project(big, folder / "20261201-120000-000000.sqlite")
+    monkeypatch.setattr(backup, "_COPY_STEP", 1)  # a page a step: a thousand progress calls
+    try:
+        window = open_project_window(qtbot, project)
+        monkeypatch.setattr(durability.RestoreDialog, "exec", lambda dialog: (dialog.list.setCurrentRow(
+            len(dialog.backups) - 1), QDialog.DialogCode.Accepted)[1])  # the big one, the oldest
+        target = tmp_path / "restored.sqlite"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        seen: list[bool] = []
+        timer = QTimer()
+        timer.timeout.connect(lambda: seen.append(background.running()))
+        timer.start(0)
+        try:
+            window.actions["file.restore_backup"].trigger()
+        finally:
+            timer.stop()
+        assert True in seen  # the event loop ran while the restore was under way
+        restored = gui_app._WINDOWS[-1]
+        assert Path(restored.session.store.path) == target and restored.session.store.annotation_count() == 300
         assert errors == []
     finally:
         close_windows()

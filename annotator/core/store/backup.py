@@ -1,14 +1,17 @@
 """Backups, restores and health checks of project files, all through SQLite (never by copying the file).
 
-* :func:`backup_project` writes a consistent copy with ``VACUUM INTO``: it is a
-  snapshot of the last commit even while a window or a script is writing.
+* :func:`backup_project` checks a project (the quick check of :func:`check_project`)
+  and copies it page by page with SQLite's online backup, both in one read
+  transaction: the copy is the commit that was checked, even while a window or
+  a script is writing, and the copy reports its progress.
 * :func:`auto_backup` keeps rolling backups of a project in the annotator home
   (``backups/<name>-<hash>/``, next to the settings, never beside the
   project): one when a project is opened after it changed, the newest ``keep``
   kept.
 * :func:`restore_backup` puts a backup in place of a project, never over an
   existing file unless told to, and never under a program that has it open.
-* :func:`check_project` reports integrity, foreign keys and the schema version.
+* :func:`check_project` reports integrity (SQLite's quick check, or with ``full`` its
+  integrity check), foreign keys and the schema version.
 
 Reading a project here never writes to it or beside it: a project without a
 write-ahead log is opened ``immutable`` (nothing is created next to it), one
@@ -35,6 +38,8 @@ from annotator.core.paths import home
 from annotator.core.store.files import held_for, refuse_open_project
 from annotator.core.store.wal import keep_damaged_log
 
+#: A long function's ``progress(done, total)`` callback (annotator/core/errors.py); it may raise to stop the work.
+Progress = Callable[[int, "int | None"], None]
 #: How many rolling backups of each project are kept unless the settings say otherwise.
 DEFAULT_KEEP = 10
 _STAMP = "%Y%m%d-%H%M%S-%f"
@@ -67,6 +72,8 @@ class CheckReport:
     problems: list[str] = field(default_factory=list)
     #: The sentence about a damaged write-ahead log (edits SQLite cannot replay), or None.
     log: str | None = None
+    #: How many documents, annotations and links the checked snapshot holds (empty when it could not be read).
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def healthy(self) -> bool:
@@ -77,44 +84,107 @@ class CheckReport:
         return "\n".join([*self.lines, f"{self.path.name}: {verdict}"])
 
 
-def check_project(path: str | os.PathLike) -> CheckReport:
-    """Integrity, foreign keys and schema version of the project at ``path``, without writing anything."""
-    path = Path(path).expanduser().resolve()
+#: The steps of a check, as its progress counts them: the pages, the references, the contents.
+CHECK_STEPS = 3
+#: SQLite virtual-machine steps between two calls of the progress handler during one long statement.
+_TICK_EVERY = 100_000
+#: Pages copied by one step of SQLite's online backup (16 MB of 4 KB pages), each step reported as progress.
+_COPY_STEP = 4096
+
+
+class _Ticker:
+    """Runs the long statements of a check with SQLite's progress handler installed.
+
+    The handler calls ``progress(*at)`` every :data:`_TICK_EVERY` steps, so the progress of a command is drawn
+    while one statement runs for seconds, and Ctrl+C (or a :class:`CancelledError` raised by ``progress``) stops
+    that statement at once instead of after it: the exception is kept, SQLite is told to stop, and the kept
+    exception is raised in place of SQLite's "interrupted".
+    """
+
+    def __init__(self, conn: sqlite3.Connection, progress: Progress | None, at: tuple[int, int | None]):
+        self.conn, self.progress, self.at = conn, progress, at
+        self.error: BaseException | None = None
+
+    def _tick(self) -> int:
+        try:
+            if self.progress is not None:
+                self.progress(*self.at)
+        except BaseException as exc:  # noqa: BLE001 -- Ctrl+C or a cancel: kept, raised once SQLite stopped
+            self.error = exc
+            return 1
+        return 0
+
+    def rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        self.conn.set_progress_handler(self._tick, _TICK_EVERY)
+        try:
+            return self.conn.execute(sql, params or []).fetchall()
+        except sqlite3.OperationalError as exc:
+            if self.error is not None:
+                raise self.error from None
+            if str(exc) == "interrupted":
+                # Ctrl+C reached Python as the handler was called, before its first line: SQLite stopped and
+                # Python dropped the KeyboardInterrupt (nothing else interrupts this connection).
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            self.conn.set_progress_handler(None, 0)
+
+
+def check_project(path: str | os.PathLike, full: bool = False, progress: Progress | None = None) -> CheckReport:
+    """Structure, foreign keys and schema version of the project at ``path``, without writing anything.
+
+    The structure is SQLite's ``quick_check`` (every page, record and constraint; the check a backup runs), or
+    with ``full`` its ``integrity_check``, which also compares every index entry with its row. ``progress`` is
+    told ``(step, CHECK_STEPS)`` while each step runs.
+    """
+    return _examine(Path(path).expanduser().resolve(), full, progress)[0]
+
+
+def _examine(path: Path, full: bool, progress: Progress | None,
+             then: Callable[[sqlite3.Connection], object] | None = None) -> tuple[CheckReport, object]:
+    """The check of ``path``; then, when it is healthy, ``then(conn)`` in the same read transaction (so a copy
+    holds exactly the commit that was checked and counted), whose result is returned with the report."""
     report = CheckReport(path)
     if not path.is_file():
         raise NotAProjectError(f"There is no project file at {path}.")
     if path.stat().st_size == 0:
         report.problems.append("The file is empty (0 bytes), so it holds no project.")
-        return report
+        return report, None
     damaged = keep_damaged_log(path, index=held_for(path) is None)  # -shm only where no SQLite lock can be lost
     report.log = damaged.sentence if damaged is not None else None
-    try:
-        with open_readonly(path) as conn:
-            _check(conn, report)
-    except sqlite3.DatabaseError as exc:
-        message = str(exc).lower()
-        if "locked" in message or "busy" in message:
-            raise ProjectLockedError(f"The project {path.name} is being written by another program; "
-                                     "try again in a moment.") from None
-        what = "it is not a SQLite database" if "not a database" in message else f"SQLite says: {exc}"
-        report.problems.append(f"The file cannot be read as a project ({what}).")
-    return report
+    with contextlib.ExitStack() as stack:
+        try:
+            conn = stack.enter_context(open_readonly(path))
+            conn.execute("BEGIN")  # one read transaction: the check, the counts and a copy see the same commit
+            _check(_Ticker(conn, progress, (0, CHECK_STEPS)), report, full)
+        except sqlite3.DatabaseError as exc:
+            message = str(exc).lower()
+            if "locked" in message or "busy" in message:
+                raise ProjectLockedError(f"The project {path.name} is being written by another program; "
+                                         "try again in a moment.") from None
+            what = "it is not a SQLite database" if "not a database" in message else f"SQLite says: {exc}"
+            report.problems.append(f"The file cannot be read as a project ({what}).")
+        if report.problems or then is None:
+            return report, None
+        return report, then(conn)
 
 
-def _check(conn: sqlite3.Connection, report: CheckReport) -> None:
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+def _check(ticker: _Ticker, report: CheckReport, full: bool) -> None:
+    tables = {r[0] for r in ticker.rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    kind = "integrity_check" if full else "quick_check"
+    integrity = [r[0] for r in ticker.rows(f"PRAGMA {kind}(20)")]
+    how = "full check" if full else "quick check"
     if integrity == ["ok"]:
-        report.lines.append("integrity: ok")
+        report.lines.append(f"integrity: ok ({how})")
     else:
-        report.lines.append("integrity: " + "; ".join(integrity[:5]))
+        report.lines.append(f"integrity ({how}): " + "; ".join(integrity[:5]))
         report.problems.append("SQLite's integrity check found damage.")
     if "_sqlite_migrations" not in tables:
         report.problems.append("It is a SQLite database of another program, not an annotator project.")
         return
-    applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
-                                          [mig.MIGRATION_SET])}
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    applied = {r[0] for r in ticker.rows("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                                         [mig.MIGRATION_SET])}
+    version = ticker.rows("PRAGMA user_version")[0][0]
     if not applied:
         report.problems.append("It is a SQLite database of another program, not an annotator project.")
         return
@@ -124,14 +194,19 @@ def _check(conn: sqlite3.Connection, report: CheckReport) -> None:
         report.lines.append(f"schema: version {version} (upgraded to {mig.SCHEMA_VERSION} when opened)")
     else:
         report.lines.append(f"schema: version {version} (current)")
-    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    ticker.at = (1, CHECK_STEPS)
+    broken = ticker.rows("PRAGMA foreign_key_check")
     if broken:
         tables_hit = sorted({r[0] for r in broken})
         report.lines.append(f"foreign keys: {len(broken)} broken reference(s) in {', '.join(tables_hit)}")
         report.problems.append("Some rows point to rows that do not exist.")
     else:
         report.lines.append("foreign keys: ok")
-    report.lines.append("contents: " + ", ".join(f"{n} {what}" for what, n in counts(conn).items()))
+    ticker.at = (2, CHECK_STEPS)
+    report.counts = counts(ticker.conn)
+    report.lines.append("contents: " + ", ".join(f"{n} {what}" for what, n in report.counts.items()))
+    if ticker.progress is not None:
+        ticker.progress(CHECK_STEPS, CHECK_STEPS)
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -141,13 +216,19 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------- copying
-def _vacuum_into(conn: sqlite3.Connection, target: Path) -> None:
-    """Write a consistent copy of ``conn``'s database to ``target`` (a temporary file first, then renamed)."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+def _temporary(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+
+@contextlib.contextmanager
+def _written_whole(target: Path) -> Iterator[Path]:
+    """The temporary file to write a copy of ``target`` to: renamed to ``target`` when the block ends without an
+    exception, removed (with any journal SQLite left of it) whatever happens (a full disk, Ctrl+C)."""
+    tmp = _temporary(target)
     with contextlib.suppress(OSError):
         tmp.unlink()
     try:
-        conn.execute("VACUUM INTO ?", [str(tmp)])
+        yield tmp
         os.replace(tmp, target)
     except sqlite3.Error as exc:
         raise ProjectError(f"The copy {target.name} could not be written: {exc}.") from None
@@ -160,23 +241,74 @@ def _vacuum_into(conn: sqlite3.Connection, target: Path) -> None:
                 leftover.unlink()
 
 
-def _healthy_project(path: Path, what: str) -> CheckReport:
-    """The check of ``path``; raises when the file is damaged (a damaged log alone does not stop a copy of what
-    SQLite can still read)."""
-    report = check_project(path)
+def _vacuum_into(conn: sqlite3.Connection, target: Path) -> None:
+    """Write a compacted consistent copy of ``conn``'s database to ``target`` (a temporary file first, then renamed).
+
+    For the rolling backups, taken from the window's own read-write connection (where ``VACUUM INTO`` is as fast
+    as SQLite's shell; from a read-only connection it is several times slower, so :func:`_copy_pages` is used).
+    """
+    with _written_whole(target) as tmp:
+        conn.execute("VACUUM INTO ?", [str(tmp)])
+
+
+def _copy_pages(conn: sqlite3.Connection, target: Path, progress: Progress | None) -> None:
+    """Copy ``conn``'s database page by page with SQLite's online backup into ``target`` (through a temporary
+    file), in ``conn``'s open read transaction: the copy is exactly the commit that transaction sees.
+
+    ``progress(pages copied, pages)`` after each step; an exception it raises (Ctrl+C, a cancel) stops the copy
+    and nothing is left behind.
+    """
+    def step(_status: int, remaining: int, total: int) -> None:
+        if progress is not None:
+            progress(total - remaining, total)
+
+    with _written_whole(target) as tmp:
+        copy = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            copy.execute("PRAGMA journal_mode = OFF")  # a copy that fails is deleted, never rolled back
+            conn.backup(copy, pages=_COPY_STEP, progress=step)
+        finally:
+            copy.close()
+
+
+def _healthy(path: Path, what: str, report: CheckReport) -> None:
+    """Raises when the check of ``path`` found damage (a damaged log alone does not stop a copy of what SQLite
+    can still read)."""
     if report.problems:
         raise NotAProjectError(f"{path} cannot be {what}: {report.problems[0]}")
+
+
+def _checked_copy(source: Path, target: Path, what: str, progress: Progress | None) -> CheckReport:
+    """Check ``source`` (the quick check of ``annotator check``) and copy it to ``target`` in one read transaction;
+    raises when it is damaged. ``progress`` sees ``(0, pages)`` while checking, then the pages copied."""
+    pages: list[int] = []
+
+    def checking(_step: int, _steps: int | None = None) -> None:
+        if progress is not None:
+            progress(0, pages[0] if pages else None)
+
+    def copy(conn: sqlite3.Connection) -> None:
+        _copy_pages(conn, target, progress)
+
+    with contextlib.suppress(OSError):  # the page count only labels the bar while the check runs
+        pages.append(max(1, source.stat().st_size // 4096))
+    report, _ = _examine(source, False, checking, then=copy)
+    _healthy(source, what, report)
     return report
 
 
 def backup_project(project: str | os.PathLike, target: str | os.PathLike, force: bool = False,
-                   warn: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Write a backup of ``project`` to ``target`` with ``VACUUM INTO``; returns its counts.
+                   warn: Callable[[str], None] | None = None, progress: Progress | None = None) -> dict[str, int]:
+    """Check ``project`` and copy it to ``target`` page by page; returns the copy's counts.
 
-    Consistent while another connection writes; refuses an existing ``target``
-    unless ``force``, and a damaged project (its copy would be damaged too).
-    A damaged write-ahead log does not stop it (the backup holds what SQLite
-    can read): ``warn`` is told the sentence about it, and a copy of the log is kept.
+    The check is :func:`check_project`'s (quick) check, run in the same read
+    transaction as the copy and the counts: the copy is the commit that was
+    checked, consistent while another connection writes. Refuses an existing
+    ``target`` unless ``force``, and a damaged project (its copy would be
+    damaged too). A damaged write-ahead log does not stop it (the backup holds
+    what SQLite can read): ``warn`` is told the sentence about it, and a copy
+    of the log is kept. ``progress(pages copied, pages)``; an exception it
+    raises leaves no file behind.
     """
     project, target = Path(project).expanduser().resolve(), Path(target).expanduser()
     if target.exists() and not force:
@@ -184,35 +316,29 @@ def backup_project(project: str | os.PathLike, target: str | os.PathLike, force:
     if target.resolve() == project:
         raise InputError("A backup cannot be written over the project itself.")
     refuse_open_project(target, "written over with a backup")
-    report = _healthy_project(project, "backed up")
+    report = _checked_copy(project, target, "backed up", progress)
     if report.log and warn is not None:
         warn(report.log)
-    with open_readonly(project) as conn:
-        _vacuum_into(conn, target)
-    with open_readonly(target) as conn:
-        return counts(conn)
+    return report.counts
 
 
-def restore_backup(backup: str | os.PathLike, target: str | os.PathLike, force: bool = False) -> dict[str, int]:
+def restore_backup(backup: str | os.PathLike, target: str | os.PathLike, force: bool = False,
+                   progress: Progress | None = None) -> dict[str, int]:
     """Put the backup at ``backup`` in place as the project ``target``; returns its counts.
 
-    The backup must be a healthy project. An existing ``target`` is replaced
-    only with ``force``, and never while a program has it open (its
-    write-ahead log is still beside it).
+    The backup must be a healthy project (the check of :func:`backup_project`).
+    An existing ``target`` is replaced only with ``force``, and never while a
+    program has it open (its write-ahead log is still beside it).
     """
     backup, target = Path(backup).expanduser().resolve(), Path(target).expanduser().resolve()
     if backup == target:
         raise InputError("A backup cannot be restored over itself.")
-    _healthy_project(backup, "restored")
     refuse_open_project(target, "replaced while it is open")
     if target.exists() or Path(f"{target}-wal").exists():
         if not force:
             raise InputError(f"{target} already exists; add --force to replace it with the backup.")
         _release(target)
-    with open_readonly(backup) as conn:
-        _vacuum_into(conn, target)
-    with open_readonly(target) as conn:
-        return counts(conn)
+    return _checked_copy(backup, target, "restored", progress).counts
 
 
 def _release(target: Path) -> None:

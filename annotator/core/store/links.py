@@ -7,9 +7,9 @@ import uuid
 from collections.abc import Iterable, Iterator
 
 from annotator.core.errors import InputError, NotFoundError
-from annotator.core.model import Link
+from annotator.core.model import ANNOTATION_FIELDS, Annotation, Link
 from annotator.core.store.annotations import _link_selection_sql
-from annotator.core.store.base import StoreBase, _translate
+from annotator.core.store.base import StoreBase, _translate, sql_columns
 from annotator.core.timeutil import now
 
 
@@ -29,6 +29,15 @@ class LinksMixin(StoreBase):
         if where:
             sql += " WHERE " + " AND ".join(where)
         return [Link(*row) for row in self._read(sql + " ORDER BY created, id", params)]
+
+    def linked_pairs(self) -> list[tuple[Link, Annotation, Annotation]]:
+        """Every link, in the order of :meth:`links`, with the two annotations it joins: one query that reads only
+        the linked annotations (not one query per annotation, nor every annotation of the project)."""
+        sql = (f"SELECT l.id, l.type, l.source, l.target, l.annotator, l.note, l.created, "
+               f"{sql_columns(ANNOTATION_FIELDS, 'a')}, {sql_columns(ANNOTATION_FIELDS, 'b')} FROM links l "
+               "JOIN annotations a ON a.id = l.source JOIN annotations b ON b.id = l.target ORDER BY l.created, l.id")
+        n = len(ANNOTATION_FIELDS)
+        return [(Link(*row[:7]), Annotation(*row[7:7 + n]), Annotation(*row[7 + n:])) for row in self._read(sql)]
 
     def links_within(
         self, documents: Iterable[str] | None = None, annotator: str | None = None, status: str | None = None

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.store.backup import Backup, list_backups, restore_backup
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.gui import actions as A
 from annotator.gui import background
 from annotator.gui.window.pane_state import PaneState
@@ -244,8 +244,13 @@ def restore_from_backup(session, parent, open_project: Opener) -> Path | None:
         QMessageBox.warning(parent, "annotator",
                             "The open project cannot be replaced while it is open; choose another file name.")
         return None
-    try:
-        restore_backup(backup.path, target, force=Path(target).exists())
+    force = Path(target).exists()
+    try:  # checked and copied in a worker thread, behind the progress dialog of imports and exports (Cancel works)
+        background.run_in_background(parent, "Restoring the backup",
+                                     lambda progress: restore_backup(backup.path, target, force, progress),
+                                     text=f"Checking and copying {backup.path.name}…")
+    except CancelledError:
+        return None  # nothing was written
     except AnnotatorError as exc:
         QMessageBox.warning(parent, "annotator", str(exc))
         return None

@@ -1,0 +1,116 @@
+"""Issue 24: Ctrl+C stops a long command cleanly, tested on real subprocesses sent SIGINT part-way.
+
+``export -o FILE`` and ``segments -o FILE`` leave no file and no temporary file; ``import`` leaves the project as it was (its one
+transaction rolled back); ``apply`` keeps exactly the edits it acknowledged. Each child shows every progress step (the progress module's display thresholds set to
+zero, and the format's batch or reporting interval to one item, by the command line the test runs): its progress
+lines then fill the pipe, so the child is still part-way when the test, having read the first line, interrupts it.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import uuid
+
+import pytest
+from test_cli import source_env
+
+from annotator.cli import main
+from annotator.core.model import Annotation
+from annotator.core.store import Store
+
+SPANS = 20_000
+SHOW_EVERY_STEP = ("import sys, annotator.cli_progress as p, annotator.core.formats.csv_set as c, "
+                   "annotator.core.formats.json_import as j, annotator.cli_retrieval_commands as r; "
+                   "p.QUIET_S = 0; p.LINE_EVERY_S = 0; c.BATCH = 1; j.PROGRESS_EVERY = 1; r.PROGRESS_EVERY = 1; "
+                   "from annotator.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
+@pytest.fixture
+def many(tmp_path):
+    """A project with :data:`SPANS` annotations, built with the store's bulk insert."""
+    path = tmp_path / "many.sqlite"
+    text = "".join(f"Sentence {i} counts {i * 7919 % 100003} boats. " for i in range(SPANS))
+    with Store.open(path) as store:
+        doc, _ = store.add_document(text, "Long")
+        store.ensure_annotator("alice")
+        store.insert_annotations(Annotation(str(uuid.uuid4()), doc.id, "Figure", 30 * i, 30 * i + 8,
+                                            text[30 * i:30 * i + 8], "alice", created="2025", modified="2025")
+                                 for i in range(SPANS))
+    return path
+
+
+def interrupted(tmp_path, *args: str, progress: str = "%") -> tuple[str, str]:
+    """Run ``annotator ARGS``, send SIGINT after its first progress line with a total (an import reads its file
+    first, reporting only a count, then writes: "Importing all.json: 5% (1,000 of 20,000)"); its output (exit 130)."""
+    proc = subprocess.Popen([sys.executable, "-c", SHOW_EVERY_STEP, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=source_env(ANNOTATOR_HOME=str(tmp_path / "home")))
+    try:
+        for line in proc.stderr:
+            if progress in line:
+                break
+        else:
+            pytest.fail("no progress line with a total")
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, stderr[-500:]
+    assert "annotator: interrupted; nothing was changed by the interrupted operation." in stderr
+    return stdout, stderr
+
+
+def dump(path) -> list[str]:
+    conn = sqlite3.connect(path)  # the last connection to close removes the log it opened
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_ctrl_c_during_an_export_leaves_no_file(tmp_path, many):
+    out = tmp_path / "out"
+    out.mkdir()
+    interrupted(tmp_path, "export", str(many), "-f", "csv", "-o", str(out / "all.csv"))
+    assert sorted(p.name for p in out.iterdir()) == []  # neither the file nor its temporary file
+
+
+def test_ctrl_c_while_listing_segments_leaves_no_file(tmp_path, many):
+    out = tmp_path / "out"
+    out.mkdir()
+    interrupted(tmp_path, "segments", str(many), "--csv", "-o", str(out / "segments.csv"),
+                progress="Listing segments: 1")
+    assert sorted(p.name for p in out.iterdir()) == []
+
+
+def test_ctrl_c_during_an_import_leaves_the_project_unchanged(tmp_path, many, capsys):
+    exported = tmp_path / "all.json"
+    assert main(["export", str(many), "-f", "json", "-o", str(exported)]) == 0
+    capsys.readouterr()
+    target = tmp_path / "target.sqlite"
+    Store.open(target).close()
+    before = dump(target)
+    interrupted(tmp_path, "import", str(target), str(exported))
+    assert dump(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("target")) == ["target.sqlite"]
+    fresh = tmp_path / "fresh.sqlite"  # a project the interrupted import would have created is not left behind
+    interrupted(tmp_path, "import", str(fresh), str(exported))
+    assert not fresh.exists()
+
+
+def test_ctrl_c_during_apply_keeps_exactly_the_acknowledged_edits(tmp_path, many):
+    """Each edit is its own transaction: those acknowledged stay, the one interrupted leaves nothing."""
+    with Store.open(many) as store:
+        doc = store.documents()[0]
+        before = {a.id for a in store.iter_annotations()}
+    edits = tmp_path / "edits.jsonl"
+    edits.write_text("".join(f'{{"op": "add", "document": "{doc.id}", "start": {30 * i + 9}, "end": {30 * i + 15}, '
+                             f'"label": "Actor"}}\n' for i in range(5_000)), encoding="utf-8")
+    stdout, _ = interrupted(tmp_path, "apply", str(many), str(edits), progress="(lines read): 100\n")  # a hundred lines in
+    acknowledged = {json.loads(line)["id"] for line in stdout.splitlines()}
+    with Store.open(many) as store:
+        added = {a.id for a in store.iter_annotations()} - before
+    assert 99 <= len(added) < 5_000 and added == acknowledged
