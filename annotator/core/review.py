@@ -43,6 +43,12 @@ per document and label over the spans left; two annotators with 100,000 spans
 each take about 0.7 s (``benchmarks/agreement.py``). Candidate pairs are every
 overlapping pair of left-over spans, so many mutually overlapping spans of the
 same label cost quadratic time.
+
+:func:`stream_groups` (and :func:`review_groups`, reading from a store) gives
+the same groups in the same order one component of overlapping spans at a
+time: what the ``review`` command and the window's review list use, so that
+the first item comes at once and memory follows one component, not the
+project (``benchmarks/scale_review.py``).
 """
 
 from __future__ import annotations
@@ -50,14 +56,24 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from heapq import heappop, heappush
-from itertools import chain, compress, count, repeat
+from itertools import chain, compress, count, islice, repeat
 from operator import attrgetter, eq, is_not, lt, not_
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
 from annotator.core.gcpause import gc_paused
 from annotator.core.model import Annotation
 
-__all__ = ["ReviewItem", "ReviewGroup", "categorize", "categorize_many", "CATEGORIES"]
+if TYPE_CHECKING:
+    from annotator.core.store import Store
+
+__all__ = [
+    "ReviewItem", "ReviewGroup", "categorize", "categorize_many", "stream_groups", "review_groups", "CATEGORIES",
+]
+
+#: ``progress(done, total)``, as the long operations of :mod:`annotator.core` take it.
+Progress = Callable[[int, "int | None"], None]
+#: :func:`review_groups` reports its progress every this many spans read.
+_PROGRESS_EVERY = 4096
 
 #: The categories of :func:`categorize`, in the order used to break ties when sorting.
 CATEGORIES = ("agreed", "label_conflict", "boundary_conflict", "only_a", "only_b")
@@ -155,20 +171,112 @@ def categorize_many(by_annotator: Mapping[str, Sequence[Annotation]]) -> list[Re
     """Review groups for any number of annotators (see the module docstring)."""
     names = list(by_annotator)
     with gc_paused():
-        clusters, leftovers = _exact_clusters([list(by_annotator[name]) for name in names])
-        clusters.extend(_overlap_clusters(leftovers, len(names)))
-        groups = []
-        keys = []
-        for category, members in clusters:
-            start = min(a.start for _, a in members)
-            end = max(a.end for _, a in members)
-            document = members[0][1].document
-            groups.append(ReviewGroup(category, document, start, end, tuple((names[s], a) for s, a in members)))
-            keys.append((document, start, end, _GROUP_ORDER[category], tuple(a.id for _, a in members)))
-        order = sorted(range(len(groups)), key=keys.__getitem__)
-        return list(map(groups.__getitem__, order))
+        return _groups(names, [list(by_annotator[name]) for name in names])
 
 
+def stream_groups(spans: Iterable[tuple[int, Annotation]], names: Sequence[str]) -> Iterator[ReviewGroup]:
+    """The groups of :func:`categorize_many`, in the same order, yielded as soon as each is decided.
+
+    ``spans`` are ``(annotator index into names, annotation)`` pairs ordered by
+    document, then start (as the store reads them). A sweep cuts them into
+    components: a span starting after every end seen so far in its document
+    begins a new one. Spans of different components share no bounds and no
+    character, so no group joins two of them, and every item of a component
+    sorts before those of the next: each component is categorised on its own
+    (one or two spans directly, larger ones as :func:`categorize_many` does)
+    and its groups are yielded before the next span is read. Time and memory
+    follow the components, not the whole list.
+    """
+    names = list(names)
+    component: list[_Member] = []
+    document = None
+    reach = 0
+    for side, ann in spans:
+        if ann.start > reach or ann.document != document:
+            if component:
+                yield from _component_groups(component, names)
+            component = [(side, ann)]
+            document = ann.document
+            reach = ann.end
+        else:
+            component.append((side, ann))
+            if ann.end > reach:
+                reach = ann.end
+    if component:
+        yield from _component_groups(component, names)
+
+
+def review_groups(
+    store: Store, names: Sequence[str], doc: str | None = None, progress: Progress | None = None
+) -> Iterator[ReviewGroup]:
+    """:func:`stream_groups` over the annotators ``names`` of ``store`` (one document, or all), read in order.
+
+    ``progress(done, total)`` counts the spans read (it may raise
+    :class:`~annotator.core.errors.CancelledError`).
+    """
+    names = list(names)
+    side = {name: k for k, name in enumerate(names)}
+    spans = ((side[a.annotator], a) for a in store.iter_annotations(document=doc, annotators=names))
+    if progress is None:
+        return stream_groups(spans, names)
+    total = sum(store.count_annotations(documents=None if doc is None else [doc], annotator=n) for n in names)
+    return stream_groups(_counted(spans, progress, total), names)
+
+
+def _counted(spans: Iterator[tuple[int, Annotation]], progress: Progress, total: int) -> Iterator[tuple[int, Annotation]]:
+    """``spans`` again, calling ``progress(done, total)`` every :data:`_PROGRESS_EVERY` spans and at the end."""
+    progress(0, total)
+    done = 0
+    while batch := list(islice(spans, _PROGRESS_EVERY)):
+        yield from batch
+        done += len(batch)
+        progress(done, total)
+
+
+def _component_groups(component: list[_Member], names: list[str]) -> list[ReviewGroup]:
+    """The groups of one component, sorted; one or two spans without the general machinery."""
+    if len(component) == 1:
+        side, ann = component[0]
+        return [ReviewGroup("only", ann.document, ann.start, ann.end, ((names[side], ann),))]
+    if len(component) == 2:
+        (sx, x), (sy, y) = component
+        if sx != sy:
+            if sy < sx:
+                sx, x, sy, y = sy, y, sx, x
+            members = ((names[sx], x), (names[sy], y))
+            if x.start == y.start and x.end == y.end:
+                return [ReviewGroup(_SAME_LABEL[x.label == y.label], x.document, x.start, x.end, members)]
+            if x.label == y.label and _overlap(x, y) > 0:
+                start = x.start if x.start < y.start else y.start
+                end = x.end if x.end > y.end else y.end
+                return [ReviewGroup("boundary_conflict", x.document, start, end, members)]
+        alone = sorted(component, key=_only_key)
+        return [ReviewGroup("only", a.document, a.start, a.end, ((names[k], a),)) for k, a in alone]
+    lists: list[list[Annotation]] = [[] for _ in names]
+    for side, ann in component:
+        lists[side].append(ann)
+    return _groups(names, lists)
+
+
+def _only_key(member: _Member) -> tuple:
+    ann = member[1]
+    return ann.start, ann.end, ann.id
+
+
+def _groups(names: list[str], sides: list[list[Annotation]]) -> list[ReviewGroup]:
+    """Every group of ``sides`` (one list of spans per annotator of ``names``), sorted."""
+    clusters, leftovers = _exact_clusters(sides)
+    clusters.extend(_overlap_clusters(leftovers, len(names)))
+    groups = []
+    keys = []
+    for category, members in clusters:
+        start = min(a.start for _, a in members)
+        end = max(a.end for _, a in members)
+        document = members[0][1].document
+        groups.append(ReviewGroup(category, document, start, end, tuple((names[s], a) for s, a in members)))
+        keys.append((document, start, end, _GROUP_ORDER[category], tuple(a.id for _, a in members)))
+    order = sorted(range(len(groups)), key=keys.__getitem__)
+    return list(map(groups.__getitem__, order))
 
 
 # --------------------------------------------------------------------------- #
