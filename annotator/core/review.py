@@ -234,7 +234,86 @@ def _counted(spans: Iterator[tuple[int, Annotation]], progress: Progress, total:
 
 
 def _component_groups(component: list[_Member], names: list[str]) -> list[ReviewGroup]:
-    """The groups of one component, sorted; one or two spans without the general machinery."""
+    """The groups of one component, sorted.
+
+    A large component (many spans overlapping in a chain, whatever their labels) is first cut into the parts
+    that can share a group: spans of one label overlapping in a chain, joined with those of the same bounds.
+    Each part is categorised on its own (:func:`_part_groups`), and the groups of all parts sorted together.
+    """
+    if len(component) <= 2:
+        return _part_groups(component, names)
+    parts = _parts(component)
+    if len(parts) == 1:
+        return _part_groups(component, names)
+    groups = [g for part in parts for g in _part_groups(part, names, False)]
+    groups.sort(key=_group_key)
+    return groups
+
+
+def _member_start(member: _Member) -> int:
+    return member[1].start
+
+
+def _group_key(group: ReviewGroup) -> tuple:
+    members = group.members
+    if len(members) == 1:
+        return group.start, group.end, 3, (members[0][1].id,)
+    if len(members) == 2:
+        return group.start, group.end, _GROUP_ORDER[group.category], (members[0][1].id, members[1][1].id)
+    return group.start, group.end, _GROUP_ORDER[group.category], tuple([a.id for _, a in members])
+
+
+def _parts(component: list[_Member]) -> list[list[_Member]]:
+    """``component`` (sorted by start) cut into parts no group crosses, each in the order of ``component``.
+
+    Groups join spans of the same bounds, or of one label overlapping (sharing a character). A sweep per label
+    puts each span in the current run of its label while it starts before that run's furthest end; a span
+    with the bounds of an earlier one joins that one's run too (union-find over the runs).
+    """
+    parent: list[int] = []
+    reach: dict[str, tuple[int, int]] = {}  # label -> (its current run, the run's furthest end)
+    seen: dict[tuple[int, int], int] = {}  # bounds -> the run of the first span with them
+    run_of: list[int] = []
+    for _, ann in component:
+        start = ann.start
+        end = ann.end
+        current = reach.get(ann.label)
+        if end > start and current is not None and start < current[1]:
+            run = current[0]
+            if end > current[1]:
+                reach[ann.label] = (run, end)
+        else:
+            run = len(parent)
+            parent.append(run)
+            if end > start:
+                reach[ann.label] = (run, end)
+        other = seen.setdefault((start, end), run)
+        if other != run:
+            a, b = _root(parent, other), _root(parent, run)
+            if a != b:
+                parent[b] = a
+        run_of.append(run)
+    parts: dict[int, list[_Member]] = {}
+    for member, run in zip(component, run_of):
+        root = _root(parent, run)
+        part = parts.get(root)
+        if part is None:
+            parts[root] = [member]
+        else:
+            part.append(member)
+    return list(parts.values())
+
+
+def _root(parent: list[int], k: int) -> int:
+    while parent[k] != k:
+        parent[k] = parent[parent[k]]
+        k = parent[k]
+    return k
+
+
+def _part_groups(component: list[_Member], names: list[str], ordered: bool = True) -> list[ReviewGroup]:
+    """The groups of one part, sorted unless ``ordered`` is false; one or two spans without the general
+    machinery."""
     if len(component) == 1:
         side, ann = component[0]
         return [ReviewGroup("only", ann.document, ann.start, ann.end, ((names[side], ann),))]
@@ -252,10 +331,75 @@ def _component_groups(component: list[_Member], names: list[str]) -> list[Review
                 return [ReviewGroup("boundary_conflict", x.document, start, end, members)]
         alone = sorted(component, key=_only_key)
         return [ReviewGroup("only", a.document, a.start, a.end, ((names[k], a),)) for k, a in alone]
+    if len(names) == 2:
+        return _pair_groups(component, names, ordered)
     lists: list[list[Annotation]] = [[] for _ in names]
     for side, ann in component:
         lists[side].append(ann)
     return _groups(names, lists)
+
+
+def _pair_groups(part: list[_Member], names: list[str], ordered: bool = True) -> list[ReviewGroup]:
+    """The groups of a part of two annotators' spans as :func:`_groups` makes them, more directly.
+
+    The same three steps: pairs of the same bounds; then same-label overlapping pairs by decreasing overlap
+    (the same order of candidates as :func:`_overlap_candidates`), both spans still free; the rest alone.
+    """
+    buckets: dict[tuple[int, int], list[_Member]] = {}
+    for member in part:
+        ann = member[1]
+        bucket = buckets.get((ann.start, ann.end))
+        if bucket is None:
+            buckets[(ann.start, ann.end)] = [member]
+        else:
+            bucket.append(member)
+    pairs: list[tuple[str, Annotation, Annotation]] = []
+    left: list[_Member] = []
+    clusters: list[_Cluster] = []
+    for bucket in buckets.values():
+        if len(bucket) == 1:
+            left.append(bucket[0])
+        elif len(bucket) == 2 and bucket[0][0] != bucket[1][0]:
+            (sx, x), (_, y) = bucket
+            x, y = (x, y) if sx == 0 else (y, x)
+            pairs.append((_SAME_LABEL[x.label == y.label], x, y))
+        else:
+            _split_exact(bucket, clusters, left)
+    if clusters:
+        pairs.extend((category, members[0][1], members[1][1]) for category, members in clusters)
+        left.sort(key=_member_start)
+    candidates = []
+    active: tuple[list[int], list[int]] = ([], [])  # per annotator: the spans left open so far (by start)
+    for k, (side, ann) in enumerate(left):  # in the order of the part: by start
+        if ann.end <= ann.start:
+            continue  # an empty span overlaps nothing
+        start = ann.start
+        others = active[1 - side]
+        others[:] = [j for j in others if left[j][1].end > start]
+        for j in others:
+            o = left[j][1]
+            if o.label == ann.label:
+                overlap = (o.end if o.end < ann.end else ann.end) - start
+                x, y, kx, ky = (o, ann, j, k) if side else (ann, o, k, j)
+                candidates.append((-overlap, x.start, x.end, y.start, y.end, x.id, y.id, kx, ky))
+        active[side].append(k)
+    taken = set()
+    for candidate in sorted(candidates):
+        k, j = candidate[-2], candidate[-1]
+        if k not in taken and j not in taken:
+            taken.update((k, j))
+            pairs.append(("boundary_conflict", left[k][1], left[j][1]))
+    first, second = names
+    groups = []
+    for category, x, y in pairs:
+        start = x.start if x.start < y.start else y.start
+        end = x.end if x.end > y.end else y.end
+        groups.append(ReviewGroup(category, x.document, start, end, ((first, x), (second, y))))
+    groups.extend(ReviewGroup("only", a.document, a.start, a.end, ((names[side], a),))
+                  for k, (side, a) in enumerate(left) if k not in taken)
+    if ordered:
+        groups.sort(key=_group_key)
+    return groups
 
 
 def _only_key(member: _Member) -> tuple:
