@@ -346,12 +346,8 @@ def _part_groups(component: list[_Member], names: list[str], ordered: bool = Tru
     return _groups(names, lists)
 
 
-def _pair_groups(part: list[_Member], names: list[str], ordered: bool = True) -> list[ReviewGroup]:
-    """The groups of a part of two annotators' spans as :func:`_groups` makes them, more directly.
-
-    The same three steps: pairs of the same bounds; then same-label overlapping pairs by decreasing overlap
-    (the same order of candidates as :func:`_overlap_candidates`), both spans still free; the rest alone.
-    """
+def _pair_exact(part: list[_Member]) -> tuple[list[tuple[str, Annotation, Annotation]], list[_Member]]:
+    """Two annotators' pairs of the same bounds ``(category, a's, b's)``, and the spans left (by start)."""
     buckets: dict[tuple[int, int], list[_Member]] = {}
     for member in part:
         ann = member[1]
@@ -375,6 +371,16 @@ def _pair_groups(part: list[_Member], names: list[str], ordered: bool = True) ->
     if clusters:
         pairs.extend((category, members[0][1], members[1][1]) for category, members in clusters)
         left.sort(key=_member_start)
+    return pairs, left
+
+
+def _pair_groups(part: list[_Member], names: list[str], ordered: bool = True) -> list[ReviewGroup]:
+    """The groups of a part of two annotators' spans as :func:`_groups` makes them, more directly.
+
+    The same three steps: pairs of the same bounds; then same-label overlapping pairs by decreasing overlap
+    (the same order of candidates as :func:`_overlap_candidates`), both spans still free; the rest alone.
+    """
+    pairs, left = _pair_exact(part)
     candidates = []
     active: tuple[list[int], list[int]] = ([], [])  # per annotator: the spans left open so far (by start)
     for k, (side, ann) in enumerate(left):  # in the order of the part: by start
