@@ -243,12 +243,15 @@ def _counted(
 def _component_groups(component: list[_Member], names: list[str]) -> list[ReviewGroup]:
     """The groups of one component, sorted.
 
-    A large component (many spans overlapping in a chain, whatever their labels) is first cut into the parts
-    that can share a group: spans of one label overlapping in a chain, joined with those of the same bounds.
-    Each part is categorised on its own (:func:`_part_groups`), and the groups of all parts sorted together.
+    Two annotators' components go to :func:`_pair_groups` whole. With more annotators a large component (many
+    spans overlapping in a chain, whatever their labels) is first cut into the parts that can share a group:
+    spans of one label overlapping in a chain, joined with those of the same bounds. Each part is categorised
+    on its own (:func:`_part_groups`), and the groups of all parts sorted together.
     """
     if len(component) <= 2:
         return _part_groups(component, names)
+    if len(names) == 2:
+        return _pair_groups(component, names)  # its sweep pairs only spans of one label: no need to cut first
     parts = _parts(component)
     if len(parts) == 1:
         return _part_groups(component, names)
@@ -382,20 +385,23 @@ def _pair_groups(part: list[_Member], names: list[str], ordered: bool = True) ->
     """
     pairs, left = _pair_exact(part)
     candidates = []
-    active: tuple[list[int], list[int]] = ([], [])  # per annotator: the spans left open so far (by start)
-    for k, (side, ann) in enumerate(left):  # in the order of the part: by start
+    active: dict[str, tuple[list[int], list[int]]] = {}  # per label and annotator: the spans still open
+    for k, (side, ann) in enumerate(left):  # by start
         if ann.end <= ann.start:
             continue  # an empty span overlaps nothing
         start = ann.start
-        others = active[1 - side]
-        others[:] = [j for j in others if left[j][1].end > start]
-        for j in others:
-            o = left[j][1]
-            if o.label == ann.label:
+        open_spans = active.get(ann.label)
+        if open_spans is None:
+            open_spans = active[ann.label] = ([], [])
+        others = open_spans[1 - side]
+        if others:
+            others[:] = [j for j in others if left[j][1].end > start]
+            for j in others:
+                o = left[j][1]
                 overlap = (o.end if o.end < ann.end else ann.end) - start
                 x, y, kx, ky = (o, ann, j, k) if side else (ann, o, k, j)
                 candidates.append((-overlap, x.start, x.end, y.start, y.end, x.id, y.id, kx, ky))
-        active[side].append(k)
+        open_spans[side].append(k)
     taken = set()
     for candidate in sorted(candidates):
         k, j = candidate[-2], candidate[-1]
