@@ -154,7 +154,7 @@ from itertools import accumulate, combinations
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from annotator.core.agreement.common import (
-    OUTSIDE, TOKEN_PATTERN, _get_end, _get_start, _get_who_label_doc,
+    OUTSIDE, TOKEN_PATTERN, _distinct, _get_end, _get_start, _get_who_label_doc,
 )
 from annotator.core.agreement.spans import _compare, _expected_disagreement, _Side, max_overlap_matching
 from annotator.core.agreement.tokens import (
@@ -368,7 +368,7 @@ def _sides(
     ends += offsets
     keep = (starts < ends) & (who >= 0)
     starts, ends, codes, who = starts[keep], ends[keep], codes[keep], who[keep]
-    kept = np.unique(codes)  # the labels some kept span uses
+    kept = _distinct(codes)  # the labels some kept span uses
     renumber = np.zeros(len(used), np.int64)
     renumber[kept] = np.arange(len(kept))
     codes = renumber[codes]

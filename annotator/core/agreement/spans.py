@@ -17,7 +17,7 @@ from itertools import accumulate, chain
 from operator import le, lt
 from typing import Sequence
 
-from annotator.core.agreement.common import _components, _merged
+from annotator.core.agreement.common import _components, _distinct_counts, _merged
 from annotator.core.lazy import lazy_module
 
 np = lazy_module("numpy")
@@ -97,7 +97,7 @@ def _counts_by_label(labels: np.ndarray, values: np.ndarray, count: int, block: 
         counts = counts[codes]
     else:
         top = block
-        codes, counts = np.unique(labels * block + values, return_counts=True)
+        codes, counts = _distinct_counts(labels * block + values)
     for code, n in zip(codes.tolist(), counts.tolist()):
         out[code // top][code % top] = n
     return out

@@ -16,7 +16,7 @@ from itertools import accumulate, chain, compress, repeat
 from operator import and_, le, sub
 from typing import Callable, Iterable
 
-from annotator.core.agreement.common import OUTSIDE, _components
+from annotator.core.agreement.common import OUTSIDE, _components, _distinct
 from annotator.core.lazy import lazy_module
 
 np = lazy_module("numpy")
@@ -162,7 +162,8 @@ def _side_pieces(
     if count <= _MASK_LABELS:
         big = np.repeat(sizes > 2, sizes)
         plo, phi, masks = _covering_labels(lo[big], hi[big], cat[big], count)
-        kinds, which = np.unique(masks, return_inverse=True)
+        kinds = _distinct(masks)
+        which = np.searchsorted(kinds, masks)
         codes = [_mask_code(m, labels, extra, first) for m in kinds.tolist()]
         los.append(plo)
         his.append(phi)
@@ -199,14 +200,14 @@ def _covering_labels(
     One pass of array operations per label: its ranges' ends become +1/-1 steps at the cut points, and their
     running sum says where some range of that label covers the piece.
     """
-    points = np.unique(np.concatenate((lo, hi)))
+    points = _distinct(np.concatenate((lo, hi)))
     if len(points) < 2:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
     begin = np.searchsorted(points, lo)
     end = np.searchsorted(points, hi)
     masks = np.zeros(len(points) - 1, dtype=np.int64)
-    for c in np.unique(cat).tolist():
+    for c in _distinct(cat).tolist():
         mine = cat == c
         steps = np.bincount(begin[mine], minlength=len(points)) - np.bincount(end[mine], minlength=len(points))
         masks |= (np.cumsum(steps)[:-1] > 0).astype(np.int64) << c
