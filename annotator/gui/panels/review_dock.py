@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from annotator.core.review import ReviewGroup, categorize_many
+from annotator.core.review import ReviewGroup, review_groups
 from annotator.gui.commands.annotations import short_quote
 from annotator.gui.views.span_display import CATEGORY_NAMES
 
@@ -148,7 +148,7 @@ class ReviewDock(QDockWidget):
         store = self.session.store
         if len(names) >= 2:
             doc = self.document_id()
-            self.items = categorize_many({n: store.annotations(annotator=n, document=doc) for n in names})
+            self.items = list(review_groups(store, names, doc))  # the compared annotators' spans, read once
         else:
             self.items = []
         self._fill_table(row if keep_row else None)
