@@ -13,6 +13,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable
+from itertools import islice
 from json.encoder import encode_basestring as _string  # a JSON string, other than ASCII kept (C, as json.dumps)
 from typing import TextIO
 
@@ -25,6 +26,10 @@ from annotator.core.errors import InputError
 from annotator.core.gcpause import gc_paused
 from annotator.core.review import ReviewGroup, review_groups
 
+
+
+#: ``review --json`` writes its items this many at a time (after the first, written at once).
+_BATCH = 256
 
 
 def run_compare(args: argparse.Namespace) -> int:
@@ -130,15 +135,20 @@ def _span_line(name: str, a) -> str:
 
 
 def write_json(groups: Iterable[ReviewGroup], out: TextIO) -> int:
-    """A JSON array of the items, one a line, each written (the first flushed) as soon as it comes."""
-    count = 0
-    for group in groups:
-        out.write(",\n" if count else "[\n")
-        out.write(item_line(group))
-        count += 1
-        if count == 1:
-            out.flush()
-    out.write("\n]\n" if count else "[]\n")
+    """A JSON array of the items, one a line: the first written and flushed as soon as it comes, the next ones
+    :data:`_BATCH` at a time (a write per item cost a tenth of the time)."""
+    items = iter(groups)
+    first = next(items, None)
+    if first is None:
+        out.write("[]\n")
+        return 0
+    out.write("[\n" + item_line(first))
+    out.flush()
+    count = 1
+    while batch := list(islice(items, _BATCH)):
+        out.write(",\n" + ",\n".join(map(item_line, batch)))
+        count += len(batch)
+    out.write("\n]\n")
     return count
 
 
