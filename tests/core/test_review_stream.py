@@ -239,3 +239,13 @@ def test_an_interrupted_accept_agreed_accepts_nothing(project):
         with pytest.raises(KeyboardInterrupt):
             decisions.accept_agreed(store, interrupted(), "amira")
         assert [(a.id, a.status, a.reviewer) for a in store.iter_annotations()] == before
+
+
+def test_accept_agreed_from_the_command_line(project, capsys):
+    with Store.open(project, create=False, readonly=True) as store:
+        agreed = [g for g in categorize_many({n: store.annotations(annotator=n) for n in NAMES[:2]})
+                  if g.category == "agreed"]
+    assert main(["review", str(project), "amira", "bernd", "--accept-agreed", "--reviewer", "amira"]) == 0
+    assert capsys.readouterr().out.startswith(f"{len(agreed)} agreed spans accepted")
+    with Store.open(project, create=False, readonly=True) as store:
+        assert all(store.annotation(a.id).status == "accepted" for g in agreed for _, a in g.members)
