@@ -124,14 +124,18 @@ def item_json(group: ReviewGroup) -> dict:
 
 def item_line(group: ReviewGroup) -> str:
     """``json.dumps(item_json(group), ensure_ascii=False)``, written out directly (a quarter of the time)."""
-    spans = ", ".join([_span_line(name, a) for name, a in group.members])
+    members = group.members
+    if len(members) == 1:
+        spans = _span_line(*members[0])
+    else:
+        spans = ", ".join([_span_line(name, a) for name, a in members])
     return (f'{{"category": "{group.category}", "document": {_string(group.document)}, '
             f'"start": {group.start}, "end": {group.end}, "spans": [{spans}]}}')
 
 
 def _span_line(name: str, a) -> str:
-    return (f'{{"annotator": {_string(name)}, "id": {_string(a.id)}, "label": {_string(a.label)}, "start": {a.start}, '
-            f'"end": {a.end}, "quote": {_string(a.quote)}, "status": {_string(a.status)}}}')
+    return (f'{{"annotator": {_string(name)}, "id": {_string(a.id)}, "label": {_string(a.label)}, '
+            f'"start": {a.start}, "end": {a.end}, "quote": {_string(a.quote)}, "status": {_string(a.status)}}}')
 
 
 def write_json(groups: Iterable[ReviewGroup], out: TextIO) -> int:

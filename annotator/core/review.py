@@ -124,6 +124,24 @@ class ReviewGroup:
         return self.members[0][0] if self.category == "only" else None
 
 
+_new = object.__new__
+_SET_FIELDS = tuple(ReviewGroup.__dict__[name].__set__ for name in ("category", "document", "start", "end", "members"))
+
+
+def _group(category: str, document: str, start: int, end: int, members: tuple, new=_new, cls=ReviewGroup,
+           fields=_SET_FIELDS) -> ReviewGroup:
+    """``ReviewGroup(...)`` through its slots, without the frozen dataclass's ``__init__`` (half the time; a
+    million-span review makes hundreds of thousands)."""
+    group = new(cls)
+    set_category, set_document, set_start, set_end, set_members = fields
+    set_category(group, category)
+    set_document(group, document)
+    set_start(group, start)
+    set_end(group, end)
+    set_members(group, members)
+    return group
+
+
 # A member is (annotator index, annotation); a cluster is (category, members)
 # with the members in increasing annotator order.
 _Member = tuple[int, Annotation]
@@ -326,7 +344,7 @@ def _part_groups(component: list[_Member], names: list[str], ordered: bool = Tru
     machinery."""
     if len(component) == 1:
         side, ann = component[0]
-        return [ReviewGroup("only", ann.document, ann.start, ann.end, ((names[side], ann),))]
+        return [_group("only", ann.document, ann.start, ann.end, ((names[side], ann),))]
     if len(component) == 2:
         (sx, x), (sy, y) = component
         if sx != sy:
@@ -334,13 +352,13 @@ def _part_groups(component: list[_Member], names: list[str], ordered: bool = Tru
                 sx, x, sy, y = sy, y, sx, x
             members = ((names[sx], x), (names[sy], y))
             if x.start == y.start and x.end == y.end:
-                return [ReviewGroup(_SAME_LABEL[x.label == y.label], x.document, x.start, x.end, members)]
+                return [_group(_SAME_LABEL[x.label == y.label], x.document, x.start, x.end, members)]
             if x.label == y.label and _overlap(x, y) > 0:
                 start = x.start if x.start < y.start else y.start
                 end = x.end if x.end > y.end else y.end
-                return [ReviewGroup("boundary_conflict", x.document, start, end, members)]
+                return [_group("boundary_conflict", x.document, start, end, members)]
         alone = sorted(component, key=_only_key)
-        return [ReviewGroup("only", a.document, a.start, a.end, ((names[k], a),)) for k, a in alone]
+        return [_group("only", a.document, a.start, a.end, ((names[k], a),)) for k, a in alone]
     if len(names) == 2:
         return _pair_groups(component, names, ordered)
     lists: list[list[Annotation]] = [[] for _ in names]
@@ -413,8 +431,8 @@ def _pair_groups(part: list[_Member], names: list[str], ordered: bool = True) ->
     for category, x, y in pairs:
         start = x.start if x.start < y.start else y.start
         end = x.end if x.end > y.end else y.end
-        groups.append(ReviewGroup(category, x.document, start, end, ((first, x), (second, y))))
-    groups.extend(ReviewGroup("only", a.document, a.start, a.end, ((names[side], a),))
+        groups.append(_group(category, x.document, start, end, ((first, x), (second, y))))
+    groups.extend(_group("only", a.document, a.start, a.end, ((names[side], a),))
                   for k, (side, a) in enumerate(left) if k not in taken)
     if ordered:
         groups.sort(key=_group_key)
