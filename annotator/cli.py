@@ -18,6 +18,7 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.cli_durability import durability_parsers
+from annotator.cli_compare import compare_parsers
 from annotator.cli_model_args import add_model_arguments, rules_kinds
 from annotator.cli_output import output, watched_stdout
 from annotator.cli_progress import Progress
@@ -123,20 +124,7 @@ def _export_hint(fmt: registry.Format) -> str:
 
 def _comparison_parsers(sub) -> None:
     """Comparing annotators and sources: agreement, review, suggestions, discrepancies."""
-    p = sub.add_parser("agreement", help="measure agreement between annotators (kappa, alpha, unitizing alpha, F1)")
-    p.add_argument("project", help="project file")
-    p.add_argument("annotators", nargs="+", metavar="ANNOTATOR", help="two or more annotator names")
-    p.add_argument("--doc", metavar="ID", help="only this document (id, id prefix or title)")
-    p.add_argument("--label", metavar="L", help="only this label")
-    p.add_argument("--json", action="store_true", help="print the report as JSON (docs/formats.md)")
-
-    p = sub.add_parser("review", help="list agreements and disagreements between two or more annotators")
-    p.add_argument("project", help="project file")
-    p.add_argument("annotators", nargs="+", metavar="ANNOTATOR", help="two or more annotator names")
-    p.add_argument("--doc", metavar="ID", help="only this document (id, id prefix or title)")
-    p.add_argument("--json", action="store_true", help="print the items as JSON")
-    p.add_argument("--accept-agreed", action="store_true", help="accept every agreed span into the reviewed set")
-    p.add_argument("--reviewer", metavar="NAME", help="who decides (needed with --accept-agreed)")
+    compare_parsers(sub)
 
     p = sub.add_parser("suggest", help="suggest spans by rules (Figure, Actor, Claim) or by a model (nothing is saved)")
     p.add_argument("project", help="project file")
@@ -385,86 +373,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _compared(store, names: list[str]) -> list[str]:
-    known = {a.id for a in store.annotators()}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise InputError(
-            f"There is no annotator {unknown[0]!r} in this project; it has: {', '.join(sorted(known)) or 'none'}."
-        )
-    names = list(dict.fromkeys(names))
-    if len(names) < 2:
-        raise InputError("Name at least two different annotators to compare.")
-    return names
-
-
 @command("agreement")
-def cmd_agreement(args: argparse.Namespace) -> int:
-    from annotator.core.agreement import agreement_report
-
-    with _project(args.project, create=False, readonly=True) as store:
-        names = _compared(store, args.annotators)
-        doc = store.find_document(args.doc).id if args.doc else None
-        anns = [a for a in store.iter_annotations(document=doc) if a.annotator in names]
-        if args.label is not None:
-            store.label(args.label)
-        needed = {doc} if doc else {a.document for a in anns}
-        texts = {d: store.document_text(d) for d in needed}
-        report = agreement_report(texts, anns, names, doc=doc, label=args.label)
-    if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-        return 0
-    print(f"annotators: {', '.join(report['annotators'])}   documents: {report['documents']}   "
-          f"tokens: {report['tokens']}")
-    rows = [("Cohen's kappa", report["cohen_kappa"]), ("Fleiss' kappa", report["fleiss_kappa"]),
-            ("Krippendorff's alpha (nominal)", report["krippendorff_alpha"]),
-            ("Krippendorff's unitizing alpha", report["krippendorff_alpha_u"]),
-            ("Span F1, exact", report["span_f1"]["exact"]), ("Span F1, overlap", report["span_f1"]["overlap"])]
-    for name, value in rows:
-        print(f"  {name:<32} {_fmt(value)}")
-    if report["per_label"]:
-        print("per label:                         F1 exact  F1 overlap  alpha_u")
-        for label, row in report["per_label"].items():
-            print(f"  {label:<32} {_fmt(row['span_f1']['exact']):>8}  {_fmt(row['span_f1']['overlap']):>10}  "
-                  f"{_fmt(row['krippendorff_alpha_u']):>7}")
-    return 0
-
-
-def _fmt(value) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
-
-
 @command("review")
-def cmd_review(args: argparse.Namespace) -> int:
-    from annotator.core import decisions
-    from annotator.core.review import categorize_many
+def cmd_compare(args: argparse.Namespace) -> int:
+    from annotator.cli_compare_commands import run_compare
 
-    if args.accept_agreed and not (args.reviewer or "").strip():
-        raise InputError("--accept-agreed needs --reviewer NAME.")
-    with _project(args.project, create=False, readonly=not args.accept_agreed) as store:
-        names = _compared(store, args.annotators)
-        doc = store.find_document(args.doc).id if args.doc else None
-        groups = categorize_many({n: store.annotations(annotator=n, document=doc) for n in names})
-        if args.accept_agreed:
-            agreed = [[m for _, m in g.members] for g in groups if g.category == "agreed"]
-            decision = decisions.accept_agreed(store, agreed, args.reviewer.strip())
-            print(f"{len(agreed)} agreed span{'s' if len(agreed) != 1 else ''} accepted "
-                  f"({len(decision.created)} copied into {args.reviewer.strip()}'s reviewed set).")
-            return 0
-        titles = {d.id: d.title for d in store.documents()}
-    if args.json:
-        items = [{"category": g.category, "document": g.document, "start": g.start, "end": g.end,
-                  "spans": [{"annotator": n, "id": a.id, "label": a.label, "start": a.start, "end": a.end,
-                             "quote": a.quote, "status": a.status} for n, a in g.members]} for g in groups]
-        print(json.dumps(items, indent=2, ensure_ascii=False))
-        return 0
-    counts: dict[str, int] = {}
-    for g in groups:
-        counts[g.category] = counts.get(g.category, 0) + 1
-        spans = "; ".join(f"{n}: {a.label} '{a.quote}'" for n, a in g.members)
-        print(f"{g.category:<18} {titles.get(g.document, g.document)[:30]:<30} {g.start}-{g.end}  {spans}")
-    print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to compare")
-    return 0
+    return run_compare(args)
 
 
 @command("suggest")

@@ -43,6 +43,12 @@ per document and label over the spans left; two annotators with 100,000 spans
 each take about 0.7 s (``benchmarks/agreement.py``). Candidate pairs are every
 overlapping pair of left-over spans, so many mutually overlapping spans of the
 same label cost quadratic time.
+
+:func:`stream_groups` (and :func:`review_groups`, reading from a store) gives
+the same groups in the same order one component of overlapping spans at a
+time: what the ``review`` command and the window's review list use, so that
+the first item comes at once and memory follows one component, not the
+project (``benchmarks/scale_review.py``).
 """
 
 from __future__ import annotations
@@ -50,14 +56,24 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from heapq import heappop, heappush
-from itertools import chain, compress, count, repeat
+from itertools import chain, compress, count, islice, repeat
 from operator import attrgetter, eq, is_not, lt, not_
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
 from annotator.core.gcpause import gc_paused
 from annotator.core.model import Annotation
 
-__all__ = ["ReviewItem", "ReviewGroup", "categorize", "categorize_many", "CATEGORIES"]
+if TYPE_CHECKING:
+    from annotator.core.store import Store
+
+__all__ = [
+    "ReviewItem", "ReviewGroup", "categorize", "categorize_many", "stream_groups", "review_groups", "CATEGORIES",
+]
+
+#: ``progress(done, total)``, as the long operations of :mod:`annotator.core` take it.
+Progress = Callable[[int, "int | None"], None]
+#: :func:`review_groups` reports its progress every this many spans read.
+_PROGRESS_EVERY = 4096
 
 #: The categories of :func:`categorize`, in the order used to break ties when sorting.
 CATEGORIES = ("agreed", "label_conflict", "boundary_conflict", "only_a", "only_b")
@@ -108,6 +124,24 @@ class ReviewGroup:
         return self.members[0][0] if self.category == "only" else None
 
 
+_new = object.__new__
+_SET_FIELDS = tuple(ReviewGroup.__dict__[name].__set__ for name in ("category", "document", "start", "end", "members"))
+
+
+def _group(category: str, document: str, start: int, end: int, members: tuple, new=_new, cls=ReviewGroup,
+           fields=_SET_FIELDS) -> ReviewGroup:
+    """``ReviewGroup(...)`` through its slots, without the frozen dataclass's ``__init__`` (half the time; a
+    million-span review makes hundreds of thousands)."""
+    group = new(cls)
+    set_category, set_document, set_start, set_end, set_members = fields
+    set_category(group, category)
+    set_document(group, document)
+    set_start(group, start)
+    set_end(group, end)
+    set_members(group, members)
+    return group
+
+
 # A member is (annotator index, annotation); a cluster is (category, members)
 # with the members in increasing annotator order.
 _Member = tuple[int, Annotation]
@@ -155,20 +189,275 @@ def categorize_many(by_annotator: Mapping[str, Sequence[Annotation]]) -> list[Re
     """Review groups for any number of annotators (see the module docstring)."""
     names = list(by_annotator)
     with gc_paused():
-        clusters, leftovers = _exact_clusters([list(by_annotator[name]) for name in names])
-        clusters.extend(_overlap_clusters(leftovers, len(names)))
-        groups = []
-        keys = []
-        for category, members in clusters:
-            start = min(a.start for _, a in members)
-            end = max(a.end for _, a in members)
-            document = members[0][1].document
-            groups.append(ReviewGroup(category, document, start, end, tuple((names[s], a) for s, a in members)))
-            keys.append((document, start, end, _GROUP_ORDER[category], tuple(a.id for _, a in members)))
-        order = sorted(range(len(groups)), key=keys.__getitem__)
-        return list(map(groups.__getitem__, order))
+        return _groups(names, [list(by_annotator[name]) for name in names])
 
 
+def stream_groups(spans: Iterable[tuple[int, Annotation]], names: Sequence[str]) -> Iterator[ReviewGroup]:
+    """The groups of :func:`categorize_many`, in the same order, yielded as soon as each is decided.
+
+    ``spans`` are ``(annotator index into names, annotation)`` pairs ordered by
+    document, then start (as the store reads them). A sweep cuts them into
+    components: a span starting after every end seen so far in its document
+    begins a new one. Spans of different components share no bounds and no
+    character, so no group joins two of them, and every item of a component
+    sorts before those of the next: each component is categorised on its own
+    (one or two spans directly, larger ones as :func:`categorize_many` does)
+    and its groups are yielded before the next span is read. Time and memory
+    follow the components, not the whole list.
+    """
+    names = list(names)
+    component: list[_Member] = []
+    document = None
+    reach = 0
+    for side, ann in spans:
+        if ann.start > reach or ann.document != document:
+            if component:
+                yield from _component_groups(component, names)
+            component = [(side, ann)]
+            document = ann.document
+            reach = ann.end
+        else:
+            component.append((side, ann))
+            if ann.end > reach:
+                reach = ann.end
+    if component:
+        yield from _component_groups(component, names)
+
+
+def review_groups(
+    store: Store, names: Sequence[str], doc: str | None = None, progress: Progress | None = None,
+    full: bool = True,
+) -> Iterator[ReviewGroup]:
+    """:func:`stream_groups` over the annotators ``names`` of ``store`` (one document, or all), read in order.
+
+    With ``full`` the members are :class:`Annotation` records (what deciding needs); without, the lighter
+    :class:`~annotator.core.model.ComparedSpan` records (what a listing shows), read in a third of the time.
+    ``progress(done, total)`` counts the spans read (it may raise
+    :class:`~annotator.core.errors.CancelledError`).
+    """
+    names = list(names)
+    side = {name: k for k, name in enumerate(names)}
+    read = store.iter_annotations(document=doc, annotators=names) if full else store.iter_compared_spans(names, doc)
+    spans = ((side[a.annotator], a) for a in read)
+    if progress is None:
+        return stream_groups(spans, names)
+    # Counted by the annotator index (fast); one document's count would read its rows: its total stays unknown.
+    total = None if doc is not None else sum(store.count_annotations(annotator=n) for n in names)
+    return stream_groups(_counted(spans, progress, total), names)
+
+
+def _counted(
+    spans: Iterator[tuple[int, Annotation]], progress: Progress, total: int | None
+) -> Iterator[tuple[int, Annotation]]:
+    """``spans`` again, calling ``progress(done, total)`` every :data:`_PROGRESS_EVERY` spans and at the end."""
+    progress(0, total)
+    done = 0
+    while batch := list(islice(spans, _PROGRESS_EVERY)):
+        yield from batch
+        done += len(batch)
+        progress(done, total)
+
+
+def _component_groups(component: list[_Member], names: list[str]) -> list[ReviewGroup]:
+    """The groups of one component, sorted.
+
+    Two annotators' components go to :func:`_pair_groups` whole. With more annotators a large component (many
+    spans overlapping in a chain, whatever their labels) is first cut into the parts that can share a group:
+    spans of one label overlapping in a chain, joined with those of the same bounds. Each part is categorised
+    on its own (:func:`_part_groups`), and the groups of all parts sorted together.
+    """
+    if len(component) <= 2:
+        return _part_groups(component, names)
+    if len(names) == 2:
+        return _pair_groups(component, names)  # its sweep pairs only spans of one label: no need to cut first
+    parts = _parts(component)
+    if len(parts) == 1:
+        return _part_groups(component, names)
+    groups = [g for part in parts for g in _part_groups(part, names, False)]
+    groups.sort(key=_group_key)
+    return groups
+
+
+def _member_start(member: _Member) -> int:
+    return member[1].start
+
+
+def _group_key(group: ReviewGroup) -> tuple:
+    members = group.members
+    if len(members) == 1:
+        return group.start, group.end, 3, (members[0][1].id,)
+    if len(members) == 2:
+        return group.start, group.end, _GROUP_ORDER[group.category], (members[0][1].id, members[1][1].id)
+    return group.start, group.end, _GROUP_ORDER[group.category], tuple([a.id for _, a in members])
+
+
+def _parts(component: list[_Member]) -> list[list[_Member]]:
+    """``component`` (sorted by start) cut into parts no group crosses, each in the order of ``component``.
+
+    Groups join spans of the same bounds, or of one label overlapping (sharing a character). A sweep per label
+    puts each span in the current run of its label while it starts before that run's furthest end; a span
+    with the bounds of an earlier one joins that one's run too (union-find over the runs).
+    """
+    parent: list[int] = []
+    reach: dict[str, tuple[int, int]] = {}  # label -> (its current run, the run's furthest end)
+    seen: dict[tuple[int, int], int] = {}  # bounds -> the run of the first span with them
+    run_of: list[int] = []
+    for _, ann in component:
+        start = ann.start
+        end = ann.end
+        current = reach.get(ann.label)
+        if end > start and current is not None and start < current[1]:
+            run = current[0]
+            if end > current[1]:
+                reach[ann.label] = (run, end)
+        else:
+            run = len(parent)
+            parent.append(run)
+            if end > start:
+                reach[ann.label] = (run, end)
+        other = seen.setdefault((start, end), run)
+        if other != run:
+            a, b = _root(parent, other), _root(parent, run)
+            if a != b:
+                parent[b] = a
+        run_of.append(run)
+    parts: dict[int, list[_Member]] = {}
+    for member, run in zip(component, run_of):
+        root = _root(parent, run)
+        part = parts.get(root)
+        if part is None:
+            parts[root] = [member]
+        else:
+            part.append(member)
+    return list(parts.values())
+
+
+def _root(parent: list[int], k: int) -> int:
+    while parent[k] != k:
+        parent[k] = parent[parent[k]]
+        k = parent[k]
+    return k
+
+
+def _part_groups(component: list[_Member], names: list[str], ordered: bool = True) -> list[ReviewGroup]:
+    """The groups of one part, sorted unless ``ordered`` is false; one or two spans without the general
+    machinery."""
+    if len(component) == 1:
+        side, ann = component[0]
+        return [_group("only", ann.document, ann.start, ann.end, ((names[side], ann),))]
+    if len(component) == 2:
+        (sx, x), (sy, y) = component
+        if sx != sy:
+            if sy < sx:
+                sx, x, sy, y = sy, y, sx, x
+            members = ((names[sx], x), (names[sy], y))
+            if x.start == y.start and x.end == y.end:
+                return [_group(_SAME_LABEL[x.label == y.label], x.document, x.start, x.end, members)]
+            if x.label == y.label and _overlap(x, y) > 0:
+                start = x.start if x.start < y.start else y.start
+                end = x.end if x.end > y.end else y.end
+                return [_group("boundary_conflict", x.document, start, end, members)]
+        alone = sorted(component, key=_only_key)
+        return [_group("only", a.document, a.start, a.end, ((names[k], a),)) for k, a in alone]
+    if len(names) == 2:
+        return _pair_groups(component, names, ordered)
+    lists: list[list[Annotation]] = [[] for _ in names]
+    for side, ann in component:
+        lists[side].append(ann)
+    return _groups(names, lists)
+
+
+def _pair_exact(part: list[_Member]) -> tuple[list[tuple[str, Annotation, Annotation]], list[_Member]]:
+    """Two annotators' pairs of the same bounds ``(category, a's, b's)``, and the spans left (by start)."""
+    buckets: dict[tuple[int, int], list[_Member]] = {}
+    for member in part:
+        ann = member[1]
+        bucket = buckets.get((ann.start, ann.end))
+        if bucket is None:
+            buckets[(ann.start, ann.end)] = [member]
+        else:
+            bucket.append(member)
+    pairs: list[tuple[str, Annotation, Annotation]] = []
+    left: list[_Member] = []
+    clusters: list[_Cluster] = []
+    for bucket in buckets.values():
+        if len(bucket) == 1:
+            left.append(bucket[0])
+        elif len(bucket) == 2 and bucket[0][0] != bucket[1][0]:
+            (sx, x), (_, y) = bucket
+            x, y = (x, y) if sx == 0 else (y, x)
+            pairs.append((_SAME_LABEL[x.label == y.label], x, y))
+        else:
+            _split_exact(bucket, clusters, left)
+    if clusters:
+        pairs.extend((category, members[0][1], members[1][1]) for category, members in clusters)
+        left.sort(key=_member_start)
+    return pairs, left
+
+
+def _pair_groups(part: list[_Member], names: list[str], ordered: bool = True) -> list[ReviewGroup]:
+    """The groups of a part of two annotators' spans as :func:`_groups` makes them, more directly.
+
+    The same three steps: pairs of the same bounds; then same-label overlapping pairs by decreasing overlap
+    (the same order of candidates as :func:`_overlap_candidates`), both spans still free; the rest alone.
+    """
+    pairs, left = _pair_exact(part)
+    candidates = []
+    active: dict[str, tuple[list[int], list[int]]] = {}  # per label and annotator: the spans still open
+    for k, (side, ann) in enumerate(left):  # by start
+        if ann.end <= ann.start:
+            continue  # an empty span overlaps nothing
+        start = ann.start
+        open_spans = active.get(ann.label)
+        if open_spans is None:
+            open_spans = active[ann.label] = ([], [])
+        others = open_spans[1 - side]
+        if others:
+            others[:] = [j for j in others if left[j][1].end > start]
+            for j in others:
+                o = left[j][1]
+                overlap = (o.end if o.end < ann.end else ann.end) - start
+                x, y, kx, ky = (o, ann, j, k) if side else (ann, o, k, j)
+                candidates.append((-overlap, x.start, x.end, y.start, y.end, x.id, y.id, kx, ky))
+        open_spans[side].append(k)
+    taken = set()
+    for candidate in sorted(candidates):
+        k, j = candidate[-2], candidate[-1]
+        if k not in taken and j not in taken:
+            taken.update((k, j))
+            pairs.append(("boundary_conflict", left[k][1], left[j][1]))
+    first, second = names
+    groups = []
+    for category, x, y in pairs:
+        start = x.start if x.start < y.start else y.start
+        end = x.end if x.end > y.end else y.end
+        groups.append(_group(category, x.document, start, end, ((first, x), (second, y))))
+    groups.extend(_group("only", a.document, a.start, a.end, ((names[side], a),))
+                  for k, (side, a) in enumerate(left) if k not in taken)
+    if ordered:
+        groups.sort(key=_group_key)
+    return groups
+
+
+def _only_key(member: _Member) -> tuple:
+    ann = member[1]
+    return ann.start, ann.end, ann.id
+
+
+def _groups(names: list[str], sides: list[list[Annotation]]) -> list[ReviewGroup]:
+    """Every group of ``sides`` (one list of spans per annotator of ``names``), sorted."""
+    clusters, leftovers = _exact_clusters(sides)
+    clusters.extend(_overlap_clusters(leftovers, len(names)))
+    groups = []
+    keys = []
+    for category, members in clusters:
+        start = min(a.start for _, a in members)
+        end = max(a.end for _, a in members)
+        document = members[0][1].document
+        groups.append(ReviewGroup(category, document, start, end, tuple((names[s], a) for s, a in members)))
+        keys.append((document, start, end, _GROUP_ORDER[category], tuple(a.id for _, a in members)))
+    order = sorted(range(len(groups)), key=keys.__getitem__)
+    return list(map(groups.__getitem__, order))
 
 
 # --------------------------------------------------------------------------- #

@@ -43,3 +43,20 @@ def _merged(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> tuple[np.nd
     columns = [np.concatenate((x, y)) for x, y in zip(a, b)]
     order = np.argsort(columns[0], kind="stable")
     return tuple(c[order] for c in columns) + (sides[order],)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` of integers by sorting: numpy 2's hashing ``unique`` took 0.4 s on 600,000 values."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def _distinct_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_counts=True)`` of integers, by sorting (see :func:`_distinct`)."""
+    ordered = np.sort(values)
+    if not len(ordered):
+        return ordered, np.zeros(0, dtype=np.int64)
+    firsts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[firsts], np.diff(np.append(firsts, len(ordered)))

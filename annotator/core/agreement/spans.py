@@ -10,14 +10,14 @@ span, or of one span of each annotator, are counted with array operations; large
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from heapq import heappop, heappush
 from itertools import accumulate, chain
 from operator import le, lt
 from typing import Sequence
 
-from annotator.core.agreement.common import _components, _merged
+from annotator.core.agreement.common import _components, _distinct_counts, _merged
 from annotator.core.lazy import lazy_module
 
 np = lazy_module("numpy")
@@ -97,7 +97,7 @@ def _counts_by_label(labels: np.ndarray, values: np.ndarray, count: int, block: 
         counts = counts[codes]
     else:
         top = block
-        codes, counts = np.unique(labels * block + values, return_counts=True)
+        codes, counts = _distinct_counts(labels * block + values)
     for code, n in zip(codes.tolist(), counts.tolist()):
         out[code // top][code % top] = n
     return out
@@ -166,15 +166,20 @@ def _component(items: list[tuple[int, int, int]]) -> tuple[int, int, int]:
         units.append(merged)
     total = 0
     for mine, theirs in ((units[0], units[1]), (units[1], units[0])):
+        # Units of one annotator are disjoint and sorted: those of the other overlapping [s, e) are the
+        # consecutive ones from the first ending after s (a look-up, not a scan of them all).
+        their_starts = [t for t, _ in theirs]
+        their_ends = [f for _, f in theirs]
+        n = len(theirs)
         for s, e in mine:
-            hit = False
-            for t, f in theirs:
-                if s < f and t < e:
-                    hit = True
-                    if mine is units[0]:  # each overlapping pair once
-                        total += (s - t) * (s - t) + (e - f) * (e - f)
-            if not hit:
+            k = bisect_right(their_ends, s)
+            if k == n or their_starts[k] >= e:
                 total += (e - s) * (e - s)
+                continue
+            while mine is units[0] and k < n and their_starts[k] < e:  # each overlapping pair once
+                t, f = their_starts[k], their_ends[k]
+                total += (s - t) * (s - t) + (e - f) * (e - f)
+                k += 1
     return exact, matched, total
 
 

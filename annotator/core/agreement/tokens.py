@@ -16,7 +16,7 @@ from itertools import accumulate, chain, compress, repeat
 from operator import and_, le, sub
 from typing import Callable, Iterable
 
-from annotator.core.agreement.common import OUTSIDE, _components
+from annotator.core.agreement.common import OUTSIDE, _components, _distinct
 from annotator.core.lazy import lazy_module
 
 np = lazy_module("numpy")
@@ -24,6 +24,8 @@ np = lazy_module("numpy")
 #: Characters are classified by the token rule's own classes: ``\s`` (0), ``\w`` (1), anything else (2).
 _SPACE, _WORD, _OTHER = 0, 1, 2
 _CLASS_OF = re.compile(r"(\s)|(\w)|.", re.DOTALL)
+#: Up to this many labels, the clusters of three or more overlapping ranges are cut with one bit per label.
+_MASK_LABELS = 62
 #: Characters turned into code points at a time (bounds the memory of a long corpus).
 _CHUNK = 1 << 22
 _ASCII = tuple(  # the class of each ASCII character (not a numpy array: numpy loads on first use)
@@ -143,8 +145,8 @@ def _side_pieces(
 
     Codes are the label codes, ``len(labels)`` for ``O``, then the categories of tokens that several of the
     annotator's ranges cover (their labels joined by ``+``). Ranges overlapping none of the others stay as
-    they are; two overlapping ranges are cut in array operations; larger clusters (rare) go to
-    :func:`_pieces`.
+    they are; two overlapping ranges are cut in array operations; larger clusters too, all at once, with one
+    bit per label (:func:`_covering_labels`), or one by one by :func:`_pieces` beyond 62 labels.
     """
     count = len(labels)
     heads, sizes, _ = _components(lo, hi)
@@ -156,12 +158,23 @@ def _side_pieces(
     his = [hi[one], l1, near, far]
     cats = [cat[one], c0, both, np.where(h0 > h1, c0, c1)]
     extra: dict[str, int] = {}
-    for h, n in zip(heads[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-        plo, phi, pcat = _pieces(lo[h : h + n].tolist(), hi[h : h + n].tolist(), [labels[c] for c in cat[h : h + n]])
-        los.append(np.array(plo, dtype=np.int64))
-        his.append(np.array(phi, dtype=np.int64))
-        first = count + 1 + count * count
-        cats.append(np.array([extra.setdefault(c, first + len(extra)) for c in pcat], dtype=np.int64))
+    first = count + 1 + count * count
+    if count <= _MASK_LABELS:
+        big = np.repeat(sizes > 2, sizes)
+        plo, phi, masks = _covering_labels(lo[big], hi[big], cat[big], count)
+        kinds = _distinct(masks)
+        which = np.searchsorted(kinds, masks)
+        codes = [_mask_code(m, labels, extra, first) for m in kinds.tolist()]
+        los.append(plo)
+        his.append(phi)
+        cats.append(np.array(codes, dtype=np.int64)[which] if len(codes) else which.astype(np.int64))
+    else:  # too many labels for one bit each: cluster by cluster
+        for h, n in zip(heads[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+            plo, phi, pcat = _pieces(lo[h : h + n].tolist(), hi[h : h + n].tolist(),
+                                     [labels[c] for c in cat[h : h + n]])
+            los.append(np.array(plo, dtype=np.int64))
+            his.append(np.array(phi, dtype=np.int64))
+            cats.append(np.array([extra.setdefault(c, first + len(extra)) for c in pcat], dtype=np.int64))
     los, his, cats = np.concatenate(los), np.concatenate(his), np.concatenate(cats)
     keep = los < his
     order = np.argsort(los[keep], kind="stable")
@@ -176,6 +189,39 @@ def _side_pieces(
         return extras[code - count - 1 - count * count]
 
     return los[keep][order], his[keep][order], cats[keep][order], name
+
+
+def _covering_labels(
+    lo: np.ndarray, hi: np.ndarray, cat: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token ranges cut at every range's ends into pieces ``(los, his, masks)`` sorted by ``lo``, each with the
+    bit ``1 << c`` set for every label code ``c`` of a range covering it; pieces no range covers are left out.
+
+    One pass of array operations per label: its ranges' ends become +1/-1 steps at the cut points, and their
+    running sum says where some range of that label covers the piece.
+    """
+    points = _distinct(np.concatenate((lo, hi)))
+    if len(points) < 2:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    begin = np.searchsorted(points, lo)
+    end = np.searchsorted(points, hi)
+    masks = np.zeros(len(points) - 1, dtype=np.int64)
+    for c in _distinct(cat).tolist():
+        mine = cat == c
+        steps = np.bincount(begin[mine], minlength=len(points)) - np.bincount(end[mine], minlength=len(points))
+        masks |= (np.cumsum(steps)[:-1] > 0).astype(np.int64) << c
+    covered = masks != 0
+    return points[:-1][covered], points[1:][covered], masks[covered]
+
+
+def _mask_code(mask: int, labels: list[str], extra: dict[str, int], first: int) -> int:
+    """The category code of a set of label codes given as bits: a label's own code, else a code of ``extra``."""
+    bits = [c for c in range(len(labels)) if mask >> c & 1]
+    if len(bits) == 1:
+        return bits[0]
+    name = "+".join(labels[c] for c in bits)  # labels are sorted: the names come in sorted order
+    return extra.setdefault(name, first + len(extra))
 
 
 def _pieces(los: list[int], his: list[int], labels: list[str]) -> tuple[list[int], list[int], list[str]]:

@@ -1,7 +1,7 @@
 """Analyse > Agreement: inter-annotator agreement between chosen annotators (FORMATS.md, "Agreement").
 
 The dialog only gathers the inputs (annotators, an optional document and an
-optional label), calls :func:`annotator.core.agreement.agreement_report` and
+optional label), calls :func:`annotator.core.agreement.agreement_from_store` and
 shows the result: one row per metric with its plain-English meaning, one row
 per label, and, for more than two annotators, an annotator x annotator matrix.
 It recomputes whenever a control changes; "Copy as JSON" copies the report as
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QLabel, QListWidget, QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from annotator.core.agreement import agreement_report, explain, report_steps
+from annotator.core.agreement import agreement_from_store, explain, store_steps
 from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.store import Store
 from annotator.gui.background import Progress, run_in_background, run_in_process
@@ -133,21 +133,11 @@ def build_report(
     ``progress(done, total, text)``, when given, is called after each annotator's annotations are read and
     after each step of the computation, with a text saying "step n of N".
     """
-    total = len(names) + report_steps(len(names))
-
-    def step(done: int, _total: int | None = None) -> None:
+    def step(done: int, total: int | None) -> None:
         if progress is not None:
             progress(done, total, step_text(done, total))
 
-    annotations = []
-    for k, name in enumerate(names, start=1):
-        annotations.extend(store.iter_annotations(annotator=name, label=label, document=doc))
-        step(k)
-    doc_ids = [doc] if doc is not None else sorted({a.document for a in annotations})
-    texts = {d: store.document_text(d) for d in doc_ids}
-    return agreement_report(
-        texts, annotations, names, doc=doc, label=label, progress=lambda done, _: step(len(names) + done)
-    )
+    return agreement_from_store(store, names, doc, label, step)
 
 
 def step_text(done: int, total: int) -> str:
@@ -434,7 +424,7 @@ class AgreementDialog(QDialog):
             # A process of its own: a thread would share the GIL (and garbage collections) with the window.
             return run_in_process(progress, report_from_project, path, names, doc, label, progress_arg="progress")
 
-        total = len(names) + report_steps(len(names))
+        total = store_steps(len(names))
         return run_in_background(self, "Computing agreement", job, text=step_text(0, total))
 
     def _set_message(self, text: str) -> None:

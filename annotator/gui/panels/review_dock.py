@@ -15,12 +15,25 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from annotator.core.review import ReviewGroup, categorize_many
+from annotator.core.errors import CancelledError
+from annotator.core.review import ReviewGroup, review_groups
+from annotator.core.store import Store
+from annotator.gui.background import run_in_background
 from annotator.gui.commands.annotations import short_quote
 from annotator.gui.views.span_display import CATEGORY_NAMES
 
 #: Glyphs that tell the categories apart in the list without relying on colour.
 CATEGORY_MARKS = {"agreed": "=", "label_conflict": "≠", "boundary_conflict": "↔", "only": "∅"}
+#: Up to this many annotations of the compared annotators the review list is read at once; more are read in
+#: the background behind a progress dialog.
+INLINE_BELOW = 20_000
+
+
+def loading_text(done: int, total: int | None) -> str:
+    """The progress dialog's text while the review list loads."""
+    return f"Comparing annotators: {done:,} of {total:,} spans read…" if total else "Comparing annotators…"
+
+
 #: The review buttons stand in a column beside the table, at most this many high (five actions: one column).
 BUTTON_ROWS = 5
 
@@ -146,13 +159,34 @@ class ReviewDock(QDockWidget):
         row = self.table.currentRow()
         names = self.compared()
         store = self.session.store
+        cancelled = False
         if len(names) >= 2:
-            doc = self.document_id()
-            self.items = categorize_many({n: store.annotations(annotator=n, document=doc) for n in names})
+            try:
+                self.items = self._read_items(names, self.document_id())
+            except CancelledError:
+                self.items, cancelled = [], True
         else:
             self.items = []
         self._fill_table(row if keep_row else None)
+        if cancelled:
+            self.summary.setText("Comparing was cancelled: change a choice to compare again.")
         self.review_changed.emit()
+
+    def _read_items(self, names: list[str], doc: str | None) -> list[ReviewGroup]:
+        """The review items: read at once for a small selection, else in the background behind a progress
+        dialog counting the spans read (the phases of ``annotator review``); Cancel raises CancelledError."""
+        store = self.session.store
+        counts = store.annotation_counts_by_annotator()
+        if sum(counts.get(name, 0) for name in names) < INLINE_BELOW:
+            return list(review_groups(store, names, doc))
+        path = str(store.path)
+
+        def job(progress) -> list[ReviewGroup]:
+            with Store.open(path, create=False, readonly=True) as mine:  # the worker's own connection
+                return list(review_groups(mine, names, doc, lambda done, total: progress(done, total,
+                                                                                         loading_text(done, total))))
+
+        return run_in_background(self, "Comparing annotators", job, text=loading_text(0, None))
 
     def _fill_table(self, row: int | None = None) -> None:
         names = self.compared()
