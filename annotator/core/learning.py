@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -61,10 +62,43 @@ class Learned:
         return cls({k: frozenset(v) for k, v in tagged.items()}, stop, stop_words)
 
     def stopped(self, label: str, quote: str) -> bool:
-        return (label, " ".join(quote.split()).casefold()) in self.stop_patterns
+        return bool(self.stop_patterns) and (label, " ".join(quote.split()).casefold()) in self.stop_patterns
 
     def is_stop_word(self, word: str) -> bool:
         return word.casefold() in self.stop_words
+
+
+# ----------------------------------------------------------------- which tagged quotes are looked for elsewhere
+_NAME_PARTICLES = frozenset("von van der den de du da di del della dei des dos das do la le ter ten zu bin ibn bint "
+                            "al el ul abu abd ben y".split())
+_NAME_MARKS = "-'’ʼ."
+_MAX_NAME_WORDS = 4
+
+
+def name_like(quote: str) -> bool:
+    """Whether a tagged Actor quote looks like a name, and so is worth suggesting wherever it occurs: one to four
+    words of letters (hyphens, apostrophes and the full stops of initials allowed), three letters or more, and every
+    word but a name particle ("von", "al-") starting with a capital in scripts that have capitals ("Witkoff",
+    "Vladimir Putin", "ويتكوف"; not "officials", "the Ministry of", "$10 million")."""
+    parts = quote.split()
+    if not 1 <= len(parts) <= _MAX_NAME_WORDS or sum(ch.isalpha() for ch in quote) < 3:
+        return False
+    for part in parts:
+        if not part[0].isalpha() or any(not (ch.isalpha() or ch in _NAME_MARKS or unicodedata.category(ch) in
+                                             ("Mn", "Mc")) for ch in part):
+            return False
+        if part[0].islower() and part not in _NAME_PARTICLES and part.split("-")[0] not in _NAME_PARTICLES:
+            return False
+    return any(not part[0].islower() or not part.split("-")[-1][:1].islower() for part in parts)
+
+
+def claim_like(quote: str, min_words: int = 3) -> bool:
+    """Whether a tagged Claim quote is a statement worth suggesting wherever it occurs: ``min_words`` words or
+    numbers or more ("the talks were productive"; not "into", "the Ministry")."""
+    return len(_WORD_OR_NUMBER.findall(quote)) >= min_words
+
+
+_WORD_OR_NUMBER = re.compile(r"[^\W_]+")
 
 
 # ----------------------------------------------------------------- names in other scripts
@@ -94,7 +128,7 @@ def other_script_names(text: str, names: set[str], language: str):
     """
     here = _text_script(language)
     by_key: dict[str, list[list[str]]] = {}
-    for name in names:
+    for name in sorted(names):  # sorted: the name found for a key must not depend on the hash seed
         parts = words(name)
         if not parts or script(name) == here or len(parts) > 4:
             continue
@@ -128,7 +162,7 @@ def _match(word: str, by_key: dict[str, list[list[str]]], here: str) -> tuple[li
     for cand in candidates:
         if len(cand) < 3:
             continue
-        for key in _keys(cand):
+        for key in sorted(_keys(cand), key=lambda k: (-len(k), k)):  # the longest key first, then a fixed order
             if key in by_key:
                 return by_key[key][0], cand
     return None

@@ -48,10 +48,10 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 from annotator.core.language import language_name
-from annotator.core.learning import Learned, other_script_names, title_names
+from annotator.core.learning import Learned, claim_like, name_like, other_script_names, title_names
 from annotator.core.model import Annotation
 from annotator.core.numbers import describe, figure_readings, rules_for
 
@@ -135,29 +135,19 @@ def _claim_suggestions(text: str):
             yield s, e, REASON_QUOTE
 
 
-# ----------------------------------------------------------------- actors: tagged names
-def _trie_pattern(names: Iterable[str]) -> str:
-    """A regex matching any of ``names``, longest first at each place (a character trie)."""
-    trie: dict = {}
-    for name in names:
-        node = trie
-        for ch in name:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:  # a name may end here: the rest is optional (greedy, so longest first)
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
+# ----------------------------------------------------------------- tagged elsewhere
+_MAX_FIGURE_WORDS = 8
 
 
-_MAX_NAME = 200  # longer "names" are quotes, not names; also keeps the trie shallow
+def _figure_like(quote: str, language: str) -> bool:
+    """Whether a tagged Figure quote reads as a figure ("$231 million", "three people"), and so is worth suggesting
+    wherever it occurs: a few words holding a digit or a number phrase."""
+    return len(quote.split()) <= _MAX_FIGURE_WORDS and (any(ch.isdigit() for ch in quote) or bool(
+        figure_readings(quote, rules_for(language))))
+
+
+
+_MAX_NAME = 200  # longer "names" are quotes, not names
 
 
 def _usable_name(name: str) -> bool:
@@ -167,27 +157,54 @@ def _usable_name(name: str) -> bool:
 
 
 _WORDISH = re.compile(r"[\w\u0300-\u036f]")
+_RUN = re.compile(r"[\w\u0300-\u036f]+")
 
 
-def _tagged_suggestions(text: str, names: set[str], reason: str = REASON_TAGGED):
-    names = {n for n in names if _usable_name(n)}
-    if not names:
+def _phrase_index(names: Iterable[str]) -> dict[tuple[str, ...], list[tuple[int, str]]]:
+    """The phrases by their first one or two runs of word characters: ``key -> [(characters before the first
+    run, phrase)]``."""
+    index: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+    for name in sorted(names):
+        runs = list(_RUN.finditer(name))
+        index.setdefault(tuple(r.group() for r in runs[:2]), []).append((runs[0].start(), name))
+    return index
+
+
+class _Words:
+    """The runs of word characters of a text and where each starts (made once, searched for every label)."""
+
+    def __init__(self, text: str):
+        self.words = _RUN.findall(text)
+        self.starts = [m.start() for m in _RUN.finditer(text)]
+
+
+def _tagged_suggestions(text: str, names: set[str], reason: str = REASON_TAGGED,
+                        runs: Callable[[], _Words] | None = None):
+    """Every whole-word occurrence of ``names`` in ``text``, leftmost first and the longest at one place, none
+    overlapping. One pass over the words of the text (``runs()``, made when first needed): a name can start only where its first (and
+    second) run of word characters is a word of the text, so no pattern of thousands of names is compiled."""
+    index = _phrase_index(n for n in names if _usable_name(n))
+    if not index:
         return
-    # The pattern starts with the trie itself so that ``re`` can skip ahead by first character;
-    # the "not inside a word" check on the left is done here instead.
-    pattern = re.compile("(?:" + _trie_pattern(names) + r")(?![\w\u0300-\u036f])")
-    pos = 0
-    while True:
-        m = pattern.search(text, pos)
-        if m is None:
-            return
-        s, e = m.start(), m.end()
-        if s > 0 and _WORDISH.match(text, s - 1) and _WORDISH.match(text, s):
-            pos = s + 1  # inside a word: look again from the next character
+    split = runs() if runs is not None else _Words(text)
+    words, starts = split.words, split.starts
+    firsts = {key[0] for key in index}
+    found: list[tuple[int, int]] = []
+    last = len(words) - 1
+    for i, word in enumerate(words):
+        if word not in firsts:
             continue
-        if e > s:
-            yield s, e, reason
-        pos = max(e, s + 1)
+        for key in ((word,), (word, words[i + 1])) if i < last else ((word,),):
+            for lead, name in index.get(key, ()):
+                s = starts[i] - lead
+                e = s + len(name)
+                if s >= 0 and text.startswith(name, s) and not (e < len(text) and _WORDISH.match(text, e)):
+                    found.append((s, -e))
+    end = 0
+    for s, e in sorted(found):
+        if s >= end:
+            yield s, -e, reason
+            end = -e
 
 
 # ----------------------------------------------------------------- actors: capitalised names
@@ -403,6 +420,24 @@ def _byline_spans(text: str) -> _Covered:
     return _Covered(m.span() for m in _BYLINE.finditer(text))
 
 
+def _word_count(text: str, word: str) -> int:
+    """How often ``word`` occurs in ``text`` as a whole word (the pattern starts with the word itself, so that
+    ``re`` skips ahead by its first characters; the check on the left is done here)."""
+    pattern = re.compile(re.escape(word) + r"(?![^\W\d_])")
+    n = pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        s = m.start()
+        if s == 0 or not _LETTER.match(text, s - 1):
+            n += 1
+            pos = m.end()
+        else:
+            pos = s + 1
+    return n
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _placed(text: str, start: int, end: int, counts: dict[str, int]) -> bool:
     """A run right after "in", "at"... whose last word never occurs on its own: a place.
 
@@ -414,7 +449,7 @@ def _placed(text: str, start: int, end: int, counts: dict[str, int]) -> bool:
     run = text[start:end]
     last = run.split()[-1]
     if last not in counts:
-        counts[last] = len(re.findall(rf"(?<![^\W\d_]){re.escape(last)}(?![^\W\d_])", text))
+        counts[last] = _word_count(text, last)
     if "\0" + run not in counts:
         counts["\0" + run] = text.count(run)
     return counts[last] <= counts["\0" + run]
@@ -498,6 +533,7 @@ def suggest(
     kinds: Iterable[str] = KINDS,
     language: str = "en",
     learned: Learned | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Suggestion]:
     """Suggested Figure, Actor and Claim spans for document ``doc_id`` with text ``text``.
 
@@ -508,6 +544,7 @@ def suggest(
     (:class:`annotator.core.learning.Learned`): quotes tagged elsewhere for
     every label, patterns rejected again and again, the learned stop-list.
     ``kinds`` picks which labels to suggest; an unknown kind raises :class:`ValueError`.
+    ``progress(done, total)`` is called after each rule (it may raise :class:`CancelledError`).
     """
     kinds = tuple(kinds)
     unknown = [k for k in kinds if k not in KINDS]
@@ -518,44 +555,57 @@ def suggest(
     here = [a for a in existing if a.document == doc_id]
     taken = {(a.start, a.end, a.label) for a in here}
     found: dict[tuple[int, int, str], str] = {}
-
-    def add(label: str, spans) -> None:
+    total = sum(_STEPS[k] for k in kinds)
+    steps = _rule_steps(text, here, existing, actor_names or (), kinds, language, learned)
+    for done, (label, spans) in enumerate(steps, 1):
         for start, end, reason in spans:
             key = (start, end, label)
             if key not in taken and key not in found and 0 <= start < end <= len(text) \
                     and not learned.stopped(label, text[start:end]):
                 found[key] = reason
-
-    if "Figure" in kinds:
-        add("Figure", _figure_suggestions(text, language))
-        add("Figure", _tagged_suggestions(text, set(learned.tagged.get("Figure", ())), "tagged as Figure elsewhere"))
-    if "Claim" in kinds:
-        add("Claim", _claim_suggestions(text))
-        add("Claim", _tagged_suggestions(text, set(learned.tagged.get("Claim", ())), "tagged as Claim elsewhere"))
-    if "Actor" in kinds:
-        names = {n.strip() for n in (actor_names or ())} | set(learned.tagged.get("Actor", ()))
-        names |= {a.quote.strip() for a in existing if a.label == "Actor"}
-        names.discard("")
-        covered = _Covered((a.start, a.end) for a in here if a.label == "Actor")
-        add("Actor", ((s, e, r) for s, e, r in _tagged_suggestions(text, names) if not covered(s, e)))
-        add("Actor", ((s, e, r) for s, e, r in other_script_names(text, names, language) if not covered(s, e)))
-        add("Actor", ((s, e, r) for s, e, r in title_names(text, language) if not covered(s, e)))
-        add("Actor", ((s, e, r) for s, e, r in _name_suggestions(text, names, learned.stop_words)
-                      if not covered(s, e)))
-
+        if progress is not None:
+            progress(done, total)
     return [
         Suggestion(doc_id, label, start, end, text[start:end], reason)
         for (start, end, label), reason in sorted(found.items())
     ]
 
 
-def suggest_in_project(store, doc_id: str, kinds=("Figure", "Actor", "Claim")) -> list[Suggestion]:
+_STEPS = {"Figure": 2, "Claim": 2, "Actor": 4}  # how many rules _rule_steps runs for each kind
+
+
+def _rule_steps(text: str, here: list[Annotation], existing: list[Annotation], actor_names: Iterable[str],
+                kinds: tuple[str, ...], language: str, learned: Learned):
+    """``(label, spans)`` for each rule in turn; at one place the first rule's reason is kept."""
+    runs = lru_cache(maxsize=1)(lambda: _Words(text))  # the text's words, split once when first needed
+    if "Figure" in kinds:
+        yield "Figure", _figure_suggestions(text, language)
+        figures = {q for q in learned.tagged.get("Figure", ()) if _figure_like(q, language)}
+        yield "Figure", _tagged_suggestions(text, figures, "tagged as Figure elsewhere", runs)
+    if "Claim" in kinds:
+        yield "Claim", _claim_suggestions(text)
+        claims = {q for q in learned.tagged.get("Claim", ()) if claim_like(q, _MIN_CLAIM_WORDS)}
+        yield "Claim", _tagged_suggestions(text, claims, "tagged as Claim elsewhere", runs)
+    if "Actor" in kinds:
+        names = {n.strip() for n in actor_names} | set(learned.tagged.get("Actor", ()))
+        names |= {a.quote.strip() for a in existing if a.label == "Actor"}
+        names = {n for n in names if name_like(n)}
+        covered = _Covered((a.start, a.end) for a in here if a.label == "Actor")
+        for spans in (_tagged_suggestions(text, names, REASON_TAGGED, runs), other_script_names(text, names, language),
+                      title_names(text, language), _name_suggestions(text, names, learned.stop_words)):
+            yield "Actor", ((s, e, r) for s, e, r in spans if not covered(s, e))
+
+
+def suggest_in_project(store, doc_id: str, kinds=("Figure", "Actor", "Claim"), learned: Learned | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> list[Suggestion]:
     """Suggestions for one document of a project, with its language's rules and what the project's analysts
-    taught (:class:`Learned`); suggestions the analyst rejected in this document stay hidden."""
+    taught (``learned``, read from the project when not given: :class:`Learned`); suggestions the analyst
+    rejected in this document stay hidden. ``progress`` as for :func:`suggest`."""
     doc = store.document(doc_id)
     text = store.document_text(doc_id)
     existing = store.annotations(document=doc_id)
-    learned = Learned.from_store(store)
+    learned = learned if learned is not None else Learned.from_store(store)
     rejected = store.rejected_suggestions(doc_id)
-    return [s for s in suggest(doc_id, text, existing, kinds=kinds, language=doc.language or "en", learned=learned)
-            if (s.label, s.start, s.end) not in rejected]
+    found = suggest(doc_id, text, existing, kinds=kinds, language=doc.language or "en", learned=learned,
+                    progress=progress)
+    return [s for s in found if (s.label, s.start, s.end) not in rejected]
