@@ -15,6 +15,8 @@ Rules
       Actor anywhere in the project (``actor_names``, plus the Actor quotes in
       ``existing``) that does not overlap an Actor annotation of this document
       (reason ``"tagged as Actor elsewhere"``). At one place the longest name wins.
+      Only quotes that look like a name are looked for
+      (:func:`annotator.core.learning.name_like`: "Witkoff", not "officials").
     * capitalised names (reason ``"capitalised name"``): runs of capitalised
       words on one line, joined by single spaces and by name particles ("von
       der", "de", "bin", ...), with initials ("JD", "J. D.") allowed. A run is cut
@@ -35,6 +37,12 @@ Rules
     comma, semicolon or colon, and holding at least three words (reason
     ``"quoted passage"``). Scare quotes such as “robust” or “very solid” are
     therefore not suggested.
+
+**Tagged elsewhere**, for Figure and Claim too (``learned``): a Figure quote holding a digit or a number
+phrase, a Claim quote of three words or more, wherever it occurs (reason ``"tagged as Claim elsewhere"``).
+
+The same input gives the same suggestions every run (nothing depends on the order of a set). Grouping them per
+label and quote, and ranking them, is :mod:`annotator.core.suggest_groups`.
 
 Never suggested: a span with the same ``(start, end, label)`` as an annotation
 of this document. The result is sorted by ``(start, end, label)`` with no
