@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from annotator.core.names import script, word_keys, words
 
@@ -127,13 +128,7 @@ def other_script_names(text: str, names: set[str], language: str):
     before it is taken too when it matches the name's first word.
     """
     here = _text_script(language)
-    by_key: dict[str, list[list[str]]] = {}
-    for name in sorted(names):  # sorted: the name found for a key must not depend on the hash seed
-        parts = words(name)
-        if not parts or script(name) == here or len(parts) > 4:
-            continue
-        for key in _keys(parts[-1]):
-            by_key.setdefault(key, []).append(parts)
+    by_key = _names_by_key(frozenset(names), here)
     if not by_key:
         return
     pattern = _SCRIPT_WORD[here]
@@ -153,6 +148,20 @@ def other_script_names(text: str, names: set[str], language: str):
                 start = previous.start()
             yield start, m.end(), f"the tagged Actor {' '.join(first)!r} written in {here} script"
         previous = m
+
+
+@lru_cache(maxsize=8)
+def _names_by_key(names: frozenset[str], here: str) -> dict[str, list[list[str]]]:
+    """The words of the names not written in script ``here``, by the consonant keys of their last word (cached:
+    the same for every document of a project; read it, never change it)."""
+    by_key: dict[str, list[list[str]]] = {}
+    for name in sorted(names):  # sorted: the name found for a key must not depend on the hash seed
+        parts = words(name)
+        if not parts or script(name) == here or len(parts) > 4:
+            continue
+        for key in _keys(parts[-1]):
+            by_key.setdefault(key, []).append(parts)
+    return by_key
 
 
 def _match(word: str, by_key: dict[str, list[list[str]]], here: str) -> tuple[list[str], str] | None:

@@ -168,46 +168,51 @@ _WORDISH = re.compile(r"[\w\u0300-\u036f]")
 _RUN = re.compile(r"[\w\u0300-\u036f]+")
 
 
-def _phrase_index(names: Iterable[str]) -> dict[tuple[str, ...], list[tuple[int, str]]]:
-    """The phrases by their first one or two runs of word characters: ``key -> [(characters before the first
-    run, phrase)]``."""
+@lru_cache(maxsize=8)
+def _phrase_index(names: frozenset[str]) -> dict[tuple[str, ...], list[tuple[int, str]]]:
+    """The usable phrases by their first one or two runs of word characters: ``key -> [(characters before the
+    first run, phrase)]``. Cached (read it, never change it): a project's tagged quotes are the same for each of
+    its documents."""
     index: dict[tuple[str, ...], list[tuple[int, str]]] = {}
-    for name in sorted(names):
+    for name in sorted(n for n in names if _usable_name(n)):
         runs = list(_RUN.finditer(name))
         index.setdefault(tuple(r.group() for r in runs[:2]), []).append((runs[0].start(), name))
     return index
 
 
 class _Words:
-    """The runs of word characters of a text and where each starts (made once, searched for every label)."""
+    """The runs of word characters of a text, where each starts, and where each word occurs (made once, searched
+    for every label)."""
 
     def __init__(self, text: str):
         self.words = _RUN.findall(text)
         self.starts = [m.start() for m in _RUN.finditer(text)]
+        self.where: dict[str, list[int]] = {}
+        for i, word in enumerate(self.words):
+            self.where.setdefault(word, []).append(i)
 
 
-def _tagged_suggestions(text: str, names: set[str], reason: str = REASON_TAGGED,
+def _tagged_suggestions(text: str, names: frozenset[str], reason: str = REASON_TAGGED,
                         runs: Callable[[], _Words] | None = None):
     """Every whole-word occurrence of ``names`` in ``text``, leftmost first and the longest at one place, none
-    overlapping. One pass over the words of the text (``runs()``, made when first needed): a name can start only where its first (and
-    second) run of word characters is a word of the text, so no pattern of thousands of names is compiled."""
-    index = _phrase_index(n for n in names if _usable_name(n))
+    overlapping. Looked up by the words of the text (``runs()``, made when first needed): a name can start only
+    where its first (and second) run of word characters is a word of the text, so no pattern of thousands of
+    names is compiled."""
+    index = _phrase_index(frozenset(names))
     if not index:
         return
     split = runs() if runs is not None else _Words(text)
-    words, starts = split.words, split.starts
-    firsts = {key[0] for key in index}
+    words, starts, where = split.words, split.starts, split.where
     found: list[tuple[int, int]] = []
     last = len(words) - 1
-    for i, word in enumerate(words):
-        if word not in firsts:
-            continue
-        for key in ((word,), (word, words[i + 1])) if i < last else ((word,),):
-            for lead, name in index.get(key, ()):
-                s = starts[i] - lead
-                e = s + len(name)
-                if s >= 0 and text.startswith(name, s) and not (e < len(text) and _WORDISH.match(text, e)):
-                    found.append((s, -e))
+    for first in {key[0] for key in index} & where.keys():
+        for i in where[first]:
+            for key in ((first,), (first, words[i + 1])) if i < last else ((first,),):
+                for lead, name in index.get(key, ()):
+                    s = starts[i] - lead
+                    e = s + len(name)
+                    if s >= 0 and text.startswith(name, s) and not (e < len(text) and _WORDISH.match(text, e)):
+                        found.append((s, -e))
     end = 0
     for s, e in sorted(found):
         if s >= end:
@@ -588,20 +593,33 @@ def _rule_steps(text: str, here: list[Annotation], existing: list[Annotation], a
     runs = lru_cache(maxsize=1)(lambda: _Words(text))  # the text's words, split once when first needed
     if "Figure" in kinds:
         yield "Figure", _figure_suggestions(text, language)
-        figures = {q for q in learned.tagged.get("Figure", ()) if _figure_like(q, language)}
+        figures = _offered(frozenset(learned.tagged.get("Figure", ())), "Figure", language)
         yield "Figure", _tagged_suggestions(text, figures, "tagged as Figure elsewhere", runs)
     if "Claim" in kinds:
         yield "Claim", _claim_suggestions(text)
-        claims = {q for q in learned.tagged.get("Claim", ()) if claim_like(q, _MIN_CLAIM_WORDS)}
+        claims = _offered(frozenset(learned.tagged.get("Claim", ())), "Claim", language)
         yield "Claim", _tagged_suggestions(text, claims, "tagged as Claim elsewhere", runs)
     if "Actor" in kinds:
-        names = {n.strip() for n in actor_names} | set(learned.tagged.get("Actor", ()))
-        names |= {a.quote.strip() for a in existing if a.label == "Actor"}
-        names = {n for n in names if name_like(n)}
+        tagged = frozenset(learned.tagged.get("Actor", ()))
+        extra = ({n.strip() for n in actor_names} | {a.quote.strip() for a in existing if a.label == "Actor"}) - tagged
+        offered = _offered(tagged, "Actor", language)
+        extra = {n for n in extra if name_like(n)}
+        names = offered | extra if extra else offered
         covered = _Covered((a.start, a.end) for a in here if a.label == "Actor")
         for spans in (_tagged_suggestions(text, names, REASON_TAGGED, runs), other_script_names(text, names, language),
                       title_names(text, language), _name_suggestions(text, names, learned.stop_words)):
             yield "Actor", ((s, e, r) for s, e, r in spans if not covered(s, e))
+
+
+@lru_cache(maxsize=8)
+def _offered(quotes: frozenset[str], label: str, language: str) -> frozenset[str]:
+    """The tagged quotes of ``label`` worth looking for elsewhere: names, figures, claims (module docstring).
+    Cached: the same for every document of a project."""
+    if label == "Figure":
+        return frozenset(q for q in quotes if _figure_like(q, language))
+    if label == "Claim":
+        return frozenset(q for q in quotes if claim_like(q, _MIN_CLAIM_WORDS))
+    return frozenset(q for q in quotes if name_like(q))
 
 
 def suggest_in_project(store, doc_id: str, kinds=("Figure", "Actor", "Claim"), learned: Learned | None = None,

@@ -66,7 +66,7 @@ def group_suggestions(suggestions: Iterable[Suggestion]) -> list[SuggestionGroup
     for document, found in by_document.items():
         ranked = []
         for (label, quote), members in found.items():
-            reason = min((reason_priority(m.reason), m.reason) for m in members)
+            reason = min((reason_priority(r), r) for r in {m.reason for m in members})
             places = tuple(sorted((m.start, m.end) for m in members))
             ranked.append(((reason[0], -len(places), places[0], label, quote), label, quote, reason[1], places))
         ranked.sort()
