@@ -132,14 +132,14 @@ def other_script_names(text: str, names: set[str], language: str):
     if not by_key:
         return
     pattern = _SCRIPT_WORD[here]
-    cache: dict[str, list[str] | None] = {}
+    matched = {word: found for word in set(pattern.findall(text)) if (found := _match(word, by_key, here))}
+    if not matched:
+        return
     previous: re.Match | None = None
     for m in pattern.finditer(text):
-        word = m.group()
-        if word not in cache:
-            cache[word] = _match(word, by_key, here)
-        found = cache[word]
+        found = matched.get(m.group())
         if found:
+            word = m.group()
             start = m.start() + (len(word) - len(found[1]))
             first = found[0]
             if previous is not None and len(first) > 1 and not text[previous.end() : m.start()].strip() \
