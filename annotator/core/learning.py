@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -53,13 +54,15 @@ class Learned:
     def from_history(cls, tagged: dict[str, set[str]], rejected: dict[tuple[str, str], int]) -> Learned:
         """From tagged quotes per label and rejection counts per ``(label, folded quote)``."""
         stop = frozenset(key for key, n in rejected.items() if n >= REJECTIONS)
-        actor_words = {w.casefold() for q in tagged.get("Actor", ()) for w in words(q)}
         counts: Counter[str] = Counter()
         for (label, quote), n in rejected.items():
             if label == "Actor":
                 for w in set(words(quote)):
                     counts[w] += n
-        stop_words = frozenset(w for w, n in counts.items() if n >= REJECTIONS and w not in actor_words)
+        stopping = {w for w, n in counts.items() if n >= REJECTIONS}
+        if stopping:  # the words of every tagged Actor (a million tags: seconds) only when a word may stop
+            stopping -= {w.casefold() for q in tagged.get("Actor", ()) for w in words(q)}
+        stop_words = frozenset(stopping)
         return cls({k: frozenset(v) for k, v in tagged.items()}, stop, stop_words)
 
     def stopped(self, label: str, quote: str) -> bool:
@@ -96,7 +99,7 @@ def name_like(quote: str) -> bool:
 def claim_like(quote: str, min_words: int = 3) -> bool:
     """Whether a tagged Claim quote is a statement worth suggesting wherever it occurs: ``min_words`` words or
     numbers or more ("the talks were productive"; not "into", "the Ministry")."""
-    return len(_WORD_OR_NUMBER.findall(quote)) >= min_words
+    return sum(1 for _ in itertools.islice(_WORD_OR_NUMBER.finditer(quote), min_words)) >= min_words
 
 
 _WORD_OR_NUMBER = re.compile(r"[^\W_]+")

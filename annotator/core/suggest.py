@@ -51,12 +51,13 @@ duplicates.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from annotator.core.language import language_name
 from annotator.core.learning import Learned, claim_like, name_like, other_script_names, title_names
@@ -71,6 +72,16 @@ REASON_FIGURE = "number phrase"
 REASON_TAGGED = "tagged as Actor elsewhere"
 REASON_NAME = "capitalised name"
 REASON_QUOTE = "quoted passage"
+
+
+class _Tagged(NamedTuple):
+    """What :func:`suggest` reads of an annotation (a project's documents can hold a hundred thousand)."""
+
+    document: str
+    label: str
+    start: int
+    end: int
+    quote: str
 
 
 @dataclass(frozen=True)
@@ -150,8 +161,11 @@ _MAX_FIGURE_WORDS = 8
 def _figure_like(quote: str, language: str) -> bool:
     """Whether a tagged Figure quote reads as a figure ("$231 million", "three people"), and so is worth suggesting
     wherever it occurs: a few words holding a digit or a number phrase."""
-    return len(quote.split()) <= _MAX_FIGURE_WORDS and (any(ch.isdigit() for ch in quote) or bool(
+    return len(quote.split()) <= _MAX_FIGURE_WORDS and (_DIGIT.search(quote) is not None or bool(
         figure_readings(quote, rules_for(language))))
+
+
+_DIGIT = re.compile(r"\d")
 
 
 
@@ -175,7 +189,7 @@ def _phrase_index(names: frozenset[str]) -> dict[tuple[str, ...], list[tuple[int
     its documents."""
     index: dict[tuple[str, ...], list[tuple[int, str]]] = {}
     for name in sorted(n for n in names if _usable_name(n)):
-        runs = list(_RUN.finditer(name))
+        runs = list(itertools.islice(_RUN.finditer(name), 2))
         index.setdefault(tuple(r.group() for r in runs[:2]), []).append((runs[0].start(), name))
     return index
 
@@ -629,7 +643,7 @@ def suggest_in_project(store, doc_id: str, kinds=("Figure", "Actor", "Claim"), l
     rejected in this document stay hidden. ``progress`` as for :func:`suggest`."""
     doc = store.document(doc_id)
     text = store.document_text(doc_id)
-    existing = store.annotations(document=doc_id)
+    existing = [_Tagged(doc_id, *row) for row in store.tagged_spans(doc_id)]
     learned = learned if learned is not None else Learned.from_store(store)
     rejected = store.rejected_suggestions(doc_id)
     found = suggest(doc_id, text, existing, kinds=kinds, language=doc.language or "en", learned=learned,
