@@ -183,14 +183,19 @@ _RUN = re.compile(r"[\w\u0300-\u036f]+")
 
 
 @lru_cache(maxsize=8)
-def _phrase_index(names: frozenset[str]) -> dict[tuple[str, ...], list[tuple[int, str]]]:
-    """The usable phrases by their first one or two runs of word characters: ``key -> [(characters before the
-    first run, phrase)]``. Cached (read it, never change it): a project's tagged quotes are the same for each of
-    its documents."""
-    index: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+def _phrase_index(names: frozenset[str]) -> dict[str, tuple[list[tuple[int, str]], dict[str, list[tuple[int, str]]]]]:
+    """The usable phrases by their first run of word characters, then by their second: ``first -> (phrases of one
+    run, {second: phrases})``, each phrase as ``(characters before its first run, phrase)``. Cached (read it, never
+    change it): a project's tagged quotes are the same for each of its documents."""
+    index: dict[str, tuple[list, dict]] = {}
     for name in sorted(n for n in names if _usable_name(n)):
         runs = list(itertools.islice(_RUN.finditer(name), 2))
-        index.setdefault(tuple(r.group() for r in runs[:2]), []).append((runs[0].start(), name))
+        singles, pairs = index.setdefault(runs[0].group(), ([], {}))
+        entry = (runs[0].start(), name)
+        if len(runs) == 1:
+            singles.append(entry)
+        else:
+            pairs.setdefault(runs[1].group(), []).append(entry)
     return index
 
 
@@ -219,14 +224,15 @@ def _tagged_suggestions(text: str, names: frozenset[str], reason: str = REASON_T
     words, starts, where = split.words, split.starts, split.where
     found: list[tuple[int, int]] = []
     last = len(words) - 1
-    for first in {key[0] for key in index} & where.keys():
+    for first in index.keys() & where.keys():
+        singles, pairs = index[first]
         for i in where[first]:
-            for key in ((first,), (first, words[i + 1])) if i < last else ((first,),):
-                for lead, name in index.get(key, ()):
-                    s = starts[i] - lead
-                    e = s + len(name)
-                    if s >= 0 and text.startswith(name, s) and not (e < len(text) and _WORDISH.match(text, e)):
-                        found.append((s, -e))
+            candidates = singles + pairs.get(words[i + 1], []) if i < last and pairs else singles
+            for lead, name in candidates:
+                s = starts[i] - lead
+                e = s + len(name)
+                if s >= 0 and text.startswith(name, s) and not (e < len(text) and _WORDISH.match(text, e)):
+                    found.append((s, -e))
     end = 0
     for s, e in sorted(found):
         if s >= end:
@@ -465,12 +471,15 @@ def _word_count(text: str, word: str) -> int:
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0]+$")
+
+
 def _placed(text: str, start: int, end: int, counts: dict[str, int]) -> bool:
     """A run right after "in", "at"... whose last word never occurs on its own: a place.
 
     ``counts`` caches how often a word or a run occurs in ``text`` (each is counted once).
     """
-    before = re.search(r"([^\W\d_]+)[ \u00a0]+$", text[max(0, start - 20) : start])
+    before = _WORD_BEFORE.search(text[max(0, start - 20) : start])
     if not before or before.group(1) not in _LOCATIVE:
         return False
     run = text[start:end]
