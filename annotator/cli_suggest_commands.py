@@ -32,11 +32,12 @@ def run_suggest(args: argparse.Namespace) -> int:
 def rules_suggestions(store, docs: list, kinds: tuple[str, ...]) -> list[Suggestion]:
     """Every occurrence the rules suggest in the documents ``docs``, with progress on standard error when it
     takes long (counted in characters of text)."""
-    learned = Learned.from_store(store)
     found: list[Suggestion] = []
     total = sum(max(d.length, 1) for d in docs)
     before = 0
     with Progress("Suggesting") as progress:
+        learned = Learned.from_store(store)  # what the project's tags teach (seconds at a million tags)
+        progress(0, total)
         for doc in docs:
             size = max(doc.length, 1)
 
