@@ -124,14 +124,20 @@ def _keys(name_word: str) -> set[str]:
     return {k for k in word_keys(name_word) if len(k) >= _MIN_KEY}
 
 
-def other_script_names(text: str, names: set[str], language: str):
-    """``(start, end, reason)`` for the names of ``names`` written in ``text``'s script when they are in another.
+def other_script_names(text: str, names: set[str], language: str, more: frozenset[str] = frozenset()):
+    """``(start, end, reason)`` for the names of ``names`` (and ``more``: a few besides, not cached) written in
+    ``text``'s script when they are in another.
 
     A word of the text matches a name's last word by consonant key; the word
-    before it is taken too when it matches the name's first word.
+    before it is taken too when it matches the name's first word (of the names
+    with that key, the first in alphabetical order).
     """
     here = _text_script(language)
     by_key = _names_by_key(frozenset(names), here)
+    if more and (extra := _names_by_key.__wrapped__(more, here)):
+        by_key = dict(by_key)
+        for key, found in extra.items():
+            by_key[key] = sorted(by_key.get(key, []) + found)
     if not by_key:
         return
     pattern = _SCRIPT_WORD[here]
@@ -154,20 +160,20 @@ def other_script_names(text: str, names: set[str], language: str):
 
 
 @lru_cache(maxsize=8)
-def _names_by_key(names: frozenset[str], here: str) -> dict[str, list[list[str]]]:
-    """The words of the names not written in script ``here``, by the consonant keys of their last word (cached:
-    the same for every document of a project; read it, never change it)."""
-    by_key: dict[str, list[list[str]]] = {}
+def _names_by_key(names: frozenset[str], here: str) -> dict[str, list[tuple[str, list[str]]]]:
+    """``(name, its words)`` of the names not written in script ``here``, in alphabetical order, by the consonant
+    keys of their last word (cached: the same for every document of a project; read it, never change it)."""
+    by_key: dict[str, list[tuple[str, list[str]]]] = {}
     for name in sorted(names):  # sorted: the name found for a key must not depend on the hash seed
         parts = words(name)
         if not parts or script(name) == here or len(parts) > 4:
             continue
         for key in _keys(parts[-1]):
-            by_key.setdefault(key, []).append(parts)
+            by_key.setdefault(key, []).append((name, parts))
     return by_key
 
 
-def _match(word: str, by_key: dict[str, list[list[str]]], here: str) -> tuple[list[str], str] | None:
+def _match(word: str, by_key: dict[str, list[tuple[str, list[str]]]], here: str) -> tuple[list[str], str] | None:
     candidates = [word]
     if here == "Arabic" and len(word) > 4 and word[0] in _AR_CLITICS:
         candidates.append(word[1:])  # "وبوتين": and Putin
@@ -176,7 +182,7 @@ def _match(word: str, by_key: dict[str, list[list[str]]], here: str) -> tuple[li
             continue
         for key in sorted(_keys(cand), key=lambda k: (-len(k), k)):  # the longest key first, then a fixed order
             if key in by_key:
-                return by_key[key][0], cand
+                return by_key[key][0][1], cand
     return None
 
 

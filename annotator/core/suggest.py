@@ -182,11 +182,9 @@ _WORDISH = re.compile(r"[\w\u0300-\u036f]")
 _RUN = re.compile(r"[\w\u0300-\u036f]+")
 
 
-@lru_cache(maxsize=8)
-def _phrase_index(names: frozenset[str]) -> dict[str, tuple[list[tuple[int, str]], dict[str, list[tuple[int, str]]]]]:
+def _build_index(names: frozenset[str]) -> dict[str, tuple[list[tuple[int, str]], dict[str, list[tuple[int, str]]]]]:
     """The usable phrases by their first run of word characters, then by their second: ``first -> (phrases of one
-    run, {second: phrases})``, each phrase as ``(characters before its first run, phrase)``. Cached (read it, never
-    change it): a project's tagged quotes are the same for each of its documents."""
+    run, {second: phrases})``, each phrase as ``(characters before its first run, phrase)``."""
     index: dict[str, tuple[list, dict]] = {}
     for name in sorted(n for n in names if _usable_name(n)):
         runs = list(itertools.islice(_RUN.finditer(name), 2))
@@ -197,6 +195,11 @@ def _phrase_index(names: frozenset[str]) -> dict[str, tuple[list[tuple[int, str]
         else:
             pairs.setdefault(runs[1].group(), []).append(entry)
     return index
+
+
+#: :func:`_build_index`, cached (read it, never change it): a project's tagged quotes are the same for each of its
+#: documents.
+_phrase_index = lru_cache(maxsize=8)(_build_index)
 
 
 class _Words:
@@ -212,19 +215,19 @@ class _Words:
 
 
 def _tagged_suggestions(text: str, names: frozenset[str], reason: str = REASON_TAGGED,
-                        runs: Callable[[], _Words] | None = None):
+                        runs: Callable[[], _Words] | None = None, more: frozenset[str] = frozenset()):
     """Every whole-word occurrence of ``names`` in ``text``, leftmost first and the longest at one place, none
     overlapping. Looked up by the words of the text (``runs()``, made when first needed): a name can start only
     where its first (and second) run of word characters is a word of the text, so no pattern of thousands of
-    names is compiled."""
-    index = _phrase_index(frozenset(names))
-    if not index:
+    names is compiled. ``more``: a few names besides (this document's own), not cached."""
+    indexes = [index for index in (_phrase_index(frozenset(names)), _build_index(more) if more else {}) if index]
+    if not indexes:
         return
     split = runs() if runs is not None else _Words(text)
     words, starts, where = split.words, split.starts, split.where
     found: list[tuple[int, int]] = []
     last = len(words) - 1
-    for first in index.keys() & where.keys():
+    for index, first in ((index, first) for index in indexes for first in index.keys() & where.keys()):
         singles, pairs = index[first]
         for i in where[first]:
             candidates = singles + pairs.get(words[i + 1], []) if i < last and pairs else singles
@@ -625,12 +628,12 @@ def _rule_steps(text: str, here: list[Annotation], existing: list[Annotation], a
     if "Actor" in kinds:
         tagged = frozenset(learned.tagged.get("Actor", ()))
         extra = ({n.strip() for n in actor_names} | {a.quote.strip() for a in existing if a.label == "Actor"}) - tagged
-        offered = _offered(tagged, "Actor", language)
-        extra = {n for n in extra if name_like(n)}
+        offered, extra = _offered(tagged, "Actor", language), frozenset(n for n in extra if name_like(n))
         names = offered | extra if extra else offered
         covered = _Covered((a.start, a.end) for a in here if a.label == "Actor")
-        for spans in (_tagged_suggestions(text, names, REASON_TAGGED, runs), other_script_names(text, names, language),
-                      title_names(text, language), _name_suggestions(text, names, learned.stop_words)):
+        for spans in (_tagged_suggestions(text, offered, REASON_TAGGED, runs, extra),
+                      other_script_names(text, offered, language, extra), title_names(text, language),
+                      _name_suggestions(text, names, learned.stop_words)):
             yield "Actor", ((s, e, r) for s, e, r in spans if not covered(s, e))
 
 
