@@ -19,10 +19,10 @@ from pathlib import Path
 from annotator import __version__
 from annotator.cli_durability import durability_parsers
 from annotator.cli_compare import compare_parsers
-from annotator.cli_model_args import add_model_arguments, rules_kinds
 from annotator.cli_output import output, watched_stdout
 from annotator.cli_progress import Progress
 from annotator.cli_retrieval import retrieval_parsers
+from annotator.cli_suggest import suggest_parser
 from annotator.cli_team import team_parsers
 from annotator.core.errors import AnnotatorError, InputError, ReadOnlyProjectError
 from annotator.core.fileio import atomic_writer
@@ -126,12 +126,7 @@ def _comparison_parsers(sub) -> None:
     """Comparing annotators and sources: agreement, review, suggestions, discrepancies."""
     compare_parsers(sub)
 
-    p = sub.add_parser("suggest", help="suggest spans by rules (Figure, Actor, Claim) or by a model (nothing is saved)")
-    p.add_argument("project", help="project file")
-    p.add_argument("--doc", metavar="ID", help="only this document (id, id prefix or title)")
-    p.add_argument("--label", action="append", metavar="L", help="only this label (rules: Figure, Actor, Claim)")
-    p.add_argument("--json", action="store_true", help="print JSON (with --model: suggestions and a summary)")
-    add_model_arguments(p)
+    suggest_parser(sub)
 
     p = sub.add_parser("discrepancies", help="linked figures whose numbers differ, actors named differently")
     p.add_argument("project", help="project file")
@@ -386,19 +381,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if args.model or args.endpoint or args.evaluate or args.pairs:  # a model, or its evaluation (docs/models.md)
         from annotator.cli_model import cmd_model_suggest
         return cmd_model_suggest(args)
-    from annotator.core.suggest import suggest_in_project
-    kinds = rules_kinds(args.label)
-    with _project(args.project, create=False, readonly=True) as store:
-        docs = [store.find_document(args.doc)] if args.doc else store.documents()
-        found = [s for d in docs for s in suggest_in_project(store, d.id, kinds)]
-        titles = {d.id: d.title for d in docs}
-    if args.json:
-        print(json.dumps([s.to_json() for s in found], indent=2, ensure_ascii=False))
-        return 0
-    for s in found:
-        print(f"{s.label:<7} {titles[s.document][:30]:<30} {s.start}-{s.end}  {s.quote!r}  ({s.reason})")
-    print(f"{len(found)} suggestion{'s' if len(found) != 1 else ''}")
-    return 0
+    from annotator.cli_suggest_commands import run_suggest  # the rules (cli_suggest_commands.py)
+
+    return run_suggest(args)
 
 
 @command("discrepancies")

@@ -17,9 +17,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from annotator.core.names import script, word_keys, words
 
@@ -51,20 +54,55 @@ class Learned:
     def from_history(cls, tagged: dict[str, set[str]], rejected: dict[tuple[str, str], int]) -> Learned:
         """From tagged quotes per label and rejection counts per ``(label, folded quote)``."""
         stop = frozenset(key for key, n in rejected.items() if n >= REJECTIONS)
-        actor_words = {w.casefold() for q in tagged.get("Actor", ()) for w in words(q)}
         counts: Counter[str] = Counter()
         for (label, quote), n in rejected.items():
             if label == "Actor":
                 for w in set(words(quote)):
                     counts[w] += n
-        stop_words = frozenset(w for w, n in counts.items() if n >= REJECTIONS and w not in actor_words)
+        stopping = {w for w, n in counts.items() if n >= REJECTIONS}
+        if stopping:  # the words of every tagged Actor (a million tags: seconds) only when a word may stop
+            stopping -= {w.casefold() for q in tagged.get("Actor", ()) for w in words(q)}
+        stop_words = frozenset(stopping)
         return cls({k: frozenset(v) for k, v in tagged.items()}, stop, stop_words)
 
     def stopped(self, label: str, quote: str) -> bool:
-        return (label, " ".join(quote.split()).casefold()) in self.stop_patterns
+        return bool(self.stop_patterns) and (label, " ".join(quote.split()).casefold()) in self.stop_patterns
 
     def is_stop_word(self, word: str) -> bool:
         return word.casefold() in self.stop_words
+
+
+# ----------------------------------------------------------------- which tagged quotes are looked for elsewhere
+_NAME_PARTICLES = frozenset("von van der den de du da di del della dei des dos das do la le ter ten zu bin ibn bint "
+                            "al el ul abu abd ben y".split())
+_NAME_MARKS = "-'’ʼ."
+_MAX_NAME_WORDS = 4
+
+
+def name_like(quote: str) -> bool:
+    """Whether a tagged Actor quote looks like a name, and so is worth suggesting wherever it occurs: one to four
+    words of letters (hyphens, apostrophes and the full stops of initials allowed), three letters or more, and every
+    word but a name particle ("von", "al-") starting with a capital in scripts that have capitals ("Witkoff",
+    "Vladimir Putin", "ويتكوف"; not "officials", "the Ministry of", "$10 million")."""
+    parts = quote.split()
+    if not 1 <= len(parts) <= _MAX_NAME_WORDS or sum(ch.isalpha() for ch in quote) < 3:
+        return False
+    for part in parts:
+        if not part[0].isalpha() or any(not (ch.isalpha() or ch in _NAME_MARKS or unicodedata.category(ch) in
+                                             ("Mn", "Mc")) for ch in part):
+            return False
+        if part[0].islower() and part not in _NAME_PARTICLES and part.split("-")[0] not in _NAME_PARTICLES:
+            return False
+    return any(not part[0].islower() or not part.split("-")[-1][:1].islower() for part in parts)
+
+
+def claim_like(quote: str, min_words: int = 3) -> bool:
+    """Whether a tagged Claim quote is a statement worth suggesting wherever it occurs: ``min_words`` words or
+    numbers or more ("the talks were productive"; not "into", "the Ministry")."""
+    return sum(1 for _ in itertools.islice(_WORD_OR_NUMBER.finditer(quote), min_words)) >= min_words
+
+
+_WORD_OR_NUMBER = re.compile(r"[^\W_]+")
 
 
 # ----------------------------------------------------------------- names in other scripts
@@ -86,31 +124,31 @@ def _keys(name_word: str) -> set[str]:
     return {k for k in word_keys(name_word) if len(k) >= _MIN_KEY}
 
 
-def other_script_names(text: str, names: set[str], language: str):
-    """``(start, end, reason)`` for the names of ``names`` written in ``text``'s script when they are in another.
+def other_script_names(text: str, names: set[str], language: str, more: frozenset[str] = frozenset()):
+    """``(start, end, reason)`` for the names of ``names`` (and ``more``: a few besides, not cached) written in
+    ``text``'s script when they are in another.
 
     A word of the text matches a name's last word by consonant key; the word
-    before it is taken too when it matches the name's first word.
+    before it is taken too when it matches the name's first word (of the names
+    with that key, the first in alphabetical order).
     """
     here = _text_script(language)
-    by_key: dict[str, list[list[str]]] = {}
-    for name in names:
-        parts = words(name)
-        if not parts or script(name) == here or len(parts) > 4:
-            continue
-        for key in _keys(parts[-1]):
-            by_key.setdefault(key, []).append(parts)
+    by_key = _names_by_key(frozenset(names), here)
+    if more and (extra := _names_by_key.__wrapped__(more, here)):
+        by_key = dict(by_key)
+        for key, found in extra.items():
+            by_key[key] = sorted(by_key.get(key, []) + found)
     if not by_key:
         return
     pattern = _SCRIPT_WORD[here]
-    cache: dict[str, list[str] | None] = {}
+    matched = {word: found for word in set(pattern.findall(text)) if (found := _match(word, by_key, here))}
+    if not matched:
+        return
     previous: re.Match | None = None
     for m in pattern.finditer(text):
-        word = m.group()
-        if word not in cache:
-            cache[word] = _match(word, by_key, here)
-        found = cache[word]
+        found = matched.get(m.group())
         if found:
+            word = m.group()
             start = m.start() + (len(word) - len(found[1]))
             first = found[0]
             if previous is not None and len(first) > 1 and not text[previous.end() : m.start()].strip() \
@@ -121,16 +159,30 @@ def other_script_names(text: str, names: set[str], language: str):
         previous = m
 
 
-def _match(word: str, by_key: dict[str, list[list[str]]], here: str) -> tuple[list[str], str] | None:
+@lru_cache(maxsize=8)
+def _names_by_key(names: frozenset[str], here: str) -> dict[str, list[tuple[str, list[str]]]]:
+    """``(name, its words)`` of the names not written in script ``here``, in alphabetical order, by the consonant
+    keys of their last word (cached: the same for every document of a project; read it, never change it)."""
+    by_key: dict[str, list[tuple[str, list[str]]]] = {}
+    for name in sorted(names):  # sorted: the name found for a key must not depend on the hash seed
+        parts = words(name)
+        if not parts or script(name) == here or len(parts) > 4:
+            continue
+        for key in _keys(parts[-1]):
+            by_key.setdefault(key, []).append((name, parts))
+    return by_key
+
+
+def _match(word: str, by_key: dict[str, list[tuple[str, list[str]]]], here: str) -> tuple[list[str], str] | None:
     candidates = [word]
     if here == "Arabic" and len(word) > 4 and word[0] in _AR_CLITICS:
         candidates.append(word[1:])  # "وبوتين": and Putin
     for cand in candidates:
         if len(cand) < 3:
             continue
-        for key in _keys(cand):
+        for key in sorted(_keys(cand), key=lambda k: (-len(k), k)):  # the longest key first, then a fixed order
             if key in by_key:
-                return by_key[key][0], cand
+                return by_key[key][0][1], cand
     return None
 
 

@@ -15,6 +15,8 @@ Rules
       Actor anywhere in the project (``actor_names``, plus the Actor quotes in
       ``existing``) that does not overlap an Actor annotation of this document
       (reason ``"tagged as Actor elsewhere"``). At one place the longest name wins.
+      Only quotes that look like a name are looked for
+      (:func:`annotator.core.learning.name_like`: "Witkoff", not "officials").
     * capitalised names (reason ``"capitalised name"``): runs of capitalised
       words on one line, joined by single spaces and by name particles ("von
       der", "de", "bin", ...), with initials ("JD", "J. D.") allowed. A run is cut
@@ -36,6 +38,12 @@ Rules
     ``"quoted passage"``). Scare quotes such as “robust” or “very solid” are
     therefore not suggested.
 
+**Tagged elsewhere**, for Figure and Claim too (``learned``): a Figure quote holding a digit or a number
+phrase, a Claim quote of three words or more, wherever it occurs (reason ``"tagged as Claim elsewhere"``).
+
+The same input gives the same suggestions every run (nothing depends on the order of a set). Grouping them per
+label and quote, and ranking them, is :mod:`annotator.core.suggest_groups`.
+
 Never suggested: a span with the same ``(start, end, label)`` as an annotation
 of this document. The result is sorted by ``(start, end, label)`` with no
 duplicates.
@@ -43,15 +51,16 @@ duplicates.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from annotator.core.language import language_name
-from annotator.core.learning import Learned, other_script_names, title_names
+from annotator.core.learning import Learned, claim_like, name_like, other_script_names, title_names
 from annotator.core.model import Annotation
 from annotator.core.numbers import describe, figure_readings, rules_for
 
@@ -63,6 +72,16 @@ REASON_FIGURE = "number phrase"
 REASON_TAGGED = "tagged as Actor elsewhere"
 REASON_NAME = "capitalised name"
 REASON_QUOTE = "quoted passage"
+
+
+class _Tagged(NamedTuple):
+    """What :func:`suggest` reads of an annotation (a project's documents can hold a hundred thousand)."""
+
+    document: str
+    label: str
+    start: int
+    end: int
+    quote: str
 
 
 @dataclass(frozen=True)
@@ -135,29 +154,22 @@ def _claim_suggestions(text: str):
             yield s, e, REASON_QUOTE
 
 
-# ----------------------------------------------------------------- actors: tagged names
-def _trie_pattern(names: Iterable[str]) -> str:
-    """A regex matching any of ``names``, longest first at each place (a character trie)."""
-    trie: dict = {}
-    for name in names:
-        node = trie
-        for ch in name:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:  # a name may end here: the rest is optional (greedy, so longest first)
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
+# ----------------------------------------------------------------- tagged elsewhere
+_MAX_FIGURE_WORDS = 8
 
 
-_MAX_NAME = 200  # longer "names" are quotes, not names; also keeps the trie shallow
+def _figure_like(quote: str, language: str) -> bool:
+    """Whether a tagged Figure quote reads as a figure ("$231 million", "three people"), and so is worth suggesting
+    wherever it occurs: a few words holding a digit or a number phrase."""
+    return len(quote.split()) <= _MAX_FIGURE_WORDS and (_DIGIT.search(quote) is not None or bool(
+        figure_readings(quote, rules_for(language))))
+
+
+_DIGIT = re.compile(r"\d")
+
+
+
+_MAX_NAME = 200  # longer "names" are quotes, not names
 
 
 def _usable_name(name: str) -> bool:
@@ -167,27 +179,68 @@ def _usable_name(name: str) -> bool:
 
 
 _WORDISH = re.compile(r"[\w\u0300-\u036f]")
+_RUN = re.compile(r"[\w\u0300-\u036f]+")
 
 
-def _tagged_suggestions(text: str, names: set[str], reason: str = REASON_TAGGED):
-    names = {n for n in names if _usable_name(n)}
-    if not names:
+def _build_index(names: frozenset[str]) -> dict[str, tuple[list[tuple[int, str]], dict[str, list[tuple[int, str]]]]]:
+    """The usable phrases by their first run of word characters, then by their second: ``first -> (phrases of one
+    run, {second: phrases})``, each phrase as ``(characters before its first run, phrase)``."""
+    index: dict[str, tuple[list, dict]] = {}
+    for name in sorted(n for n in names if _usable_name(n)):
+        runs = list(itertools.islice(_RUN.finditer(name), 2))
+        singles, pairs = index.setdefault(runs[0].group(), ([], {}))
+        entry = (runs[0].start(), name)
+        if len(runs) == 1:
+            singles.append(entry)
+        else:
+            pairs.setdefault(runs[1].group(), []).append(entry)
+    return index
+
+
+#: :func:`_build_index`, cached (read it, never change it): a project's tagged quotes are the same for each of its
+#: documents.
+_phrase_index = lru_cache(maxsize=8)(_build_index)
+
+
+class _Words:
+    """The runs of word characters of a text, where each starts, and where each word occurs (made once, searched
+    for every label)."""
+
+    def __init__(self, text: str):
+        self.words = _RUN.findall(text)
+        self.starts = [m.start() for m in _RUN.finditer(text)]
+        self.where: dict[str, list[int]] = {}
+        for i, word in enumerate(self.words):
+            self.where.setdefault(word, []).append(i)
+
+
+def _tagged_suggestions(text: str, names: frozenset[str], reason: str = REASON_TAGGED,
+                        runs: Callable[[], _Words] | None = None, more: frozenset[str] = frozenset()):
+    """Every whole-word occurrence of ``names`` in ``text``, leftmost first and the longest at one place, none
+    overlapping. Looked up by the words of the text (``runs()``, made when first needed): a name can start only
+    where its first (and second) run of word characters is a word of the text, so no pattern of thousands of
+    names is compiled. ``more``: a few names besides (this document's own), not cached."""
+    indexes = [index for index in (_phrase_index(frozenset(names)), _build_index(more) if more else {}) if index]
+    if not indexes:
         return
-    # The pattern starts with the trie itself so that ``re`` can skip ahead by first character;
-    # the "not inside a word" check on the left is done here instead.
-    pattern = re.compile("(?:" + _trie_pattern(names) + r")(?![\w\u0300-\u036f])")
-    pos = 0
-    while True:
-        m = pattern.search(text, pos)
-        if m is None:
-            return
-        s, e = m.start(), m.end()
-        if s > 0 and _WORDISH.match(text, s - 1) and _WORDISH.match(text, s):
-            pos = s + 1  # inside a word: look again from the next character
-            continue
-        if e > s:
-            yield s, e, reason
-        pos = max(e, s + 1)
+    split = runs() if runs is not None else _Words(text)
+    words, starts, where = split.words, split.starts, split.where
+    found: list[tuple[int, int]] = []
+    last = len(words) - 1
+    for index, first in ((index, first) for index in indexes for first in index.keys() & where.keys()):
+        singles, pairs = index[first]
+        for i in where[first]:
+            candidates = singles + pairs.get(words[i + 1], []) if i < last and pairs else singles
+            for lead, name in candidates:
+                s = starts[i] - lead
+                e = s + len(name)
+                if s >= 0 and text.startswith(name, s) and not (e < len(text) and _WORDISH.match(text, e)):
+                    found.append((s, -e))
+    end = 0
+    for s, e in sorted(found):
+        if s >= end:
+            yield s, -e, reason
+            end = -e
 
 
 # ----------------------------------------------------------------- actors: capitalised names
@@ -403,18 +456,39 @@ def _byline_spans(text: str) -> _Covered:
     return _Covered(m.span() for m in _BYLINE.finditer(text))
 
 
+def _word_count(text: str, word: str) -> int:
+    """How often ``word`` occurs in ``text`` as a whole word (the pattern starts with the word itself, so that
+    ``re`` skips ahead by its first characters; the check on the left is done here)."""
+    pattern = re.compile(re.escape(word) + r"(?![^\W\d_])")
+    n = pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        s = m.start()
+        if s == 0 or not _LETTER.match(text, s - 1):
+            n += 1
+            pos = m.end()
+        else:
+            pos = s + 1
+    return n
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \u00a0]+$")
+
+
 def _placed(text: str, start: int, end: int, counts: dict[str, int]) -> bool:
     """A run right after "in", "at"... whose last word never occurs on its own: a place.
 
     ``counts`` caches how often a word or a run occurs in ``text`` (each is counted once).
     """
-    before = re.search(r"([^\W\d_]+)[ \u00a0]+$", text[max(0, start - 20) : start])
+    before = _WORD_BEFORE.search(text[max(0, start - 20) : start])
     if not before or before.group(1) not in _LOCATIVE:
         return False
     run = text[start:end]
     last = run.split()[-1]
     if last not in counts:
-        counts[last] = len(re.findall(rf"(?<![^\W\d_]){re.escape(last)}(?![^\W\d_])", text))
+        counts[last] = _word_count(text, last)
     if "\0" + run not in counts:
         counts["\0" + run] = text.count(run)
     return counts[last] <= counts["\0" + run]
@@ -498,6 +572,7 @@ def suggest(
     kinds: Iterable[str] = KINDS,
     language: str = "en",
     learned: Learned | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Suggestion]:
     """Suggested Figure, Actor and Claim spans for document ``doc_id`` with text ``text``.
 
@@ -508,6 +583,7 @@ def suggest(
     (:class:`annotator.core.learning.Learned`): quotes tagged elsewhere for
     every label, patterns rejected again and again, the learned stop-list.
     ``kinds`` picks which labels to suggest; an unknown kind raises :class:`ValueError`.
+    ``progress(done, total)`` is called after each rule (it may raise :class:`CancelledError`).
     """
     kinds = tuple(kinds)
     unknown = [k for k in kinds if k not in KINDS]
@@ -518,44 +594,70 @@ def suggest(
     here = [a for a in existing if a.document == doc_id]
     taken = {(a.start, a.end, a.label) for a in here}
     found: dict[tuple[int, int, str], str] = {}
-
-    def add(label: str, spans) -> None:
+    total = sum(_STEPS[k] for k in kinds)
+    steps = _rule_steps(text, here, existing, actor_names or (), kinds, language, learned)
+    for done, (label, spans) in enumerate(steps, 1):
         for start, end, reason in spans:
             key = (start, end, label)
             if key not in taken and key not in found and 0 <= start < end <= len(text) \
                     and not learned.stopped(label, text[start:end]):
                 found[key] = reason
-
-    if "Figure" in kinds:
-        add("Figure", _figure_suggestions(text, language))
-        add("Figure", _tagged_suggestions(text, set(learned.tagged.get("Figure", ())), "tagged as Figure elsewhere"))
-    if "Claim" in kinds:
-        add("Claim", _claim_suggestions(text))
-        add("Claim", _tagged_suggestions(text, set(learned.tagged.get("Claim", ())), "tagged as Claim elsewhere"))
-    if "Actor" in kinds:
-        names = {n.strip() for n in (actor_names or ())} | set(learned.tagged.get("Actor", ()))
-        names |= {a.quote.strip() for a in existing if a.label == "Actor"}
-        names.discard("")
-        covered = _Covered((a.start, a.end) for a in here if a.label == "Actor")
-        add("Actor", ((s, e, r) for s, e, r in _tagged_suggestions(text, names) if not covered(s, e)))
-        add("Actor", ((s, e, r) for s, e, r in other_script_names(text, names, language) if not covered(s, e)))
-        add("Actor", ((s, e, r) for s, e, r in title_names(text, language) if not covered(s, e)))
-        add("Actor", ((s, e, r) for s, e, r in _name_suggestions(text, names, learned.stop_words)
-                      if not covered(s, e)))
-
+        if progress is not None:
+            progress(done, total)
     return [
         Suggestion(doc_id, label, start, end, text[start:end], reason)
         for (start, end, label), reason in sorted(found.items())
     ]
 
 
-def suggest_in_project(store, doc_id: str, kinds=("Figure", "Actor", "Claim")) -> list[Suggestion]:
+_STEPS = {"Figure": 2, "Claim": 2, "Actor": 4}  # how many rules _rule_steps runs for each kind
+
+
+def _rule_steps(text: str, here: list[Annotation], existing: list[Annotation], actor_names: Iterable[str],
+                kinds: tuple[str, ...], language: str, learned: Learned):
+    """``(label, spans)`` for each rule in turn; at one place the first rule's reason is kept."""
+    runs = lru_cache(maxsize=1)(lambda: _Words(text))  # the text's words, split once when first needed
+    if "Figure" in kinds:
+        yield "Figure", _figure_suggestions(text, language)
+        figures = _offered(frozenset(learned.tagged.get("Figure", ())), "Figure", language)
+        yield "Figure", _tagged_suggestions(text, figures, "tagged as Figure elsewhere", runs)
+    if "Claim" in kinds:
+        yield "Claim", _claim_suggestions(text)
+        claims = _offered(frozenset(learned.tagged.get("Claim", ())), "Claim", language)
+        yield "Claim", _tagged_suggestions(text, claims, "tagged as Claim elsewhere", runs)
+    if "Actor" in kinds:
+        tagged = frozenset(learned.tagged.get("Actor", ()))
+        extra = ({n.strip() for n in actor_names} | {a.quote.strip() for a in existing if a.label == "Actor"}) - tagged
+        offered, extra = _offered(tagged, "Actor", language), frozenset(n for n in extra if name_like(n))
+        names = offered | extra if extra else offered
+        covered = _Covered((a.start, a.end) for a in here if a.label == "Actor")
+        for spans in (_tagged_suggestions(text, offered, REASON_TAGGED, runs, extra),
+                      other_script_names(text, offered, language, extra), title_names(text, language),
+                      _name_suggestions(text, names, learned.stop_words)):
+            yield "Actor", ((s, e, r) for s, e, r in spans if not covered(s, e))
+
+
+@lru_cache(maxsize=8)
+def _offered(quotes: frozenset[str], label: str, language: str) -> frozenset[str]:
+    """The tagged quotes of ``label`` worth looking for elsewhere: names, figures, claims (module docstring).
+    Cached: the same for every document of a project."""
+    if label == "Figure":
+        return frozenset(q for q in quotes if _figure_like(q, language))
+    if label == "Claim":
+        return frozenset(q for q in quotes if claim_like(q, _MIN_CLAIM_WORDS))
+    return frozenset(q for q in quotes if name_like(q))
+
+
+def suggest_in_project(store, doc_id: str, kinds=("Figure", "Actor", "Claim"), learned: Learned | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> list[Suggestion]:
     """Suggestions for one document of a project, with its language's rules and what the project's analysts
-    taught (:class:`Learned`); suggestions the analyst rejected in this document stay hidden."""
+    taught (``learned``, read from the project when not given: :class:`Learned`); suggestions the analyst
+    rejected in this document stay hidden. ``progress`` as for :func:`suggest`."""
     doc = store.document(doc_id)
     text = store.document_text(doc_id)
-    existing = store.annotations(document=doc_id)
-    learned = Learned.from_store(store)
+    existing = [_Tagged(doc_id, *row) for row in store.tagged_spans(doc_id)]
+    learned = learned if learned is not None else Learned.from_store(store)
     rejected = store.rejected_suggestions(doc_id)
-    return [s for s in suggest(doc_id, text, existing, kinds=kinds, language=doc.language or "en", learned=learned)
-            if (s.label, s.start, s.end) not in rejected]
+    found = suggest(doc_id, text, existing, kinds=kinds, language=doc.language or "en", learned=learned,
+                    progress=progress)
+    return [s for s in found if (s.label, s.start, s.end) not in rejected]

@@ -66,6 +66,7 @@ MARK_LINK_SOURCE = "analyse.link_source"
 SUGGEST = "analyse.suggest"
 SHOW_SUGGESTIONS = "analyse.show_suggestions"
 ACCEPT_SUGGESTION = "analyse.accept_suggestion"
+ACCEPT_SUGGESTION_GROUP = "analyse.accept_suggestion_group"
 ACCEPT_FIGURES = "analyse.accept_figures"
 ACCEPT_ACTORS = "analyse.accept_actors"
 ACCEPT_CLAIMS = "analyse.accept_claims"
@@ -157,6 +158,8 @@ SPECS = (
     ActionSpec(SUGGEST, "&Suggest tags", ("Ctrl+G",), "Show suggested Figures, Actors and Claims for this document"),
     ActionSpec(SHOW_SUGGESTIONS, "Show suggestions &while reading", ("Ctrl+Shift+G",)),
     ActionSpec(ACCEPT_SUGGESTION, "Accept su&ggestion", ("Return",), "Accept the selected suggestion"),
+    ActionSpec(ACCEPT_SUGGESTION_GROUP, "&Tag all like this suggestion", ("Shift+Return",),
+               "Accept every occurrence of the selected suggestion's quote in this document, as one undo step"),
     ActionSpec(ACCEPT_FIGURES, "Accept all &Figure suggestions", ()),
     ActionSpec(ACCEPT_ACTORS, "Accept all A&ctor suggestions", ()),
     ActionSpec(ACCEPT_CLAIMS, "Accept all Clai&m suggestions", ()),
@@ -186,7 +189,7 @@ SPECS = (
 #: Actions whose keys are typed characters: they must not fire while a line edit has focus.
 TEXT_KEY_ACTIONS = {EDIT_NOTE, DELETE_SPAN}
 #: Tab / Shift+Tab are handled by the document view itself; the menu entries only show the key.
-VIEW_HANDLED = {NEXT_SPAN, PREVIOUS_SPAN, ACCEPT_SUGGESTION}
+VIEW_HANDLED = {NEXT_SPAN, PREVIOUS_SPAN, ACCEPT_SUGGESTION, ACCEPT_SUGGESTION_GROUP}
 #: Toggles, shown with a check mark.
 CHECKABLE = {SHOW_SUGGESTIONS, SYNC_SCROLL, MARK_REVIEWED}
 

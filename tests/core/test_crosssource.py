@@ -154,6 +154,9 @@ def test_suggest_and_discrepancies_commands(seeded, capsys):
     store.close()
     assert main(["suggest", path, "--doc", wire[:15], "--json"]) == 0
     items = json.loads(capsys.readouterr().out)
+    assert {"rank", "document", "label", "quote", "reason", "count", "occurrences"} == set(items[0])
+    assert main(["suggest", path, "--doc", wire[:15], "--json", "--all-occurrences"]) == 0
+    items = json.loads(capsys.readouterr().out)
     assert {"document", "label", "start", "end", "quote", "reason"} == set(items[0])
     assert main(["discrepancies", path]) == 0
     assert "compatible" in capsys.readouterr().out

@@ -112,3 +112,35 @@ def test_synchronised_scrolling_follows_content(window, monkeypatch):
     before = right.verticalScrollBar().value()
     left.scroll_offset_to_top(0)
     assert right.verticalScrollBar().value() == before
+
+
+def test_shift_enter_tags_every_occurrence_of_a_suggestion_as_one_undo_step(window, qtbot):
+    """Issue 24: a name suggested 12 times is tagged in one keystroke; the tooltip says so; one undo takes all back."""
+    window.focus_pane(1)
+    window.actions[A.SUGGEST].trigger()
+    doc = window.panes[1].document_id
+    view = window.panes[1].view
+    groups = window.cross.groups(doc)
+    (label, quote), places = max(groups.items(), key=lambda item: (len(item[1]), item[0]))
+    assert len(places) > 1
+    first = next(sid for sid, s in window.cross.suggestions(doc).items() if (s.label, s.quote) == (label, quote)
+                 and s.start == places[0].start)
+    assert f"Shift+Enter tags all {len(places)}" in view.span_styles()[first].tooltip
+    store = window.session.store
+    before = len(store.annotations(document=doc))
+    view.select_span(first)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    tagged = [(a.start, a.end) for a in store.annotations(document=doc, label=label) if a.quote == quote]
+    assert sorted(tagged) == [(s.start, s.end) for s in places]
+    assert len(store.annotations(document=doc)) == before + len(places)
+    window.session.undo_stack.undo()
+    assert len(store.annotations(document=doc)) == before
+    # The menu entry does the same for the selected suggestion; Enter alone still takes one.
+    view.select_span(first)
+    window.actions[A.ACCEPT_SUGGESTION_GROUP].trigger()
+    assert len(store.annotations(document=doc)) == before + len(places)
+    window.session.undo_stack.undo()
+    view.select_span(first)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert len(store.annotations(document=doc)) == before + 1

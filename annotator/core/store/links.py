@@ -144,10 +144,21 @@ class LinksMixin(StoreBase):
 
     def tagged_quotes(self, longest: int = 200, without: str | None = None) -> list[tuple[str, str]]:
         """Distinct ``(label, quote)`` of the annotations not rejected in review, quotes up to ``longest``;
-        ``without``: leave that document's annotations out (an evaluation's baseline must not see its gold)."""
-        return [tuple(r) for r in self._read(
-            "SELECT DISTINCT label, quote FROM annotations WHERE status != 'rejected' AND length(quote) <= ? "
-            "AND document IS NOT ?", [longest, without])]
+        ``without``: leave that document's annotations out (an evaluation's baseline must not see its gold).
+        Made distinct here, in first-seen order, not by SQL's DISTINCT (which sorts: 5 s at a million tags)."""
+        found: dict[tuple[str, str], None] = {}
+        try:
+            for row in self.db.conn.execute("SELECT label, quote FROM annotations WHERE status != 'rejected' "
+                                            "AND length(quote) <= ? AND document IS NOT ?", [longest, without]):
+                found[row] = None
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+        return list(found)
+
+    def tagged_spans(self, document: str) -> list[tuple[str, int, int, str]]:
+        """``(label, start, end, quote)`` of every annotation of ``document``: what the suggester needs of them,
+        without making a hundred thousand :class:`Annotation` records."""
+        return self._read('SELECT label, start, "end", quote FROM annotations WHERE document = ?', [document])
 
     def rejected_patterns(self, without: str | None = None) -> dict[tuple[str, str], int]:
         """How often each ``(label, quote)`` was rejected as a suggestion, over every document (but ``without``).

@@ -74,12 +74,14 @@ class CrossSource:
         self.sync = False
         self._syncing = False
         self._cache: dict[str, dict[str, Suggestion]] = {}
+        self._groups: dict[str, dict[tuple[str, str], list[Suggestion]]] = {}  # doc -> (label, quote) -> places
 
     def docks(self):
         return (self.links_dock, self.discrepancies_dock, self.claims_dock)
 
     def reload(self) -> None:
         self._cache.clear()  # a document's language, a tag or a link may change what is suggested
+        self._groups.clear()
         for dock in self.docks():
             dock.reload()
 
@@ -184,8 +186,8 @@ class CrossSource:
         self.requested.add(doc)
         self.overlays.changed.emit(doc)
         count = len(self.suggestions(doc))
-        self.status.show(
-            f"{count} suggestion{'s' if count != 1 else ''}: click one, Enter accepts, Backspace rejects.", 6000)
+        self.status.show(f"{count} suggestion{'s' if count != 1 else ''}: click one, Enter accepts, Shift+Enter tags "
+                         "all like it, Backspace rejects.", 6000)
 
     def set_show_while_reading(self, on: bool) -> None:
         self.show_while_reading = on
@@ -205,6 +207,7 @@ class CrossSource:
         """Forget the suggestions computed so far: a tag or a rejection in one document teaches the
         suggester something for every document (tagged elsewhere, rejected twice)."""
         self._cache.clear()
+        self._groups.clear()
 
     def shows_suggestions(self, doc: str) -> bool:
         """Whether ``doc``'s panes show suggestions (asked for, or shown while reading; never while reviewing)."""
@@ -218,9 +221,19 @@ class CrossSource:
         """Dashed spans for the suggestions shown in ``doc`` (none unless asked for or shown while reading)."""
         if not self.shows_suggestions(doc):
             return []
+        groups = self.groups(doc)
         return [SpanStyle(sid, s.start, s.end, colors.get(s.label, "#888888"),
-                          f"Suggested {s.label}: {s.reason}\nEnter accepts, Backspace rejects", dashed=True)
+                          f"Suggested {s.label}: {s.reason}\n{_keys_tip(len(groups[(s.label, s.quote)]))}", dashed=True)
                 for sid, s in self.suggestions(doc).items()]
+
+    def groups(self, doc: str) -> dict[tuple[str, str], list[Suggestion]]:
+        """``doc``'s suggestions by label and quote (core.suggest_groups): the places "tag all" accepts."""
+        if doc not in self._groups:
+            found: dict[tuple[str, str], list[Suggestion]] = {}
+            for s in self.suggestions(doc).values():
+                found.setdefault((s.label, s.quote), []).append(s)
+            self._groups[doc] = found
+        return self._groups[doc]
 
     def accept(self, pane: int, sid: str, label: str | None = None) -> bool:
         doc = self.panes.document(pane)
@@ -228,6 +241,15 @@ class CrossSource:
         if s is None:
             return False
         return self.session.perform(AcceptSuggestions(self.session, doc, [s], label))
+
+    def accept_group(self, pane: int, sid: str) -> bool:
+        """Shift+Enter: accept every occurrence of the suggestion ``sid``'s quote with its label in the pane's
+        document, as one undoable step."""
+        doc = self.panes.document(pane)
+        s = self.suggestions(doc).get(sid) if doc else None
+        if s is None:
+            return False
+        return self.session.perform(AcceptSuggestions(self.session, doc, self.groups(doc)[(s.label, s.quote)]))
 
     def reject(self, pane: int, sid: str) -> bool:
         doc = self.panes.document(pane)
@@ -284,3 +306,8 @@ class CrossSource:
             return
         self.status.show(f"{count} linked pair{'s' if count != 1 else ''} exported to {path}.", 6000)
 
+
+def _keys_tip(count: int) -> str:
+    """The keys a suggestion's tooltip names: "Enter accepts, Shift+Enter tags all 12, Backspace rejects"."""
+    return f"Enter accepts, Shift+Enter tags all {count}, Backspace rejects" if count > 1 else \
+        "Enter accepts, Backspace rejects"

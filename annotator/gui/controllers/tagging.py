@@ -157,10 +157,16 @@ class Tagging:
             return
         self.session.perform(EditAnnotation(self.session, ann, "label", label))
 
-    def activate_span(self, index: int, span_id: str | None) -> None:
-        """Enter on a span: accept it if it is a suggestion."""
-        if is_suggestion(span_id):
-            self.suggester(span_id).accept(index, span_id)
+    def activate_span(self, index: int, span_id: str | None, every: bool = False) -> None:
+        """Enter on a span: accept it if it is a suggestion; Shift+Enter (``every``): a rules suggestion's every
+        occurrence in the document (a model's suggestion: just this one)."""
+        if not is_suggestion(span_id):
+            return
+        suggester = self.suggester(span_id)
+        if every and suggester is self.cross:
+            self.cross.accept_group(index, span_id)
+        else:
+            suggester.accept(index, span_id)
 
     def delete_selected_span(self) -> None:
         selected = self.panes.selected_span()

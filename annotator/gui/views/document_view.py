@@ -78,6 +78,7 @@ class DocumentView(SpanPainting, QPlainTextEdit):
     focused = Signal()
     #: Enter was pressed on the selected span; argument: its id.
     span_activated = Signal(str)
+    span_activated_all = Signal(str)  # Shift+Enter on a span: a suggestion's every occurrence is tagged
     #: The view scrolled; argument: the code-point offset at the top of the viewport.
     scrolled = Signal(int)
 
@@ -478,7 +479,8 @@ class DocumentView(SpanPainting, QPlainTextEdit):
             key, modifiers = event.key(), event.modifiers()
             plain = not modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
             if plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._selected is not None:
-                self.span_activated.emit(self._selected)
+                shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+                (self.span_activated_all if shift else self.span_activated).emit(self._selected)
                 event.accept()
                 return True
             if plain and key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):

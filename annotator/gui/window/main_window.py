@@ -197,7 +197,8 @@ class MainWindow(QMainWindow):
         for key in (A.PREVIOUS_ITEM, A.NEXT_ITEM, A.ACCEPT_SPAN, A.REJECT_SPAN, A.ACCEPT_AGREED):
             self.review_dock.add_button(a[key])
         self._fill(analyse := bar.addMenu("&Analyse"), A.LINK_SPANS, A.MARK_LINK_SOURCE, None, A.SUGGEST, A.SHOW_SUGGESTIONS,
-                   A.ACCEPT_SUGGESTION, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS, None, A.AGREEMENT, None,
+                   A.ACCEPT_SUGGESTION, A.ACCEPT_SUGGESTION_GROUP, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS,
+                   None, A.AGREEMENT, None,
                    A.REPORTS, None, A.PROJECT_MEMO, A.DOCUMENT_MEMO, A.CODE_MEMO)
         self.retrieval.fill_menu(analyse)
         self.model.fill_menus(review_menu, analyse, a)  # issue 23: model suggestions, pairs, evaluation
@@ -316,6 +317,8 @@ class MainWindow(QMainWindow):
         self._on(A.SUGGEST, c.suggest_here)
         self._on(A.ACCEPT_SUGGESTION, lambda: self.tagging.activate_span(self.pane_state.active,
                                                                          self.pane_state.selected_span()))
+        self._on(A.ACCEPT_SUGGESTION_GROUP, lambda: self.tagging.activate_span(
+            self.pane_state.active, self.pane_state.selected_span(), every=True))
         self._on(A.ACCEPT_FIGURES, lambda: c.accept_all("Figure"))
         self._on(A.ACCEPT_ACTORS, lambda: c.accept_all("Actor"))
         self._on(A.ACCEPT_CLAIMS, lambda: c.accept_all("Claim"))
@@ -344,6 +347,7 @@ class MainWindow(QMainWindow):
             view.span_selected.connect(
                 lambda ann_id, v=view: accessibility.describe_span(v, self.sync.annotation(ann_id)))
             view.span_activated.connect(lambda ann_id, i=index: self.tagging.activate_span(i, ann_id))
+            view.span_activated_all.connect(lambda ann_id, i=index: self.tagging.activate_span(i, ann_id, True))
             view.scrolled.connect(lambda offset, i=index: self.cross.follow(i, offset))
             view.context_menu_requested.connect(lambda offset, pos, i=index: self._context_menu(i, offset, pos))
 
@@ -388,7 +392,8 @@ class MainWindow(QMainWindow):
         has_span = selected in self.sync.spans
         suggestion = is_suggestion(selected)
         self.actions[A.DELETE_SPAN].setEnabled(writable and (has_span or suggestion))
-        self.actions[A.ACCEPT_SUGGESTION].setEnabled(writable and suggestion)
+        for action in (A.ACCEPT_SUGGESTION, A.ACCEPT_SUGGESTION_GROUP):
+            self.actions[action].setEnabled(writable and suggestion)
         for action in (A.LINK_SPANS, A.MARK_LINK_SOURCE, A.ACCEPT_FIGURES, A.ACCEPT_ACTORS, A.ACCEPT_CLAIMS):
             self.actions[action].setEnabled(writable)
         for action in (A.EDIT_NOTE, A.EDIT_ATTRIBUTES):
