@@ -54,11 +54,10 @@ def fonts_of(reader: pypdf.PdfReader) -> dict[str, bool]:
 
 
 def test_pdf_pages_text_and_fonts(qapp, project, tmp_path):
-    store = Store.open(project, create=False)
-    data, blocks = build_report(store)
-    store.close()
     out = tmp_path / "report.pdf"
-    pages = write_pdf(blocks, out, report_title(data))
+    with Store.open(project, create=False) as store:  # the appendix is read as it is drawn
+        data, blocks = build_report(store, all_spans=True)
+        pages = write_pdf(blocks, out, report_title(data))
     reader = pypdf.PdfReader(out)
     assert len(reader.pages) == pages >= 3
     texts = [" ".join(p.extract_text().split()) for p in reader.pages]  # Qt places words one by one
@@ -96,8 +95,7 @@ def test_cancelled_pdf_leaves_no_file(qapp, project, tmp_path):
     from annotator.core.errors import CancelledError
 
     store = Store.open(project, create=False)
-    data, blocks = build_report(store)
-    store.close()
+    data, blocks = build_report(store, all_spans=True)
     out = tmp_path / "c.pdf"
     out.write_bytes(b"old")
     seen = []
@@ -109,5 +107,6 @@ def test_cancelled_pdf_leaves_no_file(qapp, project, tmp_path):
 
     with pytest.raises(CancelledError):
         write_pdf(blocks, out, report_title(data), progress)
+    store.close()
     assert out.read_bytes() == b"old" and not out.with_name(".c.pdf.tmp").exists()
     assert all(0 <= d <= t for d, t in seen)
