@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli import _project
 from annotator.cli_progress import Progress
@@ -18,8 +19,10 @@ from annotator.core.lazy import lazy_module
 from annotator.core.report import GATHERING, WRITING, build_report, report_title
 from annotator.core.report.html import write_html_page
 
-#: Qt draws the PDF: loaded only when a PDF is written.
-report_pdf = lazy_module("annotator.gui.report_pdf")
+if TYPE_CHECKING:
+    from annotator.gui import report_pdf
+else:  # Qt draws the PDF: loaded only when a PDF is written
+    report_pdf = lazy_module("annotator.gui.report_pdf")
 
 
 def run_report(args: argparse.Namespace) -> int:
