@@ -135,3 +135,20 @@ def test_ctrl_c_leaves_no_report(tmp_path):
     assert "interrupted; nothing was changed" in rest
     assert sorted(p.name for p in folder.iterdir()) == ["big.sqlite"]  # no report, no temporary file
     assert project.read_bytes() == before
+
+
+def test_gathering_reports_its_steps_and_stops_when_cancelled(projects):
+    from annotator.core.errors import CancelledError
+    from annotator.core.report.data import GATHER_STEPS, gather
+
+    calls: list[tuple[int, int]] = []
+    with Store.open(projects[2_000], create=False, readonly=True) as store:
+        gather(store, progress=lambda done, total: calls.append((done, total)))
+        assert calls == [(k, GATHER_STEPS) for k in range(GATHER_STEPS + 1)]
+
+        def stop(done, total):
+            if done == 2:
+                raise CancelledError("stopped")
+
+        with pytest.raises(CancelledError):
+            gather(store, progress=stop)
