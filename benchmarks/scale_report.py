@@ -43,8 +43,8 @@ project, out, every = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 c = sqlite3.connect(f"file:{project}?mode=ro", uri=True)
 tally = c.execute("SELECT document, label, annotator, status, substr(created, 1, 10), COUNT(*) FROM annotations "
                   "GROUP BY 1, 2, 3, 4, 5").fetchall()
-spans = c.execute("SELECT document, label, COUNT(*) FROM (SELECT DISTINCT document, label, start, \"end\" "
-                  "FROM annotations WHERE status != 'rejected') GROUP BY 1, 2").fetchall()
+spans = c.execute("SELECT document, label, COUNT(DISTINCT start * 4294967296 + \"end\") FROM annotations "
+                  "WHERE status != 'rejected' GROUP BY 1, 2").fetchall()
 pair = c.execute("SELECT annotator, label, document, start, \"end\" FROM annotations WHERE annotator IN (?, ?)",
                  [PAIR_A, PAIR_B]).fetchall()
 with open(out, "w", encoding="utf-8") as f:
