@@ -21,11 +21,11 @@ from annotator.cli_durability import durability_parsers
 from annotator.cli_compare import compare_parsers
 from annotator.cli_output import output, watched_stdout
 from annotator.cli_progress import Progress
+from annotator.cli_report import report_parser
 from annotator.cli_retrieval import retrieval_parsers
 from annotator.cli_suggest import suggest_parser
 from annotator.cli_team import team_parsers
 from annotator.core.errors import AnnotatorError, InputError, ReadOnlyProjectError
-from annotator.core.fileio import atomic_writer
 from annotator.core.formats import registry
 from annotator.core.gcpause import pause_for_start
 
@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     _comparison_parsers(sub)
     _scheme_parsers(sub)
     durability_parsers(sub)
-    _report_parser(sub)
+    report_parser(sub)
     retrieval_parsers(sub)
     team_parsers(sub)
     return parser
@@ -156,18 +156,6 @@ def _scheme_parsers(sub) -> None:
     p.add_argument("project", help="project file")
     p.add_argument("--json", action="store_true",
                    help="a JSON list: name, color, shortcut, description, parent, codable, annotations")
-
-
-def _report_parser(sub) -> None:
-    """The comparison report (HTML or PDF)."""
-    p = sub.add_parser("report", help="write a comparison report (one self-contained HTML or PDF file)")
-    p.add_argument("project", help="project file")
-    p.add_argument("-o", "--output", metavar="FILE.html|FILE.pdf", required=True,
-                   help="the report file; its extension (.html or .pdf) chooses the format")
-    p.add_argument("--doc", action="append", metavar="ID",
-                   help="only this document (id, id prefix or title); repeatable (default: every document)")
-    p.add_argument("--pair", nargs=2, metavar=("A", "B"),
-                   help="the two annotators whose agreement per label is shown (default: the two most active)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -473,30 +461,9 @@ def cmd_durability(args: argparse.Namespace) -> int:
 
 @command("report")
 def cmd_report(args: argparse.Namespace) -> int:
-    """HTML is written by the core alone; the PDF is drawn by Qt (offscreen, no display needed)."""
-    from annotator.core.report import build_report, report_title
-    from annotator.core.report.html import render_html
+    from annotator.cli_report_command import run_report
 
-    kind = Path(args.output).suffix.lower()
-    if kind not in (".html", ".htm", ".pdf"):
-        raise InputError(f"{args.output}: a report is written as .html or .pdf; give a file name ending in one.")
-    with _project(args.project, create=False, readonly=True) as store:
-        docs = list(dict.fromkeys(store.find_document(ref).id for ref in args.doc)) if args.doc else None
-        data, blocks = build_report(store, docs, args.pair)
-    title = report_title(data)
-    if kind == ".pdf":
-        from annotator.gui.report_pdf import write_pdf
-
-        pages = write_pdf(blocks, args.output, title)
-        what = f"{pages} page{'s' if pages != 1 else ''}"
-    else:
-        with atomic_writer(args.output) as fh:
-            fh.write(render_html(blocks, title))
-        what = "HTML"
-    print(f"report on {len(data.documents)} document{'s' if len(data.documents) != 1 else ''} "
-          f"({data.annotation_count} annotations kept, {len(data.figures)} linked pairs) written to {args.output} "
-          f"({what})", file=sys.stderr)
-    return 0
+    return run_report(args)
 
 
 @command("segments")

@@ -4,7 +4,8 @@ Builds (once, cached) 8 documents of 60,000 characters with 10,000 annotations f
 400 Figure pairs across documents and 300 Claims to Actors ("said by"), then times, median of 3 runs:
 
 - the HTML report end to end (read the project, discrepancies, claims by actor, agreement, five charts as
-  SVG, every span with its sentence, the page written): the figure the target is about;
+  SVG, the linked spans with their sentences (every span only with
+  ``--all-spans``, see scale_report.py), the page written): the figure the target is about;
 - the PDF of the same report (Qt, offscreen), for information.
 
 Usage: ``python benchmarks/report.py [--annotations 10000] [--no-pdf]``

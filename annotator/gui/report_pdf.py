@@ -4,15 +4,16 @@ Why Qt: its text engine shapes Arabic and lays out right-to-left lines, falls
 back across fonts (DejaVu/Noto for Cyrillic and Arabic, Noto Color Emoji for
 emoji) and embeds the fonts it used as subsets, and ``QSvgRenderer`` paints the
 matplotlib SVG charts as vector paths. Every heading, paragraph, chart and
-table row is measured and placed by :func:`annotator.core.report.layout.paginate`,
-so no row is cut by a page break. Works headless (the ``offscreen`` platform).
+table row is measured, placed by :class:`annotator.core.report.layout.Paginator`
+and drawn before the next is read (so the appendix of every span is drawn as
+its rows are read, never held whole), and no row is cut by a page break. Works headless (the ``offscreen`` platform).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMarginsF, QRectF, QSizeF
@@ -20,8 +21,8 @@ from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPaint
 from PySide6.QtSvg import QSvgRenderer
 
 from annotator.core.errors import InputError
-from annotator.core.report.html import Block, Chart, Heading, Para, Table, esc
-from annotator.core.report.layout import Unit, paginate
+from annotator.core.report.html import Block, Chart, Heading, Para, RowStream, Table, esc
+from annotator.core.report.layout import Paginator, Placement, Unit
 
 DPI = 96  # QTextDocument lays out in screen pixels; the painter is scaled to the writer's resolution
 STYLE = ("table { border-collapse: collapse; } td, th { border: 1px solid #bbbbbb; padding: 3px; } "
@@ -49,7 +50,7 @@ def qt_svg(svg: str) -> QByteArray:
     return QByteArray(svg.encode("utf-8"))
 
 
-def _row_html(table: Table, cells, header: bool = False) -> str:
+def _row_html(table: Table | RowStream, cells, header: bool = False) -> str:
     tag = "th" if header else "td"
     tds = "".join(f'<{tag} width="{w}%">{c}</{tag}>' for (_, w), c in zip(table.columns, cells))
     return f'<table width="100%" cellspacing="0" cellpadding="3"><tr>{tds}</tr></table>'
@@ -62,7 +63,16 @@ class _Piece:
         self.html, self.svg, self.height = html, svg, height
 
 
+def _count(blocks: list[Block]) -> int:
+    """How many pieces the blocks make (for the progress): one per heading, paragraph and row, two per chart."""
+    return sum(len(b.rows) + 1 if isinstance(b, Table) else b.total + 1 if isinstance(b, RowStream)
+               else 2 if isinstance(b, Chart) else 1 for b in blocks)
+
+
 class PdfReport:
+    """Draws the blocks page by page as they come: each piece is measured, placed and drawn before the next is
+    read, so a streamed table (:class:`RowStream`) never stands whole in memory."""
+
     def __init__(self, path: str | Path, title: str):
         _ensure_app()
         self.path = Path(path)
@@ -72,55 +82,61 @@ class PdfReport:
         self.doc.setDefaultFont(self.font)
         self.doc.setDefaultStyleSheet(STYLE)
         self.doc.setDocumentMargin(0)
+        self.laid_out: tuple[str, float] | None = None  # what self.doc holds, laid out at which width
+
+    def _layout(self, html: str, width: float) -> None:
+        if self.laid_out != (html, width):
+            self.doc.setHtml(html)
+            self.doc.setTextWidth(width)
+            self.laid_out = (html, width)
 
     def _measure(self, html: str, width: float) -> float:
-        self.doc.setHtml(html)
-        self.doc.setTextWidth(width)
+        self._layout(html, width)
         return self.doc.size().height()
 
-    def _pieces(self, blocks: list[Block], width: float) -> tuple[list[_Piece], list[Unit]]:
-        pieces: list[_Piece] = []
-        units: list[Unit] = []
+    def _html(self, html: str, width: float, **unit) -> tuple[_Piece, Unit]:
+        piece = _Piece(html, height=self._measure(html, width))
+        return piece, Unit(piece.height, **unit)
 
-        total = 2 * sum(len(b.rows) + 1 if isinstance(b, Table) else 1 for b in blocks)
-
-        def add(piece: _Piece, **unit) -> None:
-            pieces.append(piece)
-            units.append(Unit(piece.height, **unit))
-            if len(pieces) % 50 == 0:
-                self.progress(len(pieces), total)
-
+    def _pieces(self, blocks: list[Block], width: float) -> Iterator[tuple[_Piece, Unit]]:
+        """Each piece with its unit, measured, in reading order (a streamed table's rows as they are read)."""
         for block in blocks:
             if isinstance(block, Heading):
-                html = f"<h{block.level}>{esc(block.text)}</h{block.level}>"
-                add(_Piece(html, height=self._measure(html, width)), keep_with_next=True, gap_after=2)
+                yield self._html(f"<h{block.level}>{esc(block.text)}</h{block.level}>", width, keep_with_next=True,
+                                 gap_after=2)
             elif isinstance(block, Para):
-                html = f"<p>{block.html}</p>"
-                add(_Piece(html, height=self._measure(html, width)), gap_after=4)
+                yield self._html(f"<p>{block.html}</p>", width, gap_after=4)
             elif isinstance(block, Chart):
-                caption = f'<p class="caption">{esc(block.title)}</p>'
-                add(_Piece(caption, height=self._measure(caption, width)), keep_with_next=True)
+                yield self._html(f'<p class="caption">{esc(block.title)}</p>', width, keep_with_next=True)
                 renderer = QSvgRenderer(qt_svg(block.svg))
                 size = renderer.defaultSize()
                 height = width * size.height() / max(1, size.width())
-                add(_Piece(svg=renderer, height=height), gap_after=10)
+                yield _Piece(svg=renderer, height=height), Unit(height, gap_after=10)
             else:
-                head = _row_html(block, [esc(h) for h, _ in block.columns], header=True)
-                head_height = self._measure(head, width)
-                add(_Piece(head, height=head_height), keep_with_next=bool(block.rows))
-                for i, row in enumerate(block.rows):
-                    html = _row_html(block, row)
-                    last = i == len(block.rows) - 1
-                    add(_Piece(html, height=self._measure(html, width)), header=head_height,
-                        gap_after=10 if last else 0)
-                if pieces[-1].html == head:
-                    units[-1] = Unit(head_height, gap_after=10)
-        return pieces, units
+                yield from self._table(block, width)
+
+    def _table(self, block: Table | RowStream, width: float) -> Iterator[tuple[_Piece, Unit]]:
+        head = _row_html(block, [esc(h) for h, _ in block.columns], header=True)
+        head_piece = _Piece(head, height=self._measure(head, width))
+        rows = iter([block.rows] if isinstance(block, Table) else block.batches)
+        batch = next(rows, [])
+        if not batch:
+            yield head_piece, Unit(head_piece.height, gap_after=10)
+            return
+        yield head_piece, Unit(head_piece.height, keep_with_next=True)
+        while batch:
+            following = next(rows, [])  # the next batch, to know which row is the last
+            for i, row in enumerate(batch):
+                last = not following and i == len(batch) - 1
+                piece, unit = self._html(_row_html(block, row), width, header=head_piece.height,
+                                         gap_after=10 if last else 0)
+                yield piece, unit
+            batch = following
 
     def write(self, blocks: list[Block], progress: Callable[[int, int], None] | None = None) -> int:
         """Write the PDF (replacing the file only when complete); returns the number of pages.
 
-        ``progress(done, total)`` is called now and then (measuring, then drawing each piece); it may raise
+        ``progress(done, total)`` is called every 50 pieces drawn; it may raise
         :class:`~annotator.core.errors.CancelledError` to stop, and then no file is written.
         """
         self.progress = progress or (lambda done, total: None)
@@ -131,16 +147,11 @@ class PdfReport:
         writer.setResolution(300)
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                          QMarginsF(16, 16, 16, 18), QPageLayout.Unit.Millimeter))
-        scale = writer.resolution() / DPI
-        width, height = writer.width() / scale, writer.height() / scale
-        footer = 14.0
         painter = QPainter()
         try:
-            pieces, units = self._pieces(blocks, width)
-            placements = paginate(units, height - footer)
             if not painter.begin(writer):
                 raise InputError(f"{self.path} cannot be written.")
-            pages = self._paint(painter, writer, scale, width, height - footer, pieces, units, placements)
+            pages = self._draw_all(painter, writer, blocks)
         except BaseException:
             if painter.isActive():
                 painter.end()
@@ -156,46 +167,64 @@ class PdfReport:
             raise InputError(f"{self.path} cannot be written ({exc.strerror}).") from None
         return pages
 
-    def _paint(self, painter, writer, scale, width, body, pieces, units, placements) -> int:
-        page = 0
+    def _draw_all(self, painter: QPainter, writer: QPdfWriter, blocks: list[Block]) -> int:
+        """Measure, place and draw piece after piece; a heading waits for what it heads. Returns the pages."""
+        scale = writer.resolution() / DPI
+        self.width, height = writer.width() / scale, writer.height() / scale
+        self.body = height - 14.0  # the footer below
+        self.writer, self.page, self.head = writer, 0, None
         painter.scale(scale, scale)
-        head_of: dict[int, int] = {}  # row unit -> its table's header piece
-        current_head = -1
-        for i, u in enumerate(units):
-            if not u.header:
-                current_head = i
-            head_of[i] = current_head
-        for n, p in enumerate(placements):
-            if n % 50 == 0:
-                self.progress(len(placements) + n, 2 * len(placements))
-            while page < p.page:
-                self._footer(painter, width, body, page)
-                writer.newPage()
-                page += 1
-            if p.repeat_header:
-                h = pieces[head_of[p.index]]
-                self._draw_html(painter, h.html, width, p.y - units[p.index].header, None)
-            piece = pieces[p.index]
-            if piece.svg is not None:
-                piece.svg.render(painter, QRectF(0, p.y, width, piece.height))
-                continue
-            if p.pages == 1:
-                self._draw_html(painter, piece.html, width, p.y, None)
-                continue
-            avail = body - p.y
-            for k in range(p.pages):  # a piece taller than a page: one page-sized slice per page
-                if k:
-                    self._footer(painter, width, body, page)
-                    writer.newPage()
-                    page += 1
-                self._draw_html(painter, piece.html, width, p.y - k * avail, QRectF(0, p.y, width, avail),
-                                page_height=avail)
-        self._footer(painter, width, body, page)
-        return page + 1
+        paginator = Paginator(self.body)
+        total, done, told = _count(blocks), 0, 0
+        waiting: list[tuple[_Piece, Unit]] = []
+        for piece, unit in self._pieces(blocks, self.width):
+            waiting.append((piece, unit))
+            if not unit.keep_with_next:
+                self._place(painter, paginator, waiting)
+                done += len(waiting)
+                waiting = []
+                if done - told >= 50:
+                    self.progress(done, total)
+                    told = done
+        self._place(painter, paginator, waiting)
+        self._footer(painter, self.width, self.body, self.page)
+        return self.page + 1
+
+    def _place(self, painter: QPainter, paginator: Paginator, waiting: list[tuple[_Piece, Unit]]) -> None:
+        if not waiting:
+            return
+        for p in paginator.place([u for _, u in waiting]):
+            piece, unit = waiting[p.index - paginator.placed + len(waiting)]
+            if not unit.header:
+                self.head = piece  # a table's header (or anything else): repeated above the rows that follow
+            self._paint(painter, p, piece, unit)
+
+    def _next_page(self, painter: QPainter) -> None:
+        self._footer(painter, self.width, self.body, self.page)
+        self.writer.newPage()
+        self.page += 1
+
+    def _paint(self, painter: QPainter, p: Placement, piece: _Piece, unit: Unit) -> None:
+        width = self.width
+        while self.page < p.page:
+            self._next_page(painter)
+        if p.repeat_header and self.head is not None:
+            self._draw_html(painter, self.head.html, width, p.y - unit.header, None)
+        if piece.svg is not None:
+            piece.svg.render(painter, QRectF(0, p.y, width, piece.height))
+            return
+        if p.pages == 1:
+            self._draw_html(painter, piece.html, width, p.y, None)
+            return
+        avail = self.body - p.y
+        for k in range(p.pages):  # a piece taller than a page: one page-sized slice per page
+            if k:
+                self._next_page(painter)
+            self._draw_html(painter, piece.html, width, p.y - k * avail, QRectF(0, p.y, width, avail),
+                            page_height=avail)
 
     def _draw_html(self, painter, html, width, y, clip, page_height: float | None = None) -> None:
-        self.doc.setHtml(html)
-        self.doc.setTextWidth(width)
+        self._layout(html, width)
         if page_height:
             self.doc.setPageSize(QSizeF(width, page_height))  # lines are kept off the slice boundaries
         painter.save()
@@ -204,6 +233,7 @@ class PdfReport:
         painter.restore()
         if page_height:
             self.doc.setPageSize(QSizeF(-1, -1))
+            self.laid_out = None
 
     def _footer(self, painter, width, body, page) -> None:
         painter.save()

@@ -13,7 +13,7 @@ from annotator.cli import main
 from annotator.core.crosssource import discrepancies
 from annotator.core.errors import InputError
 from annotator.core.report import build_report, gather, write_html
-from annotator.core.report.data import choose_pair, kept_label_counts, sentence_around
+from annotator.core.report.data import choose_pair, kept_tallies, sentence_around
 from annotator.core.report.layout import Unit, paginate
 
 HOSTILE = "<script>alert('quote')</script>"
@@ -117,7 +117,7 @@ def test_html_is_one_self_contained_page(compared, tmp_path):
 def test_hostile_text_is_shown_as_text(compared, tmp_path):
     store, _, _ = compared
     out = tmp_path / "report.html"
-    write_html(store, out)
+    write_html(store, out, all_spans=True)  # the hostile claim is in no link: only the appendix lists it
     page = out.read_text(encoding="utf-8")
     text = "".join(Page(page).texts)
     assert HOSTILE in text  # the quote and the note, as text
@@ -142,7 +142,7 @@ def test_html_holds_every_discrepancy_with_its_sentences(compared, tmp_path):
             assert value in text
     assert "Officials said at least six people died." in text  # the sentence around the quote
     assert "Reuters reported seven people died." in text
-    assert page.table_rows["spans"] == store.annotation_count()
+    assert page.table_rows["spans"] == len(data.spans) == 6  # the figures, actors and claims linked
     assert page.table_rows["documents"] == 2
 
 
@@ -280,13 +280,15 @@ def test_label_counts_keep_what_the_review_kept(store, tmp_path):
     assert claim.breakdown() == "alice 1, bob 1"
     assert data.source_counts["Reuters"]["Claim"].spans == 1
     assert data.spans_in(doc.id) == 2 and data.annotation_count == 3 and data.rejected == 1
-    only_rejected = kept_label_counts([a for a in store.iter_annotations() if a.status == "rejected"])
-    assert only_rejected == {}
+    only_rejected = [row for row in store.tally_rows() if row[3] == "rejected"]
+    assert kept_tallies(only_rejected, []) == {}
+    assert data.by_status["annotator"]["bob"] == {"pending": 1, "rejected": 1}
     out = tmp_path / "kept.html"
-    write_html(store, out)
+    write_html(store, out, all_spans=True)
     page = Page(out.read_text(encoding="utf-8"))
     assert page.table_rows["label-counts"] == 2  # Claim and Figure
-    assert page.table_rows["spans"] == 4  # every span listed, with its status
+    assert page.table_rows["all-spans"] == 4  # every span listed, with its status
+    assert page.table_rows["annotator-status"] == 2 and page.table_rows["label-status"] == 2
     text = " ".join(" ".join(page.texts).split())
     assert "Status" in text and "rejected" in text and "alice 1, bob 1" in text
-    assert "1 rejected, listed but not counted" in text
+    assert "1 rejected, never counted" in text

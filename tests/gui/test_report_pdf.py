@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pypdf
@@ -9,9 +10,12 @@ import pytest
 from PySide6.QtGui import QFontDatabase
 
 from annotator.cli import main
-from annotator.core.report import build_report, report_title
+from annotator.core.report import build_report, report_title, span_appendix
+from annotator.core.report.html import Table
 from annotator.core.store import Store
 from annotator.gui.report_pdf import qt_svg, write_pdf
+
+from report_builders import spans_project
 
 TEXT = ("Officials said at least six people died. Путин встретился с Виткоффом. السلام ممكن قريبا 🙂.\n"
         "The envoy wrote <script>alert(1)</script> in a note.")
@@ -54,11 +58,10 @@ def fonts_of(reader: pypdf.PdfReader) -> dict[str, bool]:
 
 
 def test_pdf_pages_text_and_fonts(qapp, project, tmp_path):
-    store = Store.open(project, create=False)
-    data, blocks = build_report(store)
-    store.close()
     out = tmp_path / "report.pdf"
-    pages = write_pdf(blocks, out, report_title(data))
+    with Store.open(project, create=False) as store:  # the appendix is read as it is drawn
+        data, blocks = build_report(store, all_spans=True)
+        pages = write_pdf(blocks, out, report_title(data))
     reader = pypdf.PdfReader(out)
     assert len(reader.pages) == pages >= 3
     texts = [" ".join(p.extract_text().split()) for p in reader.pages]  # Qt places words one by one
@@ -96,8 +99,7 @@ def test_cancelled_pdf_leaves_no_file(qapp, project, tmp_path):
     from annotator.core.errors import CancelledError
 
     store = Store.open(project, create=False)
-    data, blocks = build_report(store)
-    store.close()
+    data, blocks = build_report(store, all_spans=True)
     out = tmp_path / "c.pdf"
     out.write_bytes(b"old")
     seen = []
@@ -109,5 +111,43 @@ def test_cancelled_pdf_leaves_no_file(qapp, project, tmp_path):
 
     with pytest.raises(CancelledError):
         write_pdf(blocks, out, report_title(data), progress)
+    store.close()
     assert out.read_bytes() == b"old" and not out.with_name(".c.pdf.tmp").exists()
     assert all(0 <= d <= t for d, t in seen)
+
+
+# ---------------------------------------------------------------------------- at scale (issue 24)
+@pytest.fixture(scope="module")
+def scaled(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scaled")
+    return {n: spans_project(folder / f"p{n}.sqlite", n) for n in (2_000, 20_000)}
+
+
+def test_default_pdf_keeps_its_pages_whatever_the_size(qapp, scaled, tmp_path):
+    pages = {}
+    for n, path in scaled.items():
+        with Store.open(path, create=False, readonly=True) as store:
+            data, blocks = build_report(store)
+        pages[n] = write_pdf(blocks, tmp_path / f"r{n}.pdf", report_title(data))
+    assert pages[2_000] == pages[20_000] <= 6
+
+
+def test_pdf_appendix_is_drawn_while_its_rows_are_read(qapp, scaled, tmp_path):
+    read = [0]
+    seen: list[tuple[int, int]] = []  # (pieces drawn, appendix rows read) at each progress call
+    with Store.open(scaled[2_000], create=False, readonly=True) as store:
+        data, blocks = build_report(store)
+        *head, stream = span_appendix(store, data, size=100)
+
+        def batches():
+            for batch in stream.batches:
+                read[0] += len(batch)
+                yield batch
+
+        before = len(blocks) + len(head) + 1 + sum(len(b.rows) for b in blocks if isinstance(b, Table))
+        out = tmp_path / "all.pdf"
+        pages = write_pdf([*blocks, *head, dataclasses.replace(stream, batches=batches())], out, report_title(data),
+                          lambda done, total: seen.append((done, read[0])))
+    assert read[0] == 2_000 and len(pypdf.PdfReader(out).pages) == pages > 30
+    drawing = [rows for done, rows in seen if done > before + 100]  # appendix rows already drawn
+    assert drawing and drawing[0] < 2_000  # drawn while most rows were still unread

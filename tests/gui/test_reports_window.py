@@ -86,7 +86,13 @@ def test_export_report_html_and_pdf(window, qtbot, monkeypatch, tmp_path):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(html), "Web page (*.html)"))
     window.actions[A.EXPORT_REPORT].trigger()
     page = html.read_text(encoding="utf-8")
-    assert "Comparison report" in page and "Steve Witkoff" in page and "<svg" in page
+    assert "Comparison report" in page and "<svg" in page
+    assert "Steve Witkoff" not in page  # an unlinked span: only the appendix lists it
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(html), "Web page with every span (*.html)"))
+    window.actions[A.EXPORT_REPORT].trigger()
+    page = html.read_text(encoding="utf-8")
+    assert "Appendix: every span" in page and "Steve Witkoff" in page
     pdf = tmp_path / "out"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pdf), "PDF (*.pdf)"))
     window.actions[A.EXPORT_REPORT].trigger()

@@ -1,12 +1,14 @@
 """What a comparison report shows, gathered from a project in one pass (no Qt, no HTML).
 
-:func:`gather` reads the store once and returns a :class:`ReportData`: the
+:func:`gather` reads the store and returns a :class:`ReportData`: the
 documents compared, label counts per document and per source, the figure and
 actor discrepancies (from :func:`annotator.core.crosssource.discrepancies`),
 claims by actor across sources, annotator activity by day, agreement per label
 between two annotators (from :mod:`annotator.core.agreement`), and every
-quoted span with the sentence around it. The charts, the HTML page, the PDF
-and the Reports dock are all drawn from this one object.
+span those compare with the sentence around it. Counts are SQL aggregates
+(:mod:`annotator.core.store.report_counts`): nothing here grows with the
+annotations. The charts, the HTML page, the PDF and the Reports dock are all
+drawn from this one object.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from annotator.core.agreement import agreement_report
 from annotator.core.crosssource import ActorClaims, Discrepancy, claims_by_actor, discrepancies
@@ -60,20 +63,24 @@ class LabelTally:
         return ", ".join(f"{name} {n}" for name, n in self.by_annotator.items())
 
 
-def kept_label_counts(annotations: Iterable[Annotation],
-                      group: Callable[[Annotation], str] = lambda a: a.document) -> dict[str, dict[str, LabelTally]]:
-    """Group (by default the document) -> label -> what the review kept of it; rejected spans are never counted."""
-    bounds: dict[tuple[str, str], set[tuple[str, int, int]]] = defaultdict(set)
+def kept_tallies(rows: Iterable[tuple[str, str, str, str, str, int]], distinct: Iterable[tuple[str, str, int]],
+                 group: Callable[[str], str] = lambda doc: doc) -> dict[str, dict[str, LabelTally]]:
+    """Group (by default the document) -> label -> what the review kept of it; rejected spans are never counted.
+
+    ``rows`` are the store's :meth:`~annotator.core.store.Store.tally_rows` (document, label, annotator, status,
+    day, count) and ``distinct`` its :meth:`~annotator.core.store.Store.distinct_span_rows` (document, label,
+    spans); ``group`` maps a document id to its group (its source, say).
+    """
+    spans: Counter = Counter()
     makers: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for a in annotations:
-        if a.status == "rejected":
-            continue
-        key = (group(a), a.label)
-        bounds[key].add((a.document, a.start, a.end))
-        makers[key][a.annotator] += 1
+    for doc, label, n in distinct:
+        spans[group(doc), label] += n
+    for doc, label, annotator, status, _day, n in rows:
+        if status != "rejected":
+            makers[group(doc), label][annotator] += n
     out: dict[str, dict[str, LabelTally]] = defaultdict(dict)
-    for (name, label), spans in bounds.items():
-        out[name][label] = LabelTally(len(spans), dict(sorted(makers[name, label].items())))
+    for (name, label), n in spans.items():
+        out[name][label] = LabelTally(n, dict(sorted(makers[name, label].items())))
     return dict(out)
 
 
@@ -116,8 +123,9 @@ class ReportData:
     activity: dict[str, Counter]  # annotator -> day (YYYY-MM-DD) -> annotations created
     agreement_pair: tuple[str, str] | None
     agreement: dict[str, dict]  # label -> {"exact", "overlap", "alpha_u"}
-    spans: list[QuotedSpan] = field(default_factory=list)
-    rejected: int = 0  # annotations the review rejected: listed with their status, never counted
+    spans: list[QuotedSpan] = field(default_factory=list)  # the spans the figures and claims compare (linked)
+    rejected: int = 0  # annotations the review rejected: never counted
+    by_status: dict[str, dict[str, Counter]] = field(default_factory=dict)  # "label"/"annotator" -> name -> status -> n
 
     @property
     def annotation_count(self) -> int:
@@ -170,41 +178,93 @@ def choose_pair(counts: dict[str, int], wanted: Iterable[str] | None = None) -> 
     return (ranked[0], ranked[1]) if len(ranked) >= 2 else None
 
 
+#: The steps :func:`gather` reports through ``progress(done, GATHER_STEPS)``.
+GATHER_STEPS = 5
+
+
+def _quiet(done: int, total: int | None = None) -> None:
+    pass
+
+
+def _chosen(store: Store, documents: Iterable[str] | None) -> list[Document]:
+    all_docs = store.documents()
+    if documents is None:
+        return all_docs
+    wanted = list(dict.fromkeys(documents))
+    known = {d.id for d in all_docs}
+    for doc_id in wanted:
+        if doc_id not in known:
+            raise InputError(f"There is no document {doc_id!r} in this project.")
+    return [d for d in all_docs if d.id in set(wanted)]
+
+
 def gather(store: Store, documents: Iterable[str] | None = None, pair: Iterable[str] | None = None,
-           with_spans: bool = True, with_agreement: bool = True) -> ReportData:
+           with_spans: bool = True, with_agreement: bool = True,
+           progress: Callable[[int, int | None], None] | None = None) -> ReportData:
     """Everything a report shows, for ``documents`` (ids; default: every document) of ``store``.
 
-    ``pair`` names the two annotators whose agreement per label is shown
-    (default: the two with the most annotations). A discrepancy or claim is
-    included when both its spans are in the chosen documents. The Reports dock leaves out what its current tab
-    does not show (``with_spans``, ``with_agreement``): the agreement's token scan is the costliest part.
+    Counts come from SQL aggregates, so the time is a few scans and the memory does not grow with the
+    annotations. ``pair`` names the two annotators whose agreement per label is shown (default: the two with
+    the most annotations). A discrepancy or claim is included when both its spans are in the chosen documents;
+    ``spans`` holds the spans they compare. The Reports dock leaves out what its current tab does not show
+    (``with_spans``, ``with_agreement``). ``progress(done, GATHER_STEPS)`` is called after each step; it may
+    raise :class:`~annotator.core.errors.CancelledError`.
     """
-    all_docs = store.documents()
-    if documents is not None:
-        wanted = list(dict.fromkeys(documents))
-        known = {d.id for d in all_docs}
-        for doc_id in wanted:
-            if doc_id not in known:
-                raise InputError(f"There is no document {doc_id!r} in this project.")
-        docs = [d for d in all_docs if d.id in set(wanted)]
-    else:
-        docs = all_docs
+    progress = progress or _quiet
+    docs = _chosen(store, documents)
     chosen = {d.id for d in docs}
-    texts = {d.id: store.document_text(d.id) for d in docs}
-    anns = list(store.iter_annotations(documents=chosen)) if documents is not None else list(store.iter_annotations())
+    selection = None if documents is None else [d.id for d in docs]
+    progress(0, GATHER_STEPS)
+    rows = store.tally_rows(selection)
+    progress(1, GATHER_STEPS)
+    distinct = store.distinct_span_rows(selection)
+    progress(2, GATHER_STEPS)
     by_doc = {d.id: d for d in docs}
-    label_counts = {d.id: {} for d in docs} | kept_label_counts(anns)
+    label_counts = {d.id: {} for d in docs} | kept_tallies(rows, distinct)
     source_counts = ({source_name(d): {} for d in docs}
-                     | kept_label_counts(anns, lambda a: source_name(by_doc[a.document])))
+                     | kept_tallies(rows, distinct, lambda doc: source_name(by_doc[doc])))
     activity: dict[str, Counter] = defaultdict(Counter)
     per_annotator: Counter = Counter()
-    for a in anns:
-        activity[a.annotator][(a.created or "")[:10] or "undated"] += 1
-        per_annotator[a.annotator] += 1
-    figures = [FigurePair(d, sentence_around(texts[d.left.document], d.left.start, d.left.end),
-                          sentence_around(texts[d.right.document], d.right.start, d.right.end))
+    by_status: dict[str, dict[str, Counter]] = {"label": defaultdict(Counter), "annotator": defaultdict(Counter)}
+    for _doc, label, annotator, status, day, n in rows:
+        activity[annotator][day or "undated"] += n
+        per_annotator[annotator] += n
+        by_status["label"][label][status] += n
+        by_status["annotator"][annotator][status] += n
+    texts = _Texts(store)
+    figures = [FigurePair(d, texts.around(d.left), texts.around(d.right))
                for d in discrepancies(store) if d.left.document in chosen and d.right.document in chosen]
     sources = list(dict.fromkeys(source_name(d) for d in docs))
+    actors = _actor_rows(store, chosen, by_doc)
+    progress(3, GATHER_STEPS)
+    chosen_pair = choose_pair(per_annotator, pair)
+    agreement = _agreement(store, texts, selection, chosen_pair) if chosen_pair and with_agreement else {}
+    progress(4, GATHER_STEPS)
+    spans = [QuotedSpan(a, texts.around(a)) for a in linked_spans(figures, actors)] if with_spans else []
+    progress(5, GATHER_STEPS)
+    return ReportData(str(store.path), docs, store.labels(), label_counts, source_counts, figures, actors, sources,
+                      dict(activity), chosen_pair, agreement, spans,
+                      sum(n for *_, status, _day, n in rows if status == "rejected"),
+                      {k: dict(v) for k, v in by_status.items()})
+
+
+class _Texts:
+    """Document texts read when first needed (a report quotes from a few documents, not all at once)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.cache: dict[str, str] = {}
+
+    def __getitem__(self, doc_id: str) -> str:
+        if doc_id not in self.cache:
+            self.cache[doc_id] = self.store.document_text(doc_id)
+        return self.cache[doc_id]
+
+    def around(self, ann: Annotation) -> Context:
+        return sentence_around(self[ann.document], ann.start, ann.end)
+
+
+def _actor_rows(store: Store, chosen: set[str], by_doc: dict[str, Document]) -> list[ActorRow]:
     actors = []
     for group in claims_by_actor(store):
         by_source: dict[str, list[Annotation]] = {}
@@ -213,16 +273,40 @@ def gather(store: Store, documents: Iterable[str] | None = None, pair: Iterable[
                 by_source.setdefault(source_name(by_doc[claim.document]), []).append(claim)
         if by_source:
             actors.append(ActorRow(group, by_source))
-    chosen_pair = choose_pair(per_annotator, pair)
-    agreement = _agreement(texts, anns, chosen_pair) if chosen_pair and with_agreement else {}
-    spans = [QuotedSpan(a, sentence_around(texts[a.document], a.start, a.end)) for a in anns] if with_spans else []
-    return ReportData(str(store.path), docs, store.labels(), label_counts, source_counts, figures, actors, sources,
-                      dict(activity), chosen_pair, agreement, spans, sum(a.status == "rejected" for a in anns))
+    return actors
 
 
-def _agreement(texts: dict[str, str], anns: list[Annotation], pair: tuple[str, str]) -> dict[str, dict]:
+def linked_spans(figures: list[FigurePair], actors: list[ActorRow]) -> list[Annotation]:
+    """The spans the report compares: both sides of each discrepancy and each claim said by an actor, and that
+    actor, once each, in reading order."""
+    seen: dict[str, Annotation] = {}
+    for f in figures:
+        seen.setdefault(f.discrepancy.left.id, f.discrepancy.left)
+        seen.setdefault(f.discrepancy.right.id, f.discrepancy.right)
+    for row in actors:
+        claims = {c.id for claims in row.by_source.values() for c in claims}
+        for claim, actor in row.actor.claims:
+            if claim.id in claims:
+                seen.setdefault(claim.id, claim)
+                seen.setdefault(actor.id, actor)
+    return sorted(seen.values(), key=lambda a: (a.document, a.start, a.end, a.id))
+
+
+class PairSpan(NamedTuple):
+    """What the agreement reads of an annotation (a tuple: a million of them stay small)."""
+
+    annotator: str
+    label: str
+    document: str
+    start: int
+    end: int
+
+
+def _agreement(store: Store, texts: _Texts, documents: list[str] | None, pair: tuple[str, str]) -> dict[str, dict]:
     """Span F1 (exact, overlap) and unitizing alpha per label between the two annotators."""
-    compared = [a for a in anns if a.annotator in pair]
+    names: dict[str, str] = {}  # one string object per distinct name: the spans share them
+    compared = [PairSpan(names.setdefault(w, w), names.setdefault(lb, lb), names.setdefault(d, d), s, e)
+                for batch in store.pair_span_batches(pair, documents) for w, lb, d, s, e in batch]
     counted = {a.document for a in compared}
     report = agreement_report({d: texts[d] for d in counted}, compared, list(pair))
     return {label: {"exact": row["span_f1"]["exact"], "overlap": row["span_f1"]["overlap"],

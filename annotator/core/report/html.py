@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from annotator import __version__
 from annotator.core.report.data import Context, ReportData
@@ -46,7 +48,21 @@ class Table:
     rows: list[tuple[str, ...]] = field(default_factory=list)  # cells as escaped HTML
 
 
-Block = Heading | Para | Chart | Table
+@dataclass(frozen=True)
+class RowStream:
+    """A table whose rows are read while it is written (the ``--all-spans`` appendix): ``batches`` yields lists
+    of rows (cells as escaped HTML), ``total`` says how many rows come. Written once; never held whole."""
+
+    id: str
+    columns: tuple[tuple[str, int], ...]
+    batches: Iterable[list[tuple[str, ...]]]
+    total: int
+
+
+Block = Heading | Para | Chart | Table | RowStream
+
+#: The most rows a table of the default report shows; the rest are counted ("and N more").
+MAX_ROWS = 100
 
 MARK = "background-color:#fff0a8;color:#1a1a1a"
 
@@ -74,11 +90,21 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def capped(table: Table, what: str, limit: int = MAX_ROWS) -> list[Block]:
+    """``table`` with at most ``limit`` rows, and a line saying how many more there are (if any)."""
+    if len(table.rows) <= limit:
+        return [table]
+    more = len(table.rows) - limit
+    return [Table(table.id, table.columns, table.rows[:limit]),
+            Para(f"… and {more:,} more {what}, left out to keep the report short.")]
+
+
 def report_blocks(data: ReportData, charts: list[tuple[str, str, str]]) -> list[Block]:
-    """The report in reading order. ``charts`` holds ``(id, title, svg)`` for each chart."""
+    """The report in reading order: a few pages whatever the project's size (every table is capped at
+    :data:`MAX_ROWS` rows). ``charts`` holds ``(id, title, svg)`` for each chart."""
     colors = {lb.name: lb.color for lb in data.labels}
-    return [*_document_blocks(data), *_figure_blocks(data), *_actor_blocks(data), *_chart_blocks(data, charts, colors),
-            *_span_blocks(data, colors)]
+    return [*_document_blocks(data), *_status_blocks(data, colors), *_figure_blocks(data), *_actor_blocks(data),
+            *_chart_blocks(data, charts, colors), *_span_blocks(data, colors)]
 
 
 def _document_blocks(data: ReportData) -> list[Block]:
@@ -87,13 +113,13 @@ def _document_blocks(data: ReportData) -> list[Block]:
         Heading(1, f"Comparison report: {Path(data.project).stem}"),
         Para(f"{len(data.documents)} document{'s' if len(data.documents) != 1 else ''}, "
              f"{data.annotation_count} annotations kept by the review (accepted and pending"
-             f"{f'; {data.rejected} rejected, listed but not counted' if data.rejected else ''}), "
+             f"{f'; {data.rejected} rejected, never counted' if data.rejected else ''}), "
              f"{len(data.figures)} linked pairs compared. "
              f"Made by annotator {esc(__version__)} on {dt.date.today().isoformat()}."),
         Heading(2, "Documents compared"),
-        Table("documents", (("Title", 33), ("Source", 16), ("Date", 13), ("URL", 27), ("Spans", 11)),
-              [(esc(d.title), esc(d.source), esc(d.published or ""), _link(d.url),
-                str(data.spans_in(d.id))) for d in data.documents]),
+        *capped(Table("documents", (("Title", 33), ("Source", 16), ("Date", 13), ("URL", 27), ("Spans", 11)),
+                      [(esc(d.title), esc(d.source), esc(d.published or ""), _link(d.url),
+                        str(data.spans_in(d.id))) for d in data.documents]), "documents"),
         *_label_blocks(data),
     ]
 
@@ -110,7 +136,26 @@ def _label_blocks(data: ReportData) -> list[Block]:
     return [Heading(2, "Labels per document"),
             Para("Spans the review kept (accepted and pending; rejected spans are never counted). The same label "
                  "on the same characters by two annotators is one span; the last column says who made them."),
-            Table("label-counts", (("Document", 40), ("Label", 20), ("Spans", 10), ("By annotator", 30)), rows)]
+            *capped(Table("label-counts", (("Document", 40), ("Label", 20), ("Spans", 10), ("By annotator", 30)),
+                          rows), "rows")]
+
+
+def _status_blocks(data: ReportData, colors: dict[str, str]) -> list[Block]:
+    """Annotations per label and per annotator, by review status."""
+    statuses = ("accepted", "pending", "rejected")
+    columns = tuple((s.capitalize(), 15) for s in statuses)
+    blocks: list[Block] = []
+    order = {lb.name: i for i, lb in enumerate(data.labels)}
+    for key, title, cell in (("label", "Label", lambda n: _chip(colors.get(n, "#888888"), n)),
+                             ("annotator", "Annotator", esc)):
+        counts = data.by_status.get(key, {})
+        names = sorted(counts, key=lambda n: (order.get(n, len(order)), n) if key == "label" else n)
+        if not names:
+            continue
+        rows = [(cell(n), *(f"{counts[n].get(s, 0):,}" for s in statuses), f"{sum(counts[n].values()):,}")
+                for n in names]
+        blocks += capped(Table(f"{key}-status", ((title, 40), *columns, ("All", 15)), rows), f"{key}s")
+    return [Heading(2, "Annotations by status"), *blocks] if blocks else []
 
 
 def _figure_blocks(data: ReportData) -> list[Block]:
@@ -129,9 +174,9 @@ def _figure_blocks(data: ReportData) -> list[Block]:
                      f"<b>{esc(data.title_of(d.right.document))}</b><br>{context_html(f.right_context)}",
                      esc(d.right_value),
                      f"{verdict}<br><small>{esc(d.kind)} · {esc(d.link.type)} · {esc(d.explanation)}</small>"))
-    blocks.append(Table("discrepancies", (("Left: document and sentence", 30), ("Reading", 12),
-                                          ("Right: document and sentence", 30), ("Reading", 12),
-                                          ("Verdict", 16)), rows))
+    blocks += capped(Table("discrepancies", (("Left: document and sentence", 30), ("Reading", 12),
+                                             ("Right: document and sentence", 30), ("Reading", 12),
+                                             ("Verdict", 16)), rows), "linked pairs")
     return blocks
 
 
@@ -142,13 +187,14 @@ def _actor_blocks(data: ReportData) -> list[Block]:
         blocks.append(Para("No claims are linked to actors (\u201csaid by\u201d links) in these documents."))
         return blocks
     width = max(8, 70 // max(1, len(data.sources)))
-    blocks.append(Table("actor-matrix", (("Actor", 30), *((s, width) for s in data.sources)),
-                        [(esc(r.actor.name) + (f"<br><small>also: {esc(', '.join(r.actor.names[1:]))}</small>"
-                                               if len(r.actor.names) > 1 else ""),
-                          *(str(r.count(s)) for s in data.sources)) for r in data.actors]))
+    blocks += capped(Table("actor-matrix", (("Actor", 30), *((s, width) for s in data.sources)),
+                           [(esc(r.actor.name) + (f"<br><small>also: {esc(', '.join(r.actor.names[1:]))}</small>"
+                                                  if len(r.actor.names) > 1 else ""),
+                             *(str(r.count(s)) for s in data.sources)) for r in data.actors]), "actors")
     rows = [(esc(r.actor.name), esc(source), esc(data.title_of(c.document)), esc(c.quote))
             for r in data.actors for source in data.sources for c in r.by_source.get(source, ())]
-    blocks.append(Table("actor-claims", (("Actor", 18), ("Source", 14), ("Document", 22), ("Claim", 46)), rows))
+    blocks += capped(Table("actor-claims", (("Actor", 18), ("Source", 14), ("Document", 22), ("Claim", 46)), rows),
+                     "claims")
     return blocks
 
 
@@ -169,20 +215,26 @@ def _chart_blocks(data: ReportData, charts: list[tuple[str, str, str]], colors: 
     return blocks
 
 
+SPAN_COLUMNS = (("Document", 15), ("Label", 11), ("Quote in its sentence", 42), ("Annotator", 11), ("Status", 9),
+                ("Note", 12))
+
+
+def span_row(title: str, label: str, color: str, context: Context, annotator: str, status: str,
+             note: str) -> tuple[str, ...]:
+    """One row of a span table (the spans compared, and the appendix of every span)."""
+    return (esc(title), _chip(color, label), context_html(context), esc(annotator), esc(status), esc(note))
+
+
 def _span_blocks(data: ReportData, colors: dict[str, str]) -> list[Block]:
-    """Every quoted span in its sentence."""
-    blocks: list[Block] = [Heading(2, "Quoted spans")]
+    """The spans the figures and claims above compare, each in its sentence."""
+    blocks: list[Block] = [Heading(2, "Spans compared")]
     if not data.spans:
-        blocks.append(Para("No annotations in these documents."))
+        blocks.append(Para("No linked spans in these documents (the full list of spans is the appendix that "
+                           "<code>annotator report --all-spans</code> adds)."))
         return blocks
-    blocks.append(Table("spans", (("Document", 15), ("Label", 11), ("Quote in its sentence", 42),
-                                  ("Annotator", 11), ("Status", 9), ("Note", 12)),
-                        [(esc(data.title_of(s.annotation.document)),
-                          _chip(colors.get(s.annotation.label, "#888888"), s.annotation.label),
-                          context_html(s.context), esc(s.annotation.annotator), esc(s.annotation.status),
-                          esc(s.annotation.note))
-                         for s in data.spans]))
-    return blocks
+    rows = [span_row(data.title_of(a.document), a.label, colors.get(a.label, "#888888"), s.context, a.annotator,
+                     a.status, a.note) for s in data.spans for a in (s.annotation,)]
+    return [*blocks, *capped(Table("spans", SPAN_COLUMNS, rows), "spans")]
 
 
 CSS = """
@@ -201,21 +253,53 @@ small { color: #555; }
 """
 
 
-def render_html(blocks: list[Block], title: str) -> str:
-    """One self-contained page: inline CSS, inline SVG charts, no scripts, no external files."""
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"]
+def _table_html(table: Table | RowStream) -> str:
+    head = "".join(f'<th style="width:{w}%">{esc(h)}</th>' for h, w in table.columns)
+    return f'<table id="{esc(table.id)}"><thead><tr>{head}</tr></thead><tbody>'
+
+
+def _rows_html(rows: Iterable[tuple[str, ...]]) -> str:
+    return "".join("<tr>" + "".join(f'<td dir="auto">{c}</td>' for c in row) + "</tr>\n" for row in rows)
+
+
+def html_parts(blocks: Iterable[Block], title: str,
+               progress: Callable[[int, int | None], None] | None = None) -> Iterator[str]:
+    """The page, piece by piece: a :class:`RowStream`'s rows a batch at a time, as they are read.
+
+    ``progress(done, total)`` is called after each batch of streamed rows; it may raise
+    :class:`~annotator.core.errors.CancelledError`.
+    """
+    yield ("<!DOCTYPE html>\n" '<html lang="en"><head><meta charset="utf-8">\n'
+           '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+           f"<title>{esc(title)}</title><style>{CSS}</style></head><body>\n")
     for block in blocks:
         if isinstance(block, Heading):
-            out.append(f"<h{block.level}>{esc(block.text)}</h{block.level}>")
+            yield f"<h{block.level}>{esc(block.text)}</h{block.level}>\n"
         elif isinstance(block, Para):
-            out.append(f"<p>{block.html}</p>")
+            yield f"<p>{block.html}</p>\n"
         elif isinstance(block, Chart):
-            out.append(f'<figure id="{esc(block.id)}"><figcaption>{esc(block.title)}</figcaption>{block.svg}</figure>')
+            yield f'<figure id="{esc(block.id)}"><figcaption>{esc(block.title)}</figcaption>{block.svg}</figure>\n'
+        elif isinstance(block, Table):
+            yield f"{_table_html(block)}{_rows_html(block.rows)}</tbody></table>\n"
         else:
-            head = "".join(f'<th style="width:{w}%">{esc(h)}</th>' for h, w in block.columns)
-            body = "".join("<tr>" + "".join(f'<td dir="auto">{c}</td>' for c in row) + "</tr>" for row in block.rows)
-            out.append(f'<table id="{esc(block.id)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
-    out.append("</body></html>")
-    return "\n".join(out)
+            yield _table_html(block)
+            done = 0
+            for batch in block.batches:
+                yield _rows_html(batch)
+                done += len(batch)
+                if progress is not None:
+                    progress(done, block.total)
+            yield "</tbody></table>\n"
+    yield "</body></html>\n"
+
+
+def render_html(blocks: list[Block], title: str) -> str:
+    """One self-contained page: inline CSS, inline SVG charts, no scripts, no external files."""
+    return "".join(html_parts(blocks, title))
+
+
+def write_html_page(blocks: Iterable[Block], title: str, out: TextIO,
+                    progress: Callable[[int, int | None], None] | None = None) -> None:
+    """Write the page to ``out`` as it is made: a streamed table never stands whole in memory."""
+    for part in html_parts(blocks, title, progress):
+        out.write(part)

@@ -8,7 +8,7 @@ analysts, and a failed operation leaves the file as it was.
 
 :class:`Store` is assembled from one mixin per kind of data (``documents``,
 ``labels``, ``label_tree``, ``annotations``, ``attributes``, ``links``, ``search``, ``display``, ``retrieval``,
-``imports``, ``team``, ``memos``, ``model_cache``) over :class:`StoreBase` (opening, transactions, metadata).
+``imports``, ``team``, ``memos``, ``model_cache``, ``report_counts``) over :class:`StoreBase` (opening, transactions, metadata).
 """
 
 from annotator.core.store.annotations import AnnotationsMixin
@@ -20,6 +20,7 @@ from annotator.core.store.documents import DocumentsMixin
 from annotator.core.store.imports import ImportsMixin
 from annotator.core.store.label_tree import LabelTreeMixin
 from annotator.core.store.labels import LabelsMixin
+from annotator.core.store.report_counts import ReportCountsMixin
 from annotator.core.store.retrieval import RetrievalMixin
 from annotator.core.store.links import LinksMixin
 from annotator.core.store.memos import MemoHit, MemosMixin
@@ -30,7 +31,7 @@ from annotator.core.store.team import TeamMixin
 
 class Store(DocumentsMixin, LabelsMixin, LabelTreeMixin, AnnotationsMixin, AttributesMixin, LinksMixin, SearchMixin,
             DisplayMixin, ChangesMixin, RetrievalMixin, ImportsMixin, TeamMixin, MemosMixin, ModelCacheMixin,
-            StoreBase):
+            ReportCountsMixin, StoreBase):
     """One open project file. Use :meth:`Store.open`; close with :meth:`close` or a ``with`` block."""
 
 

@@ -33,6 +33,9 @@ else:
     report_pdf = lazy_module("annotator.gui.report_pdf")
 
 ON_SCREEN, EVERYTHING = "The documents on screen", "Every document in the project"
+#: The export's file types: a type "with every span" adds the appendix that lists every span.
+EVERY_SPAN = "with every span"
+FILE_TYPES = ("Web page (*.html)", f"Web page {EVERY_SPAN} (*.html)", "PDF (*.pdf)", f"PDF {EVERY_SPAN} (*.pdf)")
 
 
 class Reports:
@@ -54,7 +57,7 @@ class Reports:
     # ------------------------------------------------------------------ export
     def _write_pdf(self, blocks, path: str, title: str) -> int:
         """Qt draws the PDF in this (the GUI) thread; a progress dialog with Cancel keeps the window answering."""
-        dialog = QProgressDialog("Drawing the PDF report…", "Cancel", 0, 100, self.parent)
+        dialog = QProgressDialog(f"{report.WRITING}…", "Cancel", 0, 100, self.parent)
         dialog.setObjectName("report_progress")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
@@ -83,35 +86,37 @@ class Reports:
         return shown if choice == ON_SCREEN else []
 
     def export_report(self) -> None:
-        """File > Export report…: gather and lay out in the background; a PDF is then drawn here by Qt."""
+        """File > Export report…: gather in the background, draw the charts here, then write: HTML in the
+        background, a PDF here (Qt draws it). A file type "with every span" adds the appendix, streamed."""
         docs = self._documents()
         if docs is None:
             return
         default = str(Path(self.session.store.path).with_name(Path(self.session.store.path).stem + "-report.html"))
-        path, chosen = QFileDialog.getSaveFileName(self.parent, "Export report", default, "Web page (*.html);;PDF (*.pdf)")
+        path, chosen = QFileDialog.getSaveFileName(self.parent, "Export report", default, ";;".join(FILE_TYPES))
         if not path:
             return
         if Path(path).suffix.lower() not in (".html", ".htm", ".pdf"):
             path += ".pdf" if "pdf" in chosen.lower() else ".html"
+        all_spans = EVERY_SPAN in chosen
         project = self.session.store.path
 
-        def job(progress):
-            progress(0, None, "Gathering the report…")
-            store = Store.open(project, create=False, readonly=True)
-            try:
-                return report.gather(store, docs or None)
-            finally:
-                store.close()
+        def gather(progress):
+            progress(0, None, f"{report.GATHERING}…")
+            with Store.open(project, create=False, readonly=True) as store:
+                return report.gather(store, docs or None, progress=progress)
 
         try:
-            data = run_in_background(self.parent, "Exporting report", job)
+            data = run_in_background(self.parent, "Exporting report", gather)
             blocks = report.blocks_for(data)  # charts here: matplotlib's settings are shared with the Reports dock
             if path.lower().endswith(".pdf"):
-                pages = self._write_pdf(blocks, path, report.report_title(data))
+                with Store.open(project, create=False, readonly=True) as store:
+                    appendix = report.span_appendix(store, data) if all_spans else []
+                    pages = self._write_pdf(blocks + appendix, path, report.report_title(data))
                 what = f"{pages} page{'s' if pages != 1 else ''}"
             else:
-                with atomic_writer(path) as fh:
-                    fh.write(html.render_html(blocks, report.report_title(data)))
+                run_in_background(self.parent, "Exporting report",
+                                  lambda progress: _write_html(project, data, blocks, path, all_spans, progress),
+                                  text=f"{report.WRITING}…")
                 what = "one page"
         except CancelledError:
             self.status.show("Report cancelled; nothing was written.", 6000)
@@ -120,3 +125,11 @@ class Reports:
             self.status.error(str(exc))
             return
         self.status.show(f"Report on {len(data.documents)} documents written to {path} ({what}).", 8000)
+
+
+def _write_html(project, data, blocks, path: str, all_spans: bool, progress) -> None:
+    """The HTML report, written as it is made (in a worker thread: the appendix's rows are read there)."""
+    with Store.open(project, create=False, readonly=True) as store:
+        appendix = report.span_appendix(store, data) if all_spans else []
+        with atomic_writer(path) as fh:
+            html.write_html_page(blocks + appendix, report.report_title(data), fh, progress)

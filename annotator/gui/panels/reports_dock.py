@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import CancelledError, InputError
 from annotator.core.lazy import lazy_module
+from annotator.core.store import Store
 from annotator.gui import theme
+from annotator.gui.background import run_in_background
 from annotator.gui.commands.annotations import short_quote
 
 if TYPE_CHECKING:  # the report's data and charts: loaded when the dock first draws (docs/architecture.md)
@@ -140,6 +142,7 @@ class ReportsDock(QDockWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REDRAW_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
+        self._gathering = False
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reports_tabs")
         self.tabs.setAccessibleName("Reports")
@@ -227,12 +230,20 @@ class ReportsDock(QDockWidget):
         return [a, b] if a and b and a != b else None
 
     def refresh(self) -> None:
-        store = self.session.store
+        """Gather the counts in the background (a progress dialog shows if it takes long: a big project), then draw."""
+        if self._gathering:  # a change while gathering: redraw again after this one
+            self._timer.start()
+            return
         agreement = self.tabs.currentWidget() is self._agreement_page
+        project, pair = self.session.store.path, self._pair()
+        self._gathering = True
         try:
-            self.data = report.gather(store, pair=self._pair(), with_spans=False, with_agreement=agreement)
-        except AnnotatorError:
-            self.data = report.gather(store, with_spans=False, with_agreement=agreement)
+            self.data = run_in_background(self, "Reports", lambda progress: _gather(project, pair, agreement, progress),
+                                          text=f"{report.GATHERING}…")
+        except CancelledError:
+            return  # the dock keeps what it showed, and is still due for a redraw
+        finally:
+            self._gathering = False
         self._with_agreement = agreement
         self._dirty = False
         self._fill_annotators()
@@ -346,3 +357,13 @@ def _sentence(c, reach: int | None = SENTENCE_REACH) -> str:
     if reach is not None and len(after) > reach:
         after, cut_after = after[:reach].rsplit(" ", 1)[0], True
     return f"{'…' if cut_before else ''}{before} «{c.quote}» {after}{'…' if cut_after else ''}".replace("  ", " ")
+
+
+def _gather(project, pair: list[str] | None, agreement: bool, progress) -> ReportData:
+    """The dock's data, read through a connection of its own (in a worker thread); a pair no longer in the project
+    falls back to the two most active annotators."""
+    with Store.open(project, create=False, readonly=True) as store:
+        try:
+            return report.gather(store, pair=pair, with_spans=False, with_agreement=agreement, progress=progress)
+        except InputError:
+            return report.gather(store, with_spans=False, with_agreement=agreement, progress=progress)
