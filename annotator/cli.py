@@ -450,6 +450,12 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------ durability (issue 13)
 @command("apply")
+def cmd_apply(args: argparse.Namespace) -> int:
+    from annotator.cli_apply_command import cmd_apply as run_apply
+
+    return run_apply(args)
+
+
 @command("backup")
 @command("restore")
 @command("check")

@@ -1,53 +1,24 @@
-"""``annotator apply``, ``backup``, ``restore`` and ``check`` (arguments in :mod:`annotator.cli_durability`).
+"""``annotator backup``, ``restore`` and ``check`` (arguments in :mod:`annotator.cli_durability`).
 
-Each long one shows its progress on standard error after two seconds (:mod:`annotator.cli_progress`); Ctrl+C
-stops it with nothing half-written: a backup or restore leaves no file, ``apply`` keeps the edits acknowledged
-before it (each its own commit) and nothing of the edit it was applying.
+Each shows its progress on standard error after two seconds (:mod:`annotator.cli_progress`); Ctrl+C stops it
+with nothing half-written: a backup or restore leaves no file. They speak SQLite directly
+(:mod:`annotator.core.store.backup`) and never load the store (sqlite-utils): their start is part of every
+backup's time (docs/performance.md). ``apply`` is in :mod:`annotator.cli_apply_command`.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from pathlib import Path
 
-from annotator.cli import _project
-from annotator.cli_output import silence_stdout
 from annotator.cli_progress import Progress
-from annotator.core.apply import AcknowledgementError, apply_lines
 from annotator.core.errors import InputError
 from annotator.core.store.backup import backup_folder, backup_project, check_project, list_backups, restore_backup
 
 
 def run_durability(args: argparse.Namespace) -> int:
-    return {"apply": cmd_apply, "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check}[args.command](args)
-
-
-def cmd_apply(args: argparse.Namespace) -> int:
-    """Each line in its own transaction, acknowledged on stdout (flushed) after its commit."""
-    if args.edits == "-":
-        source = sys.stdin.buffer
-    else:
-        try:
-            source = open(args.edits, "rb")  # noqa: SIM115 -- closed below
-        except OSError as exc:
-            raise InputError(f"{args.edits} cannot be read ({exc.strerror}).") from None
-    try:
-        with _project(args.project, create=False) as store, Progress("Applying edits (lines read)") as progress:
-            store.set_busy_timeout(args.wait)
-            count = apply_lines(store, source, sys.stdout, args.user, on_line=progress)
-    except AcknowledgementError:
-        # The unwritten acknowledgement stays in stdout's buffer: send it nowhere, so that the exit does not fail
-        # on it again; the error names the last line committed.
-        with contextlib.suppress(OSError, ValueError):  # a stdout without a descriptor has nothing to drop
-            silence_stdout()
-        raise
-    finally:
-        if source is not sys.stdin.buffer:
-            source.close()
-    print(f"{count} edit{'s' if count != 1 else ''} applied.", file=sys.stderr)
-    return 0
+    return {"backup": cmd_backup, "restore": cmd_restore, "check": cmd_check}[args.command](args)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

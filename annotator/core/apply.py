@@ -35,8 +35,10 @@ stops with :class:`AcknowledgementError`, which names the last line committed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import IO, Any
 
 from annotator.core import decisions
@@ -155,11 +157,14 @@ def _add(store: Store, edit: dict[str, Any], annotator: str) -> str:
 
 
 def apply_lines(store: Store, source: IO[bytes], out: IO[str], annotator: str,
-                on_line: Callable[[int], None] | None = None) -> int:
+                on_line: Callable[[int], None] | None = None,
+                whole: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> int:
     """Apply every line of ``source``, acknowledging each on ``out`` after its commit; returns how many were applied.
 
     Stops at the first line that cannot be applied with :class:`ApplyError`, and at the first acknowledgement
-    that cannot be written with :class:`AcknowledgementError` (that line is committed).
+    that cannot be written with :class:`AcknowledgementError` (that line is committed). Each edit and its
+    acknowledgement run inside ``whole()``: the command line holds Ctrl+C there, so that an edit is never
+    committed without its acknowledgement.
     """
     applied = 0
     number = 0
@@ -175,13 +180,18 @@ def apply_lines(store: Store, source: IO[bytes], out: IO[str], annotator: str,
             continue
         if on_line is not None:
             on_line(number)
-        try:
-            ack = apply_edit(store, edit, annotator)
-        except AnnotatorError as exc:
-            raise ApplyError(number, str(exc)) from None
-        try:
-            out.write(json.dumps({"line": number, "id": ack}) + "\n")
-            out.flush()
-        except OSError as exc:  # /dev/full, a closed pipe (BrokenPipeError) ...
-            raise AcknowledgementError(number, exc.strerror or type(exc).__name__) from None
+        with whole():
+            _apply_and_acknowledge(store, edit, annotator, number, out)
         applied += 1
+
+
+def _apply_and_acknowledge(store: Store, edit: dict, annotator: str, number: int, out: IO[str]) -> None:
+    try:
+        ack = apply_edit(store, edit, annotator)
+    except AnnotatorError as exc:
+        raise ApplyError(number, str(exc)) from None
+    try:
+        out.write(json.dumps({"line": number, "id": ack}) + "\n")
+        out.flush()
+    except OSError as exc:  # /dev/full, a closed pipe (BrokenPipeError) ...
+        raise AcknowledgementError(number, exc.strerror or type(exc).__name__) from None

@@ -10,9 +10,11 @@ from __future__ import annotations
 import uuid
 
 from annotator.core.language import detect_language
+from annotator.core.schema_version import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION
 from annotator.core.store.sqlite_db import Database, Migrations
 
-MIGRATION_SET = "annotator"
+__all__ = ["KNOWN_MIGRATIONS", "MIGRATION_SET", "SCHEMA_VERSION", "migrations"]
+
 migrations = Migrations(MIGRATION_SET)
 
 
@@ -475,7 +477,3 @@ def m0013_model(db: Database) -> None:
         """
     )
 
-
-#: The schema number this version of annotator writes and understands.
-SCHEMA_VERSION = 13
-KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

@@ -14,7 +14,7 @@ loaded before PySide6 escape most of that reading: ~20 ms of every start of the 
 import sys
 
 import annotator.core.formats.documents  # noqa: F401  (before PySide6: see the module's docstring)
-import annotator.core.store  # noqa: F401  (before PySide6: see the module's docstring)
+from annotator.core.store import Store  # noqa: F401  (before PySide6: see the module's docstring)
 import PySide6
 
 from annotator.core.errors import AnnotatorError

@@ -101,3 +101,10 @@ def test_upgrade_to_0008_gives_every_label_a_uuid_and_records_nothing_until_join
         store.add_annotation("sha256:r", "Actor", 12, 20, "lea")
         store.add_label("Place")
         assert store.waiting_edits() == 2
+
+
+def test_the_schema_constants_name_every_migration_and_the_last_version():
+    """annotator.core.schema_version (read at start by backup and check) agrees with the migrations themselves."""
+    assert mig.KNOWN_MIGRATIONS == frozenset(m.name for m in mig.migrations._migrations)
+    last = max(mig.migrations._migrations, key=lambda m: m.name)
+    assert last.name.startswith(f"{mig.SCHEMA_VERSION:04d}_")

@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
-from annotator.core import migrations as mig
+from annotator.core import schema_version as mig
 from annotator.core.errors import InputError, NotAProjectError, ProjectError, ProjectLockedError
 from annotator.core.paths import home
 from annotator.core.store.files import held_for, refuse_open_project
