@@ -19,7 +19,7 @@ from pathlib import Path
 from annotator import __version__
 from annotator.cli_durability import durability_parsers
 from annotator.cli_compare import compare_parsers
-from annotator.cli_output import output, watched_stdout
+from annotator.cli_output import Terminated, output, terminate_as_interrupt, watched_stdout
 from annotator.cli_progress import Progress
 from annotator.cli_report import report_parser
 from annotator.cli_retrieval import retrieval_parsers
@@ -167,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["gui"])
-    with watched_stdout() as stdout:
+    stoppable = terminate_as_interrupt() if args.command != "gui" else contextlib.nullcontext()
+    with watched_stdout() as stdout, stoppable:
         try:
             code = COMMANDS[args.command](args)
             sys.stdout.flush()  # here, not at exit: standard output that cannot be written is reported
@@ -183,9 +184,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"annotator: could not write to standard output ({reason}): what it received is incomplete, and "
                   f"{args.command} failed.", file=sys.stderr)
             return 2
-        except KeyboardInterrupt:
-            print("annotator: interrupted; nothing was changed by the interrupted operation.", file=sys.stderr)
-            return 130
+        except KeyboardInterrupt as exc:
+            how = "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+            print(f"annotator: {how}; nothing was changed by the interrupted operation.", file=sys.stderr)
+            return 143 if isinstance(exc, Terminated) else 130
 
 
 # ---------------------------------------------------------------------- helpers

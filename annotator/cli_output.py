@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 import sys
 from collections.abc import Iterator
 
@@ -75,3 +76,29 @@ def output(path: str | None) -> Iterator:
         return
     with atomic_writer(path) as fh:
         yield fh
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a service manager stopping the command), handled as Ctrl+C is: the interrupted
+    operation undoes itself (its transaction rolled back, its ``-o`` file's temporary copy removed)."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` in the main thread; afterwards its handler is what it was.
+
+    Outside the main thread (a test calling ``main``) nothing changes.
+    """
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

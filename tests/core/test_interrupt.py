@@ -47,9 +47,10 @@ def many(tmp_path):
     return path
 
 
-def interrupted(tmp_path, *args: str, progress: str = "%") -> tuple[str, str]:
-    """Run ``annotator ARGS``, send SIGINT after its first progress line with a total (an import reads its file
-    first, reporting only a count, then writes: "Importing all.json: 5% (1,000 of 20,000)"); its output (exit 130)."""
+def interrupted(tmp_path, *args: str, progress: str = "%", sig: int = signal.SIGINT) -> tuple[str, str]:
+    """Run ``annotator ARGS``, send ``sig`` after its first progress line with a total (an import reads its file
+    first, reporting only a count, then writes: "Importing all.json: 5% (1,000 of 20,000)"); its output (exit 130,
+    or 143 for SIGTERM)."""
     proc = subprocess.Popen([sys.executable, "-c", SHOW_EVERY_STEP, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=source_env(ANNOTATOR_HOME=str(tmp_path / "home")))
     try:
@@ -58,12 +59,13 @@ def interrupted(tmp_path, *args: str, progress: str = "%") -> tuple[str, str]:
                 break
         else:
             pytest.fail("no progress line with a total")
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         stdout, stderr = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert proc.returncode == 130, stderr[-500:]
-    assert "annotator: interrupted; nothing was changed by the interrupted operation." in stderr
+    how = "stopped (SIGTERM)" if sig == signal.SIGTERM else "interrupted"
+    assert proc.returncode == (143 if sig == signal.SIGTERM else 130), stderr[-500:]
+    assert f"annotator: {how}; nothing was changed by the interrupted operation." in stderr
     return stdout, stderr
 
 
@@ -80,6 +82,14 @@ def test_ctrl_c_during_an_export_leaves_no_file(tmp_path, many):
     out.mkdir()
     interrupted(tmp_path, "export", str(many), "-f", "csv", "-o", str(out / "all.csv"))
     assert sorted(p.name for p in out.iterdir()) == []  # neither the file nor its temporary file
+
+
+def test_sigterm_during_an_export_leaves_no_file_either(tmp_path, many):
+    """``kill`` (SIGTERM) stops a command as Ctrl+C does: its temporary file is removed, exit 143."""
+    out = tmp_path / "out"
+    out.mkdir()
+    interrupted(tmp_path, "export", str(many), "-f", "csv", "-o", str(out / "all.csv"), sig=signal.SIGTERM)
+    assert sorted(p.name for p in out.iterdir()) == []
 
 
 def test_ctrl_c_while_listing_segments_leaves_no_file(tmp_path, many):
