@@ -16,7 +16,7 @@ import pytest
 from annotator.core.report import gather
 from annotator.core.report.charts import (LIGHT, MAX_GROUPS, activity_chart, actors_chart, agreement_chart,
                                           all_charts, date_ticks, labels_chart)
-from annotator.core.report.svg import nice_ticks, right_to_left, tick_text, xml
+from annotator.core.report.svg import isolate, nice_ticks, right_to_left, tick_text, xml
 
 ROOT = Path(__file__).resolve().parents[2]
 NS = "{http://www.w3.org/2000/svg}"
@@ -67,7 +67,8 @@ def test_labels_chart_bars_are_as_long_as_their_counts(many):
     # The tick labels are round numbers placed where their value is: 0, 1, ... at ``unit`` apart.
     ticks = {t.text: float(t.get("x")) for t in root.iter(f"{NS}text") if t.text in ("0", "1", "2", "3", "4", "5")}
     assert ticks["5"] - ticks["0"] == pytest.approx(5 * unit, abs=0.02)
-    assert "1 (alice 1, bob 1)" in chart.bar_texts and "5 (alice 5)" in chart.bar_texts  # two annotators: who
+    # Two annotators: who made them, each name isolated so that a right-to-left one turns nothing around it.
+    assert "1 (\u2068alice\u2069 1, \u2068bob\u2069 1)" in chart.bar_texts and "5 (\u2068alice\u2069 5)" in chart.bar_texts
     assert [t.text for t in chart.tips][:2] == [f"Claim in {TITLES[0]}: 1 span kept (alice 1, bob 1)",
                                                 f"Actor in {TITLES[0]}: 1 span kept (alice 1)"]  # labels' order
     legend = texts(root)
@@ -85,6 +86,7 @@ def test_text_is_escaped_and_right_to_left_and_cjk_names_are_kept(many):
     # Right-to-left names are isolated as right-to-left runs, so both Qt and browsers order them so.
     assert "\u2067الأخبار العربية\u2069" in names and "\u2067חדשות בעברית\u2069" in names
     assert right_to_left("חדשות abc") and not right_to_left("abc חדשות") and not right_to_left("123")
+    assert not right_to_left(f"1 ({isolate('דוד')} 1)")  # a count with a Hebrew name stays left-to-right
     assert xml("a\x00b\x1fc & d") == "abc &amp; d"  # characters XML cannot hold are dropped
     assert "class=" not in svg and "<style" not in svg and "foreignObject" not in svg and " id=" not in svg
 
@@ -141,7 +143,7 @@ def test_agreement_chart_shows_each_measure(many):
     names = [t.text for t in chart.tips]
     exact = data.agreement["Claim"]["exact"]
     assert f"Claim: span F1, exact {exact:.2f}" in names
-    assert "alice and bob (1 = perfect agreement, 0 = chance)" in texts(parse(chart.svg))
+    assert "\u2068alice\u2069 and \u2068bob\u2069 (1 = perfect agreement, 0 = chance)" in texts(parse(chart.svg))
 
 
 def test_empty_charts_say_why(store):

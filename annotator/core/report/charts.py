@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from annotator.core.report.data import LabelTally, ReportData
-from annotator.core.report.svg import Svg, Tip, nice_ticks, short, text_width, tick_text
+from annotator.core.report.svg import Svg, Tip, isolate, nice_ticks, short, text_width, tick_text
 
 #: At most this many documents (or actors, sources) are drawn on one chart; the caption says how many are left out.
 MAX_GROUPS = 30
@@ -183,7 +183,9 @@ def labels_chart(data: ReportData, by: str = "document", style: ChartStyle = LIG
 def _bar_text(tally: LabelTally | None, breakdown: bool) -> str:
     if tally is None:
         return ""
-    return f"{tally.spans} ({tally.breakdown()})" if breakdown else str(tally.spans)
+    if not breakdown:
+        return str(tally.spans)
+    return f"{tally.spans} ({', '.join(f'{isolate(name)} {n}' for name, n in tally.by_annotator.items())})"
 
 
 def _tip(label: str, group: str, tally: LabelTally | None) -> str:
@@ -364,7 +366,7 @@ def agreement_chart(data: ReportData, style: ChartStyle = LIGHT, width: float | 
     def x_of(v: float) -> float:
         return plot.left + (v - lo) / (hi - lo) * plot.width
 
-    a, b = (short(n, 20) for n in data.agreement_pair)
+    a, b = (isolate(short(n, 20)) for n in data.agreement_pair)
     svg = Svg(width, height, style.background, style.foreground, TEXT)
     _x_axis(svg, plot, ticks, x_of, style, f"{a} and {b} (1 = perfect agreement, 0 = chance)")
     band = plot.height / len(rows)

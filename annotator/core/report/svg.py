@@ -35,14 +35,26 @@ def num(value: float) -> str:
 
 
 def right_to_left(text: str) -> bool:
-    """Whether the first strongly directed character of ``text`` is right-to-left (Hebrew, Arabic, ...)."""
+    """Whether the first strongly directed character of ``text`` outside isolates (:func:`isolate`) is
+    right-to-left (Hebrew, Arabic, ...), as the Unicode bidirectional algorithm finds a paragraph's direction."""
+    depth = 0
     for ch in text:
         kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
+        if kind in ("LRI", "RLI", "FSI"):
+            depth += 1
+        elif kind == "PDI":
+            depth = max(0, depth - 1)
+        elif depth == 0 and kind in ("R", "AL"):
             return True
-        if kind == "L":
+        elif depth == 0 and kind == "L":
             return False
     return False
+
+
+def isolate(name: str) -> str:
+    """``name`` as a first-strong isolate (U+2068 … U+2069), for a name inside a longer text ("alice 2, דוד 1"):
+    it runs in its own direction without turning the text around it."""
+    return f"\u2068{name}\u2069"
 
 
 def text_width(text: str, size: float) -> float:
