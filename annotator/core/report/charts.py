@@ -24,8 +24,10 @@ BAR_TEXT_PX = 12
 #: The report's width (pixels; the PDF's text width is about 670) and text size.
 WIDTH = 680
 TEXT = 11
-#: Height of a bar in the report's Labels chart: room for its count beside it.
+#: Height of a bar in the report's Labels chart: room for its count beside it...
 BAR_PX = 15
+#: ... and the most a bar grows to in a tall window (the rest is space between the groups).
+BAR_MAX_PX = 24
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ def labels_chart(data: ReportData, by: str = "document", style: ChartStyle = LIG
     plot = _Plot(8 + max(text_width(n, TEXT) for n in names) + 6, 10,
                  width - _legend_width([lb.name for lb in labels]) - 10, height - 42)
     band = plot.height / len(shown)
-    bar = (band - min(8.0, band * 0.2)) / len(labels)
+    bar = min(BAR_MAX_PX, (band - min(8.0, band * 0.2)) / len(labels))
     annotate = (bars <= MAX_LABELLED_BARS and bar >= BAR_TEXT_PX) if bar_text is None else bar_text
     texts = [[_bar_text(c.get(lb.name), breakdown) for lb in labels] for _, c in shown]
     reserve = 4 + max(text_width(t, TEXT - 1) for row in texts for t in row) if annotate else 0
@@ -370,7 +372,7 @@ def agreement_chart(data: ReportData, style: ChartStyle = LIGHT, width: float | 
     svg = Svg(width, height, style.background, style.foreground, TEXT)
     _x_axis(svg, plot, ticks, x_of, style, f"{a} and {b} (1 = perfect agreement, 0 = chance)")
     band = plot.height / len(rows)
-    bar = (band - min(10.0, band * 0.2)) / len(MEASURES)
+    bar = min(BAR_MAX_PX, (band - min(10.0, band * 0.2)) / len(MEASURES))
     tips = []
     for r, (label, values) in enumerate(rows):
         y0 = plot.top + r * band + (band - bar * len(MEASURES)) / 2
