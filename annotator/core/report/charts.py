@@ -55,6 +55,8 @@ class Chart:
     tips: tuple[Tip, ...] = ()
     #: The counts written beside the bars (none when the bars are too many or too thin for them).
     bar_texts: tuple[str, ...] = ()
+    #: The plot area ``(x, y, width, height)`` between tick labels, captions and legend (none for a message).
+    plot: tuple[float, float, float, float] | None = None
 
 
 @dataclass
@@ -73,6 +75,10 @@ class _Plot:
     @property
     def height(self) -> float:
         return self.bottom - self.top
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return self.left, self.top, self.width, self.height
 
 
 def _empty(message: str, style: ChartStyle, width: float | None) -> Chart:
@@ -179,7 +185,7 @@ def labels_chart(data: ReportData, by: str = "document", style: ChartStyle = LIG
     svg.line(plot.left, plot.top, plot.left, plot.bottom, style.foreground)
     _legend(svg, [(lb.name, lb.color) for lb in labels], plot.right + 10, plot.top)
     written = tuple(t for row in texts for t in row if t) if annotate else ()
-    return Chart(svg.render(f"Spans kept per label for each {what}"), width, height, tuple(tips), written)
+    return Chart(svg.render(f"Spans kept per label for each {what}"), width, height, tuple(tips), written, plot.box)
 
 
 def _bar_text(tally: LabelTally | None, breakdown: bool) -> str:
@@ -249,7 +255,7 @@ def actors_chart(data: ReportData, style: ChartStyle = LIGHT, width: float | Non
                            fill="#ffffff" if n > most / 2 else "#1a1a1a")
     if caption:
         svg.text(plot.left + plot.width / 2, height - 6, caption, "middle")
-    return Chart(svg.render("Claims by actor across sources"), width, height, tuple(tips))
+    return Chart(svg.render("Claims by actor across sources"), width, height, tuple(tips), plot=plot.box)
 
 
 def _day(value: str) -> dt.date | None:
@@ -343,7 +349,7 @@ def activity_chart(data: ReportData, style: ChartStyle = LIGHT, width: float | N
             svg.circle(x, y, 2.5, color, tip)
             tips.append(Tip(x - 4, y - 4, 8, 8, tip))
     _legend(svg, [(n, style.series[i % len(style.series)]) for i, n in enumerate(names)], plot.right + 10, plot.top)
-    return Chart(svg.render("Annotations per day for each annotator"), width, height, tuple(tips))
+    return Chart(svg.render("Annotations per day for each annotator"), width, height, tuple(tips), plot=plot.box)
 
 
 MEASURES = (("exact", "span F1, exact"), ("overlap", "span F1, overlap"), ("alpha_u", "unitizing alpha"))
@@ -385,7 +391,7 @@ def agreement_chart(data: ReportData, style: ChartStyle = LIGHT, width: float | 
             tips.append(Tip(left, y0 + i * bar, right - left, bar, tip))
     svg.line(x_of(0.0), plot.top, x_of(0.0), plot.bottom, style.foreground)
     _legend(svg, [(m, style.series[i]) for i, (_, m) in enumerate(MEASURES)], plot.right + 10, plot.top)
-    return Chart(svg.render("Agreement per label"), width, height, tuple(tips))
+    return Chart(svg.render("Agreement per label"), width, height, tuple(tips), plot=plot.box)
 
 
 def all_charts(data: ReportData, style: ChartStyle = LIGHT) -> list[tuple[str, str, Chart]]:
