@@ -3,10 +3,11 @@
 Why Qt: its text engine shapes Arabic and lays out right-to-left lines, falls
 back across fonts (DejaVu/Noto for Cyrillic and Arabic, Noto Color Emoji for
 emoji) and embeds the fonts it used as subsets, and ``QSvgRenderer`` paints the
-report's SVG charts (:mod:`annotator.core.report.charts`) as vector shapes and text. Every heading, paragraph, chart and
-table row is measured, placed by :class:`annotator.core.report.layout.Paginator`
-and drawn before the next is read (so the appendix of every span is drawn as
-its rows are read, never held whole), and no row is cut by a page break. Works headless (the ``offscreen`` platform).
+report's SVG charts (:mod:`annotator.core.report.charts`) as vector shapes and
+text. Every heading, paragraph, chart and table row is measured, placed by
+:class:`annotator.core.report.layout.Paginator` and drawn before the next is read (so the appendix of every
+span is drawn as its rows are read, never held whole), and no row is cut by a page break. Works headless (the
+``offscreen`` platform).
 """
 
 from __future__ import annotations
