@@ -71,7 +71,6 @@ def main() -> None:
     args = parser.parse_args()
     path = project(args.annotations)
     out = Path(tempfile.mkdtemp(prefix="annotator-report-"))
-    import matplotlib.figure  # noqa: F401  (imported once by the app; not part of a report's time)
 
     def html():
         with Store.open(path, create=False, readonly=True) as store:

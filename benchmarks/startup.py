@@ -75,7 +75,7 @@ def work():
     from annotator.core.language import detect_language
     from annotator.gui import actions
     detect_language(views[1].text())                # loads the language model
-    win.actions[actions.REPORTS].trigger()          # the Reports dock draws its charts: matplotlib, numpy
+    win.actions[actions.REPORTS].trigger()          # the Reports dock draws its charts (numpy: agreement)
     while win.reports.dock.data is None:
         qapp.processEvents()
 """ + FINISH

@@ -1,8 +1,8 @@
 """Heavy third-party packages imported on first use, so that starting the window or a command does not pay for them.
 
 ``np = lazy_module("numpy")`` at the top of a module reads like ``import numpy as np`` and is used the same way
-(``np.array(...)``), but numpy is imported only when an attribute is first asked for. matplotlib alone takes
-0.5–1 s to import; numpy, rapidfuzz and ijson tens of milliseconds each; none is needed to show the window.
+(``np.array(...)``), but numpy is imported only when an attribute is first asked for. numpy, rapidfuzz and
+ijson take tens of milliseconds each to import; none is needed to show the window.
 Only the packages listed in ``tests/core/test_architecture.py`` (``HEAVY``) are loaded this way; the test
 checks every call. ``lazy_pattern`` does the same for a long regular expression: compiled when first used.
 """
@@ -18,8 +18,8 @@ from typing import Any
 class LazyModule:
     """A module imported the first time one of its attributes is read (from any thread).
 
-    ``also`` names submodules to import with it (``lazy_module("matplotlib", "matplotlib.dates")`` makes
-    ``matplotlib.dates`` usable as an attribute, as after ``import matplotlib.dates``). An attribute, once
+    ``also`` names submodules to import with it (``lazy_module("docx", "docx.shared")`` makes
+    ``docx.shared`` usable as an attribute, as after ``import docx.shared``). An attribute, once
     read, is kept on the proxy, so later reads cost what an ordinary attribute read does.
     """
 

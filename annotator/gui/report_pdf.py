@@ -3,16 +3,16 @@
 Why Qt: its text engine shapes Arabic and lays out right-to-left lines, falls
 back across fonts (DejaVu/Noto for Cyrillic and Arabic, Noto Color Emoji for
 emoji) and embeds the fonts it used as subsets, and ``QSvgRenderer`` paints the
-matplotlib SVG charts as vector paths. Every heading, paragraph, chart and
-table row is measured, placed by :class:`annotator.core.report.layout.Paginator`
-and drawn before the next is read (so the appendix of every span is drawn as
-its rows are read, never held whole), and no row is cut by a page break. Works headless (the ``offscreen`` platform).
+report's SVG charts (:mod:`annotator.core.report.charts`) as vector shapes and
+text. Every heading, paragraph, chart and table row is measured, placed by
+:class:`annotator.core.report.layout.Paginator` and drawn before the next is read (so the appendix of every
+span is drawn as its rows are read, never held whole), and no row is cut by a page break. Works headless (the
+``offscreen`` platform).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,9 +28,6 @@ DPI = 96  # QTextDocument lays out in screen pixels; the painter is scaled to th
 STYLE = ("table { border-collapse: collapse; } td, th { border: 1px solid #bbbbbb; padding: 3px; } "
          "th { background-color: #eef2f7; } small { color: #555555; } h1 { font-size: 16pt; } "
          "h2 { font-size: 13pt; } .caption { font-weight: bold; }")
-# matplotlib writes a glyph with no outline (a space) as <path id=.../> with no data: Qt's SVG reader then
-# warns about every <use> of it.
-_EMPTY_PATH = re.compile(r'<path id="([^"]+)"(?: transform="[^"]*")?\s*/>')
 
 
 def _ensure_app() -> None:
@@ -38,16 +35,6 @@ def _ensure_app() -> None:
         # A PDF needs fonts, not a window: offscreen works with or without a display (unless told otherwise).
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         _ensure_app.app = QGuiApplication([])  # kept alive for the process
-
-
-def qt_svg(svg: str) -> QByteArray:
-    """matplotlib's SVG as Qt's SVG reader takes it: outline-less glyphs (spaces) and their uses left out."""
-    empty = [m.group(1) for m in _EMPTY_PATH.finditer(svg)]
-    svg = _EMPTY_PATH.sub("", svg)
-    if empty:
-        ids = "|".join(re.escape(i) for i in empty)
-        svg = re.sub(rf'<use xlink:href="#(?:{ids})"[^>]*/>', "", svg)
-    return QByteArray(svg.encode("utf-8"))
 
 
 def _row_html(table: Table | RowStream, cells, header: bool = False) -> str:
@@ -108,7 +95,7 @@ class PdfReport:
                 yield self._html(f"<p>{block.html}</p>", width, gap_after=4)
             elif isinstance(block, Chart):
                 yield self._html(f'<p class="caption">{esc(block.title)}</p>', width, keep_with_next=True)
-                renderer = QSvgRenderer(qt_svg(block.svg))
+                renderer = QSvgRenderer(QByteArray(block.svg.encode("utf-8")))
                 size = renderer.defaultSize()
                 height = width * size.height() / max(1, size.width())
                 yield _Piece(svg=renderer, height=height), Unit(height, gap_after=10)

@@ -6,7 +6,7 @@ circle between modules (break the circle instead: move what both need to a modul
 hides from the reader what a module depends on. Two exceptions only:
 
 - a heavy or optional third-party package, loaded when first needed so that starting the window or a command
-  does not pay for it: py3langid, docx (python-docx), pypdf, matplotlib, text_to_num, numpy, rapidfuzz,
+  does not pay for it: py3langid, docx (python-docx), pypdf, text_to_num, numpy, rapidfuzz,
   anyascii, ijson, keyring (see :data:`HEAVY`). Where a module uses one throughout, it names it once at its top with
   ``annotator.core.lazy.lazy_module("numpy")`` instead, which imports it on first attribute access; only
   the packages of :data:`HEAVY` may be named so (checked below);
@@ -38,7 +38,7 @@ MAX_FUNCTION_LINES = 60
 #: their own branch), ``(file, function)``. Remove an entry when its function is split; empty it, then delete it.
 LONG_FUNCTIONS_TO_SPLIT: frozenset[tuple[str, str]] = frozenset()
 #: Third-party packages that may be imported inside a function (heavy or optional; see the module docstring).
-HEAVY = frozenset({"py3langid", "docx", "pypdf", "matplotlib", "text_to_num", "numpy", "rapidfuzz", "anyascii",
+HEAVY = frozenset({"py3langid", "docx", "pypdf", "text_to_num", "numpy", "rapidfuzz", "anyascii",
                    "ijson", "keyring"})
 #: Our modules that a module may name with ``lazy_module`` (loaded on first use; not needed to show the window).
 #: The formats are named so by their registry (core/formats/registry.py), so that ``annotator --help`` loads none.
@@ -189,7 +189,7 @@ def test_only_heavy_packages_and_deferred_modules_are_loaded_lazily():
     of :data:`DEFERRED` with their ``TYPE_CHECKING`` import, named by a literal (so that this test and a reader
     can see what a module depends on)."""
     found = [(path, module) for path in sources() for module, _ in lazy_modules(path)]
-    assert found, "lazy_module is used (numpy, matplotlib, ijson...)"
+    assert found, "lazy_module is used (numpy, ijson...)"
     assert {module for _, module in found} >= DEFERRED, "every module of DEFERRED is loaded on first use"
     assert [o for path in sources() for o in lazy_offenders(path, str(path.relative_to(ROOT)))] == []
 

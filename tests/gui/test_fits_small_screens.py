@@ -15,7 +15,7 @@ What "fits" means here:
   or a horizontal scroll bar reaches it; a word-wrapped table gives each column at least
   :data:`WRAP_CHARS` characters (or all its text needs), so no sentence breaks one word a line, and its first
   row is no taller than the table;
-- a chart's plot area is at least :data:`PLOT_SHARE` of its canvas' height (titles and legend take the rest);
+- a chart's plot area is at least :data:`PLOT_SHARE` of its view's height (titles and legend take the rest);
 - a wrapped label is as tall as its text needs at its width (nothing cut off).
 
 Screenshots of the docks and dialogs are written to the test's temporary folder (``*.png``).
@@ -122,18 +122,15 @@ def view_problems(view: QAbstractItemView, min_rows: int) -> list[str]:
     return problems
 
 
-def chart_problems(chart: ChartView) -> list[str]:
-    canvas = chart.canvas
-    if canvas is None or not canvas.isVisible():
-        return [f"{chart.objectName()}: no chart shown"]
-    canvas.draw()
-    problems = []
-    for ax in canvas.figure.axes:
-        if ax.axison:
-            plot = ax.get_window_extent().height / canvas.devicePixelRatioF()
-            if plot < PLOT_SHARE * canvas.height():
-                problems.append(f"{chart.objectName()}: plot {plot:.0f} px of a {canvas.height()} px chart")
-    return problems
+def chart_problems(view: ChartView) -> list[str]:
+    chart = view.chart
+    if chart is None or not view.isVisible():
+        return [f"{view.objectName()}: no chart shown"]
+    if (chart.width, chart.height) != (view.width(), view.height()) and chart.plot is not None:
+        return [f"{view.objectName()}: a {chart.width}×{chart.height} chart in a {view.width()}×{view.height()} view"]
+    if chart.plot is not None and chart.plot[3] < PLOT_SHARE * view.height():
+        return [f"{view.objectName()}: plot {chart.plot[3]:.0f} px of a {view.height()} px chart"]
+    return []
 
 
 def problems_in(root, rows: dict[str, int] | None = None) -> list[str]:

@@ -7,13 +7,16 @@ import re
 
 import pypdf
 import pytest
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QByteArray, QRectF
+from PySide6.QtGui import QColor, QFontDatabase, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
 
 from annotator.cli import main
 from annotator.core.report import build_report, report_title, span_appendix
+from annotator.core.report.charts import all_charts
 from annotator.core.report.html import Table
 from annotator.core.store import Store
-from annotator.gui.report_pdf import qt_svg, write_pdf
+from annotator.gui.report_pdf import write_pdf
 
 from report_builders import spans_project
 
@@ -88,11 +91,39 @@ def test_cli_writes_pdf(qapp, project, tmp_path, capsys):
     assert "Reuters story" in " ".join(pypdf.PdfReader(out).pages[0].extract_text().split())
 
 
-def test_empty_glyphs_are_dropped_for_qt():
-    svg = ('<svg><defs><path id="DejaVuSans-20" transform="scale(0.015625)"/><path id="A" d="M 0 0 L 1 1"/></defs>'
-           '<use xlink:href="#DejaVuSans-20" transform="translate(3 0)"/><use xlink:href="#A"/></svg>')
-    out = bytes(qt_svg(svg)).decode()
-    assert "DejaVuSans-20" not in out and '<use xlink:href="#A"/>' in out
+def render(chart) -> QImage:
+    """A chart drawn by Qt's SVG renderer (as the PDF and the Reports dock draw it), at its own size."""
+    renderer = QSvgRenderer(QByteArray(chart.svg.encode("utf-8")))
+    assert renderer.isValid()
+    image = QImage(int(chart.width), int(chart.height), QImage.Format.Format_ARGB32)
+    image.fill(QColor("#808080"))
+    painter = QPainter(image)
+    renderer.render(painter, QRectF(0, 0, chart.width, chart.height))
+    painter.end()
+    return image
+
+
+def test_qt_draws_the_charts_bars_in_the_labels_colours(qapp, project):
+    with Store.open(project, create=False, readonly=True) as store:
+        data, _ = build_report(store)
+    colors = {lb.name: lb.color.lower() for lb in data.labels}
+    for _, title, chart in all_charts(data):
+        image = render(chart)
+        assert image.pixelColor(1, 1).name() == "#ffffff", title  # its background: the whole chart is drawn
+        for tip in chart.tips:
+            if tip.width >= 3 and tip.text.split(" in ")[0] in colors:  # a bar of a label
+                middle = image.pixelColor(int(tip.x + tip.width / 2), int(tip.y + tip.height / 2))
+                assert middle.name() == colors[tip.text.split(" in ")[0]], tip
+
+
+def test_pdf_holds_the_charts_with_their_text(qapp, project, tmp_path):
+    out = tmp_path / "charts.pdf"
+    with Store.open(project, create=False, readonly=True) as store:
+        data, blocks = build_report(store)
+    write_pdf(blocks, out, report_title(data))
+    whole = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(out).pages)
+    assert "Labels per document" in whole and "spans kept (accepted and pending)" in whole  # chart text is text
+    assert "annotations per day" in whole and "Plan point" not in whole  # legends name only the labels used
 
 
 def test_cancelled_pdf_leaves_no_file(qapp, project, tmp_path):

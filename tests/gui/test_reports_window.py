@@ -23,16 +23,16 @@ def shown_reports(window, qtbot):
 
 def test_reports_dock_redraws_when_annotations_change(window, qtbot):
     dock = shown_reports(window, qtbot)
-    assert dock.labels_chart.canvas is not None and dock.activity_chart.canvas is not None
+    assert dock.labels_chart.chart is not None and dock.activity_chart.chart is not None
     before = dock.data.annotation_count
-    old_canvas = dock.labels_chart.canvas
+    old_chart = dock.labels_chart.chart
     tag(window, 0, "Steve Witkoff", "Actor")
     qtbot.waitUntil(lambda: dock.data.annotation_count == before + 1)
-    assert dock.labels_chart.canvas is not old_canvas
+    assert dock.labels_chart.chart != old_chart
     doc = window.pane_document(0)
     assert dock.data.label_counts[doc]["Actor"].spans >= 1
     dock.label_by.setCurrentIndex(1)  # per source
-    assert "source" in dock.labels_chart.canvas.accessibleDescription()
+    assert "source" in dock.labels_chart.accessibleDescription()
 
 
 def test_claims_matrix_cell_lists_claims_and_jumps(window, qtbot, monkeypatch):
@@ -77,7 +77,7 @@ def test_agreement_between_chosen_annotators(window, qtbot):
     qtbot.waitUntil(lambda: dock.data.agreement != {})
     assert set(dock.data.agreement_pair) == {"tester", "bob"}
     assert dock.data.agreement["Actor"]["exact"] == 1.0
-    assert dock.agreement_chart.canvas is not None
+    assert any(tip.text.startswith("Actor: span F1, exact 1.00") for tip in dock.agreement_chart.chart.tips)
 
 
 def test_export_report_html_and_pdf(window, qtbot, monkeypatch, tmp_path):
@@ -142,19 +142,22 @@ def test_labels_chart_counts_kept_spans_and_says_who_made_them(window, qtbot):
     assert (actor.spans, actor.by_annotator) == (1, {"bob": 1, "tester": 1})
     dock.setFloating(True)
     dock.resize(900, 700)  # room to write each bar's count beside it
-    qtbot.waitUntil(lambda: len(dock.labels_chart.canvas.figure.axes[0].texts) > 0)
-    texts = [t.get_text() for t in dock.labels_chart.canvas.figure.axes[0].texts]
-    assert "1 (bob 1, tester 1)" in texts
-    canvas = dock.labels_chart.canvas
-    canvas.draw()
-    bar = next(b for b, tip in canvas.figure.annotator_tips if tip.startswith("Actor in Donald Trump"))
-    box = bar.get_window_extent()
-    ratio = canvas.devicePixelRatioF()
-    point = QPoint(int((box.x0 + box.x1) / 2 / ratio), int(canvas.height() - (box.y0 + box.y1) / 2 / ratio))
-    move = QMouseEvent(QEvent.Type.MouseMove, QPointF(point), QPointF(canvas.mapToGlobal(point)),
+    view = dock.labels_chart
+    qtbot.waitUntil(lambda: len(view.chart.bar_texts) > 0)
+    assert "1 (\u2068bob\u2069 1, \u2068tester\u2069 1)" in view.chart.bar_texts  # names isolated (bidi)
+    assert (view.chart.width, view.chart.height) == (view.width(), view.height())  # drawn at the dock's size
+    tip = next(t for t in view.chart.tips if t.text.startswith("Actor in Donald Trump"))
+    point = QPoint(int(tip.x + tip.width / 2), int(tip.y + tip.height / 2))
+    move = QMouseEvent(QEvent.Type.MouseMove, QPointF(point), QPointF(view.mapToGlobal(point)),
                        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(canvas, move)  # the pointer over the bar (QTest's move reaches no offscreen widget)
-    assert canvas.toolTip().endswith("1 span kept (bob 1, tester 1)")
-    assert "Actor in Donald Trump" in dock.labels_chart.canvas.accessibleDescription()
+    QApplication.sendEvent(view, move)  # the pointer over the bar (QTest's move reaches no offscreen widget)
+    assert view.toolTip().startswith("Actor in Donald Trump")
+    assert view.toolTip().endswith("1 span kept (bob 1, tester 1)")
+    image = view.grab().toImage()  # what the dock shows: the bar in the Actor colour under the pointer
+    actor_color = next(lb.color for lb in dock.data.labels if lb.name == "Actor").lower()
+    ratio = image.devicePixelRatio()
+    assert image.pixelColor(int(point.x() * ratio), int(point.y() * ratio)).name() == actor_color
+    assert "Actor in Donald Trump" in view.accessibleDescription()
     dock.resize(900, 180)  # too short for the counts: the bars stay, the writing goes
-    qtbot.waitUntil(lambda: len(dock.labels_chart.canvas.figure.axes[0].texts) == 0)
+    qtbot.waitUntil(lambda: view.chart.bar_texts == ())
+    assert len(view.chart.tips) == 8

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Packages the window must not import to start (benchmarks/startup.py shows what each costs).
-HEAVY_AT_START = ("matplotlib", "numpy", "pypdf", "docx", "py3langid", "rapidfuzz", "anyascii", "ijson",
+HEAVY_AT_START = ("numpy", "pypdf", "docx", "py3langid", "rapidfuzz", "anyascii", "ijson",
                   "text_to_num", "number_parser", "PIL", "psycopg", "http", "ssl")
 #: Our modules not needed to show the window, loaded on first use (tests/core/test_architecture.py, DEFERRED).
 OURS_LATER = ("annotator.gui.report_pdf", "annotator.core.formats.detect", "annotator.core.formats.qdpx",

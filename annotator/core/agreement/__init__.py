@@ -2,8 +2,7 @@
 
 :func:`agreement_report` produces the JSON object described in FORMATS.md,
 section "Agreement". It is built from sorted sweeps (no per-token or per-pair
-scans) done as numpy array operations (numpy comes with matplotlib anyway;
-no Qt), every count an exact integer, so that two annotators with 100,000
+scans) done as numpy array operations (no Qt), every count an exact integer, so that two annotators with 100,000
 spans each over 3 MB of text take well under half a second
 (``benchmarks/agreement.py``).
 

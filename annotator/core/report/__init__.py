@@ -1,7 +1,7 @@
 """Comparison reports: what the sources say, where they disagree, and who said what.
 
-``gather`` (data.py) reads the project's counts (SQL aggregates) and the linked spans, ``charts.py`` draws the
-charts with matplotlib, ``html.py`` lays the report out as blocks and writes them as one self-contained HTML
+``gather`` (data.py) reads the project's counts (SQL aggregates) and the linked spans, ``charts.py`` writes the
+charts as SVG (with ``svg.py``, our own small writer), ``html.py`` lays the report out as blocks and writes them as one self-contained HTML
 page. The PDF is drawn from the same blocks by the GUI layer (``annotator.gui.report_pdf``: Qt shapes Arabic
 and embeds the fonts). The default report stays a few pages whatever the project's size; the list of every
 span is an appendix asked for (``all_spans``), a :class:`~annotator.core.report.html.RowStream` whose rows are
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.fileio import atomic_writer
-from annotator.core.report.charts import LIGHT, all_charts, to_svg
+from annotator.core.report.charts import LIGHT, all_charts
 from annotator.core.report.data import GATHER_STEPS, ReportData, gather, sentence_around
 from annotator.core.report.html import (SPAN_COLUMNS, Block, Heading, Para, RowStream, report_blocks, span_row,
                                         write_html_page)
@@ -55,8 +55,8 @@ def build_report(store: Store, documents: Iterable[str] | None = None, pair: Ite
 
 
 def blocks_for(data: ReportData) -> list[Block]:
-    """The report's blocks with its charts drawn (matplotlib's settings are global: draw in one thread)."""
-    charts = [(cid, title, to_svg(fig, prefix=f"{cid}-")) for cid, title, fig in all_charts(data, LIGHT)]
+    """The report's blocks with its charts drawn."""
+    charts = [(cid, title, chart.svg) for cid, title, chart in all_charts(data, LIGHT)]
     return report_blocks(data, charts)
 
 

@@ -107,7 +107,7 @@ class Reports:
 
         try:
             data = run_in_background(self.parent, "Exporting report", gather)
-            blocks = report.blocks_for(data)  # charts here: matplotlib's settings are shared with the Reports dock
+            blocks = report.blocks_for(data)
             if path.lower().endswith(".pdf"):
                 with Store.open(project, create=False, readonly=True) as store:
                     appendix = report.span_appendix(store, data) if all_spans else []

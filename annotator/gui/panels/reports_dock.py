@@ -1,17 +1,18 @@
 """The Reports dock (Analyse > Reports): the report's charts and tables live, redrawn when annotations change.
 
-Charts are the very matplotlib figures of the HTML/PDF report
-(:mod:`annotator.core.report.charts`), embedded with matplotlib's Qt backend
-(``backend_qtagg``). The dock redraws only while it is shown, a moment after
-the last change, so tagging never waits for it.
+Charts are the very SVG charts of the HTML/PDF report (:mod:`annotator.core.report.charts`), written for the
+dock's size and painted with Qt's ``QSvgRenderer``; hovering a bar shows what it counts. The dock redraws only
+while it is shown, a moment after the last change, so tagging never waits for it.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
     QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
@@ -35,66 +36,52 @@ else:
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Milliseconds between the last change and the redraw.
 REDRAW_DELAY_MS = 400
-#: matplotlib's Qt backend, imported when the dock first shows a chart (the window starts without matplotlib).
-backend_qtagg = lazy_module("matplotlib.backends.backend_qtagg")
-
-
-#: The Labels chart writes each bar's count beside it only while a bar is at least this tall (pixels)...
-BAR_TEXT_PX = 12
-#: ... counting what its legend, axis and title take from the chart's height (pixels).
-CHART_FRAME_PX = 70
-
-
-@lru_cache(maxsize=1)
-def _canvas_class() -> type:
-    """The chart canvas class, built on first use (it derives from matplotlib's ``FigureCanvasQTAgg``)."""
-
-    class _Canvas(backend_qtagg.FigureCanvasQTAgg):
-        """A figure in the window; a bar the chart described (``figure.annotator_tips``) says what it counts on
-        hover."""
-
-        def __init__(self, figure):
-            super().__init__(figure)
-            self.mpl_connect("motion_notify_event", self._hover)
-
-        def draw(self) -> None:
-            with charts.quiet_glyphs():
-                super().draw()
-
-        def _hover(self, event) -> None:
-            tips = getattr(self.figure, "annotator_tips", ())
-            self.setToolTip(next((text for bar, text in tips if bar.contains(event)[0]), ""))
-
-    return _Canvas
 
 
 class ChartView(QWidget):
-    """A slot for one matplotlib figure; a new figure replaces the old canvas."""
-
-    #: The slot changed size (the Labels chart then decides again whether its counts fit beside the bars).
-    resized = Signal()
+    """One chart of :mod:`annotator.core.report.charts`, written for the widget's size and painted by Qt's SVG
+    renderer (the same SVG as the report's); hovering a bar or a point shows what it counts."""
 
     def __init__(self, name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(name)
         self.setAccessibleName(name.replace("_", " "))
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self.canvas = None
+        self.setMinimumSize(160, 100)
+        self.setMouseTracking(True)
+        self.chart = None  # the Chart shown
+        self._make: Callable[[float, float], charts.Chart] | None = None
+        self._renderer = QSvgRenderer(self)
 
-    def show_figure(self, figure, description: str) -> None:
-        if self.canvas is not None:
-            self._layout.removeWidget(self.canvas)
-            self.canvas.deleteLater()
-        self.canvas = _canvas_class()(figure)
-        self.canvas.setMinimumSize(160, 100)
-        self.canvas.setAccessibleName(self.accessibleName())
-        self.canvas.setAccessibleDescription(description)
-        self._layout.addWidget(self.canvas)
+    def show_chart(self, make: Callable[[float, float], charts.Chart], description: str) -> None:
+        """Show the chart ``make(width, height)`` writes, written again whenever the widget changes size."""
+        self._make = make
+        self.setAccessibleDescription(description)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if self._make is None:
+            return
+        self.chart = self._make(max(160, self.width()), max(100, self.height()))
+        self._renderer.load(QByteArray(self.chart.svg.encode("utf-8")))
+        self.setToolTip("")
+        self.update()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
-        self.resized.emit()
+        self._redraw()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self.chart is None:
+            return
+        painter = QPainter(self)
+        self._renderer.render(painter, QRectF(0, 0, self.chart.width, self.chart.height))
+        painter.end()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        point = event.position()
+        tips = self.chart.tips if self.chart is not None else ()
+        self.setToolTip(next((tip.text for tip in tips if tip.contains(point.x(), point.y())), ""))
+        super().mouseMoveEvent(event)
 
 
 def _table(name: str, headers: list[str]) -> QTableWidget:
@@ -136,7 +123,6 @@ class ReportsDock(QDockWidget):
         self.setObjectName("reports_dock")
         self.session = session
         self.data: ReportData | None = None
-        self._bar_text = False
         self._dirty = True
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -200,7 +186,6 @@ class ReportsDock(QDockWidget):
             signal.connect(self.schedule)
         self.visibilityChanged.connect(lambda visible: visible and self._dirty and self._timer.start(0))
         self.label_by.currentIndexChanged.connect(lambda _: self._draw_labels())
-        self.labels_chart.resized.connect(self._labels_resized)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.first.currentIndexChanged.connect(lambda _: self.schedule())
         self.second.currentIndexChanged.connect(lambda _: self.schedule())
@@ -251,11 +236,12 @@ class ReportsDock(QDockWidget):
         self._fill_matrix()
         self._fill_figures()
         d, style = self.data, self.chart_style()
-        self.activity_chart.show_figure(charts.activity_chart(d, style),
-                                        f"Annotations per day for {len(d.activity)} annotators")
+        self.activity_chart.show_chart(lambda w, h: charts.activity_chart(d, style, w, h),
+                                       f"Annotations per day for {len(d.activity)} annotators")
         if self._with_agreement:
             pair = " and ".join(d.agreement_pair) if d.agreement_pair else "nobody"
-            self.agreement_chart.show_figure(charts.agreement_chart(d, style), f"Agreement per label between {pair}")
+            self.agreement_chart.show_chart(lambda w, h: charts.agreement_chart(d, style, w, h),
+                                            f"Agreement per label between {pair}")
 
     def _fill_annotators(self) -> None:
         names = sorted({a.id for a in self.session.store.annotators()})
@@ -267,24 +253,14 @@ class ReportsDock(QDockWidget):
             combo.setCurrentText(name)
             combo.blockSignals(False)
 
-    def _room_for_bar_text(self) -> bool:
-        """Whether the Labels chart's slot is tall enough to write each bar's count beside it."""
-        bars = charts.labels_bar_count(self.data, self.label_by.currentData())
-        return 0 < bars <= charts.MAX_LABELLED_BARS and (self.labels_chart.height() - CHART_FRAME_PX) / bars >= BAR_TEXT_PX
-
-    def _labels_resized(self) -> None:
-        if self.data is not None and self._room_for_bar_text() != self._bar_text:
-            self._draw_labels()
-
     def _draw_labels(self) -> None:
+        """The Labels chart; each bar's count stands beside it while the bars are tall enough (charts.BAR_TEXT_PX)."""
         if self.data is None:
             return
-        by = self.label_by.currentData()
-        counts = self.data.label_counts if by == "document" else self.data.source_counts
-        self._bar_text = self._room_for_bar_text()
-        figure = charts.labels_chart(self.data, by, self.chart_style(), bar_text=self._bar_text)
-        described = "; ".join(tip for _, tip in figure.annotator_tips if "no spans" not in tip)
-        self.labels_chart.show_figure(figure, f"Spans kept per label for {len(counts)} {by}s: {described}")
+        d, by, style = self.data, self.label_by.currentData(), self.chart_style()
+        counts = d.label_counts if by == "document" else d.source_counts
+        self.labels_chart.show_chart(lambda w, h: charts.labels_chart(d, by, style, width=w, height=h),
+                                     f"Spans kept per label for {len(counts)} {by}s: {charts.labels_summary(d, by)}")
 
     def _fill_matrix(self) -> None:
         d = self.data
