@@ -144,3 +144,21 @@ def test_opening_another_project_while_suggesting_is_safe(window, monkeypatch, t
             if w is not window:
                 w.close()
                 w.session.store.close()
+
+
+def test_suggestions_shown_while_reading_are_computed_in_the_background_too(window, monkeypatch, qtbot):
+    release, threads = hold(monkeypatch)
+    seen = while_running(window.actions[A.SHOW_SUGGESTIONS], release.set)
+    release.set()
+    assert True in seen and len(threads) == 2 and all(t is not threading.main_thread() for t in threads)
+    for pane in window.panes:
+        assert sorted(suggestion_spans(pane.view)) == sorted(window.cross.suggestions(pane.document_id))
+    # Accepting one teaches the suggester: the document's suggestions are computed again, off the GUI thread.
+    view = window.panes[0].view
+    first = suggestion_spans(view)[0]
+    view.select_span(first)
+    view.setFocus()
+    release.clear()
+    seen = while_running(window.actions[A.ACCEPT_SUGGESTION], release.set)
+    assert True in seen and len(threads) > 2 and threading.main_thread() not in threads
+    assert first not in suggestion_spans(view) and suggestion_spans(view)
