@@ -28,8 +28,8 @@ from annotator.core.gcpause import resume_after_start
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.documents import import_seeds
 from annotator.core.store import Store, needs_upgrade
-from annotator.core.store.backup import DEFAULT_KEEP, auto_backup
-from annotator.gui import check_pyside
+from annotator.core.store.backup import DEFAULT_KEEP
+from annotator.gui import check_pyside, opening_backup
 from annotator.gui.background import run_in_background
 from annotator.gui.controllers import durability
 from annotator.gui.session import ProjectSession
@@ -166,17 +166,6 @@ def backups_to_keep(store_settings: QSettings) -> int:
         return DEFAULT_KEEP
 
 
-def take_rolling_backup(store: Store, store_settings: QSettings) -> str | None:
-    """Back up a project just opened if it changed since its last backup; returns a message if that failed."""
-    if store.readonly:
-        return None
-    try:
-        auto_backup(store, backups_to_keep(store_settings))
-    except AnnotatorError as exc:
-        return f"No backup was taken: {exc}"
-    return None
-
-
 def _open_or_restore(project) -> Store | None:
     """The project's store; when it cannot be opened and backups exist, the latest offered in its place."""
     try:
@@ -198,7 +187,6 @@ def open_window(project, store_settings: QSettings, user: str | None = None) -> 
     store = _open_or_restore(project)
     if store is None:
         return None
-    backup_error = take_rolling_backup(store, store_settings)
     try:
         team = store.team()  # a project joined to a team records its edits under the member's login
         session = ProjectSession(store, team.member if team is not None else resolve_user(store_settings, user))
@@ -215,8 +203,6 @@ def open_window(project, store_settings: QSettings, user: str | None = None) -> 
         return opened is not None
 
     window = MainWindow(session, store_settings, open_other)
-    if backup_error:
-        window.statusBar().showMessage(backup_error, 15000)
     session.setParent(window)
     window.destroyed.connect(lambda *_: store.close())
     _WINDOWS.append(window)
@@ -228,6 +214,8 @@ def open_window(project, store_settings: QSettings, user: str | None = None) -> 
         durability.tell_damaged_log(window, store.damaged_log)
     if first_start:
         first_layout(window)
+    if not store.readonly:  # the rolling backup, once the window shows: in a worker thread, aborted if it closes
+        opening_backup.start(store, backups_to_keep(store_settings), window.statusBar(), window)
     # Modules, classes, Qt wrappers and the window's own objects live as long as the app: take them out of
     # the cyclic collector's sight, so a full collection later (during an import, say) has far less to walk; and
     # the collector, paused for the start (``annotator``'s gui command), runs again.
@@ -250,13 +238,15 @@ def run(project: str | None = None, user: str | None = None) -> int:
 
 
 def leave(app: QApplication, store_settings: QSettings, code: int) -> int:
-    """Once the event loop has ended: close every project, write the settings, and end the process at once.
+    """Once the event loop has ended: stop the opening backups still running, close every project, write the
+    settings, and end the process at once.
 
     Python's own teardown (freeing every module, Qt wrapper and widget one by one) took 0.3–1.5 s after a
     session that had loaded the charts and the language model; everything that matters is done here instead:
     projects closed (WAL checkpointed), settings written, logs flushed, Qt shut down (it hands the clipboard
     to the clipboard manager). While another (non-daemon) thread still runs, the ordinary exit is taken.
     """
+    opening_backup.stop_all()  # a backup not finished leaves no file: the next opening takes it again
     for window in _WINDOWS:
         window.session.store.close()
     store_settings.sync()

@@ -13,7 +13,7 @@ from test_cli import source_env
 
 from annotator.cli import main
 from annotator.core.store import backup
-from annotator.core.errors import NotAProjectError, ProjectLockedError
+from annotator.core.errors import CancelledError, NotAProjectError, ProjectLockedError
 from annotator.core.migrations import SCHEMA_VERSION
 from annotator.core.store import Store
 
@@ -178,6 +178,35 @@ def test_rolling_backups_are_taken_after_changes_and_pruned(tmp_path, capsys, pr
     assert code == 0 and len(out.splitlines()) == 2 and "1 annotations" in out
     with Store.open(project) as store:
         assert backup.auto_backup(store, keep=0) is None
+
+
+def test_a_rolling_backup_copied_with_progress_holds_its_commit_and_an_abort_leaves_nothing(project, monkeypatch):
+    """Issue 24: the window's worker takes the rolling backup through a connection of its own, page by page with
+    progress; an exception from the progress callback (the window closing) stops it with no file left behind."""
+    monkeypatch.setattr(backup, "_COPY_STEP", 1)  # a page a step
+    with Store.open(project) as store:
+        older = backup.auto_backup(store)
+        store.set_meta("touched", "yes")
+        state = (older.parent / "state.json").read_text(encoding="utf-8")
+        calls = []
+
+        def abort(done, total=None):
+            calls.append((done, total))
+            if done > 0:
+                assert any(p.name.endswith(".tmp") for p in older.parent.iterdir())  # a partial copy, mid-way
+                raise CancelledError("Cancelled; nothing was changed.")
+
+        with pytest.raises(CancelledError):
+            backup.auto_backup(store, progress=abort)
+        assert calls[0][0] == 0 and calls[0][1] > 1
+        assert sorted(p.name for p in older.parent.iterdir()) == [older.name, "state.json"]
+        assert (older.parent / "state.json").read_text(encoding="utf-8") == state  # taken again next time
+        seen = []
+        taken = backup.auto_backup(store, progress=lambda done, total=None: seen.append((done, total)))
+        assert taken is not None and seen[-1][0] == seen[-1][1] == seen[0][1]
+        assert backup.auto_backup(store, progress=seen.append) is None  # nothing changed since
+    assert [b.path for b in backup.list_backups(project)] == [taken, older]
+    assert backup.check_project(taken).healthy
 
 
 def test_backup_of_a_file_that_is_no_project(tmp_path, capsys):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from annotator.gui import actions as A
 from annotator.gui import app as gui_app
 from annotator.gui.dialogs.agreement import AgreementDialog
+from annotator.gui.opening_backup import OpeningBackup
 
 
 def tag(window, pane: int, quote: str, label: str):
@@ -115,10 +116,14 @@ def code_system(path: Path, codes: int) -> Path:
 
 
 def open_project_window(qtbot, path):
-    """A main window on the project at ``path`` (as ``annotator PATH`` opens it); close it with close_windows()."""
+    """A main window on the project at ``path`` (as ``annotator PATH`` opens it), once its opening backup (taken in
+    the background since issue 24) has ended, so the test's edits come after it; close it with close_windows()."""
     window = gui_app.open_window(str(path), gui_app.settings(), user="tester")
     assert window is not None
     qtbot.addWidget(window)
+    backup = window.findChild(OpeningBackup)
+    if backup is not None:
+        qtbot.waitUntil(lambda: backup.done)
     return window
 
 

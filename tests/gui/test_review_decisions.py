@@ -51,9 +51,9 @@ def test_accepting_the_clicked_span_from_every_entry_point(bob_and_dave, qtbot, 
     assert [(a.quote, a.label) for a in copies] == [("Steve Witkoff", "Claim")]
     assert "Accept" in window.status_counts.text()
     # Visible: the list shows the decision.
-    table = window.review_dock.table
-    row = [table.item(r, 2).text() for r in range(table.rowCount())].index("Steve Witkoff")
-    assert "accepted" in table.item(row, 4).text() and "rejected" in table.item(row, 3).text()
+    model = window.review_dock.model
+    row = [model.cell(r, 2) for r in range(model.rowCount())].index("Steve Witkoff")
+    assert "accepted" in model.cell(row, 4) and "rejected" in model.cell(row, 3)
     window.session.undo_stack.undo()
     assert set(statuses(window).values()) == {"pending"}
     assert window.session.store.annotations(annotator="tester") == []
@@ -64,7 +64,7 @@ def test_the_clicked_span_decides_even_when_the_list_is_elsewhere(bob_and_dave, 
     window = bob_and_dave
     dock = window.review_dock
     dock.show_agreed.setChecked(True)  # two items now: the agreement on Putin is listed too
-    putin_row = next(r for r in range(dock.table.rowCount()) if dock.table.item(r, 2).text() == "Vladimir Putin")
+    putin_row = next(r for r in range(dock.model.rowCount()) if dock.model.cell(r, 2) == "Vladimir Putin")
     dock.select_row(putin_row)
     click_dave(window, qtbot)
     assert dock.current().start == window.session.store.annotation("dave-0").start

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
 
 from annotator.core.review import categorize_many
 from annotator.gui import actions as A
@@ -70,5 +73,26 @@ def test_cancelling_the_load_leaves_an_empty_list_and_says_so(two_annotators, mo
     monkeypatch.setattr(dock_module, "run_in_background", cancel_first)
     window.actions[A.START_REVIEW].trigger()
     dock = window.review_dock
-    assert dock.items == [] and dock.table.rowCount() == 0
+    assert dock.items == [] and dock.model.rowCount() == 0
     assert "cancelled" in dock.summary.text()
+
+
+def test_a_long_review_list_is_a_view_of_its_items_not_a_widget_per_cell(window):
+    """Issue 24: at a million annotations two annotators list ~400,000 items; a table item per cell froze the
+    window for ~35 s after the list had loaded. The list is now a view of a model whose cells are made as rows are
+    painted (docs/performance.md)."""
+    store = window.session.store
+    doc = window.panes[0].document_id
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", store.document_text(doc))][:600]
+    with store.transaction():  # nested: one commit for the lot
+        for n, (start, end) in enumerate(words):
+            store.add_annotation(doc, ("Actor", "Figure")[n % 2], start, end, ("tester", "bob")[n % 2])
+    window.actions[A.START_REVIEW].trigger()
+    dock = window.review_dock
+    assert not isinstance(dock.table, QTableWidget) and dock.table.model() is dock.model
+    assert dock.model.rowCount() == len(dock.shown) == len(dock.items) == 600  # each one annotator's only
+    first = dock.current()
+    assert dock.model.index(0, 2).data() == first.members[0][1].quote
+    assert dock.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == dock.model.cell(0, 0) == "∅ only one annotator"
+    dock.step(1)
+    assert dock.current() is dock.items[dock.shown[1]] and dock.current_row() == 1

@@ -44,7 +44,7 @@ def test_import_review_accept_reject_and_undo(window, colleague_set, monkeypatch
     assert dock.isVisible() and dock.compared() == ["bob", "tester"]
     assert sorted(g.category for g in dock.items) == ["agreed", "label_conflict", "only"]
     # Disagreements only by default; the same document in both panes, one annotator each.
-    assert dock.table.rowCount() == 2
+    assert dock.model.rowCount() == 2
     assert window.panes[0].document_id == window.panes[1].document_id
     left_ids = {s for s in window.panes[0].view.span_styles()}
     assert all(store.annotation(i).annotator == "bob" for i in left_ids)

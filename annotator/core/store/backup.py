@@ -397,12 +397,21 @@ def _fingerprint(project: Path) -> list[int]:
     return out
 
 
-def auto_backup(store, keep: int = DEFAULT_KEEP) -> Path | None:
+def auto_backup(store, keep: int = DEFAULT_KEEP, progress: Progress | None = None) -> Path | None:
     """Back up the open project if it changed since its last rolling backup; keeps the newest ``keep``.
 
     Call it right after opening. Returns the new backup, or None when nothing
     changed (or ``keep`` is 0). A backup that cannot be written raises
     :class:`ProjectError`; the project is never touched.
+
+    Without ``progress`` the copy is ``VACUUM INTO`` on ``store``'s own
+    connection. With ``progress`` (the window's worker thread: only
+    ``store.path`` is read) it is copied page by page with SQLite's online
+    backup through a read connection of its own, in one read transaction: the
+    copy is the commit it started from, even while the window writes.
+    ``progress(pages copied, pages)``; an exception it raises (an abort) stops
+    the copy and leaves no file: the older backups stay as they were, and the
+    next opening takes the backup again.
     """
     if keep <= 0:
         return None
@@ -421,7 +430,17 @@ def auto_backup(store, keep: int = DEFAULT_KEEP) -> Path | None:
     except OSError as exc:
         raise ProjectError(f"The backup folder {folder} cannot be created ({exc.strerror}).") from None
     target = folder / (datetime.now(timezone.utc).strftime(_STAMP) + ".sqlite")
-    _vacuum_into(store.db.conn, target)
+    if progress is None:
+        _vacuum_into(store.db.conn, target)
+    else:
+        try:
+            with open_readonly(project) as conn:
+                conn.execute("BEGIN")  # the read transaction the whole copy is made in
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # ... started: its commit is fixed
+                progress(0, conn.execute("PRAGMA page_count").fetchone()[0])
+                _copy_pages(conn, target, progress)
+        except sqlite3.Error as exc:
+            raise ProjectError(f"The project {project.name} could not be read for its backup: {exc}.") from None
     state = {"project": str(project), "fingerprint": fingerprint}
     with contextlib.suppress(OSError):
         state_file.write_text(json.dumps(state), encoding="utf-8")

@@ -5,18 +5,27 @@ suggestion state. It is the suggestions' overlay: it paints them through
 :class:`~annotator.gui.window.overlays.Overlays` and announces a change there.
 The main window connects its actions and signals to the slots here (in
 ``MainWindow._connect_signals``).
+
+The rules' suggestions for a document take seconds in a long one (a 3 MB
+report: ~5 s): they are computed in a worker thread on a read-only connection
+of its own, behind the progress dialog of :mod:`annotator.gui.background`
+(Cancel works), and kept until an edit invalidates them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.crosssource import link_anchors, map_offset, write_discrepancies_csv
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, CancelledError
 from annotator.core.fileio import atomic_writer
+from annotator.core.learning import Learned
+from annotator.core.store import Store
 from annotator.core.suggest import Suggestion, suggest_in_project
+from annotator.gui.background import Progress, run_in_background
 from annotator.gui.commands.annotations import (
     AcceptSuggestions, CreateLink, DeleteLink, EditLinkNote, RejectSuggestions, short_quote,
 )
@@ -55,6 +64,23 @@ def default_link_type(source, target, types: list[str]) -> str:
     return "contradicts" if "contradicts" in types else types[0]
 
 
+def suggestion_job(project: Path, doc: str, title: str):
+    """The job computing the rules' suggestions for ``doc`` in a worker thread, on a read-only connection of its
+    own (a connection belongs to the thread that opened it); what ``suggest_in_project`` returns in the window's
+    thread, with its progress."""
+
+    def job(progress: Progress) -> list[Suggestion]:
+        with Store.open(project, create=False, readonly=True) as store:
+            progress(0, None, "Reading what the project's tags teach…")
+            learned = Learned.from_store(store)  # seconds at a million tags
+            text = f"Suggesting tags in {title}…"
+            progress(0, None, text)
+            return suggest_in_project(store, doc, learned=learned,
+                                      progress=lambda done, total: progress(done, total, text))
+
+    return job
+
+
 class CrossSource:
     def __init__(self, session, panes: PaneState, status: Status, display: SpanDisplay, overlays: Overlays):
         self.session = session
@@ -75,13 +101,15 @@ class CrossSource:
         self._syncing = False
         self._cache: dict[str, dict[str, Suggestion]] = {}
         self._groups: dict[str, dict[tuple[str, str], list[Suggestion]]] = {}  # doc -> (label, quote) -> places
+        self._computing: set[str] = set()  # documents whose suggestions a worker is computing now
+        self._declined: set[str] = set()  # documents whose computation the analyst cancelled (until asked again)
+        self._generation = 0  # counts invalidations: a result computed across one is not kept
 
     def docks(self):
         return (self.links_dock, self.discrepancies_dock, self.claims_dock)
 
     def reload(self) -> None:
-        self._cache.clear()  # a document's language, a tag or a link may change what is suggested
-        self._groups.clear()
+        self._forget()  # a document's language, a tag or a link may change what is suggested
         for dock in self.docks():
             dock.reload()
 
@@ -183,31 +211,69 @@ class CrossSource:
         doc = self.panes.document()
         if doc is None:
             return
+        self._declined.discard(doc)
+        count = len(self.suggestions(doc))  # computed here, behind the progress dialog, before any repaint
+        if doc in self._declined:  # cancelled: nothing shown, nothing changed
+            return
         self.requested.add(doc)
         self.overlays.changed.emit(doc)
-        count = len(self.suggestions(doc))
         self.status.show(f"{count} suggestion{'s' if count != 1 else ''}: click one, Enter accepts, Shift+Enter tags "
                          "all like it, Backspace rejects.", 6000)
 
     def set_show_while_reading(self, on: bool) -> None:
         self.show_while_reading = on
+        if on:
+            self._declined.clear()
         self.overlays.changed.emit("")
 
     def suggestions(self, doc: str) -> dict[str, Suggestion]:
+        """``doc``'s suggestions by id, computed once (in a worker thread, behind the progress dialog) and kept
+        until an edit invalidates them; none while they are being computed or once the analyst cancelled."""
         if doc not in self._cache:
-            try:
-                found = suggest_in_project(self.session.store, doc)
-            except AnnotatorError as exc:
-                self.status.error(str(exc))
-                found = []
-            self._cache[doc] = {suggestion_id(s): s for s in found}
+            generation = self._generation
+            found = self._compute(doc)
+            if found is None:
+                return {}
+            by_id = {suggestion_id(s): s for s in found}
+            if generation != self._generation:  # an edit landed meanwhile (another window, a team member)
+                return by_id
+            self._cache[doc] = by_id
         return self._cache[doc]
+
+    def _compute(self, doc: str) -> list[Suggestion] | None:
+        """The rules' suggestions for ``doc`` from a worker thread; None while already computing or cancelled."""
+        if doc in self._computing or doc in self._declined:
+            return None
+        store = self.session.store
+        try:
+            title = store.document(doc).title
+        except AnnotatorError:
+            return []  # the document is gone
+        self._computing.add(doc)
+        try:
+            return run_in_background(self.status.dialog_parent, "Suggesting tags",
+                                     suggestion_job(Path(store.path), doc, title))
+        except CancelledError:
+            self._declined.add(doc)
+            self.requested.discard(doc)
+            self.status.show("Suggesting tags was cancelled; nothing was changed.", 5000)
+            QTimer.singleShot(0, self.overlays, lambda: self.overlays.changed.emit(doc))  # no suggestions shown
+            return None
+        except AnnotatorError as exc:
+            self.status.error(str(exc))
+            return []
+        finally:
+            self._computing.discard(doc)
 
     def invalidate(self, doc: str | None = None) -> None:
         """Forget the suggestions computed so far: a tag or a rejection in one document teaches the
         suggester something for every document (tagged elsewhere, rejected twice)."""
+        self._forget()
+
+    def _forget(self) -> None:
         self._cache.clear()
         self._groups.clear()
+        self._generation += 1
 
     def shows_suggestions(self, doc: str) -> bool:
         """Whether ``doc``'s panes show suggestions (asked for, or shown while reading; never while reviewing)."""
@@ -232,6 +298,8 @@ class CrossSource:
             found: dict[tuple[str, str], list[Suggestion]] = {}
             for s in self.suggestions(doc).values():
                 found.setdefault((s.label, s.quote), []).append(s)
+            if doc not in self._cache:  # not kept (being computed, cancelled): neither are its groups
+                return found
             self._groups[doc] = found
         return self._groups[doc]
 
