@@ -114,3 +114,20 @@ def test_ctrl_c_during_apply_keeps_exactly_the_acknowledged_edits(tmp_path, many
     with Store.open(many) as store:
         added = {a.id for a in store.iter_annotations()} - before
     assert 99 <= len(added) < 5_000 and added == acknowledged
+
+
+def test_ctrl_c_during_add_keeps_exactly_the_files_reported_added(tmp_path):
+    """Each file is its own transaction: those reported added stay (the project this run created with them), the
+    one interrupted leaves nothing. Short lines, so that standard output (read only at the end) never fills."""
+    files = []
+    for i in range(1_500):
+        path = tmp_path / f"f{i}.txt"
+        path.write_text(f"N{i}.\nA short article, number {i}.\n", encoding="utf-8")
+        files.append(str(path))
+    project = tmp_path / "new.sqlite"
+    stdout, _ = interrupted(tmp_path, "add", str(project), *files, progress="(100 of 1,500)")
+    acknowledged = {line.split()[1] for line in stdout.splitlines()}
+    assert all(line.startswith("added sha256:") for line in stdout.splitlines())
+    with Store.open(project) as store:
+        added = {d.id[:19] for d in store.documents()}
+    assert 100 <= len(added) < 1_500 and added == acknowledged
