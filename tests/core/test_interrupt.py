@@ -43,10 +43,11 @@ def many(tmp_path):
     return path
 
 
-def interrupted(tmp_path, *args: str, progress: str = "%") -> tuple[str, str]:
+def interrupted(tmp_path, *args: str, progress: str = "%", setup: str = "") -> tuple[str, str]:
     """Run ``annotator ARGS``, send SIGINT after its first progress line with a total (an import reads its file
-    first, reporting only a count, then writes: "Importing all.json: 5% (1,000 of 20,000)"); its output (exit 130)."""
-    proc = subprocess.Popen([sys.executable, "-c", SHOW_EVERY_STEP, *args], stdout=subprocess.PIPE,
+    first, reporting only a count, then writes: "Importing all.json: 5% (1,000 of 20,000)"); its output (exit 130).
+    ``setup``: statements the child runs first ("import m; m.BATCH = 1; "), for commands of other modules."""
+    proc = subprocess.Popen([sys.executable, "-c", setup + SHOW_EVERY_STEP, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=source_env(ANNOTATOR_HOME=str(tmp_path / "home")))
     try:
         for line in proc.stderr:

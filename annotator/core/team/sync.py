@@ -10,6 +10,11 @@
 * **Pull** (:func:`pull`): the rows written since the last pull's horizon (:mod:`.changes`), applied in one local
   transaction with the new horizon (:mod:`annotator.core.store.team`).
 * **Sync** (:func:`sync`): pull, then push. **Join** (:func:`join`): record the server in the project, then sync.
+* **Progress** (:class:`SyncProgress`): a sync tells ``stage(what)`` when it begins pulling, reading the outbox or
+  pushing, and ``progress(done, total)`` with the rows of that stage (rows pulled of those the server counted in the
+  pull's snapshot; outbox entries read; rows sent of those to send, :data:`PUSH_BATCH` to a statement). Either may
+  raise (Ctrl+C, a cancel) at any moment: the pull's local transaction or the push's server transaction rolls back,
+  and what a push had committed before the project forgot it is sent again, idempotently, by the next sync.
 
 Same member on two machines: each push writes whole rows; the version the server committed last wins and both
 machines converge on it by pulling. A local edit waiting in the outbox is never overwritten by a pull: the push
@@ -19,8 +24,10 @@ that follows commits it after the pulled version.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -49,6 +56,13 @@ PULLED = {
 #: Column types for COPY, matching :data:`PULLED`.
 _TYPES = {"deleted": "bool", "blind": "bool", "codable": "bool", "position": "int4", "start": "int4", '"end"': "int4",
           "xid::text::bigint": "int8", "seq": "int8"}
+#: Rows a push writes to the server in one statement (between two reports of its progress).
+PUSH_BATCH = 10_000
+#: Rows a pull reads between two reports of its progress.
+PULL_EVERY = 1_000
+#: The stages a sync tells :attr:`SyncProgress.stage`.
+PULLING, READING, PUSHING = "Pulling colleagues' rows", "Reading your edits", "Pushing your edits"
+
 #: Columns a push writes, per table (the local row's order in :class:`~annotator.core.store.team.Outgoing`).
 PUSHED = {
     "documents": ("id", "title", "source", "published", "url", "language", "text", "position", "memo"),
@@ -63,6 +77,44 @@ PUSHED = {
 
 
 @dataclass
+class SyncProgress:
+    """Where a sync is: ``stage(what)`` when a stage begins (:data:`PULLING`, :data:`READING`, :data:`PUSHING`),
+    ``progress(done, total)`` with its rows; both optional, both may raise to stop the sync."""
+
+    progress: Callable[[int, int | None], None] | None = None
+    stage: Callable[[str], None] | None = None
+    done: int = 0
+    total: int = 0
+
+    def begin(self, what: str, total: int) -> None:
+        self.done, self.total = 0, total
+        if not total:  # nothing to do in this stage: nothing to show
+            return
+        if self.stage is not None:
+            self.stage(what)
+        self.tell()
+
+    def add(self, n: int) -> None:
+        if n:
+            self.done += n
+            self.tell()
+
+    def tell(self) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def counted(self, rows: Iterable[tuple]) -> Iterator[tuple]:
+        """``rows``, told every :data:`PULL_EVERY` rows (and at their end)."""
+        n = 0
+        for n, row in enumerate(rows, start=1):
+            yield row
+            if n % PULL_EVERY == 0:
+                self.add(PULL_EVERY)
+        if n % PULL_EVERY:
+            self.add(n % PULL_EVERY)
+
+
+@dataclass
 class SyncResult:
     """What one sync did: rows pushed and pulled, what stayed local and why, and what still waits."""
 
@@ -71,6 +123,7 @@ class SyncResult:
     stayed_local: list[str] = field(default_factory=list)
     waiting: int = 0
     lead: bool = False
+    tell: Callable[[int], None] = field(default=lambda n: None, repr=False)  # rows written, for the progress
 
     def lines(self) -> list[str]:
         pushed = _counted(self.pushed)
@@ -112,8 +165,8 @@ def stored_url(url: str) -> str:
 
 
 # --------------------------------------------------------------------- join
-def join(store, conn: psycopg.Connection, url: str) -> SyncResult:
-    """Join ``store`` to the team server of ``conn`` and run the first sync."""
+def join(store, conn: psycopg.Connection, url: str, watch: SyncProgress | None = None) -> SyncResult:
+    """Join ``store`` to the team server of ``conn`` and run the first sync (its progress told to ``watch``)."""
     require_schema(conn)
     member, database = conn.info.user, conn.info.dbname
     link = store.team()
@@ -121,7 +174,7 @@ def join(store, conn: psycopg.Connection, url: str) -> SyncResult:
         raise InputError(f"{store.path.name} is already joined to database {link.database} as {link.member}; "
                          "a project syncs with one team.")
     others = store.join_team(stored_url(url), member, database) if link is None else {}
-    result = sync(store, conn)
+    result = sync(store, conn, watch)
     for who, n in others.items():
         result.stayed_local.insert(0, f"{n} annotation{'s' if n != 1 else ''} by {who} stayed local: they are "
                                       f"{who}'s to publish (the team sees what {who} pushes).")
@@ -129,8 +182,8 @@ def join(store, conn: psycopg.Connection, url: str) -> SyncResult:
 
 
 # --------------------------------------------------------------------- sync
-def sync(store, conn: psycopg.Connection) -> SyncResult:
-    """Pull colleagues' changes, then push the member's own; one server transaction each."""
+def sync(store, conn: psycopg.Connection, watch: SyncProgress | None = None) -> SyncResult:
+    """Pull colleagues' changes, then push the member's own; one server transaction each (progress: ``watch``)."""
     link = store.team()
     if link is None:
         raise InputError(f"{store.path.name} is not joined to a team: run annotator team join PROJECT URL first.")
@@ -139,13 +192,14 @@ def sync(store, conn: psycopg.Connection) -> SyncResult:
                          f"{conn.info.user} on {conn.info.dbname}.")
     roles = require_schema(conn)
     result = SyncResult()
+    watch = watch or SyncProgress()
     try:
         result.lead = bool(conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')",
                                         (roles.lead,)).fetchone()[0])
-        result.arrivals = pull(store, conn, link.member)
-        push(store, conn, link.member, result)
+        result.arrivals = pull(store, conn, link.member, watch)
+        push(store, conn, link.member, result, watch)
         if result.pushed.get("done"):  # a document marked done: colleagues' rows on it are now the member's to read
-            result.arrivals.absorb(pull(store, conn, link.member))
+            result.arrivals.absorb(pull(store, conn, link.member, watch))
     except psycopg.errors.InsufficientPrivilege as exc:
         raise TeamError(f"the server refused the sync ({refusal(exc)}): {link.member} may no longer be a member "
                         "of this team; local work is untouched.") from None
@@ -158,35 +212,59 @@ def sync(store, conn: psycopg.Connection) -> SyncResult:
 
 
 # --------------------------------------------------------------------- pull
-def pull(store, conn: psycopg.Connection, member: str) -> Arrivals:
+def pull(store, conn: psycopg.Connection, member: str, watch: SyncProgress | None = None) -> Arrivals:
     """Apply the rows written on the server since the last pull, in one local transaction with the new horizon."""
+    watch = watch or SyncProgress()
     since = store.team().horizon
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         horizon = int(str(conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())").fetchone()[0]))
         if horizon <= since:
             return Arrivals()
+        watch.begin(PULLING, _count(conn, PULLED, since, horizon))
         with store.applying(member) as applier:
             for table in ("documents", "labels", "blind", "done"):
-                getattr(applier, table)(_rows(conn, table, since, horizon))
+                with closing(_rows(conn, table, since, horizon)) as rows:
+                    getattr(applier, table)(watch.counted(rows))
             refetch = applier.arrivals.refetch
             start = 0 if "" in refetch else since
+            if refetch:  # rows of documents now readable (blind coding ended): more than the count said
+                late = ("annotations", "links", "reviews")
+                watch.total += _count(conn, late, start, horizon, sorted(refetch)) - _count(conn, late, since, horizon)
             for table in ("annotations", "links", "reviews"):
-                getattr(applier, table)(_rows(conn, table, start, horizon, sorted(refetch)))
+                with closing(_rows(conn, table, start, horizon, sorted(refetch))) as rows:
+                    getattr(applier, table)(watch.counted(rows))
             return applier.finish(horizon)
 
 
-def _rows(conn: psycopg.Connection, table: str, since: int, horizon: int,
-          refetch: list[str] | None = None) -> Iterator[tuple]:
-    """The current versions of ``table``'s rows written in ``[since, horizon)`` (and every row of the documents
-    in ``refetch``), in the server's commit order, streamed with COPY."""
-    columns = PULLED[table]
+def _where(since: int, horizon: int, refetch: list[str] | None) -> tuple[str, list]:
+    """The rows of a pull: written in ``[since, horizon)``, or on a document of ``refetch``."""
     where = "xid < %s::text::xid8 AND (xid >= %s::text::xid8"
     params: list = [str(horizon), str(since)]
     if refetch:
         where += " OR document = ANY(%s)"
         params.append(refetch)
-    query = sql.SQL("COPY (SELECT {} FROM annotator.{} WHERE " + where + ") ORDER BY xid, seq) TO STDOUT").format(
+    return where + ")", params
+
+
+def _count(conn: psycopg.Connection, tables: Iterable[str], since: int, horizon: int,
+           refetch: list[str] | None = None) -> int:
+    """How many rows of ``tables`` a pull of ``[since, horizon)`` reads (those the member may see)."""
+    where, params = _where(since, horizon, refetch)
+    counts = [sql.SQL("(SELECT count(*) FROM annotator.{} WHERE " + where + ")").format(sql.Identifier(t))
+              for t in tables]
+    query = sql.SQL("SELECT {}").format(sql.SQL(" + ").join(counts))
+    return int(conn.execute(query, params * len(counts)).fetchone()[0])
+
+
+def _rows(conn: psycopg.Connection, table: str, since: int, horizon: int,
+          refetch: list[str] | None = None) -> Iterator[tuple]:
+    """The current versions of ``table``'s rows written in ``[since, horizon)`` (and every row of the documents
+    in ``refetch``), in the server's commit order, streamed with COPY. Close it (``closing``) when the pull stops
+    early, Ctrl+C included: the COPY holds the connection's lock until then, and the rollback would wait for it."""
+    columns = PULLED[table]
+    where, params = _where(since, horizon, refetch)
+    query = sql.SQL("COPY (SELECT {} FROM annotator.{} WHERE " + where + " ORDER BY xid, seq) TO STDOUT").format(
         sql.SQL(", ").join(sql.SQL(c) for c in columns), sql.Identifier(table))
     with conn.cursor() as cur, cur.copy(query, params) as copy:
         copy.set_types([_TYPES.get(c, "text") for c in columns])
@@ -194,10 +272,11 @@ def _rows(conn: psycopg.Connection, table: str, since: int, horizon: int,
 
 
 # --------------------------------------------------------------------- push
-def push(store, conn: psycopg.Connection, member: str, result: SyncResult) -> None:
+def push(store, conn: psycopg.Connection, member: str, result: SyncResult, watch: SyncProgress | None = None) -> None:
     """Send the outbox in one server transaction; forget what the server took (or will never take)."""
+    watch = watch or SyncProgress()
     store.assign_uuids(member)
-    out = store.outgoing(member)
+    out = _outgoing(store, member, watch)
     if not len(out):
         _seen(conn)
         return
@@ -205,6 +284,8 @@ def push(store, conn: psycopg.Connection, member: str, result: SyncResult) -> No
         _adopt_labels(store, conn, out)
         out = store.outgoing(member)
     waiting: set[tuple[str, str]] = set()
+    result.tell = watch.add  # each batch of rows written
+    watch.begin(PUSHING, _candidates(out))
     with conn.transaction():
         docs, labels = _lead_rows(conn, out, result, waiting)
         annotations = [r for r in out.annotations if r[1] in docs and r[2] in labels]
@@ -220,9 +301,25 @@ def push(store, conn: psycopg.Connection, member: str, result: SyncResult) -> No
         _tombstone(conn, "links", out.gone.get("links", []), result)
         _upsert(conn, "done", [r for r in out.done if r[1] in docs], result)
         _seen(conn)
+    watch.add(watch.total - watch.done)  # the rows not sent (not the member's, or waiting) are done with too
     _report_local(out, on_server, waiting, result)
     store.remember_reviews(member, [r for r in out.reviews if r[1] in on_server], out.withdrawn)
     store.forget_pushed(e for e in out.entries if (e[0], e[1]) not in waiting)
+
+
+def _outgoing(store, member: str, watch: SyncProgress) -> Outgoing:
+    """The outbox, read with its entries told to ``watch`` (a big first push reads for seconds)."""
+    waiting = store.waiting_edits()
+    if waiting > PUSH_BATCH:
+        watch.begin(READING, waiting)
+        return store.outgoing(member, progress=watch.progress)
+    return store.outgoing(member)
+
+
+def _candidates(out: Outgoing) -> int:
+    """The rows a push may send: every row and deletion read from the outbox."""
+    return (len(out.documents) + len(out.labels) + len(out.annotations) + len(out.reviews) + len(out.links)
+            + len(out.done) + sum(len(ids) for ids in out.gone.values()) + len(out.withdrawn))
 
 
 def _lead_rows(conn, out: Outgoing, result: SyncResult, waiting: set) -> tuple[set[str], set[str]]:
@@ -298,9 +395,6 @@ def _upsert(conn, table: str, rows: list[tuple], result: SyncResult) -> None:
     temp = sql.Identifier(f"incoming_{table}")
     conn.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM annotator.{} WITH NO DATA").format(
         temp, cols, sql.Identifier(table)))
-    with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(temp, cols)) as copy:
-        for row in rows:
-            copy.write_row(row)
     updates = [c for c in columns if c != "id"] + ([] if "deleted" in columns else ["deleted"])
     new = [sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) if c != "deleted" or "deleted" in columns
            else sql.SQL("false") for c in updates]
@@ -309,8 +403,15 @@ def _upsert(conn, table: str, rows: list[tuple], result: SyncResult) -> None:
         t=sql.Identifier(table), cols=cols, temp=temp,
         upd=sql.SQL(", ").join(sql.Identifier(c) for c in updates), new=sql.SQL(", ").join(new),
         old=sql.SQL(", ").join(sql.SQL("{}.{}").format(sql.Identifier(table), sql.Identifier(c)) for c in updates))
-    conn.execute(query)
-    result.pushed[table] += len(rows)
+    it = iter(rows)
+    while batch := list(islice(it, PUSH_BATCH)):  # a statement a batch: progress between them, Ctrl+C anywhere
+        with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(temp, cols)) as copy:
+            for row in batch:
+                copy.write_row(row)
+        conn.execute(query)
+        conn.execute(sql.SQL("TRUNCATE {}").format(temp))
+        result.pushed[table] += len(batch)
+        result.tell(len(batch))
 
 
 def _tombstone(conn, table: str, ids: list[str], result: SyncResult) -> None:
@@ -326,6 +427,7 @@ def _tombstone(conn, table: str, ids: list[str], result: SyncResult) -> None:
     cur = conn.execute(sql.SQL("UPDATE annotator.{} SET deleted = true WHERE id = ANY({}) AND NOT deleted").format(
         sql.Identifier(table), ids_sql), (list(ids),))
     result.pushed[table] += cur.rowcount
+    result.tell(len(ids))
 
 
 def _seen(conn) -> None:
