@@ -1,7 +1,7 @@
 """``annotator add PROJECT FILE…``: read each article once and add it as a document (the arguments are in
 :mod:`annotator.cli`, which loads this module when ``add`` runs).
 
-Each file is its own transaction. Progress (files done of the total) goes to standard error through
+Each file is its own transaction. Progress (files done of the total, for several files) goes to standard error through
 :class:`~annotator.cli_progress.Progress`: a bar on a terminal, a plain line every few seconds otherwise, after two
 seconds. Ctrl+C keeps the files already reported added (each was committed) and rolls back the one being added;
 a project this very run created is removed only when nothing was added to it yet.
@@ -37,11 +37,14 @@ def run_add(args: argparse.Namespace) -> int:
     with Progress("Adding files") as progress, contextlib.ExitStack() as stack:
         # Opened at the first readable file (creating it if missing), then the same store for the others.
         project = functools.cache(lambda: stack.enter_context(_project(args.project, create=True)))
+        several = len(args.files) > 1  # one file: no count to show
         try:
             for n, path in enumerate(args.files):
-                progress(n, len(args.files))
+                if several:
+                    progress(n, len(args.files))
                 outcomes[_add_file(path, project, args.source, published, args.title, progress)] += 1
-            progress(len(args.files), len(args.files))
+            if several:
+                progress(len(args.files), len(args.files))
         except KeyboardInterrupt:
             if not outcomes["added"]:
                 raise  # nothing was added: a project this run created goes (``_project``)

@@ -119,7 +119,7 @@ def _shown(progress: Progress) -> SyncProgress:
     def stage(what: str) -> None:
         progress.what = what
 
-    return SyncProgress(progress, stage)
+    return SyncProgress(report=progress, stage=stage)
 
 
 def _watch(store, link, poll: float | None) -> int:

@@ -11,7 +11,7 @@
   transaction with the new horizon (:mod:`annotator.core.store.team`).
 * **Sync** (:func:`sync`): pull, then push. **Join** (:func:`join`): record the server in the project, then sync.
 * **Progress** (:class:`SyncProgress`): a sync tells ``stage(what)`` when it begins pulling, reading the outbox or
-  pushing, and ``progress(done, total)`` with the rows of that stage (rows pulled of those the server counted in the
+  pushing, and ``report(done, total)`` with the rows of that stage (rows pulled of those the server counted in the
   pull's snapshot; outbox entries read; rows sent of those to send, :data:`PUSH_BATCH` to a statement). Either may
   raise (Ctrl+C, a cancel) at any moment: the pull's local transaction or the push's server transaction rolls back,
   and what a push had committed before the project forgot it is sent again, idempotently, by the next sync.
@@ -24,8 +24,8 @@ that follows commits it after the pulled version.
 from __future__ import annotations
 
 from collections import defaultdict
-from contextlib import closing
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import islice
 from urllib.parse import urlsplit, urlunsplit
@@ -79,9 +79,9 @@ PUSHED = {
 @dataclass
 class SyncProgress:
     """Where a sync is: ``stage(what)`` when a stage begins (:data:`PULLING`, :data:`READING`, :data:`PUSHING`),
-    ``progress(done, total)`` with its rows; both optional, both may raise to stop the sync."""
+    ``report(done, total)`` with its rows; both optional, both may raise to stop the sync."""
 
-    progress: Callable[[int, int | None], None] | None = None
+    report: Callable[[int, int | None], None] | None = None
     stage: Callable[[str], None] | None = None
     done: int = 0
     total: int = 0
@@ -100,8 +100,8 @@ class SyncProgress:
             self.tell()
 
     def tell(self) -> None:
-        if self.progress is not None:
-            self.progress(self.done, self.total)
+        if self.report is not None:
+            self.report(self.done, self.total)
 
     def counted(self, rows: Iterable[tuple]) -> Iterator[tuple]:
         """``rows``, told every :data:`PULL_EVERY` rows (and at their end)."""
@@ -123,7 +123,6 @@ class SyncResult:
     stayed_local: list[str] = field(default_factory=list)
     waiting: int = 0
     lead: bool = False
-    tell: Callable[[int], None] = field(default=lambda n: None, repr=False)  # rows written, for the progress
 
     def lines(self) -> list[str]:
         pushed = _counted(self.pushed)
@@ -165,8 +164,8 @@ def stored_url(url: str) -> str:
 
 
 # --------------------------------------------------------------------- join
-def join(store, conn: psycopg.Connection, url: str, watch: SyncProgress | None = None) -> SyncResult:
-    """Join ``store`` to the team server of ``conn`` and run the first sync (its progress told to ``watch``)."""
+def join(store, conn: psycopg.Connection, url: str, progress: SyncProgress | None = None) -> SyncResult:
+    """Join ``store`` to the team server of ``conn`` and run the first sync (its progress told to ``progress``)."""
     require_schema(conn)
     member, database = conn.info.user, conn.info.dbname
     link = store.team()
@@ -174,7 +173,7 @@ def join(store, conn: psycopg.Connection, url: str, watch: SyncProgress | None =
         raise InputError(f"{store.path.name} is already joined to database {link.database} as {link.member}; "
                          "a project syncs with one team.")
     others = store.join_team(stored_url(url), member, database) if link is None else {}
-    result = sync(store, conn, watch)
+    result = sync(store, conn, progress)
     for who, n in others.items():
         result.stayed_local.insert(0, f"{n} annotation{'s' if n != 1 else ''} by {who} stayed local: they are "
                                       f"{who}'s to publish (the team sees what {who} pushes).")
@@ -182,8 +181,9 @@ def join(store, conn: psycopg.Connection, url: str, watch: SyncProgress | None =
 
 
 # --------------------------------------------------------------------- sync
-def sync(store, conn: psycopg.Connection, watch: SyncProgress | None = None) -> SyncResult:
-    """Pull colleagues' changes, then push the member's own; one server transaction each (progress: ``watch``)."""
+def sync(store, conn: psycopg.Connection, progress: SyncProgress | None = None) -> SyncResult:
+    """Pull colleagues' changes, then push the member's own; one server transaction each (its stages and rows
+    told to ``progress``)."""
     link = store.team()
     if link is None:
         raise InputError(f"{store.path.name} is not joined to a team: run annotator team join PROJECT URL first.")
@@ -192,14 +192,14 @@ def sync(store, conn: psycopg.Connection, watch: SyncProgress | None = None) -> 
                          f"{conn.info.user} on {conn.info.dbname}.")
     roles = require_schema(conn)
     result = SyncResult()
-    watch = watch or SyncProgress()
+    progress = progress or SyncProgress()
     try:
         result.lead = bool(conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')",
                                         (roles.lead,)).fetchone()[0])
-        result.arrivals = pull(store, conn, link.member, watch)
-        push(store, conn, link.member, result, watch)
+        result.arrivals = pull(store, conn, link.member, progress)
+        push(store, conn, link.member, result, progress)
         if result.pushed.get("done"):  # a document marked done: colleagues' rows on it are now the member's to read
-            result.arrivals.absorb(pull(store, conn, link.member, watch))
+            result.arrivals.absorb(pull(store, conn, link.member, progress))
     except psycopg.errors.InsufficientPrivilege as exc:
         raise TeamError(f"the server refused the sync ({refusal(exc)}): {link.member} may no longer be a member "
                         "of this team; local work is untouched.") from None
@@ -212,28 +212,29 @@ def sync(store, conn: psycopg.Connection, watch: SyncProgress | None = None) -> 
 
 
 # --------------------------------------------------------------------- pull
-def pull(store, conn: psycopg.Connection, member: str, watch: SyncProgress | None = None) -> Arrivals:
+def pull(store, conn: psycopg.Connection, member: str, progress: SyncProgress | None = None) -> Arrivals:
     """Apply the rows written on the server since the last pull, in one local transaction with the new horizon."""
-    watch = watch or SyncProgress()
+    progress = progress or SyncProgress()
     since = store.team().horizon
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         horizon = int(str(conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())").fetchone()[0]))
         if horizon <= since:
             return Arrivals()
-        watch.begin(PULLING, _count(conn, PULLED, since, horizon))
+        progress.begin(PULLING, _count(conn, PULLED, since, horizon))
         with store.applying(member) as applier:
             for table in ("documents", "labels", "blind", "done"):
                 with closing(_rows(conn, table, since, horizon)) as rows:
-                    getattr(applier, table)(watch.counted(rows))
+                    getattr(applier, table)(progress.counted(rows))
             refetch = applier.arrivals.refetch
             start = 0 if "" in refetch else since
             if refetch:  # rows of documents now readable (blind coding ended): more than the count said
                 late = ("annotations", "links", "reviews")
-                watch.total += _count(conn, late, start, horizon, sorted(refetch)) - _count(conn, late, since, horizon)
+                progress.total += (_count(conn, late, start, horizon, sorted(refetch))
+                                   - _count(conn, late, since, horizon))
             for table in ("annotations", "links", "reviews"):
                 with closing(_rows(conn, table, start, horizon, sorted(refetch))) as rows:
-                    getattr(applier, table)(watch.counted(rows))
+                    getattr(applier, table)(progress.counted(rows))
             return applier.finish(horizon)
 
 
@@ -272,11 +273,12 @@ def _rows(conn: psycopg.Connection, table: str, since: int, horizon: int,
 
 
 # --------------------------------------------------------------------- push
-def push(store, conn: psycopg.Connection, member: str, result: SyncResult, watch: SyncProgress | None = None) -> None:
+def push(store, conn: psycopg.Connection, member: str, result: SyncResult,
+         progress: SyncProgress | None = None) -> None:
     """Send the outbox in one server transaction; forget what the server took (or will never take)."""
-    watch = watch or SyncProgress()
+    progress = progress or SyncProgress()
     store.assign_uuids(member)
-    out = _outgoing(store, member, watch)
+    out = _outgoing(store, member, progress)
     if not len(out):
         _seen(conn)
         return
@@ -284,36 +286,32 @@ def push(store, conn: psycopg.Connection, member: str, result: SyncResult, watch
         _adopt_labels(store, conn, out)
         out = store.outgoing(member)
     waiting: set[tuple[str, str]] = set()
-    result.tell = watch.add  # each batch of rows written
-    watch.begin(PUSHING, _candidates(out))
+    progress.begin(PUSHING, _candidates(out))
     with conn.transaction():
-        docs, labels = _lead_rows(conn, out, result, waiting)
+        docs, labels = _lead_rows(conn, out, result, waiting, progress)
         annotations = [r for r in out.annotations if r[1] in docs and r[2] in labels]
         waiting.update(("annotations", r[0]) for r in out.annotations if r[1] not in docs or r[2] not in labels)
-        _upsert(conn, "annotations", annotations, result)
-        _tombstone(conn, "annotations", out.gone.get("annotations", []), result)
+        _upsert(conn, "annotations", annotations, result, progress)
+        _tombstone(conn, "annotations", out.gone.get("annotations", []), result, progress)
         on_server = _ids(conn, "annotations", [r[1] for r in out.reviews] + [r[3] for r in out.links]
                          + [r[4] for r in out.links] + [i for ids in out.others.values() for i in ids])
-        _upsert(conn, "reviews", [r for r in out.reviews if r[1] in on_server], result)
-        _tombstone(conn, "reviews", out.withdrawn, result)
-        _upsert(conn, "links", [r for r in out.links if r[3] in on_server and r[4] in on_server], result)
+        _upsert(conn, "reviews", [r for r in out.reviews if r[1] in on_server], result, progress)
+        _tombstone(conn, "reviews", out.withdrawn, result, progress)
+        _upsert(conn, "links", [r for r in out.links if r[3] in on_server and r[4] in on_server], result, progress)
         waiting.update(("links", r[0]) for r in out.links if r[3] not in on_server or r[4] not in on_server)
-        _tombstone(conn, "links", out.gone.get("links", []), result)
-        _upsert(conn, "done", [r for r in out.done if r[1] in docs], result)
+        _tombstone(conn, "links", out.gone.get("links", []), result, progress)
+        _upsert(conn, "done", [r for r in out.done if r[1] in docs], result, progress)
         _seen(conn)
-    watch.add(watch.total - watch.done)  # the rows not sent (not the member's, or waiting) are done with too
+    progress.add(progress.total - progress.done)  # the rows not sent (not the member's, or waiting) are done with too
     _report_local(out, on_server, waiting, result)
     store.remember_reviews(member, [r for r in out.reviews if r[1] in on_server], out.withdrawn)
     store.forget_pushed(e for e in out.entries if (e[0], e[1]) not in waiting)
 
 
-def _outgoing(store, member: str, watch: SyncProgress) -> Outgoing:
-    """The outbox, read with its entries told to ``watch`` (a big first push reads for seconds)."""
-    waiting = store.waiting_edits()
-    if waiting > PUSH_BATCH:
-        watch.begin(READING, waiting)
-        return store.outgoing(member, progress=watch.progress)
-    return store.outgoing(member)
+def _outgoing(store, member: str, progress: SyncProgress) -> Outgoing:
+    """The outbox, its entries read told to ``progress`` (a big first push reads for seconds)."""
+    progress.begin(READING, store.waiting_edits())
+    return store.outgoing(member, progress=lambda done, total: progress.add(done - progress.done))
 
 
 def _candidates(out: Outgoing) -> int:
@@ -322,14 +320,15 @@ def _candidates(out: Outgoing) -> int:
             + len(out.done) + sum(len(ids) for ids in out.gone.values()) + len(out.withdrawn))
 
 
-def _lead_rows(conn, out: Outgoing, result: SyncResult, waiting: set) -> tuple[set[str], set[str]]:
+def _lead_rows(conn, out: Outgoing, result: SyncResult, waiting: set,
+               progress: SyncProgress) -> tuple[set[str], set[str]]:
     """Documents and labels: pushed by a lead; for a member, those the server lacks wait. Returns the documents
     and label names the server has once this push commits."""
     if result.lead:
-        _upsert(conn, "documents", out.documents, result)
-        _upsert(conn, "labels", out.labels, result)
-        _tombstone(conn, "documents", out.gone.get("documents", []), result)
-        _tombstone(conn, "labels", out.gone.get("labels", []), result)
+        _upsert(conn, "documents", out.documents, result, progress)
+        _upsert(conn, "labels", out.labels, result, progress)
+        _tombstone(conn, "documents", out.gone.get("documents", []), result, progress)
+        _tombstone(conn, "labels", out.gone.get("labels", []), result, progress)
     referenced = {r[1] for r in out.annotations} | {r[1] for r in out.done} | {r[0] for r in out.documents}
     docs = _ids(conn, "documents", sorted(referenced))
     names = {r[0] for r in conn.execute("SELECT name FROM annotator.labels WHERE NOT deleted")}
@@ -386,7 +385,7 @@ def _ids(conn, table: str, ids: list[str]) -> set[str]:
 
 
 
-def _upsert(conn, table: str, rows: list[tuple], result: SyncResult) -> None:
+def _upsert(conn, table: str, rows: list[tuple], result: SyncResult, progress: SyncProgress) -> None:
     """Write ``rows`` by id through a temporary table (COPY); a row equal to the server's is not written again."""
     if not rows:
         return
@@ -411,10 +410,10 @@ def _upsert(conn, table: str, rows: list[tuple], result: SyncResult) -> None:
         conn.execute(query)
         conn.execute(sql.SQL("TRUNCATE {}").format(temp))
         result.pushed[table] += len(batch)
-        result.tell(len(batch))
+        progress.add(len(batch))
 
 
-def _tombstone(conn, table: str, ids: list[str], result: SyncResult) -> None:
+def _tombstone(conn, table: str, ids: list[str], result: SyncResult, progress: SyncProgress) -> None:
     """Mark ``ids`` deleted on the server (only the member's own rows match the row-level rules)."""
     if not ids:
         return
@@ -427,7 +426,7 @@ def _tombstone(conn, table: str, ids: list[str], result: SyncResult) -> None:
     cur = conn.execute(sql.SQL("UPDATE annotator.{} SET deleted = true WHERE id = ANY({}) AND NOT deleted").format(
         sql.Identifier(table), ids_sql), (list(ids),))
     result.pushed[table] += cur.rowcount
-    result.tell(len(ids))
+    progress.add(len(ids))
 
 
 def _seen(conn) -> None:
