@@ -53,8 +53,8 @@ def test_sync_reports_each_stage_on_stderr(crew, capsys, monkeypatch):
     out, err = capsys.readouterr()
     assert out == "pushed nothing; pulled 3000 annotations.\n"
     lines = err.splitlines()
-    assert lines[0] == "Pulling colleagues' rows: 0% (0 of 3,000)"
-    assert lines[-2:] == ["Pulling colleagues' rows: 100% (3,000 of 3,000)", "Pulling colleagues' rows: done (3,000)"]
+    assert lines == ["Pulling colleagues' rows: 1,000", "Pulling colleagues' rows: 2,000",  # no total: see sync.py
+                     "Pulling colleagues' rows: 3,000", "Pulling colleagues' rows: done (3,000)"]
     converged(crew, ids, "alice", "bob")
 
 
@@ -68,8 +68,7 @@ def test_ctrl_c_during_a_push_then_a_pull_leaves_both_sides_consistent(crew, tmp
     assert dump(pushing) == before  # every edit still waits
     crew.sync("alice")
     before = dump(pulling)
-    interrupted(tmp_path, "sync", str(pulling), progress=f"Pulling colleagues' rows: 3% (1,000 of {ROWS:,})",
-                setup=SMALL_STEPS)
+    interrupted(tmp_path, "sync", str(pulling), progress="Pulling colleagues' rows: 1,000\n", setup=SMALL_STEPS)
     assert dump(pulling) == before  # the pull's one local transaction rolled back
     crew.sync("bob")
     converged(crew, ids, "alice", "bob")

@@ -11,8 +11,9 @@
   transaction with the new horizon (:mod:`annotator.core.store.team`).
 * **Sync** (:func:`sync`): pull, then push. **Join** (:func:`join`): record the server in the project, then sync.
 * **Progress** (:class:`SyncProgress`): a sync tells ``stage(what)`` when it begins pulling, reading the outbox or
-  pushing, and ``report(done, total)`` with the rows of that stage (rows pulled of those the server counted in the
-  pull's snapshot; outbox entries read; rows sent of those to send, :data:`PUSH_BATCH` to a statement). Either may
+  pushing, and ``report(done, total)`` with the rows of that stage (rows pulled, with no total: counting them
+  first would cost the server as much as half of reading them, row-level security being checked on each; outbox
+  entries read; rows sent of those to send, :data:`PUSH_BATCH` to a statement). Either may
   raise (Ctrl+C, a cancel) at any moment: the pull's local transaction or the push's server transaction rolls back,
   and what a push had committed before the project forgot it is sent again, idempotently, by the next sync.
 
@@ -84,15 +85,17 @@ class SyncProgress:
     report: Callable[[int, int | None], None] | None = None
     stage: Callable[[str], None] | None = None
     done: int = 0
-    total: int = 0
+    total: int | None = 0
 
-    def begin(self, what: str, total: int) -> None:
+    def begin(self, what: str, total: int | None) -> None:
+        """A stage of ``total`` rows begins (None: not known; told from the first rows on)."""
         self.done, self.total = 0, total
-        if not total:  # nothing to do in this stage: nothing to show
+        if total == 0:  # nothing to do in this stage: nothing to show
             return
         if self.stage is not None:
             self.stage(what)
-        self.tell()
+        if total is not None:
+            self.tell()
 
     def add(self, n: int) -> None:
         if n:
@@ -221,17 +224,13 @@ def pull(store, conn: psycopg.Connection, member: str, progress: SyncProgress | 
         horizon = int(str(conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())").fetchone()[0]))
         if horizon <= since:
             return Arrivals()
-        progress.begin(PULLING, _count(conn, PULLED, since, horizon))
+        progress.begin(PULLING, None)
         with store.applying(member) as applier:
             for table in ("documents", "labels", "blind", "done"):
                 with closing(_rows(conn, table, since, horizon)) as rows:
                     getattr(applier, table)(progress.counted(rows))
             refetch = applier.arrivals.refetch
             start = 0 if "" in refetch else since
-            if refetch:  # rows of documents now readable (blind coding ended): more than the count said
-                late = ("annotations", "links", "reviews")
-                progress.total += (_count(conn, late, start, horizon, sorted(refetch))
-                                   - _count(conn, late, since, horizon))
             for table in ("annotations", "links", "reviews"):
                 with closing(_rows(conn, table, start, horizon, sorted(refetch))) as rows:
                     getattr(applier, table)(progress.counted(rows))
@@ -246,16 +245,6 @@ def _where(since: int, horizon: int, refetch: list[str] | None) -> tuple[str, li
         where += " OR document = ANY(%s)"
         params.append(refetch)
     return where + ")", params
-
-
-def _count(conn: psycopg.Connection, tables: Iterable[str], since: int, horizon: int,
-           refetch: list[str] | None = None) -> int:
-    """How many rows of ``tables`` a pull of ``[since, horizon)`` reads (those the member may see)."""
-    where, params = _where(since, horizon, refetch)
-    counts = [sql.SQL("(SELECT count(*) FROM annotator.{} WHERE " + where + ")").format(sql.Identifier(t))
-              for t in tables]
-    query = sql.SQL("SELECT {}").format(sql.SQL(" + ").join(counts))
-    return int(conn.execute(query, params * len(counts)).fetchone()[0])
 
 
 def _rows(conn: psycopg.Connection, table: str, since: int, horizon: int,
