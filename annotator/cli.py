@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import json
-import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -225,91 +223,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(args.project, user=args.user)
 
 
-class _FileBar:
-    """``annotator add``'s progress bar on stderr: drawn only for several files and a terminal, erased before
-    each message so that messages and bar never share a line."""
-
-    def __init__(self, total: int):
-        self.total = total
-        self.shown = total > 1 and sys.stderr.isatty()
-        self.drawn = 0  # width of the bar line on the terminal, to erase it
-
-    def erase(self) -> None:
-        if self.drawn:
-            sys.stderr.write("\r" + " " * self.drawn + "\r")
-            sys.stderr.flush()
-            self.drawn = 0
-
-    def draw(self, done: int, name: str) -> None:
-        if not self.shown:
-            return
-        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
-        filled = done * 20 // self.total
-        line = f"[{'#' * filled}{' ' * (20 - filled)}] {done}/{self.total} {name}"[:width]
-        self.erase()
-        sys.stderr.write(line)
-        sys.stderr.flush()
-        self.drawn = len(line)
-
-    def say(self, line: str, stream) -> None:
-        self.erase()
-        print(line, file=stream, flush=True)
-
-
 @command("add")
 def cmd_add(args: argparse.Namespace) -> int:
-    """Read each file once and add it; a bad file is reported on its own line and the others still land.
+    from annotator.cli_add import run_add  # each file its own transaction, progress on stderr (cli_add.py)
 
-    The project is created only when a first file is readable. With several
-    files and a terminal on stderr, a progress bar shows the file being read.
-    Exit 0 when every file was added or already present, 2 when any failed.
-    """
-    from annotator.core.dates import parse_date
-
-    if args.title and len(args.files) > 1:
-        raise InputError("--title can only be used when adding one file.")
-    published = parse_date(args.published)
-    bar = _FileBar(len(args.files))
-    outcomes = {"added": 0, "present": 0, "failed": 0}
-    try:
-        with contextlib.ExitStack() as stack:
-            # Opened at the first readable file (creating it if missing), then the same store for the others.
-            project = functools.cache(lambda: stack.enter_context(_project(args.project, create=True)))
-            for n, path in enumerate(args.files):
-                bar.draw(n, Path(path).name)
-                outcomes[_add_file(path, project, args.source, published, args.title, bar)] += 1
-    finally:
-        bar.erase()
-    if len(args.files) > 1:
-        print(f"added {outcomes['added']}, already present {outcomes['present']}, failed {outcomes['failed']}")
-    return 2 if outcomes["failed"] else 0
-
-
-def _add_file(path: str, project: Callable, source: str, published: str | None, title: str | None,
-              bar: _FileBar) -> str:
-    """Read one file and add it (its own transaction), saying what happened: ``added``, ``present`` or ``failed``.
-
-    ``project()`` gives the open project; it is asked only once the file has been read.
-    """
-    from annotator.core.formats.documents import add_documents, read_article
-
-    try:
-        article = read_article(path)
-    except InputError as exc:
-        bar.say(f"annotator: {exc}", sys.stderr)
-        return "failed"
-    store = project()
-    try:
-        (item,) = add_documents(store, [article], source=source, published=published, title=title).items
-    except InputError as exc:
-        bar.say(f"annotator: {Path(path).name}: {exc}", sys.stderr)
-        return "failed"
-    doc = item.document
-    if item.created:
-        bar.say(f"added {doc.id[:19]}  {doc.title}", sys.stdout)
-        return "added"
-    bar.say(f"already in the project: {doc.id[:19]}  {doc.title}", sys.stdout)
-    return "present"
+    return run_add(args)
 
 
 @command("import")
@@ -378,24 +296,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 @command("discrepancies")
 def cmd_discrepancies(args: argparse.Namespace) -> int:
-    from annotator.core.crosssource import discrepancies, write_discrepancies_csv
+    from annotator.cli_discrepancies import run_discrepancies
 
-    with _project(args.project, create=False, readonly=True) as store:
-        items = discrepancies(store)
-        titles = {d.id: d.title for d in store.documents()}
-    if args.json:
-        print(json.dumps([d.to_json(titles) for d in items], indent=2, ensure_ascii=False))
-        return 0
-    if args.output or args.csv:
-        with output(args.output) as out:
-            write_discrepancies_csv(items, titles, out)
-        return 0
-    for d in items:
-        flag = d.verdict.upper() if d.verdict == "differs" else d.verdict
-        print(f"{d.kind:<6} {flag:<10} {d.left.quote!r} [{d.left_language or '?'}] reads {d.left_value!r} vs "
-              f"{d.right.quote!r} [{d.right_language or '?'}] reads {d.right_value!r}: {d.explanation}")
-    print(f"{sum(d.differs for d in items)} of {len(items)} linked pairs differ")
-    return 0
+    return run_discrepancies(args)
 
 
 @command("init")

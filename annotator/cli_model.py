@@ -3,7 +3,8 @@
 The project is opened read-only (its cached answers are read, never written) and closed before the first request.
 A remote endpoint is asked only with ``--allow-remote HOST`` or the project's stored consent for that host; else
 one sentence and exit 2, nothing sent. Suggestions go to standard output (a line each, or JSON with ``--json``),
-the run's summary to standard error. Exit 0, or 2 when every request failed (docs/models.md).
+the run's summary to standard error, and so does the progress of a long run (pieces asked of all, after two
+seconds; Ctrl+C stops it with nothing written). Exit 0, or 2 when every request failed (docs/models.md).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 
 from annotator.cli import _project
 from annotator.cli_model_eval import run_model_eval
+from annotator.cli_progress import Progress
 from annotator.core.errors import InputError
 from annotator.core.llm.client import ChatClient
 from annotator.core.llm.endpoint import DEFAULT_BASE_URL, api_key, check_allowed, make_endpoint
@@ -36,8 +38,9 @@ def cmd_model_suggest(args: argparse.Namespace) -> int:
         request = span_request(store, doc_ids, labels)
         cached = store.cached_answers(cache_keys(request, endpoint))
     client = ChatClient(endpoint, api_key(endpoint))
-    try:
-        result = suggest_spans(request, client, cached=cached)
+    try:  # the pieces asked of all on standard error; Ctrl+C stops the run (nothing was written)
+        with Progress(f"Asking {endpoint.model}") as progress:
+            result = suggest_spans(request, client, cached=cached, progress=progress)
     finally:
         client.close()
     titles = {doc.id: doc.title for doc in request.documents}

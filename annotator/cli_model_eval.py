@@ -1,6 +1,7 @@
 """``annotator suggest PROJECT --model NAME --endpoint URL --evaluate`` and ``--pairs`` (the flags are in
 :mod:`annotator.cli_model_args`; :mod:`annotator.cli_model` hands over to :func:`run_model_eval`). The project is
-opened read-only: answers the model gives here are not cached (the output says so)."""
+opened read-only: answers the model gives here are not cached (the output says so). A long run shows the
+questions asked of all on standard error (annotator/cli_progress.py); Ctrl+C stops it with nothing written."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 from dataclasses import replace
 
 from annotator.cli import _project
+from annotator.cli_progress import Progress
 from annotator.core.llm.client import ChatClient
 from annotator.core.errors import InputError
 from annotator.core.llm.endpoint import DEFAULT_BASE_URL, api_key, check_allowed, make_endpoint
@@ -85,7 +87,8 @@ def _ask_for_reviewed(store, client, docs: list[str], labels: list[str]) -> tupl
     summary = Summary(cached=len(cached))
     answers = dict(cached)
     if missing:
-        result = suggest_spans(SpanRequest(missing, request.labels), client, cached=cached)
+        with Progress(f"Asking {endpoint.model}") as progress:
+            result = suggest_spans(SpanRequest(missing, request.labels), client, cached=cached, progress=progress)
         summary = result.summary
         answers.update(result.answers)
     live = {}
@@ -133,7 +136,9 @@ def run_pairs(args: argparse.Namespace, store, client) -> int:
               "compare first.", file=sys.stderr)
         return 2
     request = pair_request(store, sources)
-    result = suggest_pairs(request, client, cached=store.cached_answers(pair_cache_keys(request, client.endpoint)))
+    cached = store.cached_answers(pair_cache_keys(request, client.endpoint))
+    with Progress(f"Asking {client.endpoint.model}") as progress:
+        result = suggest_pairs(request, client, cached=cached, progress=progress)
     titles = {d.id: d.title for d in store.documents()}
     quotes = {s.id: (s.quote, s.document) for s in request.sources}
     if args.json:

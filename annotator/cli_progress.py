@@ -75,10 +75,11 @@ class Progress:
             self._line(f"{self.what}: {_amount(done, total)}")
             self.shown_at = now
 
-    def say(self, message: str) -> None:
-        """Print ``message`` on its own line of standard error (the bar, if drawn, is erased first)."""
+    def say(self, message: str, stream: TextIO | None = None) -> None:
+        """Print ``message`` on its own line of standard error, or of ``stream`` (say, standard output); the bar,
+        if drawn, is erased first."""
         self._erase()
-        print(message, file=self.stream, flush=True)
+        print(message, file=stream or self.stream, flush=True)
 
     def close(self, finished: bool = True) -> None:
         """The work ended: erase the bar; a plain last line ("what: done") if progress lines were written."""

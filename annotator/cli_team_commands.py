@@ -1,4 +1,9 @@
-"""The ``annotator team`` commands (arguments in :mod:`annotator.cli_team`; loaded on demand by annotator.cli)."""
+"""The ``annotator team`` commands (arguments in :mod:`annotator.cli_team`; loaded on demand by annotator.cli).
+
+``sync``, ``team join`` and ``team done`` show a long sync's progress on standard error (the rows of each stage:
+pulling, reading the edits, pushing; :class:`~annotator.core.team.sync.SyncProgress`); Ctrl+C stops them with the
+project and the server consistent (the stage under way rolls back; a push is sent again whole by the next sync).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,13 @@ import sys
 import threading
 
 from annotator.cli import _project
+from annotator.cli_progress import Progress
 from annotator.core.errors import InputError, TeamError
 from annotator.core.team.connect import check_url, server
 from annotator.core.team.members import add_member, join_url, remove_member, set_blind
 from annotator.core.team.roster import roster
 from annotator.core.team.schema import init_team
-from annotator.core.team.sync import join, sync
+from annotator.core.team.sync import SyncProgress, join, sync
 from annotator.core.team.watch import Event, Watcher
 
 
@@ -79,7 +85,8 @@ def _blind(args: argparse.Namespace) -> int:
 def _join(args: argparse.Namespace) -> int:
     check_url(args.url)
     with _project(args.project, create=True) as store, server(args.url) as conn:
-        result = join(store, conn, args.url)
+        with Progress("Joining") as progress:
+            result = join(store, conn, args.url, _shown(progress))
         print(f"{store.path.name} joined database {conn.info.dbname} as {conn.info.user}"
               f"{' (lead)' if result.lead else ''}.")
     for line in result.lines():
@@ -98,12 +105,21 @@ def _sync(args: argparse.Namespace) -> int:
     with _project(args.project, create=False) as store:
         link = _linked(store)
         if not args.watch:
-            with server(link.url) as conn:
-                result = sync(store, conn)
+            with server(link.url) as conn, Progress("Syncing") as progress:
+                result = sync(store, conn, _shown(progress))
             for line in result.lines():
                 print(line)
             return 0
         return _watch(store, link, args.poll)
+
+
+def _shown(progress: Progress) -> SyncProgress:
+    """A sync's progress on standard error, each stage under its own name ("Pushing your edits: 40% (…)")."""
+
+    def stage(what: str) -> None:
+        progress.what = what
+
+    return SyncProgress(report=progress, stage=stage)
 
 
 def _watch(store, link, poll: float | None) -> int:
@@ -152,8 +168,8 @@ def _done(args: argparse.Namespace) -> int:
             return 0
         store.mark_done(doc.id, link.member, done=not args.undo)
         try:
-            with server(link.url) as conn:
-                result = sync(store, conn)
+            with server(link.url) as conn, Progress("Syncing") as progress:
+                result = sync(store, conn, _shown(progress))
         except TeamError as exc:
             print(f"{doc.title}: {verb} here; the server is out of reach ({exc}), so the next sync sends it.")
             return 0

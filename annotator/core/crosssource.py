@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TextIO
 
@@ -23,6 +24,8 @@ SAME_AS = "same as"
 SAID_BY = "said by"
 CONTRADICTS = "contradicts"
 FIGURE, ACTOR, CLAIM = "Figure", "Actor", "Claim"
+#: Linked pairs read between two calls of a ``progress`` callback.
+PROGRESS_EVERY = 100
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def _claim_pair(link: Link, a: Annotation, b: Annotation, la: str, lb: str) -> D
                        la, lb)
 
 
-def discrepancies(store: Store) -> list[Discrepancy]:
+def discrepancies(store: Store, progress: Callable[[int, int | None], None] | None = None) -> list[Discrepancy]:
     """Every linked Figure pair with both readings, every same-as Actor pair whose names differ, and every Claim
     pair linked as contradicting.
 
@@ -119,10 +122,14 @@ def discrepancies(store: Store) -> list[Discrepancy]:
     document's language. Actor pairs are listed only when their surface forms differ; a name
     written in another script or spelling ("Steve Witkoff" / "Стив Уиткофф", "Sergei" / "Sergey")
     is "same actor, other spelling", anything else "the same actor is named differently".
+    ``progress(done, total)`` is told the linked pairs read of all the links (it may raise to stop).
     """
     languages = {d.id: d.language for d in store.documents()}
     out = []
-    for link, a, b in _pairs(store):
+    pairs = store.linked_pairs()
+    for n, (link, a, b) in enumerate(pairs):
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n, len(pairs))
         la, lb = languages.get(a.document, ""), languages.get(b.document, "")
         if a.label == FIGURE and b.label == FIGURE:
             out.append(_figure_pair(link, a, b, la, lb))
@@ -130,6 +137,8 @@ def discrepancies(store: Store) -> list[Discrepancy]:
             out.append(_actor_pair(link, a, b, la, lb))
         elif link.type == CONTRADICTS and a.label == CLAIM and b.label == CLAIM:
             out.append(_claim_pair(link, a, b, la, lb))
+    if progress is not None:
+        progress(len(pairs), len(pairs))
     return out
 
 

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from annotator import cli_progress
 from annotator.cli import main
+from annotator.core import crosssource
 from annotator.core.crosssource import claims_by_actor, discrepancies, link_anchors, map_offset, \
     write_discrepancies_csv
 from annotator.core.errors import InputError
@@ -215,3 +217,23 @@ def test_discrepancies_read_the_linked_annotations_in_one_query_whatever_their_n
     assert [d.link.id for d in many] == [link.id for link in store.links()]  # the order of the links
     assert all((d.left.id, d.right.id) == (d.link.source, d.link.target) for d in many)
     store.close()
+
+
+def test_discrepancies_report_the_linked_pairs_read_on_stderr(tmp_path, capsys, monkeypatch):
+    """Issue 24: ``annotator discrepancies`` tells the linked pairs read of all the links on standard error (plain
+    lines when it is no terminal; at once here, the progress thresholds set to zero); standard output unchanged."""
+    monkeypatch.setattr(cli_progress, "QUIET_S", 0)
+    monkeypatch.setattr(cli_progress, "LINE_EVERY_S", 0)
+    monkeypatch.setattr(crosssource, "PROGRESS_EVERY", 100)
+    path = tmp_path / "n.sqlite"
+    with Store.open(path) as store:
+        doc, _ = store.add_document("He counted 12 boats. She counted 13 boats. " * 500, "Boats")
+        spans = [store.add_annotation(doc.id, "Figure", 11 + 43 * i, 13 + 43 * i, "alice") for i in range(500)]
+        for a, b in zip(spans[::2], spans[1::2]):
+            store.add_link("same as", a.id, b.id, "alice")
+    assert main(["discrepancies", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines() == ["Comparing linked pairs: 0% (0 of 250)", "Comparing linked pairs: 40% (100 of 250)",
+                                "Comparing linked pairs: 80% (200 of 250)", "Comparing linked pairs: 100% (250 of 250)",
+                                "Comparing linked pairs: done (250)"]
+    assert out.splitlines()[-1] == "0 of 250 linked pairs differ"

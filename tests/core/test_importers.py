@@ -17,6 +17,7 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from annotator import cli_progress
 from annotator.cli import main
 from annotator.core.errors import InputError
 from annotator.core.formats import importers
@@ -531,9 +532,13 @@ class FakeTerminal(io.StringIO):
 
 
 def test_cli_add_many_files_with_a_progress_bar_on_a_terminal(tmp_path, capsys, monkeypatch):
+    """The command line's progress bar (annotator/cli_progress.py), shown at once here (its quiet threshold and
+    redraw interval set to zero): files done of the total, erased before each message and at the end."""
     good, bad = batch(tmp_path)
     terminal = FakeTerminal()
     monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(cli_progress, "QUIET_S", 0)
+    monkeypatch.setattr(cli_progress, "BAR_EVERY_S", 0)
     project = tmp_path / "p.sqlite"
     code = main(["add", str(project), *map(str, good + bad[:2])])
     out = capsys.readouterr().out
@@ -541,7 +546,8 @@ def test_cli_add_many_files_with_a_progress_bar_on_a_terminal(tmp_path, capsys, 
     assert out.splitlines()[-1] == "added 4, already present 0, failed 2"
     assert out.count("\nadded ") + out.startswith("added ") == 5  # four documents and the summary
     shown = terminal.getvalue()
-    assert "[                    ] 0/6 a.txt" in shown and "[##########          ] 3/6 d.pdf" in shown
+    assert "Adding files: [........................] 0% (0 of 6)" in shown
+    assert "Adding files: [############............] 50% (3 of 6)" in shown
     messages = [line.strip("\r ") for line in shown.split("\n") if "annotator:" in line]
     assert [m[m.index("annotator:"):] for m in messages] == [
         "annotator: empty.md is empty: there is no text to add.",
@@ -565,6 +571,21 @@ def test_cli_add_without_a_terminal_prints_no_bar(tmp_path, capsys):
         "added 0, already present 1, failed 1",
     ]
     assert "[" not in err
+
+
+def test_cli_add_without_a_terminal_prints_plain_progress_lines_on_stderr(tmp_path, capsys, monkeypatch):
+    """Stderr a log or a pipe: a plain line (at once here: the thresholds set to zero), then "done"; standard
+    output unchanged."""
+    monkeypatch.setattr(cli_progress, "QUIET_S", 0)
+    monkeypatch.setattr(cli_progress, "LINE_EVERY_S", 0)
+    good, bad = batch(tmp_path)
+    project = tmp_path / "p.sqlite"
+    assert main(["add", str(project), str(good[0]), str(bad[0]), str(good[1])]) == 2
+    out, err = capsys.readouterr()
+    assert err.splitlines() == ["Adding files: 0% (0 of 3)", "Adding files: 33% (1 of 3)",
+                                "annotator: empty.md is empty: there is no text to add.",
+                                "Adding files: 66% (2 of 3)", "Adding files: 100% (3 of 3)", "Adding files: done (3)"]
+    assert out.splitlines()[-1] == "added 2, already present 0, failed 1" and "Adding" not in out
 
 
 def test_cli_add_with_only_bad_files_creates_no_project(tmp_path, capsys):

@@ -47,11 +47,13 @@ def many(tmp_path):
     return path
 
 
-def interrupted(tmp_path, *args: str, progress: str = "%", sig: int = signal.SIGINT) -> tuple[str, str]:
+def interrupted(tmp_path, *args: str, progress: str = "%", setup: str = "",
+                sig: int = signal.SIGINT) -> tuple[str, str]:
     """Run ``annotator ARGS``, send ``sig`` after its first progress line with a total (an import reads its file
     first, reporting only a count, then writes: "Importing all.json: 5% (1,000 of 20,000)"); its output (exit 130,
-    or 143 for SIGTERM)."""
-    proc = subprocess.Popen([sys.executable, "-c", SHOW_EVERY_STEP, *args], stdout=subprocess.PIPE,
+    or 143 for SIGTERM). ``setup``: statements the child runs first ("import m; m.BATCH = 1; "), for commands of
+    other modules."""
+    proc = subprocess.Popen([sys.executable, "-c", setup + SHOW_EVERY_STEP, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=source_env(ANNOTATOR_HOME=str(tmp_path / "home")))
     try:
         for line in proc.stderr:
@@ -151,3 +153,20 @@ def test_ctrl_c_between_an_edits_commit_and_its_acknowledgement_waits_for_the_ac
     assert [json.loads(line)["line"] for line in out.getvalue().splitlines()] == [1]
     assert added == {json.loads(out.getvalue())["id"]}
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_during_add_keeps_exactly_the_files_reported_added(tmp_path):
+    """Each file is its own transaction: those reported added stay (the project this run created with them), the
+    one interrupted leaves nothing. Short lines, so that standard output (read only at the end) never fills."""
+    files = []
+    for i in range(1_500):
+        path = tmp_path / f"f{i}.txt"
+        path.write_text(f"N{i}.\nA short article, number {i}.\n", encoding="utf-8")
+        files.append(str(path))
+    project = tmp_path / "new.sqlite"
+    stdout, _ = interrupted(tmp_path, "add", str(project), *files, progress="(100 of 1,500)")
+    acknowledged = {line.split()[1] for line in stdout.splitlines()}
+    assert all(line.startswith("added sha256:") for line in stdout.splitlines())
+    with Store.open(project) as store:
+        added = {d.id[:19] for d in store.documents()}
+    assert 100 <= len(added) < 1_500 and added == acknowledged

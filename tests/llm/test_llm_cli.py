@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import sys
+import threading
+from pathlib import Path
 
 import pytest
-from chat_server import ChatServer
+from chat_server import ChatServer, good_spans
 from llm_helpers import REPORT_A, make_project
 
-from annotator.cli import main
-from annotator.core.llm.endpoint import API_KEY_VARIABLE, make_endpoint
-from annotator.core.llm.spans import cache_keys, span_request
-from annotator.core.store import Store
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))  # the Ctrl+C helper of the other commands
+from test_interrupt import interrupted  # noqa: E402
+
+from annotator import cli_progress  # noqa: E402
+from annotator.cli import main  # noqa: E402
+from annotator.core.llm.endpoint import API_KEY_VARIABLE, make_endpoint  # noqa: E402
+from annotator.core.llm.spans import cache_keys, span_request  # noqa: E402
+from annotator.core.store import Store  # noqa: E402
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -130,3 +137,42 @@ def test_bad_arguments_are_one_sentence(project, capsys, args, words):
     path, _ = project
     code, out, err = run(capsys, "suggest", str(path), *args)
     assert code == 2 and out == "" and words in err and err.count("\n") == 1
+
+
+def test_a_model_run_reports_the_pieces_asked_on_stderr(project, capsys, monkeypatch):
+    """Issue 24: the pieces asked of all, on standard error (plain lines when it is no terminal; at once here, the
+    progress thresholds set to zero), before the summary; standard output unchanged."""
+    monkeypatch.setattr(cli_progress, "QUIET_S", 0)
+    monkeypatch.setattr(cli_progress, "LINE_EVERY_S", 0)
+    path, _ = project
+    with ChatServer("good") as server:
+        code, out, err = run(capsys, "suggest", str(path), "--model", "test-model", "--endpoint", server.base_url,
+                             "--label", "Figure")
+    assert code == 0 and "Asking" not in out
+    assert err.splitlines() == ["Asking test-model: 50% (1 of 2)", "Asking test-model: 100% (2 of 2)",
+                                "Asking test-model: done (2)", "2 suggestions from 2 requests"]
+
+
+def test_ctrl_c_while_the_model_thinks_stops_with_nothing_printed_or_saved(project, tmp_path):
+    """A real ``annotator suggest --model`` process, interrupted (SIGINT) after its first progress line while it
+    waits for the model's second answer: exit 130, no suggestion printed, the project's folder as it was."""
+    path, _ = project
+    before = files(path.parent)
+    answered = threading.Event()
+
+    def first_good_then_slow(body: dict) -> object:
+        if not answered.is_set():
+            answered.set()
+            return {"spans": good_spans(body)}
+        stopping.wait(60)  # until the test ends: the child is interrupted while waiting
+        return {"spans": []}
+
+    stopping = threading.Event()
+    with ChatServer(first_good_then_slow) as server:
+        try:
+            stdout, _ = interrupted(tmp_path, "suggest", str(path), "--model", "test-model", "--endpoint",
+                                    server.base_url, "--label", "Figure", progress="(1 of 2)")
+        finally:
+            stopping.set()
+    assert stdout == ""
+    assert files(path.parent) == before

@@ -8,6 +8,7 @@ import pytest
 from chat_server import ChatServer
 from llm_helpers import make_project
 
+from annotator import cli_progress
 from annotator.cli import main
 from annotator.cli_model_eval import pairs_line
 from annotator.core.formats.documents import import_seeds
@@ -157,3 +158,19 @@ def test_a_remote_endpoint_needs_consent_for_evaluate_and_pairs_too(reviewed, ca
     for flag in ("--evaluate", "--pairs"):
         code, out, err = run(capsys, "suggest", path, "--model", "m", "--endpoint", "http://api.example.com/v1", flag)
         assert code == 2 and out == "" and "--allow-remote api.example.com" in err
+
+
+def test_pairs_and_evaluate_report_the_questions_asked_on_stderr(reviewed, capsys, monkeypatch):
+    """Issue 24: ``--pairs`` and ``--evaluate`` show the questions asked of all on standard error, like a plain
+    model run (at once here: the progress thresholds set to zero)."""
+    monkeypatch.setattr(cli_progress, "QUIET_S", 0)
+    monkeypatch.setattr(cli_progress, "LINE_EVERY_S", 0)
+    path, a, b = reviewed
+    with ChatServer("good") as server:
+        code, _, err = run(capsys, "suggest", path, "--model", "test-model", "--endpoint", server.base_url,
+                           "--evaluate")
+        assert code == 0 and err.splitlines()[:2] == ["Asking test-model: 100% (1 of 1)", "Asking test-model: done (1)"]
+        code, _, err = run(capsys, "suggest", path, "--model", "test-model", "--endpoint", server.base_url, "--pairs")
+        lines = err.splitlines()
+        assert code == 0 and "Asking test-model: 50% (1 of 2)" in lines
+        assert lines.index("Asking test-model: 100% (2 of 2)") + 1 == lines.index("Asking test-model: done (2)")

@@ -19,7 +19,7 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from annotator.core.store.base import StoreBase
@@ -153,8 +153,10 @@ class TeamMixin(StoreBase):
         """Blind settings as last pulled: document id ('' for the whole project) -> blind."""
         return {doc: bool(b) for doc, b in self._read("SELECT document, blind FROM team_blind WHERE NOT deleted")}
 
-    def outgoing(self, member: str, limit: int | None = None) -> Outgoing:
-        """The rows waiting in the outbox (at most ``limit`` entries), read in one snapshot."""
+    def outgoing(self, member: str, limit: int | None = None,
+                 progress: Callable[[int, int | None], None] | None = None) -> Outgoing:
+        """The rows waiting in the outbox (at most ``limit`` entries), read in one snapshot; ``progress(done,
+        total)`` is told the entries read."""
         out = Outgoing()
         with self._snapshot():
             sql = "SELECT tbl, id, n FROM team_outbox ORDER BY tbl, id" + (f" LIMIT {int(limit)}" if limit else "")
@@ -162,9 +164,13 @@ class TeamMixin(StoreBase):
             by_table: dict[str, list[str]] = defaultdict(list)
             for tbl, row_id, _ in out.entries:
                 by_table[tbl].append(row_id)
+            done = 0
             for tbl, ids in by_table.items():
                 for chunk in _chunks(ids):
                     getattr(self, f"_outgoing_{tbl}")(out, chunk, member)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, len(out.entries))
         return out
 
     @contextlib.contextmanager

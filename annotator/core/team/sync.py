@@ -10,6 +10,12 @@
 * **Pull** (:func:`pull`): the rows written since the last pull's horizon (:mod:`.changes`), applied in one local
   transaction with the new horizon (:mod:`annotator.core.store.team`).
 * **Sync** (:func:`sync`): pull, then push. **Join** (:func:`join`): record the server in the project, then sync.
+* **Progress** (:class:`SyncProgress`): a sync tells ``stage(what)`` when it begins pulling, reading the outbox or
+  pushing, and ``report(done, total)`` with the rows of that stage (rows pulled, with no total: counting them
+  first would cost the server as much as half of reading them, row-level security being checked on each; outbox
+  entries read; rows sent of those to send, :data:`PUSH_BATCH` to a statement). Either may
+  raise (Ctrl+C, a cancel) at any moment: the pull's local transaction or the push's server transaction rolls back,
+  and what a push had committed before the project forgot it is sent again, idempotently, by the next sync.
 
 Same member on two machines: each push writes whole rows; the version the server committed last wins and both
 machines converge on it by pulling. A local edit waiting in the outbox is never overwritten by a pull: the push
@@ -19,8 +25,10 @@ that follows commits it after the pulled version.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -49,6 +57,13 @@ PULLED = {
 #: Column types for COPY, matching :data:`PULLED`.
 _TYPES = {"deleted": "bool", "blind": "bool", "codable": "bool", "position": "int4", "start": "int4", '"end"': "int4",
           "xid::text::bigint": "int8", "seq": "int8"}
+#: Rows a push writes to the server in one statement (between two reports of its progress).
+PUSH_BATCH = 10_000
+#: Rows a pull reads between two reports of its progress.
+PULL_EVERY = 1_000
+#: The stages a sync tells :attr:`SyncProgress.stage`.
+PULLING, READING, PUSHING = "Pulling colleagues' rows", "Reading your edits", "Pushing your edits"
+
 #: Columns a push writes, per table (the local row's order in :class:`~annotator.core.store.team.Outgoing`).
 PUSHED = {
     "documents": ("id", "title", "source", "published", "url", "language", "text", "position", "memo"),
@@ -60,6 +75,46 @@ PUSHED = {
     "links": ("id", "document", "type", "source", "target", "note", "created"),
     "done": ("id", "document", "deleted"),
 }
+
+
+@dataclass
+class SyncProgress:
+    """Where a sync is: ``stage(what)`` when a stage begins (:data:`PULLING`, :data:`READING`, :data:`PUSHING`),
+    ``report(done, total)`` with its rows; both optional, both may raise to stop the sync."""
+
+    report: Callable[[int, int | None], None] | None = None
+    stage: Callable[[str], None] | None = None
+    done: int = 0
+    total: int | None = 0
+
+    def begin(self, what: str, total: int | None) -> None:
+        """A stage of ``total`` rows begins (None: not known; told from the first rows on)."""
+        self.done, self.total = 0, total
+        if total == 0:  # nothing to do in this stage: nothing to show
+            return
+        if self.stage is not None:
+            self.stage(what)
+        if total is not None:
+            self.tell()
+
+    def add(self, n: int) -> None:
+        if n:
+            self.done += n
+            self.tell()
+
+    def tell(self) -> None:
+        if self.report is not None:
+            self.report(self.done, self.total)
+
+    def counted(self, rows: Iterable[tuple]) -> Iterator[tuple]:
+        """``rows``, told every :data:`PULL_EVERY` rows (and at their end)."""
+        n = 0
+        for n, row in enumerate(rows, start=1):
+            yield row
+            if n % PULL_EVERY == 0:
+                self.add(PULL_EVERY)
+        if n % PULL_EVERY:
+            self.add(n % PULL_EVERY)
 
 
 @dataclass
@@ -112,8 +167,8 @@ def stored_url(url: str) -> str:
 
 
 # --------------------------------------------------------------------- join
-def join(store, conn: psycopg.Connection, url: str) -> SyncResult:
-    """Join ``store`` to the team server of ``conn`` and run the first sync."""
+def join(store, conn: psycopg.Connection, url: str, progress: SyncProgress | None = None) -> SyncResult:
+    """Join ``store`` to the team server of ``conn`` and run the first sync (its progress told to ``progress``)."""
     require_schema(conn)
     member, database = conn.info.user, conn.info.dbname
     link = store.team()
@@ -121,7 +176,7 @@ def join(store, conn: psycopg.Connection, url: str) -> SyncResult:
         raise InputError(f"{store.path.name} is already joined to database {link.database} as {link.member}; "
                          "a project syncs with one team.")
     others = store.join_team(stored_url(url), member, database) if link is None else {}
-    result = sync(store, conn)
+    result = sync(store, conn, progress)
     for who, n in others.items():
         result.stayed_local.insert(0, f"{n} annotation{'s' if n != 1 else ''} by {who} stayed local: they are "
                                       f"{who}'s to publish (the team sees what {who} pushes).")
@@ -129,8 +184,9 @@ def join(store, conn: psycopg.Connection, url: str) -> SyncResult:
 
 
 # --------------------------------------------------------------------- sync
-def sync(store, conn: psycopg.Connection) -> SyncResult:
-    """Pull colleagues' changes, then push the member's own; one server transaction each."""
+def sync(store, conn: psycopg.Connection, progress: SyncProgress | None = None) -> SyncResult:
+    """Pull colleagues' changes, then push the member's own; one server transaction each (its stages and rows
+    told to ``progress``)."""
     link = store.team()
     if link is None:
         raise InputError(f"{store.path.name} is not joined to a team: run annotator team join PROJECT URL first.")
@@ -139,13 +195,14 @@ def sync(store, conn: psycopg.Connection) -> SyncResult:
                          f"{conn.info.user} on {conn.info.dbname}.")
     roles = require_schema(conn)
     result = SyncResult()
+    progress = progress or SyncProgress()
     try:
         result.lead = bool(conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')",
                                         (roles.lead,)).fetchone()[0])
-        result.arrivals = pull(store, conn, link.member)
-        push(store, conn, link.member, result)
+        result.arrivals = pull(store, conn, link.member, progress)
+        push(store, conn, link.member, result, progress)
         if result.pushed.get("done"):  # a document marked done: colleagues' rows on it are now the member's to read
-            result.arrivals.absorb(pull(store, conn, link.member))
+            result.arrivals.absorb(pull(store, conn, link.member, progress))
     except psycopg.errors.InsufficientPrivilege as exc:
         raise TeamError(f"the server refused the sync ({refusal(exc)}): {link.member} may no longer be a member "
                         "of this team; local work is untouched.") from None
@@ -158,35 +215,46 @@ def sync(store, conn: psycopg.Connection) -> SyncResult:
 
 
 # --------------------------------------------------------------------- pull
-def pull(store, conn: psycopg.Connection, member: str) -> Arrivals:
+def pull(store, conn: psycopg.Connection, member: str, progress: SyncProgress | None = None) -> Arrivals:
     """Apply the rows written on the server since the last pull, in one local transaction with the new horizon."""
+    progress = progress or SyncProgress()
     since = store.team().horizon
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         horizon = int(str(conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())").fetchone()[0]))
         if horizon <= since:
             return Arrivals()
+        progress.begin(PULLING, None)
         with store.applying(member) as applier:
             for table in ("documents", "labels", "blind", "done"):
-                getattr(applier, table)(_rows(conn, table, since, horizon))
+                with closing(_rows(conn, table, since, horizon)) as rows:
+                    getattr(applier, table)(progress.counted(rows))
             refetch = applier.arrivals.refetch
             start = 0 if "" in refetch else since
             for table in ("annotations", "links", "reviews"):
-                getattr(applier, table)(_rows(conn, table, start, horizon, sorted(refetch)))
+                with closing(_rows(conn, table, start, horizon, sorted(refetch))) as rows:
+                    getattr(applier, table)(progress.counted(rows))
             return applier.finish(horizon)
 
 
-def _rows(conn: psycopg.Connection, table: str, since: int, horizon: int,
-          refetch: list[str] | None = None) -> Iterator[tuple]:
-    """The current versions of ``table``'s rows written in ``[since, horizon)`` (and every row of the documents
-    in ``refetch``), in the server's commit order, streamed with COPY."""
-    columns = PULLED[table]
+def _where(since: int, horizon: int, refetch: list[str] | None) -> tuple[str, list]:
+    """The rows of a pull: written in ``[since, horizon)``, or on a document of ``refetch``."""
     where = "xid < %s::text::xid8 AND (xid >= %s::text::xid8"
     params: list = [str(horizon), str(since)]
     if refetch:
         where += " OR document = ANY(%s)"
         params.append(refetch)
-    query = sql.SQL("COPY (SELECT {} FROM annotator.{} WHERE " + where + ") ORDER BY xid, seq) TO STDOUT").format(
+    return where + ")", params
+
+
+def _rows(conn: psycopg.Connection, table: str, since: int, horizon: int,
+          refetch: list[str] | None = None) -> Iterator[tuple]:
+    """The current versions of ``table``'s rows written in ``[since, horizon)`` (and every row of the documents
+    in ``refetch``), in the server's commit order, streamed with COPY. Close it (``closing``) when the pull stops
+    early, Ctrl+C included: the COPY holds the connection's lock until then, and the rollback would wait for it."""
+    columns = PULLED[table]
+    where, params = _where(since, horizon, refetch)
+    query = sql.SQL("COPY (SELECT {} FROM annotator.{} WHERE " + where + " ORDER BY xid, seq) TO STDOUT").format(
         sql.SQL(", ").join(sql.SQL(c) for c in columns), sql.Identifier(table))
     with conn.cursor() as cur, cur.copy(query, params) as copy:
         copy.set_types([_TYPES.get(c, "text") for c in columns])
@@ -194,10 +262,12 @@ def _rows(conn: psycopg.Connection, table: str, since: int, horizon: int,
 
 
 # --------------------------------------------------------------------- push
-def push(store, conn: psycopg.Connection, member: str, result: SyncResult) -> None:
+def push(store, conn: psycopg.Connection, member: str, result: SyncResult,
+         progress: SyncProgress | None = None) -> None:
     """Send the outbox in one server transaction; forget what the server took (or will never take)."""
+    progress = progress or SyncProgress()
     store.assign_uuids(member)
-    out = store.outgoing(member)
+    out = _outgoing(store, member, progress)
     if not len(out):
         _seen(conn)
         return
@@ -205,34 +275,49 @@ def push(store, conn: psycopg.Connection, member: str, result: SyncResult) -> No
         _adopt_labels(store, conn, out)
         out = store.outgoing(member)
     waiting: set[tuple[str, str]] = set()
+    progress.begin(PUSHING, _candidates(out))
     with conn.transaction():
-        docs, labels = _lead_rows(conn, out, result, waiting)
+        docs, labels = _lead_rows(conn, out, result, waiting, progress)
         annotations = [r for r in out.annotations if r[1] in docs and r[2] in labels]
         waiting.update(("annotations", r[0]) for r in out.annotations if r[1] not in docs or r[2] not in labels)
-        _upsert(conn, "annotations", annotations, result)
-        _tombstone(conn, "annotations", out.gone.get("annotations", []), result)
+        _upsert(conn, "annotations", annotations, result, progress)
+        _tombstone(conn, "annotations", out.gone.get("annotations", []), result, progress)
         on_server = _ids(conn, "annotations", [r[1] for r in out.reviews] + [r[3] for r in out.links]
                          + [r[4] for r in out.links] + [i for ids in out.others.values() for i in ids])
-        _upsert(conn, "reviews", [r for r in out.reviews if r[1] in on_server], result)
-        _tombstone(conn, "reviews", out.withdrawn, result)
-        _upsert(conn, "links", [r for r in out.links if r[3] in on_server and r[4] in on_server], result)
+        _upsert(conn, "reviews", [r for r in out.reviews if r[1] in on_server], result, progress)
+        _tombstone(conn, "reviews", out.withdrawn, result, progress)
+        _upsert(conn, "links", [r for r in out.links if r[3] in on_server and r[4] in on_server], result, progress)
         waiting.update(("links", r[0]) for r in out.links if r[3] not in on_server or r[4] not in on_server)
-        _tombstone(conn, "links", out.gone.get("links", []), result)
-        _upsert(conn, "done", [r for r in out.done if r[1] in docs], result)
+        _tombstone(conn, "links", out.gone.get("links", []), result, progress)
+        _upsert(conn, "done", [r for r in out.done if r[1] in docs], result, progress)
         _seen(conn)
+    progress.add(progress.total - progress.done)  # the rows not sent (not the member's, or waiting) are done with too
     _report_local(out, on_server, waiting, result)
     store.remember_reviews(member, [r for r in out.reviews if r[1] in on_server], out.withdrawn)
     store.forget_pushed(e for e in out.entries if (e[0], e[1]) not in waiting)
 
 
-def _lead_rows(conn, out: Outgoing, result: SyncResult, waiting: set) -> tuple[set[str], set[str]]:
+def _outgoing(store, member: str, progress: SyncProgress) -> Outgoing:
+    """The outbox, its entries read told to ``progress`` (a big first push reads for seconds)."""
+    progress.begin(READING, store.waiting_edits())
+    return store.outgoing(member, progress=lambda done, total: progress.add(done - progress.done))
+
+
+def _candidates(out: Outgoing) -> int:
+    """The rows a push may send: every row and deletion read from the outbox."""
+    return (len(out.documents) + len(out.labels) + len(out.annotations) + len(out.reviews) + len(out.links)
+            + len(out.done) + sum(len(ids) for ids in out.gone.values()) + len(out.withdrawn))
+
+
+def _lead_rows(conn, out: Outgoing, result: SyncResult, waiting: set,
+               progress: SyncProgress) -> tuple[set[str], set[str]]:
     """Documents and labels: pushed by a lead; for a member, those the server lacks wait. Returns the documents
     and label names the server has once this push commits."""
     if result.lead:
-        _upsert(conn, "documents", out.documents, result)
-        _upsert(conn, "labels", out.labels, result)
-        _tombstone(conn, "documents", out.gone.get("documents", []), result)
-        _tombstone(conn, "labels", out.gone.get("labels", []), result)
+        _upsert(conn, "documents", out.documents, result, progress)
+        _upsert(conn, "labels", out.labels, result, progress)
+        _tombstone(conn, "documents", out.gone.get("documents", []), result, progress)
+        _tombstone(conn, "labels", out.gone.get("labels", []), result, progress)
     referenced = {r[1] for r in out.annotations} | {r[1] for r in out.done} | {r[0] for r in out.documents}
     docs = _ids(conn, "documents", sorted(referenced))
     names = {r[0] for r in conn.execute("SELECT name FROM annotator.labels WHERE NOT deleted")}
@@ -289,7 +374,7 @@ def _ids(conn, table: str, ids: list[str]) -> set[str]:
 
 
 
-def _upsert(conn, table: str, rows: list[tuple], result: SyncResult) -> None:
+def _upsert(conn, table: str, rows: list[tuple], result: SyncResult, progress: SyncProgress) -> None:
     """Write ``rows`` by id through a temporary table (COPY); a row equal to the server's is not written again."""
     if not rows:
         return
@@ -298,9 +383,6 @@ def _upsert(conn, table: str, rows: list[tuple], result: SyncResult) -> None:
     temp = sql.Identifier(f"incoming_{table}")
     conn.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM annotator.{} WITH NO DATA").format(
         temp, cols, sql.Identifier(table)))
-    with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(temp, cols)) as copy:
-        for row in rows:
-            copy.write_row(row)
     updates = [c for c in columns if c != "id"] + ([] if "deleted" in columns else ["deleted"])
     new = [sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) if c != "deleted" or "deleted" in columns
            else sql.SQL("false") for c in updates]
@@ -309,11 +391,18 @@ def _upsert(conn, table: str, rows: list[tuple], result: SyncResult) -> None:
         t=sql.Identifier(table), cols=cols, temp=temp,
         upd=sql.SQL(", ").join(sql.Identifier(c) for c in updates), new=sql.SQL(", ").join(new),
         old=sql.SQL(", ").join(sql.SQL("{}.{}").format(sql.Identifier(table), sql.Identifier(c)) for c in updates))
-    conn.execute(query)
-    result.pushed[table] += len(rows)
+    it = iter(rows)
+    while batch := list(islice(it, PUSH_BATCH)):  # a statement a batch: progress between them, Ctrl+C anywhere
+        with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(temp, cols)) as copy:
+            for row in batch:
+                copy.write_row(row)
+        conn.execute(query)
+        conn.execute(sql.SQL("TRUNCATE {}").format(temp))
+        result.pushed[table] += len(batch)
+        progress.add(len(batch))
 
 
-def _tombstone(conn, table: str, ids: list[str], result: SyncResult) -> None:
+def _tombstone(conn, table: str, ids: list[str], result: SyncResult, progress: SyncProgress) -> None:
     """Mark ``ids`` deleted on the server (only the member's own rows match the row-level rules)."""
     if not ids:
         return
@@ -326,6 +415,7 @@ def _tombstone(conn, table: str, ids: list[str], result: SyncResult) -> None:
     cur = conn.execute(sql.SQL("UPDATE annotator.{} SET deleted = true WHERE id = ANY({}) AND NOT deleted").format(
         sql.Identifier(table), ids_sql), (list(ids),))
     result.pushed[table] += cur.rowcount
+    progress.add(len(ids))
 
 
 def _seen(conn) -> None:
