@@ -209,7 +209,6 @@ class ReviewDock(QDockWidget):
         """Recategorise the compared annotators' spans and refill the list."""
         row = self.current_row()
         names = self.compared()
-        store = self.session.store
         cancelled = False
         if len(names) >= 2:
             try:
