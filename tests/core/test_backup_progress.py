@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import uuid
 
 import pytest
@@ -57,14 +59,13 @@ def test_check_and_check_full_say_which_check_ran(tmp_path, capsys, sizeable):
 
 def test_backup_and_check_report_progress_to_the_end(tmp_path, sizeable, monkeypatch):
     monkeypatch.setattr(backup, "_TICK_EVERY", 1000)  # SQLite steps between two calls: many on a small project
+    monkeypatch.setattr(backup, "_COPY_STEP", 64)
     seen: list[tuple[int, int | None]] = []
     counts = backup.backup_project(sizeable, tmp_path / "b.sqlite", progress=lambda d, t=None: seen.append((d, t)))
     assert counts == {"documents": 1, "annotations": 5000, "links": 0}
     pages = seen[-1][1]
     assert seen[-1] == (pages, pages) and pages > 1000
-    checking = [s for s in seen if s[0] == 0]
-    assert len(checking) > 10  # told while the check runs, before any page is copied
-    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert len(seen) > 10 and [d for d, _ in seen] == sorted(d for d, _ in seen)  # the copy's pages, step by step
     steps: list[tuple[int, int | None]] = []
     report = backup.check_project(tmp_path / "b.sqlite", progress=lambda d, t=None: steps.append((d, t)))
     assert report.healthy and report.counts == counts
@@ -111,3 +112,44 @@ def test_ctrl_c_during_a_backup_leaves_no_partial_file(tmp_path, sizeable):
     assert proc.returncode == 130, stderr[-500:]
     assert "interrupted; nothing was changed" in stderr and stdout == ""
     assert files_in(out) == []  # no backup, no temporary file, no journal
+
+
+def test_the_check_runs_beside_the_copy_on_the_same_commit(tmp_path, sizeable, monkeypatch):
+    """The check reads in a thread of its own while the copy is written; the report's counts are the copy's."""
+    threads: list[str] = []
+    begun = backup._CheckBeside.begun
+
+    def noting(self, conn):
+        threads.append(threading.current_thread().name)
+        begun(self, conn)
+
+    monkeypatch.setattr(backup._CheckBeside, "begun", noting)
+    counts = backup.backup_project(sizeable, tmp_path / "b.sqlite")
+    assert threads == ["annotator-check"]
+    assert backup.check_project(tmp_path / "b.sqlite").counts == counts
+
+
+def test_a_commit_between_the_check_and_the_copy_beginning_falls_back_to_one_transaction(tmp_path, sizeable,
+                                                                                         monkeypatch):
+    """A colleague's commit lands after the check's transaction began and before the copy's: the copy would hold
+    a later commit than the one checked, so both run again, one after the other, in one transaction."""
+    begun = backup._CheckBeside.begun
+    written: list[int] = []
+
+    def a_commit_lands(self, conn):  # the check's transaction holds its commit already; the copy's is not begun
+        if not written:  # another connection commits one more annotation (a copy of the first, a new id)
+            other = sqlite3.connect(sizeable, timeout=5)
+            columns = [r[1] for r in other.execute("PRAGMA table_info(annotations)")]
+            chosen = ", ".join("?" if c == "id" else c for c in columns)
+            with other:
+                other.execute(f"INSERT INTO annotations ({', '.join(columns)}) "
+                              f"SELECT {chosen} FROM annotations LIMIT 1", [str(uuid.uuid4())])
+            other.close()
+            written.append(1)
+        begun(self, conn)
+
+    monkeypatch.setattr(backup._CheckBeside, "begun", a_commit_lands)
+    with Store.open(sizeable):  # open, as in a window: the project has a write-ahead log, read as it changes
+        counts = backup.backup_project(sizeable, tmp_path / "b.sqlite")
+    assert written and counts["annotations"] == 5001
+    assert backup.check_project(tmp_path / "b.sqlite").counts == counts
