@@ -1,9 +1,10 @@
 """Backups, restores and health checks of project files, all through SQLite (never by copying the file).
 
 * :func:`backup_project` checks a project (the quick check of :func:`check_project`)
-  and copies it page by page with SQLite's online backup, both in one read
-  transaction: the copy is the commit that was checked, even while a window or
-  a script is writing, and the copy reports its progress.
+  and copies it page by page with SQLite's online backup, both reading the same
+  commit (the check beside the copy in a thread of its own: :class:`_CheckBeside`):
+  the copy is the commit that was checked, even while a window or a script is
+  writing, and the copy reports its progress.
 * :func:`auto_backup` keeps rolling backups of a project in the annotator home
   (``backups/<name>-<hash>/``, next to the settings, never beside the
   project): one when a project is opened after it changed, the newest ``keep``
@@ -293,8 +294,9 @@ def _healthy(path: Path, what: str, report: CheckReport) -> None:
 
 
 def _checked_copy(source: Path, target: Path, what: str, progress: Progress | None) -> CheckReport:
-    """Check ``source`` (the quick check of ``annotator check``) and copy it to ``target`` in one read transaction;
-    raises when it is damaged. ``progress`` sees ``(0, pages)`` while checking, then the pages copied."""
+    """Check ``source`` (the quick check of ``annotator check``) and copy it to ``target``, both on one commit;
+    raises when it is damaged. ``progress`` sees the pages copied (beside the check), or, when a commit landed
+    as the two began, ``(0, pages)`` while checking, then the pages copied (one after the other)."""
     pages: list[int] = []
 
     def checking(_step: int, _steps: int | None = None) -> None:
