@@ -20,7 +20,7 @@ import pytest
 from test_cli import source_env
 
 from annotator.cli import main
-from annotator.core.errors import CancelledError
+from annotator.core.errors import CancelledError, InputError
 from annotator.core.model import Annotation
 from annotator.core.store import Store, backup
 
@@ -153,3 +153,16 @@ def test_a_commit_between_the_check_and_the_copy_beginning_falls_back_to_one_tra
         counts = backup.backup_project(sizeable, tmp_path / "b.sqlite")
     assert written and counts["annotations"] == 5001
     assert backup.check_project(tmp_path / "b.sqlite").counts == counts
+
+
+def test_a_copy_that_fails_after_the_check_ended_reports_its_own_error(tmp_path, sizeable, monkeypatch):
+    """The check beside the copy has finished (its connection closed) when the copy fails: the copy's error is
+    what the caller sees, not one about the check's closed connection."""
+    def copy_fails_late(conn, target, progress, before_keeping=None):
+        before_keeping.__self__.join()  # the check thread has ended and closed its connection
+        raise InputError(f"{target} cannot be written (No space left on device).")
+
+    monkeypatch.setattr(backup, "_copy_pages", copy_fails_late)
+    with pytest.raises(InputError, match="No space left"):
+        backup.backup_project(sizeable, tmp_path / "b.sqlite")
+    assert not (tmp_path / "b.sqlite").exists()

@@ -90,15 +90,26 @@ def test_the_window_shows_before_its_opening_backup_is_written(qtbot, project, a
         close_windows()
 
 
-def test_the_window_answers_and_edits_while_the_backup_copies(qtbot, project, monkeypatch):
+def opened_mid_backup(qtbot, project, monkeypatch):
+    """The project opened in a window whose opening backup is held part-way: (window, its backup, the release)."""
     release, reached = hold(monkeypatch)
-    monkeypatch.setattr(opening_backup, "SHOW_AFTER_MS", 0)
     gui_app.application()
     try:
         window = gui_app.open_window(str(project), gui_app.settings(), user="tester")
         qtbot.addWidget(window)
         running = window.findChild(opening_backup.OpeningBackup)
         qtbot.waitUntil(reached.is_set)
+    except BaseException:
+        release.set()
+        close_windows()
+        raise
+    return window, running, release
+
+
+def test_the_window_answers_and_edits_while_the_backup_copies(qtbot, project, monkeypatch):
+    monkeypatch.setattr(opening_backup, "SHOW_AFTER_MS", 0)
+    window, running, release = opened_mid_backup(qtbot, project, monkeypatch)
+    try:
         qtbot.waitUntil(lambda: status_bar_progress(window) is not None)
         assert status_bar_progress(window).maximum() > 1  # counted in the project's pages
         tag(window, 0, "Vladimir Putin", "Actor")  # the window writes while the copy is held mid-way
@@ -124,13 +135,8 @@ def test_quitting_or_closing_mid_backup_leaves_no_partial_file(qtbot, project, m
         older = backup.auto_backup(store)
         store.set_meta("touched", "yes")
     state_before = (backup.backup_folder(project) / "state.json").read_text(encoding="utf-8")
-    release, reached = hold(monkeypatch)
-    gui_app.application()
+    window, running, release = opened_mid_backup(qtbot, project, monkeypatch)
     try:
-        window = gui_app.open_window(str(project), gui_app.settings(), user="tester")
-        qtbot.addWidget(window)
-        running = window.findChild(opening_backup.OpeningBackup)
-        qtbot.waitUntil(reached.is_set)
         assert leftovers(project) != []  # mid-copy: the partial file is there
         if how == "quit":
             opening_backup.stop_all()  # what the application does before it ends (gui.app.leave)

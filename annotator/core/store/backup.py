@@ -36,7 +36,7 @@ from pathlib import Path
 from urllib.parse import quote as urlquote
 
 from annotator.core import schema_version as mig
-from annotator.core.errors import InputError, NotAProjectError, ProjectError, ProjectLockedError
+from annotator.core.errors import CancelledError, InputError, NotAProjectError, ProjectError, ProjectLockedError
 from annotator.core.paths import home
 from annotator.core.store.files import held_for, refuse_open_project
 from annotator.core.store.wal import keep_damaged_log
@@ -341,18 +341,27 @@ class _CheckBeside(threading.Thread):
         self.ready = threading.Event()  # the project may be opened (the check has kept a damaged log first)
         self.go = threading.Event()  # the copying connection has read its data_version
         self.reading = threading.Event()  # the check's transaction has begun, or the check has ended
+        self.stop = threading.Event()  # the copy failed or was interrupted: the check ends at its next step
         self.conn: sqlite3.Connection | None = None
         self.result: CheckReport | None = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.result, _ = _examine(self.path, False, None, hooks=self)
+            self.result, _ = _examine(self.path, False, self._stopped, hooks=self)
         except BaseException as exc:  # noqa: BLE001 -- raised again in the calling thread
             self.error = exc
         finally:
             self.ready.set()
             self.reading.set()
+
+    def _stopped(self, _done: int, _total: int | None = None) -> None:
+        """The check's progress (the calling thread shows the copy's): it ends the check once :attr:`stop` is set.
+
+        Never :meth:`sqlite3.Connection.interrupt` from the other thread: the check may be closing its connection
+        at that very moment."""
+        if self.stop.is_set():
+            raise CancelledError("The backup was stopped.")
 
     def opening(self) -> None:
         self.ready.set()
@@ -376,9 +385,8 @@ class _CheckBeside(threading.Thread):
         try:
             return self._copy_beside(target, progress)
         except BaseException:
+            self.stop.set()  # Ctrl+C or a failed copy: the check stops at its next step
             self.go.set()
-            if self.conn is not None:
-                self.conn.interrupt()  # Ctrl+C or a failed copy: the check stops at its next step
             self.join()
             raise
 
