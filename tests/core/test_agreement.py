@@ -257,7 +257,7 @@ def test_token_tables_equal_brute_force():
         texts, anns, who = random_case(rng, rng.choice((2, 3)), n_docs=3)
         expected = Counter(brute_categories(texts, anns, who))
         docs = counted_docs(anns, who)
-        doc_ids, bounds, sides, labels = impl._sides(texts, anns, who, None, None)
+        doc_ids, bounds, sides, labels = impl._sides(texts, impl._Columns.of(anns), who, None, None)
         assert doc_ids == docs
         total, ranges = impl._token_ranges(sides, "".join(texts[d] for d in docs), bounds)
         assert total == sum(expected.values())

@@ -125,9 +125,11 @@ def test_ctrl_c_leaves_no_report(tmp_path):
     before = project.read_bytes()
     out = folder / "r.html"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with subprocess.Popen([sys.executable, "-m", "annotator", "report", str(project), "-o", str(out), "--all-spans"],
+    every_step = ("import sys, annotator.cli_progress as p; p.QUIET_S = 0; p.LINE_EVERY_S = 0; "
+                  "from annotator.cli import main; sys.exit(main(sys.argv[1:]))")  # a line at every step
+    with subprocess.Popen([sys.executable, "-c", every_step, "report", str(project), "-o", str(out), "--all-spans"],
                           stderr=subprocess.PIPE, text=True, env=env, cwd=folder) as child:
-        line = child.stderr.readline()  # the first progress line: the report is being made
+        line = child.stderr.readline()  # the first progress line: the report is being gathered
         assert "the report" in line, line
         child.send_signal(signal.SIGINT)
         rest = child.stderr.read()

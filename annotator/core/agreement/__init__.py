@@ -149,11 +149,12 @@ unitizing alpha for that label.
 
 from __future__ import annotations
 
+from array import array
 from itertools import accumulate, combinations
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from annotator.core.agreement.common import (
-    OUTSIDE, TOKEN_PATTERN, _distinct, _get_end, _get_start, _get_who_label_doc,
+    OUTSIDE, TOKEN_PATTERN, _distinct,
 )
 from annotator.core.agreement.spans import _compare, _expected_disagreement, _Side, max_overlap_matching
 from annotator.core.agreement.tokens import (
@@ -247,7 +248,7 @@ def agreement_report(
     if doc is not None and doc not in texts:
         raise NotFoundError(f"There is no document {doc!r}.")
     with gc_paused():
-        return _report(texts, annotations, names, doc, label, progress or _no_progress)
+        return _report(texts, _Columns.of(annotations), names, doc, label, progress or _no_progress)
 
 
 def agreement_from_store(
@@ -261,18 +262,20 @@ def agreement_from_store(
     then the steps of :func:`agreement_report` (the command line and the window's dialog show the same).
     """
     names = list(dict.fromkeys(names))
+    if not names:
+        raise InputError("Name at least one annotator to compare.")
     total = store_steps(len(names))
     step = progress or _no_progress
-    annotations: list[ComparedSpan] = []  # light records: a third of the time and memory of Annotations
-    with gc_paused():  # a million records hold no cycles: the collector's passes over them would be wasted
-        for k, name in enumerate(names, start=1):
-            annotations.extend(store.iter_compared_spans([name], doc, label, ordered=False, counted_only=True))
-            step(k, total)
-        doc_ids = [doc] if doc is not None else sorted({a.document for a in annotations})
+    columns = _Columns()  # three integers a span, not a record: memory does not follow the spans' strings
+    for k, name in enumerate(names, start=1):
+        columns.extend(store.iter_compared_spans([name], doc, label, ordered=False, counted_only=True))
+        step(k, total)
+    doc_ids = [doc] if doc is not None else sorted({d for _, _, d in columns.distinct})
     texts = {d: store.document_text(d) for d in doc_ids}
-    return agreement_report(
-        texts, annotations, names, doc=doc, label=label, progress=lambda done, _: step(len(names) + done, total)
-    )
+    if doc is not None and doc not in texts:
+        raise NotFoundError(f"There is no document {doc!r}.")
+    with gc_paused():
+        return _report(texts, columns, names, doc, label, lambda done, _: step(len(names) + done, total))
 
 
 def store_steps(annotators: int) -> int:
@@ -313,12 +316,12 @@ def _no_progress(done: int, total: int | None = None) -> None:
 
 
 def _report(
-    texts: dict[str, str], annotations: Iterable[Annotation], names: list[str], doc: str | None, label: str | None,
+    texts: dict[str, str], columns: _Columns, names: list[str], doc: str | None, label: str | None,
     progress: Progress,
 ) -> dict:
     m = len(names)
     steps = report_steps(m)
-    doc_ids, bounds, sides, labels = _sides(texts, annotations, names, doc, label)
+    doc_ids, bounds, sides, labels = _sides(texts, columns, names, doc, label)
     progress(1, steps)
     report: dict = {"annotators": names, "documents": len(doc_ids)}
     table = _token_figures(report, sides, "".join(texts[d] for d in doc_ids), bounds, labels, progress)
@@ -327,24 +330,52 @@ def _report(
     return report
 
 
+class _Columns:
+    """The spans to compare as columns: for each, its ``(annotator, label, document)`` (an index into
+    :attr:`distinct`, the few triples that occur), its start and its end — three integers a span, however long
+    the ids and names (a million records with their strings took ~370 MB; these arrays take 24 MB)."""
+
+    def __init__(self) -> None:
+        self.distinct: list[tuple[str, str, str]] = []
+        self._index: dict[tuple[str, str, str], int] = {}
+        self.triple = array("q")
+        self.starts = array("q")
+        self.ends = array("q")
+
+    @classmethod
+    def of(cls, annotations: Iterable[Annotation | ComparedSpan]) -> _Columns:
+        columns = cls()
+        columns.extend(annotations)
+        return columns
+
+    def extend(self, annotations: Iterable[Annotation | ComparedSpan]) -> None:
+        index, distinct = self._index, self.distinct
+        triple, starts, ends = self.triple.append, self.starts.append, self.ends.append
+        for a in annotations:
+            key = (a.annotator, a.label, a.document)
+            k = index.get(key)
+            if k is None:
+                k = index[key] = len(distinct)
+                distinct.append(key)
+            triple(k)
+            starts(a.start)
+            ends(a.end)
+
+
 def _sides(
-    texts: dict[str, str], annotations: Iterable[Annotation], names: list[str], doc: str | None, label: str | None
+    texts: dict[str, str], columns: _Columns, names: list[str], doc: str | None, label: str | None
 ) -> tuple[list[str], list[int], list[tuple[np.ndarray, np.ndarray, np.ndarray]], list[str]]:
     """The counted documents, their bounds on the continuum, each annotator's spans there and the labels.
 
     Each annotator's spans are arrays ``(starts, ends, label codes)``, clipped to their document's text and
     moved onto the continuum (the documents end to end), spans left empty dropped; the label codes index
-    the labels those spans use, sorted.
+    the labels those spans use, sorted. Spans of other annotators, labels (``label``) or documents (``doc``)
+    are left out.
     """
-    if label is not None or doc is not None or not isinstance(annotations, list):
-        annotations = [
-            a for a in annotations if (label is None or a.label == label) and (doc is None or a.document == doc)
-        ]
-    # One look-up per annotation for its (annotator, label, document), through the few distinct triples.
-    triples = list(map(_get_who_label_doc, annotations))
-    distinct = list(dict.fromkeys(triples))
+    distinct = columns.distinct
     index = {name: k for k, name in enumerate(names)}
-    who_of = np.array([index.get(t[0], -1) for t in distinct], dtype=np.int64)
+    who_of = np.array([index.get(w, -1) if (label is None or lb == label) and (doc is None or d == doc) else -1
+                       for w, lb, d in distinct], dtype=np.int64)
     compared = [t for t, k in zip(distinct, who_of.tolist()) if k >= 0]
     doc_ids = [doc] if doc is not None else sorted({t[2] for t in compared})
     for d in doc_ids:
@@ -358,12 +389,11 @@ def _sides(
     label_of = np.array([used.index(t[1]) if k >= 0 else 0 for t, k in zip(distinct, who_of.tolist())], np.int64)
     position = {d: k for k, d in enumerate(doc_ids)}
     doc_of = np.array([position.get(t[2], 0) for t in distinct], dtype=np.int64)
-    n = len(annotations)
-    triple = np.fromiter(map({t: k for k, t in enumerate(distinct)}.__getitem__, triples), np.int64, n)
+    triple = np.frombuffer(columns.triple, np.int64) if len(columns.triple) else np.zeros(0, np.int64)
     who, codes, which = who_of[triple], label_of[triple], doc_of[triple]
     offsets = np.array(bounds[:-1] or [0], np.int64)[which]  # (no document: no span is kept)
-    starts = np.maximum(np.fromiter(map(_get_start, annotations), np.int64, n), 0) + offsets
-    ends = np.minimum(np.fromiter(map(_get_end, annotations), np.int64, n), np.array(lengths or [0], np.int64)[which])
+    starts = np.maximum(np.array(columns.starts, np.int64), 0) + offsets
+    ends = np.minimum(np.array(columns.ends, np.int64), np.array(lengths or [0], np.int64)[which])
     ends += offsets
     keep = (starts < ends) & (who >= 0)
     starts, ends, codes, who = starts[keep], ends[keep], codes[keep], who[keep]

@@ -231,7 +231,7 @@ def gather(store: Store, documents: Iterable[str] | None = None, pair: Iterable[
         per_annotator[annotator] += n
         by_status["label"][label][status] += n
         by_status["annotator"][annotator][status] += n
-    texts = _Texts(store)
+    texts = _Texts(store, set(chosen))
     figures = [FigurePair(d, texts.around(d.left), texts.around(d.right))
                for d in discrepancies(store) if d.left.document in chosen and d.right.document in chosen]
     sources = list(dict.fromkeys(source_name(d) for d in docs))
@@ -251,9 +251,13 @@ def gather(store: Store, documents: Iterable[str] | None = None, pair: Iterable[
 class _Texts:
     """Document texts read when first needed (a report quotes from a few documents, not all at once)."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, known: set[str] | None = None):
         self.store = store
+        self.known = known  # the documents it may be asked for (``in``), None for any
         self.cache: dict[str, str] = {}
+
+    def __contains__(self, doc_id: str) -> bool:
+        return self.known is None or doc_id in self.known
 
     def __getitem__(self, doc_id: str) -> str:
         if doc_id not in self.cache:
@@ -304,10 +308,8 @@ class PairSpan(NamedTuple):
 
 def _agreement(store: Store, texts: _Texts, documents: list[str] | None, pair: tuple[str, str]) -> dict[str, dict]:
     """Span F1 (exact, overlap) and unitizing alpha per label between the two annotators."""
-    names: dict[str, str] = {}  # one string object per distinct name: the spans share them
-    compared = [PairSpan(names.setdefault(w, w), names.setdefault(lb, lb), names.setdefault(d, d), s, e)
-                for batch in store.pair_span_batches(pair, documents) for w, lb, d, s, e in batch]
-    counted = {a.document for a in compared}
-    report = agreement_report({d: texts[d] for d in counted}, compared, list(pair))
+    compared = (PairSpan(w, lb, d, s, e)  # streamed into the agreement's columns: no record is kept
+                for batch in store.pair_span_batches(pair, documents) for w, lb, d, s, e in batch)
+    report = agreement_report(texts, compared, list(pair))  # reads the texts of the documents it counts
     return {label: {"exact": row["span_f1"]["exact"], "overlap": row["span_f1"]["overlap"],
                     "alpha_u": row["krippendorff_alpha_u"]} for label, row in report["per_label"].items()}
