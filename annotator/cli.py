@@ -340,13 +340,15 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 @command("labels")
 def cmd_labels(args: argparse.Namespace) -> int:
+    from annotator.core.formats.json_set import label_records  # a set's labels: tree place, attributes
+
     with _project(args.project, create=False, readonly=True) as store:
         counts = store.label_counts()
         labels = store.labels()
+        records = label_records(store) if args.json else []
     if args.json:
-        print(json.dumps([{"name": lb.name, "color": lb.color, "shortcut": lb.shortcut, "description": lb.description,
-                           "parent": lb.parent, "codable": lb.codable, "annotations": counts.get(lb.name, 0)}
-                          for lb in labels], indent=2, ensure_ascii=False))
+        print(json.dumps([{**record, "annotations": counts.get(record["name"], 0)} for record in records],
+                         indent=2, ensure_ascii=False))
         return 0
     for lb in labels:
         print(f"{lb.shortcut or '-'}\t{lb.color}\t{counts.get(lb.name, 0)}\t{lb.name}")

@@ -15,7 +15,7 @@ from annotator.cli import main
 from annotator.core.apply import ApplyError, apply_lines
 from annotator.core.errors import InputError
 from annotator.core.formats.scheme import parse_scheme, write_scheme
-from annotator.core.model import Label
+from annotator.core.model import AttributeDecl, Label
 from annotator.core.store import Store
 
 
@@ -186,6 +186,8 @@ def test_cli_labels_json_prints_each_label_with_its_parent(tree, project_path, c
     store, doc = tree
     store.add_annotation(doc, "Person", 0, 7, "alice")
     store.update_label("Actor", codable=False, description="Who acts")
+    store.set_label_attributes("Person", [AttributeDecl("Person", "certainty", "choice", ("reported", "confirmed")),
+                                          AttributeDecl("Person", "negated", "flag")])
     store.close()
     assert main(["labels", str(project_path), "--json"]) == 0
     out, err = capsys.readouterr()
@@ -193,9 +195,11 @@ def test_cli_labels_json_prints_each_label_with_its_parent(tree, project_path, c
     printed = json.loads(out)
     assert [lb["name"] for lb in printed] == ["Claim", "Actor", "Figure", "Plan point", "Person", "State", "Casualties"]
     assert printed[1] == {"name": "Actor", "color": "#E69F00", "shortcut": "2", "description": "Who acts",
-                          "parent": "", "codable": False, "annotations": 0}
+                          "parent": "", "codable": False, "attributes": [], "annotations": 0}
     assert printed[4] == {"name": "Person", "color": printed[4]["color"], "shortcut": "", "description": "",
-                          "parent": "Actor", "codable": True, "annotations": 1}
+                          "parent": "Actor", "codable": True, "annotations": 1,
+                          "attributes": [{"name": "certainty", "type": "choice", "choices": ["reported", "confirmed"]},
+                                         {"name": "negated", "type": "flag", "choices": []}]}
 
 
 def test_apply_refuses_to_tag_with_a_category_in_one_sentence(tree):
