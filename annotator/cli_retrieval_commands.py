@@ -43,7 +43,7 @@ def run_segments(args: argparse.Namespace) -> int:
         with Progress("Listing segments") as progress, output(args.output) as out:
             found = _reported(found, progress)
             if args.csv or args.json:
-                n = write_segments(found, out, "csv" if args.csv else "json")
+                n = write_segments(found, out, "csv" if args.csv else "json", store.attribute_names())
             else:
                 n = write_segment_lines(found, out)
     print(f"{n} segment{'s' if n != 1 else ''}", file=sys.stderr)

@@ -55,6 +55,8 @@ class Segment:
     note: str
     before: str = ""
     after: str = ""
+    #: The attributes the span carries, ``{name: value}`` (a set flag reads ``true``); empty when none.
+    attributes: dict[str, str] = field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -67,7 +69,10 @@ class Segment:
                 self.after, self.annotator, self.status, self.note, self.id)
 
     def to_json(self) -> dict:
-        return dict(zip(SEGMENT_FIELDS, self.values()))
+        record = dict(zip(SEGMENT_FIELDS, self.values()))
+        if self.attributes:
+            record["attributes"] = self.attributes
+        return record
 
 
 def tree_order(labels: list[Label]) -> list[tuple[Label, int]]:
@@ -130,14 +135,16 @@ def segments(store: Store, labels: Iterable[str] | None = None, with_children: b
     titles = {d.id: d.title for d in store.documents()}
     context = max(0, int(context))
     doc_id, text = None, ""
+    none: dict[str, str] = {}
     for batch in store.segment_row_batches(names, documents, annotator, status, size, attributes):
+        carried = store.attributes_for(row[0] for row in batch)
         for ann_id, doc, label, start, end, quote, who, state, note in batch:
             if context and doc != doc_id:
                 doc_id, text = doc, store.document_text(doc)
             before = text[max(0, start - context):start] if context else ""
             after = text[end:end + context] if context else ""
             yield Segment(ann_id, doc, titles.get(doc, doc), label, paths.get(label, (label,)), start, end, quote,
-                          who, state, note or "", before, after)
+                          who, state, note or "", before, after, carried.get(ann_id, none))
 
 
 @dataclass
@@ -227,15 +234,21 @@ def cooccurrence(store: Store, documents: Iterable[str] | None = None, annotator
 
 
 # ------------------------------------------------------------------------ writing
-def write_segments(found: Iterable[Segment], out: TextIO, kind: str) -> int:
-    """Write segments as ``csv`` or ``json`` (an array, written one segment at a time); returns how many."""
+def write_segments(found: Iterable[Segment], out: TextIO, kind: str, attribute_names: Iterable[str] = ()) -> int:
+    """Write segments as ``csv`` or ``json`` (an array, written one segment at a time); returns how many.
+
+    CSV: after :data:`SEGMENT_FIELDS`, one ``attribute:NAME`` column per name of ``attribute_names`` (the
+    project's declared attributes, as in a CSV set), empty where a segment does not carry it. JSON: a segment
+    that carries attributes has them as ``attributes``, ``{name: value}``."""
     n = 0
     if kind == "csv":
+        names = list(attribute_names)
         writer = csv.writer(out)
-        writer.writerow(SEGMENT_FIELDS)
+        writer.writerow(SEGMENT_FIELDS + tuple(csv_set.ATTRIBUTE_COLUMN + name for name in names))
         escape = csv_set.escape_cell
         for n, seg in enumerate(found, 1):
-            writer.writerow([escape(v) if isinstance(v, str) else v for v in seg.values()])
+            writer.writerow([escape(v) if isinstance(v, str) else v
+                             for v in (*seg.values(), *(seg.attributes.get(name, "") for name in names))])
         return n
     out.write("[")
     for n, seg in enumerate(found, 1):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 
@@ -111,6 +112,26 @@ def test_segments_filter_on_attributes(store, capsys):
     assert out.err == "1 segment\n" and "seven people" in out.out
     assert main(["segments", str(path), "--attribute", "certianty=reported"]) == 2
     assert capsys.readouterr().err.strip().endswith("No label declares an attribute 'certianty'; see the label scheme.")
+
+
+def test_segment_exports_carry_the_attributes(store, capsys):
+    """CSV: one ``attribute:NAME`` column per declared attribute, as in a CSV set; JSON: ``attributes`` on a
+    segment that carries any."""
+    doc, ann = tagged(store)
+    other = store.add_annotation(doc.id, "Figure", 43, 49, "bob")
+    store.set_annotation_attributes(ann.id, {"certainty": "reported", "negated": "true", "comment": "=1+1"})
+    assert [s.attributes for s in segments(store)] == [
+        {"certainty": "reported", "comment": "=1+1", "negated": "true"}, {}]
+    path = store.path
+    store.close()
+    assert main(["segments", str(path), "--csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0][-3:] == ["attribute:certainty", "attribute:negated", "attribute:comment"]
+    assert rows[1][-3:] == ["reported", "true", "'=1+1"] and rows[2][-3:] == ["", "", ""]
+    assert main(["segments", str(path), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed[0]["id"] == ann.id and printed[0]["attributes"]["certainty"] == "reported"
+    assert printed[1]["id"] == other.id and "attributes" not in printed[1]
 
 
 def test_a_value_no_longer_declared_may_stay_but_not_change(store):

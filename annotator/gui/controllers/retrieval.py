@@ -137,7 +137,7 @@ class Retrieval(QObject):
                 found = segments(store, None if c["label"] is None else [c["label"]], c["with_children"],
                                  None if c["document"] is None else [c["document"]], c["annotator"], c["status"],
                                  CONTEXT, attributes=[parse_filter(c["attribute"])] if c["attribute"] else [])
-                return write_segments(_counted(found, progress), out, kind)
+                return write_segments(_counted(found, progress), out, kind, store.attribute_names())
 
         try:
             n = run_in_background(self.status.dialog_parent, "Exporting segments", job)
