@@ -136,8 +136,9 @@ def segments(store: Store, labels: Iterable[str] | None = None, with_children: b
     context = max(0, int(context))
     doc_id, text = None, ""
     none: dict[str, str] = {}
+    any_carried = store.carries_attributes()
     for batch in store.segment_row_batches(names, documents, annotator, status, size, attributes):
-        carried = store.attributes_for(row[0] for row in batch)
+        carried = store.attributes_for(row[0] for row in batch) if any_carried else none
         for ann_id, doc, label, start, end, quote, who, state, note in batch:
             if context and doc != doc_id:
                 doc_id, text = doc, store.document_text(doc)

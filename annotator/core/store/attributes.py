@@ -64,6 +64,10 @@ class AttributesMixin(StoreBase):
         """The attributes an annotation carries, ``{name: value}`` in name order."""
         return self.attributes_for([ann_id]).get(ann_id, {})
 
+    def carries_attributes(self) -> bool:
+        """Whether any annotation carries an attribute (a listing of many then looks their values up)."""
+        return bool(self._read("SELECT 1 FROM annotation_attributes LIMIT 1"))
+
     def attributes_for(self, ann_ids: Iterable[str]) -> dict[str, dict[str, str]]:
         """The attributes of these annotations (those that carry any), ``{id: {name: value}}``."""
         ids = list(ann_ids)
